@@ -1,0 +1,42 @@
+# Luotsi: `make run` serves the demo county, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint migrations-check messages bench clean
+
+$(STAMP): requirements.lock requirements-dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit("Luotsi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-dev.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	LUOTSI_DEMO=1 $(BIN)/python manage.py migrate --noinput
+	LUOTSI_DEMO=1 $(BIN)/python manage.py seed_demo --scale small --if-empty
+	LUOTSI_DEMO=1 $(BIN)/python manage.py demo_logins
+	LUOTSI_DEMO=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+test: install
+	LUOTSI_DEMO=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: install
+	$(BIN)/ruff check .
+
+messages: install
+	LUOTSI_DEMO=1 $(BIN)/python manage.py makemessages -l fi -l sv -l en --no-obsolete --no-location
+	LUOTSI_DEMO=1 $(BIN)/python manage.py compilemessages
+
+bench: install
+	$(BIN)/python bench/bench_people.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

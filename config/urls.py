@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from luotsi.api.api import api
+
+admin.site.site_header = "Luotsi"
+admin.site.site_title = "Luotsi"
+
+urlpatterns = [
+    path("", include("luotsi.common.urls")),
+    path("", include("luotsi.organisation.urls")),
+    path("", include("luotsi.people.urls")),
+    path("", include("luotsi.access.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "luotsi.common.views.bad_request"
+handler403 = "luotsi.common.views.permission_denied"
+handler404 = "luotsi.common.views.page_not_found"
+handler500 = "luotsi.common.views.server_error"

@@ -1,0 +1,61 @@
+"""Fixtures shared by every test: the healthchecks-style Alice/Bob/Charlie of client access.
+
+- ``alice``: a social worker with an open case for ``client``;
+- ``bob``: a social worker in another team, no relationship with ``client``;
+- ``charlie``: the data-protection officer.
+"""
+
+import pytest
+
+from luotsi.access.tests.factories import RelationshipFactory
+from luotsi.organisation.models import Role
+from luotsi.organisation.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
+from luotsi.people.tests.factories import PersonFactory
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(code="638", name_fi="Porvoo", name_sv="Borgå", name_en="Porvoo")
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(code="east-assessment", name_fi="Itäinen arviointitiimi")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(code="west-assessment", name_fi="Läntinen arviointitiimi")
+
+
+@pytest.fixture
+def alice(team):
+    return UserFactory(username="alice", first_name="Alice", last_name="Aalto", teams=[team])
+
+
+@pytest.fixture
+def bob(other_team):
+    return UserFactory(username="bob", first_name="Bob", last_name="Berg", teams=[other_team])
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", first_name="Charlie", last_name="Cederberg",
+                       role=Role.DPO)
+
+
+@pytest.fixture
+def lead(team):
+    return UserFactory(username="lead", first_name="Leena", last_name="Lahti",
+                       role=Role.TEAM_LEAD, teams=[team])
+
+
+@pytest.fixture
+def client_person(municipality):
+    return PersonFactory(first_name="Aino", last_name="Asiakas", municipality=municipality,
+                         street_address="Kotikatu 1", postal_code="06100", post_office="Porvoo")
+
+
+@pytest.fixture
+def case(alice, client_person):
+    return RelationshipFactory(person=client_person, user=alice)

@@ -1,0 +1,140 @@
+"""The access gateway: the one way to read a person's data.
+
+A professional sees a person only through an active client relationship (``ClientRelationship``)
+held by them or by one of their teams. Without one the answer is ``PersonNotFound`` — exactly what
+a missing person gives — and the refusal is logged. Lists use the same rule
+(``visible_persons``/``filter_visible``). Every allowed read is logged too.
+
+This module reads relationships only; it never imports intake, plans or shared clients. Those
+capabilities write relationships through ``luotsi.access.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luotsi.access import log
+from luotsi.access.models import Basis, ClientRelationship, LogAction, Outcome
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.people.models import Person
+
+# When several relationships apply, the strongest names the basis in the log.
+_BASIS_ORDER = [Basis.CASE, Basis.CARE_TEAM, Basis.INTAKE, Basis.REGISTRATION, Basis.EMERGENCY]
+# Bases that carry a need to know a protected (safety-ban) address.
+_ADDRESS_BASES = {Basis.CASE, Basis.CARE_TEAM}
+
+
+class PersonNotFound(Http404):
+    """No such person, or no right to see them: the two are deliberately indistinguishable."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Person not found."))
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the gateway allowed: the person, the basis and what it covers."""
+
+    person: Person
+    relationship: ClientRelationship
+    sees_protected_address: bool
+
+    @property
+    def basis(self) -> str:
+        return self.relationship.basis
+
+
+def _active(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def _holder(user) -> Q:
+    return Q(user_id=user.pk) | Q(team_id__in=user.team_ids())
+
+
+def relationships_of(user, person_id: int) -> QuerySet[ClientRelationship]:
+    """Active relationships that let ``user`` process ``person_id``'s data."""
+    if not has_permission(user, Action.VIEW_CLIENT):
+        return ClientRelationship.objects.none()
+    return ClientRelationship.objects.filter(_active(), _holder(user), person_id=person_id)
+
+
+def visible_persons(user) -> QuerySet[Person]:
+    """The persons ``user`` may see: one EXISTS over relationships, no loop.
+
+    Each person carries ``access_basis``, the strongest basis ``user`` has, for the log.
+    """
+    if not has_permission(user, Action.VIEW_CLIENT):
+        return Person.objects.none()
+    related = ClientRelationship.objects.filter(_active(), _holder(user), person=OuterRef("pk"))
+    rank = Case(*[When(basis=basis, then=Value(i)) for i, basis in enumerate(_BASIS_ORDER)],
+                default=Value(len(_BASIS_ORDER)), output_field=IntegerField())
+    return Person.objects.filter(Exists(related)).annotate(
+        access_basis=Subquery(related.annotate(rank=rank).order_by("rank").values("basis")[:1])
+    )
+
+
+def filter_visible(queryset: QuerySet, user, person_field: str = "person") -> QuerySet:
+    """Limit any queryset of person-linked rows to persons ``user`` may see."""
+    if not has_permission(user, Action.VIEW_CLIENT):
+        return queryset.none()
+    related = ClientRelationship.objects.filter(
+        _active(), _holder(user), person=OuterRef(person_field)
+    )
+    return queryset.filter(Exists(related))
+
+
+def _strongest(relationships: Iterable[ClientRelationship]) -> ClientRelationship | None:
+    ordered = sorted(relationships, key=lambda rel: _BASIS_ORDER.index(rel.basis)
+                     if rel.basis in _BASIS_ORDER else len(_BASIS_ORDER))
+    return ordered[0] if ordered else None
+
+
+def access_person_by_id(user, person_id, *, category: str, action: str = LogAction.VIEW,
+                        detail: str = "") -> Access:
+    """Return the person and the basis for ``user`` to process their data, and log it.
+
+    Raises PersonNotFound (a 404) when the person does not exist or ``user`` has no active
+    relationship; the refused attempt is logged as well.
+    """
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        pk = None
+    person = (
+        Person.objects.select_related("municipality", "municipality__region").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    relationship = _strongest(relationships_of(user, pk)) if person is not None else None
+    if person is None or relationship is None:
+        log.record(user, person_id=pk, category=category, action=action, basis=Basis.NONE,
+                   outcome=Outcome.REFUSED, detail=detail)
+        raise PersonNotFound()
+    team_code = relationship.team.code if relationship.team_id else None
+    log.record(user, person_id=person.pk, category=category, action=action,
+               basis=relationship.basis, outcome=Outcome.ALLOWED, detail=detail,
+               team_code=team_code)
+    sees_address = (
+        not person.safety_ban
+        or (relationship.basis in _ADDRESS_BASES
+            and has_permission(user, Action.VIEW_PROTECTED_ADDRESS))
+    )
+    return Access(person=person, relationship=relationship, sees_protected_address=sees_address)
+
+
+def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = "") -> None:
+    """Log that ``persons`` were shown to ``user`` in a list (search results, queues)."""
+    events = [
+        log.Event(p.pk, category, LogAction.LIST, getattr(p, "access_basis", None) or Basis.NONE,
+                  Outcome.ALLOWED, detail)
+        for p in persons
+    ]
+    log.append(log.Actor.of(user), events)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from luotsi.access import views
+
+urlpatterns = [
+    path("access-log/report/", views.access_log_report, name="access_log_report"),
+    path("access-log/emergency/", views.emergency_reviews, name="emergency_reviews"),
+    path("access-log/emergency/<int:relationship_id>/review/", views.emergency_review,
+         name="emergency_review"),
+]

@@ -1,0 +1,98 @@
+"""Pages of the data-protection officer and team leads: access-log reports and reviews of
+emergency accesses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luotsi.access import log, reports
+from luotsi.access.forms import AccessLogReportForm, EmergencyReviewForm
+from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.access.selectors import emergency_accesses_for_review
+from luotsi.access.services import emergency_access_review
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.people.services import find_by_hetu
+
+
+def _require(user, action) -> None:
+    if not has_permission(user, action):
+        raise PermissionDenied
+
+
+@login_required
+def access_log_report(request):
+    """A person's access-log report for a period: page, CSV or PDF (the client's right to know)."""
+    _require(request.user, Action.ACCESS_LOG_REPORT)
+    form = AccessLogReportForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = find_by_hetu(data["hetu"])
+        output = request.POST.get("format", "page")
+        action = {"csv": LogAction.EXPORT, "pdf": LogAction.PRINT}.get(output, LogAction.VIEW)
+        detail = f"access-log report {data['start']}..{data['end']}"
+        if data["special_reason"]:
+            detail += f"; special reason: {data['special_reason'].strip()}"
+        if person is None:
+            log.record(request.user, person_id=None, category=Category.ACCESS_LOG, action=action,
+                       basis=Basis.DPO_TASK, outcome=Outcome.REFUSED, detail=detail)
+            form.add_error("hetu", _("No person was found with this personal identity code."))
+            return render(request, "access/report.html", context)
+        rows, truncated = reports.rows_for(person.pk, data["start"], data["end"])
+        log.record(request.user, person_id=person.pk, category=Category.ACCESS_LOG,
+                   action=action, basis=Basis.DPO_TASK, outcome=Outcome.ALLOWED, detail=detail)
+        context.update({
+            "person": person, "rows": rows, "truncated": truncated, "start": data["start"],
+            "end": data["end"], "headers": reports.headers(), "generated": timezone.now(),
+            "special_reason": data["special_reason"], "max_rows": reports.MAX_ROWS,
+            "actor": request.user,
+        })
+        filename = f"access-log-{person.pk}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+        if output == "csv":
+            response = HttpResponse(reports.as_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        if output == "pdf":
+            response = HttpResponse(reports.as_pdf(context), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+            return response
+    return render(request, "access/report.html", context)
+
+
+@login_required
+def emergency_reviews(request):
+    _require(request.user, Action.REVIEW_BREAK_GLASS)
+    pending = list(emergency_accesses_for_review(request.user)[:200])
+    return render(request, "access/reviews.html",
+                  {"pending": pending, "form": EmergencyReviewForm()})
+
+
+@login_required
+def emergency_review(request, relationship_id: int):
+    _require(request.user, Action.REVIEW_BREAK_GLASS)
+    if request.method != "POST":
+        return redirect("emergency_reviews")
+    if not emergency_accesses_for_review(request.user).filter(pk=relationship_id).exists():
+        raise PermissionDenied
+    form = EmergencyReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            emergency_access_review(actor=request.user, relationship_id=relationship_id,
+                                    finding=form.cleaned_data["finding"],
+                                    note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("The review was saved."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}")
+    return redirect("emergency_reviews")

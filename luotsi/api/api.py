@@ -1,0 +1,100 @@
+"""The JSON API under /api/v1: one error shape for every failure.
+
+    {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from luotsi.api.auth import TokenAuth
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Luotsi API",
+    version="1",
+    description="Client guidance and client plans of a wellbeing services county. Every read of "
+    "client data goes through the access gateway and is written to the access log.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+def error_body(code: str, message: str, fields: list[dict] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or []}}
+
+
+def _loc_field(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc: NinjaValidationError):
+    fields = [{"field": _loc_field(err.get("loc", [])), "message": err.get("msg", "")}
+              for err in exc.errors]
+    return api.create_response(
+        request, error_body("invalid", _("The request has invalid fields."), fields), status=422)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        fields = [{"field": name, "message": message}
+                  for name, messages in exc.message_dict.items() for message in messages]
+    else:
+        fields = [{"field": "body", "message": message} for message in exc.messages]
+    return api.create_response(
+        request, error_body("invalid", _("The request has invalid fields."), fields), status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(
+        request, error_body("forbidden", _("You may not do this.")), status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    response = api.create_response(
+        request, error_body("unauthenticated", _("A valid bearer token is required.")), status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    code = {400: "bad_request", 405: "method_not_allowed", 409: "conflict",
+            412: "precondition_failed", 428: "precondition_required"}.get(exc.status_code, "error")
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc: Exception):
+    logger.exception("Unexpected API error", extra={"request_id": getattr(request, "request_id", "")})
+    return api.create_response(
+        request, error_body("server_error", _("An unexpected error occurred; it was logged.")),
+        status=500)
+
+
+def _register_routers() -> None:
+    from luotsi.people.api import router as people_router
+
+    api.add_router("/persons", people_router)
+
+
+_register_routers()

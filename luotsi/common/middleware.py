@@ -1,0 +1,116 @@
+"""Request id, language choice and keeping a form posted after the session timed out."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponseRedirect, QueryDict
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import resolve_url
+from django.utils import translation
+from django.utils.http import urlencode
+
+from luotsi.common.context import reset_request_id, set_request_id
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed X-Request-ID) for logs and the access log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def language_for(request) -> str:
+    """The language cookie if set; for the API the Accept-Language header; otherwise Finnish."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in _SUPPORTED:
+        return chosen
+    if request.path.startswith("/api/"):
+        accepted = translation.get_language_from_request(request)
+        if accepted and accepted[:2] in _SUPPORTED:
+            return accepted[:2]
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """Finnish unless the person chose another language (or an API client asks for one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+PENDING_FORM_KEY = "luotsi_pending_form"
+_NEVER_KEEP = {"csrfmiddlewaretoken", "password"}
+
+
+class PendingFormMiddleware:
+    """A form posted after the idle timeout is not lost.
+
+    The post is kept in the (new, anonymous) session, the user signs in again, and the form page
+    offers the kept values (``pending_form_data``) so that the user only needs to press save.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "POST"
+            and not request.user.is_authenticated
+            and not request.path.startswith(("/api/", "/login", "/admin/", "/i18n/"))
+            and _csrf_ok(request)
+        ):
+            data = {k: v for k, v in request.POST.lists() if k not in _NEVER_KEEP}
+            request.session[PENDING_FORM_KEY] = {"path": request.path, "data": data}
+            login_url = resolve_url(settings.LOGIN_URL)
+            query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path(), "expired": "1"})
+            return HttpResponseRedirect(f"{login_url}?{query}")
+        return self.get_response(request)
+
+
+def _csrf_ok(request) -> bool:
+    """Only a genuine form of ours is kept; anything else goes on to be refused as usual."""
+    checker = CsrfViewMiddleware(lambda req: None)
+    return checker.process_view(request, _plain_view, (), {}) is None
+
+
+def _plain_view(request):  # pragma: no cover - never called, only inspected by the CSRF check
+    return None
+
+
+def pending_form_data(request) -> QueryDict | None:
+    """The values of a form this user posted to this page after the session had expired."""
+    pending = request.session.get(PENDING_FORM_KEY)
+    if not pending or pending.get("path") != request.path:
+        return None
+    del request.session[PENDING_FORM_KEY]
+    data = QueryDict(mutable=True)
+    for key, values in pending["data"].items():
+        data.setlist(key, values)
+    return data

@@ -1,0 +1,77 @@
+"""Home page, health check and error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from luotsi.access.models import Basis, ClientRelationship
+from luotsi.access.selectors import emergency_accesses_for_review
+from luotsi.organisation.permissions import Action, has_permission
+
+
+@login_required
+def home(request):
+    """What needs doing today, for the signed-in professional."""
+    user = request.user
+    now = timezone.now()
+    context = {"now": now}
+    if has_permission(user, Action.VIEW_CLIENT):
+        active = ClientRelationship.objects.filter(starts_at__lte=now).exclude(ends_at__lte=now)
+        context["my_client_count"] = (
+            active.filter(user=user).exclude(basis=Basis.EMERGENCY)
+            .values("person_id").distinct().count()
+        )
+        context["team_client_count"] = (
+            active.filter(team_id__in=user.team_ids()).values("person_id").distinct().count()
+        )
+        context["my_emergency"] = list(
+            active.filter(user=user, basis=Basis.EMERGENCY)
+            .select_related("person").order_by("-starts_at")[:20]
+        )
+    if has_permission(user, Action.REVIEW_BREAK_GLASS):
+        context["review_count"] = emergency_accesses_for_review(user).count()
+    return render(request, "home.html", context)
+
+
+@require_GET
+def healthz(request):
+    """Liveness and database reachability for the load balancer (no personal data)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": "Not found.", "fields": []}}, status=404
+        )
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return HttpResponse(
+        _static_500(), status=500
+    )
+
+
+def _static_500() -> str:
+    return (
+        '<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Virhe – Luotsi</title>'
+        "</head><body><main><h1>Tapahtui virhe / Ett fel inträffade / An error occurred</h1>"
+        "<p>Virhe on kirjattu. Yritä uudelleen. / Felet har loggats. / The error has been "
+        "logged. Please try again.</p></main></body></html>"
+    )

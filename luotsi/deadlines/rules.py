@@ -1,0 +1,165 @@
+"""Statutory deadline rules ("clocks") per kind of incoming case.
+
+The rules are data: each kind of case maps to the clocks that start when the
+case is opened. Legal bases and the confidence of each rule are listed in
+``docs/deadlines.md``. Pure Python, no database access.
+
+Rule syntax of :class:`Clock`:
+
+* ``"immediately"``: due on the opening day itself (LSL 26 § 2 mom.,
+  SHL 36 § 1 mom.);
+* ``"working_days:N"``: the N-th working day after the opening day
+  (150/1930 § 2; THL's counting of LSL 26 § 5 mom. and SHL 36 §);
+* ``"months:N"``: N months after the opening day (150/1930 § 3), moved to the
+  next working day if needed (150/1930 § 5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from luotsi.deadlines.calendar import (
+    months_deadline,
+    nth_working_day_after,
+    opening_day,
+    working_days_between,
+)
+
+IMMEDIATELY = "immediately"
+WORKING_DAYS = "working_days"
+MONTHS = "months"
+
+#: A deadline this many working days away or closer (and not passed) is "due soon".
+DUE_SOON_WORKING_DAYS = 2
+
+
+_RULE_RE = re.compile(rf"(?P<unit>{WORKING_DAYS}|{MONTHS}):(?P<count>[1-9][0-9]*)")
+
+
+def _parse_rule(rule: str) -> tuple[str, int]:
+    """Split a rule string into its unit and count; raise ``ValueError`` if invalid."""
+    if rule == IMMEDIATELY:
+        return IMMEDIATELY, 0
+    match = _RULE_RE.fullmatch(rule)
+    if match:
+        return match["unit"], int(match["count"])
+    raise ValueError(
+        f"Invalid deadline rule {rule!r}; expected 'immediately', "
+        "'working_days:N' or 'months:N' with N >= 1"
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One statutory clock: what must be done (``code``), by when (``rule``), and why (``basis``)."""
+
+    code: str
+    rule: str
+    basis: str
+
+    def __post_init__(self) -> None:
+        _parse_rule(self.rule)
+
+    def due_on(self, opened_on: date) -> date:
+        """Return the final day of this clock for a case opened on ``opened_on``."""
+        unit, count = _parse_rule(self.rule)
+        if unit == WORKING_DAYS:
+            return nth_working_day_after(opened_on, count)
+        if unit == MONTHS:
+            return months_deadline(opened_on, count)
+        return opened_on
+
+
+@dataclass(frozen=True)
+class ComputedDeadline:
+    """A clock applied to one case: the date by which ``code`` must be done."""
+
+    code: str
+    due_on: date
+    basis: str
+
+
+_URGENCY_SHL = Clock("urgency_assessment", IMMEDIATELY, "SHL 36 § 1 mom.")
+
+KINDS: dict[str, tuple[Clock, ...]] = {
+    # LSL 26 §: child-welfare notification, application or other information.
+    "child_welfare_notification": (
+        Clock("urgency_assessment", IMMEDIATELY, "LSL 26 § 2 mom."),
+        Clock("investigation_decision", "working_days:7", "LSL 26 § 5 mom."),
+        Clock("assessment_start", "working_days:7", "LSL 26 § 5 mom.; SHL 36 §"),
+        Clock(
+            "assessment_completion",
+            "months:3",
+            "LSL 26 § 5 mom.; Act 150/1930 § 3 and § 5",
+        ),
+    ),
+    # SHL 36 §: service-need assessment of a child needing special support (SHL 3 §).
+    "shl_special_support_child": (
+        _URGENCY_SHL,
+        Clock("assessment_start", "working_days:7", "SHL 36 § 3 mom."),
+        Clock(
+            "assessment_completion",
+            "months:3",
+            "SHL 36 § 4 mom.; Act 150/1930 § 3 and § 5",
+        ),
+    ),
+    # SHL 36 §: adult aged 75 or over, or receiving the highest rate of care allowance.
+    "shl_priority_adult": (
+        _URGENCY_SHL,
+        Clock("assessment_start", "working_days:7", "SHL 36 § 3 mom."),
+    ),
+    # SHL 35 § contact or notification; the assessment itself has no fixed date.
+    "shl_contact": (_URGENCY_SHL,),
+    # LSL 25 c § pre-birth notification; no statutory deadline found beyond urgency.
+    "pre_birth_notification": (
+        Clock("urgency_assessment", IMMEDIATELY, "LSL 26 § 2 mom.; LSL 25 c §"),
+    ),
+}
+
+
+def compute_deadlines(kind: str, received: datetime) -> list[ComputedDeadline]:
+    """Return the statutory deadlines of a case of ``kind`` received at ``received``.
+
+    ``received`` must be timezone-aware; the opening day is its Helsinki date and
+    is not counted in working-day and month periods (150/1930 § 2 and § 3).
+    Raises ``ValueError`` for an unknown kind or a naive datetime.
+    """
+    clocks = KINDS.get(kind)
+    if clocks is None:
+        known = ", ".join(sorted(KINDS))
+        raise ValueError(f"Unknown deadline kind {kind!r}; known kinds: {known}")
+    opened_on = opening_day(received)
+    return [ComputedDeadline(c.code, c.due_on(opened_on), c.basis) for c in clocks]
+
+
+class DeadlineStatus(StrEnum):
+    """Status of one deadline on a given day; the values are plain strings."""
+
+    MET = "met"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TIME = "on_time"
+
+
+def deadline_status(due_on: date, today: date, met_on: date | None) -> DeadlineStatus:
+    """Return the status of a deadline due on ``due_on`` as seen on ``today``.
+
+    * ``met``: the obligation was fulfilled (``met_on`` is set), even late;
+    * ``overdue``: not met and ``today`` is after the final day;
+    * ``due_soon``: not met and the final day is today or at most
+      :data:`DUE_SOON_WORKING_DAYS` working days away;
+    * ``on_time``: otherwise.
+
+    The final day itself is still in time (150/1930: the act may be done on the
+    final day).
+    """
+    if met_on is not None:
+        return DeadlineStatus.MET
+    if today > due_on:
+        return DeadlineStatus.OVERDUE
+    if working_days_between(today, due_on) <= DUE_SOON_WORKING_DAYS:
+        return DeadlineStatus.DUE_SOON
+    return DeadlineStatus.ON_TIME

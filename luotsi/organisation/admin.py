@@ -1,0 +1,46 @@
+"""Administration of the organisation: counties, regions, the municipality → region routing
+table, teams and professionals. Client data is never administered here."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from luotsi.organisation.models import County, Municipality, Region, Team, User
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv", "county"]
+    list_select_related = ["county"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv", "region"]
+    list_editable = ["region"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name_fi", "name_sv"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "service_task", "kind", "region"]
+    list_filter = ["service_task", "kind", "region"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name_fi"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "title", "role", "is_active", "is_demo"]
+    list_filter = ["role", "is_active", "is_demo", "teams"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Work"), {"fields": ["title", "role", "teams", "phone", "language", "is_demo"]}),
+    ]
+    filter_horizontal = ["teams", "groups", "user_permissions"]

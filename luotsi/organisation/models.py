@@ -1,0 +1,154 @@
+"""The county's organisation: regions, municipalities, teams and the professionals in them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from luotsi.common.models import LocalisedNameModel
+
+
+class ServiceTask(models.TextChoices):
+    """Service tasks (palvelutehtävät): the unit in which access rights and records are kept."""
+
+    FAMILY_SERVICES = "family_services", pgettext_lazy("service task", "Family services")
+    CHILD_WELFARE = "child_welfare", pgettext_lazy("service task", "Child welfare")
+    WORKING_AGE = "working_age", pgettext_lazy("service task", "Working-age services")
+    EMPLOYMENT = "employment", pgettext_lazy("service task", "Employment services")
+    HEALTH = "health", pgettext_lazy("service task", "Health care")
+    MENTAL_HEALTH_SUBSTANCE = "mental_health_substance", pgettext_lazy(
+        "service task", "Mental-health and substance services"
+    )
+    OLDER_PEOPLE = "older_people", pgettext_lazy("service task", "Services for older people")
+    DISABILITY = "disability", pgettext_lazy("service task", "Disability services")
+
+
+class Role(models.TextChoices):
+    INTAKE_WORKER = "intake_worker", pgettext_lazy("role", "Intake worker")
+    SOCIAL_WORKER = "social_worker", pgettext_lazy("role", "Social worker")
+    SOCIAL_COUNSELLOR = "social_counsellor", pgettext_lazy("role", "Social counsellor")
+    TEAM_LEAD = "team_lead", pgettext_lazy("role", "Team lead")
+    EMPLOYMENT_COORDINATOR = "employment_coordinator", pgettext_lazy(
+        "role", "Employment coordinator"
+    )
+    NURSE = "nurse", pgettext_lazy("role", "Nurse")
+    MHS_WORKER = "mhs_worker", pgettext_lazy("role", "Mental-health and substance worker")
+    DPO = "dpo", pgettext_lazy("role", "Data-protection officer")
+    ADMIN = "admin", pgettext_lazy("role", "Administrator")
+
+
+class County(LocalisedNameModel):
+    """A wellbeing services county (hyvinvointialue): one deployment, one data controller."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+
+class Region(LocalisedNameModel):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="regions",
+                               verbose_name=_("county"))
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+
+class Municipality(LocalisedNameModel):
+    """A municipality with its official three-digit code, routed to one region of the county."""
+
+    code = models.CharField(
+        _("municipality code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^\d{3}$", _("A municipality code has three digits."))],
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        null=True,
+        blank=True,
+        verbose_name=_("region"),
+        help_text=_("Contacts about residents of this municipality are routed to this region."),
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_fi"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class TeamKind(models.TextChoices):
+    INTAKE = "intake", pgettext_lazy("team kind", "Central intake team")
+    ASSESSMENT = "assessment", pgettext_lazy("team kind", "Service-need assessment team")
+    UNIT = "unit", pgettext_lazy("team kind", "Service unit")
+    ADMINISTRATION = "administration", pgettext_lazy("team kind", "Administration")
+
+
+class Team(LocalisedNameModel):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="teams",
+                               verbose_name=_("county"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="teams", null=True, blank=True,
+        verbose_name=_("region"), help_text=_("Empty for a team that serves the whole county."),
+    )
+    service_task = models.CharField(_("service task"), max_length=40, choices=ServiceTask.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices,
+                            default=TeamKind.UNIT)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["code"]
+
+
+class User(AbstractUser):
+    """A professional (or an administrator) who signs in to Luotsi."""
+
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices,
+                            default=Role.SOCIAL_WORKER)
+    teams = models.ManyToManyField(Team, related_name="members", blank=True,
+                                   verbose_name=_("teams"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="fi",
+                                choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")])
+    is_demo = models.BooleanField(
+        _("demo login"), default=False,
+        help_text=_("Demo logins can sign in only when the server runs in demo mode."),
+    )
+
+    class Meta:
+        verbose_name = _("professional")
+        verbose_name_plural = _("professionals")
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+    def team_ids(self) -> list[int]:
+        """The ids of this professional's teams, cached on the instance for the request."""
+        cached = getattr(self, "_team_ids", None)
+        if cached is None:
+            cached = list(self.teams.values_list("id", flat=True))
+            self._team_ids = cached
+        return cached
+
+    def primary_team(self) -> Team | None:
+        cached = getattr(self, "_primary_team", False)
+        if cached is False:
+            cached = self.teams.order_by("id").first()
+            self._primary_team = cached
+        return cached

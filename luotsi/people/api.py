@@ -1,0 +1,99 @@
+"""Persons in the API: register and read, through the access gateway."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Field, Router, Schema
+
+from luotsi.access import gateway
+from luotsi.access.models import Category
+from luotsi.people.models import Language
+from luotsi.people.services import PersonInput, person_create
+
+router = Router(tags=["persons"])
+
+
+class PersonCreateIn(Schema):
+    hetu: str = Field("", description="Personal identity code; empty with temporary=true.")
+    temporary: bool = Field(False, description="Give a temporary identifier instead of a hetu.")
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field(..., max_length=150)
+    municipality_code: str = Field("", description="Official three-digit municipality code.")
+    language: str = Field("fi", description="Language code: " + ", ".join(Language.values))
+    expected_birth_date: date | None = None
+
+
+class PersonCreatedOut(Schema):
+    id: int
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+
+
+class PersonOut(Schema):
+    id: int
+    hetu: str | None
+    temporary_id: str | None
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    language: str
+    municipality: MunicipalityOut | None
+    safety_ban: bool
+    address_protected: bool
+    street_address: str | None
+    postal_code: str | None
+    post_office: str | None
+
+
+class ErrorField(Schema):
+    field: str
+    message: str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: list[ErrorField]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+@router.post("", response={201: PersonCreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+             summary="Register a person")
+def create_person(request, payload: PersonCreateIn):
+    person = person_create(actor=request.auth, data=PersonInput(
+        hetu=payload.hetu, temporary=payload.temporary, first_name=payload.first_name,
+        last_name=payload.last_name, municipality_code=payload.municipality_code,
+        language=payload.language, expected_birth_date=payload.expected_birth_date,
+    ))
+    return 201, {"id": person.pk}
+
+
+@router.get("/{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut},
+            summary="Read a person (needs a client relationship)")
+def get_person(request, person_id: int):
+    access = gateway.access_person_by_id(request.auth, person_id, category=Category.BASIC_DATA)
+    person = access.person
+    show_address = access.sees_protected_address
+    municipality = person.municipality if show_address else None
+    return {
+        "id": person.pk,
+        "hetu": person.hetu or None,
+        "temporary_id": person.temporary_id,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": person.birth_date,
+        "language": person.language,
+        "municipality": {"code": municipality.code, "name": municipality.name} if municipality else None,
+        "safety_ban": person.safety_ban,
+        "address_protected": not show_address,
+        "street_address": person.street_address if show_address else None,
+        "postal_code": person.postal_code if show_address else None,
+        "post_office": person.post_office if show_address else None,
+    }

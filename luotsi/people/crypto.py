@@ -1,0 +1,45 @@
+"""Encryption at rest and keyed lookup hashes for personal identity codes.
+
+Both keys are derived with HKDF-SHA256 from ``settings.PERSONAL_DATA_KEY`` under separate labels,
+so the lookup hash cannot be used to decrypt and the ciphertext cannot be used to search.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+def _derive(label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
+        settings.PERSONAL_DATA_KEY.encode("utf-8")
+    )
+
+
+@lru_cache(maxsize=4)
+def _keys(secret: str) -> tuple[Fernet, bytes]:
+    fernet = Fernet(base64.urlsafe_b64encode(_derive(b"luotsi hetu encryption v1")))
+    return fernet, _derive(b"luotsi hetu lookup v1")
+
+
+def _current() -> tuple[Fernet, bytes]:
+    return _keys(settings.PERSONAL_DATA_KEY)
+
+
+def encrypt(value: str) -> str:
+    return _current()[0].encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    return _current()[0].decrypt(token.encode("ascii")).decode("utf-8")
+
+
+def lookup_hash(value: str) -> str:
+    return hmac.new(_current()[1], value.encode("utf-8"), hashlib.sha256).hexdigest()
