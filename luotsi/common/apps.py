@@ -6,3 +6,6 @@ class CommonConfig(AppConfig):
     name = "luotsi.common"
     label = "common"
     verbose_name = _("Common")
+
+    def ready(self) -> None:
+        from luotsi.common import checks  # noqa: F401  (registers the checks)

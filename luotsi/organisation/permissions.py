@@ -52,3 +52,18 @@ def has_permission(user, action: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return action in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def markdown_table() -> str:
+    """The role × action table as Markdown, as it stands in docs/permissions.md."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        roles = list(Role)
+        header = "| action | " + " | ".join(f"`{role.value}`" for role in roles) + " |"
+        rule = "|---|" + "---|" * len(roles)
+        lines = [header, rule]
+        for action in Action:
+            marks = " | ".join("✓" if action in ROLE_PERMISSIONS[role] else "" for role in roles)
+            lines.append(f"| {action.label} (`{action.value}`) | {marks} |")
+    return "\n".join(lines)
