@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "luotsi.people",
     "luotsi.access",
     "luotsi.deadlines",
+    "luotsi.intake",
     "luotsi.api",
 ]
 

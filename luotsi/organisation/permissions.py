@@ -22,6 +22,8 @@ class Action(models.TextChoices):
     BREAK_GLASS = "break_glass", pgettext_lazy("action", "Open emergency access (break the glass)")
     REVIEW_BREAK_GLASS = "review_break_glass", pgettext_lazy("action", "Review emergency accesses")
     ACCESS_LOG_REPORT = "access_log_report", pgettext_lazy("action", "Produce a person's access-log report")
+    MANAGE_TEAM = "manage_team", pgettext_lazy(
+        "action", "Reassign a caseload; see the team's queues and KPIs")
     ADMINISTER = "administer", pgettext_lazy("action", "Administer organisation and code lists")
     USE_API = "use_api", pgettext_lazy("action", "Use the API with a token")
 
@@ -39,7 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.INTAKE_WORKER: frozenset(_SOCIAL),
     Role.SOCIAL_WORKER: frozenset(_SOCIAL),
     Role.SOCIAL_COUNSELLOR: frozenset(_SOCIAL),
-    Role.TEAM_LEAD: frozenset(_SOCIAL | {Action.REVIEW_BREAK_GLASS}),
+    Role.TEAM_LEAD: frozenset(_SOCIAL | {Action.REVIEW_BREAK_GLASS, Action.MANAGE_TEAM}),
     Role.EMPLOYMENT_COORDINATOR: frozenset(_PROFESSIONAL),
     Role.NURSE: frozenset(_PROFESSIONAL),
     Role.MHS_WORKER: frozenset(_PROFESSIONAL),

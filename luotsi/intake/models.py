@@ -1,0 +1,368 @@
+"""One door for families with children: contacts and notifications, urgency, the initial
+assessment by the central team, the service-need assessment by a regional team, and the
+statutory deadlines that hang off them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from luotsi.common.models import LocalisedNameModel, TimeStampedModel
+from luotsi.organisation.models import Municipality, Team
+from luotsi.people.models import Person
+
+
+class ContactKind(models.TextChoices):
+    GUARDIAN_APPLICATION = "guardian_application", pgettext_lazy(
+        "contact kind", "Application by a guardian")
+    CHILD_APPLICATION = "child_application", pgettext_lazy("contact kind", "Application by a child")
+    SHL_CONTACT = "shl_contact", pgettext_lazy(
+        "contact kind", "Contact with consent (SHL 35 §)")
+    SHL_NOTIFICATION = "shl_notification", pgettext_lazy(
+        "contact kind", "Notification without consent (SHL 35 §)")
+    CHILD_WELFARE_NOTIFICATION = "child_welfare_notification", pgettext_lazy(
+        "contact kind", "Child-welfare notification (LSL 25 §)")
+    PRE_BIRTH_NOTIFICATION = "pre_birth_notification", pgettext_lazy(
+        "contact kind", "Pre-birth notification (LSL 25 c §)")
+    AUTHORITY_REQUEST = "authority_request", pgettext_lazy(
+        "contact kind", "Request from the police or another authority")
+    SOCIAL_EMERGENCY = "social_emergency", pgettext_lazy(
+        "contact kind", "Contact through the social emergency service")
+
+
+# The statutory clock each kind starts by default; the worker can choose the special-support
+# clock (SHL 36 §) for a child needing special support. Keys are luotsi.deadlines.rules.KINDS.
+DEFAULT_CLOCK = {
+    ContactKind.CHILD_WELFARE_NOTIFICATION: "child_welfare_notification",
+    ContactKind.PRE_BIRTH_NOTIFICATION: "pre_birth_notification",
+}
+CLOCK_CHOICES = [
+    ("child_welfare_notification", pgettext_lazy("clock", "Child welfare (LSL 26 §)")),
+    ("shl_special_support_child", pgettext_lazy(
+        "clock", "Child needing special support (SHL 36 §)")),
+    ("shl_contact", pgettext_lazy("clock", "Support need under SHL (SHL 35–36 §)")),
+    ("pre_birth_notification", pgettext_lazy("clock", "Pre-birth notification (LSL 25 c §)")),
+]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
+    ELECTRONIC = "electronic", pgettext_lazy("channel", "Electronic form")
+    WRITTEN = "written", pgettext_lazy("channel", "Letter")
+    IN_PERSON = "in_person", pgettext_lazy("channel", "In person")
+    EMERGENCY_SERVICE = "emergency_service", pgettext_lazy("channel", "Social emergency service")
+
+
+class ReporterKind(models.TextChoices):
+    HEALTH_CARE = "health_care", pgettext_lazy("reporter", "Health care")
+    EDUCATION = "education", pgettext_lazy("reporter", "School or education")
+    EARLY_CHILDHOOD = "early_childhood", pgettext_lazy("reporter", "Early childhood education")
+    POLICE = "police", pgettext_lazy("reporter", "Police")
+    SOCIAL_SERVICES = "social_services", pgettext_lazy("reporter", "Social services")
+    OTHER_AUTHORITY = "other_authority", pgettext_lazy("reporter", "Other authority")
+    GUARDIAN = "guardian", pgettext_lazy("reporter", "Guardian")
+    CHILD = "child", pgettext_lazy("reporter", "The child")
+    RELATIVE = "relative", pgettext_lazy("reporter", "Relative or close person")
+    PRIVATE_PERSON = "private_person", pgettext_lazy("reporter", "Other private person")
+    ANONYMOUS = "anonymous", pgettext_lazy("reporter", "Anonymous")
+
+
+class ContactStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("contact status", "New")
+    IN_ASSESSMENT = "in_assessment", pgettext_lazy("contact status", "Initial assessment")
+    ROUTED = "routed", pgettext_lazy("contact status", "Routed to service-need assessment")
+    CLOSED = "closed", pgettext_lazy("contact status", "Closed")
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", pgettext_lazy("urgency", "Urgent")
+    NOT_URGENT = "not_urgent", pgettext_lazy("urgency", "Not urgent")
+
+
+class ProviderKind(models.TextChoices):
+    PUBLIC = "public", pgettext_lazy("provider", "Public")
+    PRIVATE = "private", pgettext_lazy("provider", "Private")
+    THIRD_SECTOR = "third_sector", pgettext_lazy("provider", "Third sector")
+
+
+class ServiceCatalogueItem(LocalisedNameModel):
+    """A service the central team can refer a family to, with the municipalities it serves."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    provider = models.CharField(_("provider"), max_length=200)
+    provider_kind = models.CharField(_("provider kind"), max_length=20,
+                                     choices=ProviderKind.choices)
+    municipalities = models.ManyToManyField(Municipality, related_name="catalogue_items",
+                                            blank=True, verbose_name=_("municipalities served"))
+    contact_info = models.CharField(_("how to reach"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service in the catalogue")
+        verbose_name_plural = _("service catalogue")
+        ordering = ["name_fi"]
+
+
+class Assessment(TimeStampedModel):
+    """A service-need assessment (palvelutarpeen arviointi, SHL 36 §) of a child and family by a
+    regional team. It may hold several contacts about the same child."""
+
+    class Outcome(models.TextChoices):
+        CHILD_WELFARE_CLIENT = "child_welfare_client", pgettext_lazy(
+            "assessment outcome", "Child-welfare client relationship (LSL 27 §)")
+        FAMILY_SOCIAL_SERVICES = "family_social_services", pgettext_lazy(
+            "assessment outcome", "Client of family social services (SHL)")
+        REFERRAL = "referral", pgettext_lazy("assessment outcome", "Referral to a service")
+        CLOSED = "closed", pgettext_lazy("assessment outcome", "Closed, no need for services")
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments",
+                              verbose_name=_("child"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments",
+                             verbose_name=_("team"))
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="assessments",
+                               verbose_name=_("responsible worker"))
+    pair_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="pair_assessments",
+                                    verbose_name=_("pair worker"))
+    opened_on = models.DateField(_("case opened"))
+    started_on = models.DateField(_("assessment started"), null=True, blank=True)
+    completed_on = models.DateField(_("assessment completed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("summary and reasons"), blank=True)
+    informed_on = models.DateField(_("child and guardian informed"), null=True, blank=True)
+    responsible_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="client_cases", verbose_name=_("named worker (omatyöntekijä)"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("service-need assessment")
+        verbose_name_plural = _("service-need assessments")
+        indexes = [models.Index(fields=["team", "completed_on"], name="assessment_team_open")]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.opened_on:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None
+
+
+class Contact(TimeStampedModel):
+    """A contact or notification about a child or family, registered once."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=ContactKind.choices)
+    clock = models.CharField(_("statutory clock"), max_length=40, choices=CLOCK_CHOICES)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    opened_on = models.DateField(_("opening day"))
+    reporter_kind = models.CharField(_("reporter"), max_length=30, choices=ReporterKind.choices)
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    reporter_organisation = models.CharField(_("reporter's organisation"), max_length=200,
+                                             blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=40, blank=True)
+    reporter_protected = models.BooleanField(
+        _("reporter's identity protected from the family"), default=False,
+        help_text=_("When telling the family would endanger the child's interest or the "
+                    "reporter's safety."))
+    description = models.TextField(_("what was reported"))
+    family_informed = models.BooleanField(
+        _("the reporter has told the family"), default=False)
+    child = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="contacts_as_child",
+        verbose_name=_("child"),
+        help_text=_("The first child concerned; access to the contact follows access to them."))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="contacts",
+                                     verbose_name=_("family's municipality"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="contacts",
+                             verbose_name=_("team"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="assigned_contacts",
+                                 verbose_name=_("worker"))
+    pair_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="pair_contacts",
+                                    verbose_name=_("pair worker"))
+    status = models.CharField(_("status"), max_length=20, choices=ContactStatus.choices,
+                              default=ContactStatus.NEW)
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, blank=True)
+    urgency_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    urgency_at = models.DateTimeField(_("urgency assessed"), null=True, blank=True)
+    urgency_note = models.TextField(_("urgency note"), blank=True)
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="contacts",
+                                   verbose_name=_("service-need assessment"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+")
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["team", "status"], name="contact_team_status"),
+            models.Index(fields=["assignee", "status"], name="contact_assignee_status"),
+            models.Index(fields=["status", "opened_on"], name="contact_status_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.opened_on:%d.%m.%Y}"
+
+    @property
+    def is_urgent_open(self) -> bool:
+        return self.urgency == Urgency.URGENT and self.status != ContactStatus.CLOSED
+
+
+class ContactPerson(models.Model):
+    class Role(models.TextChoices):
+        CHILD = "child", pgettext_lazy("contact role", "Child")
+        UNBORN = "unborn", pgettext_lazy("contact role", "Unborn child")
+        GUARDIAN = "guardian", pgettext_lazy("contact role", "Guardian")
+        EXPECTANT_PARENT = "expectant_parent", pgettext_lazy("contact role", "Expectant parent")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="persons")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("person concerned")
+        verbose_name_plural = _("persons concerned")
+        constraints = [models.UniqueConstraint(fields=["contact", "person"],
+                                               name="contact_person_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.person_id} ({self.role})"
+
+
+class InitialAssessment(TimeStampedModel):
+    """The central team's initial assessment (alkuarviointi) of one contact."""
+
+    class Outcome(models.TextChoices):
+        ADVICE = "advice", pgettext_lazy("initial outcome", "Advice and guidance given (closed)")
+        REFERRAL = "referral", pgettext_lazy("initial outcome", "Referral to a service")
+        SERVICE_NEED_ASSESSMENT = "service_need_assessment", pgettext_lazy(
+            "initial outcome", "Service-need assessment by the regional team")
+        NO_ACTION = "no_action", pgettext_lazy("initial outcome", "No action")
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT,
+                                   related_name="initial_assessment")
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    reason = models.TextField(_("summary and reasons"), blank=True)
+    referral = models.ForeignKey(ServiceCatalogueItem, on_delete=models.PROTECT, null=True,
+                                 blank=True, verbose_name=_("referred to"))
+    informed_on = models.DateField(_("child and guardian informed (LSL 26 §)"), null=True,
+                                   blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(_("decided"))
+
+    class Meta:
+        verbose_name = _("initial assessment")
+        verbose_name_plural = _("initial assessments")
+
+
+class Meeting(TimeStampedModel):
+    class Kind(models.TextChoices):
+        OFFICE = "office", pgettext_lazy("meeting", "Office meeting")
+        NETWORK = "network", pgettext_lazy("meeting", "Network meeting")
+        HOME_VISIT = "home_visit", pgettext_lazy("meeting", "Home visit")
+        REMOTE = "remote", pgettext_lazy("meeting", "Remote meeting")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    participants = models.CharField(_("participants"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["held_on", "pk"]
+
+
+class Consultation(TimeStampedModel):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="consultations")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    expert = models.CharField(_("consulted professional"), max_length=200)
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["created_at", "pk"]
+
+
+class DeadlineStatus(models.TextChoices):
+    ON_TIME = "on_time", pgettext_lazy("deadline status", "On time")
+    DUE_SOON = "due_soon", pgettext_lazy("deadline status", "Due soon")
+    OVERDUE = "overdue", pgettext_lazy("deadline status", "Overdue")
+    MET = "met", pgettext_lazy("deadline status", "Met")
+
+
+class Deadline(models.Model):
+    """A statutory deadline computed by luotsi.deadlines for a contact; never typed in."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="deadlines")
+    code = models.CharField(_("obligation"), max_length=40)
+    due_on = models.DateField(_("due"))
+    basis = models.CharField(_("legal basis"), max_length=120)
+    status = models.CharField(_("status"), max_length=20, choices=DeadlineStatus.choices,
+                              default=DeadlineStatus.ON_TIME)
+    met_on = models.DateField(_("met"), null=True, blank=True)
+    notified_status = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [models.UniqueConstraint(fields=["contact", "code"],
+                                               name="deadline_contact_code")]
+        indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due")]
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.due_on:%d.%m.%Y}"
+
+
+OBLIGATION_LABELS = {
+    "urgency_assessment": pgettext_lazy("obligation", "Assess urgency"),
+    "investigation_decision": pgettext_lazy(
+        "obligation", "Decide on the assessment and inform the family"),
+    "assessment_start": pgettext_lazy("obligation", "Start the service-need assessment"),
+    "assessment_completion": pgettext_lazy("obligation", "Complete the service-need assessment"),
+}
+
+
+class Notification(models.Model):
+    """An in-app notice to a professional (deadlines due soon or overdue, new assignments),
+    written in the professional's own language."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    key = models.CharField(max_length=120, help_text="Deduplication key.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["user", "key"],
+                                               name="notification_user_key")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text
+

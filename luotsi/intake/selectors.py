@@ -1,0 +1,153 @@
+"""Reads for intake pages, the API and reports. Visibility always comes from the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from luotsi.access.gateway import filter_visible
+from luotsi.intake.models import (
+    Assessment,
+    Contact,
+    ContactPerson,
+    ContactStatus,
+    Deadline,
+    DeadlineStatus,
+    Urgency,
+)
+
+_OPEN = ~Q(status=ContactStatus.CLOSED)
+
+
+def visible_contacts(user) -> QuerySet[Contact]:
+    """Contacts whose child ``user`` may see (the gateway's rule, one EXISTS)."""
+    return filter_visible(Contact.objects.all(), user, person_field="child")
+
+
+def visible_assessments(user) -> QuerySet[Assessment]:
+    return filter_visible(Assessment.objects.all(), user, person_field="child")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    team_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    municipality_code: str = ""
+    kind: str = ""
+    status: str = ""  # deadline status: overdue / due_soon / on_time
+    include_closed: bool = False
+
+
+def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
+    """Open contacts ordered as the work should be done: urgent ones first until handled, then
+    those whose urgency is not yet assessed, then by the nearest open deadline."""
+    open_deadlines = Deadline.objects.filter(contact=OuterRef("pk"), met_on__isnull=True)
+    queryset = visible_contacts(user)
+    if not filters.include_closed:
+        queryset = queryset.filter(_OPEN)
+    if filters.team_id:
+        queryset = queryset.filter(team_id=filters.team_id)
+    if filters.assignee_id:
+        queryset = queryset.filter(Q(assignee_id=filters.assignee_id)
+                                   | Q(pair_worker_id=filters.assignee_id))
+    if filters.unassigned:
+        queryset = queryset.filter(assignee__isnull=True)
+    if filters.municipality_code:
+        queryset = queryset.filter(municipality__code=filters.municipality_code)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON):
+        queryset = queryset.filter(Exists(open_deadlines.filter(status=filters.status)))
+    elif filters.status == DeadlineStatus.ON_TIME:
+        queryset = queryset.exclude(Exists(open_deadlines.exclude(status=DeadlineStatus.ON_TIME)))
+    return (
+        queryset.annotate(
+            next_due=Min("deadlines__due_on", filter=Q(deadlines__met_on__isnull=True)),
+            priority=Case(
+                When(urgency=Urgency.URGENT, then=Value(0)),
+                When(urgency="", then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("child", "municipality", "team", "assignee", "pair_worker")
+        .prefetch_related(
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
+        .order_by("priority", "next_due", "received_at", "pk")
+    )
+
+
+def worst_status(deadlines) -> str:
+    """The most pressing status among a contact's open deadlines (for the queue's text and colour)."""
+    order = [DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME]
+    statuses = {d.status for d in deadlines if d.met_on is None}
+    for status in order:
+        if status in statuses:
+            return status
+    return DeadlineStatus.MET
+
+
+def my_deadlines(user, *, limit: int = 100) -> QuerySet[Deadline]:
+    """Open deadlines of contacts assigned to ``user`` (or as pair worker), nearest first."""
+    contacts = visible_contacts(user).filter(_OPEN).filter(
+        Q(assignee=user) | Q(pair_worker=user))
+    return (Deadline.objects.filter(contact__in=contacts, met_on__isnull=True)
+            .select_related("contact", "contact__child").order_by("due_on", "pk")[:limit])
+
+
+def contact_detail(contact: Contact) -> Contact:
+    return (Contact.objects.select_related(
+        "child", "municipality", "team", "assignee", "pair_worker", "registered_by",
+        "urgency_by", "assessment", "initial_assessment", "initial_assessment__referral")
+        .prefetch_related(
+            Prefetch("persons", queryset=ContactPerson.objects.select_related("person")
+                     .order_by("pk")),
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
+        .get(pk=contact.pk))
+
+
+def probable_duplicates(contact: Contact, *, window_days: int = 3) -> QuerySet[Contact]:
+    """Other contacts about the same child from the same reporter close in time: shown to the
+    worker, never merged silently."""
+    from datetime import timedelta
+
+    window = timedelta(days=window_days)
+    return (Contact.objects.filter(
+        child_id=contact.child_id, reporter_kind=contact.reporter_kind,
+        reporter_name__iexact=contact.reporter_name,
+        received_at__gte=contact.received_at - window,
+        received_at__lte=contact.received_at + window,
+    ).exclude(pk=contact.pk).order_by("received_at"))
+
+
+def open_counts_by_worker(team_ids: list[int]) -> list[dict]:
+    """Open contacts per worker in the given teams (team lead's view)."""
+    return list(
+        Contact.objects.filter(_OPEN, team_id__in=team_ids)
+        .values("assignee_id", "assignee__first_name", "assignee__last_name",
+                "assignee__username")
+        .annotate(open_count=Count("pk", distinct=True),
+                  overdue=Count("pk", distinct=True,
+                                filter=Q(deadlines__status=DeadlineStatus.OVERDUE)))
+        .order_by("-open_count")
+    )
+
+
+def today() -> date:
+    return timezone.localdate()

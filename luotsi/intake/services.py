@@ -1,0 +1,559 @@
+"""Writes of family intake. Each checks permission, changes data and logs, in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luotsi.access import log
+from luotsi.access import services as access_services
+from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
+from luotsi.deadlines.calendar import opening_day
+from luotsi.deadlines.rules import KINDS, compute_deadlines
+from luotsi.intake.models import (
+    DEFAULT_CLOCK,
+    Assessment,
+    Channel,
+    Consultation,
+    Contact,
+    ContactKind,
+    ContactPerson,
+    ContactStatus,
+    Deadline,
+    DeadlineStatus,
+    InitialAssessment,
+    Meeting,
+    ReporterKind,
+    ServiceCatalogueItem,
+    Urgency,
+)
+from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind, User
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.people import services as people_services
+from luotsi.people.models import Person
+
+# A received time this far ahead of the server clock is tolerated (clock skew of devices).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# After a contact is closed the intake team keeps access this long, for follow-up questions.
+CLOSED_ACCESS_DAYS = 30
+DUPLICATE_WINDOW = timedelta(days=3)
+
+
+def _require(actor, action: str = Action.VIEW_CLIENT) -> None:
+    if not has_permission(actor, action):
+        raise PermissionDenied
+
+
+def _fail(field_name: str, message: str):
+    raise ValidationError({field_name: [message]})
+
+
+# --- registering a contact -------------------------------------------------------------------
+
+@dataclass
+class PersonRef:
+    """A person concerned by a contact: an existing person by id or hetu, or a new one."""
+
+    role: str
+    person_id: int | None = None
+    hetu: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    temporary: bool = False
+    expected_birth_date: date | None = None
+    language: str = "fi"
+
+
+@dataclass
+class ContactInput:
+    kind: str
+    channel: str
+    received_at: datetime | None
+    reporter_kind: str
+    description: str
+    persons: list[PersonRef] = field(default_factory=list)
+    clock: str = ""
+    municipality_code: str = ""
+    reporter_name: str = ""
+    reporter_organisation: str = ""
+    reporter_phone: str = ""
+    reporter_protected: bool = False
+    family_informed: bool = False
+
+    def fingerprint(self) -> str:
+        payload = asdict(self)
+        return hashlib.sha256(
+            json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def intake_team_for(actor) -> Team | None:
+    """The central family intake team: the actor's own if they are in one, else the county's."""
+    teams = Team.objects.filter(kind=TeamKind.INTAKE, service_task=ServiceTask.FAMILY_SERVICES)
+    return teams.filter(members=actor).order_by("pk").first() or teams.order_by("pk").first()
+
+
+def assessment_team_for(municipality: Municipality) -> Team | None:
+    """The regional service-need-assessment team of the family's municipality (routing table)."""
+    if municipality.region_id is None:
+        return None
+    return (Team.objects.filter(kind=TeamKind.ASSESSMENT, region_id=municipality.region_id,
+                                service_task=ServiceTask.FAMILY_SERVICES)
+            .order_by("pk").first())
+
+
+def _resolve_person(actor, ref: PersonRef, index: int, errors: dict) -> Person | None:
+    prefix = f"persons.{index}"
+    if ref.role not in ContactPerson.Role.values:
+        errors[f"{prefix}.role"] = [_("Unknown role of a person concerned.")]
+        return None
+    if ref.person_id:
+        person = Person.objects.filter(pk=ref.person_id).first()
+        # Registering a contact is the intake task: any person may be named, but a wrong id is
+        # "not found" like everywhere else.
+        if person is None:
+            errors[f"{prefix}.person_id"] = [_("Person not found.")]
+        return person
+    if ref.hetu.strip():
+        person = people_services.find_by_hetu(ref.hetu)
+        if person is not None:
+            return person
+    try:
+        return people_services.person_create(actor=actor, data=people_services.PersonInput(
+            hetu=ref.hetu, temporary=ref.temporary or not ref.hetu.strip(),
+            first_name=ref.first_name, last_name=ref.last_name or (
+                _("Unborn child") if ref.role == ContactPerson.Role.UNBORN else ""),
+            expected_birth_date=ref.expected_birth_date, language=ref.language,
+        ))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors[f"{prefix}.{name}"] = messages
+        return None
+
+
+def _validate_contact(data: ContactInput) -> dict:
+    errors: dict[str, list[str]] = {}
+    if data.kind not in ContactKind.values:
+        errors["kind"] = [_("Choose the kind of contact.")]
+    if data.channel not in Channel.values:
+        errors["channel"] = [_("Choose the channel.")]
+    if data.reporter_kind not in ReporterKind.values:
+        errors["reporter_kind"] = [_("Choose who made the contact.")]
+    if data.clock and data.clock not in KINDS:
+        errors["clock"] = [_("Unknown statutory clock.")]
+    if data.received_at is None:
+        errors["received_at"] = [_("Enter when the contact was received.")]
+    elif timezone.is_naive(data.received_at):
+        errors["received_at"] = [_("Give the time with its time zone.")]
+    elif data.received_at > timezone.now() + FUTURE_TOLERANCE:
+        errors["received_at"] = [_("The received time cannot be in the future.")]
+    if not data.description.strip():
+        errors["description"] = [_("Write what was reported.")]
+    children = [p for p in data.persons
+                if p.role in (ContactPerson.Role.CHILD, ContactPerson.Role.UNBORN)]
+    if not children:
+        errors["persons"] = [_("Name at least one child (or the unborn child) concerned.")]
+    if data.municipality_code and not Municipality.objects.filter(
+            code=data.municipality_code.strip()).exists():
+        errors["municipality_code"] = [
+            _("There is no municipality with the code “%(code)s”.")
+            % {"code": data.municipality_code}]
+    return errors
+
+
+def contact_register(*, actor, data: ContactInput, idempotency_key: str | None = None) -> Contact:
+    """Register a contact or notification once; compute its deadlines; give the intake team
+    access to the persons concerned. Nothing is saved when any field is invalid.
+
+    A contact about a child with an open service-need assessment is attached to it.
+    With ``idempotency_key``, the same key and body return the first contact; the same key with
+    another body is refused.
+    """
+    _require(actor, Action.CREATE_PERSON)
+    fingerprint = data.fingerprint()
+    if idempotency_key:
+        existing = Contact.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.request_fingerprint != fingerprint:
+                raise ValidationError({"Idempotency-Key": [
+                    _("This Idempotency-Key was already used with a different request.")]})
+            return existing
+    errors = _validate_contact(data)
+    if errors:
+        raise ValidationError(errors)
+    team = intake_team_for(actor)
+    if team is None:
+        raise ValidationError({"team": [_("The county has no central family intake team.")]})
+    with transaction.atomic():
+        persons: list[tuple[Person, str]] = []
+        person_errors: dict = {}
+        for index, ref in enumerate(data.persons):
+            person = _resolve_person(actor, ref, index, person_errors)
+            if person is not None:
+                persons.append((person, ref.role))
+        if person_errors:
+            raise ValidationError(person_errors)
+        child = next(p for p, role in persons
+                     if role in (ContactPerson.Role.CHILD, ContactPerson.Role.UNBORN))
+        municipality = None
+        if data.municipality_code:
+            municipality = Municipality.objects.get(code=data.municipality_code.strip())
+        else:
+            municipality = next((p.municipality for p, _r in persons if p.municipality_id), None)
+        if municipality is None:
+            raise ValidationError({"municipality_code": [
+                _("Give the family's municipality; it decides the regional team.")]})
+        clock = data.clock or DEFAULT_CLOCK.get(data.kind, "shl_contact")
+        open_assessment = (Assessment.objects.select_for_update()
+                           .filter(child=child, completed_on__isnull=True).first())
+        contact = Contact.objects.create(
+            kind=data.kind, clock=clock, channel=data.channel, received_at=data.received_at,
+            opened_on=opening_day(data.received_at), reporter_kind=data.reporter_kind,
+            reporter_name=data.reporter_name.strip(),
+            reporter_organisation=data.reporter_organisation.strip(),
+            reporter_phone=data.reporter_phone.strip(), reporter_protected=data.reporter_protected,
+            description=data.description.strip(), family_informed=data.family_informed,
+            child=child, municipality=municipality,
+            team=open_assessment.team if open_assessment else team,
+            assignee=open_assessment.worker if open_assessment else None,
+            status=ContactStatus.ROUTED if open_assessment else ContactStatus.NEW,
+            assessment=open_assessment, registered_by=actor,
+            idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
+        )
+        ContactPerson.objects.bulk_create(
+            [ContactPerson(contact=contact, person=p, role=role) for p, role in persons])
+        _create_deadlines(contact)
+        for person, _role in persons:
+            access_services.relationship_open(
+                actor=actor, person=person, basis=Basis.INTAKE, team=team,
+                service_task=ServiceTask.FAMILY_SERVICES, source=f"intake.Contact:{contact.pk}")
+        log.append(log.Actor.of(actor, team.code), [
+            log.Event(p.pk, Category.INTAKE, LogAction.CREATE, Basis.INTAKE, Outcome.ALLOWED,
+                      f"contact {contact.pk}") for p, _role in persons])
+    return contact
+
+
+def _create_deadlines(contact: Contact) -> None:
+    today = timezone.localdate()
+    from luotsi.deadlines.rules import deadline_status
+
+    Deadline.objects.bulk_create([
+        Deadline(contact=contact, code=d.code, due_on=d.due_on, basis=d.basis,
+                 status=deadline_status(d.due_on, today, None))
+        for d in compute_deadlines(contact.clock, contact.received_at)
+    ])
+
+
+def _meet(contact_ids, code: str, on: date) -> None:
+    Deadline.objects.filter(contact_id__in=contact_ids, code=code, met_on__isnull=True).update(
+        met_on=on, status=DeadlineStatus.MET)
+
+
+def _log_contact(actor, contact: Contact, action: str, detail: str) -> None:
+    person_ids = list(contact.persons.values_list("person_id", flat=True))
+    log.append(log.Actor.of(actor), [
+        log.Event(pid, Category.INTAKE, action, Basis.INTAKE, Outcome.ALLOWED, detail)
+        for pid in person_ids])
+
+
+def _locked(contact: Contact, expected_version: int | None) -> Contact:
+    fresh = Contact.objects.select_for_update().get(pk=contact.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise ValidationError(_("Someone else changed this contact meanwhile. Reload the page "
+                                "and check the changes before saving again."))
+    return fresh
+
+
+def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str = "",
+                           expected_version: int | None = None) -> Contact:
+    _require(actor)
+    if urgency not in Urgency.values:
+        _fail("urgency", _("Choose whether the matter is urgent."))
+    if urgency == Urgency.URGENT and not note.strip():
+        _fail("urgency_note", _("Write what makes the matter urgent and what was done."))
+    with transaction.atomic():
+        contact = _locked(contact, expected_version)
+        if contact.status == ContactStatus.CLOSED:
+            raise ValidationError(_("The contact is closed."))
+        now = timezone.now()
+        contact.urgency, contact.urgency_note = urgency, note.strip()
+        contact.urgency_by, contact.urgency_at = actor, now
+        if contact.status == ContactStatus.NEW:
+            contact.status = ContactStatus.IN_ASSESSMENT
+        contact.version += 1
+        contact.save(update_fields=["urgency", "urgency_note", "urgency_by", "urgency_at",
+                                    "status", "version", "updated_at"])
+        _meet([contact.pk], "urgency_assessment", timezone.localdate(now))
+        _log_contact(actor, contact, LogAction.UPDATE, f"urgency {urgency}")
+    return contact
+
+
+def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: str = "",
+                              referral_code: str = "", informed_on: date | None = None,
+                              expected_version: int | None = None) -> InitialAssessment:
+    """The central team's initial assessment. Routes to the regional team of the family's
+    municipality, refers to a catalogue service, or closes the contact."""
+    _require(actor)
+    errors: dict[str, list[str]] = {}
+    if outcome not in InitialAssessment.Outcome.values:
+        errors["outcome"] = [_("Choose the outcome of the initial assessment.")]
+    if outcome in (InitialAssessment.Outcome.NO_ACTION, InitialAssessment.Outcome.ADVICE) \
+            and not reason.strip():
+        errors["reason"] = [_("Write the reason for this outcome.")]
+    referral = None
+    if outcome == InitialAssessment.Outcome.REFERRAL:
+        referral = ServiceCatalogueItem.objects.filter(code=referral_code, active=True).first()
+        if referral is None:
+            errors["referral_code"] = [_("Choose the service the family is referred to.")]
+        elif not referral.municipalities.filter(pk=contact.municipality_id).exists():
+            errors["referral_code"] = [_("This service does not serve the family's municipality.")]
+    today = timezone.localdate()
+    if informed_on and informed_on > today:
+        errors["informed_on"] = [_("The date the family was informed cannot be in the future.")]
+    if informed_on and informed_on < contact.opened_on:
+        errors["informed_on"] = [_("The family cannot have been informed before the contact.")]
+    team = None
+    if outcome == InitialAssessment.Outcome.SERVICE_NEED_ASSESSMENT:
+        team = assessment_team_for(contact.municipality)
+        if team is None:
+            errors["outcome"] = [_("The family's municipality is not routed to a region with an "
+                                   "assessment team; ask the administrator to fix the routing.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = _locked(contact, expected_version)
+        if hasattr(contact, "initial_assessment"):
+            raise ValidationError(_("The initial assessment is already recorded."))
+        if not contact.urgency:
+            raise ValidationError({"urgency": [_("Assess the urgency first.")]})
+        assessment = InitialAssessment.objects.create(
+            contact=contact, outcome=outcome, reason=reason.strip(), referral=referral,
+            informed_on=informed_on, decided_by=actor, decided_on=today)
+        _meet([contact.pk], "investigation_decision", today)
+        if team is not None:
+            contact.status = ContactStatus.ROUTED
+            contact.team = team
+            contact.assignee = None
+            contact.assessment = _open_assessment(actor, contact, team)
+        else:
+            _close_contact(actor, contact, today)
+        contact.version += 1
+        contact.save(update_fields=["status", "team", "assignee", "assessment", "closed_on",
+                                    "version", "updated_at"])
+        _log_contact(actor, contact, LogAction.UPDATE, f"initial assessment {outcome}")
+    return assessment
+
+
+def _close_contact(actor, contact: Contact, on: date) -> None:
+    contact.status = ContactStatus.CLOSED
+    contact.closed_on = on
+    until = timezone.now() + timedelta(days=CLOSED_ACCESS_DAYS)
+    ClientRelationship.objects.filter(
+        source=f"intake.Contact:{contact.pk}", basis=Basis.INTAKE
+    ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=until)).update(ends_at=until)
+
+
+def _open_assessment(actor, contact: Contact, team: Team) -> Assessment:
+    assessment = (Assessment.objects.select_for_update()
+                  .filter(child=contact.child, completed_on__isnull=True).first())
+    if assessment is None:
+        assessment = Assessment.objects.create(child=contact.child, team=team,
+                                               opened_on=contact.opened_on)
+    for link in contact.persons.select_related("person"):
+        access_services.relationship_open(
+            actor=actor, person=link.person, basis=Basis.CASE, team=assessment.team,
+            service_task=ServiceTask.FAMILY_SERVICES, source=f"intake.Assessment:{assessment.pk}")
+    return assessment
+
+
+def _member_of(user: User, team: Team) -> bool:
+    return user.teams.filter(pk=team.pk).exists()
+
+
+def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
+                    pair_worker: User | None = None) -> int:
+    """Assign contacts (and their open assessments) to a worker or a work pair."""
+    _require(actor)
+    if pair_worker is not None and pair_worker.pk == assignee.pk:
+        _fail("pair_worker", _("The pair worker must be another person."))
+    with transaction.atomic():
+        contacts = list(Contact.objects.select_for_update()
+                        .filter(pk__in=contact_ids).exclude(status=ContactStatus.CLOSED)
+                        .select_related("team"))
+        for contact in contacts:
+            for worker in filter(None, (assignee, pair_worker)):
+                if not _member_of(worker, contact.team):
+                    _fail("assignee", _("%(name)s is not a member of the team %(team)s.")
+                          % {"name": worker, "team": contact.team})
+        ids = [c.pk for c in contacts]
+        Contact.objects.filter(pk__in=ids).update(assignee=assignee, pair_worker=pair_worker,
+                                                  updated_at=timezone.now())
+        Assessment.objects.filter(contacts__pk__in=ids, completed_on__isnull=True).update(
+            worker=assignee, pair_worker=pair_worker)
+        log.append(log.Actor.of(actor), [
+            log.Event(c.child_id, Category.INTAKE, LogAction.UPDATE, Basis.INTAKE,
+                      Outcome.ALLOWED, f"contact {c.pk} assigned to {assignee.username}")
+            for c in contacts])
+    return len(contacts)
+
+
+def caseload_reassign(*, actor, from_user: User, to_user: User) -> int:
+    """Move a leaving worker's whole open caseload to another worker in one transaction."""
+    _require(actor, Action.MANAGE_TEAM)
+    if from_user.pk == to_user.pk:
+        _fail("to_user", _("Choose another worker to take over the caseload."))
+    if not set(to_user.team_ids()) & set(from_user.team_ids()):
+        _fail("to_user", _("The new worker must share a team with the leaving worker."))
+    with transaction.atomic():
+        open_contacts = Contact.objects.filter(assignee=from_user).exclude(
+            status=ContactStatus.CLOSED)
+        rows = list(open_contacts.values_list("pk", "child_id"))
+        moved = open_contacts.update(assignee=to_user, updated_at=timezone.now())
+        Contact.objects.filter(pair_worker=from_user).exclude(
+            status=ContactStatus.CLOSED).update(pair_worker=None)
+        Assessment.objects.filter(worker=from_user, completed_on__isnull=True).update(
+            worker=to_user)
+        log.append(log.Actor.of(actor), [
+            log.Event(child_id, Category.INTAKE, LogAction.UPDATE, Basis.INTAKE,
+                      Outcome.ALLOWED, f"contact {pk} reassigned {from_user.username}"
+                      f" -> {to_user.username}") for pk, child_id in rows])
+    return moved
+
+
+# --- service-need assessment -----------------------------------------------------------------
+
+def _assessment_contact_ids(assessment: Assessment) -> list[int]:
+    return list(assessment.contacts.values_list("pk", flat=True))
+
+
+def _log_assessment(actor, assessment: Assessment, action: str, detail: str) -> None:
+    log.record(actor, person_id=assessment.child_id, category=Category.INTAKE, action=action,
+               basis=Basis.CASE, outcome=Outcome.ALLOWED, detail=detail,
+               team_code=assessment.team.code)
+
+
+def assessment_start(*, actor, assessment: Assessment, started_on: date,
+                     pair_worker: User | None = None) -> Assessment:
+    _require(actor)
+    today = timezone.localdate()
+    if started_on > today:
+        _fail("started_on", _("The start date cannot be in the future."))
+    if started_on < assessment.opened_on:
+        _fail("started_on", _("The assessment cannot start before the case was opened."))
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.started_on:
+            raise ValidationError(_("The assessment has already started."))
+        assessment.started_on = started_on
+        assessment.worker = assessment.worker or actor
+        if pair_worker is not None:
+            assessment.pair_worker = pair_worker
+        assessment.version += 1
+        assessment.save(update_fields=["started_on", "worker", "pair_worker", "version",
+                                       "updated_at"])
+        _meet(_assessment_contact_ids(assessment), "assessment_start", started_on)
+        Contact.objects.filter(assessment=assessment, assignee__isnull=True).update(
+            assignee=assessment.worker)
+        _log_assessment(actor, assessment, LogAction.UPDATE, "assessment started")
+    return assessment
+
+
+def meeting_add(*, actor, assessment: Assessment, kind: str, held_on: date, notes: str,
+                participants: str = "") -> Meeting:
+    _require(actor)
+    if kind not in Meeting.Kind.values:
+        _fail("kind", _("Choose the kind of meeting."))
+    if held_on > timezone.localdate():
+        _fail("held_on", _("Record a meeting after it has been held."))
+    if not notes.strip():
+        _fail("notes", _("Write notes of the meeting."))
+    with transaction.atomic():
+        meeting = Meeting.objects.create(assessment=assessment, kind=kind, held_on=held_on,
+                                         notes=notes.strip(), participants=participants.strip(),
+                                         recorded_by=actor)
+        _log_assessment(actor, assessment, LogAction.CREATE, f"meeting {meeting.pk}")
+    return meeting
+
+
+def consultation_add(*, actor, assessment: Assessment, expert: str, question: str,
+                     answer: str = "") -> Consultation:
+    _require(actor)
+    if not expert.strip():
+        _fail("expert", _("Name the professional consulted."))
+    if not question.strip():
+        _fail("question", _("Write the question."))
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            assessment=assessment, asked_by=actor, expert=expert.strip(),
+            question=question.strip(), answer=answer.strip())
+        _log_assessment(actor, assessment, LogAction.DISCLOSE,
+                        f"consultation {consultation.pk} with {expert.strip()}")
+    return consultation
+
+
+def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: str,
+                        completed_on: date, responsible_worker: User | None = None,
+                        informed_on: date | None = None,
+                        expected_version: int | None = None) -> Assessment:
+    """Complete the service-need assessment. A client relationship names the responsible worker
+    (omatyöntekijä, SHL 42 §); a child-welfare client relationship (LSL 27 §) needs the date the
+    child and guardian were informed."""
+    _require(actor)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if outcome not in Assessment.Outcome.values:
+        errors["outcome"] = [_("Choose the outcome of the assessment.")]
+    if not reason.strip():
+        errors["reason"] = [_("Write the summary and reasons of the assessment.")]
+    if completed_on > today:
+        errors["completed_on"] = [_("The completion date cannot be in the future.")]
+    if not assessment.started_on:
+        errors["completed_on"] = [_("Record the start of the assessment first.")]
+    elif completed_on < assessment.started_on:
+        errors["completed_on"] = [_("The assessment cannot be completed before it started.")]
+    opens_client = outcome in (Assessment.Outcome.CHILD_WELFARE_CLIENT,
+                               Assessment.Outcome.FAMILY_SOCIAL_SERVICES)
+    if opens_client and responsible_worker is None:
+        errors["responsible_worker"] = [_("Name the responsible worker of the client.")]
+    if outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT and informed_on is None:
+        errors["informed_on"] = [_("Record when the child and guardian were informed of the "
+                                   "child-welfare client relationship (LSL 27 §).")]
+    if informed_on and informed_on > today:
+        errors["informed_on"] = [_("The date the family was informed cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ValidationError(_("Someone else changed this assessment meanwhile. Reload the "
+                                    "page and check the changes before saving again."))
+        if locked.completed_on:
+            raise ValidationError(_("The assessment is already completed."))
+        locked.completed_on, locked.outcome, locked.outcome_reason = (
+            completed_on, outcome, reason.strip())
+        locked.informed_on = informed_on
+        locked.responsible_worker = responsible_worker if opens_client else None
+        locked.version += 1
+        locked.save(update_fields=["completed_on", "outcome", "outcome_reason", "informed_on",
+                                   "responsible_worker", "version", "updated_at"])
+        contact_ids = _assessment_contact_ids(locked)
+        _meet(contact_ids, "assessment_completion", completed_on)
+        for contact in Contact.objects.select_for_update().filter(pk__in=contact_ids):
+            _close_contact(actor, contact, completed_on)
+            contact.save(update_fields=["status", "closed_on", "updated_at"])
+        if opens_client:
+            task = (ServiceTask.CHILD_WELFARE if outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT
+                    else ServiceTask.FAMILY_SERVICES)
+            access_services.relationship_open(
+                actor=actor, person=locked.child, basis=Basis.CASE, user=responsible_worker,
+                service_task=task, source=f"intake.Assessment:{locked.pk}")
+        _log_assessment(actor, locked, LogAction.UPDATE, f"assessment completed: {outcome}")
+    return locked
+

@@ -1,0 +1,122 @@
+"""The deadline sweeper: brings stored statuses up to date and notifies people.
+
+Statuses are updated with three set-based UPDATEs (no loop over deadlines), so two sweepers
+running at once do the same idempotent work. Notifications are deduplicated by a unique
+(user, key) pair — key = deadline id + status — so each person hears once per change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from luotsi.deadlines.calendar import nth_working_day_after
+from luotsi.deadlines.rules import DUE_SOON_WORKING_DAYS
+from luotsi.intake.models import (
+    OBLIGATION_LABELS,
+    ContactStatus,
+    Deadline,
+    DeadlineStatus,
+    Notification,
+)
+from luotsi.organisation.models import Role, User
+
+
+@dataclass
+class SweepResult:
+    overdue: int = 0
+    due_soon: int = 0
+    on_time: int = 0
+    notifications: int = 0
+    emails: int = 0
+
+
+def update_statuses(today: date) -> SweepResult:
+    soon_limit = nth_working_day_after(today, DUE_SOON_WORKING_DAYS)
+    open_deadlines = Deadline.objects.filter(met_on__isnull=True)
+    with transaction.atomic():
+        overdue = open_deadlines.filter(due_on__lt=today).exclude(
+            status=DeadlineStatus.OVERDUE).update(status=DeadlineStatus.OVERDUE)
+        due_soon = open_deadlines.filter(due_on__gte=today, due_on__lte=soon_limit).exclude(
+            status=DeadlineStatus.DUE_SOON).update(status=DeadlineStatus.DUE_SOON)
+        on_time = open_deadlines.filter(due_on__gt=soon_limit).exclude(
+            status=DeadlineStatus.ON_TIME).update(status=DeadlineStatus.ON_TIME)
+    return SweepResult(overdue=overdue, due_soon=due_soon, on_time=on_time)
+
+
+def _recipients(deadline: Deadline, leads_by_team: dict[int, list[User]]) -> list[User]:
+    contact = deadline.contact
+    people: list[User] = [u for u in (contact.assignee, contact.pair_worker) if u is not None]
+    if not people or deadline.status == DeadlineStatus.OVERDUE:
+        people += leads_by_team.get(contact.team_id, [])
+    unique = {u.pk: u for u in people if u.is_active}
+    return list(unique.values())
+
+
+def _text(deadline: Deadline, user: User) -> str:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        label = str(OBLIGATION_LABELS.get(deadline.code, deadline.code))
+        values = {"obligation": label, "due": deadline.due_on.strftime("%d.%m.%Y"),
+                  "contact": deadline.contact_id}
+        if deadline.status == DeadlineStatus.OVERDUE:
+            return _("Overdue: %(obligation)s (due %(due)s), contact %(contact)s.") % values
+        return _("Due soon: %(obligation)s (due %(due)s), contact %(contact)s.") % values
+
+
+def notify(result: SweepResult, *, send_email: bool = True) -> SweepResult:
+    pending = list(
+        Deadline.objects.filter(met_on__isnull=True,
+                                status__in=[DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON])
+        .exclude(notified_status=models_status_field())
+        .exclude(contact__status=ContactStatus.CLOSED)
+        .select_related("contact", "contact__assignee", "contact__pair_worker")
+        .order_by("pk")[:5000]
+    )
+    if not pending:
+        return result
+    team_ids = {d.contact.team_id for d in pending}
+    leads_by_team: dict[int, list[User]] = {}
+    for lead in User.objects.filter(role=Role.TEAM_LEAD, is_active=True,
+                                    teams__in=team_ids).prefetch_related("teams").distinct():
+        for team in lead.teams.all():
+            leads_by_team.setdefault(team.pk, []).append(lead)
+    for deadline in pending:
+        with transaction.atomic():
+            claimed = Deadline.objects.filter(pk=deadline.pk).exclude(
+                notified_status=deadline.status).update(notified_status=deadline.status)
+            if not claimed:  # another sweeper got there first
+                continue
+            for user in _recipients(deadline, leads_by_team):
+                key = f"deadline:{deadline.pk}:{deadline.status}"
+                text = _text(deadline, user)
+                _note, created = Notification.objects.get_or_create(
+                    user=user, key=key,
+                    defaults={"text": text, "link": f"/intake/contacts/{deadline.contact_id}/"})
+                if not created:
+                    continue
+                result.notifications += 1
+                if send_email and user.email:
+                    send_mail(subject="Luotsi", message=text,
+                              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email],
+                              fail_silently=True)
+                    result.emails += 1
+    return result
+
+
+def models_status_field():
+    from django.db.models import F
+
+    return F("status")
+
+
+def sweep(today: date, *, send_email: bool = True) -> SweepResult:
+    return notify(update_statuses(today), send_email=send_email)
+
+
+
