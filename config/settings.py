@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "luotsi.access",
     "luotsi.deadlines",
     "luotsi.intake",
+    "luotsi.plans",
     "luotsi.api",
+    "luotsi.demo",
 ]
 
 MIDDLEWARE = [

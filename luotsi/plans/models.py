@@ -1,0 +1,407 @@
+"""One harmonised client plan per person, shared by every sector that works with them, built on
+the national AVAIN contents (goals, situation factors, services, methods) and the AVAIN meter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from luotsi.common.models import LocalisedNameModel, TimeStampedModel
+from luotsi.organisation.models import ServiceTask
+from luotsi.people.models import Person
+
+
+class Sector(models.TextChoices):
+    WORKING_AGE_SOCIAL = "working_age_social", pgettext_lazy(
+        "sector", "Working-age social services")
+    EMPLOYMENT = "employment", pgettext_lazy("sector", "Employment services")
+    HEALTH = "health", pgettext_lazy("sector", "Health care")
+    MENTAL_HEALTH_SUBSTANCE = "mental_health_substance", pgettext_lazy(
+        "sector", "Mental-health and substance services")
+    FAMILY_SERVICES = "family_services", pgettext_lazy("sector", "Family services")
+
+
+# Which plan sector a professional works in, from their teams' service tasks.
+SECTOR_OF_SERVICE_TASK = {
+    ServiceTask.WORKING_AGE: Sector.WORKING_AGE_SOCIAL,
+    ServiceTask.EMPLOYMENT: Sector.EMPLOYMENT,
+    ServiceTask.HEALTH: Sector.HEALTH,
+    ServiceTask.MENTAL_HEALTH_SUBSTANCE: Sector.MENTAL_HEALTH_SUBSTANCE,
+    ServiceTask.FAMILY_SERVICES: Sector.FAMILY_SERVICES,
+    ServiceTask.CHILD_WELFARE: Sector.FAMILY_SERVICES,
+}
+
+
+class CodeList(models.TextChoices):
+    GOAL_AREA = "goal_area", pgettext_lazy("code list", "AVAIN goal areas")
+    SITUATION_FACTOR = "situation_factor", pgettext_lazy("code list", "AVAIN situation factors")
+    SERVICE = "service", pgettext_lazy("code list", "AVAIN services")
+    METHOD = "method", pgettext_lazy("code list", "AVAIN methods")
+
+
+class CodeListItem(LocalisedNameModel):
+    """An entry of an AVAIN code list. Loaded as data, editable by an administrator, marked
+    provisional until the national lists replace it. No logic depends on a literal code."""
+
+    code_list = models.CharField(_("code list"), max_length=30, choices=CodeList.choices)
+    code = models.CharField(_("code"), max_length=40)
+    provisional = models.BooleanField(_("provisional"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("AVAIN code")
+        verbose_name_plural = _("AVAIN code lists")
+        ordering = ["code_list", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["code_list", "code"],
+                                               name="codelist_item_unique")]
+
+
+class RatingScale(models.Model):
+    """A scale of the AVAIN meter (default 1–5 with labels)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    minimum = models.SmallIntegerField(_("lowest value"))
+    maximum = models.SmallIntegerField(_("highest value"))
+    is_default = models.BooleanField(_("default scale"), default=False)
+
+    class Meta:
+        verbose_name = _("rating scale")
+        verbose_name_plural = _("rating scales")
+        constraints = [models.CheckConstraint(condition=models.Q(maximum__gt=models.F("minimum")),
+                                              name="rating_scale_range")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.minimum}–{self.maximum})"
+
+
+class RatingLevel(LocalisedNameModel):
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
+    value = models.SmallIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("rating level")
+        verbose_name_plural = _("rating levels")
+        ordering = ["scale", "value"]
+        constraints = [models.UniqueConstraint(fields=["scale", "value"],
+                                               name="rating_level_unique")]
+
+
+class PlainLanguageTerm(models.Model):
+    """Office jargon and its plain alternative, per language, for the clear-language check."""
+
+    language = models.CharField(_("language"), max_length=5,
+                                choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")])
+    term = models.CharField(_("term"), max_length=100)
+    alternative = models.CharField(_("plain alternative"), max_length=200)
+
+    class Meta:
+        verbose_name = _("office-jargon term")
+        verbose_name_plural = _("office-jargon terms")
+        ordering = ["language", "term"]
+        constraints = [models.UniqueConstraint(fields=["language", "term"],
+                                               name="plain_term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.alternative}"
+
+
+class Plan(TimeStampedModel):
+    """The one living client plan of a person. Sector parts are its sections."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="plan",
+                                  verbose_name=_("client"))
+    language = models.CharField(_("language of the plan"), max_length=5,
+                                choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+                                default="fi")
+    client_situation = models.TextField(_("the client's situation in their own words"),
+                                        blank=True)
+    client_view = models.TextField(_("the client's view"), blank=True)
+    disagreement = models.TextField(_("disagreement and its reasons"), blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="coordinated_plans", verbose_name=_("named coordinator (omatyöntekijä)"))
+    review_on = models.DateField(_("next review"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Raised on every change; the ETag and the edit check use it.")
+    accepted_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("client plan")
+        verbose_name_plural = _("client plans")
+        indexes = [models.Index(fields=["coordinator", "review_on"], name="plan_coord_review")]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class PlanSection(TimeStampedModel):
+    """A sector's part of the plan, with its responsible professional. An imported plan from
+    another system is a draft section until the team merges it in."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("section status", "Part of the plan")
+        IMPORTED = "imported", pgettext_lazy("section status", "Imported draft")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.ACTIVE)
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="plan_sections",
+                                    verbose_name=_("responsible professional"))
+    summary = models.TextField(_("summary"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    imported = models.JSONField(_("imported content"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
+        ordering = ["sector", "pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["plan", "sector"], condition=models.Q(status="active"),
+            name="plan_section_one_active_per_sector")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.get_sector_display()}"
+
+
+class Goal(TimeStampedModel):
+    class Priority(models.IntegerChoices):
+        HIGH = 1, pgettext_lazy("priority", "High")
+        MEDIUM = 2, pgettext_lazy("priority", "Medium")
+        LOW = 3, pgettext_lazy("priority", "Low")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    section = models.ForeignKey(PlanSection, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="goals", verbose_name=_("sector"))
+    goal_area = models.ForeignKey(CodeListItem, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("AVAIN goal area"))
+    client_wording = models.TextField(_("the goal in the client's own words"))
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
+                                                default=Priority.MEDIUM)
+    achieved_on = models.DateField(_("achieved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["priority", "pk"]
+
+    def __str__(self) -> str:
+        return self.client_wording[:60]
+
+
+class GoalFactor(models.Model):
+    class Effect(models.TextChoices):
+        SUPPORTS = "supports", pgettext_lazy("factor effect", "Supports")
+        HINDERS = "hinders", pgettext_lazy("factor effect", "Hinders")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="factors")
+    factor = models.ForeignKey(CodeListItem, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("situation factor"))
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("situation factor")
+        verbose_name_plural = _("situation factors")
+
+    def __str__(self) -> str:
+        return f"{self.factor} ({self.effect})"
+
+
+class PlanService(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("service status", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("service status", "Ongoing")
+        ENDED = "ended", pgettext_lazy("service status", "Ended")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="services")
+    section = models.ForeignKey(PlanSection, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="services")
+    item = models.ForeignKey(CodeListItem, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("service"))
+    provider = models.CharField(_("provider organisation"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("responsible professional"))
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PLANNED)
+
+    class Meta:
+        verbose_name = _("service in the plan")
+        verbose_name_plural = _("services in the plan")
+        ordering = ["sector", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+
+class PlanMethod(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="methods")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="methods")
+    method = models.ForeignKey(CodeListItem, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("method"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("method")
+        verbose_name_plural = _("methods")
+
+    def __str__(self) -> str:
+        return str(self.method)
+
+
+class Step(TimeStampedModel):
+    """A concrete step: what, who (the client or a named professional), by when, done."""
+
+    class Owner(models.TextChoices):
+        CLIENT = "client", pgettext_lazy("step owner", "The client")
+        PROFESSIONAL = "professional", pgettext_lazy("step owner", "A professional")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="steps")
+    what = models.CharField(_("what"), max_length=300)
+    owner_kind = models.CharField(_("who"), max_length=20, choices=Owner.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="plan_steps",
+                              verbose_name=_("professional"))
+    due_on = models.DateField(_("by when"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class Participant(models.Model):
+    class Kind(models.TextChoices):
+        CLIENT = "client", pgettext_lazy("participant", "Client")
+        CLOSE_PERSON = "close_person", pgettext_lazy("participant", "Close person")
+        PROFESSIONAL = "professional", pgettext_lazy("participant", "Professional")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="participants")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="plan_participations")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    role_text = models.CharField(_("role"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return str(self.user or self.name)
+
+
+class Consent(TimeStampedModel):
+    """The client's consent to share the plan with a named sector (SHL 41 §)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consents")
+    sector = models.CharField(_("shared with"), max_length=30, choices=Sector.choices)
+    scope = models.CharField(_("scope"), max_length=300)
+    valid_from = models.DateField(_("from"))
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["sector", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.get_sector_display()}: {self.scope}"
+
+
+class PlanVersion(models.Model):
+    """An accepted version: an immutable snapshot of the whole plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    accepted_at = models.DateTimeField(_("accepted"))
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    client_took_part = models.BooleanField(_("the client took part"), default=True)
+    snapshot = models.JSONField()
+    changes = models.JSONField(default=list, help_text="What changed since the previous version.")
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"],
+                                               name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number}"
+
+
+class Review(TimeStampedModel):
+    """A plan review (suunnitelman arvio): scheduled, then held with the client."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    scheduled_on = models.DateField(_("scheduled"))
+    held_on = models.DateField(_("held"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["scheduled_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.scheduled_on}"
+
+
+class Rating(models.Model):
+    """An AVAIN meter rating of one goal at the start or at a review."""
+
+    class Occasion(models.TextChoices):
+        START = "start", pgettext_lazy("rating occasion", "Start")
+        REVIEW = "review", pgettext_lazy("rating occasion", "Review")
+
+    class RatedBy(models.TextChoices):
+        CLIENT = "client", pgettext_lazy("rated by", "The client")
+        PROFESSIONAL = "professional", pgettext_lazy("rated by", "The professional")
+        TOGETHER = "together", pgettext_lazy("rated by", "Together")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="ratings")
+    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="ratings")
+    occasion = models.CharField(_("occasion"), max_length=10, choices=Occasion.choices)
+    rated_on = models.DateField(_("date"))
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(_("rating"))
+    rated_by_kind = models.CharField(_("rated by"), max_length=20, choices=RatedBy.choices)
+    client_took_part = models.BooleanField(_("the client took part"), default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("AVAIN rating")
+        verbose_name_plural = _("AVAIN ratings")
+        ordering = ["goal", "rated_on", "pk"]
+        indexes = [models.Index(fields=["goal", "rated_on"], name="rating_goal_date")]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.value} ({self.rated_on})"

@@ -1,0 +1,150 @@
+"""Reads of the client plan: visibility of sector sections, the plan page, snapshots."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from luotsi.access.gateway import filter_visible
+from luotsi.plans.models import (
+    SECTOR_OF_SERVICE_TASK,
+    Consent,
+    Goal,
+    GoalFactor,
+    Participant,
+    Plan,
+    PlanMethod,
+    PlanSection,
+    PlanService,
+    PlanVersion,
+    Rating,
+    Review,
+    Step,
+)
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    return filter_visible(Plan.objects.all(), user, person_field="person")
+
+
+def sectors_of(user) -> set[str]:
+    """The plan sectors a professional works in, from their teams' service tasks."""
+    cached = getattr(user, "_plan_sectors", None)
+    if cached is None:
+        tasks = user.teams.values_list("service_task", flat=True)
+        cached = {SECTOR_OF_SERVICE_TASK[t] for t in tasks if t in SECTOR_OF_SERVICE_TASK}
+        user._plan_sectors = cached
+    return cached
+
+
+def consented_sectors(plan: Plan, consents=None) -> set[str]:
+    today = timezone.localdate()
+    rows = consents if consents is not None else plan.consents.all()
+    return {
+        c.sector for c in rows
+        if c.withdrawn_on is None and c.valid_from <= today
+        and (c.valid_until is None or c.valid_until >= today)
+    }
+
+
+def visible_sectors(user, plan: Plan, consents=None) -> set[str] | None:
+    """The sectors whose sections ``user`` may see; ``None`` means all.
+
+    The coordinator (the named worker, SHL 42 §) and the author of a section see everything they
+    coordinate or wrote; another professional sees their own sector's sections and those of
+    sectors the client has consented to share with them (SHL 41 §) — a sector's section is
+    shared with a professional of another sector only when the client consented to sharing with
+    *that* professional's sector.
+    """
+    if plan.coordinator_id == user.pk:
+        return None
+    own = sectors_of(user)
+    if own & consented_sectors(plan, consents):
+        return None
+    return own
+
+
+def section_visible(section_sector: str, allowed: set[str] | None) -> bool:
+    return allowed is None or section_sector in allowed
+
+
+def plan_for_page(plan_id: int) -> Plan:
+    """The plan with everything the page shows, in a fixed number of queries."""
+    return (
+        Plan.objects.select_related("person", "coordinator", "person__municipality")
+        .prefetch_related(
+            Prefetch("sections", queryset=PlanSection.objects.select_related("responsible")),
+            Prefetch("goals", queryset=Goal.objects.select_related("goal_area", "section")
+                     .prefetch_related(
+                         Prefetch("factors", queryset=GoalFactor.objects.select_related("factor")),
+                         Prefetch("ratings", queryset=Rating.objects.order_by("rated_on", "pk")),
+                         Prefetch("methods", queryset=PlanMethod.objects.select_related("method")),
+                     )),
+            Prefetch("services", queryset=PlanService.objects.select_related(
+                "item", "responsible", "section")),
+            Prefetch("steps", queryset=Step.objects.select_related("owner", "goal")),
+            Prefetch("participants", queryset=Participant.objects.select_related("user")),
+            Prefetch("consents", queryset=Consent.objects.all()),
+            Prefetch("reviews", queryset=Review.objects.all()),
+            Prefetch("versions", queryset=PlanVersion.objects.select_related("accepted_by")
+                     .defer("snapshot").order_by("-number")),
+        )
+        .get(pk=plan_id)
+    )
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    """The whole plan as plain data: stored in versions, compared between them."""
+    plan = plan_for_page(plan.pk)
+
+    def label(value) -> str:
+        return str(value) if value is not None else ""
+
+    return {
+        "client_situation": plan.client_situation,
+        "client_view": plan.client_view,
+        "disagreement": plan.disagreement,
+        "review_on": plan.review_on.isoformat(),
+        "language": plan.language,
+        "coordinator": plan.coordinator.get_full_name() if plan.coordinator else "",
+        "sections": [{"id": s.pk, "sector": s.sector, "status": s.status,
+                      "responsible": label(s.responsible), "summary": s.summary,
+                      "label": s.get_sector_display()} for s in plan.sections.all()],
+        "goals": [{"id": g.pk, "goal_area": g.goal_area.code, "client_wording": g.client_wording,
+                   "target_date": g.target_date.isoformat() if g.target_date else None,
+                   "priority": g.priority, "section": g.section.sector if g.section else None,
+                   "factors": [[f.factor.code, f.effect, f.note] for f in g.factors.all()],
+                   "label": g.client_wording[:80]} for g in plan.goals.all()],
+        "services": [{"id": s.pk, "item": s.item.code, "sector": s.sector,
+                      "provider": s.provider, "status": s.status,
+                      "responsible": label(s.responsible),
+                      "starts_on": s.starts_on.isoformat() if s.starts_on else None,
+                      "ends_on": s.ends_on.isoformat() if s.ends_on else None,
+                      "label": s.item.name_fi} for s in plan.services.all()],
+        "methods": [{"id": m.pk, "method": m.method.code, "goal": m.goal_id,
+                     "label": m.method.name_fi}
+                    for g in plan.goals.all() for m in g.methods.all()],
+        "steps": [{"id": s.pk, "what": s.what, "owner_kind": s.owner_kind,
+                   "owner": label(s.owner), "due_on": s.due_on.isoformat(),
+                   "done_on": s.done_on.isoformat() if s.done_on else None, "goal": s.goal_id,
+                   "label": s.what[:80]} for s in plan.steps.all()],
+        "consents": [{"id": c.pk, "sector": c.sector, "scope": c.scope,
+                      "valid_from": c.valid_from.isoformat(),
+                      "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+                      "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
+                      "label": c.scope[:80]} for c in plan.consents.all()],
+        "participants": [{"kind": p.kind, "name": label(p.user) if p.user else p.name,
+                          "role": p.role_text} for p in plan.participants.all()],
+    }
+
+
+def reviews_due(user, *, within_days: int = 14) -> QuerySet[Plan]:
+    """Plans coordinated by ``user`` whose review is due within ``within_days`` or overdue."""
+    limit = timezone.localdate() + timedelta(days=within_days)
+    return (visible_plans(user).filter(coordinator=user, review_on__lte=limit)
+            .select_related("person").order_by("review_on"))
+
+
+

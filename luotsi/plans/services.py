@@ -1,0 +1,508 @@
+"""Writes of the client plan. Each checks access and permission, changes data and logs, in one
+transaction. Every change raises ``Plan.revision``; a save based on an older revision is refused
+(``PlanConflict``) so that no one's work is silently overwritten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luotsi.access import gateway, log
+from luotsi.access import services as access_services
+from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
+from luotsi.organisation.models import User
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans.models import (
+    CodeList,
+    CodeListItem,
+    Consent,
+    Goal,
+    GoalFactor,
+    Participant,
+    Plan,
+    PlanMethod,
+    PlanSection,
+    PlanService,
+    PlanVersion,
+    Rating,
+    RatingScale,
+    Review,
+    Sector,
+    Step,
+)
+from luotsi.plans.selectors import plan_snapshot
+
+DEFAULT_REVIEW_MONTHS = 6
+EDITABLE_FIELDS = ("client_situation", "client_view", "disagreement", "review_on", "language")
+
+
+class PlanConflict(Exception):
+    """The plan changed after the editor loaded it. Carries the current plan for the message."""
+
+    def __init__(self, plan: Plan, expected: int) -> None:
+        super().__init__(f"plan {plan.pk} is at revision {plan.revision}, not {expected}")
+        self.plan = plan
+        self.expected = expected
+
+
+def _fail(errors: dict[str, str]) -> None:
+    raise ValidationError({name: [message] for name, message in errors.items()})
+
+
+def _access(actor, person_id: int, action: str = LogAction.VIEW, detail: str = ""):
+    if not has_permission(actor, Action.VIEW_CLIENT):
+        raise PermissionDenied
+    return gateway.access_person_by_id(actor, person_id, category=Category.PLAN, action=action,
+                                       detail=detail)
+
+
+def _log(actor, plan: Plan, action: str, detail: str) -> None:
+    log.record(actor, person_id=plan.person_id, category=Category.PLAN, action=action,
+               basis=Basis.CARE_TEAM, outcome=Outcome.ALLOWED, detail=detail)
+
+
+def _bump(plan: Plan, actor, expected_revision: int | None) -> Plan:
+    """Lock the plan row, check the editor's revision, and raise it."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if expected_revision is not None and locked.revision != expected_revision:
+        raise PlanConflict(locked, expected_revision)
+    locked.revision += 1
+    locked.updated_by = actor
+    locked.save(update_fields=["revision", "updated_by", "updated_at"])
+    return locked
+
+
+def plan_open(*, actor, person_id: int) -> tuple[Plan, bool]:
+    """The person's plan, created on first use: "new plan" for a person who has one opens it.
+
+    Two professionals creating at once still get one plan (the unique person constraint)."""
+    access = _access(actor, person_id, LogAction.VIEW, "plan")
+    existing = Plan.objects.filter(person_id=person_id).first()
+    if existing is not None:
+        return existing, False
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                person=access.person, language=access.person.document_language,
+                review_on=_add_months(today, DEFAULT_REVIEW_MONTHS), coordinator=None,
+                created_by=actor, updated_by=actor)
+            Participant.objects.create(plan=plan, kind=Participant.Kind.CLIENT,
+                                       name=access.person.full_name)
+            _log(actor, plan, LogAction.CREATE, "plan created")
+    except IntegrityError:
+        return Plan.objects.get(person_id=person_id), False
+    return plan, True
+
+
+def _add_months(day: date, months: int) -> date:
+    from luotsi.deadlines.calendar import add_months
+
+    return add_months(day, months)
+
+
+@dataclass
+class PlanChanges:
+    client_situation: str | None = None
+    client_view: str | None = None
+    disagreement: str | None = None
+    review_on: date | None = None
+    language: str | None = None
+
+
+def plan_update(*, actor, plan: Plan, changes: PlanChanges, expected_revision: int) -> Plan:
+    errors = {}
+    if changes.review_on is not None and changes.review_on < timezone.localdate():
+        errors["review_on"] = _("The next review date cannot be in the past.")
+    if changes.language is not None and changes.language not in ("fi", "sv", "en"):
+        errors["language"] = _("The plan's language must be Finnish, Swedish or English.")
+    if errors:
+        _fail(errors)
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        fields = []
+        for name in EDITABLE_FIELDS:
+            value = getattr(changes, name)
+            if value is not None:
+                setattr(locked, name, value.strip() if isinstance(value, str) else value)
+                fields.append(name)
+        if fields:
+            locked.save(update_fields=fields)
+        _log(actor, locked, LogAction.UPDATE, "plan: " + ", ".join(fields))
+    return locked
+
+
+def _code(code_list: str, item_id, field_name: str) -> CodeListItem:
+    item = CodeListItem.objects.filter(pk=item_id, code_list=code_list, active=True).first() \
+        if item_id else None
+    if item is None:
+        _fail({field_name: _("Choose a value from the list.")})
+    return item
+
+
+def _professional(user_id, field_name: str) -> User | None:
+    if not user_id:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not has_permission(user, Action.VIEW_CLIENT):
+        _fail({field_name: _("Choose an active professional.")})
+    return user
+
+
+def _grant_care_team(actor, plan: Plan, user: User | None) -> None:
+    """A professional named in the plan joins the care team and may see the client."""
+    if user is None:
+        return
+    source = f"plans.Plan:{plan.pk}"
+    if ClientRelationship.objects.filter(person_id=plan.person_id, user=user,
+                                         basis=Basis.CARE_TEAM, source=source,
+                                         ends_at__isnull=True).exists():
+        return
+    access_services.relationship_open(actor=actor, person=plan.person, basis=Basis.CARE_TEAM,
+                                      user=user, source=source)
+
+
+def section_add(*, actor, plan: Plan, sector: str, responsible_id=None, summary: str = "",
+                expected_revision: int | None = None) -> PlanSection:
+    if sector not in Sector.values:
+        _fail({"sector": _("Choose the sector.")})
+    responsible = _professional(responsible_id, "responsible")
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        if locked.sections.filter(sector=sector, status=PlanSection.Status.ACTIVE).exists():
+            _fail({"sector": _("The plan already has a section for this sector.")})
+        section = PlanSection.objects.create(plan=locked, sector=sector, responsible=responsible,
+                                             summary=summary.strip())
+        _grant_care_team(actor, locked, responsible)
+        _log(actor, locked, LogAction.UPDATE, f"section {sector} added")
+    return section
+
+
+def coordinator_set(*, actor, plan: Plan, coordinator_id, expected_revision: int | None = None,
+                    ) -> Plan:
+    coordinator = _professional(coordinator_id, "coordinator")
+    if coordinator is None:
+        _fail({"coordinator": _("Choose the coordinator.")})
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        locked.coordinator = coordinator
+        locked.save(update_fields=["coordinator"])
+        _grant_care_team(actor, locked, coordinator)
+        if not locked.participants.filter(user=coordinator).exists():
+            Participant.objects.create(plan=locked, kind=Participant.Kind.PROFESSIONAL,
+                                       user=coordinator, role_text=coordinator.title)
+        _log(actor, locked, LogAction.UPDATE, f"coordinator {coordinator.username}")
+    return locked
+
+
+@dataclass
+class GoalInput:
+    goal_area_id: int | None
+    client_wording: str
+    target_date: date | None = None
+    priority: int = 2
+    section_id: int | None = None
+
+
+def goal_add(*, actor, plan: Plan, data: GoalInput, expected_revision: int | None = None) -> Goal:
+    errors = {}
+    if not data.client_wording.strip():
+        errors["client_wording"] = _("Write the goal in the client's own words.")
+    if data.priority not in Goal.Priority.values:
+        errors["priority"] = _("Choose the priority.")
+    if data.target_date and data.target_date < timezone.localdate():
+        errors["target_date"] = _("The target date cannot be in the past.")
+    if errors:
+        _fail(errors)
+    area = _code(CodeList.GOAL_AREA, data.goal_area_id, "goal_area")
+    section = None
+    if data.section_id:
+        section = plan.sections.filter(pk=data.section_id).first()
+        if section is None:
+            _fail({"section": _("Choose a section of this plan.")})
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        goal = Goal.objects.create(plan=locked, section=section, goal_area=area,
+                                   client_wording=data.client_wording.strip(),
+                                   target_date=data.target_date, priority=data.priority)
+        _log(actor, locked, LogAction.UPDATE, f"goal {goal.pk} added")
+    return goal
+
+
+def goal_factor_add(*, actor, goal: Goal, factor_id, effect: str, note: str = "") -> GoalFactor:
+    if effect not in GoalFactor.Effect.values:
+        _fail({"effect": _("Choose whether the factor supports or hinders the goal.")})
+    factor = _code(CodeList.SITUATION_FACTOR, factor_id, "factor")
+    with transaction.atomic():
+        locked = _bump(goal.plan, actor, None)
+        row = GoalFactor.objects.create(goal=goal, factor=factor, effect=effect, note=note.strip())
+        _log(actor, locked, LogAction.UPDATE, f"goal {goal.pk} factor")
+    return row
+
+
+@dataclass
+class ServiceInput:
+    item_id: int | None
+    sector: str
+    provider: str = ""
+    responsible_id: int | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: str = PlanService.Status.PLANNED
+
+
+def service_add(*, actor, plan: Plan, data: ServiceInput,
+                expected_revision: int | None = None) -> PlanService:
+    errors = {}
+    if data.sector not in Sector.values:
+        errors["sector"] = _("Choose the sector.")
+    if data.status not in PlanService.Status.values:
+        errors["status"] = _("Choose the status of the service.")
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        errors["ends_on"] = _("The service cannot end before it starts.")
+    if errors:
+        _fail(errors)
+    item = _code(CodeList.SERVICE, data.item_id, "item")
+    responsible = _professional(data.responsible_id, "responsible")
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        section = locked.sections.filter(sector=data.sector,
+                                         status=PlanSection.Status.ACTIVE).first()
+        service = PlanService.objects.create(
+            plan=locked, section=section, item=item, sector=data.sector,
+            provider=data.provider.strip(), responsible=responsible, starts_on=data.starts_on,
+            ends_on=data.ends_on, status=data.status)
+        _grant_care_team(actor, locked, responsible)
+        _log(actor, locked, LogAction.UPDATE, f"service {service.pk} added")
+    return service
+
+
+def method_add(*, actor, plan: Plan, method_id, goal_id=None, note: str = "") -> PlanMethod:
+    method = _code(CodeList.METHOD, method_id, "method")
+    goal = plan.goals.filter(pk=goal_id).first() if goal_id else None
+    if goal_id and goal is None:
+        _fail({"goal": _("Choose a goal of this plan.")})
+    with transaction.atomic():
+        locked = _bump(plan, actor, None)
+        row = PlanMethod.objects.create(plan=locked, goal=goal, method=method, note=note.strip())
+        _log(actor, locked, LogAction.UPDATE, f"method {row.pk} added")
+    return row
+
+
+@dataclass
+class StepInput:
+    what: str
+    owner_kind: str
+    due_on: date | None
+    owner_id: int | None = None
+    goal_id: int | None = None
+
+
+def step_add(*, actor, plan: Plan, data: StepInput, expected_revision: int | None = None) -> Step:
+    errors = {}
+    if not data.what.strip():
+        errors["what"] = _("Write what will be done.")
+    if data.owner_kind not in Step.Owner.values:
+        errors["owner_kind"] = _("Choose who does it: the client or a professional.")
+    if data.owner_kind == Step.Owner.PROFESSIONAL and not data.owner_id:
+        errors["owner"] = _("Name the professional who does it.")
+    if data.due_on is None:
+        errors["due_on"] = _("Give the date by when it is done.")
+    if errors:
+        _fail(errors)
+    owner = _professional(data.owner_id, "owner") if data.owner_kind == Step.Owner.PROFESSIONAL \
+        else None
+    goal = plan.goals.filter(pk=data.goal_id).first() if data.goal_id else None
+    if data.goal_id and goal is None:
+        _fail({"goal": _("Choose a goal of this plan.")})
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        step = Step.objects.create(plan=locked, goal=goal, what=data.what.strip(),
+                                   owner_kind=data.owner_kind, owner=owner, due_on=data.due_on)
+        _grant_care_team(actor, locked, owner)
+        _log(actor, locked, LogAction.UPDATE, f"step {step.pk} added")
+    return step
+
+
+def step_mark_done(*, actor, step: Step, done_on: date | None = None) -> Step:
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        _fail({"done_on": _("A step cannot be done in the future.")})
+    with transaction.atomic():
+        locked = _bump(step.plan, actor, None)
+        step.done_on = done_on
+        step.save(update_fields=["done_on", "updated_at"])
+        _log(actor, locked, LogAction.UPDATE, f"step {step.pk} done")
+    return step
+
+
+def participant_add(*, actor, plan: Plan, kind: str, user_id=None, name: str = "",
+                    role_text: str = "") -> Participant:
+    if kind not in Participant.Kind.values:
+        _fail({"kind": _("Choose the kind of participant.")})
+    user = _professional(user_id, "user") if kind == Participant.Kind.PROFESSIONAL else None
+    if kind == Participant.Kind.PROFESSIONAL and user is None:
+        _fail({"user": _("Choose the professional.")})
+    if kind != Participant.Kind.PROFESSIONAL and not name.strip():
+        _fail({"name": _("Write the participant's name.")})
+    with transaction.atomic():
+        locked = _bump(plan, actor, None)
+        row = Participant.objects.create(plan=locked, kind=kind, user=user, name=name.strip(),
+                                         role_text=role_text.strip())
+        _grant_care_team(actor, locked, user)
+        _log(actor, locked, LogAction.UPDATE, f"participant {row.pk} added")
+    return row
+
+
+def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date | None,
+                valid_until: date | None = None) -> Consent:
+    errors = {}
+    if sector not in Sector.values:
+        errors["sector"] = _("Choose the sector the plan is shared with.")
+    if not scope.strip():
+        errors["scope"] = _("Write what the consent covers.")
+    if valid_from is None:
+        errors["valid_from"] = _("Give the date the consent starts.")
+    elif valid_until and valid_until < valid_from:
+        errors["valid_until"] = _("The consent cannot end before it starts.")
+    if errors:
+        _fail(errors)
+    with transaction.atomic():
+        locked = _bump(plan, actor, None)
+        consent = Consent.objects.create(plan=locked, sector=sector, scope=scope.strip(),
+                                         valid_from=valid_from, valid_until=valid_until,
+                                         recorded_by=actor)
+        _log(actor, locked, LogAction.UPDATE, f"consent {consent.pk} to {sector}")
+    return consent
+
+
+def consent_withdraw(*, actor, consent: Consent, on: date | None = None) -> Consent:
+    with transaction.atomic():
+        locked = _bump(consent.plan, actor, None)
+        consent.withdrawn_on = on or timezone.localdate()
+        consent.save(update_fields=["withdrawn_on", "updated_at"])
+        _log(actor, locked, LogAction.UPDATE, f"consent {consent.pk} withdrawn")
+    return consent
+
+
+def _changes(previous: dict | None, current: dict) -> list[dict]:
+    """What changed between two snapshots, as a list of {part, change, text}."""
+    if previous is None:
+        return [{"part": "plan", "change": "created", "text": ""}]
+    out = []
+    for key in ("client_situation", "client_view", "disagreement", "review_on", "coordinator"):
+        if previous.get(key) != current.get(key):
+            out.append({"part": key, "change": "changed", "text": str(current.get(key) or "")})
+    for part in ("sections", "goals", "services", "steps", "consents", "methods"):
+        before = {row["id"]: row for row in previous.get(part, [])}
+        after = {row["id"]: row for row in current.get(part, [])}
+        for row_id in after.keys() - before.keys():
+            out.append({"part": part, "change": "added", "text": after[row_id].get("label", "")})
+        for row_id in before.keys() - after.keys():
+            out.append({"part": part, "change": "removed",
+                        "text": before[row_id].get("label", "")})
+        for row_id in after.keys() & before.keys():
+            if after[row_id] != before[row_id]:
+                out.append({"part": part, "change": "changed",
+                            "text": after[row_id].get("label", "")})
+    return out
+
+
+def plan_accept(*, actor, plan: Plan, client_took_part: bool,
+                expected_revision: int | None = None) -> PlanVersion:
+    """Accept the plan with the client: an immutable version with what changed since the last."""
+    with transaction.atomic():
+        locked = _bump(plan, actor, expected_revision)
+        if not locked.goals.exists():
+            _fail({"goals": _("Add at least one goal before accepting the plan.")})
+        snapshot = plan_snapshot(locked)
+        previous = locked.versions.order_by("-number").first()
+        number = (previous.number if previous else 0) + 1
+        version = PlanVersion.objects.create(
+            plan=locked, number=number, accepted_at=timezone.now(), accepted_by=actor,
+            client_took_part=client_took_part, snapshot=snapshot,
+            changes=_changes(previous.snapshot if previous else None, snapshot))
+        locked.accepted_version = number
+        locked.save(update_fields=["accepted_version"])
+        _log(actor, locked, LogAction.UPDATE, f"version {number} accepted")
+    return version
+
+
+def review_schedule(*, actor, plan: Plan, scheduled_on: date | None) -> Review:
+    if scheduled_on is None or scheduled_on < timezone.localdate():
+        _fail({"scheduled_on": _("The review date cannot be in the past.")})
+    with transaction.atomic():
+        locked = _bump(plan, actor, None)
+        review = Review.objects.create(plan=locked, scheduled_on=scheduled_on)
+        if locked.review_on != scheduled_on:
+            locked.review_on = scheduled_on
+            locked.save(update_fields=["review_on"])
+        _log(actor, locked, LogAction.UPDATE, f"review {review.pk} scheduled")
+    return review
+
+
+def review_record(*, actor, review: Review, held_on: date, notes: str,
+                  next_review_on: date | None) -> Review:
+    errors = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("Record a review after it has been held.")
+    if next_review_on is None or next_review_on <= held_on:
+        errors["next_review_on"] = _("Give the date of the next review, after this one.")
+    if errors:
+        _fail(errors)
+    with transaction.atomic():
+        locked = _bump(review.plan, actor, None)
+        review.held_on, review.notes = held_on, notes.strip()
+        review.save(update_fields=["held_on", "notes", "updated_at"])
+        locked.review_on = next_review_on
+        locked.save(update_fields=["review_on"])
+        _log(actor, locked, LogAction.UPDATE, f"review {review.pk} held")
+    return review
+
+
+@dataclass
+class RatingInput:
+    goal_id: int
+    value: int | None
+    rated_by_kind: str
+    client_took_part: bool = True
+    occasion: str = Rating.Occasion.START
+    rated_on: date | None = None
+    review_id: int | None = None
+
+
+def rating_add(*, actor, plan: Plan, data: RatingInput) -> Rating:
+    scale = RatingScale.objects.filter(is_default=True).order_by("pk").first()
+    goal = plan.goals.filter(pk=data.goal_id).first()
+    errors = {}
+    if goal is None:
+        errors["goal"] = _("Choose a goal of this plan.")
+    if scale is None:
+        errors["value"] = _("No rating scale is configured; ask the administrator.")
+    elif data.value is None or not scale.minimum <= data.value <= scale.maximum:
+        errors["value"] = _("The rating must be between %(low)s and %(high)s.") % {
+            "low": scale.minimum, "high": scale.maximum}
+    if data.rated_by_kind not in Rating.RatedBy.values:
+        errors["rated_by_kind"] = _("Choose who rated.")
+    if data.occasion not in Rating.Occasion.values:
+        errors["occasion"] = _("Choose the occasion.")
+    rated_on = data.rated_on or timezone.localdate()
+    if rated_on > timezone.localdate():
+        errors["rated_on"] = _("A rating cannot be dated in the future.")
+    if errors:
+        _fail(errors)
+    review = plan.reviews.filter(pk=data.review_id).first() if data.review_id else None
+    with transaction.atomic():
+        locked = _bump(plan, actor, None)
+        rating = Rating.objects.create(
+            goal=goal, review=review, occasion=data.occasion, rated_on=rated_on, scale=scale,
+            value=data.value, rated_by_kind=data.rated_by_kind,
+            client_took_part=data.client_took_part, recorded_by=actor)
+        _log(actor, locked, LogAction.UPDATE, f"goal {goal.pk} rated {data.value}")
+    return rating
+
