@@ -32,7 +32,8 @@ SQLITE_REVERSE = [
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        # params=None: run as is; the PL/pgSQL "%" is not a query placeholder.
+        schema_editor.execute(PG_FORWARD, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -40,7 +41,7 @@ def forward(apps, schema_editor):
 
 def reverse(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_REVERSE:
             schema_editor.execute(statement)
