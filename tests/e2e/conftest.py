@@ -1,0 +1,160 @@
+"""Browser tests: Chromium driven by Playwright against pytest-django's live server.
+
+One browser per test session (per xdist worker), a fresh browser context (cookies, storage) per
+test. Every page is checked with axe-core against WCAG 2.1 A and AA (``assert_accessible``).
+
+Chromium is Debian's ``/usr/bin/chromium``. Without it the browser tests are skipped, except in
+CI (``CI=true``), where a missing browser fails the run so that the tests cannot silently vanish.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run where
+# a loop is running unless told that this is fine. Test-only: the server thread is unaffected.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("LUOTSI_E2E_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 30_000  # generous: a loaded CI machine is slow, a real hang still fails
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+def _browser_missing(reason: str) -> None:
+    if _in_ci():
+        pytest.fail(f"{reason}; browser tests must run in CI (CI=true)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Without Chromium, skip the browser tests up front (before any database set-up); in CI
+    they are left to fail in the ``browser`` fixture instead."""
+    if CHROMIUM.exists() or _in_ci():
+        return
+    here = Path(__file__).parent
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (set CI=true to fail)")
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(skip)
+
+
+# The access log is append-only in the database itself (triggers from this migration). Browser
+# tests need ``transactional_db``, which empties every table after each test; the triggers refuse
+# that. So after each test the triggers are dropped just before the flush, put back before the
+# next test, and put back for good after the module, so that other tests on the same database
+# (pytest-xdist runs whole files per worker) always meet them.
+_APPEND_ONLY = importlib.import_module("luotsi.access.migrations.0002_access_log_append_only")
+_triggers_dropped = False
+
+
+def _drop_append_only_triggers() -> None:
+    global _triggers_dropped
+    from django.db import connection
+
+    with connection.schema_editor() as editor:
+        _APPEND_ONLY.reverse(None, editor)
+    _triggers_dropped = True
+
+
+def _restore_append_only_triggers() -> None:
+    global _triggers_dropped
+    from django.db import connection
+
+    if not _triggers_dropped:
+        return
+    with connection.schema_editor() as editor:
+        _APPEND_ONLY.reverse(None, editor)  # idempotent: PostgreSQL's CREATE TRIGGER is not
+        _APPEND_ONLY.forward(None, editor)
+    _triggers_dropped = False
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _append_only_access_log_after_module(django_db_setup, django_db_blocker) -> Iterator[None]:
+    yield  # torn down after the last test's flush
+    with django_db_blocker.unblock():
+        _restore_append_only_triggers()
+
+
+@pytest.fixture(autouse=True)
+def _flushable_access_log(transactional_db) -> Iterator[None]:
+    _restore_append_only_triggers()  # the previous test's flush is done
+    yield
+    _drop_append_only_triggers()  # runs before transactional_db's flush
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        _browser_missing(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev requirements install it
+        _browser_missing("Playwright for Python is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db) -> Iterator[Callable]:
+    """Open a page in a new browser context; ``new_page(language="en")`` sets the language
+    cookie first (no cookie: Finnish, the default)."""
+    contexts = []
+
+    def _new_page(language: str | None = None):
+        context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        # Luotsi has no favicon; Chromium's automatic request for one would be a stray request
+        # still running in the server when the test's database is emptied.
+        context.route("**/favicon.ico", lambda route: route.fulfill(status=404, body=""))
+        if language:
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in Finnish, the default language."""
+    return new_page()
+
+
+@pytest.fixture
+def page_en(new_page):
+    """A page in English (language cookie), for assertions on wording."""
+    return new_page(language="en")
+
+
+@pytest.fixture
+def admin_user(db):
+    from luotsi.organisation.models import Role
+    from luotsi.organisation.tests.factories import UserFactory
+
+    return UserFactory(username="admin", first_name="Aapo", last_name="Admin", role=Role.ADMIN,
+                       is_staff=True, is_superuser=True)

@@ -1,0 +1,130 @@
+"""Emergency access (break the glass) and its review by the team lead."""
+
+import pytest
+from e2e_helpers import assert_accessible, assert_path, login
+
+from luotsi.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.e2e
+
+REASON = "Police asked for urgent help with the child tonight; no case yet."
+
+
+@pytest.fixture
+def protected_person(municipality):
+    """A person with a safety ban: the address and municipality are not disclosed."""
+    return PersonFactory(first_name="Sara", last_name="Suojattu", municipality=municipality,
+                         street_address="Piilokatu 9", postal_code="06150",
+                         post_office="Porvoo", safety_ban=True)
+
+
+def test_emergency_form_errors(page_en, bob):
+    page = page_en
+    login(page, "bob")
+    page.goto("/persons/")
+    page.click("main a[href='/persons/emergency/']")
+    assert_path(page, "/persons/emergency/")
+    assert page.locator(".error-summary").count() == 0
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#id_hetu-error.error").is_visible()
+    assert page.locator("#id_reason-error.error").is_visible()
+    assert_accessible(page)
+
+    page.fill("#id_hetu", "131052-308T")  # valid, but nobody has it
+    page.fill("#id_reason", "Too short.")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert_path(page, "/persons/emergency/")
+    assert page.locator(".error-summary").is_visible()
+    assert "20 characters" in page.locator("#id_reason-error").inner_text()
+
+    page.fill("#id_reason", REASON)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert_path(page, "/persons/emergency/")
+    assert "No person was found" in page.locator("#id_hetu-error").inner_text()
+    assert_accessible(page)
+
+
+def test_emergency_access_opens_person_page_with_address_hidden(page_en, bob, protected_person):
+    from luotsi.access.models import Basis, ClientRelationship
+
+    page = page_en
+    login(page, "bob")
+    page.goto("/persons/emergency/")
+    page.fill("#id_hetu", protected_person.hetu)
+    page.fill("#id_reason", REASON)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+    assert_path(page, f"/persons/{protected_person.pk}/")
+    relationship = ClientRelationship.objects.get(person=protected_person, user=bob)
+    assert relationship.basis == Basis.EMERGENCY
+    assert page.locator(".messages .message-warning").is_visible()
+    assert page.locator("main p.message-warning[role=status]").is_visible()
+    facts = page.locator("dl.facts")
+    assert "Safety ban: the address and municipality are hidden." in facts.inner_text()
+    content = page.content()
+    assert "Piilokatu" not in content and "06150" not in content
+    assert_accessible(page)
+
+
+def test_emergency_access_to_unprotected_person_shows_address(page, bob, client_person):
+    login(page, "bob")
+    page.goto("/persons/emergency/")
+    page.fill("#id_hetu", client_person.hetu)
+    page.fill("#id_reason", REASON)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert_path(page, f"/persons/{client_person.pk}/")
+    assert "Kotikatu 1" in page.locator("dl.facts").inner_text()
+
+
+def test_team_lead_reviews_emergency_access(page_en, lead, alice, protected_person):
+    from luotsi.access.models import ClientRelationship
+    from luotsi.access.services import emergency_access_open
+
+    relationship = emergency_access_open(actor=alice, person_id=protected_person.pk,
+                                         reason=REASON)
+    page = page_en
+    login(page, "lead")
+    page.click("header nav a[href='/access-log/emergency/']")
+    assert_path(page, "/access-log/emergency/")
+    card = page.locator(f"section.card[aria-labelledby=rel-{relationship.pk}]")
+    assert card.is_visible()
+    assert REASON in card.inner_text()
+    assert_accessible(page)
+
+    card.locator(f"#f-{relationship.pk}-ok").check()
+    card.locator(f"#note-{relationship.pk}").fill("Checked with the police report.")
+    with page.expect_navigation():
+        card.locator("button[type=submit]").click()
+
+    assert_path(page, "/access-log/emergency/")
+    assert page.locator(".messages .message-success").is_visible()
+    assert page.locator("section.card").count() == 0
+    relationship = ClientRelationship.objects.get(pk=relationship.pk)
+    assert relationship.reviewed_by == lead
+    assert relationship.review_finding == "justified"
+    assert_accessible(page)
+
+
+def test_unjustified_finding_needs_a_note(page, lead, alice, protected_person):
+    from luotsi.access.models import ClientRelationship
+    from luotsi.access.services import emergency_access_open
+
+    relationship = emergency_access_open(actor=alice, person_id=protected_person.pk,
+                                         reason=REASON)
+    login(page, "lead")
+    page.goto("/access-log/emergency/")
+    page.check(f"#f-{relationship.pk}-no")
+    with page.expect_navigation():
+        page.click(f"section.card[aria-labelledby=rel-{relationship.pk}] button[type=submit]")
+    assert page.locator(".messages .message-error").is_visible()
+    assert page.locator(f"section.card[aria-labelledby=rel-{relationship.pk}]").is_visible()
+    assert ClientRelationship.objects.get(pk=relationship.pk).reviewed_at is None
+    assert_accessible(page)

@@ -1,0 +1,184 @@
+"""Person search, the person page, registering a person and the not-found page."""
+
+import datetime as dt
+
+import pytest
+from e2e_helpers import assert_accessible, assert_path, login
+
+from luotsi.people import hetu
+
+pytestmark = pytest.mark.e2e
+
+RESULTS = "table[aria-labelledby=results-heading]"
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def test_search_page_empty(page, alice):
+    login(page, "alice")
+    page.click("header nav a[href='/persons/']")
+    assert_path(page, "/persons/")
+    assert page.locator("form[role=search] #id_name").is_visible()
+    assert page.locator("#results-heading").count() == 0
+    assert page.locator(".error-summary").count() == 0
+    assert_accessible(page)
+
+
+def test_search_with_results(page, alice, case, client_person):
+    login(page, "alice")
+    page.goto("/persons/")
+    page.fill("#id_name", "asiak")
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
+    rows = page.locator(f"{RESULTS} tbody tr")
+    assert rows.count() == 1
+    link = rows.first.locator(f"a[href='/persons/{client_person.pk}/']")
+    assert link.inner_text() == "Asiakas, Aino"
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        link.click()
+    assert_path(page, f"/persons/{client_person.pk}/")
+
+
+def test_search_from_the_home_page(page, alice, case, client_person):
+    login(page, "alice")
+    page.fill("#home-name", "Asiakas")
+    with page.expect_navigation():
+        page.click("main form[role=search] button[type=submit]")
+    assert_path(page, "/persons/")
+    assert page.locator(f"{RESULTS} a[href='/persons/{client_person.pk}/']").count() == 1
+
+
+def test_search_shows_only_own_clients(page, bob, case):
+    login(page, "bob")
+    page.goto("/persons/?name=asiak")
+    assert page.locator("#results-heading").is_visible()
+    assert page.locator(RESULTS).count() == 0
+    assert_accessible(page)
+
+
+def test_search_without_criteria_shows_error(page, alice):
+    login(page, "alice")
+    page.goto("/persons/")
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert summary.get_attribute("role") == "alert"
+    assert summary.locator("li").count() == 1
+    assert page.locator("#results-heading").count() == 0
+    assert_accessible(page)
+
+
+# --- person page ----------------------------------------------------------------------------
+
+
+def test_person_page(page_en, alice, case, client_person):
+    page = page_en
+    login(page, "alice")
+    page.goto(f"/persons/{client_person.pk}/")
+    assert page.locator("main h1").inner_text() == "Aino Asiakas"
+    facts = page.locator("dl.facts").inner_text()
+    assert client_person.hetu in facts
+    assert "Kotikatu 1, 06100 Porvoo" in facts  # a case relationship sees the address
+    assert page.locator("table[aria-labelledby=rel-heading] tbody tr").count() == 1
+    assert_accessible(page)
+
+
+# --- registering a person ---------------------------------------------------------------------
+
+
+def test_register_page_empty(page, alice):
+    login(page, "alice")
+    page.click("header nav a[href='/persons/new/']")
+    assert_path(page, "/persons/new/")
+    assert page.locator("#id_hetu").is_visible()
+    assert page.locator("#id_last_name").is_visible()
+    assert page.locator(".error-summary").count() == 0
+    assert_accessible(page)
+
+
+def test_register_with_wrong_check_character_shows_error_and_saves_nothing(page_en, alice):
+    from luotsi.people.models import Person
+
+    page = page_en
+    valid = hetu.build(dt.date(1990, 5, 17), 913)
+    wrong = valid[:-1] + ("X" if valid[-1] != "X" else "Y")
+    login(page, "alice")
+    page.goto("/persons/new/")
+    page.fill("#id_hetu", wrong)
+    page.fill("#id_first_name", "Eero")
+    page.fill("#id_last_name", "Esimerkki")
+    with page.expect_navigation():
+        page.click("main form button[type=submit].primary")
+
+    assert_path(page, "/persons/new/")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert summary.locator("a[href='#id_hetu']").count() == 1
+    error = page.locator("#id_hetu-error.error")
+    assert "check character" in error.inner_text()
+    assert f"“{wrong[-1]}”" in error.inner_text()
+    # The entries are kept for correcting.
+    assert page.locator("#id_last_name").input_value() == "Esimerkki"
+    assert Person.objects.count() == 0
+    assert_accessible(page)
+
+
+def test_register_invalid_hetu_error_in_default_language(page, alice):
+    from luotsi.people.models import Person
+
+    login(page, "alice")
+    page.goto("/persons/new/")
+    page.fill("#id_hetu", "131052-308X")
+    page.fill("#id_last_name", "Esimerkki")
+    with page.expect_navigation():
+        page.click("main form button[type=submit].primary")
+    assert page.locator(".error-summary a[href='#id_hetu']").count() == 1
+    assert page.locator("#id_hetu[aria-invalid='true']").count() == 1
+    assert page.locator("#id_hetu-error.error").is_visible()
+    assert Person.objects.count() == 0
+    assert_accessible(page)
+
+
+def test_register_valid_person_leads_to_person_page(page, alice):
+    from luotsi.people.models import Person
+
+    code = hetu.build(dt.date(1990, 5, 17), 913)
+    login(page, "alice")
+    page.goto("/persons/new/")
+    page.fill("#id_hetu", code)
+    page.fill("#id_first_name", "Eero")
+    page.fill("#id_last_name", "Esimerkki")
+    page.fill("#id_street_address", "Testitie 2")
+    with page.expect_navigation():
+        page.click("main form button[type=submit].primary")
+
+    person = Person.objects.get()
+    assert person.last_name == "Esimerkki"
+    assert_path(page, f"/persons/{person.pk}/")
+    assert page.locator(".messages .message-success").is_visible()
+    assert page.locator("main h1").inner_text() == "Eero Esimerkki"
+    assert code in page.locator("dl.facts").inner_text()
+    assert_accessible(page)
+
+
+# --- not found ---------------------------------------------------------------------------------
+
+
+def test_other_teams_client_looks_like_a_missing_person(page_en, bob, case, client_person):
+    page = page_en
+    login(page, "bob")
+
+    response = page.goto(f"/persons/{client_person.pk}/")
+    assert response.status == 404
+    assert page.locator("main h1").inner_text() == "Not found"
+    refused = page.locator("main").inner_text()
+    assert "Aino" not in page.content() and "Asiakas" not in page.content()
+    assert_accessible(page)
+
+    response = page.goto("/persons/987654/")
+    assert response.status == 404
+    assert page.locator("main").inner_text() == refused
