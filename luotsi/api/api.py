@@ -92,9 +92,12 @@ def on_unexpected(request, exc: Exception):
 
 
 def _register_routers() -> None:
+    from luotsi.intake.api import assessments_router, contacts_router
     from luotsi.people.api import router as people_router
 
     api.add_router("/persons", people_router)
+    api.add_router("/contacts", contacts_router)
+    api.add_router("/assessments", assessments_router)
 
 
 _register_routers()

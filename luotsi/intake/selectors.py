@@ -9,6 +9,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -89,7 +90,8 @@ def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
         .select_related("child", "municipality", "team", "assignee", "pair_worker")
         .prefetch_related(
             Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
-        .order_by("priority", "next_due", "received_at", "pk")
+        # Contacts with every deadline met last, on SQLite as on PostgreSQL.
+        .order_by("priority", F("next_due").asc(nulls_last=True), "received_at", "pk")
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,25 +178,49 @@ def contact_register(*, actor, data: ContactInput, idempotency_key: str | None =
     """
     _require(actor, Action.CREATE_PERSON)
     fingerprint = data.fingerprint()
-    if idempotency_key:
-        existing = Contact.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if existing.request_fingerprint != fingerprint:
-                raise ValidationError({"Idempotency-Key": [
-                    _("This Idempotency-Key was already used with a different request.")]})
-            return existing
+    existing = _replayed(actor, idempotency_key, fingerprint)
+    if existing is not None:
+        return existing
     errors = _validate_contact(data)
     if errors:
         raise ValidationError(errors)
     team = intake_team_for(actor)
     if team is None:
         raise ValidationError({"team": [_("The county has no central family intake team.")]})
+    try:
+        return _register(actor, data, team, idempotency_key, fingerprint)
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer as a replay.
+        existing = _replayed(actor, idempotency_key, fingerprint)
+        if existing is None:
+            raise
+        return existing
+
+
+def _replayed(actor, idempotency_key: str | None, fingerprint: str) -> Contact | None:
+    """The contact an earlier request with this key registered, or None. A key is one request of
+    one professional: another body, or another professional, is refused."""
+    if not idempotency_key:
+        return None
+    existing = Contact.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if existing.request_fingerprint != fingerprint or existing.registered_by_id != actor.pk:
+        raise ValidationError({"Idempotency-Key": [
+            _("This Idempotency-Key was already used with a different request.")]})
+    return existing
+
+
+def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None,
+              fingerprint: str) -> Contact:
     with transaction.atomic():
         persons: list[tuple[Person, str]] = []
         person_errors: dict = {}
         for index, ref in enumerate(data.persons):
             person = _resolve_person(actor, ref, index, person_errors)
-            if person is not None:
+            if person is not None and any(p.pk == person.pk for p, _r in persons):
+                person_errors[f"persons.{index}"] = [_("This person is already listed.")]
+            elif person is not None:
                 persons.append((person, ref.role))
         if person_errors:
             raise ValidationError(person_errors)
@@ -230,6 +254,8 @@ def contact_register(*, actor, data: ContactInput, idempotency_key: str | None =
         ContactPerson.objects.bulk_create(
             [ContactPerson(contact=contact, person=p, role=role) for p, role in persons])
         _create_deadlines(contact)
+        if open_assessment is not None and open_assessment.started_on:
+            _meet([contact.pk], "assessment_start", contact.opened_on)
         for person, _role in persons:
             access_services.relationship_open(
                 actor=actor, person=person, basis=Basis.INTAKE, team=team,
@@ -407,6 +433,8 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
 def caseload_reassign(*, actor, from_user: User, to_user: User) -> int:
     """Move a leaving worker's whole open caseload to another worker in one transaction."""
     _require(actor, Action.MANAGE_TEAM)
+    if not set(actor.team_ids()) & set(from_user.team_ids()):
+        raise PermissionDenied
     if from_user.pk == to_user.pk:
         _fail("to_user", _("Choose another worker to take over the caseload."))
     if not set(to_user.team_ids()) & set(from_user.team_ids()):

@@ -1,0 +1,683 @@
+"""Contacts and service-need assessments in the API, through the access gateway and the services.
+
+Visibility always comes from ``selectors.visible_contacts``/``visible_assessments``: a contact or
+an assessment whose child the caller cannot see answers 404, the same as a missing one, and the
+refusal is written to the access log. Reads of one record are logged by
+``gateway.access_person_by_id``; lists by ``gateway.log_listed``; writes by the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from luotsi.access import gateway
+from luotsi.access.models import Category, LogAction
+from luotsi.intake import selectors, services
+from luotsi.intake.models import (
+    Assessment,
+    Channel,
+    Consultation,
+    Contact,
+    ContactKind,
+    ContactPerson,
+    Deadline,
+    DeadlineStatus,
+    InitialAssessment,
+    Meeting,
+    ReporterKind,
+    Urgency,
+)
+from luotsi.organisation.models import User
+from luotsi.people.api import ErrorOut, MunicipalityOut
+
+contacts_router = Router(tags=["contacts"])
+assessments_router = Router(tags=["assessments"])
+
+IDEMPOTENCY_KEY_MAX = 100
+MAX_PAGE = 200
+_IDEMPOTENCY_FIELD = "Idempotency-Key"
+
+
+def _choices(values) -> str:
+    return "One of: " + ", ".join(f"`{v}`" for v in values) + "."
+
+
+# --- schemas: in ------------------------------------------------------------------------------
+
+class _In(Schema):
+    """Input schemas refuse fields they do not name (no mass assignment, no silent typos)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ContactPersonIn(_In):
+    role: str = Field(..., description=_choices(ContactPerson.Role.values))
+    person_id: int | None = Field(None, description="An existing person, by id.")
+    hetu: str = Field("", max_length=20, description=(
+        "Personal identity code: an existing person is found by it, a new one is registered."))
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+    temporary: bool = Field(False, description="A new person without a hetu (temporary id).")
+    expected_birth_date: date | None = Field(None, description="For an unborn child.")
+    language: str = Field("fi", max_length=5)
+
+
+class ContactCreateIn(_In):
+    kind: str = Field(..., description=_choices(ContactKind.values))
+    clock: str = Field("", description=(
+        "The statutory clock; empty for the kind's default. "
+        + _choices(["child_welfare_notification", "shl_special_support_child", "shl_contact",
+                    "pre_birth_notification"])))
+    channel: str = Field(..., description=_choices(Channel.values))
+    received_at: datetime = Field(..., description="ISO 8601 with its UTC offset.")
+    reporter_kind: str = Field(..., description=_choices(ReporterKind.values))
+    reporter_name: str = Field("", max_length=200)
+    reporter_organisation: str = Field("", max_length=200)
+    reporter_phone: str = Field("", max_length=40)
+    reporter_protected: bool = Field(False, description=(
+        "The reporter's identity is protected from the family; the API then omits it."))
+    family_informed: bool = False
+    description: str = Field(..., max_length=20000)
+    municipality_code: str = Field("", max_length=10, description=(
+        "The family's municipality (three digits); empty to take the child's."))
+    persons: list[ContactPersonIn] = Field(..., max_length=30)
+
+
+class ContactFilters(Schema):
+    team: int | None = Field(None, description="Team id.")
+    assignee: int | None = Field(None, description="Worker id (as worker or pair worker).")
+    unassigned: bool = False
+    status: str = Field("", description="Deadline status: " + _choices(
+        [DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME]))
+    kind: str = Field("", description=_choices(ContactKind.values))
+    municipality: str = Field("", max_length=10, description="Municipality code.")
+    include_closed: bool = False
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+class UrgencyIn(_In):
+    urgency: str = Field(..., description=_choices(Urgency.values))
+    note: str = Field("", max_length=10000, description="Required when urgent.")
+    expected_version: int | None = Field(None, description="The contact's version you saw.")
+
+
+class InitialAssessmentIn(_In):
+    outcome: str = Field(..., description=_choices(InitialAssessment.Outcome.values))
+    reason: str = Field("", max_length=20000,
+                        description="Required for `advice` and `no_action`.")
+    referral_code: str = Field("", max_length=60,
+                               description="Catalogue service code, for `referral`.")
+    informed_on: date | None = Field(None, description="Child and guardian informed (LSL 26 §).")
+    expected_version: int | None = None
+
+
+class AssignIn(_In):
+    assignee_id: int
+    pair_worker_id: int | None = None
+
+
+class AssessmentStartIn(_In):
+    started_on: date
+    pair_worker_id: int | None = None
+
+
+class MeetingIn(_In):
+    kind: str = Field(..., description=_choices(Meeting.Kind.values))
+    held_on: date
+    participants: str = Field("", max_length=500)
+    notes: str = Field(..., max_length=50000)
+
+
+class AssessmentCompleteIn(_In):
+    outcome: str = Field(..., description=_choices(Assessment.Outcome.values))
+    reason: str = Field(..., max_length=50000)
+    completed_on: date
+    responsible_worker_id: int | None = Field(None, description=(
+        "The named worker (omatyöntekijä); required when a client relationship is opened."))
+    informed_on: date | None = Field(None, description=(
+        "Child and guardian informed; required for a child-welfare client relationship."))
+    expected_version: int | None = None
+
+
+# --- schemas: out -----------------------------------------------------------------------------
+
+class TeamOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DeadlineOut(Schema):
+    code: str
+    due_on: date
+    basis: str
+    status: str
+    met_on: date | None
+
+
+class ContactDeadlineOut(DeadlineOut):
+    contact_id: int
+
+
+class PersonRoleOut(Schema):
+    id: int
+    role: str
+
+
+class UrgencyOut(Schema):
+    value: str
+    note: str
+    assessed_by_id: int | None
+    assessed_at: datetime | None
+
+
+class InitialAssessmentOut(Schema):
+    outcome: str
+    reason: str
+    referral_code: str | None
+    informed_on: date | None
+    decided_on: date
+    decided_by_id: int
+
+
+class ContactStateOut(Schema):
+    """A contact's state after a write: enough to go on, no client data beyond the ids."""
+
+    id: int
+    version: int
+    status: str
+    opened_on: date
+    urgency: str | None
+    team: TeamOut
+    assignee_id: int | None
+    pair_worker_id: int | None
+    assessment_id: int | None
+    deadlines: list[DeadlineOut]
+
+
+class ContactListItemOut(Schema):
+    id: int
+    version: int
+    kind: str
+    status: str
+    received_at: datetime
+    opened_on: date
+    urgency: str | None
+    child_id: int
+    municipality: MunicipalityOut
+    team: TeamOut
+    assignee_id: int | None
+    pair_worker_id: int | None
+    assessment_id: int | None
+    next_due: date | None
+    deadline_status: str = Field(..., description="The most pressing status of its deadlines.")
+    deadlines: list[DeadlineOut]
+
+
+class ContactPageOut(Schema):
+    items: list[ContactListItemOut]
+    count: int
+
+
+class ContactOut(Schema):
+    id: int
+    version: int
+    kind: str
+    clock: str
+    channel: str
+    received_at: datetime
+    opened_on: date
+    status: str
+    closed_on: date | None
+    reporter_kind: str
+    reporter_protected: bool
+    reporter_name: str | None = Field(..., description="Omitted (null) when protected.")
+    reporter_organisation: str | None
+    reporter_phone: str | None
+    family_informed: bool
+    description: str
+    child_id: int
+    persons: list[PersonRoleOut]
+    municipality: MunicipalityOut
+    team: TeamOut
+    assignee_id: int | None
+    pair_worker_id: int | None
+    urgency: UrgencyOut | None
+    initial_assessment: InitialAssessmentOut | None
+    assessment_id: int | None
+    deadlines: list[DeadlineOut]
+    probable_duplicates: list[int] = Field(..., description=(
+        "Contacts about the same child from the same reporter close in time that you may see; "
+        "shown, never merged."))
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    held_on: date
+    participants: str
+    notes: str
+    recorded_by_id: int
+
+
+class ConsultationOut(Schema):
+    id: int
+    expert: str
+    question: str
+    answer: str
+    asked_by_id: int
+
+
+class AssessmentStateOut(Schema):
+    id: int
+    version: int
+    started_on: date | None
+    completed_on: date | None
+    outcome: str | None
+    worker_id: int | None
+    pair_worker_id: int | None
+    responsible_worker_id: int | None
+    deadlines: list[ContactDeadlineOut]
+
+
+class AssessmentOut(AssessmentStateOut):
+    child_id: int
+    team: TeamOut
+    opened_on: date
+    outcome_reason: str
+    informed_on: date | None
+    contact_ids: list[int]
+    meetings: list[MeetingOut]
+    consultations: list[ConsultationOut]
+
+
+class CreatedOut(Schema):
+    id: int
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _team(team) -> dict:
+    return {"id": team.pk, "code": team.code, "name": team.name}
+
+
+def _deadline(d: Deadline) -> dict:
+    return {"code": d.code, "due_on": d.due_on, "basis": d.basis, "status": d.status,
+            "met_on": d.met_on}
+
+
+def _contact_state(contact: Contact) -> dict:
+    contact = (Contact.objects.select_related("team")
+               .prefetch_related(Prefetch("deadlines",
+                                          queryset=Deadline.objects.order_by("due_on", "pk")))
+               .get(pk=contact.pk))
+    return {
+        "id": contact.pk, "version": contact.version, "status": contact.status,
+        "opened_on": contact.opened_on, "urgency": contact.urgency or None,
+        "team": _team(contact.team), "assignee_id": contact.assignee_id,
+        "pair_worker_id": contact.pair_worker_id, "assessment_id": contact.assessment_id,
+        "deadlines": [_deadline(d) for d in contact.deadlines.all()],
+    }
+
+
+def _assessment_deadlines(assessment: Assessment) -> list[dict]:
+    deadlines = (Deadline.objects.filter(contact__assessment=assessment)
+                 .order_by("due_on", "contact_id", "pk"))
+    return [{**_deadline(d), "contact_id": d.contact_id} for d in deadlines]
+
+
+def _assessment_state(assessment: Assessment) -> dict:
+    return {
+        "id": assessment.pk, "version": assessment.version,
+        "started_on": assessment.started_on, "completed_on": assessment.completed_on,
+        "outcome": assessment.outcome or None, "worker_id": assessment.worker_id,
+        "pair_worker_id": assessment.pair_worker_id,
+        "responsible_worker_id": assessment.responsible_worker_id,
+        "deadlines": _assessment_deadlines(assessment),
+    }
+
+
+def _refuse(request, model, pk: int, action: str) -> None:
+    """Log the refused attempt on the record's child (or on nobody when there is no such
+    record) through the gateway, and answer 404 either way."""
+    child_id = model.objects.filter(pk=pk).values_list("child_id", flat=True).first()
+    gateway.access_person_by_id(request.auth, child_id, category=Category.INTAKE, action=action,
+                                detail=f"{model._meta.model_name} {pk}")
+    raise Http404
+
+
+def _contact_for_write(request, contact_id: int) -> Contact:
+    contact = selectors.visible_contacts(request.auth).filter(pk=contact_id).first()
+    if contact is None:
+        _refuse(request, Contact, contact_id, LogAction.UPDATE)
+    return contact
+
+
+def _assessment_for_write(request, assessment_id: int) -> Assessment:
+    assessment = (selectors.visible_assessments(request.auth).select_related("team")
+                  .filter(pk=assessment_id).first())
+    if assessment is None:
+        _refuse(request, Assessment, assessment_id, LogAction.UPDATE)
+    return assessment
+
+
+def _professional(field_name: str, pk: int | None) -> User | None:
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise ValidationError({field_name: [_("There is no active professional with this id.")]})
+    return user
+
+
+@contextmanager
+def _version_checked(model, pk: int, expected_version: int | None) -> Iterator[None]:
+    """A write refused because someone changed the record meanwhile answers 409 ``conflict``."""
+    try:
+        yield
+    except ValidationError:
+        if (expected_version is not None
+                and not model.objects.filter(pk=pk, version=expected_version).exists()):
+            raise HttpError(409, _("Someone else changed this record meanwhile. Read it again "
+                                   "and check the changes before saving again.")) from None
+        raise
+
+
+@contextmanager
+def _fields_renamed(**names: str) -> Iterator[None]:
+    """Name the API's fields (``assignee_id``) in errors the services give for their arguments
+    (``assignee``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({names.get(name, name): messages
+                               for name, messages in exc.message_dict.items()}) from None
+
+
+_WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+_CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someone else is "
+                  "refused with **409** `conflict`.")
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+@contacts_router.post(
+    "", response={200: ContactStateOut, 201: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    summary="Register a contact or notification",
+    description=(
+        "Registers a contact once, computes its statutory deadlines and gives the central intake "
+        "team access to the persons concerned. A contact about a child with an open "
+        "service-need assessment is attached to it.\n\n"
+        "**Idempotency.** Send an `Idempotency-Key` header (at most 100 characters) to make "
+        "retries safe: the first request answers **201**; the same key with the same body "
+        "answers **200** with the same contact; the same key with a different body (or from "
+        "another professional) is refused with **409** and the error code `conflict`.\n\n"
+        "Invalid input answers **422** with the error code `invalid` and each field named "
+        "(`persons.0.hetu`, `received_at`, …); nothing is saved."),
+)
+def create_contact(request, payload: ContactCreateIn,
+                   idempotency_key: str | None = Header(None, alias=_IDEMPOTENCY_FIELD)):
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
+        raise ValidationError({_IDEMPOTENCY_FIELD: [
+            _("The Idempotency-Key can have at most %(count)s characters.")
+            % {"count": IDEMPOTENCY_KEY_MAX}]})
+    data = services.ContactInput(
+        kind=payload.kind, clock=payload.clock, channel=payload.channel,
+        received_at=payload.received_at, reporter_kind=payload.reporter_kind,
+        reporter_name=payload.reporter_name, reporter_organisation=payload.reporter_organisation,
+        reporter_phone=payload.reporter_phone, reporter_protected=payload.reporter_protected,
+        family_informed=payload.family_informed, description=payload.description,
+        municipality_code=payload.municipality_code,
+        persons=[services.PersonRef(
+            role=p.role, person_id=p.person_id, hetu=p.hetu, first_name=p.first_name,
+            last_name=p.last_name, temporary=p.temporary,
+            expected_birth_date=p.expected_birth_date, language=p.language,
+        ) for p in payload.persons],
+    )
+    replay = key is not None and Contact.objects.filter(idempotency_key=key).exists()
+    try:
+        contact = services.contact_register(actor=request.auth, data=data, idempotency_key=key)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and _IDEMPOTENCY_FIELD in exc.error_dict:
+            raise HttpError(409, exc.message_dict[_IDEMPOTENCY_FIELD][0]) from None
+        raise
+    return Status(200 if replay else 201, _contact_state(contact))
+
+
+@contacts_router.get(
+    "", response={200: ContactPageOut, 401: ErrorOut, 422: ErrorOut},
+    summary="List contacts (the queue)",
+    description=("Contacts whose child you may see, ordered like the work queue: urgent ones "
+                 "first until handled, then those whose urgency is not yet assessed, then by the "
+                 "nearest open deadline. Open contacts only unless `include_closed`. Paginated "
+                 "with `limit` (at most 200) and `offset`; `count` is the total."),
+)
+def list_contacts(request, filters: Query[ContactFilters]):
+    errors = {}
+    if filters.status and filters.status not in (
+            DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME):
+        errors["status"] = [_("Unknown deadline status.")]
+    if filters.kind and filters.kind not in ContactKind.values:
+        errors["kind"] = [_("Unknown kind of contact.")]
+    if errors:
+        raise ValidationError(errors)
+    queryset = selectors.queue(request.auth, selectors.QueueFilters(
+        team_id=filters.team, assignee_id=filters.assignee, unassigned=filters.unassigned,
+        municipality_code=filters.municipality.strip(), kind=filters.kind,
+        status=filters.status, include_closed=filters.include_closed,
+    ))
+    count = queryset.count()
+    contacts = list(queryset[filters.offset:filters.offset + filters.limit])
+    if contacts:
+        children = gateway.visible_persons(request.auth).filter(
+            pk__in={c.child_id for c in contacts}).only("pk")
+        gateway.log_listed(request.auth, children, category=Category.INTAKE,
+                           detail="contacts list")
+    items = []
+    for contact in contacts:
+        deadlines = list(contact.deadlines.all())
+        items.append({
+            "id": contact.pk, "version": contact.version, "kind": contact.kind,
+            "status": contact.status, "received_at": contact.received_at,
+            "opened_on": contact.opened_on, "urgency": contact.urgency or None,
+            "child_id": contact.child_id,
+            "municipality": {"code": contact.municipality.code,
+                             "name": contact.municipality.name},
+            "team": _team(contact.team), "assignee_id": contact.assignee_id,
+            "pair_worker_id": contact.pair_worker_id, "assessment_id": contact.assessment_id,
+            "next_due": contact.next_due, "deadline_status": selectors.worst_status(deadlines),
+            "deadlines": [_deadline(d) for d in deadlines],
+        })
+    return {"items": items, "count": count}
+
+
+@contacts_router.get(
+    "/{contact_id}", response={200: ContactOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Read a contact with its deadlines",
+    description="404 when the contact does not exist or its child is not yours to see.",
+)
+def get_contact(request, contact_id: int):
+    contact = selectors.visible_contacts(request.auth).filter(pk=contact_id).first()
+    if contact is None:
+        _refuse(request, Contact, contact_id, LogAction.VIEW)
+    gateway.access_person_by_id(request.auth, contact.child_id, category=Category.INTAKE,
+                                detail=f"contact {contact.pk}")
+    contact = selectors.contact_detail(contact)
+    protected = contact.reporter_protected
+    initial = getattr(contact, "initial_assessment", None)
+    duplicates = selectors.visible_contacts(request.auth).filter(
+        pk__in=selectors.probable_duplicates(contact).values("pk")).order_by("received_at", "pk")
+    return {
+        "id": contact.pk, "version": contact.version, "kind": contact.kind,
+        "clock": contact.clock, "channel": contact.channel, "received_at": contact.received_at,
+        "opened_on": contact.opened_on, "status": contact.status, "closed_on": contact.closed_on,
+        "reporter_kind": contact.reporter_kind, "reporter_protected": protected,
+        "reporter_name": None if protected else contact.reporter_name,
+        "reporter_organisation": None if protected else contact.reporter_organisation,
+        "reporter_phone": None if protected else contact.reporter_phone,
+        "family_informed": contact.family_informed, "description": contact.description,
+        "child_id": contact.child_id,
+        "persons": [{"id": link.person_id, "role": link.role} for link in contact.persons.all()],
+        "municipality": {"code": contact.municipality.code, "name": contact.municipality.name},
+        "team": _team(contact.team), "assignee_id": contact.assignee_id,
+        "pair_worker_id": contact.pair_worker_id,
+        "urgency": {"value": contact.urgency, "note": contact.urgency_note,
+                    "assessed_by_id": contact.urgency_by_id,
+                    "assessed_at": contact.urgency_at} if contact.urgency else None,
+        "initial_assessment": {
+            "outcome": initial.outcome, "reason": initial.reason,
+            "referral_code": initial.referral.code if initial.referral else None,
+            "informed_on": initial.informed_on, "decided_on": initial.decided_on,
+            "decided_by_id": initial.decided_by_id,
+        } if initial else None,
+        "assessment_id": contact.assessment_id,
+        "deadlines": [_deadline(d) for d in contact.deadlines.all()],
+        "probable_duplicates": list(duplicates.values_list("pk", flat=True)),
+    }
+
+
+@contacts_router.post(
+    "/{contact_id}/urgency", response={200: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    summary="Record the urgency assessment",
+    description="Meets the `urgency_assessment` deadline." + _CONFLICT_NOTE,
+)
+def assess_urgency(request, contact_id: int, payload: UrgencyIn):
+    contact = _contact_for_write(request, contact_id)
+    with _version_checked(Contact, contact.pk, payload.expected_version):
+        contact = services.contact_assess_urgency(
+            actor=request.auth, contact=contact, urgency=payload.urgency, note=payload.note,
+            expected_version=payload.expected_version)
+    return _contact_state(contact)
+
+
+@contacts_router.post(
+    "/{contact_id}/initial-assessment",
+    response={201: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    summary="Record the initial assessment (alkuarviointi)",
+    description=("Meets the `investigation_decision` deadline. `service_need_assessment` routes "
+                 "the contact to the regional team of the family's municipality and opens (or "
+                 "joins) the child's service-need assessment; the other outcomes close the "
+                 "contact." + _CONFLICT_NOTE),
+)
+def record_initial_assessment(request, contact_id: int, payload: InitialAssessmentIn):
+    contact = _contact_for_write(request, contact_id)
+    with _version_checked(Contact, contact.pk, payload.expected_version):
+        services.initial_assessment_record(
+            actor=request.auth, contact=contact, outcome=payload.outcome, reason=payload.reason,
+            referral_code=payload.referral_code.strip(), informed_on=payload.informed_on,
+            expected_version=payload.expected_version)
+    return Status(201, _contact_state(contact))
+
+
+@contacts_router.post(
+    "/{contact_id}/assign", response={200: ContactStateOut, **_WRITE_ERRORS},
+    summary="Assign the contact to a worker or a work pair",
+    description="Both workers must be members of the contact's team. Its open service-need "
+    "assessment follows.",
+)
+def assign_contact(request, contact_id: int, payload: AssignIn):
+    contact = _contact_for_write(request, contact_id)
+    assignee = _professional("assignee_id", payload.assignee_id)
+    pair_worker = _professional("pair_worker_id", payload.pair_worker_id)
+    with _fields_renamed(assignee="assignee_id", pair_worker="pair_worker_id"):
+        assigned = services.contacts_assign(actor=request.auth, contact_ids=[contact.pk],
+                                            assignee=assignee, pair_worker=pair_worker)
+    if not assigned:
+        raise ValidationError(_("The contact is closed."))
+    return _contact_state(contact)
+
+
+# --- service-need assessments -----------------------------------------------------------------
+
+@assessments_router.get(
+    "/{assessment_id}", response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Read a service-need assessment",
+    description="With its meetings, consultations and the deadlines of its contacts. 404 when "
+    "it does not exist or its child is not yours to see.",
+)
+def get_assessment(request, assessment_id: int):
+    assessment = selectors.visible_assessments(request.auth).filter(pk=assessment_id).first()
+    if assessment is None:
+        _refuse(request, Assessment, assessment_id, LogAction.VIEW)
+    gateway.access_person_by_id(request.auth, assessment.child_id, category=Category.INTAKE,
+                                detail=f"assessment {assessment.pk}")
+    assessment = (Assessment.objects.select_related("team").prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("received_at", "pk")),
+        Prefetch("meetings", queryset=Meeting.objects.order_by("held_on", "pk")),
+        Prefetch("consultations", queryset=Consultation.objects.order_by("created_at", "pk")),
+    ).get(pk=assessment.pk))
+    return {
+        **_assessment_state(assessment),
+        "child_id": assessment.child_id, "team": _team(assessment.team),
+        "opened_on": assessment.opened_on, "outcome_reason": assessment.outcome_reason,
+        "informed_on": assessment.informed_on,
+        "contact_ids": [c.pk for c in assessment.contacts.all()],
+        "meetings": [{"id": m.pk, "kind": m.kind, "held_on": m.held_on,
+                      "participants": m.participants, "notes": m.notes,
+                      "recorded_by_id": m.recorded_by_id} for m in assessment.meetings.all()],
+        "consultations": [{"id": c.pk, "expert": c.expert, "question": c.question,
+                           "answer": c.answer, "asked_by_id": c.asked_by_id}
+                          for c in assessment.consultations.all()],
+    }
+
+
+@assessments_router.post(
+    "/{assessment_id}/start", response={200: AssessmentStateOut, **_WRITE_ERRORS},
+    summary="Record the start of the service-need assessment",
+    description="Meets the `assessment_start` deadline of its contacts.",
+)
+def start_assessment(request, assessment_id: int, payload: AssessmentStartIn):
+    assessment = _assessment_for_write(request, assessment_id)
+    pair_worker = _professional("pair_worker_id", payload.pair_worker_id)
+    assessment = services.assessment_start(actor=request.auth, assessment=assessment,
+                                           started_on=payload.started_on,
+                                           pair_worker=pair_worker)
+    return _assessment_state(assessment)
+
+
+@assessments_router.post(
+    "/{assessment_id}/meetings", response={201: CreatedOut, **_WRITE_ERRORS},
+    summary="Record a meeting (office, network meeting, home visit, remote)",
+)
+def add_meeting(request, assessment_id: int, payload: MeetingIn):
+    assessment = _assessment_for_write(request, assessment_id)
+    meeting = services.meeting_add(actor=request.auth, assessment=assessment, kind=payload.kind,
+                                   held_on=payload.held_on, notes=payload.notes,
+                                   participants=payload.participants)
+    return Status(201, {"id": meeting.pk})
+
+
+@assessments_router.post(
+    "/{assessment_id}/complete",
+    response={200: AssessmentStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    summary="Complete the service-need assessment",
+    description=("Meets the `assessment_completion` deadline and closes the contacts. A client "
+                 "relationship outcome names the responsible worker, who gets access to the "
+                 "child; a child-welfare client relationship needs `informed_on`."
+                 + _CONFLICT_NOTE),
+)
+def complete_assessment(request, assessment_id: int, payload: AssessmentCompleteIn):
+    assessment = _assessment_for_write(request, assessment_id)
+    responsible = _professional("responsible_worker_id", payload.responsible_worker_id)
+    with (_version_checked(Assessment, assessment.pk, payload.expected_version),
+          _fields_renamed(responsible_worker="responsible_worker_id")):
+        assessment = services.assessment_complete(
+            actor=request.auth, assessment=assessment, outcome=payload.outcome,
+            reason=payload.reason, completed_on=payload.completed_on,
+            responsible_worker=responsible, informed_on=payload.informed_on,
+            expected_version=payload.expected_version)
+    return _assessment_state(assessment)
