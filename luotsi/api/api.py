@@ -94,8 +94,10 @@ def on_unexpected(request, exc: Exception):
 def _register_routers() -> None:
     from luotsi.intake.api import assessments_router, contacts_router
     from luotsi.people.api import router as people_router
+    from luotsi.plans.api import router as plans_router
 
     api.add_router("/persons", people_router)
+    api.add_router("/clients", plans_router)
     api.add_router("/contacts", contacts_router)
     api.add_router("/assessments", assessments_router)
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "lts_"
+TOKEN_PREFIX = "lts_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(token: str) -> str:
@@ -36,3 +36,32 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, token_hash=hash_token(token)), token
+
+
+class IdempotencyRecord(models.Model):
+    """The stored outcome of a POST sent with an ``Idempotency-Key`` (see ``idempotency.py``).
+
+    A key belongs to one professional: the same key from another user is another record. The
+    request fingerprint (method, path with query and the canonical body) tells a retry of the same
+    request from a different request reusing the key. Only successful outcomes are stored, in
+    the same transaction as the write they describe, so a replay never repeats the write.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("professional"))
+    key = models.CharField(_("idempotency key"), max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [models.UniqueConstraint(fields=["user", "key"],
+                                               name="idempotency_user_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.path} [{self.key}]"

@@ -1,0 +1,142 @@
+"""``Idempotency-Key`` for POST operations: a retried request is answered, never repeated.
+
+An operation that creates something wraps its write::
+
+    outcome = idempotency.run(request, lambda: (201, body))
+    return Status(outcome.status, outcome.body)
+
+Without the header the handler simply runs. With it:
+
+- the first request runs the handler and stores its status and JSON body under
+  (user, key) **in the same transaction** as the write, so either both are saved or neither;
+- the same key with the same request (method, path with query string, canonical JSON body)
+  replays the stored status and body without running the handler again
+  (``outcome.replayed`` is true; operations send ``Idempotent-Replayed: true``);
+- the same key with a different request is refused with 409 (code ``conflict``);
+- keys are scoped per user: another professional's identical key is another record;
+- a refused request (4xx raised by the handler) is not stored and rolls back the reservation,
+  so the client may correct it and retry with the same key;
+- two concurrent requests with one key are serialised by the unique (user, key) constraint: the
+  second waits for the first to commit, then is answered from its record.
+
+Operations check access (the gateway, which logs) *before* calling ``run`` so a replay is still
+refused to someone who has lost access, and a refusal is logged outside the transaction that a
+failing handler rolls back.
+
+Records keep response bodies that may hold client data, so they live ``RETENTION``: a user's
+expired records are removed when they store a new one, and ``purge_expired`` removes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
+
+from luotsi.api.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 200
+RETENTION = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: Any
+    replayed: bool = False
+
+
+def _json_ready(body: Any) -> Any:
+    """The body as plain JSON data (dates as ISO strings), exactly as it will be replayed."""
+    return json.loads(json.dumps(body, cls=NinjaJSONEncoder))
+
+
+def fingerprint(request) -> str:
+    """A hash of what makes two requests "the same": method, full path and canonical body."""
+    raw = request.body or b""
+    try:
+        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False)
+    except (ValueError, UnicodeDecodeError):
+        body = raw.hex()
+    material = json.dumps([request.method, request.get_full_path(), body],
+                          ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _key(request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not all(33 <= ord(ch) <= 126 for ch in key):
+        raise ValidationError({HEADER: [
+            _("The Idempotency-Key must be 1–%(max)s visible ASCII characters.")
+            % {"max": MAX_KEY_LENGTH}]})
+    return key
+
+
+def _answer(record: IdempotencyRecord, digest: str) -> Outcome:
+    if record.fingerprint != digest:
+        raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
+                               "Use a new key for a new request."))
+    return Outcome(record.response_status, record.response_body, replayed=True)
+
+
+def _stored(user, key: str) -> IdempotencyRecord | None:
+    return (IdempotencyRecord.objects
+            .filter(user=user, key=key, created_at__gte=timezone.now() - RETENTION)
+            .first())
+
+
+def run(request, handler: Callable[[], tuple[int, Any]]) -> Outcome:
+    """Run ``handler`` (returning ``(status, body)``) at most once per (user, key)."""
+    user = request.auth
+    key = _key(request)
+    if key is None:
+        status, body = handler()
+        return Outcome(status, _json_ready(body))
+    digest = fingerprint(request)
+    record = _stored(user, key)
+    if record is not None:
+        return _answer(record, digest)
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.filter(
+                user=user, created_at__lt=timezone.now() - RETENTION).delete()
+            # The reservation: a concurrent request with the same key blocks on the unique
+            # (user, key) index here until this transaction ends.
+            record = IdempotencyRecord.objects.create(
+                user=user, key=key, method=request.method[:10],
+                path=request.get_full_path()[:500], fingerprint=digest, response_status=0)
+            status, body = handler()
+            record.response_status = status
+            record.response_body = _json_ready(body)
+            record.save(update_fields=["response_status", "response_body"])
+    except IntegrityError:
+        # Another request with this key committed first; answer from its record. An
+        # IntegrityError of the handler itself (no record) is not ours to hide.
+        record = _stored(user, key)
+        if record is None:
+            raise
+        return _answer(record, digest)
+    return Outcome(record.response_status, record.response_body)
+
+
+def purge_expired(now=None) -> int:
+    """Remove records older than ``RETENTION``; returns how many were removed."""
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted, _rows = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,682 @@
+"""Client plans in the API, under ``/api/v1/clients``.
+
+Every read goes through the access gateway (``gateway.access_person_by_id`` / ``visible_persons``)
+and ``selectors.visible_plans``, and is logged; a client the caller may not see, or without a
+plan, is 404. Sections of sectors hidden from the caller (``selectors.visible_sectors``) are left
+out, with their goals, services and steps.
+
+**ETag.** A plan carries ``ETag: W/"<plan id>-<revision>"``. It is a *weak* tag: it names the
+plan's revision (raised by every change, see ``services``), while the JSON varies with what the
+caller may see — the same convention as FHIR's versioned updates. ``If-Match`` is compared on
+the opaque tag, with or without ``W/``, and may list several tags.
+
+- ``PATCH …/plan`` needs ``If-Match``: none (or ``*``, which names no revision) → 428
+  ``precondition_required``; a tag of an older revision → 412 ``precondition_failed`` with the
+  current ``ETag`` header and ``error.current_revision`` in the body; the current one → 200 with
+  the new plan and the new ``ETag``.
+- ``POST`` of goals, steps and ratings honours ``If-Match`` when one is sent (412 when stale).
+
+**Idempotency-Key.** ``POST …/plan``, ``…/plan/goals``, ``…/plan/steps``, ``…/plan/ratings``
+and ``…/plan/fhir`` accept ``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the
+stored answer (``Idempotent-Replayed: true``), the same key for a different request is 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from pydantic import ConfigDict
+
+from luotsi.access import gateway
+from luotsi.access.models import Category, LogAction
+from luotsi.api import idempotency
+from luotsi.people.api import ErrorOut
+from luotsi.plans import fhir, selectors, services
+from luotsi.plans.models import CodeList, CodeListItem, Plan
+
+router = Router(tags=["client plans"])
+
+MAX_PAGE = 200
+MAX_TEXT = 20_000
+FHIR_JSON = "application/fhir+json"
+ETAG_DOC = (
+    'The ETag is weak, W/"<plan id>-<revision>": it names the plan\'s revision, raised by every '
+    "change, while the body shows only the sections the caller may see. PATCH needs If-Match "
+    "with it (428 without, 412 with the current ETag and error.current_revision when stale).")
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+class _Input(Schema):
+    """Input schemas name every field they accept; anything else is refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClientFilters(Schema):
+    has_plan: bool | None = Field(None, description="Only clients with (true) or without "
+                                                    "(false) a plan.")
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+class ClientOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    has_plan: bool
+    plan_id: int | None
+
+
+class ClientListOut(Schema):
+    items: list[ClientOut]
+    count: int
+
+
+class ProfessionalOut(Schema):
+    id: int
+    name: str
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    title: str
+    phone: str
+    email: str
+
+
+class CodeOut(Schema):
+    code: str
+    name: str
+    provisional: bool
+
+
+class SectionOut(Schema):
+    id: int
+    sector: str
+    status: str
+    responsible: ProfessionalOut | None
+    summary: str
+    source: str
+    imported: dict | None
+
+
+class FactorOut(Schema):
+    factor: CodeOut
+    effect: str
+    note: str
+
+
+class MethodOut(Schema):
+    id: int
+    method: CodeOut
+    note: str
+
+
+class RatingOut(Schema):
+    id: int
+    value: int
+    rated_on: date
+    occasion: str
+    rated_by_kind: str
+    client_took_part: bool
+
+
+class GoalOut(Schema):
+    id: int
+    section_id: int | None
+    goal_area: CodeOut
+    client_wording: str
+    target_date: date | None
+    priority: int
+    achieved_on: date | None
+    factors: list[FactorOut]
+    methods: list[MethodOut]
+    ratings: list[RatingOut]
+
+
+class ServiceOut(Schema):
+    id: int
+    section_id: int | None
+    item: CodeOut
+    provider: str
+    sector: str
+    responsible: ProfessionalOut | None
+    starts_on: date | None
+    ends_on: date | None
+    status: str
+
+
+class StepOut(Schema):
+    id: int
+    goal_id: int | None
+    what: str
+    owner_kind: str
+    owner: ProfessionalOut | None
+    due_on: date
+    done_on: date | None
+
+
+class ParticipantOut(Schema):
+    kind: str
+    name: str
+    role: str
+
+
+class ConsentOut(Schema):
+    id: int
+    sector: str
+    scope: str
+    valid_from: date
+    valid_until: date | None
+    withdrawn_on: date | None
+
+
+class PlanOut(Schema):
+    id: int
+    person_id: int
+    revision: int
+    language: str
+    client_situation: str
+    client_view: str
+    disagreement: str
+    review_on: date
+    accepted_version: int
+    coordinator: ContactOut | None
+    sections: list[SectionOut]
+    goals: list[GoalOut]
+    services: list[ServiceOut]
+    steps: list[StepOut]
+    participants: list[ParticipantOut]
+    consents: list[ConsentOut]
+
+
+class PlanPatchIn(_Input):
+    client_situation: str | None = Field(None, max_length=MAX_TEXT)
+    client_view: str | None = Field(None, max_length=MAX_TEXT)
+    disagreement: str | None = Field(None, max_length=MAX_TEXT)
+    review_on: date | None = None
+    language: str | None = Field(None, description="fi, sv or en")
+
+
+class GoalIn(_Input):
+    goal_area: str = Field("", description="Code of the AVAIN goal area.")
+    client_wording: str = Field("", max_length=MAX_TEXT)
+    target_date: date | None = None
+    priority: int = Field(2, description="1 high, 2 medium, 3 low")
+    section_id: int | None = None
+
+
+class GoalCreatedOut(Schema):
+    id: int
+    plan_id: int
+    plan_revision: int
+    section_id: int | None
+    goal_area: CodeOut
+    client_wording: str
+    target_date: date | None
+    priority: int
+
+
+class StepIn(_Input):
+    what: str = Field("", max_length=300)
+    owner_kind: str = Field("", description="client or professional")
+    owner_id: int | None = Field(None, description="The professional, when owner_kind is "
+                                                   "professional.")
+    due_on: date | None = None
+    goal_id: int | None = None
+
+
+class StepCreatedOut(Schema):
+    id: int
+    plan_id: int
+    plan_revision: int
+    goal_id: int | None
+    what: str
+    owner_kind: str
+    owner_id: int | None
+    due_on: date
+    done_on: date | None
+
+
+class RatingIn(_Input):
+    goal_id: int
+    value: int | None = None
+    rated_by_kind: str = Field("", description="client, professional or together")
+    client_took_part: bool = True
+    occasion: str = Field("start", description="start or review")
+    rated_on: date | None = None
+
+
+class ScaleOut(Schema):
+    code: str
+    minimum: int
+    maximum: int
+
+
+class RatingCreatedOut(Schema):
+    id: int
+    plan_id: int
+    plan_revision: int
+    goal_id: int
+    value: int
+    scale: ScaleOut
+    rated_on: date
+    occasion: str
+    rated_by_kind: str
+    client_took_part: bool
+
+
+class SectionImportedOut(Schema):
+    id: int
+    plan_id: int
+    plan_revision: int
+    sector: str
+    status: str
+    source: str
+    imported: dict
+
+
+class StaleDetail(Schema):
+    code: str
+    message: str
+    fields: list[dict]
+    current_revision: int
+
+
+class StaleOut(Schema):
+    error: StaleDetail
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def etag(plan_id: int, revision: int) -> str:
+    return f'W/"{plan_id}-{revision}"'
+
+
+class _Stale(Exception):
+    def __init__(self, plan_id: int) -> None:
+        self.plan_id = plan_id
+
+
+def _named_revisions(header: str, plan_id: int) -> set[int]:
+    """The revisions of this plan that an ``If-Match`` header names."""
+    revisions = set()
+    for part in header.split(","):
+        tag = part.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+            tag = tag[1:-1]
+        pk, sep, revision = tag.partition("-")
+        if sep and pk == str(plan_id) and revision.isdigit():
+            revisions.add(int(revision))
+    return revisions
+
+
+def _if_match(request, plan_id: int, *, required: bool) -> int | None:
+    """The revision the caller's change is based on, from ``If-Match``.
+
+    Missing (or ``*``) → 428 when required, else ``None``; a tag that is not the plan's current
+    revision → ``_Stale`` (412). The service checks the revision again under the row lock.
+    """
+    header = (request.headers.get("If-Match") or "").strip()
+    if not header or header == "*":
+        if required:
+            raise HttpError(428, _("Send the plan's ETag in the If-Match header, so that no "
+                                   "one's changes are overwritten. Read the plan to get it."))
+        return None
+    current = Plan.objects.values_list("revision", flat=True).get(pk=plan_id)
+    if current not in _named_revisions(header, plan_id):
+        raise _Stale(plan_id)
+    return current
+
+
+def _stale_response(plan_id: int) -> JsonResponse:
+    from luotsi.api.api import error_body
+
+    current = Plan.objects.values_list("revision", flat=True).get(pk=plan_id)
+    body = error_body("precondition_failed", _(
+        "The plan has changed since you read it: it is now at revision %(revision)s. Read it "
+        "again, re-apply your changes and send the new ETag in If-Match.")
+        % {"revision": current})
+    body["error"]["current_revision"] = current
+    response = JsonResponse(body, status=412)
+    response["ETag"] = etag(plan_id, current)
+    return response
+
+
+def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """A service's field errors under the API's field names (``goal`` → ``goal_id``)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+def _access_plan(user, person_id: int, *, action: str = LogAction.VIEW,
+                 detail: str) -> tuple[gateway.Access, int]:
+    """Check and log access to the client, then find their plan (404 when none)."""
+    access = gateway.access_person_by_id(user, person_id, category=Category.PLAN, action=action,
+                                         detail=detail)
+    plan_id = (selectors.visible_plans(user).filter(person_id=access.person.pk)
+               .values_list("pk", flat=True).first())
+    if plan_id is None:
+        raise Http404
+    return access, plan_id
+
+
+def _professional(user) -> dict | None:
+    return {"id": user.pk, "name": str(user)} if user is not None else None
+
+
+def _code(item: CodeListItem) -> dict:
+    return {"code": item.code, "name": item.name, "provisional": item.provisional}
+
+
+def plan_body(user, plan_id: int) -> dict:
+    """The plan as ``user`` may see it, as JSON data (the ``PlanOut`` shape)."""
+    plan = selectors.plan_for_page(plan_id)
+    parts = fhir.visible_parts(user, plan)
+    coordinator = plan.coordinator
+    return {
+        "id": plan.pk,
+        "person_id": plan.person_id,
+        "revision": plan.revision,
+        "language": plan.language,
+        "client_situation": plan.client_situation,
+        "client_view": plan.client_view,
+        "disagreement": plan.disagreement,
+        "review_on": plan.review_on,
+        "accepted_version": plan.accepted_version,
+        "coordinator": {"id": coordinator.pk, "name": str(coordinator),
+                        "title": coordinator.title, "phone": coordinator.phone,
+                        "email": coordinator.email} if coordinator else None,
+        "sections": [{"id": s.pk, "sector": s.sector, "status": s.status,
+                      "responsible": _professional(s.responsible), "summary": s.summary,
+                      "source": s.source, "imported": s.imported} for s in parts.sections],
+        "goals": [{
+            "id": g.pk, "section_id": g.section_id, "goal_area": _code(g.goal_area),
+            "client_wording": g.client_wording, "target_date": g.target_date,
+            "priority": g.priority, "achieved_on": g.achieved_on,
+            "factors": [{"factor": _code(f.factor), "effect": f.effect, "note": f.note}
+                        for f in g.factors.all()],
+            "methods": [{"id": m.pk, "method": _code(m.method), "note": m.note}
+                        for m in g.methods.all()],
+            "ratings": [{"id": r.pk, "value": r.value, "rated_on": r.rated_on,
+                         "occasion": r.occasion, "rated_by_kind": r.rated_by_kind,
+                         "client_took_part": r.client_took_part} for r in g.ratings.all()],
+        } for g in parts.goals],
+        "services": [{"id": s.pk, "section_id": s.section_id, "item": _code(s.item),
+                      "provider": s.provider, "sector": s.sector,
+                      "responsible": _professional(s.responsible), "starts_on": s.starts_on,
+                      "ends_on": s.ends_on, "status": s.status} for s in parts.services],
+        "steps": [{"id": s.pk, "goal_id": s.goal_id, "what": s.what,
+                   "owner_kind": s.owner_kind, "owner": _professional(s.owner),
+                   "due_on": s.due_on, "done_on": s.done_on} for s in parts.steps],
+        "participants": [{"kind": p.kind, "name": str(p.user) if p.user else p.name,
+                          "role": p.role_text} for p in plan.participants.all()],
+        "consents": [{"id": c.pk, "sector": c.sector, "scope": c.scope,
+                      "valid_from": c.valid_from, "valid_until": c.valid_until,
+                      "withdrawn_on": c.withdrawn_on} for c in parts.consents],
+    }
+
+
+def _revision(plan_id: int) -> int:
+    return Plan.objects.values_list("revision", flat=True).get(pk=plan_id)
+
+
+def _private(response: HttpResponse, outcome: idempotency.Outcome | None = None,
+             *, plan_id: int | None = None, revision: int | None = None) -> None:
+    """Headers of a response that carries client data (and its plan's ETag)."""
+    response["Cache-Control"] = "no-store"
+    if plan_id is not None and revision is not None:
+        response["ETag"] = etag(plan_id, revision)
+    if outcome is not None and outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
+
+
+def _plan_for_write(plan_id: int) -> Plan:
+    return Plan.objects.select_related("person").get(pk=plan_id)
+
+
+# --- operations -------------------------------------------------------------------------------
+
+@router.get("", response={200: ClientListOut, 401: ErrorOut, 422: ErrorOut},
+            summary="List the clients the caller may see, with or without a plan")
+def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
+    user = request.auth
+    persons = (gateway.visible_persons(user)
+               .annotate(plan_pk=F("plan__pk"))
+               .order_by("last_name", "first_name", "pk"))
+    if filters.has_plan is not None:
+        persons = persons.filter(plan__isnull=not filters.has_plan)
+    count = persons.count()
+    page = list(persons[filters.offset:filters.offset + filters.limit])
+    gateway.log_listed(user, page, category=Category.PLAN, detail="api: clients")
+    items = [{"id": p.pk, "first_name": p.first_name, "last_name": p.last_name,
+              "birth_date": p.birth_date, "has_plan": p.plan_pk is not None,
+              "plan_id": p.plan_pk} for p in page]
+    return {"items": items, "count": count}
+
+
+@router.get("/{person_id}/plan",
+            response={200: PlanOut, 401: ErrorOut, 404: ErrorOut},
+            summary="Read the client's plan (ETag header)",
+            description=ETAG_DOC)
+def get_plan(request: HttpRequest, person_id: int, response: HttpResponse):
+    user = request.auth
+    _access, plan_id = _access_plan(user, person_id, detail="api: plan")
+    body = plan_body(user, plan_id)
+    _private(response, plan_id=plan_id, revision=body["revision"])
+    return body
+
+
+@router.patch("/{person_id}/plan",
+              response={200: PlanOut, 401: ErrorOut, 404: ErrorOut, 412: StaleOut,
+                        422: ErrorOut, 428: ErrorOut},
+              summary="Change the plan's own fields (If-Match required)",
+              description=ETAG_DOC)
+def update_plan(request: HttpRequest, person_id: int, payload: PlanPatchIn,
+                response: HttpResponse):
+    user = request.auth
+    _access, plan_id = _access_plan(user, person_id, detail="api: plan update")
+    given = payload.model_fields_set
+    try:
+        expected = _if_match(request, plan_id, required=True)
+        if not given:
+            raise ValidationError({"body": [_("Give at least one field to change.")]})
+        nulls = {name: [_("This field cannot be empty (null).")]
+                 for name in sorted(given) if getattr(payload, name) is None}
+        if nulls:
+            raise ValidationError(nulls)
+        plan = services.plan_update(
+            actor=user, plan=_plan_for_write(plan_id), expected_revision=expected,
+            changes=services.PlanChanges(**{name: getattr(payload, name) for name in given}))
+    except (_Stale, services.PlanConflict):
+        return _stale_response(plan_id)
+    body = plan_body(user, plan.pk)
+    _private(response, plan_id=plan.pk, revision=body["revision"])
+    return body
+
+
+@router.post("/{person_id}/plan",
+             response={200: PlanOut, 201: PlanOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: ErrorOut, 422: ErrorOut},
+             summary="Open the client's plan, creating it on first use (Idempotency-Key)")
+def open_plan(request: HttpRequest, person_id: int, response: HttpResponse):
+    user = request.auth
+    access = gateway.access_person_by_id(user, person_id, category=Category.PLAN,
+                                         detail="api: plan open")
+
+    def write():
+        plan, created = services.plan_open(actor=user, person_id=access.person.pk)
+        return (201 if created else 200), plan_body(user, plan.pk)
+
+    outcome = idempotency.run(request, write)
+    _private(response, outcome, plan_id=outcome.body["id"], revision=outcome.body["revision"])
+    return Status(outcome.status, outcome.body)
+
+
+def _post_to_plan(request, person_id: int, response: HttpResponse, detail: str, write):
+    """Access → idempotent write with optional If-Match → 201 with the plan's new ETag."""
+    user = request.auth
+    _access, plan_id = _access_plan(user, person_id, detail=detail)
+
+    def handler():
+        expected = _if_match(request, plan_id, required=False)
+        row = write(user, _plan_for_write(plan_id), expected)
+        return 201, row
+
+    try:
+        outcome = idempotency.run(request, handler)
+    except (_Stale, services.PlanConflict):
+        return _stale_response(plan_id)
+    _private(response, outcome, plan_id=plan_id, revision=outcome.body["plan_revision"])
+    return Status(outcome.status, outcome.body)
+
+
+def _visible_goal(user, plan: Plan, goal_id: int | None, field_name: str = "goal_id") -> None:
+    """A goal of a hidden sector's section is refused as if it did not exist."""
+    if goal_id is None:
+        return
+    goal = plan.goals.select_related("section").filter(pk=goal_id).first()
+    if goal is None or (goal.section is not None and not selectors.section_visible(
+            goal.section.sector, selectors.visible_sectors(user, plan))):
+        raise ValidationError({field_name: [_("Choose a goal of this plan.")]})
+
+
+def _visible_section(user, plan: Plan, section_id: int | None) -> None:
+    if section_id is None:
+        return
+    section = plan.sections.filter(pk=section_id).first()
+    if section is None or not selectors.section_visible(
+            section.sector, selectors.visible_sectors(user, plan)):
+        raise ValidationError({"section_id": [_("Choose a section of this plan.")]})
+
+
+@router.post("/{person_id}/plan/goals",
+             response={201: GoalCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                       412: StaleOut, 422: ErrorOut},
+             summary="Add a goal (Idempotency-Key, optional If-Match)")
+def add_goal(request: HttpRequest, person_id: int, payload: GoalIn, response: HttpResponse):
+    def write(user, plan, expected):
+        _visible_section(user, plan, payload.section_id)
+        area_id = (CodeListItem.objects
+                   .filter(code_list=CodeList.GOAL_AREA, code=payload.goal_area, active=True)
+                   .values_list("pk", flat=True).first()) if payload.goal_area else None
+        try:
+            goal = services.goal_add(actor=user, plan=plan, expected_revision=expected,
+                                     data=services.GoalInput(
+                                         goal_area_id=area_id,
+                                         client_wording=payload.client_wording,
+                                         target_date=payload.target_date,
+                                         priority=payload.priority,
+                                         section_id=payload.section_id))
+        except ValidationError as exc:
+            raise _renamed(exc, {"section": "section_id"}) from None
+        return {"id": goal.pk, "plan_id": plan.pk, "plan_revision": _revision(plan.pk),
+                "section_id": goal.section_id, "goal_area": _code(goal.goal_area),
+                "client_wording": goal.client_wording, "target_date": goal.target_date,
+                "priority": goal.priority}
+
+    return _post_to_plan(request, person_id, response, "api: goal add", write)
+
+
+@router.post("/{person_id}/plan/steps",
+             response={201: StepCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                       412: StaleOut, 422: ErrorOut},
+             summary="Add a step (Idempotency-Key, optional If-Match)")
+def add_step(request: HttpRequest, person_id: int, payload: StepIn, response: HttpResponse):
+    def write(user, plan, expected):
+        _visible_goal(user, plan, payload.goal_id)
+        try:
+            step = services.step_add(actor=user, plan=plan, expected_revision=expected,
+                                     data=services.StepInput(
+                                         what=payload.what, owner_kind=payload.owner_kind,
+                                         due_on=payload.due_on, owner_id=payload.owner_id,
+                                         goal_id=payload.goal_id))
+        except ValidationError as exc:
+            raise _renamed(exc, {"owner": "owner_id", "goal": "goal_id"}) from None
+        return {"id": step.pk, "plan_id": plan.pk, "plan_revision": _revision(plan.pk),
+                "goal_id": step.goal_id, "what": step.what, "owner_kind": step.owner_kind,
+                "owner_id": step.owner_id, "due_on": step.due_on, "done_on": step.done_on}
+
+    return _post_to_plan(request, person_id, response, "api: step add", write)
+
+
+@router.post("/{person_id}/plan/ratings",
+             response={201: RatingCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                       412: StaleOut, 422: ErrorOut},
+             summary="Rate a goal on the AVAIN meter (Idempotency-Key, optional If-Match)")
+def add_rating(request: HttpRequest, person_id: int, payload: RatingIn, response: HttpResponse):
+    def write(user, plan, expected):
+        _visible_goal(user, plan, payload.goal_id)
+        try:
+            with transaction.atomic():
+                if expected is not None:
+                    # rating_add takes no revision: check it under the row lock, held until
+                    # the rating is saved.
+                    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+                    if locked.revision != expected:
+                        raise services.PlanConflict(locked, expected)
+                rating = services.rating_add(actor=user, plan=plan, data=services.RatingInput(
+                    goal_id=payload.goal_id, value=payload.value,
+                    rated_by_kind=payload.rated_by_kind,
+                    client_took_part=payload.client_took_part, occasion=payload.occasion,
+                    rated_on=payload.rated_on))
+        except ValidationError as exc:
+            raise _renamed(exc, {"goal": "goal_id"}) from None
+        scale = rating.scale
+        return {"id": rating.pk, "plan_id": plan.pk, "plan_revision": _revision(plan.pk),
+                "goal_id": rating.goal_id, "value": rating.value,
+                "scale": {"code": scale.code, "minimum": scale.minimum,
+                          "maximum": scale.maximum},
+                "rated_on": rating.rated_on, "occasion": rating.occasion,
+                "rated_by_kind": rating.rated_by_kind,
+                "client_took_part": rating.client_took_part}
+
+    return _post_to_plan(request, person_id, response, "api: rating add", write)
+
+
+@router.get("/{person_id}/plan/fhir", response={200: dict, 401: ErrorOut, 404: ErrorOut},
+            summary="The plan as a FHIR R4 Bundle (application/fhir+json)")
+def export_fhir(request: HttpRequest, person_id: int):
+    user = request.auth
+    _access, plan_id = _access_plan(user, person_id, action=LogAction.EXPORT,
+                                    detail="api: plan FHIR export")
+    response = HttpResponse(fhir.plan_bundle_json(user, plan_id), content_type=FHIR_JSON)
+    _private(response, plan_id=plan_id, revision=_revision(plan_id))
+    return response
+
+
+@router.post("/{person_id}/plan/fhir",
+             response={201: SectionImportedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                       422: ErrorOut},
+             summary="Import a plan Bundle from another system as a draft section "
+                     "(Idempotency-Key)")
+def import_fhir(request: HttpRequest, person_id: int, response: HttpResponse,
+                sector: str | None = None):
+    user = request.auth
+    _access, plan_id = _access_plan(user, person_id, action=LogAction.CREATE,
+                                    detail="api: plan FHIR import")
+
+    def write():
+        section = fhir.section_import(actor=user, plan=_plan_for_write(plan_id),
+                                      body=request.body, sector=sector)
+        return 201, {"id": section.pk, "plan_id": plan_id, "plan_revision": _revision(plan_id),
+                     "sector": section.sector, "status": section.status,
+                     "source": section.source, "imported": section.imported}
+
+    outcome = idempotency.run(request, write)
+    _private(response, outcome, plan_id=plan_id, revision=outcome.body["plan_revision"])
+    return Status(outcome.status, outcome.body)
