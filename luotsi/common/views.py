@@ -33,9 +33,28 @@ def home(request):
             active.filter(user=user, basis=Basis.EMERGENCY)
             .select_related("person").order_by("-starts_at")[:20]
         )
+    if has_permission(user, Action.VIEW_CLIENT):
+        context["plan_reviews"] = _plan_reviews_due(user)
     if has_permission(user, Action.REVIEW_BREAK_GLASS):
         context["review_count"] = emergency_accesses_for_review(user).count()
     return render(request, "home.html", context)
+
+
+def _plan_reviews_due(user) -> list:
+    """Plans this coordinator must review within 14 days or has not reviewed in time; the
+    clients listed are logged like search results."""
+    from luotsi.access.gateway import log_listed, visible_persons
+    from luotsi.access.models import Category
+    from luotsi.plans.selectors import reviews_due
+
+    plans = list(reviews_due(user)[:50])
+    today = timezone.localdate()
+    for plan in plans:
+        plan.overdue = plan.review_on < today
+    if plans:
+        persons = visible_persons(user).filter(pk__in=[p.person_id for p in plans])
+        log_listed(user, persons, category=Category.PLAN, detail="plan reviews due")
+    return plans
 
 
 @require_GET

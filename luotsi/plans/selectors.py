@@ -82,6 +82,7 @@ def plan_for_page(plan_id: int) -> Plan:
                          Prefetch("ratings", queryset=Rating.objects.order_by("rated_on", "pk")),
                          Prefetch("methods", queryset=PlanMethod.objects.select_related("method")),
                      )),
+            Prefetch("methods", queryset=PlanMethod.objects.select_related("method")),
             Prefetch("services", queryset=PlanService.objects.select_related(
                 "item", "responsible", "section")),
             Prefetch("steps", queryset=Step.objects.select_related("owner", "goal")),
@@ -125,7 +126,7 @@ def plan_snapshot(plan: Plan) -> dict:
                       "label": s.item.name_fi} for s in plan.services.all()],
         "methods": [{"id": m.pk, "method": m.method.code, "goal": m.goal_id,
                      "label": m.method.name_fi}
-                    for g in plan.goals.all() for m in g.methods.all()],
+                    for m in plan.methods.all()],
         "steps": [{"id": s.pk, "what": s.what, "owner_kind": s.owner_kind,
                    "owner": label(s.owner), "due_on": s.due_on.isoformat(),
                    "done_on": s.done_on.isoformat() if s.done_on else None, "goal": s.goal_id,

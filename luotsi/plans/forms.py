@@ -1,0 +1,241 @@
+"""Forms of the client plan page. Each posts to its own address; the choices come from what the
+professional sees on the page (visible sections and goals), so nothing hidden can be chosen."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from luotsi.plans.models import (
+    CodeList,
+    Goal,
+    GoalFactor,
+    Participant,
+    PlanService,
+    Rating,
+    Sector,
+    Step,
+)
+
+LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+EMPTY = [("", "—")]
+
+
+def _date(**kwargs) -> forms.DateField:
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           **kwargs)
+
+
+def _text(rows: int = 3, **kwargs) -> forms.CharField:
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def professional_choices(professionals) -> list[tuple[str, str]]:
+    return EMPTY + [(str(u.pk), f"{u.get_full_name() or u.username}"
+                     + (f" ({u.title})" if u.title else "")) for u in professionals]
+
+
+def item_choices(found, code_list: str) -> list[tuple[str, str]]:
+    return EMPTY + [(str(i.pk), i.name) for i in found.active_items(code_list)]
+
+
+def goal_choices(goals) -> list[tuple[str, str]]:
+    return [(str(g.goal.pk), f"{g.number}. {g.goal.client_wording[:60]}") for g in goals]
+
+
+def section_choices(sections) -> list[tuple[str, str]]:
+    return EMPTY + [(str(s.pk), s.get_sector_display()) for s in sections]
+
+
+class PlanTextForm(forms.Form):
+    """The plan's own texts. ``revision`` is the version the professional started from: a save
+    on top of someone else's newer save is refused, and nothing is overwritten."""
+
+    CHECKED = ("client_situation", "client_view", "disagreement")
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    client_situation = _text(5, label=_("The client's situation in their own words"),
+                             required=False)
+    client_view = _text(3, label=_("The client's view of the plan"), required=False)
+    disagreement = _text(3, label=_("Disagreement and its reasons"), required=False)
+    review_on = _date(label=_("Next review"), error_messages={
+        "required": _("Give the date of the next review.")})
+    language = forms.ChoiceField(label=_("Language of the plan and the client's memo"),
+                                 choices=LANGUAGES)
+
+
+class SectionForm(forms.Form):
+    sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
+                               error_messages={"required": _("Choose the sector.")})
+    responsible = forms.ChoiceField(label=_("Responsible professional"), required=False)
+    summary = _text(3, label=_("Summary"), required=False)
+
+    def __init__(self, *args, professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].choices = professional_choices(professionals)
+
+
+class CoordinatorForm(forms.Form):
+    coordinator = forms.ChoiceField(
+        label=_("Contact person (named coordinator)"),
+        help_text=_("The client's named worker (omatyöntekijä). The client sees this person as "
+                    "their contact person."),
+        error_messages={"required": _("Choose the coordinator.")})
+
+    def __init__(self, *args, professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].choices = professional_choices(professionals)
+
+
+class GoalForm(forms.Form):
+    CHECKED = ("client_wording",)
+
+    goal_area = forms.ChoiceField(label=_("AVAIN goal area"),
+                                  error_messages={"required": _("Choose a value from the list.")})
+    client_wording = _text(2, label=_("The goal in the client's own words"), error_messages={
+        "required": _("Write the goal in the client's own words.")})
+    target_date = _date(label=_("Target date"), required=False)
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int,
+                                      choices=Goal.Priority.choices,
+                                      initial=Goal.Priority.MEDIUM)
+    section = forms.ChoiceField(label=_("Sector section"), required=False)
+
+    def __init__(self, *args, found=None, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal_area"].choices = item_choices(found, CodeList.GOAL_AREA)
+        self.fields["section"].choices = section_choices(sections)
+
+
+class FactorForm(forms.Form):
+    goal = forms.ChoiceField(label=_("Goal"))
+    factor = forms.ChoiceField(label=_("Situation factor"),
+                               error_messages={"required": _("Choose a value from the list.")})
+    effect = forms.ChoiceField(label=_("Effect on the goal"), choices=GoalFactor.Effect.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, found=None, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = goal_choices(goals)
+        self.fields["factor"].choices = item_choices(found, CodeList.SITUATION_FACTOR)
+
+
+class ServiceForm(forms.Form):
+    item = forms.ChoiceField(label=_("Service"),
+                             error_messages={"required": _("Choose a value from the list.")})
+    sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
+                               error_messages={"required": _("Choose the sector.")})
+    provider = forms.CharField(label=_("Provider organisation"), required=False, max_length=200)
+    responsible = forms.ChoiceField(label=_("Responsible professional"), required=False)
+    starts_on = _date(label=_("From"), required=False)
+    ends_on = _date(label=_("To"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=PlanService.Status.choices)
+
+    def __init__(self, *args, found=None, professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = item_choices(found, CodeList.SERVICE)
+        self.fields["responsible"].choices = professional_choices(professionals)
+
+
+class MethodForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"),
+                               error_messages={"required": _("Choose a value from the list.")})
+    goal = forms.ChoiceField(label=_("Goal"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, found=None, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = item_choices(found, CodeList.METHOD)
+        self.fields["goal"].choices = [("", pgettext_lazy("goal", "The whole plan"))] \
+            + goal_choices(goals)
+
+
+class StepForm(forms.Form):
+    CHECKED = ("what",)
+
+    goal = forms.ChoiceField(label=_("Goal"), required=False)
+    what = _text(2, label=_("What will be done"), max_length=300, error_messages={
+        "required": _("Write what will be done.")})
+    owner_kind = forms.ChoiceField(label=_("Who does it"), choices=EMPTY + list(Step.Owner.choices),
+                                   error_messages={"required": _(
+                                       "Choose who does it: the client or a professional.")})
+    owner = forms.ChoiceField(label=_("The professional who does it"), required=False,
+                              help_text=_("Needed when a professional does it."))
+    due_on = _date(label=_("By when"), error_messages={
+        "required": _("Give the date by when it is done.")})
+
+    def __init__(self, *args, goals=(), professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", pgettext_lazy("goal", "No particular goal"))] \
+            + goal_choices(goals)
+        self.fields["owner"].choices = professional_choices(professionals)
+
+
+class ParticipantForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Participant"), choices=Participant.Kind.choices)
+    user = forms.ChoiceField(label=_("Professional"), required=False)
+    name = forms.CharField(label=_("Name (client or close person)"), required=False,
+                           max_length=200)
+    role_text = forms.CharField(label=_("Role"), required=False, max_length=200)
+
+    def __init__(self, *args, professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = professional_choices(professionals)
+
+
+class ConsentForm(forms.Form):
+    sector = forms.ChoiceField(label=_("Shared with the sector"),
+                               choices=EMPTY + list(Sector.choices),
+                               error_messages={"required": _(
+                                   "Choose the sector the plan is shared with.")})
+    scope = forms.CharField(label=_("What the consent covers"), max_length=300,
+                            error_messages={"required": _("Write what the consent covers.")})
+    valid_from = _date(label=_("From"), error_messages={
+        "required": _("Give the date the consent starts.")})
+    valid_until = _date(label=_("Until"), required=False)
+
+
+class AcceptForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    client_took_part = forms.BooleanField(label=_("The client took part and accepted the plan"),
+                                          required=False, initial=True)
+
+
+class ReviewScheduleForm(forms.Form):
+    scheduled_on = _date(label=_("Review date"), error_messages={
+        "required": _("Give the review date.")})
+
+
+class ReviewRecordForm(forms.Form):
+    review = forms.ChoiceField(label=_("Review"))
+    held_on = _date(label=_("Held on"))
+    notes = _text(3, label=_("What was agreed"), required=False)
+    next_review_on = _date(label=_("Next review"), error_messages={
+        "required": _("Give the date of the next review, after this one.")})
+
+    def __init__(self, *args, reviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].choices = [(str(r.pk), r.scheduled_on.strftime("%d.%m.%Y"))
+                                         for r in reviews]
+
+
+class RatingForm(forms.Form):
+    """An AVAIN meter rating: the value on the default scale, with the scale's level labels."""
+
+    goal = forms.ChoiceField(label=_("Goal"))
+    value = forms.IntegerField(label=_("Rating"), widget=forms.RadioSelect,
+                               error_messages={"required": _("Choose the rating.")})
+    rated_by_kind = forms.ChoiceField(label=_("Rated by"), choices=Rating.RatedBy.choices,
+                                      initial=Rating.RatedBy.TOGETHER)
+    client_took_part = forms.BooleanField(label=_("The client took part"), required=False,
+                                          initial=True)
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=Rating.Occasion.choices)
+    rated_on = _date(label=_("Date"), required=False)
+
+    def __init__(self, *args, goals=(), scale=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = goal_choices(goals)
+        levels = list(scale.levels.all()) if scale is not None else []
+        self.levels = [(level.value, level.name) for level in levels]
+        self.fields["value"].widget.choices = [
+            (str(value), f"{value} – {name}") for value, name in self.levels]

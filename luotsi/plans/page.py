@@ -1,0 +1,392 @@
+"""The client plan shaped for its page, the client's memo and the export.
+
+Everything here works on a plan loaded by ``selectors.plan_for_page`` and a handful of small,
+fixed lookups (code lists, rating scales, professionals), so the number of queries does not grow
+with the plan. What a professional may not see — the sections of sectors the client has not
+consented to share with their sector — is left out here, once, for every output.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
+
+from luotsi.organisation.models import User
+from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
+from luotsi.plans import selectors
+from luotsi.plans.models import (
+    CodeList,
+    CodeListItem,
+    Goal,
+    Plan,
+    PlanSection,
+    RatingScale,
+    Sector,
+    Step,
+)
+
+PART_LABELS = {
+    "plan": pgettext_lazy("plan part", "The plan"),
+    "client_situation": pgettext_lazy("plan part", "The client's situation"),
+    "client_view": pgettext_lazy("plan part", "The client's view"),
+    "disagreement": pgettext_lazy("plan part", "Disagreement"),
+    "review_on": pgettext_lazy("plan part", "Next review"),
+    "coordinator": pgettext_lazy("plan part", "Contact person"),
+    "sections": pgettext_lazy("plan part", "Section"),
+    "goals": pgettext_lazy("plan part", "Goal"),
+    "services": pgettext_lazy("plan part", "Service"),
+    "steps": pgettext_lazy("plan part", "Step"),
+    "consents": pgettext_lazy("plan part", "Consent"),
+    "methods": pgettext_lazy("plan part", "Method"),
+}
+CHANGE_LABELS = {
+    "created": pgettext_lazy("plan change", "created"),
+    "added": pgettext_lazy("plan change", "added"),
+    "removed": pgettext_lazy("plan change", "removed"),
+    "changed": pgettext_lazy("plan change", "changed"),
+}
+# Parts of a version's change list that belong to a sector: their text is shown only when the
+# professional sees that row now.
+_SECTOR_BOUND = {"sections", "goals", "services", "steps", "methods"}
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 220, 70, 10
+# The client's memo fits on one A4 page: the nearest open steps, and how many more there are.
+MEMO_STEPS = 8
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    points: list[tuple[float, float, int]]
+    polyline: str
+    grid: list[tuple[float, int]]
+
+
+@dataclass
+class RatingRow:
+    rating: object
+    level: str
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    number: int
+    steps: list[Step] = field(default_factory=list)
+    methods: list = field(default_factory=list)
+    factors: list = field(default_factory=list)
+    ratings: list[RatingRow] = field(default_factory=list)
+    chart: Chart | None = None
+    change: int | None = None
+
+    @property
+    def open_steps(self) -> list[Step]:
+        return [s for s in self.steps if s.done_on is None]
+
+
+@dataclass
+class ImportedGoal:
+    label: str
+    client_wording: str
+    target_date: str
+    overlaps: list[Goal]
+    mergeable: bool = True
+
+
+@dataclass
+class ImportedService:
+    label: str
+    provider: str
+    sector: str
+    overlaps: list
+    mergeable: bool = True
+
+
+@dataclass
+class ImportedDraft:
+    section: PlanSection
+    goals: list[ImportedGoal]
+    services: list[ImportedService]
+
+    @property
+    def overlap_count(self) -> int:
+        return sum(1 for g in self.goals if g.overlaps) + sum(1 for s in self.services
+                                                             if s.overlaps)
+
+
+@dataclass
+class Lookups:
+    """The small, fixed lookups every plan page needs (one query each)."""
+
+    items: list[CodeListItem]
+    scales: dict[int, RatingScale]
+    professionals: list[User]
+
+    @property
+    def default_scale(self) -> RatingScale | None:
+        defaults = [s for s in self.scales.values() if s.is_default]
+        return min(defaults, key=lambda s: s.pk) if defaults else None
+
+    def active_items(self, code_list: str) -> list[CodeListItem]:
+        return [i for i in self.items if i.code_list == code_list and i.active]
+
+    def by_code(self, code_list: str, code: str) -> CodeListItem | None:
+        for item in self.items:
+            if item.code_list == code_list and item.code == code:
+                return item
+        return None
+
+
+def client_roles() -> list[str]:
+    return [role for role, actions in ROLE_PERMISSIONS.items() if Action.VIEW_CLIENT in actions]
+
+
+def lookups(*, professionals: bool = True) -> Lookups:
+    """Code lists and rating scales; for the forms also the professionals to choose from."""
+    scales = {s.pk: s for s in RatingScale.objects.prefetch_related("levels")}
+    people = list(User.objects.filter(is_active=True, role__in=client_roles())
+                  .order_by("last_name", "first_name", "pk")) if professionals else []
+    return Lookups(items=list(CodeListItem.objects.all()), scales=scales, professionals=people)
+
+
+def _level_label(scale: RatingScale | None, value: int) -> str:
+    if scale is None:
+        return ""
+    for level in scale.levels.all():
+        if level.value == value:
+            return level.name
+    return ""
+
+
+def _chart(values: list[int], scale: RatingScale | None) -> Chart:
+    low = scale.minimum if scale else min(values)
+    high = scale.maximum if scale else max(values)
+    low, high = min([low, *values]), max([high, *values])
+    span = max(high - low, 1)
+    inner_w, inner_h = CHART_WIDTH - 2 * CHART_PAD, CHART_HEIGHT - 2 * CHART_PAD
+
+    def y(value: int) -> float:
+        return round(CHART_PAD + (high - value) / span * inner_h, 1)
+
+    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
+    points = [(round(CHART_PAD + (i * step if len(values) > 1 else inner_w / 2), 1), y(v), v)
+              for i, v in enumerate(values)]
+    grid = [(y(v), v) for v in range(low, high + 1)] if high - low <= 10 else []
+    return Chart(CHART_WIDTH, CHART_HEIGHT, points,
+                 " ".join(f"{px},{py}" for px, py, _v in points), grid)
+
+
+def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str, set[str]]:
+    labels: dict[str, set[str]] = {
+        "goals": {g.goal.client_wording[:80] for g in goals},
+        "steps": {s.what[:80] for s in steps},
+        "services": {s.item.name_fi for s in services},
+        "methods": {m.method.name_fi for m in methods},
+        "sections": set(),
+    }
+    sectors = Sector.values if allowed is None else allowed
+    for language in ("fi", "sv", "en"):
+        with translation.override(language):
+            labels["sections"].update(str(Sector(s).label) for s in sectors)
+    return labels
+
+
+def build(plan: Plan, user, found: Lookups) -> dict:
+    """The plan as the page shows it to ``user``: only what ``user`` may see."""
+    consents = list(plan.consents.all())
+    allowed = selectors.visible_sectors(user, plan, consents)
+
+    def shown(sector: str) -> bool:
+        return selectors.section_visible(sector, allowed)
+
+    sections = list(plan.sections.all())
+    active_sections = [s for s in sections
+                       if s.status == PlanSection.Status.ACTIVE and shown(s.sector)]
+    drafts = [s for s in sections
+              if s.status == PlanSection.Status.IMPORTED and shown(s.sector)]
+    hidden_sections = sum(1 for s in sections if not shown(s.sector))
+
+    default_scale = found.default_scale
+    goals: list[GoalView] = []
+    for goal in plan.goals.all():
+        if goal.section is not None and (not shown(goal.section.sector)
+                                         or goal.section.status != PlanSection.Status.ACTIVE):
+            continue
+        view = GoalView(goal=goal, number=len(goals) + 1, factors=list(goal.factors.all()))
+        ratings = list(goal.ratings.all())
+        scale = found.scales.get(ratings[0].scale_id) if ratings else default_scale
+        view.ratings = [RatingRow(r, _level_label(found.scales.get(r.scale_id), r.value))
+                        for r in ratings]
+        if ratings:
+            view.chart = _chart([r.value for r in ratings], scale)
+            if len(ratings) > 1:
+                view.change = ratings[-1].value - ratings[0].value
+        goals.append(view)
+    goal_by_id = {g.goal.pk: g for g in goals}
+
+    loose_steps, visible_steps = [], []
+    for step in plan.steps.all():
+        if step.goal_id is None:
+            loose_steps.append(step)
+        elif step.goal_id in goal_by_id:
+            goal_by_id[step.goal_id].steps.append(step)
+        else:
+            continue
+        visible_steps.append(step)
+
+    plan_methods, visible_methods = [], []
+    for method in plan.methods.all():
+        if method.goal_id is None:
+            plan_methods.append(method)
+        elif method.goal_id in goal_by_id:
+            goal_by_id[method.goal_id].methods.append(method)
+        else:
+            continue
+        visible_methods.append(method)
+
+    services = [s for s in plan.services.all() if shown(s.sector)]
+    area_codes: dict[str, list[Goal]] = defaultdict(list)
+    for view in goals:
+        area_codes[view.goal.goal_area.code].append(view.goal)
+    service_codes: dict[str, list] = defaultdict(list)
+    for service in services:
+        service_codes[service.item.code].append(service)
+
+    imported = []
+    for draft in drafts:
+        content = draft.imported if isinstance(draft.imported, dict) else {}
+        draft_goals, draft_services = [], []
+        for row in content.get("goals") or []:
+            if not isinstance(row, dict):
+                continue
+            code = str(row.get("goal_area_code") or "")
+            item = found.by_code(CodeList.GOAL_AREA, code)
+            wording = str(row.get("client_wording") or "")
+            draft_goals.append(ImportedGoal(
+                label=item.name if item else code, client_wording=wording,
+                target_date=str(row.get("target_date") or ""), overlaps=area_codes.get(code, []),
+                mergeable=item is not None and item.active and bool(wording.strip())))
+        for row in content.get("services") or []:
+            if not isinstance(row, dict):
+                continue
+            code = str(row.get("item_code") or "")
+            item = found.by_code(CodeList.SERVICE, code)
+            sector = str(row.get("sector") or draft.sector)
+            draft_services.append(ImportedService(
+                label=item.name if item else code, provider=str(row.get("provider") or ""),
+                sector=str(Sector(sector).label) if sector in Sector.values else sector,
+                overlaps=service_codes.get(code, []),
+                mergeable=item is not None and item.active and sector in Sector.values))
+        imported.append(ImportedDraft(draft, draft_goals, draft_services))
+
+    today = timezone.localdate()
+    active_consents = {c.pk for c in consents if c.withdrawn_on is None and c.valid_from <= today
+                       and (c.valid_until is None or c.valid_until >= today)}
+    labels = _visible_change_texts(goals, visible_steps, services, visible_methods, allowed)
+    versions = []
+    for version in plan.versions.all():
+        rows = []
+        for change in version.changes or []:
+            part = change.get("part", "")
+            text = change.get("text", "")
+            if allowed is not None and part in _SECTOR_BOUND and text not in labels.get(part, ()):
+                text = None
+            rows.append({"part": PART_LABELS.get(part, part),
+                         "change": CHANGE_LABELS.get(change.get("change"), change.get("change")),
+                         "text": text})
+        versions.append({"version": version, "changes": rows})
+
+    memo_steps = sorted(
+        ({"step": s, "goal_number": goal_by_id[s.goal_id].number if s.goal_id else None}
+         for s in visible_steps if s.done_on is None),
+        key=lambda row: (row["step"].due_on, row["step"].pk))
+    reviews = list(plan.reviews.all())
+    return {
+        "memo_steps": memo_steps[:MEMO_STEPS],
+        "memo_more_steps": max(len(memo_steps) - MEMO_STEPS, 0),
+        "plan": plan,
+        "person": plan.person,
+        "allowed_sectors": allowed,
+        "sees_all": allowed is None,
+        "sections": active_sections,
+        "hidden_sections": hidden_sections,
+        "imported": imported,
+        "goals": goals,
+        "loose_steps": loose_steps,
+        "visible_steps": visible_steps,
+        "open_loose_steps": [s for s in loose_steps if s.done_on is None],
+        "plan_methods": plan_methods,
+        "services": services,
+        "participants": list(plan.participants.all()),
+        "consents": consents,
+        "active_consents": active_consents,
+        "versions": versions,
+        "reviews": reviews,
+        "open_reviews": [r for r in reviews if r.held_on is None],
+        "review_overdue": plan.review_on < today,
+        "scale": default_scale,
+        "today": today,
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export(context: dict) -> dict:
+    """The plan as plain data for a JSON download: what the professional sees on the page."""
+    plan = context["plan"]
+    return {
+        "plan": {"id": plan.pk, "person_id": plan.person_id, "language": plan.language,
+                 "revision": plan.revision, "accepted_version": plan.accepted_version,
+                 "client_situation": plan.client_situation, "client_view": plan.client_view,
+                 "disagreement": plan.disagreement, "review_on": _iso(plan.review_on),
+                 "coordinator": plan.coordinator.get_full_name() if plan.coordinator else None},
+        "hidden_sections": context["hidden_sections"],
+        "sections": [{"id": s.pk, "sector": s.sector, "summary": s.summary,
+                      "responsible": s.responsible.get_full_name() if s.responsible else None}
+                     for s in context["sections"]],
+        "goals": [{"id": g.goal.pk, "goal_area": g.goal.goal_area.code,
+                   "goal_area_label": g.goal.goal_area.name,
+                   "client_wording": g.goal.client_wording,
+                   "target_date": _iso(g.goal.target_date), "priority": g.goal.priority,
+                   "sector": g.goal.section.sector if g.goal.section else None,
+                   "factors": [{"factor": f.factor.code, "effect": f.effect, "note": f.note}
+                               for f in g.factors],
+                   "methods": [{"method": m.method.code, "note": m.note} for m in g.methods],
+                   "steps": [_step(s) for s in g.steps],
+                   "ratings": [{"value": r.rating.value, "occasion": r.rating.occasion,
+                                "rated_on": _iso(r.rating.rated_on),
+                                "rated_by": r.rating.rated_by_kind,
+                                "client_took_part": r.rating.client_took_part}
+                               for r in g.ratings]}
+                  for g in context["goals"]],
+        "steps": [_step(s) for s in context["loose_steps"]],
+        "methods": [{"method": m.method.code, "note": m.note} for m in context["plan_methods"]],
+        "services": [{"id": s.pk, "item": s.item.code, "item_label": s.item.name,
+                      "sector": s.sector, "provider": s.provider, "status": s.status,
+                      "responsible": s.responsible.get_full_name() if s.responsible else None,
+                      "starts_on": _iso(s.starts_on), "ends_on": _iso(s.ends_on)}
+                     for s in context["services"]],
+        "participants": [{"kind": p.kind,
+                          "name": p.user.get_full_name() if p.user else p.name,
+                          "role": p.role_text} for p in context["participants"]],
+        "consents": [{"sector": c.sector, "scope": c.scope, "valid_from": _iso(c.valid_from),
+                      "valid_until": _iso(c.valid_until), "withdrawn_on": _iso(c.withdrawn_on)}
+                     for c in context["consents"]],
+        "versions": [{"number": v["version"].number,
+                      "accepted_at": v["version"].accepted_at.isoformat(),
+                      "client_took_part": v["version"].client_took_part}
+                     for v in context["versions"]],
+    }
+
+
+def _step(step: Step) -> dict:
+    return {"id": step.pk, "what": step.what, "owner_kind": step.owner_kind,
+            "owner": step.owner.get_full_name() if step.owner else None,
+            "due_on": _iso(step.due_on), "done_on": _iso(step.done_on)}
