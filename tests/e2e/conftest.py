@@ -113,6 +113,13 @@ def browser() -> Iterator:
             yield browser
         finally:
             browser.close()
+            # While Playwright's event loop runs, Django keeps this thread's database connections
+            # apart from those it uses without a loop (asgiref's thread-critical Local), so the
+            # tests opened their own. Close them now, or on PostgreSQL the test database cannot
+            # be dropped at the end ("being accessed by other users").
+            from django.db import connections
+
+            connections.close_all()
 
 
 @pytest.fixture
