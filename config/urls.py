@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("luotsi.organisation.urls")),
     path("", include("luotsi.people.urls")),
     path("", include("luotsi.access.urls")),
+    path("intake/", include("luotsi.intake.urls")),
     path("plans/", include("luotsi.plans.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from luotsi.access.models import Basis, ClientRelationship
 from luotsi.access.selectors import emergency_accesses_for_review
+from luotsi.intake.selectors import home_summary
 from luotsi.organisation.permissions import Action, has_permission
 
 
@@ -33,6 +34,7 @@ def home(request):
             active.filter(user=user, basis=Basis.EMERGENCY)
             .select_related("person").order_by("-starts_at")[:20]
         )
+        context["intake"] = home_summary(user)
     if has_permission(user, Action.VIEW_CLIENT):
         context["plan_reviews"] = _plan_reviews_due(user)
     if has_permission(user, Action.REVIEW_BREAK_GLASS):

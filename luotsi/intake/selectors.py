@@ -153,3 +153,64 @@ def open_counts_by_worker(team_ids: list[int]) -> list[dict]:
 
 def today() -> date:
     return timezone.localdate()
+
+
+# --- pages (added for the intake views) ------------------------------------------------------
+
+def assessment_detail(assessment: Assessment) -> Assessment:
+    """An assessment with everything its page shows, in a fixed number of queries."""
+    from luotsi.intake.models import Consultation, Meeting
+
+    return (Assessment.objects.select_related(
+        "child", "team", "worker", "pair_worker", "responsible_worker")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("received_at", "pk")
+                     .prefetch_related(Prefetch("deadlines",
+                                                queryset=Deadline.objects.order_by("due_on", "pk")))),
+            Prefetch("meetings", queryset=Meeting.objects.select_related("recorded_by")),
+            Prefetch("consultations", queryset=Consultation.objects.select_related("asked_by")))
+        .get(pk=assessment.pk))
+
+
+def my_assessments(user, *, limit: int = 100) -> QuerySet[Assessment]:
+    """Open service-need assessments where ``user`` is the worker or the pair worker."""
+    return (visible_assessments(user)
+            .filter(Q(worker=user) | Q(pair_worker=user), completed_on__isnull=True)
+            .select_related("child", "team").order_by("opened_on", "pk")[:limit])
+
+
+def unread_notifications(user, *, limit: int = 50):
+    from luotsi.intake.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).order_by(
+        "-created_at", "-pk")[:limit]
+
+
+def access_bases(user, person_ids) -> dict[int, str]:
+    """The strongest basis on which ``user`` sees each person (for logging a listed page)."""
+    from luotsi.access.gateway import visible_persons
+
+    return dict(visible_persons(user).filter(pk__in=set(person_ids))
+                .values_list("pk", "access_basis"))
+
+
+def home_summary(user) -> dict:
+    """Counts for the home page's "what needs doing": my deadlines due soon and overdue, urgent
+    contacts and contacts waiting for the urgency assessment in my teams, unread notices."""
+    from luotsi.intake.models import Notification
+
+    mine = visible_contacts(user).filter(_OPEN).filter(Q(assignee=user) | Q(pair_worker=user))
+    deadlines = Deadline.objects.filter(contact__in=mine, met_on__isnull=True).aggregate(
+        overdue=Count("pk", filter=Q(status=DeadlineStatus.OVERDUE)),
+        due_soon=Count("pk", filter=Q(status=DeadlineStatus.DUE_SOON)))
+    waiting = (visible_contacts(user).filter(_OPEN, team_id__in=user.team_ids())
+               .aggregate(urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)),
+                          unassessed=Count("pk", filter=Q(urgency=""))))
+    return {
+        "deadlines_overdue": deadlines["overdue"],
+        "deadlines_due_soon": deadlines["due_soon"],
+        "urgent_waiting": waiting["urgent"],
+        "urgency_unassessed": waiting["unassessed"],
+        "unread_notifications": Notification.objects.filter(
+            user=user, read_at__isnull=True).count(),
+    }

@@ -1,0 +1,356 @@
+"""Forms of the intake pages. They check the shape of the input; the services check the rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from luotsi.intake.models import (
+    CLOCK_CHOICES,
+    Assessment,
+    Channel,
+    ContactKind,
+    DeadlineStatus,
+    InitialAssessment,
+    Meeting,
+    ReporterKind,
+    ServiceCatalogueItem,
+    Urgency,
+)
+from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind, User
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+BLANK = [("", "—")]
+MAX_CHILDREN = 4
+MAX_GUARDIANS = 2
+_IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the value is always ISO 8601, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+
+
+def _text(label, rows=3, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def members_of(team_ids):
+    """Active members of the given teams (ids or a queryset of teams), by name."""
+    return (User.objects.filter(teams__in=team_ids, is_active=True).distinct()
+            .order_by("last_name", "first_name", "pk"))
+
+
+# --- registering a contact ---------------------------------------------------------------------
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=BLANK + ContactKind.choices)
+    clock = forms.ChoiceField(
+        label=_("Statutory clock"), required=False,
+        choices=[("", pgettext_lazy("clock", "The default for the kind"))] + CLOCK_CHOICES,
+        help_text=_("Choose the special-support clock (SHL 36 §) for a child needing special "
+                    "support."))
+    channel = forms.ChoiceField(label=_("Channel"), choices=BLANK + Channel.choices)
+    received_date = _date_field(_("Date received"))
+    received_time = forms.TimeField(
+        label=_("Time received"), widget=TimeInput(),
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+        help_text=_("Finnish time. The opening day of the statutory clocks is this date."))
+    reporter_kind = forms.ChoiceField(label=_("Who made the contact"),
+                                      choices=BLANK + ReporterKind.choices)
+    reporter_name = forms.CharField(label=_("Reporter's name"), required=False, max_length=200)
+    reporter_organisation = forms.CharField(label=_("Reporter's organisation"), required=False,
+                                            max_length=200)
+    reporter_phone = forms.CharField(label=_("Reporter's phone"), required=False, max_length=40)
+    reporter_protected = forms.BooleanField(
+        label=_("The reporter's identity is not to be disclosed to the family"), required=False)
+    family_informed = forms.BooleanField(label=_("The reporter has told the family"),
+                                         required=False)
+    description = _text(_("What was reported"), rows=6)
+    municipality_code = forms.ChoiceField(
+        label=_("Family's municipality"), required=False,
+        help_text=_("Decides the regional team. Leave empty to use the child's municipality of "
+                    "residence."))
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality_code"].choices = BLANK + [
+            (m.code, str(m)) for m in Municipality.objects.order_by("name_fi")]
+
+    def clean_idempotency_key(self) -> str:
+        value = self.cleaned_data["idempotency_key"]
+        return value if _IDEMPOTENCY_KEY.match(value or "") else ""
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("received_date"), data.get("received_time")
+        if day and time:
+            naive = datetime.combine(day, time.replace(second=0, microsecond=0))
+            aware = naive.replace(tzinfo=HELSINKI)
+            if aware.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None) != naive:
+                self.add_error("received_time", _(
+                    "This time does not exist in Finnish time: the clocks were put forward "
+                    "that night."))
+            else:
+                data["received_at"] = aware
+        return data
+
+    @classmethod
+    def initial_now(cls) -> dict:
+        now = timezone.localtime(timezone.now(), HELSINKI)
+        return {"received_date": now.date(), "received_time": now.time().replace(
+            second=0, microsecond=0)}
+
+
+class PersonRowForm(forms.Form):
+    """One child or guardian of a contact: an existing person by personal identity code, or a new
+    one by name (with a temporary identifier when there is no code)."""
+
+    hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=20)
+    temporary = forms.BooleanField(
+        label=_("No personal identity code known: give a temporary identifier"), required=False)
+    first_name = forms.CharField(label=_("First names"), required=False, max_length=150)
+    last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
+
+    def __init__(self, *args, legend="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.legend = legend
+
+    def is_filled(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return any(data.get(name) for name in ("hetu", "temporary", "first_name", "last_name"))
+
+    def clean(self):
+        data = super().clean()
+        hetu = (data.get("hetu") or "").strip()
+        data["hetu"] = hetu
+        named = (data.get("first_name") or "").strip() or (data.get("last_name") or "").strip()
+        if named and not hetu and not data.get("temporary"):
+            self.add_error("hetu", _("Enter the personal identity code, or tick that none is "
+                                     "known."))
+        return data
+
+
+class UnbornForm(forms.Form):
+    unborn = forms.BooleanField(label=_("An unborn child (pre-birth notification)"),
+                                required=False)
+    expected_birth_date = _date_field(_("Expected date of birth"), required=False)
+
+    legend = _("Unborn child")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unborn") and not data.get("expected_birth_date") \
+                and "expected_birth_date" not in self.errors:
+            self.add_error("expected_birth_date", _("Enter the expected date of birth."))
+        if not data.get("unborn") and data.get("expected_birth_date"):
+            self.add_error("unborn", _("Tick this for an unborn child, or leave the expected "
+                                       "date of birth empty."))
+        return data
+
+
+def contact_forms(data=None) -> dict:
+    """The register page's forms: the contact, up to four children, the unborn child and up
+    to two guardians (or expectant parents)."""
+    initial = None if data is not None else ContactForm.initial_now()
+    return {
+        "contact": ContactForm(data, initial=initial),
+        "children": [
+            PersonRowForm(data, prefix=f"child-{i}",
+                          legend=_("Child %(number)s") % {"number": i + 1})
+            for i in range(MAX_CHILDREN)],
+        "unborn": UnbornForm(data, prefix="unborn"),
+        "guardians": [
+            PersonRowForm(data, prefix=f"guardian-{i}",
+                          legend=_("Guardian or expectant parent %(number)s") % {"number": i + 1})
+            for i in range(MAX_GUARDIANS)],
+    }
+
+
+# --- the contact page -----------------------------------------------------------------------------
+
+class VersionedForm(forms.Form):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class UrgencyForm(VersionedForm):
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices,
+                                widget=forms.RadioSelect)
+    urgency_note = _text(_("Note"), required=False,
+                         help_text=_("For an urgent matter: what makes it urgent and what was "
+                                     "done."))
+
+
+class InitialAssessmentForm(VersionedForm):
+    outcome = forms.ChoiceField(label=_("Outcome of the initial assessment"),
+                                choices=InitialAssessment.Outcome.choices,
+                                widget=forms.RadioSelect)
+    reason = _text(_("Summary and reasons"), required=False,
+                   help_text=_("Required for advice and guidance and for no action."))
+    referral_code = forms.ChoiceField(
+        label=_("Referred to"), required=False,
+        help_text=_("Services of the catalogue that serve the family's municipality."))
+    informed_on = _date_field(_("Child and guardian informed (LSL 26 §)"), required=False)
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = ServiceCatalogueItem.objects.filter(active=True, municipalities=municipality_id)
+        self.fields["referral_code"].choices = BLANK + [
+            (item.code, f"{item} ({item.provider}, {item.get_provider_kind_display()})")
+            for item in items.order_by("name_fi")]
+
+
+class AssignForm(forms.Form):
+    assignee = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none())
+    pair_worker = WorkerChoiceField(label=_("Pair worker"), queryset=User.objects.none(),
+                                    required=False)
+
+    def __init__(self, *args, team_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        members = members_of(team_ids)
+        self.fields["assignee"].queryset = members
+        self.fields["pair_worker"].queryset = members
+
+
+# --- the queues --------------------------------------------------------------------------------
+
+def family_teams():
+    return Team.objects.filter(kind__in=[TeamKind.INTAKE, TeamKind.ASSESSMENT],
+                               service_task=ServiceTask.FAMILY_SERVICES).order_by("kind", "name_fi")
+
+
+class QueueFilterForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
+                                  empty_label=pgettext_lazy("teams", "All"))
+    worker = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False,
+                               empty_label=pgettext_lazy("workers", "All"))
+    unassigned = forms.BooleanField(label=_("Only unassigned"), required=False)
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of contact"), required=False,
+                             choices=[("", pgettext_lazy("kinds", "All"))] + ContactKind.choices)
+    status = forms.ChoiceField(
+        label=_("Deadline status"), required=False,
+        choices=[("", pgettext_lazy("statuses", "All")),
+                 (DeadlineStatus.OVERDUE, DeadlineStatus.OVERDUE.label),
+                 (DeadlineStatus.DUE_SOON, DeadlineStatus.DUE_SOON.label),
+                 (DeadlineStatus.ON_TIME, DeadlineStatus.ON_TIME.label)])
+    include_closed = forms.BooleanField(label=_("Include closed contacts"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = family_teams()
+        self.fields["team"].queryset = teams
+        self.fields["worker"].queryset = members_of(teams)
+        self.fields["municipality"].choices = [("", pgettext_lazy("municipalities", "All"))] + [
+            (m.code, str(m)) for m in Municipality.objects.order_by("name_fi")]
+
+
+class IdListField(forms.Field):
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"required": _("Choose at least one contact.")}
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        ids = []
+        for item in value:
+            try:
+                ids.append(int(item))
+            except (TypeError, ValueError):
+                raise forms.ValidationError(_("Choose contacts from the list."),
+                                            code="invalid") from None
+        return ids
+
+
+class BulkAssignForm(AssignForm):
+    ids = IdListField(label=_("Contacts"))
+
+
+# --- my work ----------------------------------------------------------------------------------
+
+class NotificationsReadForm(forms.Form):
+    ids = IdListField(label=_("Notifications"), required=False)
+
+
+# --- the service-need assessment ----------------------------------------------------------------
+
+class StartForm(forms.Form):
+    started_on = _date_field(_("Assessment started"))
+    pair_worker = WorkerChoiceField(label=_("Pair worker"), queryset=User.objects.none(),
+                                    required=False)
+
+    def __init__(self, *args, team_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pair_worker"].queryset = members_of(team_ids)
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=BLANK + Meeting.Kind.choices)
+    held_on = _date_field(_("Date"))
+    participants = forms.CharField(label=_("Participants"), required=False, max_length=500)
+    notes = _text(_("Notes"), rows=5)
+
+
+class ConsultationForm(forms.Form):
+    expert = forms.CharField(label=_("Consulted professional"), max_length=200)
+    question = _text(_("Question"))
+    answer = _text(_("Answer"), required=False)
+
+
+class CompleteForm(VersionedForm):
+    outcome = forms.ChoiceField(label=_("Outcome of the assessment"),
+                                choices=Assessment.Outcome.choices, widget=forms.RadioSelect)
+    reason = _text(_("Summary and reasons"), rows=5)
+    completed_on = _date_field(_("Assessment completed"))
+    responsible_worker = WorkerChoiceField(
+        label=_("Responsible worker (omatyöntekijä)"), queryset=User.objects.none(),
+        required=False, help_text=_("Required when the outcome opens a client relationship."))
+    informed_on = _date_field(_("Child and guardian informed"), required=False,
+                              help_text=_("Required for a child-welfare client relationship "
+                                          "(LSL 27 §)."))
+
+    def __init__(self, *args, team_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_worker"].queryset = members_of(team_ids)
+
+
+# --- caseload -----------------------------------------------------------------------------------
+
+class CaseloadForm(forms.Form):
+    from_user = WorkerChoiceField(label=_("Leaving worker"), queryset=User.objects.none())
+    to_user = WorkerChoiceField(label=_("New worker"), queryset=User.objects.none())
+
+    def __init__(self, *args, team_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        members = members_of(team_ids)
+        self.fields["from_user"].queryset = members
+        self.fields["to_user"].queryset = members

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from luotsi.intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("queue/", views.queue, name="queue"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("caseload/", views.caseload, name="caseload"),
+]

@@ -1,0 +1,689 @@
+"""Family intake pages: registering a contact, the contact page, the queues, my work, the
+service-need assessment and the team lead's caseload.
+
+Thin views: gateway/selector → form → service → redirect. Every contact and assessment is fetched
+through ``selectors.visible_contacts``/``visible_assessments``; a missing or invisible one is "not
+found" (the refused attempt is logged by the gateway, as for a person). A page that shows a
+contact or an assessment logs one view of the child through ``gateway.access_person_by_id``.
+Each page posts its forms to itself with an ``intent``, so that a form posted after the session
+timed out comes back filled in after signing in again.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from luotsi.access import gateway
+from luotsi.access.models import Category
+from luotsi.common.middleware import pending_form_data
+from luotsi.intake import selectors, services
+from luotsi.intake.forms import (
+    AssignForm,
+    BulkAssignForm,
+    CaseloadForm,
+    CompleteForm,
+    ConsultationForm,
+    InitialAssessmentForm,
+    MeetingForm,
+    NotificationsReadForm,
+    QueueFilterForm,
+    StartForm,
+    UrgencyForm,
+    contact_forms,
+)
+from luotsi.intake.models import (
+    OBLIGATION_LABELS,
+    Assessment,
+    Contact,
+    ContactPerson,
+    ContactStatus,
+    Notification,
+)
+from luotsi.organisation.models import TeamKind
+from luotsi.organisation.permissions import Action, has_permission
+
+QUEUE_PAGE_SIZE = 50
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _require(user, action) -> None:
+    if not has_permission(user, action):
+        raise PermissionDenied
+
+
+def _apply_errors(form, exc: ValidationError, field_map: dict | None = None) -> None:
+    """Put a service's errors on the form's fields (``field_map`` renames service keys); an
+    error without a field of this form goes to the form as a whole."""
+    field_map = field_map or {}
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.message_dict.items():
+        target = field_map.get(name, name)
+        for message in errors:
+            form.add_error(target if target in form.fields else None, message)
+
+
+def _kept_message(request) -> None:
+    messages.info(request, _("Your session had expired. Your entries were kept: check them and "
+                             "save again."))
+
+
+def _not_found(user, model, pk: int):
+    """A missing or invisible contact or assessment. When it exists, the refused attempt is
+    logged by the gateway (which raises the same "not found" as a missing person)."""
+    child_id = model.objects.filter(pk=pk).values_list("child_id", flat=True).first()
+    if child_id is not None:
+        gateway.access_person_by_id(user, child_id, category=Category.INTAKE,
+                                    detail=f"{model._meta.model_name} {pk}")
+    raise Http404
+
+
+def _visible_contact(user, contact_id: int) -> Contact:
+    contact = selectors.visible_contacts(user).filter(pk=contact_id).first()
+    return contact if contact is not None else _not_found(user, Contact, contact_id)
+
+
+def _visible_assessment(user, assessment_id: int) -> Assessment:
+    assessment = selectors.visible_assessments(user).filter(pk=assessment_id).first()
+    return assessment if assessment is not None else _not_found(user, Assessment, assessment_id)
+
+
+def _log_listed(user, persons, detail: str) -> None:
+    """Log the children shown in a list once each, with the basis the user sees them on."""
+    unique = {p.pk: p for p in persons}
+    bases = selectors.access_bases(user, unique)
+    for person in unique.values():
+        person.access_basis = bases.get(person.pk)
+    gateway.log_listed(user, unique.values(), category=Category.INTAKE, detail=detail)
+
+
+def _deadline_rows(deadlines):
+    return [{"deadline": d, "label": OBLIGATION_LABELS.get(d.code, d.code)} for d in deadlines]
+
+
+def _orphan_errors(request, bound: dict, context: dict) -> None:
+    """Errors of a posted form the page no longer shows (someone else did that step
+    meanwhile) are shown as messages, so that a refusal is never silent."""
+    for key, form in bound.items():
+        if key not in context:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+
+
+def _error_summary(forms) -> list[dict]:
+    """The entries of an error summary over several forms, each naming its field (and the
+    fieldset, for the repeated child and guardian rows)."""
+    entries = []
+    for form in forms:
+        legend = getattr(form, "legend", "")
+        first = next(iter(form), None)
+        for message in form.non_field_errors():
+            entries.append({"anchor": first.id_for_label if first else "", "legend": legend,
+                            "label": "", "message": message})
+        for field in form:
+            for message in field.errors:
+                entries.append({"anchor": field.id_for_label, "legend": legend,
+                                "label": field.label, "message": message})
+    return entries
+
+
+# --- registering a contact ----------------------------------------------------------------------
+
+def _person_refs(forms) -> tuple[list[services.PersonRef], list]:
+    """The persons concerned, in the order the service numbers them, and the form row of each."""
+    refs, owners = [], []
+    unborn = forms["unborn"].cleaned_data
+    for form in forms["children"]:
+        if form.is_filled():
+            data = form.cleaned_data
+            refs.append(services.PersonRef(
+                role=ContactPerson.Role.CHILD, hetu=data["hetu"], temporary=data["temporary"],
+                first_name=data["first_name"], last_name=data["last_name"]))
+            owners.append(form)
+    if unborn.get("unborn"):
+        refs.append(services.PersonRef(role=ContactPerson.Role.UNBORN, temporary=True,
+                                       expected_birth_date=unborn["expected_birth_date"]))
+        owners.append(forms["unborn"])
+    parent_role = (ContactPerson.Role.EXPECTANT_PARENT if unborn.get("unborn")
+                   else ContactPerson.Role.GUARDIAN)
+    for form in forms["guardians"]:
+        if form.is_filled():
+            data = form.cleaned_data
+            refs.append(services.PersonRef(
+                role=parent_role, hetu=data["hetu"], temporary=data["temporary"],
+                first_name=data["first_name"], last_name=data["last_name"]))
+            owners.append(form)
+    return refs, owners
+
+
+def _register_errors(forms, owners, exc: ValidationError, children_errors: list) -> None:
+    contact_form = forms["contact"]
+    if not hasattr(exc, "error_dict"):
+        _apply_errors(contact_form, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        if name.startswith("persons."):
+            _prefix, index, field = (name.split(".", 2) + ["", ""])[:3]
+            try:
+                form = owners[int(index)]
+            except (ValueError, IndexError):
+                form = contact_form
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        elif name == "persons":
+            children_errors.extend(errors)
+        elif name == "Idempotency-Key":
+            contact_form.add_error(None, _("This form was already saved with other entries. "
+                                           "Open the registered contact from the queue, or "
+                                           "start a new registration."))
+        else:
+            target = {"received_at": "received_time"}.get(name, name)
+            for message in errors:
+                contact_form.add_error(target if target in contact_form.fields else None,
+                                       message)
+
+
+def _after_register(request, contact: Contact):
+    messages.success(request, _("The contact was registered."))
+    if contact.assessment_id:
+        messages.info(request, _("The child already has an open service-need assessment: the "
+                                 "contact was attached to it."))
+    if selectors.probable_duplicates(contact).exists():
+        messages.warning(request, _("There are probable duplicates of this contact; they are "
+                                    "listed on the contact page."))
+    if selectors.visible_contacts(request.user).filter(pk=contact.pk).exists():
+        return redirect("intake:contact_detail", contact_id=contact.pk)
+    messages.info(request, _("The contact was passed to the central intake team."))
+    return redirect("home")
+
+
+@login_required
+@GET_POST
+def contact_create(request):
+    """Register a contact or notification about a child, once."""
+    _require(request.user, Action.CREATE_PERSON)
+    _require(request.user, Action.VIEW_CLIENT)
+    children_errors: list[str] = []
+    kept = pending_form_data(request)
+    if kept is not None:
+        _kept_message(request)
+        forms = contact_forms(kept)
+        for form in _all_forms(forms):
+            form.is_valid()
+    elif request.method == "POST":
+        forms = contact_forms(request.POST)
+        valid = [form.is_valid() for form in _all_forms(forms)]
+        if all(valid):
+            refs, owners = _person_refs(forms)
+            data = forms["contact"].cleaned_data
+            # The form's own key: posting the same form twice registers one contact.
+            key = f"web-{data['idempotency_key']}" if data["idempotency_key"] else None
+            contact_input = services.ContactInput(
+                kind=data["kind"], channel=data["channel"], received_at=data.get("received_at"),
+                reporter_kind=data["reporter_kind"], description=data["description"],
+                persons=refs, clock=data["clock"], municipality_code=data["municipality_code"],
+                reporter_name=data["reporter_name"],
+                reporter_organisation=data["reporter_organisation"],
+                reporter_phone=data["reporter_phone"],
+                reporter_protected=data["reporter_protected"],
+                family_informed=data["family_informed"])
+            try:
+                contact = services.contact_register(actor=request.user, data=contact_input,
+                                                    idempotency_key=key)
+            except ValidationError as exc:
+                _register_errors(forms, owners, exc, children_errors)
+            else:
+                return _after_register(request, contact)
+    else:
+        forms = contact_forms()
+    if not forms["contact"]["idempotency_key"].value():
+        forms["contact"].initial["idempotency_key"] = uuid.uuid4().hex
+        if forms["contact"].is_bound:
+            forms["contact"].data = forms["contact"].data.copy()
+            forms["contact"].data["idempotency_key"] = forms["contact"].initial["idempotency_key"]
+    summary = _error_summary(_all_forms(forms))
+    if children_errors:
+        summary += [{"anchor": "id_child-0-hetu", "legend": _("Children concerned"), "label": "",
+                     "message": message} for message in children_errors]
+    return render(request, "intake/contact_create.html", {
+        **forms, "children_errors": children_errors, "summary": summary})
+
+
+def _all_forms(forms) -> list:
+    return [forms["contact"], *forms["children"], forms["unborn"], *forms["guardians"]]
+
+
+# --- the contact page ---------------------------------------------------------------------------
+
+def _contact_urgency(request, contact, data):
+    form = UrgencyForm(data)
+    if form.is_valid():
+        try:
+            services.contact_assess_urgency(
+                actor=request.user, contact=contact, urgency=form.cleaned_data["urgency"],
+                note=form.cleaned_data["urgency_note"],
+                expected_version=form.cleaned_data["expected_version"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The urgency assessment was recorded."))
+            return None
+    return {"urgency_form": form}
+
+
+def _contact_initial(request, contact, data):
+    form = InitialAssessmentForm(data, municipality_id=contact.municipality_id)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.initial_assessment_record(
+                actor=request.user, contact=contact, outcome=cleaned["outcome"],
+                reason=cleaned["reason"], referral_code=cleaned["referral_code"],
+                informed_on=cleaned["informed_on"],
+                expected_version=cleaned["expected_version"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The initial assessment was recorded."))
+            return None
+    return {"initial_form": form}
+
+
+def _contact_assign(request, contact, data):
+    form = AssignForm(data, team_ids=[contact.team_id])
+    if form.is_valid():
+        try:
+            services.contacts_assign(actor=request.user, contact_ids=[contact.pk],
+                                     assignee=form.cleaned_data["assignee"],
+                                     pair_worker=form.cleaned_data["pair_worker"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was assigned."))
+            return None
+    return {"assign_form": form}
+
+
+CONTACT_INTENTS = {
+    "urgency": _contact_urgency,
+    "initial": _contact_initial,
+    "assign": _contact_assign,
+}
+
+
+@login_required
+@GET_POST
+def contact_detail(request, contact_id: int):
+    contact = _visible_contact(request.user, contact_id)
+    bound: dict = {}
+    kept = pending_form_data(request)
+    data = kept if kept is not None else (request.POST if request.method == "POST" else None)
+    if data is not None:
+        handler = CONTACT_INTENTS.get(data.get("intent", ""))
+        if handler is not None and kept is None:
+            bound = handler(request, contact, data)
+            if bound is None:
+                return redirect("intake:contact_detail", contact_id=contact.pk)
+        elif handler is not None:
+            _kept_message(request)
+            bound = _bind_only(handler, contact, data)
+    return _render_contact(request, contact, bound)
+
+
+def _bind_only(handler, contact, data) -> dict:
+    """A form kept over an expired session: shown filled in and checked, not saved."""
+    form_class, key, kwargs = {
+        _contact_urgency: (UrgencyForm, "urgency_form", {}),
+        _contact_initial: (InitialAssessmentForm, "initial_form",
+                           {"municipality_id": contact.municipality_id}),
+        _contact_assign: (AssignForm, "assign_form", {"team_ids": [contact.team_id]}),
+    }[handler]
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return {key: form}
+
+
+def _render_contact(request, contact: Contact, bound: dict):
+    access = gateway.access_person_by_id(request.user, contact.child_id,
+                                         category=Category.INTAKE, detail=f"contact {contact.pk}")
+    contact = selectors.contact_detail(contact)
+    initial = getattr(contact, "initial_assessment", None)
+    is_open = contact.status != ContactStatus.CLOSED
+    version = {"expected_version": contact.version}
+    context = {
+        "contact": contact,
+        "access": access,
+        "persons": list(contact.persons.all()),
+        "deadlines": _deadline_rows(contact.deadlines.all()),
+        "duplicates": list(selectors.probable_duplicates(contact)),
+        "initial": initial,
+        "attached": contact.assessment_id is not None and initial is None,
+        "is_open": is_open,
+    }
+    if is_open:
+        context["urgency_form"] = bound.get("urgency_form") or UrgencyForm(
+            initial={**version, "urgency": contact.urgency or None,
+                     "urgency_note": contact.urgency_note})
+        context["assign_form"] = bound.get("assign_form") or AssignForm(
+            team_ids=[contact.team_id],
+            initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id})
+        if initial is None and contact.assessment_id is None:
+            context["initial_form"] = bound.get("initial_form") or InitialAssessmentForm(
+                municipality_id=contact.municipality_id, initial=version)
+    _orphan_errors(request, bound, context)
+    return render(request, "intake/contact_detail.html", context)
+
+
+# --- the queues -------------------------------------------------------------------------------
+
+def _queue_filter_data(request) -> QueryDict | dict:
+    """The filters asked for; on the first visit, the queue of the user's own team."""
+    if request.GET:
+        return request.GET
+    team = request.user.primary_team()
+    if team is not None and team.kind in (TeamKind.INTAKE, TeamKind.ASSESSMENT):
+        return {"team": str(team.pk)}
+    return {}
+
+
+def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
+    form.is_valid()  # an invalid filter is reported and left out; the others still apply
+    data = form.cleaned_data
+    return selectors.QueueFilters(
+        team_id=data["team"].pk if data.get("team") else None,
+        assignee_id=data["worker"].pk if data.get("worker") else None,
+        unassigned=bool(data.get("unassigned")),
+        municipality_code=data.get("municipality") or "",
+        kind=data.get("kind") or "",
+        status=data.get("status") or "",
+        include_closed=bool(data.get("include_closed")),
+    )
+
+
+def _query_string(data) -> str:
+    if isinstance(data, QueryDict):
+        params = data.copy()
+        params.pop("page", None)
+        return params.urlencode()
+    return urlencode(data)
+
+
+@login_required
+@GET_POST
+def queue(request):
+    """The central intake queue and each regional team's queue: urgent first, then the nearest
+    deadline; bulk assignment of the checked rows."""
+    _require(request.user, Action.VIEW_CLIENT)
+    user = request.user
+    filter_data = _queue_filter_data(request)
+    filters_form = QueueFilterForm(filter_data)
+    filters = _queue_filters(filters_form)
+    assign_team_ids = [filters.team_id] if filters.team_id else user.team_ids()
+    assign_form = None
+    kept = pending_form_data(request)
+    if kept is not None and kept.get("intent") == "assign":
+        _kept_message(request)
+        assign_form = BulkAssignForm(kept, team_ids=assign_team_ids)
+        assign_form.is_valid()
+    elif request.method == "POST" and request.POST.get("intent") == "assign":
+        assign_form = BulkAssignForm(request.POST, team_ids=assign_team_ids)
+        if assign_form.is_valid():
+            ids = list(selectors.visible_contacts(user)
+                       .filter(pk__in=assign_form.cleaned_data["ids"])
+                       .values_list("pk", flat=True))
+            if not ids:
+                assign_form.add_error("ids", _("Choose at least one contact."))
+            else:
+                try:
+                    count = services.contacts_assign(
+                        actor=user, contact_ids=ids,
+                        assignee=assign_form.cleaned_data["assignee"],
+                        pair_worker=assign_form.cleaned_data["pair_worker"])
+                except ValidationError as exc:
+                    _apply_errors(assign_form, exc)
+                else:
+                    messages.success(request, ngettext(
+                        "%(count)s contact was assigned to %(name)s.",
+                        "%(count)s contacts were assigned to %(name)s.", count) % {
+                        "count": count, "name": assign_form.cleaned_data["assignee"]})
+                    return redirect(request.get_full_path())
+    if assign_form is None:
+        assign_form = BulkAssignForm(team_ids=assign_team_ids)
+    page = Paginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    rows = [{"contact": c, "status": selectors.worst_status(c.deadlines.all())}
+            for c in page.object_list]
+    _log_listed(user, [row["contact"].child for row in rows], "intake queue")
+    checked = set(assign_form["ids"].value() or []) if assign_form.is_bound else set()
+    return render(request, "intake/queue.html", {
+        "filters_form": filters_form, "assign_form": assign_form, "page": page, "rows": rows,
+        "query": _query_string(filter_data), "checked": {str(pk) for pk in checked},
+    })
+
+
+# --- my work ------------------------------------------------------------------------------------
+
+@login_required
+@GET_POST
+def my_work(request):
+    """My open deadlines, contacts and assessments, and my unread notifications."""
+    _require(request.user, Action.VIEW_CLIENT)
+    user = request.user
+    if request.method == "POST" and request.POST.get("intent") == "read":
+        form = NotificationsReadForm(request.POST)
+        if form.is_valid():
+            # Only the user's own notices; they hold no client data beyond a contact number.
+            unread = Notification.objects.filter(user=user, read_at__isnull=True)
+            if form.cleaned_data["ids"]:
+                unread = unread.filter(pk__in=form.cleaned_data["ids"])
+            count = unread.update(read_at=timezone.now())
+            messages.success(request, ngettext("%(count)s notification marked read.",
+                                               "%(count)s notifications marked read.",
+                                               count) % {"count": count})
+        return redirect("intake:my_work")
+    deadlines = list(selectors.my_deadlines(user))
+    contacts = list(selectors.queue(user, selectors.QueueFilters(assignee_id=user.pk))[:100])
+    assessments = list(selectors.my_assessments(user))
+    _log_listed(user, [d.contact.child for d in deadlines] + [c.child for c in contacts]
+                + [a.child for a in assessments], "my work")
+    return render(request, "intake/my_work.html", {
+        "deadlines": _deadline_rows(deadlines),
+        "contacts": [{"contact": c, "status": selectors.worst_status(c.deadlines.all())}
+                     for c in contacts],
+        "assessments": assessments,
+        "notifications": list(selectors.unread_notifications(user)),
+    })
+
+
+# --- the service-need assessment ----------------------------------------------------------------
+
+def _assessment_start(request, assessment, data):
+    form = StartForm(data, team_ids=[assessment.team_id])
+    if form.is_valid():
+        try:
+            services.assessment_start(actor=request.user, assessment=assessment,
+                                      started_on=form.cleaned_data["started_on"],
+                                      pair_worker=form.cleaned_data["pair_worker"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The start of the assessment was recorded."))
+            return None
+    return {"start_form": form}
+
+
+def _assessment_meeting(request, assessment, data):
+    form = MeetingForm(data)
+    if form.is_valid():
+        if not assessment.is_open:
+            form.add_error(None, _("The assessment is completed."))
+        else:
+            try:
+                services.meeting_add(actor=request.user, assessment=assessment,
+                                     **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting was recorded."))
+                return None
+    return {"meeting_form": form}
+
+
+def _assessment_consultation(request, assessment, data):
+    form = ConsultationForm(data)
+    if form.is_valid():
+        if not assessment.is_open:
+            form.add_error(None, _("The assessment is completed."))
+        else:
+            try:
+                services.consultation_add(actor=request.user, assessment=assessment,
+                                          **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The consultation was recorded."))
+                return None
+    return {"consultation_form": form}
+
+
+def _assessment_complete(request, assessment, data):
+    form = CompleteForm(data, team_ids=[assessment.team_id])
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.assessment_complete(
+                actor=request.user, assessment=assessment, outcome=cleaned["outcome"],
+                reason=cleaned["reason"], completed_on=cleaned["completed_on"],
+                responsible_worker=cleaned["responsible_worker"],
+                informed_on=cleaned["informed_on"],
+                expected_version=cleaned["expected_version"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The assessment was completed."))
+            return None
+    return {"complete_form": form}
+
+
+ASSESSMENT_INTENTS = {
+    "start": (_assessment_start, StartForm, "start_form", True),
+    "meeting": (_assessment_meeting, MeetingForm, "meeting_form", False),
+    "consultation": (_assessment_consultation, ConsultationForm, "consultation_form", False),
+    "complete": (_assessment_complete, CompleteForm, "complete_form", True),
+}
+
+
+@login_required
+@GET_POST
+def assessment_detail(request, assessment_id: int):
+    assessment = _visible_assessment(request.user, assessment_id)
+    bound: dict = {}
+    kept = pending_form_data(request)
+    data = kept if kept is not None else (request.POST if request.method == "POST" else None)
+    if data is not None and data.get("intent") in ASSESSMENT_INTENTS:
+        handler, form_class, key, by_team = ASSESSMENT_INTENTS[data["intent"]]
+        if kept is None:
+            bound = handler(request, assessment, data)
+            if bound is None:
+                return redirect("intake:assessment_detail", assessment_id=assessment.pk)
+        else:
+            _kept_message(request)
+            form = (form_class(data, team_ids=[assessment.team_id]) if by_team
+                    else form_class(data))
+            form.is_valid()
+            bound = {key: form}
+    return _render_assessment(request, assessment, bound)
+
+
+def _render_assessment(request, assessment: Assessment, bound: dict):
+    access = gateway.access_person_by_id(request.user, assessment.child_id,
+                                         category=Category.INTAKE,
+                                         detail=f"assessment {assessment.pk}")
+    assessment = selectors.assessment_detail(assessment)
+    contacts = list(assessment.contacts.all())
+    due = {}
+    for contact in contacts:
+        for deadline in contact.deadlines.all():
+            if deadline.code in ("assessment_start", "assessment_completion"):
+                current = due.get(deadline.code)
+                if current is None or deadline.due_on < current.due_on:
+                    due[deadline.code] = deadline
+    today = timezone.localdate()
+    team_ids = [assessment.team_id]
+    context = {
+        "assessment": assessment,
+        "access": access,
+        "contacts": [{"contact": c, "deadlines": _deadline_rows(c.deadlines.all()),
+                      "heading_id": f"contact-{c.pk}-heading"} for c in contacts],
+        "start_due": due.get("assessment_start"),
+        "completion_due": due.get("assessment_completion"),
+        "meetings": list(assessment.meetings.all()),
+        "consultations": list(assessment.consultations.all()),
+    }
+    if assessment.is_open:
+        if not assessment.started_on:
+            context["start_form"] = bound.get("start_form") or StartForm(
+                team_ids=team_ids, initial={"started_on": today,
+                                            "pair_worker": assessment.pair_worker_id})
+        context["meeting_form"] = bound.get("meeting_form") or MeetingForm(
+            initial={"held_on": today})
+        context["consultation_form"] = bound.get("consultation_form") or ConsultationForm()
+        if assessment.started_on:
+            context["complete_form"] = bound.get("complete_form") or CompleteForm(
+                team_ids=team_ids, initial={
+                    "expected_version": assessment.version, "completed_on": today,
+                    "responsible_worker": assessment.worker_id})
+    _orphan_errors(request, bound, context)
+    return render(request, "intake/assessment_detail.html", context)
+
+
+# --- caseload -----------------------------------------------------------------------------------
+
+@login_required
+@GET_POST
+def caseload(request):
+    """The team lead moves a leaving worker's whole open caseload to another worker at once."""
+    _require(request.user, Action.MANAGE_TEAM)
+    team_ids = request.user.team_ids()
+    kept = pending_form_data(request)
+    if kept is not None:
+        _kept_message(request)
+        form = CaseloadForm(kept, team_ids=team_ids)
+        form.is_valid()
+    elif request.method == "POST":
+        form = CaseloadForm(request.POST, team_ids=team_ids)
+        if form.is_valid():
+            try:
+                moved = services.caseload_reassign(actor=request.user,
+                                                   from_user=form.cleaned_data["from_user"],
+                                                   to_user=form.cleaned_data["to_user"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, ngettext(
+                    "%(count)s open contact moved from %(from)s to %(to)s.",
+                    "%(count)s open contacts moved from %(from)s to %(to)s.", moved) % {
+                    "count": moved, "from": form.cleaned_data["from_user"],
+                    "to": form.cleaned_data["to_user"]})
+                return redirect("intake:caseload")
+    else:
+        form = CaseloadForm(team_ids=team_ids)
+    return render(request, "intake/caseload.html", {
+        "form": form, "counts": selectors.open_counts_by_worker(team_ids)})
