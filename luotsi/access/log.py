@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -126,8 +126,12 @@ class Break:
     reason: str
 
 
-def verify(batch_size: int = 5000) -> Iterator[Break]:
-    """Walk the chain in order and yield every break found (the first one is the one to chase)."""
+def verify(batch_size: int = 5000,
+           progress: Callable[[int], None] | None = None) -> Iterator[Break]:
+    """Walk the chain in order and yield every break found (the first one is the one to chase).
+
+    ``progress``, when given, is called with each record's seq once the record is checked.
+    """
     expected_seq = 1
     prev_hash = GENESIS
     queryset = AccessLogEntry.objects.order_by("seq").values("id", "prev_hash", "hash", *_FIELDS)
@@ -142,3 +146,5 @@ def verify(batch_size: int = 5000) -> Iterator[Break]:
             yield Break(row["seq"], row["id"], "content does not match its hash (changed)")
         prev_hash = row["hash"]
         expected_seq += 1
+        if progress is not None:
+            progress(row["seq"])

@@ -1,0 +1,203 @@
+"""Security headers, CSRF, the deployment check in production settings and the idle timeout."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from luotsi.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            parsed[words[0]] = words[1:]
+    return parsed
+
+
+PAGES = ["/login/", "/", "/persons/", "/persons/new/", "/persons/{id}/", "/persons/emergency/",
+         "/no-such-page/"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_security__headers_on_pages(client, alice, client_person, case, page):
+    if page != "/login/":
+        client.force_login(alice)
+    response = client.get(page.format(id=client_person.pk))
+    assert response.status_code in (200, 404)
+    policy = response["Content-Security-Policy"]
+    directives = _directives(policy)
+    assert directives["default-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert "'unsafe-inline'" not in policy
+    assert "'unsafe-eval'" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Request-ID"]
+
+
+def test_security__no_inline_scripts_or_styles_in_pages(client, alice, client_person, case):
+    """The CSP forbids inline code, so the pages must not need any."""
+    client.force_login(alice)
+    for page in ("/", f"/persons/{client_person.pk}/", "/persons/new/"):
+        html = client.get(page).content.decode().lower()
+        assert "<script>" not in html
+        assert "<style" not in html
+        assert " style=" not in html
+        assert " onclick=" not in html and " onload=" not in html
+
+
+def test_security__api_responses_carry_the_headers(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_security__home_page_for_signed_in_worker(client, alice):
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Alice Aalto" in response.content.decode()
+
+
+def test_security__health_check_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+# --- CSRF ----------------------------------------------------------------------------------
+
+
+def test_security__csrf_enforced_on_forms(alice):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    response = browser.post("/persons/new/", {"last_name": "Csrf", "temporary": "on",
+                                              "language": "fi"})
+    assert response.status_code == 403
+    assert not Person.objects.filter(last_name="Csrf").exists()
+
+
+def test_security__csrf_token_lets_the_form_through(alice):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    page = browser.get("/persons/new/")
+    token = page.context["csrf_token"]
+    response = browser.post("/persons/new/", {"last_name": "Csrf", "temporary": "on",
+                                              "language": "fi", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Person.objects.filter(last_name="Csrf").exists()
+
+
+def test_security__csrf_enforced_on_login_and_logout(alice):
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post("/login/", {"username": "alice", "password": "x"},
+                        REMOTE_ADDR="10.0.0.1").status_code == 403
+    browser.force_login(alice)
+    assert browser.post("/logout/").status_code == 403
+    assert browser.get("/").status_code == 200  # still signed in
+
+
+def test_security__logout_needs_post(client, alice):
+    client.force_login(alice)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+# --- deployment check ----------------------------------------------------------------------
+
+
+def _production_env(tmp_path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("LUOTSI_", "DATABASE_URL"))}
+    env.update({
+        "LUOTSI_DEMO": "0",
+        "LUOTSI_DEBUG": "0",
+        "LUOTSI_SECRET_KEY": secrets.token_urlsafe(64),
+        "LUOTSI_PERSONAL_DATA_KEY": secrets.token_urlsafe(48),
+        "LUOTSI_ALLOWED_HOSTS": "luotsi.example.fi",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'luotsi.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    })
+    return env
+
+
+def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+def test_security__deploy_check_passes_in_production(tmp_path):
+    result = _manage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_security__deploy_check_refuses_demo_mode(tmp_path):
+    env = _production_env(tmp_path) | {"LUOTSI_DEMO": "1"}
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "luotsi.E001" in result.stdout + result.stderr
+
+
+def test_security__production_needs_the_keys(tmp_path):
+    env = _production_env(tmp_path)
+    del env["LUOTSI_PERSONAL_DATA_KEY"]
+    result = _manage(env, "check")
+    assert result.returncode != 0
+    assert "LUOTSI_PERSONAL_DATA_KEY" in result.stderr
+
+
+# --- idle timeout --------------------------------------------------------------------------
+
+
+def test_security__idle_timeout_is_thirty_minutes():
+    assert settings.IDLE_TIMEOUT_MINUTES == 30
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_security__session_expires_after_idle_timeout(client, alice):
+    client.force_login(alice)
+    assert client.get("/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = client.get("/persons/")
+        assert response.status_code == 302
+        assert response["Location"] == "/login/?next=/persons/"
+        assert not response.wsgi_request.user.is_authenticated
+
+
+def test_security__activity_keeps_the_session(client, alice):
+    client.force_login(alice)
+    start = timezone.now()
+    for minutes in (20, 40, 60):  # a request every 20 minutes: never idle for 30
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=60 + 31)):
+        assert client.get("/").status_code == 302

@@ -1,0 +1,149 @@
+"""Signing in: the login page, throttling after failed attempts (with no permanent lockout),
+demo logins only in demo mode, and argon2 password hashes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.test import override_settings
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from luotsi.organisation.forms import LoginForm
+from luotsi.organisation.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+ADDRESS = "10.1.2.3"
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sign_in(client, username: str, password: str, address: str = ADDRESS, **extra):
+    return client.post("/login/", {"username": username, "password": password, **extra},
+                       REMOTE_ADDR=address)
+
+
+def test_login__page_shown(client):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="username"' in html and 'name="password"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_login__correct_password_signs_in(client, fast_hashing, alice):
+    response = sign_in(client, "alice", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").wsgi_request.user == alice
+
+
+def test_login__next_followed(client, fast_hashing, alice):
+    response = sign_in(client, "alice", PASSWORD, next="/persons/new/")
+    assert response["Location"] == "/persons/new/"
+
+
+def test_login__next_to_another_site_ignored(client, fast_hashing, alice):
+    response = sign_in(client, "alice", PASSWORD, next="https://evil.example/")
+    assert response["Location"] == "/"
+
+
+def test_login__wrong_password_refused(client, fast_hashing, alice):
+    response = sign_in(client, "alice", "wrong password")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_login__anonymous_sent_to_login(client):
+    response = client.get("/persons/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/persons/"
+
+
+def test_login__throttled_after_five_failures_then_released(client, fast_hashing, alice):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    statuses = [sign_in(client, "alice", "wrong password").status_code for _attempt in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure starts the pause
+    locked = sign_in(client, "alice", PASSWORD)  # even the right password is refused now
+    assert locked.status_code == 429
+    assert 'href="/login/"' in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        response = sign_in(client, "alice", PASSWORD)
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
+
+
+def test_login__attempt_during_the_pause_starts_it_again(client, fast_hashing, alice):
+    for _attempt in range(5):
+        sign_in(client, "alice", "wrong password")
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(minutes=14)):
+        assert sign_in(client, "alice", PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=16)):
+        assert sign_in(client, "alice", PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=16 + 16)):
+        assert sign_in(client, "alice", PASSWORD).status_code == 302
+
+
+def test_login__throttle_is_per_user_name_and_address(client, fast_hashing, alice, bob):
+    for _attempt in range(5):
+        sign_in(client, "alice", "wrong password")
+    assert sign_in(client, "alice", PASSWORD).status_code == 429
+    assert sign_in(client, "bob", PASSWORD).status_code == 302  # another user name
+    client.logout()
+    assert sign_in(client, "alice", PASSWORD, address="10.9.9.9").status_code == 302
+
+
+def test_login__success_resets_the_failure_count(client, fast_hashing, alice):
+    for _attempt in range(4):
+        sign_in(client, "alice", "wrong password")
+    assert sign_in(client, "alice", PASSWORD).status_code == 302
+    client.logout()
+    for _attempt in range(4):
+        sign_in(client, "alice", "wrong password")
+    assert sign_in(client, "alice", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_login__demo_user_refused_outside_demo_mode(client, fast_hashing, team, language):
+    UserFactory(username="demo-sw", is_demo=True, teams=[team])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with override_settings(DEMO_MODE=False):
+        response = sign_in(client, "demo-sw", PASSWORD)
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    errors = response.context["form"].non_field_errors().as_data()
+    assert [error.code for error in errors] == ["demo_login"]
+    with translation.override(language):
+        expected = str(LoginForm.error_messages["demo_login"])
+    assert expected
+    assert escape(expected) in response.content.decode()
+
+
+def test_login__demo_user_allowed_in_demo_mode(client, fast_hashing, team):
+    UserFactory(username="demo-sw", is_demo=True, teams=[team])
+    with override_settings(DEMO_MODE=True):
+        assert sign_in(client, "demo-sw", PASSWORD).status_code == 302
+
+
+def test_login__passwords_hashed_with_argon2(client, team):
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    user = UserFactory(username="hashed", teams=[team])
+    assert user.password.startswith("argon2")
+    assert PASSWORD not in user.password
+    assert check_password(PASSWORD, user.password)
+    assert make_password("another secret phrase").startswith("argon2$argon2id$")
+    assert sign_in(client, "hashed", PASSWORD).status_code == 302
