@@ -1,0 +1,204 @@
+"""The demo county: seeding, demo logins, determinism and the demo-mode guard."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from luotsi.access import gateway
+from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship
+from luotsi.access.selectors import emergency_accesses_for_review
+from luotsi.demo import data, generator, seeding
+from luotsi.organisation.models import Municipality, Team, User
+from luotsi.people import crypto, hetu
+from luotsi.people.models import LinkKind, Person, PersonLink
+
+pytestmark = pytest.mark.django_db
+
+PERSONS = 200
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    # Argon2 costs ~0.15 s per demo login; the login form works the same with any hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", persons=options.pop("persons", PERSONS),
+                 seed=options.pop("seed", 7), stdout=out, **options)
+    return out.getvalue()
+
+
+def test_seed_builds_the_county():
+    output = seed()
+    assert "Seeded the demo county" in output
+    assert Person.objects.count() == PERSONS
+    assert set(Municipality.objects.values_list("code", "region__code")) == {
+        ("018", "central"), ("638", "central"), ("753", "west"), ("505", "west"),
+        ("434", "east"), ("407", "east"), ("504", "east")}
+    assert Municipality.objects.get(code="505").name_sv == "Borgnäs"
+    intake = Team.objects.get(code="family-intake")
+    assert (intake.kind, intake.service_task, intake.region) == ("intake", "family_services", None)
+    assert PersonLink.objects.filter(kind=LinkKind.GUARDIAN).exists()
+    assert PersonLink.objects.filter(kind=LinkKind.HOUSEHOLD).exists()
+    assert set(Person.objects.values_list("language", flat=True)) >= {"fi", "sv"}
+    # Seeding is not anybody's processing of client data: nothing in the access log.
+    assert AccessLogEntry.objects.count() == 0
+
+
+def test_every_demo_login_signs_in_through_the_form(client):
+    seed()
+    for login in data.LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.is_demo and user.role == login.role
+        assert sorted(user.teams.values_list("code", flat=True)) == sorted(login.teams)
+        response = client.post("/login/", {"username": login.username,
+                                           "password": data.DEMO_PASSWORD})
+        assert response.status_code == 302, login.username
+        assert response.headers["Location"] == "/"
+        client.logout()
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+
+
+def test_every_identity_code_is_a_unique_test_range_code():
+    seed()
+    codes = []
+    for person in Person.objects.all():
+        parsed = hetu.parse(person.hetu)
+        assert parsed.is_test_range and int(parsed.value[7:10]) >= 900
+        assert parsed.birth_date == person.birth_date
+        assert person.hetu_lookup == crypto.lookup_hash(parsed.value)
+        codes.append(parsed.value)
+    assert len(codes) == len(set(codes)) == PERSONS
+
+
+def test_generator_keeps_codes_unique_on_crowded_days():
+    # 5,000 persons: many share a birth date, each day has only 50 codes per sex.
+    population = generator.generate_population(5_000, 1, date(2025, 1, 15))
+    codes = [p.hetu for p in population.persons]
+    assert len(set(codes)) == len(codes)
+    for person in population.persons:
+        parsed = hetu.parse(person.hetu)
+        assert parsed.is_test_range and parsed.sex == person.sex
+        assert parsed.birth_date == person.birth_date <= date(2025, 1, 15)
+
+
+def test_same_seed_same_county():
+    seed(seed=11)
+    first = seeding.population_digest()
+    Person.objects.all().delete()  # links and relationships go with the persons
+    assert not ClientRelationship.objects.exists()
+    seed(seed=11)
+    assert seeding.population_digest() == first
+    Person.objects.all().delete()
+    seed(seed=12)
+    assert seeding.population_digest() != first
+
+
+def test_if_empty_does_nothing_the_second_time():
+    seed()
+    counts = (Person.objects.count(), PersonLink.objects.count(),
+              ClientRelationship.objects.count(), User.objects.count())
+    output = seed(if_empty=True)
+    assert "nothing to do" in output
+    assert counts == (Person.objects.count(), PersonLink.objects.count(),
+                      ClientRelationship.objects.count(), User.objects.count())
+    with pytest.raises(CommandError, match="already holds"):
+        seed()
+
+
+def test_an_interrupted_seed_rolls_back_the_phase_and_finishes_on_the_next_run(monkeypatch):
+    manager = ClientRelationship.objects
+    real_bulk_create = manager.bulk_create
+
+    def bulk_create_then_ctrl_c(*args, **kwargs):
+        real_bulk_create(*args, **kwargs)
+        assert manager.exists()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(manager, "bulk_create", bulk_create_then_ctrl_c)
+    with pytest.raises(CommandError, match="relationships phase") as error:
+        seed()
+    assert error.value.returncode == 130
+    assert Person.objects.count() == PERSONS  # the phases before it are kept
+    assert not ClientRelationship.objects.exists()  # the half-written phase is gone
+    monkeypatch.setattr(manager, "bulk_create", real_bulk_create)
+    output = seed(if_empty=True)
+    assert "interrupted demo seed" in output
+    assert Person.objects.count() == PERSONS
+    assert ClientRelationship.objects.filter(source=seeding.SOURCE).exists()
+    assert ClientRelationship.objects.filter(source=seeding.EMERGENCY_SOURCE).exists()
+    assert "nothing to do" in seed(if_empty=True)
+
+
+def test_refused_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="LUOTSI_DEMO"):
+        seed()
+    assert not Person.objects.exists()
+    out, err = StringIO(), StringIO()
+    call_command("demo_logins", stdout=out, stderr=err)
+    assert "LUOTSI_DEMO" in err.getvalue()
+    assert "sw-east" not in out.getvalue()
+
+
+def test_demo_logins_lists_logins_url_and_password():
+    seed()
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for login in data.LOGINS:
+        assert login.username in text
+    assert "social_worker" in text and "assessment-east" in text
+    assert "http://127.0.0.1:8000" in text and "password: demo" in text
+
+
+def test_demo_users_see_their_clients_in_the_person_search(client):
+    seed()
+    sw_east = User.objects.get(username="sw-east")
+    visible = list(gateway.visible_persons(sw_east).select_related("municipality"))
+    assert len(visible) >= 10
+    assert {p.municipality.region.code for p in visible} == {"east"}
+    person = visible[0]
+    client.force_login(sw_east)
+    response = client.get("/persons/", {"name": person.last_name})
+    assert response.status_code == 200
+    assert f'href="/persons/{person.pk}/"' in response.content.decode()
+    assert str(person) in response.content.decode()  # "Last, First"
+    hidden = Person.objects.exclude(relationships__isnull=False).first()
+    response = client.get("/persons/", {"hetu": hidden.hetu})
+    assert f'href="/persons/{hidden.pk}/"' not in response.content.decode()
+    assert client.get(f"/persons/{person.pk}/").status_code == 200
+    assert client.get(f"/persons/{hidden.pk}/").status_code == 404
+    for username in ("intake", "sw-central", "sw-west", "adult-sw", "employment", "nurse", "mhs"):
+        assert gateway.visible_persons(User.objects.get(username=username)).exists(), username
+
+
+def test_working_age_teams_share_a_care_team():
+    seed(persons=1_000)
+    shared = set(ClientRelationship.objects.filter(basis=Basis.CARE_TEAM, team__code="health")
+                 .values_list("person_id", flat=True))
+    assert 10 <= len(shared) <= 20
+    for code in ("working-age", "employment", "mhs"):
+        team_clients = set(ClientRelationship.objects.filter(team__code=code)
+                           .values_list("person_id", flat=True))
+        assert shared <= team_clients
+
+
+def test_emergency_accesses_wait_for_the_leads_review(client):
+    seed()
+    lead = User.objects.get(username="lead")
+    pending = list(emergency_accesses_for_review(lead))
+    assert len(pending) == len(generator.EMERGENCY_ACCESSES)
+    assert {rel.user.username for rel in pending} == {"sw-west"}
+    client.force_login(lead)
+    response = client.get("/access-log/emergency/")
+    assert response.status_code == 200
+    for rel in pending:
+        assert str(rel.person) in response.content.decode()
