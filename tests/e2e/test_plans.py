@@ -70,13 +70,13 @@ def _add_section(page, sector: str, responsible) -> None:
     _submit(page, form, "button.primary")
 
 
-def _add_goal(page, area: str, wording: str, section_label: str | None = None) -> None:
+def _add_goal(page, area: str, wording: str, section=None) -> None:
     form = _open(page, "goal")
     page.select_option("#id_goal-goal_area", _code("goal_area", area))
     page.fill("#id_goal-client_wording", wording)
     page.fill("#id_goal-target_date", (dt.date.today() + dt.timedelta(days=120)).isoformat())
-    if section_label:
-        page.select_option("#id_goal-section", label=section_label)
+    if section is not None:
+        page.select_option("#id_goal-section", str(section.pk))
     _submit(page, form)
 
 
@@ -137,8 +137,8 @@ def test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf(
     # Goals in the client's own words; the clear-language check runs after saving.
     _add_goal(page, "housing", "Haluan oman asunnon Porvoosta")
     assert page.locator("#saved-check").is_visible()
-    employment_label = PlanSection.objects.get(sector="employment").get_sector_display()
-    _add_goal(page, "employment", "Haen työtä kaupasta", section_label=employment_label)
+    _add_goal(page, "employment", "Haen työtä kaupasta",
+              section=PlanSection.objects.get(sector="employment"))
     home, job = Goal.objects.order_by("pk")
     assert job.section.sector == "employment"
     assert page.locator("article.goal").count() == 2

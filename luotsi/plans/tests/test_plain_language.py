@@ -2,9 +2,18 @@
 jargon in Finnish, Swedish and English."""
 
 import pytest
+from django.utils import translation
 
 from luotsi.plans.models import PlainLanguageTerm
 from luotsi.plans.plain_language import check
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked in the English source language."""
+    with translation.override("en"):
+        yield
+
 
 FI_TERMS = [("asiakkuus", "se, että olet asiakkaana"), ("toimenpide", "asia, joka tehdään")]
 SV_TERMS = [("åtgärd", "sak som görs")]
