@@ -26,6 +26,21 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     search_fields = ["code", "name_fi", "name_sv"]
 
+    def get_changelist_form(self, request, **kwargs):
+        """Each row's region select gets an accessible name (the list has no per-row labels)."""
+        base = super().get_changelist_form(request, **kwargs)
+
+        class RoutingForm(base):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                if "region" in self.fields and self.instance.pk:
+                    wrapper = self.fields["region"].widget
+                    inner = getattr(wrapper, "widget", wrapper)
+                    inner.attrs = {**inner.attrs, "aria-label": _(
+                        "Region of %(municipality)s") % {"municipality": self.instance}}
+
+        return RoutingForm
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):

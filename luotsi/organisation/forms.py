@@ -15,6 +15,8 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("User name")
         self.fields["password"].label = _("Password")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        # No autofocus: the first Tab must reach the skip link and the language choice.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -60,13 +60,6 @@ def _tab_to_skip_link_then_main(page) -> None:
     assert page.url.endswith("#main")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the user-name field has autofocus (inherited from Django's AuthenticationForm), so "
-           "the first Tab goes to the password field, past the skip link and the language "
-           "choice; remove the attribute in luotsi.organisation.forms.LoginForm and this marker",
-)
 def test_first_tab_on_login_page_reaches_skip_link(page):
     page.goto("/login/")
     _tab_to_skip_link_then_main(page)
