@@ -59,3 +59,25 @@ def client_person(municipality):
 @pytest.fixture
 def case(alice, client_person):
     return RelationshipFactory(person=client_person, user=alice)
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _avain_code_lists(request):
+    """Browser tests empty every table after each test, data migrations included. Put the
+    AVAIN code lists and the rating scale back, so a later test on the same worker finds them."""
+    uses_db = request.node.get_closest_marker("django_db") or (
+        _DB_FIXTURES & set(request.fixturenames))
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")  # the test's own database set-up first
+        from importlib import import_module
+
+        from django.apps import apps
+
+        from luotsi.plans.models import RatingScale
+
+        if not RatingScale.objects.exists():
+            import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
+    yield
