@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "luotsi.access",
     "luotsi.deadlines",
     "luotsi.intake",
+    "luotsi.reports",
     "luotsi.plans",
     "luotsi.api",
     "luotsi.demo",

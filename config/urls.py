@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("luotsi.people.urls")),
     path("", include("luotsi.access.urls")),
     path("intake/", include("luotsi.intake.urls")),
+    path("reports/", include("luotsi.reports.urls")),
     path("plans/", include("luotsi.plans.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,376 @@
+"""Key figures of family intake for team leads: set-based SQL aggregates, nothing per contact.
+
+Every function here returns counts, shares and medians grouped by month, clock, worker, team,
+region or municipality. They carry no personal data about clients, so they are read without the
+access gateway and **reading them writes no access-log records**: the access log records the
+processing of a person's data (Act 703/2023), and no person's data is processed or shown here.
+Nothing in this module may return a client's name, identity code, contact id or the text of a
+contact; a figure that would need one belongs to a gateway-checked page instead.
+
+Filters (``KpiFilters``): the period is whole months; region and municipality are those of the
+family (the contact's municipality and the region it is routed to); team is the team that holds
+the contact now (a contact routed to a service-need assessment moves to the regional team).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from luotsi.intake import selectors as intake_selectors
+from luotsi.intake.models import Contact, ContactStatus, Deadline, InitialAssessment
+from luotsi.organisation.models import Team, TeamKind
+
+# The order in which the obligations of a contact fall due; unknown codes come after these.
+CLOCK_ORDER = ["urgency_assessment", "investigation_decision", "assessment_start",
+               "assessment_completion"]
+PERIOD_CHOICES = (3, 6, 12, 24)
+DEFAULT_MONTHS = 12
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` away from ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+@dataclass(frozen=True)
+class KpiFilters:
+    """What the key figures cover. ``end`` is any day of the last month of the period."""
+
+    end: date
+    months: int = DEFAULT_MONTHS
+    region_id: int | None = None
+    team_id: int | None = None
+    municipality_id: int | None = None
+
+    @property
+    def start(self) -> date:
+        return add_months(self.end, -(self.months - 1))
+
+    @property
+    def until(self) -> date:
+        return month_end(self.end)
+
+    def month_starts(self) -> list[date]:
+        return [add_months(self.start, i) for i in range(self.months)]
+
+    def contacts_q(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.region_id:
+            q &= Q(**{f"{prefix}municipality__region_id": self.region_id})
+        if self.team_id:
+            q &= Q(**{f"{prefix}team_id": self.team_id})
+        if self.municipality_id:
+            q &= Q(**{f"{prefix}municipality_id": self.municipality_id})
+        return q
+
+
+def default_filters(today: date | None = None) -> KpiFilters:
+    """The last twelve months, this month included, over the whole county."""
+    return KpiFilters(end=today or timezone.localdate())
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+class MonthOf(Func):
+    """The month of a date as text ``YYYY-MM``, computed natively by the database.
+
+    Django's ``TruncMonth`` on SQLite calls back into Python for every row, which costs seconds
+    over a few hundred thousand contacts; ``strftime`` and ``to_char`` do not."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="strftime('%%%%Y-%%%%m', %(expressions)s)",
+                           **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')",
+                           **extra)
+
+
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (``end - start``), natively (no Python per row)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)  # rendered as end - start
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(",
+            **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ",
+                           **extra)
+
+
+def _month(value: str) -> date:
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+# --- the pilot's measure: routed to a service-need assessment after the initial assessment ----
+
+@dataclass
+class RoutingRow:
+    month: date | None  # None: the whole period
+    assessed: int
+    routed: int
+    previous_assessed: int
+    previous_routed: int
+
+    @property
+    def share(self) -> float | None:
+        """Percentage of contacts with an initial assessment that were routed."""
+        return _percent(self.routed, self.assessed)
+
+    @property
+    def previous_share(self) -> float | None:
+        return _percent(self.previous_routed, self.previous_assessed)
+
+    @property
+    def change_points(self) -> float | None:
+        """Change in percentage points from a year earlier."""
+        if self.share is None or self.previous_share is None:
+            return None
+        return self.share - self.previous_share
+
+    @property
+    def change_percent(self) -> float | None:
+        """Relative change from a year earlier, in percent (the pilot reported −10.8 %)."""
+        if self.share is None or not self.previous_share:
+            return None
+        return 100.0 * (self.share - self.previous_share) / self.previous_share
+
+
+@dataclass
+class RoutingTable:
+    rows: list[RoutingRow]
+    total: RoutingRow
+
+
+def routing_by_month(filters: KpiFilters) -> RoutingTable:
+    """Share of contacts whose initial assessment routed them to a service-need assessment,
+    among the contacts with an initial assessment, by the month of the contact's opening day,
+    with the same months a year earlier. One grouped query over both years."""
+    earliest = add_months(filters.start, -12)
+    counts = {
+        _month(row["month"]): (row["assessed"], row["routed"])
+        for row in (
+            Contact.objects.filter(filters.contacts_q(), opened_on__gte=earliest,
+                                   opened_on__lte=filters.until,
+                                   initial_assessment__isnull=False)
+            .annotate(month=MonthOf("opened_on"))
+            .values("month")
+            .annotate(assessed=Count("pk"), routed=Count("pk", filter=Q(
+                initial_assessment__outcome=InitialAssessment.Outcome.SERVICE_NEED_ASSESSMENT)))
+            .order_by("month")
+        )
+    }
+    rows = []
+    for month in filters.month_starts():
+        assessed, routed = counts.get(month, (0, 0))
+        previous_assessed, previous_routed = counts.get(add_months(month, -12), (0, 0))
+        rows.append(RoutingRow(month, assessed, routed, previous_assessed, previous_routed))
+    total = RoutingRow(
+        None,
+        sum(r.assessed for r in rows), sum(r.routed for r in rows),
+        sum(r.previous_assessed for r in rows), sum(r.previous_routed for r in rows))
+    return RoutingTable(rows, total)
+
+
+# --- deadline compliance per clock -----------------------------------------------------------
+
+@dataclass
+class ComplianceRow:
+    code: str
+    due: int  # deadlines falling due in the period
+    met_on_time: int  # met on or before the due day
+    met_late: int
+    open_overdue: int  # not met, due day passed, contact still open
+    open_not_due: int  # not met, due today or later: not counted either way yet
+    lapsed: int = 0  # not met and the contact closed without it (e.g. no assessment needed)
+
+    @property
+    def decided(self) -> int:
+        return self.met_on_time + self.met_late + self.open_overdue
+
+    @property
+    def compliance(self) -> float | None:
+        """Met on or before the due day, of the deadlines of the period that are met or overdue."""
+        return _percent(self.met_on_time, self.decided)
+
+
+def _clock_rank(code: str) -> tuple[int, str]:
+    return (CLOCK_ORDER.index(code) if code in CLOCK_ORDER else len(CLOCK_ORDER), code)
+
+
+def deadline_compliance(filters: KpiFilters, *, today: date | None = None) -> list[ComplianceRow]:
+    """Per clock code, the deadlines due in the period: met on time, met late, open and overdue,
+    open and not yet due, and lapsed (never met because the contact was closed before the
+    obligation arose, e.g. the initial assessment found no service-need assessment was needed).
+    Overdue is computed from the dates, not from the stored status, so it does not wait for the
+    sweeper. Compliance = met on time / (met on time + met late + open and overdue)."""
+    today = today or timezone.localdate()
+    unmet = Q(met_on__isnull=True)
+    still_open = ~Q(contact__status=ContactStatus.CLOSED)
+    rows = (
+        Deadline.objects.filter(filters.contacts_q("contact__"), due_on__gte=filters.start,
+                                due_on__lte=filters.until)
+        .values("code")
+        .annotate(
+            due=Count("pk"),
+            met_on_time=Count("pk", filter=Q(met_on__isnull=False, met_on__lte=F("due_on"))),
+            met_late=Count("pk", filter=Q(met_on__isnull=False, met_on__gt=F("due_on"))),
+            open_overdue=Count("pk", filter=unmet & still_open & Q(due_on__lt=today)),
+            open_not_due=Count("pk", filter=unmet & still_open & Q(due_on__gte=today)),
+            lapsed=Count("pk", filter=unmet & Q(contact__status=ContactStatus.CLOSED)),
+        )
+        .order_by("code")
+    )
+    return sorted((ComplianceRow(**row) for row in rows), key=lambda r: _clock_rank(r.code))
+
+
+# --- median days from contact to outcome -----------------------------------------------------
+
+@dataclass
+class MedianRow:
+    month: date | None  # month of the outcome (closed_on); None: the whole period
+    closed: int
+    median_days: float | None
+
+
+def median_of_histogram(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many}: the middle value, or the mean of the
+    two middle values when the count is even."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    lower_rank, upper_rank = (total + 1) // 2, (total + 2) // 2  # 1-based ranks of the middle
+    seen, lower = 0, None
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if lower is None and seen >= lower_rank:
+            lower = value
+        if seen >= upper_rank:
+            return (lower + value) / 2
+    return None  # pragma: no cover - the ranks are within the total
+
+
+def median_days_to_outcome(filters: KpiFilters) -> tuple[list[MedianRow], MedianRow]:
+    """Median days from the contact's opening day to its outcome (closed_on), by the month of
+    the outcome and over the whole period.
+
+    One query: the database counts the contacts per (month, days) pair, and the medians are
+    taken from that histogram in Python; the rows fetched are bounded by months × distinct day
+    counts, never by the number of contacts. Works the same on SQLite and PostgreSQL."""
+    pairs = (
+        Contact.objects.filter(filters.contacts_q(), closed_on__isnull=False,
+                               closed_on__gte=filters.start, closed_on__lte=filters.until)
+        .annotate(month=MonthOf("closed_on"), days=DaysBetween("opened_on", "closed_on"))
+        .values("month", "days")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_month: dict[date, dict[int, int]] = {}
+    overall: dict[int, int] = {}
+    for row in pairs:
+        by_month.setdefault(_month(row["month"]), {})[row["days"]] = row["n"]
+        overall[row["days"]] = overall.get(row["days"], 0) + row["n"]
+    rows = [MedianRow(month, sum(by_month.get(month, {}).values()),
+                      median_of_histogram(by_month.get(month, {})))
+            for month in filters.month_starts()]
+    return rows, MedianRow(None, sum(overall.values()), median_of_histogram(overall))
+
+
+# --- open items ------------------------------------------------------------------------------
+
+@dataclass
+class OpenRow:
+    key: int | None
+    code: str
+    name: str
+    open_count: int
+    overdue: int
+    unassigned: int = 0
+
+
+@dataclass
+class OpenItems:
+    by_worker: list[dict] = field(default_factory=list)
+    by_region: list[OpenRow] = field(default_factory=list)
+    by_team: list[OpenRow] = field(default_factory=list)
+    by_municipality: list[OpenRow] = field(default_factory=list)
+
+
+def _localised(row: dict, prefix: str, language: str) -> str:
+    return row.get(f"{prefix}name_{language}") or row.get(f"{prefix}name_fi") or ""
+
+
+def _open_grouped(queryset: QuerySet, prefix: str, overdue, language: str) -> list[OpenRow]:
+    rows = (
+        queryset.values(f"{prefix}id", f"{prefix}code", f"{prefix}name_fi", f"{prefix}name_sv",
+                        f"{prefix}name_en")
+        .annotate(open_count=Count("pk"), overdue=Count("pk", filter=Q(overdue)),
+                  unassigned=Count("pk", filter=Q(assignee__isnull=True)))
+        .order_by(f"{prefix}code")
+    )
+    return [OpenRow(row[f"{prefix}id"], row[f"{prefix}code"] or "",
+                    _localised(row, prefix, language), row["open_count"], row["overdue"],
+                    row["unassigned"]) for row in rows]
+
+
+def worker_team_ids(filters: KpiFilters):
+    """The teams whose workers the per-worker table lists: the chosen team, else the teams of
+    the chosen region, else every intake and assessment team of the county. A lazy queryset of
+    ids, so that it runs as a subquery of the per-worker count (no query of its own)."""
+    if filters.team_id:
+        return [filters.team_id]
+    teams = Team.objects.filter(kind__in=[TeamKind.INTAKE, TeamKind.ASSESSMENT])
+    if filters.region_id:
+        teams = teams.filter(region_id=filters.region_id)
+    return teams.values_list("pk", flat=True)
+
+
+def open_items(filters: KpiFilters, *, language: str = "fi",
+               today: date | None = None) -> OpenItems:
+    """Open contacts now (the period does not apply) per worker and by region, team and
+    municipality, with how many have an overdue deadline and how many are unassigned."""
+    today = today or timezone.localdate()
+    overdue = Exists(Deadline.objects.filter(contact=OuterRef("pk"), met_on__isnull=True,
+                                             due_on__lt=today))
+    open_contacts = Contact.objects.filter(filters.contacts_q()).exclude(
+        status=ContactStatus.CLOSED)
+    by_worker = intake_selectors.open_counts_by_worker(worker_team_ids(filters))
+    return OpenItems(
+        by_worker=by_worker,
+        by_region=_open_grouped(open_contacts, "municipality__region__", overdue, language),
+        by_team=_open_grouped(open_contacts, "team__", overdue, language),
+        by_municipality=_open_grouped(open_contacts, "municipality__", overdue, language),
+    )

@@ -1,0 +1,213 @@
+"""The key-figure tables, shaped once for both the page and the CSV export, so the two always
+show the same figures. Cells are typed: ``int``, ``float`` (one decimal), ``date`` (a month),
+``str`` or ``None`` (no figure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luotsi.intake.models import OBLIGATION_LABELS
+from luotsi.reports import selectors
+from luotsi.reports.charts import COLOURS, Series, bar_chart
+
+Cell = int | float | date | str | None
+
+TABLES = {
+    "routing": gettext_lazy("Routed to a service-need assessment"),
+    "compliance": gettext_lazy("Deadline compliance"),
+    "median": gettext_lazy("Days from contact to outcome"),
+    "workers": gettext_lazy("Open items per worker"),
+    "regions": gettext_lazy("Open items by region"),
+    "teams": gettext_lazy("Open items by team"),
+    "municipalities": gettext_lazy("Open items by municipality"),
+}
+
+
+@dataclass
+class KpiTable:
+    slug: str
+    caption: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    total: list[Cell] | None = None
+    chart: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
+
+
+def csv_cell(value: Cell) -> str:
+    """A cell for a spreadsheet: numbers with the language's decimal mark, months as
+    YYYY-MM, and text that a spreadsheet would run as a formula quoted with a leading
+    apostrophe (CSV injection). Numbers are ours and never quoted, so −10,8 stays a number."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return number_format(round(value, 1), 1)
+    if isinstance(value, date):
+        return f"{value:%Y-%m}"
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def page_cell(value: Cell) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return number_format(round(value, 1), 1)
+    if isinstance(value, date):
+        return date_format(value, "F Y")
+    return str(value)
+
+
+def as_csv(table: KpiTable) -> str:
+    """Semicolon-separated, UTF-8 with a byte-order mark (spreadsheets then read ä and ö)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([csv_cell(c) for c in row])
+    if table.total is not None:
+        writer.writerow([csv_cell(c) for c in table.total])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _short_month(day: date) -> str:
+    return f"{day.month}/{day:%y}"
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+def routing(filters: selectors.KpiFilters) -> KpiTable:
+    data = selectors.routing_by_month(filters)
+
+    def cells(row: selectors.RoutingRow, first: Cell) -> list[Cell]:
+        return [first, row.assessed, row.routed, row.share, row.previous_assessed,
+                row.previous_routed, row.previous_share, row.change_points, row.change_percent]
+
+    table = KpiTable(
+        "routing", str(TABLES["routing"]),
+        [_("Month"), _("Initial assessments"), _("Routed"), _("Share (%)"),
+         _("Initial assessments a year earlier"), _("Routed a year earlier"),
+         _("Share a year earlier (%)"), _("Change (percentage points)"), _("Change (%)")],
+        [cells(row, row.month) for row in data.rows],
+        cells(data.total, _("Whole period")),
+    )
+    table.chart = bar_chart(
+        chart_id="chart-routing",
+        title=_("Share routed to a service-need assessment by month, compared with a year "
+                "earlier"),
+        description=_("Bar chart; the same figures are in the table below."),
+        categories=[_short_month(row.month) for row in data.rows],
+        series=[Series(_("This period"), [row.share for row in data.rows], COLOURS[0]),
+                Series(_("A year earlier"), [row.previous_share for row in data.rows],
+                       COLOURS[1])],
+        unit=" %",
+    )
+    return table
+
+
+def compliance(filters: selectors.KpiFilters) -> KpiTable:
+    rows = selectors.deadline_compliance(filters)
+    return KpiTable(
+        "compliance", str(TABLES["compliance"]),
+        [_("Obligation"), _("Clock code"), _("Due in the period"), _("Met on time"),
+         _("Met late"), _("Open and overdue"), _("Open, not yet due"),
+         _("Lapsed (contact closed)"), _("Compliance (%)")],
+        [[str(OBLIGATION_LABELS.get(r.code, r.code)), r.code, r.due, r.met_on_time, r.met_late,
+          r.open_overdue, r.open_not_due, r.lapsed, r.compliance] for r in rows],
+        notes=[_("Compliance is the share met on or before the due day among the deadlines "
+                 "due in the period that are met or overdue. Deadlines not yet due, and those "
+                 "that lapsed because the contact was closed before the obligation arose (for "
+                 "example no service-need assessment was needed), are not counted.")],
+    )
+
+
+def median(filters: selectors.KpiFilters) -> KpiTable:
+    rows, overall = selectors.median_days_to_outcome(filters)
+    table = KpiTable(
+        "median", str(TABLES["median"]),
+        [_("Month of the outcome"), _("Contacts closed"), _("Median days")],
+        [[row.month, row.closed, row.median_days] for row in rows],
+        [_("Whole period"), overall.closed, overall.median_days],
+        notes=[_("From the opening day of the contact to the day it was closed.")],
+    )
+    table.chart = bar_chart(
+        chart_id="chart-median",
+        title=_("Median days from contact to outcome by month"),
+        description=_("Bar chart; the same figures are in the table below."),
+        categories=[_short_month(row.month) for row in rows],
+        series=[Series(_("Median days"), [row.median_days for row in rows], COLOURS[0])],
+        decimals=1,
+    )
+    return table
+
+
+def _worker_name(row: dict) -> str:
+    if row["assignee_id"] is None:
+        return _("Unassigned")
+    name = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
+    return f"{name} ({row['assignee__username']})" if name else row["assignee__username"]
+
+
+def workers(filters: selectors.KpiFilters, open_items: selectors.OpenItems) -> KpiTable:
+    return KpiTable(
+        "workers", str(TABLES["workers"]),
+        [_("Worker"), _("Open items"), _("With an overdue deadline")],
+        [[_worker_name(row), row["open_count"], row["overdue"]] for row in open_items.by_worker],
+        notes=[_("Open contacts now, in the chosen team or region (all teams when none is "
+                 "chosen); the municipality filter does not apply to this table.")],
+    )
+
+
+def grouped(slug: str, heading: str, rows: list[selectors.OpenRow]) -> KpiTable:
+    return KpiTable(
+        slug, str(TABLES[slug]),
+        [heading, _("Open items"), _("With an overdue deadline"), _("Unassigned")],
+        [[row.name or _("Not routed to a region"), row.open_count, row.overdue, row.unassigned]
+         for row in rows],
+        [_("Total"), sum(r.open_count for r in rows), sum(r.overdue for r in rows),
+         sum(r.unassigned for r in rows)],
+    )
+
+
+def build(slug: str, filters: selectors.KpiFilters, *, language: str) -> KpiTable:
+    """One table (for the CSV export), with only the queries it needs."""
+    if slug == "routing":
+        return routing(filters)
+    if slug == "compliance":
+        return compliance(filters)
+    if slug == "median":
+        return median(filters)
+    items = selectors.open_items(filters, language=language)
+    return all_open_tables(filters, items)[slug]
+
+
+def all_open_tables(filters: selectors.KpiFilters,
+                    items: selectors.OpenItems) -> dict[str, KpiTable]:
+    return {
+        "workers": workers(filters, items),
+        "regions": grouped("regions", _("Region"), items.by_region),
+        "teams": grouped("teams", _("Team"), items.by_team),
+        "municipalities": grouped("municipalities", _("Municipality"), items.by_municipality),
+    }
+
+
+def build_all(filters: selectors.KpiFilters, *, language: str) -> list[KpiTable]:
+    items = selectors.open_items(filters, language=language)
+    return [routing(filters), compliance(filters), median(filters),
+            *all_open_tables(filters, items).values()]
