@@ -61,17 +61,19 @@ def case(alice, client_person):
     return RelationshipFactory(person=client_person, user=alice)
 
 
-_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
-
-
 @pytest.fixture(autouse=True)
 def _avain_code_lists(request):
     """Browser tests empty every table after each test, data migrations included. Put the
-    AVAIN code lists and the rating scale back, so a later test on the same worker finds them."""
-    uses_db = request.node.get_closest_marker("django_db") or (
-        _DB_FIXTURES & set(request.fixturenames))
-    if uses_db:
-        request.getfixturevalue("_django_db_helper")  # the test's own database set-up first
+    AVAIN code lists and the rating scale back for the ordinary (rolled-back) database tests
+    that run after them on the same worker. Transactional tests set up their own data and are
+    left alone, so their fixtures keep their own set-up and tear-down order."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"}
+        & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction")))
+    if not transactional and (marker or "db" in request.fixturenames):
+        request.getfixturevalue("db")
         from importlib import import_module
 
         from django.apps import apps
