@@ -39,7 +39,10 @@ class SweepResult:
 
 def update_statuses(today: date) -> SweepResult:
     soon_limit = nth_working_day_after(today, DUE_SOON_WORKING_DAYS)
-    open_deadlines = Deadline.objects.filter(met_on__isnull=True)
+    # A closed contact's unmet deadlines no longer apply (e.g. closed at the initial assessment
+    # with advice): they keep their last status and are counted as lapsed in the KPIs.
+    open_deadlines = Deadline.objects.filter(met_on__isnull=True).exclude(
+        contact__status=ContactStatus.CLOSED)
     with transaction.atomic():
         overdue = open_deadlines.filter(due_on__lt=today).exclude(
             status=DeadlineStatus.OVERDUE).update(status=DeadlineStatus.OVERDUE)

@@ -196,3 +196,14 @@ def test_the_command_sends_email_by_default(world, time_machine, mailoutbox):
 
     assert "notifications 2, e-mails 2" in out.getvalue()
     assert len(mailoutbox) == 2 and mailoutbox[0].subject == "Luotsi"
+
+
+def test_sweep__closed_contact_deadlines_do_not_turn_overdue(world, time_machine):
+    contact = _contact(world, assignee=world.iris)
+    services.initial_assessment_record(actor=world.iris, contact=contact, outcome="advice",
+                                       reason="Neuvottu puhelimessa.")
+    before = _statuses(contact)
+    _sweep(time_machine, FRI_13)
+    assert _statuses(contact) == before
+    assert DeadlineStatus.OVERDUE not in _statuses(contact).values()
+    assert not Notification.objects.filter(key__contains=":overdue").exists()
