@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "luotsi.intake",
     "luotsi.reports",
     "luotsi.plans",
+    "luotsi.usage",
+    "luotsi.sharedcare",
     "luotsi.api",
     "luotsi.demo",
 ]

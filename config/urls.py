@@ -15,6 +15,8 @@ urlpatterns = [
     path("intake/", include("luotsi.intake.urls")),
     path("reports/", include("luotsi.reports.urls")),
     path("plans/", include("luotsi.plans.urls")),
+    path("service-usage/", include("luotsi.usage.urls")),
+    path("shared-clients/", include("luotsi.sharedcare.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

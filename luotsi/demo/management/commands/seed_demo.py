@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from luotsi.demo import data, generator, seeding
+from luotsi.demo import data, flows, generator, seeding
 
 
 class _PlainProgress:
@@ -104,8 +104,9 @@ class Command(BaseCommand):
         if count < 50:
             raise CommandError("--persons must be at least 50.")
         current = seeding.state()
+        pending_flows = [flow for flow in flows.modules() if not flow.done()]
         if current.persons:
-            if current.complete or not current.logins:
+            if (current.complete and not pending_flows) or not current.logins:
                 if if_empty:
                     self.stdout.write(f"The database already holds {current.persons:,} persons; "
                                       "nothing to do (--if-empty).")
@@ -131,6 +132,9 @@ class Command(BaseCommand):
         if not current.emergency:
             phases.append(("emergency", 1,
                            lambda advance: seeding.seed_emergency_accesses(seed)))
+        for flow in pending_flows:
+            phases.append((flow.NAME, flow.total(count),
+                           lambda advance, flow=flow: flow.seed(seed, today, advance)))
 
         tty = self.stdout.isatty()
         reporter = _RichProgress(self.stdout._out) if tty else _PlainProgress(self.stdout.write)
