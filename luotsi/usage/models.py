@@ -1,1 +1,217 @@
-"""Models of the usage app."""
+"""Service-usage events, the configurable rules that identify shared clients, and their results.
+
+A ``ServiceEvent`` is one use of a service (a visit, a decision, a contact) in one of four sectors,
+imported from the registers of the county's services. ``IdentificationRule`` rows say which
+pattern of use marks a person as a possible shared client; a rule is a *measure* (distinct sectors,
+events of a kind, …) with parameters, so no code depends on a rule's code. ``Flag`` holds each
+person's current matches; ``IdentificationRun`` records every evaluation.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from luotsi.common.models import TimeStampedModel
+from luotsi.people.models import Person
+
+
+class EventSector(models.TextChoices):
+    SOCIAL = "social", pgettext_lazy("service sector", "Social services")
+    HEALTH = "health", pgettext_lazy("service sector", "Health care")
+    MENTAL_HEALTH_SUBSTANCE = "mental_health_substance", pgettext_lazy(
+        "service sector", "Mental health and substance services")
+    EMPLOYMENT = "employment", pgettext_lazy("service sector", "Employment services")
+
+
+class EventKind(models.TextChoices):
+    """The kinds of event the county's registers deliver. Imports accept other kinds as well."""
+
+    VISIT = "visit", pgettext_lazy("event kind", "Visit")
+    DOCTOR_VISIT = "doctor_visit", pgettext_lazy("event kind", "Doctor's visit")
+    EMERGENCY_VISIT = "emergency_visit", pgettext_lazy("event kind", "Emergency visit")
+    DECISION = "decision", pgettext_lazy("event kind", "Decision")
+    CONTACT = "contact", pgettext_lazy("event kind", "Contact")
+
+
+class ImportBatch(models.Model):
+    """One committed batch of an import: the bookkeeping the daily identification run reads."""
+
+    source = models.CharField(_("source file"), max_length=500)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.pk}"
+
+
+class ServiceEvent(models.Model):
+    """One use of a service. Identical in all six business fields means the same event."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="service_events",
+                               verbose_name=_("person"))
+    sector = models.CharField(_("sector"), max_length=30, choices=EventSector.choices)
+    service_code = models.CharField(_("service code"), max_length=50)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    event_date = models.DateField(_("event date"))
+    kind = models.CharField(_("kind"), max_length=40)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="events", verbose_name=_("import batch"))
+
+    class Meta:
+        verbose_name = _("service event")
+        verbose_name_plural = _("service events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "sector", "service_code", "organisation", "event_date", "kind"],
+                name="service_event_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event_date", "person"], name="service_event_date_person"),
+            models.Index(fields=["batch"], name="service_event_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_date} {self.sector} {self.kind}"
+
+
+class Measure(models.TextChoices):
+    DISTINCT_SECTORS = "distinct_sectors", pgettext_lazy(
+        "rule measure", "Events in at least N different sectors")
+    EVENTS_OF_KIND = "events_of_kind", pgettext_lazy(
+        "rule measure", "At least N events of one kind")
+    EVENTS_IN_SECTOR = "events_in_sector", pgettext_lazy(
+        "rule measure", "At least N events in one sector")
+    EVENTS_TOTAL = "events_total", pgettext_lazy(
+        "rule measure", "At least N events in any sector")
+
+
+class IdentificationRule(TimeStampedModel):
+    """A configurable rule that flags a person as a possible shared client."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    explanation_fi = models.TextField(_("explanation in Finnish"), blank=True)
+    explanation_sv = models.TextField(_("explanation in Swedish"), blank=True)
+    explanation_en = models.TextField(_("explanation in English"), blank=True)
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    threshold = models.IntegerField(
+        _("threshold"), help_text=_("The smallest count (of sectors or events) that flags a "
+                                    "person."))
+    event_kind = models.CharField(
+        _("event kind"), max_length=40, blank=True,
+        help_text=_("For “events of one kind”: the kind counted, e.g. doctor_visit."))
+    sector = models.CharField(
+        _("sector"), max_length=30, blank=True, choices=EventSector.choices,
+        help_text=_("For “events in one sector”: the sector counted."))
+    window_days = models.IntegerField(
+        _("window (days)"), default=365,
+        help_text=_("Events count when they fall within this many days ending on the date of "
+                    "the run."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("identification rule")
+        verbose_name_plural = _("identification rules")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def _localised(self, prefix: str) -> str:
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"{prefix}_{language}", "") or getattr(self, f"{prefix}_fi")
+
+    def label(self) -> str:
+        return self._localised("name")
+
+    def text(self) -> str:
+        return self._localised("explanation")
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.threshold is not None and self.threshold < 1:
+            errors["threshold"] = _("The threshold must be at least 1.")
+        if self.window_days is not None and not 1 <= self.window_days <= 3660:
+            errors["window_days"] = _("The window must be between 1 and 3,660 days.")
+        if self.measure == Measure.DISTINCT_SECTORS and self.threshold is not None \
+                and self.threshold > len(EventSector.values):
+            errors["threshold"] = _("There are only %(count)s sectors; the threshold cannot be "
+                                    "higher.") % {"count": len(EventSector.values)}
+        if self.measure == Measure.EVENTS_OF_KIND:
+            if not self.event_kind:
+                errors["event_kind"] = _("Choose the kind of event this rule counts.")
+            elif self.event_kind not in EventKind.values:
+                errors["event_kind"] = _("“%(kind)s” is not a known kind of event; use one of "
+                                         "%(kinds)s.") % {"kind": self.event_kind,
+                                                          "kinds": ", ".join(EventKind.values)}
+        if self.measure == Measure.EVENTS_IN_SECTOR and not self.sector:
+            errors["sector"] = _("Choose the sector this rule counts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RunMode(models.TextChoices):
+    FULL = "full", pgettext_lazy("identification run", "Full")
+    INCREMENTAL = "incremental", pgettext_lazy("identification run", "Daily (new events only)")
+
+
+class IdentificationRun(models.Model):
+    """One evaluation of the rules on an as-of date."""
+
+    as_of = models.DateField(_("as of"))
+    mode = models.CharField(_("mode"), max_length=20, choices=RunMode.choices)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    event_watermark = models.BigIntegerField(
+        _("last event included"), default=0,
+        help_text=_("The highest service-event id present when the run started."))
+    rules_signature = models.CharField(max_length=64, blank=True)
+    persons_evaluated = models.PositiveIntegerField(_("persons evaluated"), default=0)
+    flagged = models.PositiveIntegerField(_("persons flagged"), default=0)
+    flags_added = models.PositiveIntegerField(_("flags added"), default=0)
+    flags_removed = models.PositiveIntegerField(_("flags removed"), default=0)
+
+    class Meta:
+        verbose_name = _("identification run")
+        verbose_name_plural = _("identification runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.get_mode_display()})"
+
+
+class Flag(models.Model):
+    """A person's current match of one rule."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="usage_flags",
+                               verbose_name=_("person"))
+    rule = models.ForeignKey(IdentificationRule, on_delete=models.CASCADE, related_name="flags",
+                             verbose_name=_("rule"))
+    as_of = models.DateField(_("last confirmed on"))
+    first_flagged_on = models.DateField(_("first flagged on"))
+    run = models.ForeignKey(IdentificationRun, on_delete=models.SET_NULL, null=True,
+                            related_name="flags", verbose_name=_("run"))
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "rule"], name="usage_flag_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.rule_id}"
