@@ -1,0 +1,556 @@
+"""Import of service-usage events from CSV, Parquet and FHIR R4 files.
+
+Files are read as a stream of rows (CSV line by line, Parquet by record batches, FHIR NDJSON line by
+line) and written in batches, each batch in its own transaction: an interrupted import keeps the
+batches already committed, and running it again stores only what is missing, because an event
+identical in all six fields to a stored one is skipped by the database's unique constraint.
+
+On PostgreSQL a batch is copied (COPY) into a temporary staging table and moved with one
+``INSERT … SELECT … ON CONFLICT DO NOTHING``; elsewhere it is one bulk insert that ignores
+conflicts. Persons are found by the keyed hash of their personal identity code, or registered with
+the code alone (encrypted code, lookup hash and birth date), one access-log record each.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luotsi.access import log
+from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.people import crypto, hetu
+from luotsi.people.models import Person
+from luotsi.usage.models import EventSector, ImportBatch, ServiceEvent
+
+COLUMNS = ("hetu", "sector", "service_code", "organisation", "event_date", "kind")
+FORMATS = ("csv", "parquet", "fhir")
+SECTORS = frozenset(EventSector.values)
+HETU_SYSTEM = "urn:oid:1.2.246.21"
+SECTOR_SYSTEM = "urn:luotsi:service-sector"
+KIND_SYSTEM = "urn:luotsi:event-kind"
+SERVICE_SYSTEM = "urn:luotsi:service-code"
+MAX_LENGTHS = {"service_code": 50, "organisation": 200, "kind": 40}
+IMPORT_ACTOR = log.Actor(None, "import_service_events", "", "", "")
+EARLIEST = date(1900, 1, 1)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (missing, empty, wrong header or encoding)."""
+
+
+@dataclass
+class Result:
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    persons_created: int = 0
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "imported": self.imported, "duplicates": self.duplicates,
+                "rejected": self.rejected}
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+@dataclass
+class Source:
+    rows: Iterator[tuple[int, dict]]  # (row number, raw fields)
+    total: int  # for the progress bar, in ``unit``
+    unit: str  # "rows" or "bytes"
+    position: Callable[[], int]
+
+
+def detect_format(path: str) -> str:
+    lower = path.lower()
+    if lower.endswith(".parquet"):
+        return "parquet"
+    if lower.endswith((".json", ".ndjson")):
+        return "fhir"
+    return "csv"
+
+
+def open_source(path: str, file_format: str | None = None) -> Source:
+    if not os.path.exists(path):
+        raise ImportFileError(_("The file %(path)s does not exist.") % {"path": path})
+    if os.path.isdir(path):
+        raise ImportFileError(_("%(path)s is a directory, not a file.") % {"path": path})
+    if os.path.getsize(path) == 0:
+        raise ImportFileError(_("The file %(path)s is empty.") % {"path": path})
+    file_format = file_format or detect_format(path)
+    if file_format == "parquet":
+        return _parquet(path)
+    if file_format == "fhir":
+        return _fhir(path)
+    return _csv(path)
+
+
+def _check_header(names: list[str]) -> None:
+    cleaned = [name.strip().lower() for name in names]
+    missing = [name for name in COLUMNS if name not in cleaned]
+    if missing:
+        raise ImportFileError(
+            _("The file's header is wrong: missing column(s) %(missing)s. The columns must be "
+              "%(columns)s.") % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)})
+
+
+def _csv(path: str) -> Source:
+    size = os.path.getsize(path)
+    with open(path, "rb") as probe:
+        head = probe.read(65536)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the probe's end
+            raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
+                                    "again.")) from None
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the reader
+    state = {"bytes": 0}
+
+    def lines() -> Iterator[str]:
+        try:
+            for line in handle:
+                state["bytes"] += len(line)
+                yield line
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
+                                    "again.")) from None
+
+    sample = head.decode("utf-8", errors="ignore").splitlines()[0] if head.strip() else ""
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(lines(), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        raise ImportFileError(_("The file %(path)s is empty.") % {"path": path}) from None
+    try:
+        _check_header(header)
+    except ImportFileError:
+        handle.close()
+        raise
+    index = {name.strip().lower(): position for position, name in enumerate(header)}
+    positions = [(name, index[name]) for name in COLUMNS]
+    width = len(header)
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        try:
+            for number, values in enumerate(reader, start=1):
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue
+                if len(values) < width:
+                    values = values + [""] * (width - len(values))
+                yield number, {name: values[position] for name, position in positions}
+        finally:
+            handle.close()
+
+    return Source(rows(), size, "bytes", lambda: state["bytes"])
+
+
+def _parquet(path: str) -> Source:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception:  # noqa: BLE001 - pyarrow raises several kinds for a damaged file
+        raise ImportFileError(_("The file %(path)s is not a readable Parquet file.")
+                              % {"path": path}) from None
+    _check_header(list(parquet.schema_arrow.names))
+    total = parquet.metadata.num_rows
+    if total == 0:
+        raise ImportFileError(_("The file %(path)s is empty.") % {"path": path})
+    names = {name.strip().lower(): name for name in parquet.schema_arrow.names}
+    state = {"rows": 0}
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        number = 0
+        for record_batch in parquet.iter_batches(batch_size=10_000,
+                                                 columns=[names[c] for c in COLUMNS]):
+            columns = [record_batch.column(i).to_pylist() for i in range(len(COLUMNS))]
+            for values in zip(*columns, strict=True):
+                number += 1
+                state["rows"] = number
+                yield number, dict(zip(COLUMNS, values, strict=True))
+
+    return Source(rows(), total, "rows", lambda: state["rows"])
+
+
+# FHIR R4: an Encounter or EpisodeOfCare becomes one row.
+# - hetu: the patient's identifier with system urn:oid:1.2.246.21, either on ``subject`` /
+#   ``patient`` itself or on the Patient resource it references inside the Bundle;
+# - event_date: the date part of ``period.start``;
+# - sector: the coding with system urn:luotsi:service-sector (Encounter.serviceType or .type,
+#   EpisodeOfCare.type);
+# - kind: the coding with system urn:luotsi:event-kind in the same places; without it an
+#   Encounter of class EMER is an ``emergency_visit``, any other Encounter a ``visit``, and an
+#   EpisodeOfCare an ``episode``;
+# - service_code: the coding with system urn:luotsi:service-code, else the first other code;
+# - organisation: serviceProvider (Encounter) or managingOrganization (EpisodeOfCare), its
+#   identifier value or else its display text.
+
+def _codings(resource: dict) -> list[dict]:
+    found = []
+    for key in ("serviceType", "type"):
+        value = resource.get(key)
+        for concept in value if isinstance(value, list) else [value] if value else []:
+            if isinstance(concept, dict):
+                found.extend(c for c in concept.get("coding", []) if isinstance(c, dict))
+    return found
+
+
+def _code(codings: list[dict], system: str) -> str:
+    for coding in codings:
+        if coding.get("system") == system:
+            return str(coding.get("code") or "")
+    return ""
+
+
+def _hetu_of(reference: dict | None, patients: dict[str, dict]) -> str:
+    if not isinstance(reference, dict):
+        return ""
+    identifiers = []
+    if isinstance(reference.get("identifier"), dict):
+        identifiers.append(reference["identifier"])
+    target = patients.get(reference.get("reference") or "")
+    if target:
+        identifiers.extend(i for i in target.get("identifier", []) if isinstance(i, dict))
+    for identifier in identifiers:
+        if identifier.get("system") == HETU_SYSTEM:
+            return str(identifier.get("value") or "")
+    return ""
+
+
+def fhir_rows(bundle: dict) -> Iterator[dict | None]:
+    """One raw row per Encounter/EpisodeOfCare entry (None for other resource types)."""
+    entries = [e for e in bundle.get("entry", []) if isinstance(e, dict)]
+    patients: dict[str, dict] = {}
+    for entry in entries:
+        resource = entry.get("resource") or {}
+        if resource.get("resourceType") == "Patient":
+            if entry.get("fullUrl"):
+                patients[entry["fullUrl"]] = resource
+            if resource.get("id"):
+                patients[f"Patient/{resource['id']}"] = resource
+    for entry in entries:
+        resource = entry.get("resource") or {}
+        kind_of = resource.get("resourceType")
+        if kind_of not in ("Encounter", "EpisodeOfCare"):
+            continue
+        codings = _codings(resource)
+        service = _code(codings, SERVICE_SYSTEM) or next(
+            (str(c.get("code") or "") for c in codings
+             if c.get("system") not in (SECTOR_SYSTEM, KIND_SYSTEM)), "")
+        kind = _code(codings, KIND_SYSTEM)
+        if not kind:
+            if kind_of == "Encounter":
+                cls = resource.get("class") or {}
+                kind = "emergency_visit" if cls.get("code") == "EMER" else "visit"
+            else:
+                kind = "episode"
+        organisation_ref = resource.get(
+            "serviceProvider" if kind_of == "Encounter" else "managingOrganization") or {}
+        organisation = ((organisation_ref.get("identifier") or {}).get("value")
+                        or organisation_ref.get("display") or "")
+        start = str((resource.get("period") or {}).get("start") or "")
+        yield {
+            "hetu": _hetu_of(resource.get("subject" if kind_of == "Encounter" else "patient"),
+                             patients),
+            "sector": _code(codings, SECTOR_SYSTEM),
+            "service_code": service,
+            "organisation": str(organisation),
+            "event_date": start[:10],
+            "kind": kind,
+        }
+
+
+def _fhir(path: str) -> Source:
+    size = os.path.getsize(path)
+    state = {"bytes": 0}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            first = handle.read(1)
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
+                                "again.")) from None
+
+    def bundles() -> Iterator[dict]:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                if first == "{" and not path.lower().endswith(".ndjson"):
+                    try:
+                        data = json.load(handle)
+                    except json.JSONDecodeError as error:
+                        raise ImportFileError(_("The file is not valid JSON (line %(line)s).")
+                                              % {"line": error.lineno}) from None
+                    state["bytes"] = size
+                    yield data
+                    return
+                for line_number, line in enumerate(handle, start=1):
+                    state["bytes"] += len(line)
+                    if not line.strip():
+                        continue
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError:
+                        raise ImportFileError(_("The file is not valid JSON (line %(line)s).")
+                                              % {"line": line_number}) from None
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
+                                    "again.")) from None
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        number = 0
+        seen_any = False
+        for data in bundles():
+            if not isinstance(data, dict):
+                raise ImportFileError(_("The file is not a FHIR R4 Bundle."))
+            if data.get("resourceType") == "Bundle":
+                resources = fhir_rows(data)
+            elif data.get("resourceType") in ("Encounter", "EpisodeOfCare"):
+                resources = fhir_rows({"entry": [{"resource": data}]})
+            else:
+                raise ImportFileError(_("The file is not a FHIR R4 Bundle."))
+            for raw in resources:
+                seen_any = True
+                number += 1
+                yield number, raw
+        if not seen_any:
+            raise ImportFileError(_("The file has no Encounter or EpisodeOfCare resources."))
+
+    return Source(rows(), size, "bytes", lambda: state["bytes"])
+
+
+# --- validating --------------------------------------------------------------------------------
+
+class RowValidator:
+    """Turns raw fields into a clean event tuple or a reason; caches parsed codes and dates."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.hetus: dict[str, str | None] = {}  # raw → normalised code, or None when invalid
+        self.hetu_errors: dict[str, str] = {}
+        self.dates: dict[str, date | str] = {}
+
+    def _hetu(self, raw: str) -> str | None:
+        if raw in self.hetus:
+            return self.hetus[raw]
+        try:
+            value = hetu.parse(raw).value
+        except hetu.HetuError as error:
+            value = None
+            self.hetu_errors[raw] = str(error.message)
+        if len(self.hetus) > 500_000:
+            self.hetus.clear()
+        self.hetus[raw] = value
+        return value
+
+    def _date(self, raw: str) -> date | str:
+        cached = self.dates.get(raw)
+        if cached is not None:
+            return cached
+        try:
+            value: date | str = date.fromisoformat(raw)
+        except ValueError:
+            value = _("the event date “%(value)s” is not a date (use YYYY-MM-DD)") % {
+                "value": raw}
+        else:
+            if value > self.today:
+                value = _("the event date %(value)s is in the future") % {"value": raw}
+            elif value < EARLIEST:
+                value = _("the event date %(value)s is before 1900") % {"value": raw}
+        if len(self.dates) < 100_000:
+            self.dates[raw] = value
+        return value
+
+    def clean(self, raw: dict) -> tuple | str:
+        values = {}
+        for name in COLUMNS:
+            value = raw.get(name)
+            if isinstance(value, date):
+                value = value.isoformat()
+            value = "" if value is None else str(value).strip()
+            if not value:
+                return _("missing %(field)s") % {"field": name}
+            values[name] = value
+        for name, limit in MAX_LENGTHS.items():
+            if len(values[name]) > limit:
+                return _("%(field)s is longer than %(limit)s characters") % {
+                    "field": name, "limit": limit}
+        code = self._hetu(values["hetu"])
+        if code is None:
+            return _("invalid hetu: %(reason)s") % {"reason": self.hetu_errors[values["hetu"]]}
+        sector = values["sector"].lower()
+        if sector not in SECTORS:
+            return _("unknown sector “%(value)s” (use %(sectors)s)") % {
+                "value": values["sector"], "sectors": ", ".join(EventSector.values)}
+        event_date = self._date(values["event_date"][:10])
+        if isinstance(event_date, str):
+            return event_date
+        return (code, sector, values["service_code"], values["organisation"], event_date,
+                values["kind"].lower())
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+class PersonResolver:
+    """Person ids by normalised hetu; registers unknown persons with the code alone."""
+
+    def __init__(self, source: str) -> None:
+        self.ids: dict[str, int] = {}
+        self.source = source
+
+    def resolve(self, codes: set[str]) -> int:
+        """Fill ``ids`` for ``codes``; returns the number of persons registered."""
+        missing = [code for code in codes if code not in self.ids]
+        if not missing:
+            return 0
+        if len(self.ids) > 1_000_000:
+            self.ids.clear()
+        hashes = {crypto.lookup_hash(code): code for code in missing}
+        self._load(hashes)
+        unknown = [h for h in hashes if hashes[h] not in self.ids]
+        if not unknown:
+            return 0
+        people = []
+        for digest in unknown:
+            code = hashes[digest]
+            people.append(Person(
+                hetu_encrypted=crypto.encrypt(code), hetu_lookup=digest,
+                birth_date=hetu.parse(code).birth_date, first_name="", last_name="",
+                search_name="",
+            ))
+        Person.objects.bulk_create(people, batch_size=2000, ignore_conflicts=True)
+        before = len(self.ids)
+        self._load({digest: hashes[digest] for digest in unknown})
+        created = [self.ids[hashes[d]] for d in unknown if hashes[d] in self.ids]
+        log.append(IMPORT_ACTOR, [
+            log.Event(person_id, Category.BASIC_DATA, LogAction.CREATE, Basis.REGISTRATION,
+                      Outcome.ALLOWED, f"import_service_events: {self.source}")
+            for person_id in created
+        ])
+        return len(self.ids) - before
+
+    def _load(self, hashes: dict[str, str]) -> None:
+        keys = list(hashes)
+        for start in range(0, len(keys), 900):
+            chunk = keys[start:start + 900]
+            for person_id, digest in Person.objects.filter(hetu_lookup__in=chunk).values_list(
+                    "id", "hetu_lookup"):
+                self.ids[hashes[digest]] = person_id
+
+
+_STAGING = "usage_event_staging"
+
+
+def _insert_postgresql(rows: list[tuple], batch_id: int) -> int:
+    table = ServiceEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} (person_id bigint, sector text, "
+            "service_code text, organisation text, event_date date, kind text) "
+            "ON COMMIT DELETE ROWS")
+        raw = cursor.cursor  # psycopg 3
+        with raw.copy(f"COPY {_STAGING} (person_id, sector, service_code, organisation, "
+                      "event_date, kind) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} (person_id, sector, service_code, organisation, event_date, "
+            f"kind, batch_id) SELECT person_id, sector, service_code, organisation, event_date, "
+            f"kind, %s FROM {_STAGING} ON CONFLICT DO NOTHING", [batch_id])
+        inserted = cursor.rowcount
+        cursor.execute(f"TRUNCATE {_STAGING}")
+    return inserted
+
+
+def _insert_generic(rows: list[tuple], batch_id: int) -> int:
+    ServiceEvent.objects.bulk_create(
+        [ServiceEvent(person_id=r[0], sector=r[1], service_code=r[2], organisation=r[3],
+                      event_date=r[4], kind=r[5], batch_id=batch_id) for r in rows],
+        batch_size=2000, ignore_conflicts=True)
+    return ServiceEvent.objects.filter(batch_id=batch_id).count()
+
+
+def write_batch(valid: list[tuple], rejected: int, rows: int, resolver: PersonResolver,
+                source: str) -> tuple[int, int]:
+    """Store one batch in one transaction; returns (imported, persons registered)."""
+    with transaction.atomic():
+        created = resolver.resolve({row[0] for row in valid})
+        batch = ImportBatch.objects.create(source=source[:500], rows=rows, rejected=rejected)
+        events = [(resolver.ids[row[0]], *row[1:]) for row in valid]
+        inserter = _insert_postgresql if connection.vendor == "postgresql" else _insert_generic
+        imported = inserter(events, batch.pk) if events else 0
+        batch.imported = imported
+        batch.duplicates = len(events) - imported
+        batch.save(update_fields=["imported", "duplicates"])
+    return imported, created
+
+
+def import_events(path: str, *, file_format: str | None = None, batch_size: int = 10_000,
+                  progress: Callable[[int, int, str], Callable[[int], None]] | None = None,
+                  after_batch: Callable[[Result], None] | None = None,
+                  rejected_limit: int = 10_000) -> Result:
+    """Import ``path``; raise ImportFileError when the file cannot be read at all.
+
+    ``progress(total, unit)`` returns an ``advance(n)`` callable. ``after_batch`` is called after
+    each committed batch (tests use it to simulate an interruption).
+    """
+    source = open_source(path, file_format)
+    validator = RowValidator(timezone.localdate())
+    resolver = PersonResolver(os.path.basename(path))
+    result = Result()
+    advance = progress(source.total, source.unit) if progress else None
+    shown = 0
+    valid: list[tuple] = []
+    rejected_in_batch = 0
+    rows_in_batch = 0
+
+    def flush() -> None:
+        nonlocal valid, rejected_in_batch, rows_in_batch, shown
+        if rows_in_batch:
+            imported, created = write_batch(valid, rejected_in_batch, rows_in_batch, resolver,
+                                            os.path.basename(path))
+            result.imported += imported
+            result.duplicates += len(valid) - imported
+            result.persons_created += created
+        valid, rejected_in_batch, rows_in_batch = [], 0, 0
+        if advance:
+            position = source.position()
+            advance(position - shown)
+            shown = position
+        if after_batch:
+            after_batch(result)
+
+    for number, raw in source.rows:
+        result.rows += 1
+        rows_in_batch += 1
+        cleaned = validator.clean(raw)
+        if isinstance(cleaned, str):
+            rejected_in_batch += 1
+            if len(result.rejected) < rejected_limit:
+                result.rejected.append({"row": number, "reason": cleaned})
+        else:
+            valid.append(cleaned)
+        if rows_in_batch >= batch_size:
+            flush()
+    flush()
+    return result
+
+
+def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
