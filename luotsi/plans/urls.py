@@ -1,9 +1,13 @@
 from django.urls import path
 
-from luotsi.plans import views
+from luotsi.plans import report_views, views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
+    path("effectiveness/", report_views.effectiveness_report, name="plan_effectiveness"),
+    path("effectiveness.csv", report_views.effectiveness_csv, name="plan_effectiveness_csv"),
+    path("effectiveness/research.csv", report_views.research_csv,
+         name="plan_research_csv"),
     path("person/<int:person_id>/", views.plan_open, name="plan_open"),
     path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("<int:plan_id>/texts/", views.plan_text, name="plan_text"),

@@ -1,0 +1,255 @@
+"""The AVAIN effectiveness report for team leads: did the goals of the plans improve?
+
+Set-based in the database. One ORM query (``goal_outcomes``) gives, per goal rated at least twice,
+its first rating, its last rating up to the end of the period, the number of ratings, the team,
+the sector and the client; each table then wraps that query in one grouping statement (a
+derived table), so the number of statements is fixed whatever the amount of data and no goal is
+looped over in Python.
+
+Definitions
+- A goal is *in the period* when its last rating up to the period's end falls within the period
+  and it has at least two ratings up to then (a start rating and a review).
+- Change = last rating − first rating; *improved* = last > first.
+- Team = the team of the plan's coordinator (their first team); without a coordinator, the team
+  of the responsible professional of the goal's sector section. Region is that team's region.
+- Sector = the sector of the goal's section.
+- Method: a goal counts under each method recorded for it or for its whole plan (once per
+  method, even if recorded twice). Service: a goal counts under each service of its plan.
+
+Only aggregates (counts, shares, means) leave this module: no client is named or identifiable,
+so, like the key figures of intake, reading it writes no access-log records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luotsi.organisation.models import Team, User
+from luotsi.plans.models import CodeList, CodeListItem, Goal, PlanMethod, PlanService, Rating, Sector
+from luotsi.reports.charts import COLOURS, Series, bar_chart
+
+PERIOD_CHOICES = (3, 6, 12, 24, 36)
+DEFAULT_MONTHS = 12
+
+TABLES = {
+    "teams": gettext_lazy("By team"),
+    "sectors": gettext_lazy("By sector"),
+    "methods": gettext_lazy("By method"),
+    "services": gettext_lazy("By service"),
+}
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    return add_months(day, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class EffectivenessFilters:
+    end: date  # any day of the last month of the period
+    months: int = DEFAULT_MONTHS
+    region_id: int | None = None
+    team_id: int | None = None
+    sector: str = ""
+
+    @property
+    def start(self) -> date:
+        return add_months(self.end, -(self.months - 1))
+
+    @property
+    def until(self) -> date:
+        return month_end(self.end)
+
+
+# --- the base query --------------------------------------------------------------------------
+
+def _first_team(user_ref: str) -> Subquery:
+    memberships = User.teams.through.objects.filter(user_id=OuterRef(user_ref)).order_by("team_id")
+    return Subquery(memberships.values("team_id")[:1], output_field=IntegerField())
+
+
+def goal_queryset(filters: EffectivenessFilters) -> QuerySet:
+    """Goals in the period, annotated with their team, sector, first and last rating and the
+    number of ratings (``r_*``). No rows are read here."""
+    ratings = Rating.objects.filter(goal_id=OuterRef("pk"), rated_on__lte=filters.until)
+    first = ratings.order_by("rated_on", "pk").values("value")[:1]
+    last = ratings.order_by("-rated_on", "-pk")
+    count = ratings.order_by().values("goal_id").annotate(n=Count("pk")).values("n")
+    queryset = (
+        Goal.objects.annotate(
+            r_first=Subquery(first, output_field=IntegerField()),
+            r_last=Subquery(last.values("value")[:1], output_field=IntegerField()),
+            r_last_on=Subquery(last.values("rated_on")[:1]),
+            r_count=Subquery(count, output_field=IntegerField()),
+            r_team=Coalesce(_first_team("plan__coordinator_id"),
+                            _first_team("section__responsible_id")),
+            r_sector=Coalesce(F("section__sector"), Value("")),
+        )
+        .filter(r_count__gte=2, r_last_on__gte=filters.start)
+    )
+    if filters.sector:
+        queryset = queryset.filter(section__sector=filters.sector)
+    if filters.team_id:
+        queryset = queryset.filter(r_team=filters.team_id)
+    elif filters.region_id:
+        queryset = queryset.filter(
+            r_team__in=Team.objects.filter(region_id=filters.region_id).values("pk"))
+    return queryset.annotate(
+        r_goal=F("pk"), r_plan=F("plan_id"), r_person=F("plan__person_id"),
+        r_improved=Case(When(r_last__gt=F("r_first"), then=Value(1)), default=Value(0),
+                        output_field=IntegerField()),
+    ).order_by()
+
+
+def goal_outcomes(filters: EffectivenessFilters) -> QuerySet:
+    """One row per goal in the period: ids, team, sector, first and last rating."""
+    return goal_queryset(filters).values("r_goal", "r_plan", "r_person", "r_team", "r_sector",
+                                         "r_first", "r_last", "r_improved")
+
+
+@dataclass
+class Group:
+    key: object
+    label: str
+    goals: int
+    clients: int
+    improved: int
+    mean_change: float | None
+
+    @property
+    def improved_share(self) -> float | None:
+        return 100.0 * self.improved / self.goals if self.goals else None
+
+
+def _grouped(filters: EffectivenessFilters, dimension: str) -> list[tuple]:
+    """(key, goals, clients, improved, mean change) rows, one statement."""
+    base_sql, params = goal_outcomes(filters).query.sql_with_params()
+    q = connection.ops.quote_name
+    aggregates = ("COUNT(DISTINCT o.r_goal), COUNT(DISTINCT o.r_person), "
+                  "SUM(o.r_improved), AVG(1.0 * (o.r_last - o.r_first))")
+    if dimension in ("team", "sector"):
+        column = "o.r_team" if dimension == "team" else "o.r_sector"
+        sql = (f"SELECT {column}, {aggregates} FROM ({base_sql}) o GROUP BY {column}")
+    elif dimension == "total":
+        sql = f"SELECT NULL, {aggregates} FROM ({base_sql}) o"
+    elif dimension == "method":
+        table = q(PlanMethod._meta.db_table)
+        pairs = (f"SELECT DISTINCT g.*, m.method_id AS r_key FROM ({base_sql}) g "
+                 f"JOIN {table} m ON m.plan_id = g.r_plan "
+                 f"AND (m.goal_id IS NULL OR m.goal_id = g.r_goal)")
+        sql = f"SELECT o.r_key, {aggregates} FROM ({pairs}) o GROUP BY o.r_key"
+    elif dimension == "service":
+        table = q(PlanService._meta.db_table)
+        pairs = (f"SELECT DISTINCT g.*, s.item_id AS r_key FROM ({base_sql}) g "
+                 f"JOIN {table} s ON s.plan_id = g.r_plan")
+        sql = f"SELECT o.r_key, {aggregates} FROM ({pairs}) o GROUP BY o.r_key"
+    else:  # pragma: no cover - the callers name the dimension
+        raise ValueError(dimension)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _groups(rows: list[tuple], labels: dict) -> list[Group]:
+    groups = [Group(key, labels.get(key, _("Not known")), int(goals), int(clients),
+                    int(improved or 0), float(mean) if mean is not None else None)
+              for key, goals, clients, improved, mean in rows]
+    return sorted(groups, key=lambda g: (g.label == _("Not known"), g.label.lower()))
+
+
+@dataclass
+class Report:
+    filters: EffectivenessFilters
+    total: Group
+    tables: dict[str, list[Group]] = field(default_factory=dict)
+
+
+def _lang_field(language: str) -> str:
+    return f"name_{language}" if language in ("fi", "sv", "en") else "name_fi"
+
+
+def _names(queryset, name: str) -> dict:
+    return {pk: local or fallback
+            for pk, local, fallback in queryset.values_list("pk", name, "name_fi")}
+
+
+def build(filters: EffectivenessFilters, *, language: str) -> Report:
+    """The whole report: six statements whatever the data size."""
+    name = _lang_field(language)
+    team_rows = _grouped(filters, "team")
+    method_rows = _grouped(filters, "method")
+    service_rows = _grouped(filters, "service")
+    teams = _names(Team.objects.filter(pk__in=[r[0] for r in team_rows if r[0]]), name)
+    items = _names(CodeListItem.objects.filter(
+        pk__in=[r[0] for r in method_rows + service_rows],
+        code_list__in=[CodeList.METHOD, CodeList.SERVICE]), name)
+    sectors = {value: str(label) for value, label in Sector.choices}
+    total_row = _grouped(filters, "total")[0]
+    total = Group(None, _("All goals"), int(total_row[1] or 0), int(total_row[2] or 0),
+                  int(total_row[3] or 0),
+                  float(total_row[4]) if total_row[4] is not None else None)
+    return Report(filters, total, {
+        "teams": _groups(team_rows, teams),
+        "sectors": _groups(_grouped(filters, "sector"), sectors),
+        "methods": _groups(method_rows, items),
+        "services": _groups(service_rows, items),
+    })
+
+
+# --- page and CSV ----------------------------------------------------------------------------
+
+def headers() -> list[str]:
+    return [_("Group"), _("Goals"), _("Clients"), _("Goals improved"), _("Share improved (%)"),
+            _("Mean change")]
+
+
+def chart(slug: str, groups: list[Group]) -> str:
+    if not groups:
+        return ""
+    return bar_chart(
+        chart_id=f"chart-{slug}", title=f"{TABLES[slug]}: {_('Share improved (%)')}",
+        description=_("Share of goals whose last rating is higher than the first, per group. "
+                      "The same figures are in the table below."),
+        categories=[g.label[:14] for g in groups],
+        series=[Series(_("Share improved (%)"), [g.improved_share for g in groups], COLOURS[0])],
+        unit=" %", max_value=100.0)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number_format(round(value, 2), 2)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def as_csv(report: Report) -> str:
+    """All tables in one file (semicolons, UTF-8 with a byte-order mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Table"), *headers()])
+    for slug, groups in [("total", [report.total]), *report.tables.items()]:
+        caption = _("Total") if slug == "total" else str(TABLES[slug])
+        for g in groups:
+            writer.writerow([_csv_cell(c) for c in (caption, g.label, g.goals, g.clients,
+                                                    g.improved, g.improved_share,
+                                                    g.mean_change)])
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,203 @@
+"""The AVAIN effectiveness report and the anonymised research file over HTTP: who may read them,
+the figures (share improved, mean change, goals, clients by team, sector, method and service),
+a query count that does not grow with the data, small-group suppression and pseudonyms in the
+research file, and its access-log record."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from luotsi.access.models import AccessLogEntry, Category, LogAction
+from luotsi.organisation.models import Role
+from luotsi.organisation.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
+from luotsi.people.tests.factories import PersonFactory
+from luotsi.plans.models import (
+    CodeList,
+    CodeListItem,
+    Goal,
+    Plan,
+    PlanMethod,
+    PlanSection,
+    PlanService,
+    Rating,
+    RatingScale,
+    Sector,
+)
+from luotsi.plans.research import pseudonym
+
+pytestmark = pytest.mark.django_db
+
+URL = "/plans/effectiveness/"
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def item(code_list: str, index: int = 0) -> CodeListItem:
+    return CodeListItem.objects.filter(code_list=code_list).order_by("sort_order", "pk")[index]
+
+
+def make_plans(coordinator, ratings: list[tuple[int, ...]], *, municipality=None,
+               sector=Sector.WORKING_AGE_SOCIAL, method=True, service=True, area_index=0):
+    """One plan (and client) per entry; each entry is one goal's ratings in date order."""
+    scale = RatingScale.objects.get(is_default=True)
+    today = timezone.localdate()
+    area = item(CodeList.GOAL_AREA, area_index)
+    for values in ratings:
+        person = PersonFactory(municipality=municipality, birth_date=dt.date(1985, 5, 5))
+        plan = Plan.objects.create(person=person, coordinator=coordinator, created_by=coordinator,
+                                   updated_by=coordinator, review_on=today + dt.timedelta(days=90))
+        section = PlanSection.objects.create(plan=plan, sector=sector, responsible=coordinator)
+        goal = Goal.objects.create(plan=plan, section=section, goal_area=area,
+                                   client_wording="Oma koti")
+        for index, value in enumerate(values):
+            Rating.objects.create(
+                goal=goal, occasion="start" if index == 0 else "review",
+                rated_on=today - dt.timedelta(days=100 - 30 * index), scale=scale, value=value,
+                rated_by_kind="together", recorded_by=coordinator)
+        if method:
+            PlanMethod.objects.create(plan=plan, method=item(CodeList.METHOD))
+            PlanMethod.objects.create(plan=plan, goal=goal, method=item(CodeList.METHOD))
+        if service:
+            PlanService.objects.create(plan=plan, item=item(CodeList.SERVICE), sector=sector)
+
+
+def table(response, slug: str) -> dict[str, list[str]]:
+    import re
+    body = response.content.decode()
+    start = body.index(f'id="table-{slug}"')
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", body[start:body.index(
+        "</table>", start)], re.S)
+    return {label: re.findall(r"<td class=\"num\">(.*?)</td>", cells) for label, cells in rows}
+
+
+def test_effectiveness__team_lead_only(client, alice, bob):
+    client.force_login(alice)
+    assert client.get(URL).status_code == 403
+    assert client.get("/plans/effectiveness.csv").status_code == 403
+    assert client.get("/plans/effectiveness/research.csv?purpose=x").status_code == 403
+
+
+def test_effectiveness__figures_by_team_sector_method_service(client, lead, alice, bob):
+    make_plans(alice, [(1, 3), (2, 2), (3, 2, 4), (2, 1)])  # 2 of 4 improved, changes 2,0,1,-1
+    make_plans(bob, [(1, 2)], sector=Sector.EMPLOYMENT, method=False)
+    make_plans(alice, [(3,)])  # rated once: not in the report
+    client.force_login(lead)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert AccessLogEntry.objects.count() == 0  # aggregates only: nothing logged
+    teams = table(response, "teams")
+    assert teams["Itäinen arviointitiimi"] == ["4", "4", "2", "50.0", "0.50"]
+    assert teams["Läntinen arviointitiimi"] == ["1", "1", "1", "100.0", "1.00"]
+    sectors = table(response, "sectors")
+    assert sectors["Employment services"][:3] == ["1", "1", "1"]
+    methods = table(response, "methods")
+    # the method is recorded for the plan and for the goal: each goal counts once
+    assert list(methods.values()) == [["4", "4", "2", "50.0", "0.50"]]
+    services = table(response, "services")
+    assert list(services.values()) == [["5", "5", "3", "60.0", "0.60"]]
+    assert 'id="chart-teams"' in response.content.decode()
+
+
+def test_effectiveness__filters(client, lead, alice, bob):
+    make_plans(alice, [(1, 3), (2, 2)])
+    make_plans(bob, [(1, 2)], sector=Sector.EMPLOYMENT)
+    client.force_login(lead)
+    by_sector = client.get(URL, {"sector": Sector.EMPLOYMENT})
+    assert 'id="total-goals">1<' in by_sector.content.decode()
+    by_team = client.get(URL, {"team": alice.teams.get().pk})
+    assert 'id="total-goals">2<' in by_team.content.decode()
+    long_ago = (timezone.localdate().replace(day=1) - dt.timedelta(days=400)).strftime("%Y-%m")
+    before = client.get(URL, {"end": long_ago, "months": "3"})
+    assert 'id="total-goals">0<' in before.content.decode()
+
+
+def test_effectiveness__bad_filter_named_no_500(client, lead):
+    client.force_login(lead)
+    response = client.get(URL, {"months": "7", "sector": "nope"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Period:" in body and "Sector:" in body
+
+
+def test_effectiveness__query_count_independent_of_data(client, lead, alice,
+                                                        django_assert_num_queries):
+    client.force_login(lead)
+    make_plans(alice, [(1, 2)])
+    with django_assert_num_queries(14) as small:
+        client.get(URL)
+    make_plans(alice, [(1, 2), (2, 4), (5, 1)] * 4, sector=Sector.HEALTH)
+    make_plans(lead, [(1, 2), (3, 3)], sector=Sector.EMPLOYMENT)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(URL)
+    assert 'id="total-goals">15<' in response.content.decode()
+
+
+def test_effectiveness_csv__all_tables(client, lead, alice):
+    make_plans(alice, [(1, 3), (2, 2)])
+    client.force_login(lead)
+    response = client.get("/plans/effectiveness.csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="luotsi-avain-')
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["Table", "Group", "Goals"]
+    assert ["Total", "All goals", "2", "2", "1", "50.00", "1.00"] in rows
+    assert any(row[0] == "By team" and row[1] == "Itäinen arviointitiimi" for row in rows)
+    assert "Asiakas" not in text and "Oma koti" not in text
+
+
+def _research(client, **params):
+    response = client.get("/plans/effectiveness/research.csv", {"purpose": "Study A", **params})
+    assert response.status_code == 200, response.content[:400]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    notes = [line for line in lines if line.startswith("#")]
+    rows = list(csv.DictReader([line for line in lines if not line.startswith("#")],
+                               delimiter=";"))
+    return notes, rows
+
+
+def test_research_csv__pseudonyms_suppression_and_log(client, lead, alice, municipality):
+    other = TeamFactory(code="small", name_fi="Pieni tiimi").pk
+    small_worker = UserFactory(username="small", teams=[other])
+    make_plans(alice, [(1, 3)] * 6, municipality=municipality)  # a group of six clients
+    nearby = MunicipalityFactory(code="020", region=municipality.region)
+    make_plans(alice, [(1, 2)] * 2, municipality=nearby)  # two here, eight in the region
+    make_plans(small_worker, [(2, 4)], municipality=municipality, area_index=2)  # one: left out
+    client.force_login(lead)
+    notes, rows = _research(client)
+    assert len(rows) == 8
+    assert any("left out 1" in note for note in notes)
+    plain = [r for r in rows if r["generalised"] == "0"]
+    assert len(plain) == 6 and {r["municipality"] for r in plain} == {"638"}
+    assert {r["age_band"] for r in plain} <= {"35-44", "45-54"}
+    generalised = [r for r in rows if r["generalised"] != "0"]
+    assert len(generalised) == 2
+    assert all(r["municipality"] == "*" and r["team"] == "*" for r in generalised)
+    # pseudonyms: not database ids, stable for a purpose, different for another one
+    person_ids = set(Plan.objects.values_list("person_id", flat=True))
+    clients = {r["client"] for r in rows}
+    assert len(clients) == 8 and not clients & {str(p) for p in person_ids}
+    assert clients <= {pseudonym(p, "Study A") for p in person_ids}
+    _notes, again = _research(client)
+    assert {r["client"] for r in again} == clients
+    _notes, other_purpose = _research(client, purpose="Study B")
+    assert not {r["client"] for r in other_purpose} & clients
+    text = client.get("/plans/effectiveness/research.csv", {"purpose": "Study A"}) \
+        .content.decode("utf-8-sig")
+    assert "Oma koti" not in text and "Virtanen" not in text and "Aino" not in text
+    entry = AccessLogEntry.objects.order_by("-seq").first()
+    assert entry.category == Category.PLAN and entry.action == LogAction.EXPORT
+    assert entry.person_id is None and "Study A" in entry.detail and "left out 1" in entry.detail
+
+
+def test_research_csv__purpose_required(client, lead):
+    client.force_login(lead)
+    response = client.get("/plans/effectiveness/research.csv", {"purpose": "  "})
+    assert response.status_code == 400
+    assert "Purpose of the research file:" in response.content.decode()
+    assert AccessLogEntry.objects.count() == 0
