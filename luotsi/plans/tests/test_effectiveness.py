@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction
-from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans.models import (
