@@ -5,14 +5,13 @@
 Usage (from the repository root)::
 
     .venv/bin/python bench/bench_intake.py               # SQLite (DATABASE_URL or the default)
-    .venv/bin/python bench/bench_intake.py --postgres    # PostgreSQL luotsi_bench_intake
+    .venv/bin/python bench/bench_intake.py --postgres    # PostgreSQL bench_h1
     .venv/bin/python bench/bench_intake.py --reseed      # drop the generated data first
     .venv/bin/python bench/bench_intake.py --explain     # also print the queue's query plans
-    .venv/bin/python bench/bench_intake.py --proposed    # also the queue with the proposed fix
 
 The database is a separate one, never the development database: ``DATABASE_URL`` (default
 ``sqlite:////tmp/luotsi-bench-intake.sqlite3``), or with ``--postgres``
-``postgres://postgres@127.0.0.1:5432/luotsi_bench_intake`` (created with psql when missing).
+``postgres://postgres@127.0.0.1:5432/bench_h1`` (created with psql when missing).
 The script sets ``LUOTSI_DEMO=1`` before ``django.setup()``, migrates, and generates the data
 with ``bulk_create`` in batches, in one transaction, unless the database already holds it:
 
@@ -56,7 +55,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 SQLITE_DEFAULT = "sqlite:////tmp/luotsi-bench-intake.sqlite3"
-PG_NAME = "luotsi_bench_intake"
+PG_NAME = "bench_h1"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 HELSINKI = ZoneInfo("Europe/Helsinki")
 BATCH = 5_000
@@ -345,6 +344,21 @@ def generate(open_count: int, past_count: int, seed: int = 20250101) -> None:
             _bulk(ClientRelationship, relationships, "ended client relationships")
 
 
+def fill_queue_keys() -> None:
+    """The generated rows are written directly: give them the queue keys and "not needed"
+    statuses the services and the sweeper keep (as migration intake 0003 does), once."""
+    from luotsi.intake import queue_keys
+    from luotsi.intake.models import Contact, ContactStatus, Deadline, DeadlineStatus
+
+    if not Contact.objects.filter(deadline_status="").exists():
+        return
+    started = time.perf_counter()
+    Deadline.objects.filter(met_on__isnull=True, contact__status=ContactStatus.CLOSED).update(
+        status=DeadlineStatus.NOT_NEEDED)
+    queue_keys.refresh()
+    print(f"  queue keys filled in {time.perf_counter() - started:.1f} s", flush=True)
+
+
 def ensure_data(args) -> dict:
     from django.db import connection
 
@@ -436,6 +450,7 @@ def queue_scenarios(world: World, client) -> list[tuple[str, object]]:
             ("queue page, team filter", _get(client, url, {"team": east})),
             ("queue page, status filter", _get(client, url,
                                                {"team": "", "status": DeadlineStatus.OVERDUE})),
+            ("queue page, page 40 of the team", _get(client, url, {"team": east, "page": 40})),
         ]
 
     def selector(filters):
@@ -450,50 +465,6 @@ def queue_scenarios(world: World, client) -> list[tuple[str, object]]:
         ("queue selector, team filter", selector(QueueFilters(team_id=east))),
         ("queue selector, status filter", selector(QueueFilters(status=DeadlineStatus.OVERDUE))),
     ]
-
-
-class proposed_next_due:
-    """Measure the queue with the change proposed for ``luotsi.intake.selectors.queue``: the
-    nearest open deadline as a correlated subquery instead of ``Min()`` over a join.
-
-    ``Min("deadlines__due_on", filter=...)`` makes the queue a GROUP BY over every selected
-    column of the contact and its select_related rows, for all open contacts that match, and
-    makes the paginator's ``count()`` wrap that GROUP BY in a subquery. As a subquery there is
-    no GROUP BY, the sort is over narrow keys with LIMIT 50, and ``count()`` drops the unused
-    annotation. Inside this context ``Min`` in that module builds the subquery instead, which is
-    exactly the proposed one-line change; the order of the rows is the same (checked below)."""
-
-    def __enter__(self):
-        from django.db.models import OuterRef, Subquery
-
-        from luotsi.intake import selectors
-        from luotsi.intake.models import Deadline
-
-        def next_due(*_args, **_kwargs):
-            return Subquery(Deadline.objects.filter(contact=OuterRef("pk"), met_on__isnull=True)
-                            .order_by("due_on").values("due_on")[:1])
-
-        self.selectors, self.original = selectors, selectors.Min
-        selectors.Min = next_due
-        return self
-
-    def __exit__(self, *exc):
-        self.selectors.Min = self.original
-
-
-def check_proposed_order(world: World) -> None:
-    from luotsi.intake.models import DeadlineStatus
-    from luotsi.intake.selectors import QueueFilters, queue
-
-    for filters in (QueueFilters(), QueueFilters(team_id=world.teams["east"].pk),
-                    QueueFilters(team_id=world.intake.pk),
-                    QueueFilters(status=DeadlineStatus.OVERDUE)):
-        expected = list(queue(world.intake_worker, filters)[:QUEUE_PAGE * 2]
-                        .values_list("pk", flat=True))
-        with proposed_next_due():
-            got = list(queue(world.intake_worker, filters)[:QUEUE_PAGE * 2]
-                       .values_list("pk", flat=True))
-        assert got == expected, f"the proposed queue orders differently for {filters}"
 
 
 def reassign_runs(world: World, pairs: int) -> dict:
@@ -593,8 +564,6 @@ def main() -> None:
     parser.add_argument("--reassign-runs", type=int, default=2,
                         help="pairs of reassignments (there and back)")
     parser.add_argument("--explain", action="store_true", help="print the queue's query plans")
-    parser.add_argument("--proposed", action="store_true",
-                        help="also measure the queue with the proposed next-deadline subquery")
     parser.add_argument("--out", help="result file (default bench/results/intake-<db>.txt)")
     args = parser.parse_args()
 
@@ -612,6 +581,7 @@ def main() -> None:
     print(f"Database: {url}", flush=True)
     call_command("migrate", verbosity=0)
     info = ensure_data(args)
+    fill_queue_keys()
     sweeper.update_statuses(timezone.localdate())  # statuses as of today, as the sweeper keeps
     world = World()
     with connection.cursor() as cursor:
@@ -625,11 +595,10 @@ def main() -> None:
     print("Measuring …", flush=True)
     rows = [measure(label, args.requests, call)
             for label, call in queue_scenarios(world, worker_client)]
-    if args.proposed:
-        check_proposed_order(world)
-        with proposed_next_due():
-            rows += [measure(f"{label} *", args.requests, call)
-                     for label, call in queue_scenarios(world, worker_client)]
+    leaving_client = Client()
+    leaving_client.force_login(world.leaving)
+    rows.append(measure("my work (2,000 open contacts)", args.requests,
+                        _get(leaving_client, "/intake/my-work/")))
     rows.append(measure("KPI page (team lead, 12 months)", args.kpi_requests,
                         _get(lead_client, "/reports/kpis/"), warm_up=1))
     rows.append(measure("KPI page, team filter", args.kpi_requests,
@@ -637,14 +606,8 @@ def main() -> None:
                         warm_up=1))
     reassign = reassign_runs(world, args.reassign_runs)
     text = render(connection.vendor, server, info, sizes(), rows, reassign, args)
-    if args.proposed:
-        text += ("\n* with the proposed change to luotsi.intake.selectors.queue: the nearest open\n"
-                 "  deadline as a subquery instead of Min() over a join (see proposed_next_due).\n")
     if args.explain:
         text += "\nQuery plans\n" + explain(world) + "\n"
-        if args.proposed:
-            with proposed_next_due():
-                text += "\nQuery plans with the proposed change\n" + explain(world) + "\n"
     print()
     print(text)
     RESULTS.mkdir(exist_ok=True)

@@ -481,7 +481,9 @@ def list_contacts(request, filters: Query[ContactFilters]):
         status=filters.status, include_closed=filters.include_closed,
     ))
     count = queryset.count()
-    contacts = list(queryset[filters.offset:filters.offset + filters.limit])
+    contacts = list(queryset.prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
+        [filters.offset:filters.offset + filters.limit])
     if contacts:
         children = gateway.visible_persons(request.auth).filter(
             pk__in={c.child_id for c in contacts}).only("pk")

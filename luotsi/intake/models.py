@@ -202,6 +202,13 @@ class Contact(TimeStampedModel):
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The queue's ordering keys, kept by luotsi.intake.queue_keys in the same transaction as
+    # every change to the urgency, the status or the deadlines (services and the sweeper):
+    # the queues read one index in order instead of aggregating deadlines per request.
+    next_due_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
+    deadline_status = models.CharField(_("deadline status"), max_length=20, blank=True,
+                                       editable=False)
+    queue_rank = models.PositiveSmallIntegerField(default=2, editable=False)
 
     class Meta:
         verbose_name = _("contact")
@@ -214,6 +221,12 @@ class Contact(TimeStampedModel):
             # the queues, "my work" and the open-item counts read through it (bench_intake.py).
             models.Index(fields=["team", "assignee"], condition=~models.Q(status="closed"),
                          name="contact_open_team"),
+            # The queue's WHERE + ORDER BY: a team's open contacts (or all of them) in the order
+            # the work should be done, so a page is the first rows of one index range.
+            models.Index(fields=["team", "queue_rank", "next_due_on", "received_at", "id"],
+                         condition=~models.Q(status="closed"), name="contact_queue_team"),
+            models.Index(fields=["queue_rank", "next_due_on", "received_at", "id"],
+                         condition=~models.Q(status="closed"), name="contact_queue_all"),
         ]
 
     def __str__(self) -> str:
@@ -313,6 +326,7 @@ class DeadlineStatus(models.TextChoices):
     DUE_SOON = "due_soon", pgettext_lazy("deadline status", "Due soon")
     OVERDUE = "overdue", pgettext_lazy("deadline status", "Overdue")
     MET = "met", pgettext_lazy("deadline status", "Met")
+    NOT_NEEDED = "not_needed", pgettext_lazy("deadline status", "Not needed")
 
 
 class Deadline(models.Model):

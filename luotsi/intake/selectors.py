@@ -5,20 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from luotsi.access.gateway import filter_visible
@@ -57,8 +44,11 @@ class QueueFilters:
 
 def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
     """Open contacts ordered as the work should be done: urgent ones first until handled, then
-    those whose urgency is not yet assessed, then by the nearest open deadline."""
-    open_deadlines = Deadline.objects.filter(contact=OuterRef("pk"), met_on__isnull=True)
+    those whose urgency is not yet assessed, then by the nearest open deadline.
+
+    The order and the deadline status are stored on the contact (``luotsi.intake.queue_keys``),
+    so a page is the first rows of one index range (``contact_queue_team``/``contact_queue_all``)
+    and slicing it reads only that page; each row carries ``next_due`` and ``worst_status``."""
     queryset = visible_contacts(user)
     if not filters.include_closed:
         queryset = queryset.filter(_OPEN)
@@ -74,25 +64,21 @@ def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.status in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON):
-        queryset = queryset.filter(Exists(open_deadlines.filter(status=filters.status)))
+        queryset = queryset.filter(deadline_status=filters.status)
     elif filters.status == DeadlineStatus.ON_TIME:
-        queryset = queryset.exclude(Exists(open_deadlines.exclude(status=DeadlineStatus.ON_TIME)))
+        queryset = queryset.filter(deadline_status__in=[DeadlineStatus.ON_TIME,
+                                                        DeadlineStatus.MET])
     return (
-        queryset.annotate(
-            next_due=Min("deadlines__due_on", filter=Q(deadlines__met_on__isnull=True)),
-            priority=Case(
-                When(urgency=Urgency.URGENT, then=Value(0)),
-                When(urgency="", then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-        )
+        queryset.annotate(next_due=F("next_due_on"), worst_status=F("deadline_status"))
         .select_related("child", "municipality", "team", "assignee", "pair_worker")
-        .prefetch_related(
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
-        # Contacts with every deadline met last, on SQLite as on PostgreSQL.
-        .order_by("priority", F("next_due").asc(nulls_last=True), "received_at", "pk")
+        .order_by("queue_rank", "next_due_on", "received_at", "pk")
     )
+
+
+def row_status(contact: Contact) -> DeadlineStatus:
+    """The stored most pressing deadline status of a contact (the queue's text and colour)."""
+    stored = contact.deadline_status
+    return DeadlineStatus(stored) if stored in DeadlineStatus.values else DeadlineStatus.MET
 
 
 def worst_status(deadlines) -> str:

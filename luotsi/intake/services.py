@@ -18,6 +18,7 @@ from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
 from luotsi.deadlines.calendar import opening_day
 from luotsi.deadlines.rules import KINDS, compute_deadlines
+from luotsi.intake import queue_keys
 from luotsi.intake.models import (
     DEFAULT_CLOCK,
     Assessment,
@@ -256,6 +257,7 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
         _create_deadlines(contact)
         if open_assessment is not None and open_assessment.started_on:
             _meet([contact.pk], "assessment_start", contact.opened_on)
+        queue_keys.refresh([contact.pk])
         for person, _role in persons:
             access_services.relationship_open(
                 actor=actor, person=person, basis=Basis.INTAKE, team=team,
@@ -317,6 +319,7 @@ def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str =
         contact.save(update_fields=["urgency", "urgency_note", "urgency_by", "urgency_at",
                                     "status", "version", "updated_at"])
         _meet([contact.pk], "urgency_assessment", timezone.localdate(now))
+        queue_keys.refresh([contact.pk])
         _log_contact(actor, contact, LogAction.UPDATE, f"urgency {urgency}")
     return contact
 
@@ -373,6 +376,7 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
         contact.version += 1
         contact.save(update_fields=["status", "team", "assignee", "assessment", "closed_on",
                                     "version", "updated_at"])
+        queue_keys.refresh([contact.pk])
         _log_contact(actor, contact, LogAction.UPDATE, f"initial assessment {outcome}")
     return assessment
 
@@ -380,6 +384,9 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
 def _close_contact(actor, contact: Contact, on: date) -> None:
     contact.status = ContactStatus.CLOSED
     contact.closed_on = on
+    # What the law asked of an open contact no longer applies once it is closed.
+    Deadline.objects.filter(contact=contact, met_on__isnull=True).update(
+        status=DeadlineStatus.NOT_NEEDED)
     until = timezone.now() + timedelta(days=CLOSED_ACCESS_DAYS)
     ClientRelationship.objects.filter(
         source=f"intake.Contact:{contact.pk}", basis=Basis.INTAKE
@@ -486,7 +493,9 @@ def assessment_start(*, actor, assessment: Assessment, started_on: date,
         assessment.version += 1
         assessment.save(update_fields=["started_on", "worker", "pair_worker", "version",
                                        "updated_at"])
-        _meet(_assessment_contact_ids(assessment), "assessment_start", started_on)
+        contact_ids = _assessment_contact_ids(assessment)
+        _meet(contact_ids, "assessment_start", started_on)
+        queue_keys.refresh(contact_ids)
         Contact.objects.filter(assessment=assessment, assignee__isnull=True).update(
             assignee=assessment.worker)
         _log_assessment(actor, assessment, LogAction.UPDATE, "assessment started")
@@ -576,6 +585,7 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
         for contact in Contact.objects.select_for_update().filter(pk__in=contact_ids):
             _close_contact(actor, contact, completed_on)
             contact.save(update_fields=["status", "closed_on", "updated_at"])
+        queue_keys.refresh(contact_ids)
         if opens_client:
             task = (ServiceTask.CHILD_WELFARE if outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT
                     else ServiceTask.FAMILY_SERVICES)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from luotsi.deadlines.calendar import nth_working_day_after
 from luotsi.deadlines.rules import DUE_SOON_WORKING_DAYS
+from luotsi.intake import queue_keys
 from luotsi.intake.models import (
     OBLIGATION_LABELS,
     ContactStatus,
@@ -40,7 +41,7 @@ class SweepResult:
 def update_statuses(today: date) -> SweepResult:
     soon_limit = nth_working_day_after(today, DUE_SOON_WORKING_DAYS)
     # A closed contact's unmet deadlines no longer apply (e.g. closed at the initial assessment
-    # with advice): they keep their last status and are counted as lapsed in the KPIs.
+    # with advice): they are "not needed" and are counted as lapsed in the KPIs.
     open_deadlines = Deadline.objects.filter(met_on__isnull=True).exclude(
         contact__status=ContactStatus.CLOSED)
     with transaction.atomic():
@@ -50,6 +51,9 @@ def update_statuses(today: date) -> SweepResult:
             status=DeadlineStatus.DUE_SOON).update(status=DeadlineStatus.DUE_SOON)
         on_time = open_deadlines.filter(due_on__gt=soon_limit).exclude(
             status=DeadlineStatus.ON_TIME).update(status=DeadlineStatus.ON_TIME)
+        # The queue's stored keys follow the statuses in the same transaction.
+        if overdue or due_soon or on_time:
+            queue_keys.refresh(open_only=True)
     return SweepResult(overdue=overdue, due_soon=due_soon, on_time=on_time)
 
 

@@ -468,8 +468,7 @@ def queue(request):
         assign_form = BulkAssignForm(team_ids=assign_team_ids)
     page = Paginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
-    rows = [{"contact": c, "status": selectors.worst_status(c.deadlines.all())}
-            for c in page.object_list]
+    rows = [{"contact": c, "status": selectors.row_status(c)} for c in page.object_list]
     _log_listed(user, [row["contact"].child for row in rows], "intake queue")
     checked = set(assign_form["ids"].value() or []) if assign_form.is_bound else set()
     return render(request, "intake/queue.html", {
@@ -505,8 +504,7 @@ def my_work(request):
                 + [a.child for a in assessments], "my work")
     return render(request, "intake/my_work.html", {
         "deadlines": _deadline_rows(deadlines),
-        "contacts": [{"contact": c, "status": selectors.worst_status(c.deadlines.all())}
-                     for c in contacts],
+        "contacts": [{"contact": c, "status": selectors.row_status(c)} for c in contacts],
         "assessments": assessments,
         "notifications": list(selectors.unread_notifications(user)),
     })

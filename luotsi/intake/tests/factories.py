@@ -13,7 +13,7 @@ from django.utils import timezone
 from luotsi.access.models import Basis, ClientRelationship
 from luotsi.deadlines.calendar import opening_day
 from luotsi.deadlines.rules import compute_deadlines, deadline_status
-from luotsi.intake import services
+from luotsi.intake import queue_keys, services
 from luotsi.intake.models import (
     Contact,
     ContactKind,
@@ -182,4 +182,5 @@ def bulk_contacts(world: World, count: int, *, team: Team, assignee: User | None
         ClientRelationship(person=child, team=team, basis=Basis.INTAKE,
                            service_task="family_services", starts_at=stamp,
                            source="test") for child in children])
+    queue_keys.refresh([c.pk for c in contacts])  # as the services keep them
     return contacts

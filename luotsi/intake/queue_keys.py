@@ -1,0 +1,87 @@
+"""The queue's ordering keys stored on each contact.
+
+``queue()`` orders open contacts by urgency (urgent first until handled, then those not yet
+assessed, then the rest) and the nearest unmet deadline. Computing that per request means an
+aggregate over the deadlines of every open contact; instead each contact carries
+
+- ``next_due_on``: the due date of its nearest unmet deadline (``None`` when all are met);
+- ``deadline_status``: the most pressing status among its unmet deadlines (``overdue``,
+  ``due_soon``, ``on_time``), ``met`` when none is unmet, ``not_needed`` once closed;
+- ``queue_rank``: ``2 × urgency rank + (1 when there is no unmet deadline)``, so that within
+  one urgency the contacts without a deadline come last on every database without relying on
+  how NULLs sort.
+
+``refresh`` recomputes them set-based (two UPDATEs, whatever the number of contacts) and is
+called in the same transaction as every change to a contact's urgency, status or deadlines
+(``luotsi.intake.services``) and by the sweeper after it updates deadline statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+
+URGENCY_RANK = {"urgent": 0, "": 1}  # any other assessed urgency: 2
+NO_DEADLINE = 1
+
+
+def rank(urgency: str, next_due_on) -> int:
+    """The queue rank of one contact (the same rule as the set-based ``refresh``)."""
+    return 2 * URGENCY_RANK.get(urgency, 2) + (NO_DEADLINE if next_due_on is None else 0)
+
+
+def worst(statuses: Iterable[str]) -> str:
+    """The most pressing status among unmet deadlines' statuses; ``met`` when there are none."""
+    present = set(statuses)
+    for status in ("overdue", "due_soon", "on_time"):
+        if status in present:
+            return status
+    return "met"
+
+
+def key_expressions(contact_model, deadline_model) -> dict:
+    """UPDATE expressions for ``next_due_on`` and ``deadline_status`` (models passed in so that
+    migrations can use their historical models)."""
+    unmet = deadline_model.objects.filter(contact=OuterRef("pk"), met_on__isnull=True)
+    return {
+        "next_due_on": Subquery(unmet.order_by("due_on").values("due_on")[:1]),
+        "deadline_status": Case(
+            When(status="closed", then=Value("not_needed")),
+            When(Exists(unmet.filter(status="overdue")), then=Value("overdue")),
+            When(Exists(unmet.filter(status="due_soon")), then=Value("due_soon")),
+            When(Exists(unmet), then=Value("on_time")),
+            default=Value("met"),
+        ),
+    }
+
+
+def rank_expression():
+    return (
+        Case(When(urgency="urgent", then=Value(0)), When(urgency="", then=Value(2)),
+             default=Value(4), output_field=IntegerField())
+        + Case(When(next_due_on__isnull=True, then=Value(NO_DEADLINE)), default=Value(0),
+               output_field=IntegerField())
+    )
+
+
+def refresh_queryset(contacts, deadline_model) -> int:
+    """Recompute the keys of the contacts in ``contacts`` (a queryset); returns the count."""
+    count = contacts.update(**key_expressions(contacts.model, deadline_model))
+    contacts.update(queue_rank=rank_expression())
+    return count
+
+
+def refresh(contact_ids: Iterable[int] | None = None, *, open_only: bool = False) -> int:
+    """Recompute the keys of the given contacts (all contacts when ``None``)."""
+    from luotsi.intake.models import Contact, ContactStatus, Deadline
+
+    contacts = Contact.objects.all()
+    if contact_ids is not None:
+        ids = list(contact_ids)
+        if not ids:
+            return 0
+        contacts = contacts.filter(pk__in=ids)
+    if open_only:
+        contacts = contacts.filter(~Q(status=ContactStatus.CLOSED))
+    return refresh_queryset(contacts, Deadline)
