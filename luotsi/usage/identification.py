@@ -1,0 +1,180 @@
+"""Evaluation of the identification rules, set-based in the database.
+
+Each active rule becomes one ``GROUP BY person HAVING count ≥ threshold`` query over the events in
+its window (``as_of − (window_days − 1) ≤ event_date ≤ as_of``). The matches go to a temporary
+table, and three statements bring ``Flag`` up to date: delete the flags no longer matched, confirm
+the ones still matched (``first_flagged_on`` kept), insert the new ones. No Python loop runs over
+persons.
+
+The daily (incremental) run limits all of this to the persons whose result can have changed since
+the previous run: those with events imported since then (event ids above the previous run's
+watermark) and those with events that entered or left a window because the as-of date moved. When
+the rules changed since the previous run (their signature differs), or there is no previous run,
+or the as-of date went backwards or jumped more than a window, the run is a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from luotsi.usage.models import (
+    Flag,
+    IdentificationRule,
+    IdentificationRun,
+    Measure,
+    RunMode,
+    ServiceEvent,
+)
+
+_MATCHED = "usage_tmp_matched"
+_SCOPE = "usage_tmp_scope"
+
+
+def window_start(as_of: date, window_days: int) -> date:
+    return as_of - timedelta(days=window_days - 1)
+
+
+def rules_signature(rules: list[IdentificationRule]) -> str:
+    payload = [[r.pk, r.measure, r.threshold, r.event_kind, r.sector, r.window_days]
+               for r in sorted(rules, key=lambda rule: rule.pk)]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+def matches(rule: IdentificationRule, as_of: date) -> QuerySet:
+    """person_id of everyone the rule matches on ``as_of`` (one GROUP BY … HAVING query)."""
+    events = ServiceEvent.objects.filter(
+        event_date__gte=window_start(as_of, rule.window_days), event_date__lte=as_of)
+    if rule.measure == Measure.DISTINCT_SECTORS:
+        counted = Count("sector", distinct=True)
+    else:
+        counted = Count("id")
+        if rule.measure == Measure.EVENTS_OF_KIND:
+            events = events.filter(kind=rule.event_kind)
+        elif rule.measure == Measure.EVENTS_IN_SECTOR:
+            events = events.filter(sector=rule.sector)
+    return (events.order_by().values("person_id").annotate(n=counted)
+            .filter(n__gte=rule.threshold).values_list("person_id", flat=True))
+
+
+@dataclass
+class Plan:
+    mode: str
+    scope: QuerySet | None  # person ids to re-evaluate; None = everyone
+
+
+def _plan(as_of: date, incremental: bool, rules: list[IdentificationRule], signature: str,
+          previous: IdentificationRun | None) -> Plan:
+    if not incremental or previous is None or previous.rules_signature != signature \
+            or not rules:
+        return Plan(RunMode.FULL, None)
+    longest = max(rule.window_days for rule in rules)
+    if as_of < previous.as_of or (as_of - previous.as_of).days > longest:
+        return Plan(RunMode.FULL, None)
+    changed = Q(id__gt=previous.event_watermark)
+    if as_of > previous.as_of:
+        changed |= Q(event_date__gt=previous.as_of, event_date__lte=as_of)
+        for days in {rule.window_days for rule in rules}:
+            changed |= Q(event_date__gte=window_start(previous.as_of, days),
+                         event_date__lt=window_start(as_of, days))
+    scope = ServiceEvent.objects.filter(changed).order_by().values("person_id").distinct()
+    return Plan(RunMode.INCREMENTAL, scope)
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def run_identification(*, as_of: date, incremental: bool = False) -> IdentificationRun:
+    """Evaluate the active rules on ``as_of`` and bring the flags up to date, in one transaction."""
+    started = timezone.now()
+    with transaction.atomic():
+        rules = list(IdentificationRule.objects.filter(active=True).order_by("pk"))
+        signature = rules_signature(rules)
+        previous = IdentificationRun.objects.filter(finished_at__isnull=False).order_by(
+            "-started_at", "-pk").first()
+        watermark = ServiceEvent.objects.aggregate(m=Max("id"))["m"] or 0
+        plan = _plan(as_of, incremental, rules, signature, previous)
+        run = IdentificationRun.objects.create(
+            as_of=as_of, mode=plan.mode, started_at=started, event_watermark=watermark,
+            rules_signature=signature)
+        flag_table = Flag._meta.db_table
+        with connection.cursor() as cursor:
+            for table in (_MATCHED, _SCOPE):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {_MATCHED} (person_id bigint NOT NULL, "
+                           "rule_id bigint NOT NULL)")
+            if plan.scope is not None:
+                cursor.execute(f"CREATE TEMPORARY TABLE {_SCOPE} (person_id bigint PRIMARY KEY)")
+                sql, params = _sql(plan.scope)
+                cursor.execute(f"INSERT INTO {_SCOPE} (person_id) {sql}", params)
+                cursor.execute(f"SELECT COUNT(*) FROM {_SCOPE}")
+                evaluated = cursor.fetchone()[0]
+            for rule in rules:
+                queryset = matches(rule, as_of)
+                if plan.scope is not None:
+                    queryset = queryset.extra(  # noqa: S610 - constant table name, no input
+                        where=[f"person_id IN (SELECT person_id FROM {_SCOPE})"])
+                sql, params = _sql(queryset)
+                cursor.execute(f"INSERT INTO {_MATCHED} (person_id, rule_id) "
+                               f"SELECT m.person_id, %s FROM ({sql}) m", (rule.pk, *params))
+            in_scope = "" if plan.scope is None else \
+                f" AND person_id IN (SELECT person_id FROM {_SCOPE})"
+            cursor.execute(
+                f"DELETE FROM {flag_table} WHERE NOT EXISTS (SELECT 1 FROM {_MATCHED} m "
+                f"WHERE m.person_id = {flag_table}.person_id AND m.rule_id = "
+                f"{flag_table}.rule_id){in_scope}")
+            removed = cursor.rowcount
+            cursor.execute(
+                f"UPDATE {flag_table} SET as_of = %s, run_id = %s WHERE EXISTS (SELECT 1 FROM "
+                f"{_MATCHED} m WHERE m.person_id = {flag_table}.person_id AND m.rule_id = "
+                f"{flag_table}.rule_id)", (as_of, run.pk))
+            cursor.execute(
+                f"INSERT INTO {flag_table} (person_id, rule_id, as_of, first_flagged_on, run_id) "
+                f"SELECT m.person_id, m.rule_id, %s, %s, %s FROM {_MATCHED} m WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {flag_table} f WHERE f.person_id = m.person_id AND f.rule_id = "
+                f"m.rule_id)", (as_of, as_of, run.pk))
+            added = cursor.rowcount
+            if plan.scope is None:
+                cursor.execute(
+                    "SELECT COUNT(DISTINCT person_id) FROM "
+                    f"{ServiceEvent._meta.db_table} WHERE event_date >= %s AND event_date <= %s",
+                    (window_start(as_of, max((r.window_days for r in rules), default=1)), as_of))
+                evaluated = cursor.fetchone()[0]
+            for table in (_MATCHED, _SCOPE):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        run.persons_evaluated = evaluated
+        run.flags_added = added
+        run.flags_removed = removed
+        run.flagged = Flag.objects.values("person_id").distinct().count()
+        run.finished_at = timezone.now()
+        run.save(update_fields=["persons_evaluated", "flags_added", "flags_removed", "flagged",
+                                "finished_at"])
+    return run
+
+
+def current_flags() -> list[dict]:
+    """Everyone flagged now, with the codes of the rules they match (for the command's JSON)."""
+    from luotsi.people.models import Person
+
+    rows = Flag.objects.order_by("person_id", "rule__code").values_list("person_id", "rule__code")
+    by_person: dict[int, list[str]] = {}
+    for person_id, code in rows:
+        by_person.setdefault(person_id, []).append(code)
+    encrypted = dict(Person.objects.filter(pk__in=list(by_person)).values_list(
+        "pk", "hetu_encrypted")) if len(by_person) < 30_000 else dict(
+        Person.objects.filter(usage_flags__isnull=False).distinct().values_list(
+            "pk", "hetu_encrypted"))
+    from luotsi.people import crypto
+
+    return [{"person_id": person_id,
+             "hetu": crypto.decrypt(encrypted[person_id]) if encrypted.get(person_id) else "",
+             "rules": codes}
+            for person_id, codes in by_person.items()]
