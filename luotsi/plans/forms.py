@@ -308,3 +308,17 @@ class ResearchExportForm(forms.Form):
         if not value:
             raise forms.ValidationError(_("Give the purpose of the research file."))
         return value
+
+
+class GoalEditForm(GoalForm):
+    """A goal's edit form; ``revision`` is the plan's version the professional started from."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StepEditForm(StepForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RemoveForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)

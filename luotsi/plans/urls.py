@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luotsi.plans import report_views, views
+from luotsi.plans import edit_views, report_views, views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
@@ -16,6 +16,12 @@ urlpatterns = [
          name="plan_section_merge"),
     path("<int:plan_id>/coordinator/", views.coordinator_set, name="plan_coordinator"),
     path("<int:plan_id>/goals/", views.goal_add, name="plan_goal_add"),
+    path("<int:plan_id>/goals/<int:goal_id>/edit/", edit_views.goal_edit, name="plan_goal_edit"),
+    path("<int:plan_id>/goals/<int:goal_id>/remove/", edit_views.goal_remove,
+         name="plan_goal_remove"),
+    path("<int:plan_id>/steps/<int:step_id>/edit/", edit_views.step_edit, name="plan_step_edit"),
+    path("<int:plan_id>/steps/<int:step_id>/remove/", edit_views.step_remove,
+         name="plan_step_remove"),
     path("<int:plan_id>/factors/", views.factor_add, name="plan_factor_add"),
     path("<int:plan_id>/services/", views.service_add, name="plan_service_add"),
     path("<int:plan_id>/methods/", views.method_add, name="plan_method_add"),

@@ -1,0 +1,205 @@
+"""Changing and removing a goal or a step: an edit page and a confirmation page each.
+
+A save or removal based on an older revision of the plan is refused (409) with the
+professional's own text kept in the form and what is saved now shown beside it, exactly like the
+plan's texts (``views.plan_text``). Only goals and steps the professional sees on the plan page
+(their sector sections, see ``selectors.visible_sectors``) can be opened; others are "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from luotsi.access.models import LogAction
+from luotsi.plans import edit_services, services
+from luotsi.plans import forms as plan_forms
+from luotsi.plans.models import Goal, Step
+from luotsi.plans.views import _apply_errors, _int, _log, _Page, _plan_url, _visible_plan
+
+
+def _state(request, plan_id: int) -> _Page:
+    action = LogAction.VIEW if request.method == "GET" else LogAction.UPDATE
+    plan = _visible_plan(request.user, plan_id, action)
+    return _Page(request, plan.pk)
+
+
+def _goal(state: _Page, goal_id: int) -> Goal:
+    goal = next((g.goal for g in state.ctx["goals"] if g.goal.pk == goal_id), None)
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def _step(state: _Page, step_id: int) -> Step:
+    step = next((s for s in state.ctx["visible_steps"] if s.pk == step_id), None)
+    if step is None:
+        raise Http404
+    return step
+
+
+def _render(request, state: _Page, template: str, status: int = 200, **context) -> HttpResponse:
+    _log(request.user, state.plan, LogAction.VIEW, context.pop("detail"))
+    return render(request, template, {"plan": state.plan, **context}, status=status)
+
+
+def _kept(state: _Page, form_class, form, kwargs: dict):
+    """The professional's own input, now based on the current revision."""
+    data = form.data.copy()
+    current = state.plan.__class__.objects.only("revision").get(pk=state.plan.pk).revision
+    data["revision"] = str(current)
+    kept = form_class(data, **kwargs)
+    kept.is_valid()
+    return kept
+
+
+def _edit(request, state: _Page, *, row, kind: str, form_class, kwargs: dict, initial: dict,
+          save: Callable, now: Callable, fields: tuple[str, ...]) -> HttpResponse:
+    detail = f"{kind} {row.pk} edit"
+    title = _("Edit the goal") if kind == "goal" else _("Edit the step")
+    if request.method == "GET":
+        form = form_class(initial={**initial, "revision": state.plan.revision}, **kwargs)
+        return _render(request, state, "plans/edit.html", form=form, title=title, kind=kind,
+                       detail=detail)
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except services.PlanConflict as exc:
+            saved = now()
+            conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at,
+                        "removed": saved is None,
+                        "now": [] if saved is None else [
+                            (form.fields[name].label, value) for name, value in saved.items()
+                            if name in fields]}
+            return _render(request, state, "plans/edit.html", status=409, title=title,
+                           kind=kind, form=_kept(state, form_class, form, kwargs),
+                           conflict=conflict, detail=detail)
+        else:
+            messages.success(request, _("The goal was saved.") if kind == "goal"
+                             else _("The step was saved."))
+            return redirect(_plan_url(state.plan.pk, f"{kind}-{row.pk}"))
+    return _render(request, state, "plans/edit.html", status=400, form=form, title=title,
+                   kind=kind, detail=detail)
+
+
+def _goal_now(goal_id: int) -> dict | None:
+    goal = Goal.objects.select_related("goal_area", "section").filter(pk=goal_id).first()
+    if goal is None:
+        return None
+    return {"goal_area": goal.goal_area.name, "client_wording": goal.client_wording,
+            "target_date": goal.target_date, "priority": goal.get_priority_display(),
+            "section": goal.section.get_sector_display() if goal.section else ""}
+
+
+def _step_now(step_id: int) -> dict | None:
+    step = Step.objects.select_related("owner", "goal").filter(pk=step_id).first()
+    if step is None:
+        return None
+    return {"what": step.what, "owner_kind": step.get_owner_kind_display(),
+            "owner": str(step.owner or ""), "due_on": step.due_on,
+            "goal": step.goal.client_wording[:60] if step.goal else ""}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, plan_id: int, goal_id: int):
+    state = _state(request, plan_id)
+    goal = _goal(state, goal_id)
+
+    def save(data):
+        return edit_services.goal_update(
+            actor=request.user, goal=goal, expected_revision=data["revision"],
+            data=services.GoalInput(
+                goal_area_id=_int(data["goal_area"]), client_wording=data["client_wording"],
+                target_date=data["target_date"], priority=data["priority"],
+                section_id=_int(data["section"])))
+
+    initial = {"goal_area": str(goal.goal_area_id), "client_wording": goal.client_wording,
+               "target_date": goal.target_date, "priority": goal.priority,
+               "section": str(goal.section_id or "")}
+    return _edit(request, state, row=goal, kind="goal", form_class=plan_forms.GoalEditForm,
+                 kwargs=state._kwargs("goal"), initial=initial, save=save,
+                 now=lambda: _goal_now(goal.pk),
+                 fields=("goal_area", "client_wording", "target_date", "priority", "section"))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_edit(request, plan_id: int, step_id: int):
+    state = _state(request, plan_id)
+    step = _step(state, step_id)
+
+    def save(data):
+        return edit_services.step_update(
+            actor=request.user, step=step, expected_revision=data["revision"],
+            data=services.StepInput(what=data["what"], owner_kind=data["owner_kind"],
+                                    due_on=data["due_on"], owner_id=_int(data["owner"]),
+                                    goal_id=_int(data["goal"])))
+
+    initial = {"what": step.what, "owner_kind": step.owner_kind,
+               "owner": str(step.owner_id or ""), "due_on": step.due_on,
+               "goal": str(step.goal_id or "")}
+    return _edit(request, state, row=step, kind="step", form_class=plan_forms.StepEditForm,
+                 kwargs=state._kwargs("step"), initial=initial, save=save,
+                 now=lambda: _step_now(step.pk),
+                 fields=("what", "owner_kind", "owner", "due_on", "goal"))
+
+
+def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: dict):
+    detail = f"{kind} {row.pk} removal"
+    title = _("Remove the goal") if kind == "goal" else _("Remove the step")
+    form = plan_forms.RemoveForm(request.POST or None,
+                                 initial={"revision": state.plan.revision})
+    context = {"title": title, "kind": kind, "row": row, "facts": facts, "detail": detail}
+    if request.method == "GET":
+        return _render(request, state, "plans/remove.html", form=form, **context)
+    if not form.is_valid():
+        return _render(request, state, "plans/remove.html", status=400, form=form, **context)
+    try:
+        remove(form.cleaned_data["revision"])
+    except services.PlanConflict as exc:
+        fresh = plan_forms.RemoveForm(initial={"revision": exc.plan.revision})
+        conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at}
+        return _render(request, state, "plans/remove.html", status=409, form=fresh,
+                       conflict=conflict, **context)
+    messages.success(request, _("The goal was removed.") if kind == "goal"
+                     else _("The step was removed."))
+    return redirect(_plan_url(state.plan.pk, "goals"))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def goal_remove(request, plan_id: int, goal_id: int):
+    state = _state(request, plan_id)
+    goal = _goal(state, goal_id)
+    view = next(g for g in state.ctx["goals"] if g.goal.pk == goal_id)
+    facts = {"text": goal.client_wording, "steps": len(view.steps),
+             "ratings": len(view.ratings)}
+    return _remove(request, state, row=goal, kind="goal", facts=facts,
+                   remove=lambda revision: edit_services.goal_remove(
+                       actor=request.user, goal=goal, expected_revision=revision))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_remove(request, plan_id: int, step_id: int):
+    state = _state(request, plan_id)
+    step = _step(state, step_id)
+    return _remove(request, state, row=step, kind="step", facts={"text": step.what},
+                   remove=lambda revision: edit_services.step_remove(
+                       actor=request.user, step=step, expected_revision=revision))
