@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luotsi.sharedcare import views
 
 app_name = "sharedcare"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("candidates/", views.candidates, name="candidates"),
+    path("persons/<int:person_id>/", views.person, name="person"),
+    path("persons/<int:person_id>/confirm/", views.confirm, name="confirm"),
+    path("persons/<int:person_id>/decline/", views.decline, name="decline"),
+    path("persons/<int:person_id>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("persons/<int:person_id>/consultations/new/", views.consultation_create,
+         name="consultation_create"),
+    path("meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:meeting_id>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:meeting_id>/minutes.pdf", views.meeting_pdf, name="meeting_pdf"),
+    path("consultations/", views.consultations, name="consultations"),
+    path("consultations/<int:consultation_id>/", views.consultation_detail,
+         name="consultation_detail"),
+]

@@ -1,0 +1,23 @@
+"""The checklist gone through with a possible shared client, editable by the administrator.
+
+Decisions, meetings and consultations are client data and are never administered here.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from luotsi.sharedcare.models import ChecklistItem
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["ordering", "code", "text_fi", "active"]
+    list_display_links = ["code"]
+    list_editable = ["ordering", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "text_fi", "text_sv", "text_en"]
+    fieldsets = [
+        (None, {"fields": ["code", "ordering", "active"]}),
+        (_("Question"), {"fields": ["text_fi", "text_sv", "text_en"]}),
+        (_("Guidance"), {"fields": ["help_fi", "help_sv", "help_en"]}),
+    ]

@@ -1,0 +1,141 @@
+"""Forms of shared-client work. They shape input; the services validate and decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from luotsi.organisation.models import Team, User
+from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
+from luotsi.plans.models import Sector, Step
+from luotsi.sharedcare.models import ChecklistAnswer, Consultation, Meeting, StatutoryBasis
+
+DECISION_ROWS = 4
+CLOSE_PERSON_ROWS = 2
+EMPTY = [("", "—")]
+
+
+def professionals():
+    roles = [role for role, actions in ROLE_PERMISSIONS.items() if Action.VIEW_CLIENT in actions]
+    return User.objects.filter(is_active=True, role__in=roles).order_by("last_name", "first_name",
+                                                                        "pk")
+
+
+def professional_choices(users) -> list[tuple[str, str]]:
+    return [(str(u.pk), (u.get_full_name() or u.username) + (f" ({u.title})" if u.title else ""))
+            for u in users]
+
+
+def _date(**kwargs):
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+class ConfirmForm(forms.Form):
+    consent_given = forms.BooleanField(
+        label=_("The client consents to cooperation between the sectors chosen below "
+                "(Social Welfare Act, section 41)"), required=False)
+    consent_sectors = forms.MultipleChoiceField(
+        label=_("Sectors the consent covers"), choices=Sector.choices, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    consent_scope = forms.CharField(label=_("What the consent covers"), max_length=300,
+                                    required=False)
+    consent_from = _date(label=_("Consent valid from"), required=False)
+    consent_until = _date(label=_("Consent valid until"), required=False)
+    coordinator = forms.ChoiceField(label=_("Coordinator (the client's contact person)"),
+                                    required=False)
+    care_team = forms.MultipleChoiceField(label=_("Care team"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, items=(), users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"answer_{item.pk}"] = forms.ChoiceField(
+                label=item.label(), help_text=item.guidance(), required=False,
+                choices=ChecklistAnswer.Answer.choices, widget=forms.RadioSelect)
+        choices = professional_choices(users)
+        self.fields["coordinator"].choices = EMPTY + choices
+        self.fields["care_team"].choices = choices
+
+    def checklist_fields(self):
+        return [self[f"answer_{item.pk}"] for item in self.items]
+
+    def answers(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"answer_{item.pk}") or ""
+                for item in self.items}
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for declining"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingForm(forms.Form):
+    held_at_date = _date(label=_("Date"), required=False)
+    held_at_time = forms.TimeField(label=_("Time"), required=False,
+                                   widget=forms.TimeInput(attrs={"type": "time"}))
+    kind = forms.ChoiceField(label=_("How the meeting is held"), choices=Meeting.Kind.choices)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    client_present = forms.BooleanField(label=_("The client takes part"), required=False,
+                                        initial=True)
+    professionals = forms.MultipleChoiceField(label=_("Professionals taking part"),
+                                              required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    agenda = forms.CharField(label=_("Agenda"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(label=_("Notes"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, users=(), owners=(), new_decisions=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professionals"].choices = professional_choices(users)
+        for i in range(1, CLOSE_PERSON_ROWS + 1):
+            self.fields[f"close_name_{i}"] = forms.CharField(
+                label=_("Close person's name"), max_length=200, required=False)
+            self.fields[f"close_relation_{i}"] = forms.CharField(
+                label=_("Relation to the client"), max_length=100, required=False)
+        owner_choices = [(Step.Owner.CLIENT.value, _("The client"))] + [
+            (f"user:{pk}", label) for pk, label in professional_choices(owners)]
+        self.decision_rows = DECISION_ROWS if new_decisions else 0
+        for i in range(1, self.decision_rows + 1):
+            self.fields[f"what_{i}"] = forms.CharField(label=_("Decision"), max_length=300,
+                                                       required=False)
+            self.fields[f"owner_{i}"] = forms.ChoiceField(label=_("Who does it"),
+                                                          choices=owner_choices, required=False)
+            self.fields[f"due_{i}"] = _date(label=_("By when"), required=False)
+
+    def close_rows(self):
+        return [(self[f"close_name_{i}"], self[f"close_relation_{i}"])
+                for i in range(1, CLOSE_PERSON_ROWS + 1)]
+
+    def decision_fields(self):
+        return [(i, self[f"what_{i}"], self[f"owner_{i}"], self[f"due_{i}"])
+                for i in range(1, self.decision_rows + 1)]
+
+
+class ConsultationForm(forms.Form):
+    sector = forms.ChoiceField(label=_("Sector of the expert"),
+                               choices=EMPTY + list(Sector.choices), required=False)
+    expert = forms.ChoiceField(label=_("Expert"), required=False)
+    expert_team = forms.ChoiceField(label=_("or the expert team"), required=False)
+    question = forms.CharField(label=_("Question"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 5}))
+    basis = forms.ChoiceField(label=_("Basis for disclosing the client's data"),
+                              choices=Consultation.Basis.choices, required=False,
+                              widget=forms.RadioSelect)
+    statutory_basis = forms.ChoiceField(label=_("Statutory basis"),
+                                        choices=EMPTY + list(StatutoryBasis.choices),
+                                        required=False)
+    due_on = _date(label=_("Answer needed by"), required=False)
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = EMPTY + professional_choices(users)
+        self.fields["expert_team"].choices = EMPTY + [
+            (str(t.pk), t.name) for t in Team.objects.exclude(kind="administration")
+            .order_by("code")]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 6}))

@@ -1,0 +1,284 @@
+"""Reads of shared-client work, shaped for the pages: candidates, area counts, the why and the
+service path of one person, the consultation work list. Client data only through the gateway's
+``visible_persons``/``filter_visible``."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from luotsi.access.gateway import filter_visible, visible_persons
+from luotsi.people.models import Person
+from luotsi.sharedcare.models import Consultation, SharedClient
+from luotsi.usage.models import EventSector, Flag, IdentificationRule, Measure, ServiceEvent
+
+PATH_YEARS = 3
+EMERGENCY = "emergency_visit"
+SECTOR_ORDER = [EventSector.SOCIAL, EventSector.HEALTH, EventSector.MENTAL_HEALTH_SUBSTANCE,
+                EventSector.EMPLOYMENT]
+
+
+def _hidden(today: date) -> Q:
+    """Persons not to be offered as candidates: decided, unless a decline's hiding has passed."""
+    decided = SharedClient.objects.filter(person=OuterRef("pk")).filter(
+        ~Q(status=SharedClient.Status.DECLINED)
+        | Q(hidden_until__isnull=True) | Q(hidden_until__gt=today))
+    return Exists(decided)
+
+
+def _flagged() -> Exists:
+    return Exists(Flag.objects.filter(person=OuterRef("pk"), rule__active=True))
+
+
+def candidates(user, today: date | None = None) -> QuerySet[Person]:
+    """Flagged persons ``user`` may see who are not decided on (or whose decline has lapsed),
+    newest flag first; each with ``first_flagged`` and its active flags prefetched."""
+    today = today or timezone.localdate()
+    return (
+        visible_persons(user).filter(_flagged()).exclude(_hidden(today))
+        .annotate(first_flagged=Min("usage_flags__first_flagged_on"))
+        .prefetch_related(Prefetch("usage_flags", to_attr="flags",
+                                   queryset=Flag.objects.filter(rule__active=True)
+                                   .select_related("rule").order_by("rule__code")))
+        .order_by("-first_flagged", "last_name", "first_name", "pk")
+    )
+
+
+def age(birth_date: date | None, today: date | None = None) -> int | None:
+    if birth_date is None:
+        return None
+    today = today or timezone.localdate()
+    return today.year - birth_date.year - ((today.month, today.day)
+                                           < (birth_date.month, birth_date.day))
+
+
+def _name(row: dict, prefix: str) -> str:
+    language = (get_language() or "fi")[:2]
+    return row.get(f"{prefix}_name_{language}") or row.get(f"{prefix}_name_fi") or ""
+
+
+def area_counts(today: date | None = None) -> list[dict]:
+    """Counts for the whole county by region and municipality, no names: candidates, confirmed
+    shared clients, declined. For team leads. One grouped query."""
+    today = today or timezone.localdate()
+    confirmed = Exists(SharedClient.objects.filter(person=OuterRef("pk"),
+                                                   status=SharedClient.Status.CONFIRMED))
+    declined = Exists(SharedClient.objects.filter(person=OuterRef("pk"),
+                                                  status=SharedClient.Status.DECLINED))
+    rows = (
+        Person.objects.filter(_flagged())
+        .annotate(is_hidden=_hidden(today), is_confirmed=confirmed, is_declined=declined)
+        .values("municipality__region__name_fi", "municipality__region__name_sv",
+                "municipality__region__name_en", "municipality__name_fi",
+                "municipality__name_sv", "municipality__name_en")
+        .annotate(flagged=Count("pk"),
+                  candidates=Count("pk", filter=Q(is_hidden=False)),
+                  confirmed=Count("pk", filter=Q(is_confirmed=True)),
+                  declined=Count("pk", filter=Q(is_declined=True)))
+    )
+    out = []
+    for row in rows:
+        out.append({"region": {k.split("__")[-1]: v for k, v in row.items()
+                               if k.startswith("municipality__region__")},
+                    "municipality": {k.split("__")[-1]: v for k, v in row.items()
+                                     if k.startswith("municipality__name")},
+                    "flagged": row["flagged"], "candidates": row["candidates"],
+                    "confirmed": row["confirmed"], "declined": row["declined"]})
+    language = (get_language() or "fi")[:2]
+
+    def pick(names: dict) -> str:
+        return names.get(f"name_{language}") or names.get("name_fi") or "–"
+
+    for row in out:
+        row["region"] = pick(row["region"])
+        row["municipality"] = pick(row["municipality"])
+    out.sort(key=lambda r: (r["region"], r["municipality"]))
+    return out
+
+
+# --- One person: why and the service path --------------------------------------------------------
+
+@dataclass
+class RuleReason:
+    rule: IdentificationRule
+    flag: Flag
+    value: int
+    window_from: date
+    window_to: date
+    breakdown: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Lane:
+    sector: str
+    label: str
+    months: list[dict]
+    total: int
+    emergency: int
+
+
+@dataclass
+class ServicePath:
+    start: date
+    end: date
+    months: list[date]
+    lanes: list[Lane]
+    max_count: int
+
+    @property
+    def is_empty(self) -> bool:
+        return all(lane.total == 0 for lane in self.lanes)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, day = [], _month_start(start)
+    while day <= end:
+        out.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _level(count: int) -> int:
+    if count <= 0:
+        return 0
+    if count == 1:
+        return 1
+    if count <= 3:
+        return 2
+    if count <= 6:
+        return 3
+    return 4
+
+
+def person_events(person_id: int, since: date) -> list[tuple[str, str, date]]:
+    return list(ServiceEvent.objects.filter(person_id=person_id, event_date__gte=since)
+                .values_list("sector", "kind", "event_date"))
+
+
+def reasons(flags: list[Flag], events: list[tuple[str, str, date]]) -> list[RuleReason]:
+    """For each flag, the number behind it over its rule's window, computed from the events."""
+    out = []
+    for flag in flags:
+        rule = flag.rule
+        end = flag.as_of
+        start = end - timedelta(days=rule.window_days - 1)
+        inside = [(s, k) for s, k, d in events if start <= d <= end]
+        if rule.measure == Measure.DISTINCT_SECTORS:
+            counts = Counter(s for s, _k in inside)
+            labels = dict(EventSector.choices)
+            breakdown = [(str(labels.get(s, s)), n) for s, n in sorted(counts.items())]
+            value = len(counts)
+        elif rule.measure == Measure.EVENTS_OF_KIND:
+            value = sum(1 for _s, k in inside if k == rule.event_kind)
+            breakdown = []
+        elif rule.measure == Measure.EVENTS_IN_SECTOR:
+            value = sum(1 for s, _k in inside if s == rule.sector)
+            breakdown = []
+        else:
+            value = len(inside)
+            breakdown = []
+        out.append(RuleReason(rule=rule, flag=flag, value=value, window_from=start,
+                              window_to=end, breakdown=breakdown))
+    return out
+
+
+def service_path(events: list[tuple[str, str, date]], today: date) -> ServicePath:
+    """Events by sector and month over the last ``PATH_YEARS`` years, for the timeline."""
+    start = _month_start(today.replace(year=today.year - PATH_YEARS) + timedelta(days=31))
+    months = _months(start, today)
+    index = {m: i for i, m in enumerate(months)}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
+    emergencies: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
+    for sector, kind, day in events:
+        i = index.get(_month_start(day))
+        if i is None:
+            continue
+        counts[sector][i] += 1
+        if kind == EMERGENCY:
+            emergencies[sector][i] += 1
+    labels = dict(EventSector.choices)
+    lanes = []
+    max_count = 0
+    for sector in SECTOR_ORDER:
+        row = counts[sector]
+        em = emergencies[sector]
+        max_count = max([max_count, *row])
+        lanes.append(Lane(
+            sector=sector, label=str(labels[sector]),
+            months=[{"month": m, "count": row[i], "emergency": em[i], "level": _level(row[i])}
+                    for i, m in enumerate(months)],
+            total=sum(row), emergency=sum(em)))
+    return ServicePath(start=start, end=today, months=months, lanes=lanes, max_count=max_count)
+
+
+def person_flags(person_id: int) -> list[Flag]:
+    return list(Flag.objects.filter(person_id=person_id, rule__active=True)
+                .select_related("rule").order_by("rule__code"))
+
+
+def consultations_of_person(person_id: int) -> QuerySet[Consultation]:
+    return (Consultation.objects.filter(person_id=person_id)
+            .select_related("asked_by", "expert", "expert_team", "answered_by")
+            .order_by("-created_at"))
+
+
+def work_list(user) -> QuerySet[Consultation]:
+    """Open consultations asked of ``user`` or their teams, overdue (earliest due) first; only
+    persons the user may see (the consultation grants that)."""
+    mine = Q(expert_id=user.pk) | Q(expert_team_id__in=user.team_ids())
+    return filter_visible(
+        Consultation.objects.filter(mine, answered_at__isnull=True)
+        .select_related("person", "asked_by", "expert", "expert_team")
+        .order_by("due_on", "pk"), user)
+
+
+def asked_by(user) -> QuerySet[Consultation]:
+    return (Consultation.objects.filter(asked_by=user)
+            .select_related("person", "expert", "expert_team", "answered_by")
+            .order_by("answered_at", "due_on", "pk"))
+
+
+def coordinated_by(user) -> QuerySet[SharedClient]:
+    return filter_visible(
+        SharedClient.objects.filter(coordinator=user, status=SharedClient.Status.CONFIRMED)
+        .select_related("person", "plan").order_by("person__last_name", "person__first_name"),
+        user)
+
+
+# --- Geometry of the service-path picture (server-rendered SVG) --------------------------------
+
+SVG_LABEL = 230
+SVG_CELL = 16
+SVG_GAP = 2
+SVG_LANE = 30
+SVG_TOP = 24
+
+
+def svg_layout(path: ServicePath) -> dict:
+    """Coordinates of the service-path SVG: one lane per sector, one square per month whose shade
+    tells the number of events, a black triangle on months with an emergency visit."""
+    lanes = []
+    for row, lane in enumerate(path.lanes):
+        y = SVG_TOP + row * SVG_LANE
+        cells = []
+        for col, month in enumerate(lane.months):
+            x = SVG_LABEL + col * (SVG_CELL + SVG_GAP)
+            cells.append({**month, "x": x, "y": y,
+                          "tri": f"{x + SVG_CELL - 7},{y} {x + SVG_CELL},{y} "
+                                 f"{x + SVG_CELL},{y + 7}"})
+        lanes.append({"lane": lane, "y": y, "text_y": y + SVG_CELL - 3, "cells": cells})
+    years = [{"x": SVG_LABEL + i * (SVG_CELL + SVG_GAP), "label": m.year}
+             for i, m in enumerate(path.months) if m.month == 1 or i == 0]
+    width = SVG_LABEL + len(path.months) * (SVG_CELL + SVG_GAP) + 4
+    height = SVG_TOP + len(path.lanes) * SVG_LANE + 4
+    return {"lanes": lanes, "years": years, "width": width, "height": height,
+            "cell": SVG_CELL, "year_y": SVG_TOP - 8}

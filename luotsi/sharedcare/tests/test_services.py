@@ -1,0 +1,213 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.utils import timezone
+
+from luotsi.access import gateway
+from luotsi.access.models import AccessLogEntry, Category, ClientRelationship, LogAction
+from luotsi.plans.models import Consent, Plan, Step
+from luotsi.sharedcare import services
+from luotsi.sharedcare.models import (
+    ChecklistAnswer,
+    Consultation,
+    Decision,
+    Meeting,
+    SharedClient,
+    StatutoryBasis,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirm_input(checklist, coordinator, **changes):
+    today = timezone.localdate()
+    values = {
+        "answers": {item.pk: "yes" for item in checklist},
+        "consent_given": True,
+        "consent_sectors": ["working_age_social", "health"],
+        "consent_scope": "Tiedot palvelujen yhteensovittamiseksi",
+        "consent_from": today, "consent_until": today + timedelta(days=365),
+        "coordinator_id": coordinator.pk, "care_team_ids": [],
+    }
+    values.update(changes)
+    return services.ConfirmInput(**values)
+
+
+def _confirm(alice, person, checklist, **changes):
+    return services.shared_client_confirm(actor=alice, person_id=person.pk,
+                                          data=_confirm_input(checklist, alice, **changes))
+
+
+def test_shared_client_confirm__consent_coordinator_care_team_and_history(
+        alice, nurse, flagged, checklist):
+    shared = _confirm(alice, flagged, checklist, care_team_ids=[nurse.pk])
+
+    assert shared.status == SharedClient.Status.CONFIRMED
+    assert shared.coordination_started_on == timezone.localdate()
+    plan = Plan.objects.get(person=flagged)
+    assert shared.plan == plan and plan.coordinator == alice
+    assert set(Consent.objects.filter(plan=plan).values_list("sector", flat=True)) == {
+        "working_age_social", "health"}
+    assert plan.participants.filter(user=nurse).exists()
+    # the nurse of the care team now sees the client through the gateway
+    assert gateway.access_person_by_id(nurse, flagged.pk, category=Category.SHARED_CARE)
+    decision = Decision.objects.get(shared_client=shared)
+    assert decision.decided_by == alice and decision.coordinator == alice
+    assert ChecklistAnswer.objects.filter(decision=decision).count() == len(checklist)
+
+
+def test_shared_client_confirm__missing_answer_consent_and_coordinator_refused(
+        alice, flagged, checklist):
+    first = checklist[0]
+    answers = {item.pk: "yes" for item in checklist[1:]}
+    with pytest.raises(ValidationError) as error:
+        services.shared_client_confirm(actor=alice, person_id=flagged.pk, data=_confirm_input(
+            checklist, alice, answers=answers, consent_given=False, coordinator_id=None,
+            consent_sectors=[], consent_until=None))
+    fields = error.value.message_dict
+    assert {f"answer_{first.pk}", "consent_given", "coordinator", "consent_sectors",
+            "consent_until"} <= set(fields)
+    assert not SharedClient.objects.exists() and not Plan.objects.exists()
+
+
+def test_shared_client_confirm__unknown_care_team_member_saves_nothing(alice, flagged, checklist):
+    with pytest.raises(ValidationError) as error:
+        _confirm(alice, flagged, checklist, care_team_ids=[999999])
+    assert "care_team" in error.value.message_dict
+    assert not Plan.objects.exists() and not SharedClient.objects.exists()
+
+
+def test_shared_client_confirm__no_relationship_is_not_found(bob, flagged, checklist):
+    with pytest.raises(gateway.PersonNotFound):
+        services.shared_client_confirm(actor=bob, person_id=flagged.pk,
+                                       data=_confirm_input(checklist, bob))
+
+
+@override_settings(SHAREDCARE_DECLINE_HIDE_DAYS=30)
+def test_shared_client_decline__reason_required_and_hidden_for_configured_days(alice, flagged):
+    with pytest.raises(ValidationError) as error:
+        services.shared_client_decline(actor=alice, person_id=flagged.pk, reason=" ")
+    assert "reason" in error.value.message_dict
+    assert not SharedClient.objects.exists()
+
+    shared = services.shared_client_decline(actor=alice, person_id=flagged.pk,
+                                            reason="Asiakas ei halua nyt yhteistyötä")
+    assert shared.status == SharedClient.Status.DECLINED
+    assert shared.hidden_until == timezone.localdate() + timedelta(days=30)
+    assert shared.decisions.get().reason == "Asiakas ei halua nyt yhteistyötä"
+
+
+def test_shared_client_decline__then_confirm_later(alice, flagged, checklist):
+    services.shared_client_decline(actor=alice, person_id=flagged.pk, reason="Ei nyt, ehkä myöh.")
+    shared = _confirm(alice, flagged, checklist)
+    assert shared.status == SharedClient.Status.CONFIRMED and shared.hidden_until is None
+    assert list(shared.decisions.values_list("status", flat=True)) == ["confirmed", "declined"]
+
+
+def _meeting(**changes):
+    today = timezone.localdate()
+    values = {"held_at": timezone.now(), "kind": "in_person", "place": "Sosiaaliasema",
+              "agenda": "Tilanne", "notes": "Keskusteltiin",
+              "close_persons": [("Maija Asiakas", "sisar")],
+              "decisions": [services.DecisionInput("Varaa aika lääkärille", "client", None,
+                                                   today + timedelta(days=7))]}
+    values.update(changes)
+    return services.MeetingInput(**values)
+
+
+def test_meeting_save__decisions_become_plan_steps(alice, nurse, flagged, checklist):
+    shared = _confirm(alice, flagged, checklist, care_team_ids=[nurse.pk])
+    due = timezone.localdate() + timedelta(days=14)
+    data = _meeting(professional_ids=[alice.pk, nurse.pk], decisions=[
+        services.DecisionInput("Varaa aika lääkärille", "client", None, due),
+        services.DecisionInput("Lääkitys tarkistetaan", "professional", nurse.pk, due),
+        services.DecisionInput("", "client", None, None),  # an empty row is skipped
+    ])
+    meeting = services.meeting_save(actor=alice, shared_client=shared, data=data)
+
+    steps = Step.objects.filter(plan=shared.plan).order_by("pk")
+    assert [(s.what, s.owner_kind, s.owner_id, s.due_on) for s in steps] == [
+        ("Varaa aika lääkärille", "client", None, due),
+        ("Lääkitys tarkistetaan", "professional", nurse.pk, due)]
+    assert [d.step_id for d in meeting.decisions.order_by("pk")] == [s.pk for s in steps]
+    rows = set(meeting.participants.values_list("kind", "name", "relation", "sector"))
+    assert ("client", flagged.full_name, "", "") in rows
+    assert ("close_person", "Maija Asiakas", "sisar", "") in rows
+    assert ("professional", "", "", "health") in rows
+
+
+def test_meeting_save__bad_decision_names_the_row_and_saves_nothing(alice, flagged, checklist):
+    shared = _confirm(alice, flagged, checklist)
+    data = _meeting(decisions=[
+        services.DecisionInput("Hyvä päätös", "client", None, timezone.localdate()),
+        services.DecisionInput("Ilman tekijää", "professional", None,
+                               timezone.localdate() - timedelta(days=1))])
+    with pytest.raises(ValidationError) as error:
+        services.meeting_save(actor=alice, shared_client=shared, data=data)
+    assert {"owner_2", "due_2"} <= set(error.value.message_dict)
+    assert not Meeting.objects.exists() and not Step.objects.exists()
+
+
+def test_consultation_ask__without_consent_or_basis_refused(alice, nurse, flagged):
+    data = services.ConsultationInput(sector="health", question="Miten lääkitys?", basis="",
+                                      due_on=timezone.localdate(), expert_id=nurse.pk)
+    with pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    assert "basis" in error.value.message_dict
+    data.basis = Consultation.Basis.CONSENT  # no consent recorded for health
+    with pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    assert "basis" in error.value.message_dict
+    data.basis = Consultation.Basis.STATUTORY
+    with pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    assert "statutory_basis" in error.value.message_dict
+    assert not Consultation.objects.exists()
+    with pytest.raises(gateway.PersonNotFound):
+        gateway.access_person_by_id(nurse, flagged.pk, category=Category.SHARED_CARE)
+
+
+def test_consultation_ask_and_answer__disclosures_logged_and_expert_granted(
+        alice, nurse, flagged, checklist):
+    _confirm(alice, flagged, checklist)  # consent covers health
+    data = services.ConsultationInput(sector="health", question="Miten lääkitys vaikuttaa?",
+                                      basis=Consultation.Basis.CONSENT,
+                                      due_on=timezone.localdate() + timedelta(days=3),
+                                      expert_id=nurse.pk)
+    consultation = services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    assert consultation.consent is not None
+    grant = ClientRelationship.objects.get(source=f"sharedcare.Consultation:{consultation.pk}")
+    assert grant.user == nurse and grant.ends_at is not None
+    disclosed = AccessLogEntry.objects.filter(person_id=flagged.pk, action=LogAction.DISCLOSE)
+    assert disclosed.filter(user_id=alice.pk, detail__contains="nina").count() == 1
+
+    with pytest.raises(ValidationError) as error:
+        services.consultation_answer(actor=nurse, consultation_id=consultation.pk, answer=" ")
+    assert "answer" in error.value.message_dict
+    answered = services.consultation_answer(actor=nurse, consultation_id=consultation.pk,
+                                            answer="Lääkitys on kunnossa.")
+    assert answered.answered_by == nurse and answered.answered_at is not None
+    assert disclosed.filter(user_id=nurse.pk).count() == 1
+    with pytest.raises(ValidationError):
+        services.consultation_answer(actor=nurse, consultation_id=consultation.pk, answer="x")
+
+
+def test_consultation_ask__statutory_basis_accepted(alice, nurse, flagged):
+    consultation = services.consultation_ask(
+        actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Kysymys", basis=Consultation.Basis.STATUTORY,
+            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            expert_id=nurse.pk))
+    assert consultation.statutory_basis == "shl_41" and consultation.consent is None
+
+
+def test_consultation_answer__other_professional_gets_not_found(alice, bob, nurse, flagged):
+    consultation = services.consultation_ask(
+        actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Kysymys", basis=Consultation.Basis.STATUTORY,
+            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            expert_id=nurse.pk))
+    with pytest.raises(gateway.PersonNotFound):
+        services.consultation_answer(actor=bob, consultation_id=consultation.pk, answer="x")

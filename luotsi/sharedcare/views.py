@@ -1,0 +1,377 @@
+"""Pages of shared-client work: thin views over the gateway, the forms and the services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from luotsi.access import gateway
+from luotsi.access.models import Category, LogAction
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans.models import Step
+from luotsi.sharedcare import forms as sc_forms
+from luotsi.sharedcare import selectors, services
+from luotsi.sharedcare.models import ChecklistItem, Meeting, SharedClient
+
+PAGE_SIZE = 50
+
+
+def _require_client_work(user) -> None:
+    if not has_permission(user, Action.VIEW_CLIENT):
+        raise PermissionDenied
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        target = name if name in form.fields else None
+        for error in errors:
+            form.add_error(target, error)
+
+
+def _access(user, person_id, detail: str, action: str = LogAction.VIEW):
+    _require_client_work(user)
+    return gateway.access_person_by_id(user, person_id, category=Category.SHARED_CARE,
+                                       action=action, detail=detail)
+
+
+def _shared(person_id: int) -> SharedClient | None:
+    return (SharedClient.objects.select_related("plan", "coordinator", "decided_by")
+            .filter(person_id=person_id).first())
+
+
+@login_required
+@require_GET
+@never_cache
+def candidates(request):
+    """Flagged persons the professional may see, with why; a team lead also sees area counts."""
+    user = request.user
+    _require_client_work(user)
+    page = Paginator(selectors.candidates(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    gateway.log_listed(user, rows, category=Category.SHARED_CARE, detail="shared-client candidates")
+    today = timezone.localdate()
+    for person in rows:
+        person.age = selectors.age(person.birth_date, today)
+    context = {"page": page, "rows": rows}
+    if has_permission(user, Action.MANAGE_TEAM):
+        context["area"] = selectors.area_counts(today)
+    return render(request, "sharedcare/candidates.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def person(request, person_id: int):
+    """Why the person was flagged, their service path, the decision, meetings, consultations."""
+    access = _access(request.user, person_id, "shared client: why and service path")
+    today = timezone.localdate()
+    flags = selectors.person_flags(access.person.pk)
+    longest = max([flag.rule.window_days for flag in flags] + [366 * selectors.PATH_YEARS])
+    earliest = min([flag.as_of for flag in flags] + [today])
+    events = selectors.person_events(access.person.pk,
+                                     earliest - timedelta(days=longest))
+    shared = _shared(access.person.pk)
+    path = selectors.service_path(events, today)
+    context = {
+        "person": access.person, "age": selectors.age(access.person.birth_date, today),
+        "reasons": selectors.reasons(flags, events),
+        "path": path, "svg": selectors.svg_layout(path), "shared": shared,
+        "decisions": list(shared.decisions.select_related("decided_by", "coordinator"))
+        if shared else [],
+        "meetings": list(shared.meetings.prefetch_related("decisions"))
+        if shared else [],
+        "consultations": list(selectors.consultations_of_person(access.person.pk)),
+        "today": today,
+    }
+    return render(request, "sharedcare/person.html", context)
+
+
+def _date_or_none(value):
+    return value or None
+
+
+@login_required
+@never_cache
+def confirm(request, person_id: int):
+    """Go through the checklist with the client; record the consent, coordinator and care team."""
+    access = _access(request.user, person_id, "shared client: checklist")
+    items = list(ChecklistItem.objects.filter(active=True))
+    users = list(sc_forms.professionals())
+    form = sc_forms.ConfirmForm(request.POST or None, items=items, users=users,
+                                initial={"coordinator": str(request.user.pk),
+                                         "consent_from": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.shared_client_confirm(
+                actor=request.user, person_id=access.person.pk,
+                data=services.ConfirmInput(
+                    answers=form.answers(), consent_given=data["consent_given"],
+                    consent_sectors=data["consent_sectors"],
+                    consent_scope=data["consent_scope"], consent_from=data["consent_from"],
+                    consent_until=data["consent_until"],
+                    coordinator_id=int(data["coordinator"]) if data["coordinator"] else None,
+                    care_team_ids=[int(pk) for pk in data["care_team"]]))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is now a shared client. The coordinator is "
+                                        "shown on the client's memo.")
+                             % {"name": access.person.full_name})
+            return redirect("sharedcare:person", person_id=access.person.pk)
+    return render(request, "sharedcare/confirm.html",
+                  {"person": access.person, "form": form, "shared": _shared(access.person.pk)})
+
+
+@login_required
+@never_cache
+def decline(request, person_id: int):
+    access = _access(request.user, person_id, "shared client: decline")
+    form = sc_forms.DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shared = services.shared_client_decline(actor=request.user,
+                                                    person_id=access.person.pk,
+                                                    reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Declined. The person is not shown as a candidate "
+                                        "before %(date)s.")
+                             % {"date": shared.hidden_until.strftime("%d.%m.%Y")})
+            return redirect("sharedcare:candidates")
+    return render(request, "sharedcare/decline.html",
+                  {"person": access.person, "form": form,
+                   "hide_days": services.decline_hide_days()})
+
+
+def _confirmed(person_id: int) -> SharedClient:
+    shared = _shared(person_id)
+    if shared is None or shared.status != SharedClient.Status.CONFIRMED:
+        raise Http404
+    return shared
+
+
+def _owners(shared: SharedClient) -> list:
+    from luotsi.organisation.models import User
+
+    ids = set(shared.plan.participants.filter(user__isnull=False).values_list("user_id",
+                                                                              flat=True))
+    if shared.coordinator_id:
+        ids.add(shared.coordinator_id)
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "pk"))
+
+
+def _meeting_input(form, meeting_date_required=True) -> services.MeetingInput:
+    data = form.cleaned_data
+    held_at = None
+    if data.get("held_at_date") and data.get("held_at_time"):
+        held_at = timezone.make_aware(datetime.combine(data["held_at_date"],
+                                                       data["held_at_time"]))
+    decisions = []
+    for i in range(1, form.decision_rows + 1):
+        owner = data.get(f"owner_{i}") or ""
+        owner_id = int(owner.split(":", 1)[1]) if owner.startswith("user:") else None
+        kind = Step.Owner.PROFESSIONAL if owner_id else (owner or Step.Owner.CLIENT)
+        decisions.append(services.DecisionInput(what=data.get(f"what_{i}") or "",
+                                                owner_kind=kind, owner_id=owner_id,
+                                                due_on=data.get(f"due_{i}")))
+    return services.MeetingInput(
+        held_at=held_at, kind=data["kind"], place=data["place"], agenda=data["agenda"],
+        notes=data["notes"], client_present=data["client_present"],
+        professional_ids=[int(pk) for pk in data["professionals"]],
+        close_persons=[(data.get(f"close_name_{i}") or "", data.get(f"close_relation_{i}") or "")
+                       for i in range(1, sc_forms.CLOSE_PERSON_ROWS + 1)],
+        decisions=decisions)
+
+
+def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None):
+    users = list(sc_forms.professionals())
+    initial = {"client_present": True, "kind": Meeting.Kind.IN_PERSON}
+    if meeting is not None:
+        local = timezone.localtime(meeting.held_at)
+        participants = list(meeting.participants.all())
+        initial = {"held_at_date": local.date(), "held_at_time": local.time().replace(second=0),
+                   "kind": meeting.kind, "place": meeting.place, "agenda": meeting.agenda,
+                   "notes": meeting.notes,
+                   "client_present": any(p.kind == "client" for p in participants),
+                   "professionals": [str(p.user_id) for p in participants if p.user_id]}
+        close = [p for p in participants if p.kind == "close_person"]
+        for i, p in enumerate(close[:sc_forms.CLOSE_PERSON_ROWS], start=1):
+            initial[f"close_name_{i}"] = p.name
+            initial[f"close_relation_{i}"] = p.relation
+    form = sc_forms.MeetingForm(request.POST or None, users=users, owners=_owners(shared),
+                                initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = _meeting_input(form)
+        errors = {}
+        if data.held_at is None:
+            errors["held_at_date"] = _("Give the date and time of the meeting.")
+        try:
+            if errors:
+                raise ValidationError(errors)
+            saved = services.meeting_save(actor=request.user, shared_client=shared, data=data,
+                                          meeting=meeting)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The network meeting was saved; its decisions are steps "
+                                        "of the shared plan."))
+            return redirect("sharedcare:meeting_minutes", meeting_id=saved.pk)
+    return render(request, "sharedcare/meeting_form.html",
+                  {"person": access.person, "shared": shared, "form": form, "meeting": meeting,
+                   "decisions": list(meeting.decisions.select_related("owner"))
+                   if meeting else []})
+
+
+@login_required
+@never_cache
+def meeting_create(request, person_id: int):
+    access = _access(request.user, person_id, "network meeting: new")
+    shared = _confirmed(access.person.pk)
+    return _meeting_page(request, access, shared, None)
+
+
+def _visible_meeting(user, meeting_id: int, detail: str, action: str = LogAction.VIEW):
+    meeting = (Meeting.objects.select_related("shared_client", "shared_client__plan",
+                                              "shared_client__coordinator", "created_by")
+               .filter(pk=meeting_id).first())
+    person_id = meeting.shared_client.person_id if meeting else None
+    access = _access(user, person_id, detail, action)
+    return access, meeting
+
+
+@login_required
+@never_cache
+def meeting_edit(request, meeting_id: int):
+    access, meeting = _visible_meeting(request.user, meeting_id, "network meeting: edit")
+    return _meeting_page(request, access, meeting.shared_client, meeting)
+
+
+def _minutes_context(access, meeting: Meeting) -> dict:
+    participants = list(meeting.participants.select_related("user"))
+    return {"person": access.person, "meeting": meeting, "shared": meeting.shared_client,
+            "participants": participants,
+            "decisions": list(meeting.decisions.select_related("owner", "step"))}
+
+
+def _minutes_language(meeting: Meeting, person) -> str:
+    plan = meeting.shared_client.plan
+    return (plan.language if plan else None) or person.document_language
+
+
+@login_required
+@require_GET
+@never_cache
+def meeting_minutes(request, meeting_id: int):
+    """Printable minutes (A4) in the client's language; viewing is logged as printing."""
+    access, meeting = _visible_meeting(request.user, meeting_id, "network meeting minutes",
+                                       LogAction.PRINT)
+    context = _minutes_context(access, meeting)
+    language = _minutes_language(meeting, access.person)
+    with translation.override(language):
+        context["body"] = render_to_string("sharedcare/minutes_body.html", context)
+    context["language"] = language
+    return render(request, "sharedcare/minutes.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def meeting_pdf(request, meeting_id: int):
+    from weasyprint import HTML
+
+    access, meeting = _visible_meeting(request.user, meeting_id, "network meeting minutes PDF",
+                                       LogAction.PRINT)
+    context = _minutes_context(access, meeting)
+    with translation.override(_minutes_language(meeting, access.person)):
+        html = render_to_string("sharedcare/minutes_pdf.html", context)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="network-meeting-{meeting.pk}.pdf"'
+    return response
+
+
+@login_required
+@never_cache
+def consultation_create(request, person_id: int):
+    access = _access(request.user, person_id, "consultation: new")
+    form = sc_forms.ConsultationForm(request.POST or None, users=sc_forms.professionals()
+                                     .exclude(pk=request.user.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consultation_ask(
+                actor=request.user, person_id=access.person.pk,
+                data=services.ConsultationInput(
+                    sector=data["sector"], question=data["question"], basis=data["basis"],
+                    due_on=data["due_on"],
+                    expert_id=int(data["expert"]) if data["expert"] else None,
+                    expert_team_id=int(data["expert_team"]) if data["expert_team"] else None,
+                    statutory_basis=data["statutory_basis"]))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The consultation was sent. The expert sees it in their "
+                                        "work list."))
+            return redirect("sharedcare:person", person_id=access.person.pk)
+    return render(request, "sharedcare/consultation_form.html",
+                  {"person": access.person, "form": form})
+
+
+@login_required
+@require_GET
+@never_cache
+def consultations(request):
+    """Open consultations asked of me or my teams (overdue first), and those I asked."""
+    user = request.user
+    _require_client_work(user)
+    open_rows = list(selectors.work_list(user))
+    mine = list(gateway.filter_visible(selectors.asked_by(user), user)[:100])
+    gateway.log_listed(user, [c.person for c in open_rows] + [c.person for c in mine],
+                       category=Category.SHARED_CARE, detail="consultations")
+    return render(request, "sharedcare/consultations.html",
+                  {"open_rows": open_rows, "asked": mine, "today": timezone.localdate()})
+
+
+@login_required
+@never_cache
+def consultation_detail(request, consultation_id: int):
+    """One consultation: the question and, for the expert, the answer form."""
+    user = request.user
+    _require_client_work(user)
+    from luotsi.sharedcare.models import Consultation
+
+    consultation = (Consultation.objects.select_related("person", "asked_by", "expert",
+                                                        "expert_team", "answered_by", "consent")
+                    .filter(pk=consultation_id).first())
+    access = _access(user, consultation.person_id if consultation else None,
+                     f"consultation {consultation_id}")
+    is_expert = services.consultations_for(user).filter(pk=consultation.pk).exists()
+    form = sc_forms.AnswerForm(request.POST or None) if is_expert else None
+    if request.method == "POST":
+        if not is_expert:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.consultation_answer(actor=user, consultation_id=consultation.pk,
+                                             answer=form.cleaned_data["answer"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The answer was saved and stays with the client's "
+                                            "record."))
+                return redirect("sharedcare:consultations")
+    return render(request, "sharedcare/consultation_detail.html",
+                  {"person": access.person, "c": consultation, "form": form,
+                   "is_expert": is_expert, "today": timezone.localdate()})
