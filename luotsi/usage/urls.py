@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luotsi.usage import views
 
 app_name = "usage"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("indicators/", views.indicator_report, name="indicators"),
+    path("indicators.csv", views.indicator_csv, name="indicators_csv"),
+]

@@ -1,0 +1,60 @@
+"""Filters of the indicators page (GET, nothing is saved)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from luotsi.organisation.models import Municipality, Region
+from luotsi.usage.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters, add_months
+
+
+class IndicatorFilterForm(forms.Form):
+    months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
+    end = forms.ChoiceField(label=_("Last month of the period"), required=False)
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False,
+                                    label=_("Region"), empty_label=_("All regions"))
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), required=False,
+                                          label=_("Municipality"),
+                                          empty_label=_("All municipalities"))
+
+    def __init__(self, data=None, *, today: date, **kwargs):
+        self.today = today
+        this_month = today.replace(day=1)
+        data = data.copy() if data is not None else {}
+        data.setdefault("months", str(DEFAULT_MONTHS))
+        data.setdefault("end", f"{this_month:%Y-%m}")
+        super().__init__(data, **kwargs)
+        self.fields["region"].queryset = Region.objects.order_by("code")
+        self.fields["municipality"].queryset = Municipality.objects.order_by("name_fi")
+        self.fields["months"].choices = [
+            (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
+            for n in PERIOD_CHOICES]
+        months = [add_months(this_month, -i) for i in range(60)]
+        self.fields["end"].choices = [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
+
+    def clean_months(self) -> int:
+        return self.cleaned_data.get("months") or DEFAULT_MONTHS
+
+    def clean_end(self) -> date:
+        value = self.cleaned_data.get("end") or f"{self.today:%Y-%m}"
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+
+    def clean(self):
+        data = super().clean()
+        region, municipality = data.get("region"), data.get("municipality")
+        if region and municipality and municipality.region_id != region.pk:
+            self.add_error("municipality", _("This municipality is not in the chosen region."))
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(end=data["end"], months=data["months"],
+                       region_id=data["region"].pk if data.get("region") else None,
+                       municipality_id=data["municipality"].pk if data.get("municipality")
+                       else None)
