@@ -32,8 +32,9 @@ def _require_client_work(user) -> None:
         raise PermissionDenied
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
+def _apply_errors(form, exc: ValidationError, renamed: dict | None = None) -> None:
     for name, errors in exc.message_dict.items():
+        name = (renamed or {}).get(name, name)
         target = name if name in form.fields else None
         for error in errors:
             form.add_error(target, error)
@@ -215,16 +216,11 @@ def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None
                                 initial=initial)
     if request.method == "POST" and form.is_valid():
         data = _meeting_input(form)
-        errors = {}
-        if data.held_at is None:
-            errors["held_at_date"] = _("Give the date and time of the meeting.")
         try:
-            if errors:
-                raise ValidationError(errors)
             saved = services.meeting_save(actor=request.user, shared_client=shared, data=data,
                                           meeting=meeting)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _apply_errors(form, exc, {"held_at": "held_at_date"})
         else:
             messages.success(request, _("The network meeting was saved; its decisions are steps "
                                         "of the shared plan."))

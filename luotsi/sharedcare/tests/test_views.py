@@ -1,0 +1,213 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from luotsi.access.models import AccessLogEntry, LogAction
+from luotsi.access.tests.factories import RelationshipFactory
+from luotsi.people.tests.factories import PersonFactory
+from luotsi.plans.models import Step
+from luotsi.sharedcare import services
+from luotsi.sharedcare.models import Consultation, SharedClient, StatutoryBasis
+from luotsi.sharedcare.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CANDIDATES = "/shared-clients/candidates/"
+
+
+def _flag_many(alice, count: int) -> None:
+    the_rule = factories.rule()
+    for _ in range(count):
+        person = PersonFactory()
+        RelationshipFactory(person=person, user=alice)
+        factories.flag(person, the_rule=the_rule)
+
+
+def test_candidates__lists_visible_flagged_persons_with_rules(client, alice, flagged):
+    client.force_login(alice)
+    response = client.get(CANDIDATES)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert flagged.full_name in body and factories.rule().label() in body
+    assert AccessLogEntry.objects.filter(person_id=flagged.pk, action=LogAction.LIST).exists()
+
+
+def test_candidates__other_team_sees_nobody(client, bob, flagged):
+    client.force_login(bob)
+    response = client.get(CANDIDATES)
+    assert flagged.full_name not in response.content.decode()
+
+
+def test_candidates__declined_hidden_until_the_date_then_back(client, alice, flagged):
+    services.shared_client_decline(actor=alice, person_id=flagged.pk, reason="Ei nyt, myöhemmin")
+    client.force_login(alice)
+    assert flagged.full_name not in client.get(CANDIDATES).content.decode()
+    SharedClient.objects.filter(person=flagged).update(
+        hidden_until=timezone.localdate() - timedelta(days=1))
+    assert flagged.full_name in client.get(CANDIDATES).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_candidates__query_count_independent_of_size(client, alice, django_assert_num_queries,
+                                                     count):
+    _flag_many(alice, count)
+    client.force_login(alice)
+    client.get(CANDIDATES)  # warm the session and the team cache
+    with django_assert_num_queries(14):
+        response = client.get(CANDIDATES)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_candidates__team_lead_area_counts_pinned(client, lead, django_assert_num_queries, count,
+                                                  municipality):
+    the_rule = factories.rule()
+    for _ in range(count):
+        factories.flag(PersonFactory(municipality=municipality), the_rule=the_rule)
+    client.force_login(lead)
+    client.get(CANDIDATES)
+    with django_assert_num_queries(9):
+        response = client.get(CANDIDATES)
+    body = response.content.decode()
+    assert "Porvoo" in body
+    assert response.context["area"][0]["flagged"] == count
+
+
+def test_candidates__area_counts_only_for_team_lead(client, alice, flagged):
+    client.force_login(alice)
+    assert "area" not in client.get(CANDIDATES).context
+
+
+def test_person__why_and_service_path_logged(client, alice, flagged):
+    client.force_login(alice)
+    response = client.get(f"/shared-clients/persons/{flagged.pk}/")
+    assert response.status_code == 200
+    reasons = response.context["reasons"]
+    assert reasons[0].value == 3  # social, health and mental health within the year
+    lanes = {lane.sector: lane for lane in response.context["path"].lanes}
+    assert lanes["health"].emergency == 2 and lanes["employment"].total == 1
+    body = response.content.decode()
+    assert "<svg" in body and "sc-em" in body
+    assert AccessLogEntry.objects.filter(person_id=flagged.pk, user_id=alice.pk,
+                                         action=LogAction.VIEW,
+                                         detail__contains="service path").exists()
+
+
+def test_person_pages__no_relationship_is_404(client, bob, flagged):
+    client.force_login(bob)
+    for url in (f"/shared-clients/persons/{flagged.pk}/",
+                f"/shared-clients/persons/{flagged.pk}/confirm/",
+                f"/shared-clients/persons/{flagged.pk}/decline/",
+                f"/shared-clients/persons/{flagged.pk}/consultations/new/",
+                "/shared-clients/persons/999999/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_confirm__form_errors_name_fields_and_save_nothing(client, alice, flagged, checklist):
+    client.force_login(alice)
+    response = client.post(f"/shared-clients/persons/{flagged.pk}/confirm/",
+                           {"coordinator": str(alice.pk)})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "consent_given" in form.errors and f"answer_{checklist[0].pk}" in form.errors
+    assert not SharedClient.objects.exists()
+
+
+def test_confirm__post_confirms_and_links_the_plan(client, alice, nurse, flagged, checklist):
+    client.force_login(alice)
+    today = timezone.localdate()
+    data = {f"answer_{item.pk}": "yes" for item in checklist}
+    data.update({"consent_given": "on", "consent_sectors": ["health", "working_age_social"],
+                 "consent_scope": "Palvelujen yhteensovittaminen",
+                 "consent_from": today.isoformat(),
+                 "consent_until": (today + timedelta(days=365)).isoformat(),
+                 "coordinator": str(alice.pk), "care_team": [str(nurse.pk)]})
+    response = client.post(f"/shared-clients/persons/{flagged.pk}/confirm/", data)
+    assert response.status_code == 302
+    shared = SharedClient.objects.get(person=flagged)
+    assert shared.status == "confirmed" and shared.coordinator == alice
+    page = client.get(f"/shared-clients/persons/{flagged.pk}/").content.decode()
+    assert f"/plans/{shared.plan_id}/" in page
+    memo = client.get(f"/plans/{shared.plan_id}/memo/").content.decode()
+    assert "Alice Aalto" in memo  # the client knows whom to contact
+
+
+def test_meeting__create_minutes_and_pdf_logged(client, alice, nurse, flagged, checklist):
+    shared = services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(),
+            consent_until=timezone.localdate() + timedelta(days=30), coordinator_id=alice.pk,
+            care_team_ids=[nurse.pk]))
+    client.force_login(alice)
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = client.post(f"/shared-clients/persons/{flagged.pk}/meetings/new/", {
+        "held_at_date": timezone.localdate().isoformat(), "held_at_time": "10:00",
+        "kind": "in_person", "place": "Porvoo", "client_present": "on",
+        "professionals": [str(alice.pk), str(nurse.pk)], "agenda": "Tilanne",
+        "close_name_1": "Maija", "close_relation_1": "sisar",
+        "what_1": "Asiakas varaa ajan", "owner_1": "client", "due_1": due,
+        "what_2": "Lääkityksen tarkistus", "owner_2": f"user:{nurse.pk}", "due_2": due})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Step.objects.filter(plan=shared.plan).count() == 2
+    minutes_url = response["Location"]
+    page = client.get(minutes_url)
+    assert "Lääkityksen tarkistus" in page.content.decode()
+    meeting_id = page.context["meeting"].pk
+    pdf = client.get(f"/shared-clients/meetings/{meeting_id}/minutes.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(person_id=flagged.pk, action=LogAction.PRINT).count() == 2
+
+
+def test_meeting__missing_date_names_the_field(client, alice, flagged, checklist):
+    services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(),
+            consent_until=timezone.localdate() + timedelta(days=30), coordinator_id=alice.pk))
+    client.force_login(alice)
+    response = client.post(f"/shared-clients/persons/{flagged.pk}/meetings/new/",
+                           {"kind": "in_person", "what_1": "X", "owner_1": "client"})
+    assert response.status_code == 200
+    assert {"held_at_date", "due_1"} <= set(response.context["form"].errors)
+
+
+def test_consultations__work_list_overdue_first_and_answer(client, alice, nurse, flagged,
+                                                           django_assert_max_num_queries):
+    today = timezone.localdate()
+    for days, question in ((5, "Myöhempi"), (0, "Aikaisempi")):
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question=question, basis=Consultation.Basis.STATUTORY,
+            statutory_basis=StatutoryBasis.SHL_41, due_on=today + timedelta(days=days),
+            expert_id=nurse.pk))
+    Consultation.objects.filter(question="Aikaisempi").update(due_on=today - timedelta(days=2))
+    client.force_login(nurse)
+    client.get("/shared-clients/consultations/")
+    with django_assert_max_num_queries(13):
+        response = client.get("/shared-clients/consultations/")
+    rows = response.context["open_rows"]
+    assert [c.question for c in rows] == ["Aikaisempi", "Myöhempi"]
+    target = rows[0]
+    response = client.post(f"/shared-clients/consultations/{target.pk}/", {"answer": ""})
+    assert "answer" in response.context["form"].errors
+    response = client.post(f"/shared-clients/consultations/{target.pk}/",
+                           {"answer": "Vastaus tässä."})
+    assert response.status_code == 302
+    client.force_login(alice)
+    page = client.get(f"/shared-clients/persons/{flagged.pk}/").content.decode()
+    assert "Vastaus tässä." in page
+
+
+def test_consultation__bob_cannot_open(client, alice, bob, nurse, flagged):
+    consultation = services.consultation_ask(
+        actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Q", basis=Consultation.Basis.STATUTORY,
+            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            expert_id=nurse.pk))
+    client.force_login(bob)
+    assert client.get(f"/shared-clients/consultations/{consultation.pk}/").status_code == 404
