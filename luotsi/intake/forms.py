@@ -227,7 +227,7 @@ class InitialAssessmentForm(VersionedForm):
             for item in items.order_by("name_fi")]
 
 
-class AssignForm(forms.Form):
+class AssignForm(VersionedForm):
     assignee = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none())
     pair_worker = WorkerChoiceField(label=_("Pair worker"), queryset=User.objects.none(),
                                     required=False)

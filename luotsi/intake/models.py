@@ -227,6 +227,11 @@ class Contact(TimeStampedModel):
                          condition=~models.Q(status="closed"), name="contact_queue_team"),
             models.Index(fields=["queue_rank", "next_due_on", "received_at", "id"],
                          condition=~models.Q(status="closed"), name="contact_queue_all"),
+            # "My work": a worker's open contacts in queue order, and by the nearest deadline.
+            models.Index(fields=["assignee", "queue_rank", "next_due_on", "received_at", "id"],
+                         condition=~models.Q(status="closed"), name="contact_queue_assignee"),
+            models.Index(fields=["assignee", "next_due_on"],
+                         condition=~models.Q(status="closed"), name="contact_due_assignee"),
         ]
 
     def __str__(self) -> str:

@@ -42,14 +42,7 @@ class QueueFilters:
     include_closed: bool = False
 
 
-def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
-    """Open contacts ordered as the work should be done: urgent ones first until handled, then
-    those whose urgency is not yet assessed, then by the nearest open deadline.
-
-    The order and the deadline status are stored on the contact (``luotsi.intake.queue_keys``),
-    so a page is the first rows of one index range (``contact_queue_team``/``contact_queue_all``)
-    and slicing it reads only that page; each row carries ``next_due`` and ``worst_status``."""
-    queryset = visible_contacts(user)
+def _filtered(queryset: QuerySet[Contact], filters: QueueFilters) -> QuerySet[Contact]:
     if not filters.include_closed:
         queryset = queryset.filter(_OPEN)
     if filters.team_id:
@@ -68,6 +61,27 @@ def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
     elif filters.status == DeadlineStatus.ON_TIME:
         queryset = queryset.filter(deadline_status__in=[DeadlineStatus.ON_TIME,
                                                         DeadlineStatus.MET])
+    return queryset
+
+
+def queue_count(user, filters: QueueFilters, *, limit: int) -> tuple[int, bool]:
+    """How many contacts ``queue(user, filters)`` holds, counted at most to ``limit`` + 1
+    rows: ``(count, capped)``. The visibility check runs on those rows only (a nested loop of
+    index look-ups, whatever the number of past contacts and ended relationships); ``capped``
+    says the filters match more than ``limit`` contacts."""
+    candidates = _filtered(Contact.objects.all(), filters).order_by().values("pk")[:limit + 1]
+    capped = candidates.count() > limit
+    return visible_contacts(user).filter(pk__in=candidates).count(), capped
+
+
+def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
+    """Open contacts ordered as the work should be done: urgent ones first until handled, then
+    those whose urgency is not yet assessed, then by the nearest open deadline.
+
+    The order and the deadline status are stored on the contact (``luotsi.intake.queue_keys``),
+    so a page is the first rows of one index range (``contact_queue_team``/``contact_queue_all``)
+    and slicing it reads only that page; each row carries ``next_due`` and ``worst_status``."""
+    queryset = _filtered(visible_contacts(user), filters)
     return (
         queryset.annotate(next_due=F("next_due_on"), worst_status=F("deadline_status"))
         .select_related("child", "municipality", "team", "assignee", "pair_worker")
@@ -91,10 +105,35 @@ def worst_status(deadlines) -> str:
     return DeadlineStatus.MET
 
 
+QUEUE_ORDER = ("queue_rank", "next_due_on", "received_at", "pk")
+
+
+def _my_open_ids(user, order: tuple[str, ...], limit: int) -> list[int]:
+    """The first ``limit`` open contacts (by ``order``) where ``user`` is the worker, and those
+    where they are the pair worker: two short index range scans, whatever the caseload."""
+    mine = Contact.objects.filter(_OPEN, assignee=user).order_by(*order).values_list(
+        "pk", flat=True)[:limit]
+    paired = Contact.objects.filter(_OPEN, pair_worker=user).order_by(*order).values_list(
+        "pk", flat=True)[:limit]
+    return list(mine) + list(paired)  # SQLite cannot order the parts of a UNION
+
+
+def my_contacts(user, *, limit: int = 100) -> QuerySet[Contact]:
+    """My open contacts (as worker or pair worker) in queue order, the first ``limit``."""
+    ids = _my_open_ids(user, QUEUE_ORDER, limit)
+    return (visible_contacts(user).filter(pk__in=ids)
+            .annotate(next_due=F("next_due_on"), worst_status=F("deadline_status"))
+            .select_related("child", "municipality", "team", "assignee", "pair_worker")
+            .order_by(*QUEUE_ORDER)[:limit])
+
+
 def my_deadlines(user, *, limit: int = 100) -> QuerySet[Deadline]:
-    """Open deadlines of contacts assigned to ``user`` (or as pair worker), nearest first."""
-    contacts = visible_contacts(user).filter(_OPEN).filter(
-        Q(assignee=user) | Q(pair_worker=user))
+    """Open deadlines of contacts assigned to ``user`` (or as pair worker), nearest first.
+
+    The nearest ``limit`` deadlines belong to the ``limit`` contacts with the nearest stored
+    ``next_due_on``, so only those contacts are read."""
+    ids = _my_open_ids(user, ("next_due_on", "pk"), limit)
+    contacts = visible_contacts(user).filter(pk__in=ids)
     return (Deadline.objects.filter(contact__in=contacts, met_on__isnull=True)
             .select_related("contact", "contact__child").order_by("due_on", "pk")[:limit])
 

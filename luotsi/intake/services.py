@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from luotsi.access import log
 from luotsi.access import services as access_services
@@ -411,8 +412,12 @@ def _member_of(user: User, team: Team) -> bool:
 
 
 def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
-                    pair_worker: User | None = None) -> int:
-    """Assign contacts (and their open assessments) to a worker or a work pair."""
+                    pair_worker: User | None = None,
+                    expected_versions: dict[int, int] | None = None) -> int:
+    """Assign contacts (and their open assessments) to a worker or a work pair.
+
+    ``expected_versions`` maps contact ids to the versions the worker saw; when another worker
+    changed (e.g. assigned) any of them meanwhile, nothing is assigned."""
     _require(actor)
     if pair_worker is not None and pair_worker.pk == assignee.pk:
         _fail("pair_worker", _("The pair worker must be another person."))
@@ -420,6 +425,15 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
         contacts = list(Contact.objects.select_for_update()
                         .filter(pk__in=contact_ids).exclude(status=ContactStatus.CLOSED)
                         .select_related("team"))
+        changed = [c for c in contacts if expected_versions
+                   and expected_versions.get(c.pk) not in (None, c.version)]
+        if changed:
+            raise ValidationError(ngettext(
+                "Someone else changed %(count)s of the chosen contacts meanwhile. Reload the "
+                "page and check the assignment before saving again.",
+                "Someone else changed %(count)s of the chosen contacts meanwhile. Reload the "
+                "page and check the assignments before saving again.",
+                len(changed)) % {"count": len(changed)})
         for contact in contacts:
             for worker in filter(None, (assignee, pair_worker)):
                 if not _member_of(worker, contact.team):
@@ -427,6 +441,7 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
                           % {"name": worker, "team": contact.team})
         ids = [c.pk for c in contacts]
         Contact.objects.filter(pk__in=ids).update(assignee=assignee, pair_worker=pair_worker,
+                                                  version=F("version") + 1,
                                                   updated_at=timezone.now())
         Assessment.objects.filter(contacts__pk__in=ids, completed_on__isnull=True).update(
             worker=assignee, pair_worker=pair_worker)
@@ -450,7 +465,8 @@ def caseload_reassign(*, actor, from_user: User, to_user: User) -> int:
         open_contacts = Contact.objects.filter(assignee=from_user).exclude(
             status=ContactStatus.CLOSED)
         rows = list(open_contacts.values_list("pk", "child_id"))
-        moved = open_contacts.update(assignee=to_user, updated_at=timezone.now())
+        moved = open_contacts.update(assignee=to_user, version=F("version") + 1,
+                                     updated_at=timezone.now())
         Contact.objects.filter(pair_worker=from_user).exclude(
             status=ContactStatus.CLOSED).update(pair_worker=None)
         Assessment.objects.filter(worker=from_user, completed_on__isnull=True).update(
@@ -468,6 +484,12 @@ def _assessment_contact_ids(assessment: Assessment) -> list[int]:
     return list(assessment.contacts.values_list("pk", flat=True))
 
 
+def _require_team(actor, assessment: Assessment) -> None:
+    """Service-need assessments are worked by the members of the assessment's regional team."""
+    if not actor.teams.filter(pk=assessment.team_id).exists():
+        raise PermissionDenied
+
+
 def _log_assessment(actor, assessment: Assessment, action: str, detail: str) -> None:
     log.record(actor, person_id=assessment.child_id, category=Category.INTAKE, action=action,
                basis=Basis.CASE, outcome=Outcome.ALLOWED, detail=detail,
@@ -477,6 +499,7 @@ def _log_assessment(actor, assessment: Assessment, action: str, detail: str) -> 
 def assessment_start(*, actor, assessment: Assessment, started_on: date,
                      pair_worker: User | None = None) -> Assessment:
     _require(actor)
+    _require_team(actor, assessment)
     today = timezone.localdate()
     if started_on > today:
         _fail("started_on", _("The start date cannot be in the future."))
@@ -505,6 +528,7 @@ def assessment_start(*, actor, assessment: Assessment, started_on: date,
 def meeting_add(*, actor, assessment: Assessment, kind: str, held_on: date, notes: str,
                 participants: str = "") -> Meeting:
     _require(actor)
+    _require_team(actor, assessment)
     if kind not in Meeting.Kind.values:
         _fail("kind", _("Choose the kind of meeting."))
     if held_on > timezone.localdate():
@@ -522,6 +546,7 @@ def meeting_add(*, actor, assessment: Assessment, kind: str, held_on: date, note
 def consultation_add(*, actor, assessment: Assessment, expert: str, question: str,
                      answer: str = "") -> Consultation:
     _require(actor)
+    _require_team(actor, assessment)
     if not expert.strip():
         _fail("expert", _("Name the professional consulted."))
     if not question.strip():
@@ -543,6 +568,7 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
     (omatyöntekijä, SHL 42 §); a child-welfare client relationship (LSL 27 §) needs the date the
     child and guardian were informed."""
     _require(actor)
+    _require_team(actor, assessment)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     if outcome not in Assessment.Outcome.values:
@@ -586,6 +612,13 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
             _close_contact(actor, contact, completed_on)
             contact.save(update_fields=["status", "closed_on", "updated_at"])
         queue_keys.refresh(contact_ids)
+        if not opens_client:
+            # No client relationship: the regional team keeps access for follow-up questions
+            # as long as the intake team does after closing, then it ends.
+            until = timezone.now() + timedelta(days=CLOSED_ACCESS_DAYS)
+            ClientRelationship.objects.filter(
+                source=f"intake.Assessment:{locked.pk}", basis=Basis.CASE, user__isnull=True,
+            ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=until)).update(ends_at=until)
         if opens_client:
             task = (ServiceTask.CHILD_WELFARE if outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT
                     else ServiceTask.FAMILY_SERVICES)

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,6 +56,28 @@ from luotsi.organisation.models import TeamKind
 from luotsi.organisation.permissions import Action, has_permission
 
 QUEUE_PAGE_SIZE = 50
+# The queue counts its rows only this far (or up to the page asked for and one page more), so a
+# page costs the same however long the queue is: a longer queue shows "more than 1,000".
+QUEUE_COUNT_LIMIT = 1000
+
+
+class QueuePaginator(Paginator):
+    """A paginator whose count stops at ``limit`` + 1 rows (``selectors.queue_count``)."""
+
+    def __init__(self, object_list, per_page, *, page_number, user, filters):
+        super().__init__(object_list, per_page)
+        self.user, self.filters = user, filters
+        try:
+            number = max(int(page_number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.limit = max(QUEUE_COUNT_LIMIT, (number + 1) * per_page)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        count, self.capped = selectors.queue_count(self.user, self.filters, limit=self.limit)
+        return self.limit + 1 if self.capped else count
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -310,9 +333,11 @@ def _contact_assign(request, contact, data):
     form = AssignForm(data, team_ids=[contact.team_id])
     if form.is_valid():
         try:
+            version = form.cleaned_data["expected_version"]
             services.contacts_assign(actor=request.user, contact_ids=[contact.pk],
                                      assignee=form.cleaned_data["assignee"],
-                                     pair_worker=form.cleaned_data["pair_worker"])
+                                     pair_worker=form.cleaned_data["pair_worker"],
+                                     expected_versions={contact.pk: version} if version else None)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -383,7 +408,8 @@ def _render_contact(request, contact: Contact, bound: dict):
                      "urgency_note": contact.urgency_note})
         context["assign_form"] = bound.get("assign_form") or AssignForm(
             team_ids=[contact.team_id],
-            initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id})
+            initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id,
+                     **version})
         if initial is None and contact.assessment_id is None:
             context["initial_form"] = bound.get("initial_form") or InitialAssessmentForm(
                 municipality_id=contact.municipality_id, initial=version)
@@ -415,6 +441,17 @@ def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
         status=data.get("status") or "",
         include_closed=bool(data.get("include_closed")),
     )
+
+
+def _seen_versions(data, ids) -> dict[int, int]:
+    """The versions of the chosen contacts as the queue page showed them (``version-<id>``)."""
+    seen = {}
+    for pk in ids:
+        try:
+            seen[pk] = int(data.get(f"version-{pk}", ""))
+        except ValueError:
+            continue
+    return seen
 
 
 def _query_string(data) -> str:
@@ -455,7 +492,8 @@ def queue(request):
                     count = services.contacts_assign(
                         actor=user, contact_ids=ids,
                         assignee=assign_form.cleaned_data["assignee"],
-                        pair_worker=assign_form.cleaned_data["pair_worker"])
+                        pair_worker=assign_form.cleaned_data["pair_worker"],
+                        expected_versions=_seen_versions(request.POST, ids))
                 except ValidationError as exc:
                     _apply_errors(assign_form, exc)
                 else:
@@ -466,8 +504,10 @@ def queue(request):
                     return redirect(request.get_full_path())
     if assign_form is None:
         assign_form = BulkAssignForm(team_ids=assign_team_ids)
-    page = Paginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page_number = request.GET.get("page")
+    page = QueuePaginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE,
+                          page_number=page_number, user=user,
+                          filters=filters).get_page(page_number)
     rows = [{"contact": c, "status": selectors.row_status(c)} for c in page.object_list]
     _log_listed(user, [row["contact"].child for row in rows], "intake queue")
     checked = set(assign_form["ids"].value() or []) if assign_form.is_bound else set()
@@ -498,7 +538,7 @@ def my_work(request):
                                                count) % {"count": count})
         return redirect("intake:my_work")
     deadlines = list(selectors.my_deadlines(user))
-    contacts = list(selectors.queue(user, selectors.QueueFilters(assignee_id=user.pk))[:100])
+    contacts = list(selectors.my_contacts(user))
     assessments = list(selectors.my_assessments(user))
     _log_listed(user, [d.contact.child for d in deadlines] + [c.child for c in contacts]
                 + [a.child for a in assessments], "my work")
