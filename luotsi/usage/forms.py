@@ -31,6 +31,8 @@ class IndicatorFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["region"].queryset = Region.objects.order_by("code")
         self.fields["municipality"].queryset = Municipality.objects.order_by("name_fi")
+        self.fields["region"].label_from_instance = lambda region: region.name
+        self.fields["municipality"].label_from_instance = lambda municipality: municipality.name
         self.fields["months"].choices = [
             (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
             for n in PERIOD_CHOICES]
