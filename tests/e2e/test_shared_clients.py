@@ -1,0 +1,148 @@
+"""Shared clients in the browser, in Finnish and in Swedish, axe-checked (WCAG 2.1 AA): a
+flagged person's why and service path, the checklist with the client's consent, naming a
+coordinator and a care team, a network meeting whose decisions become plan steps, and a
+consultation answered by an expert of another sector."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from e2e_helpers import assert_accessible, login
+
+pytestmark = pytest.mark.e2e
+
+LANGUAGES = ["fi", "sv"]
+
+
+@pytest.fixture
+def people(transactional_db):
+    from luotsi.access.tests.factories import RelationshipFactory
+    from luotsi.organisation.models import Role
+    from luotsi.organisation.tests.factories import TeamFactory, UserFactory
+    from luotsi.people.tests.factories import PersonFactory
+    from luotsi.sharedcare.tests import factories
+
+    factories.checklist()
+    social = TeamFactory(code="working-age-e2e", service_task="working_age")
+    health = TeamFactory(code="health-e2e", service_task="health")
+    alice = UserFactory(username="alice", first_name="Alice", last_name="Aalto", teams=[social],
+                        title="sosiaalityöntekijä")
+    nurse = UserFactory(username="nina", first_name="Nina", last_name="Nurmi", role=Role.NURSE,
+                        teams=[health], title="sairaanhoitaja")
+    person = PersonFactory(first_name="Aino", last_name="Asiakas")
+    RelationshipFactory(person=person, user=alice)
+    factories.events(person)
+    factories.flag(person)
+    return {"alice": alice, "nurse": nurse, "person": person}
+
+
+def _go(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("load")
+
+
+def _submit(page, selector: str = "main form button[type=submit]") -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, people, language):
+    from luotsi.plans.models import Step
+    from luotsi.sharedcare.models import ChecklistItem, Consultation, SharedClient
+
+    alice, nurse, person = people["alice"], people["nurse"], people["person"]
+    page = new_page(language=language)
+    login(page, "alice")
+
+    # Candidates and the person's why and service path
+    _go(page, "/shared-clients/candidates/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.click(f"text={person.full_name}")
+    assert page.locator("svg.sc-path-svg").count() == 1
+    assert page.locator("polygon.sc-em").count() >= 1  # the emergency visits are marked
+    assert page.locator(".sc-reasons > li").count() == 1
+    page.click("details.sc-path-table > summary")
+    assert_accessible(page)
+
+    # The checklist with the client: first without consent (refused, the field named) …
+    _go(page, f"/shared-clients/persons/{person.pk}/confirm/")
+    assert_accessible(page)
+    for item in ChecklistItem.objects.filter(active=True):
+        page.check(f"#id_answer_{item.pk}_0")
+    page.check("input[name=consent_sectors][value=health]")
+    page.check("input[name=consent_sectors][value=working_age_social]")
+    page.fill("#id_consent_scope", "Palvelujen yhteensovittaminen")
+    page.fill("#id_consent_from", dt.date.today().isoformat())
+    page.fill("#id_consent_until", (dt.date.today() + dt.timedelta(days=365)).isoformat())
+    page.select_option("#id_coordinator", str(alice.pk))
+    page.check(f"input[name=care_team][value='{nurse.pk}']")
+    _submit(page)
+    assert page.locator(".error-summary a[href='#id_consent_given']").count() == 1
+    assert_accessible(page)
+    assert not SharedClient.objects.exists()
+    # … then with it: a confirmed shared client with a coordinator and a shared plan
+    page.check("#id_consent_given")
+    _submit(page)
+    shared = SharedClient.objects.get(person=person)
+    assert shared.status == "confirmed" and shared.coordinator == alice
+    assert page.locator(f"a[href='/plans/{shared.plan_id}/']").count() == 1
+
+    # A network meeting whose decisions become plan steps
+    _go(page, f"/shared-clients/persons/{person.pk}/meetings/new/")
+    assert_accessible(page)
+    due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    page.fill("#id_held_at_date", dt.date.today().isoformat())
+    page.fill("#id_held_at_time", "10:00")
+    page.fill("#id_place", "Sosiaaliasema")
+    page.check(f"input[name=professionals][value='{alice.pk}']")
+    page.check(f"input[name=professionals][value='{nurse.pk}']")
+    page.fill("#id_close_name_1", "Maija Asiakas")
+    page.fill("#id_close_relation_1", "sisar")
+    page.fill("#id_what_1", "Asiakas varaa ajan terveysasemalle")
+    page.select_option("#id_owner_1", "client")
+    page.fill("#id_due_1", due)
+    page.fill("#id_what_2", "Lääkityksen tarkistus")
+    page.select_option("#id_owner_2", f"user:{nurse.pk}")
+    page.fill("#id_due_2", due)
+    _submit(page)
+    assert "/minutes/" in page.url
+    assert page.locator("text=Lääkityksen tarkistus").count() >= 1
+    assert_accessible(page)
+    steps = Step.objects.filter(plan_id=shared.plan_id)
+    assert sorted(steps.values_list("what", flat=True)) == [
+        "Asiakas varaa ajan terveysasemalle", "Lääkityksen tarkistus"]
+    _go(page, f"/plans/{shared.plan_id}/")
+    assert page.locator("text=Lääkityksen tarkistus").count() >= 1
+
+    # A consultation to the nurse on a statutory basis
+    _go(page, f"/shared-clients/persons/{person.pk}/consultations/new/")
+    assert_accessible(page)
+    page.select_option("#id_sector", "health")
+    page.select_option("#id_expert", str(nurse.pk))
+    page.fill("#id_question", "Miten lääkitys vaikuttaa työkykyyn?")
+    page.check("#id_basis_1")  # a statutory basis …
+    _submit(page)
+    assert page.locator(".error-summary a[href='#id_statutory_basis']").count() == 1
+    page.select_option("#id_statutory_basis", "shl_41")  # … named from the list
+    page.fill("#id_due_on", (dt.date.today() + dt.timedelta(days=5)).isoformat())
+    _submit(page)
+    consultation = Consultation.objects.get(person=person)
+
+    expert = new_page(language=language)
+    login(expert, "nina")
+    _go(expert, "/shared-clients/consultations/")
+    assert_accessible(expert)
+    with expert.expect_navigation():
+        expert.click(f"a[href='/shared-clients/consultations/{consultation.pk}/']")
+    assert_accessible(expert)
+    expert.fill("#id_answer", "Lääkitys ei estä työkokeilua.")
+    _submit(expert)
+    consultation.refresh_from_db()
+    assert consultation.answered_by == nurse
+
+    _go(page, f"/shared-clients/persons/{person.pk}/")
+    assert page.locator("text=Lääkitys ei estä työkokeilua.").count() == 1
+    assert_accessible(page)
