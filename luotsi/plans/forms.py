@@ -17,9 +17,16 @@ from luotsi.plans.models import (
     Sector,
     Step,
 )
+from luotsi.plans.rendering import RENDERER
 
 LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 EMPTY = [("", "—")]
+
+
+class PlanForm(forms.Form):
+    """The plan's forms write their widgets in Python (``luotsi.plans.rendering``)."""
+
+    default_renderer = RENDERER
 
 
 def _date(**kwargs) -> forms.DateField:
@@ -48,7 +55,7 @@ def section_choices(sections) -> list[tuple[str, str]]:
     return EMPTY + [(str(s.pk), s.get_sector_display()) for s in sections]
 
 
-class PlanTextForm(forms.Form):
+class PlanTextForm(PlanForm):
     """The plan's own texts. ``revision`` is the version the professional started from: a save
     on top of someone else's newer save is refused, and nothing is overwritten."""
 
@@ -65,7 +72,7 @@ class PlanTextForm(forms.Form):
                                  choices=LANGUAGES)
 
 
-class SectionForm(forms.Form):
+class SectionForm(PlanForm):
     sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
                                error_messages={"required": _("Choose the sector.")})
     responsible = forms.ChoiceField(label=_("Responsible professional"), required=False)
@@ -76,7 +83,7 @@ class SectionForm(forms.Form):
         self.fields["responsible"].choices = professional_choices(professionals)
 
 
-class CoordinatorForm(forms.Form):
+class CoordinatorForm(PlanForm):
     coordinator = forms.ChoiceField(
         label=_("Contact person (named coordinator)"),
         help_text=_("The client's named worker (omatyöntekijä). The client sees this person as "
@@ -88,7 +95,7 @@ class CoordinatorForm(forms.Form):
         self.fields["coordinator"].choices = professional_choices(professionals)
 
 
-class GoalForm(forms.Form):
+class GoalForm(PlanForm):
     CHECKED = ("client_wording",)
 
     goal_area = forms.ChoiceField(label=_("AVAIN goal area"),
@@ -107,7 +114,7 @@ class GoalForm(forms.Form):
         self.fields["section"].choices = section_choices(sections)
 
 
-class FactorForm(forms.Form):
+class FactorForm(PlanForm):
     goal = forms.ChoiceField(label=_("Goal"))
     factor = forms.ChoiceField(label=_("Situation factor"),
                                error_messages={"required": _("Choose a value from the list.")})
@@ -120,7 +127,7 @@ class FactorForm(forms.Form):
         self.fields["factor"].choices = item_choices(found, CodeList.SITUATION_FACTOR)
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(PlanForm):
     item = forms.ChoiceField(label=_("Service"),
                              error_messages={"required": _("Choose a value from the list.")})
     sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
@@ -137,7 +144,7 @@ class ServiceForm(forms.Form):
         self.fields["responsible"].choices = professional_choices(professionals)
 
 
-class MethodForm(forms.Form):
+class MethodForm(PlanForm):
     method = forms.ChoiceField(label=_("Method"),
                                error_messages={"required": _("Choose a value from the list.")})
     goal = forms.ChoiceField(label=_("Goal"), required=False)
@@ -150,7 +157,7 @@ class MethodForm(forms.Form):
             + goal_choices(goals)
 
 
-class StepForm(forms.Form):
+class StepForm(PlanForm):
     CHECKED = ("what",)
 
     goal = forms.ChoiceField(label=_("Goal"), required=False)
@@ -171,7 +178,7 @@ class StepForm(forms.Form):
         self.fields["owner"].choices = professional_choices(professionals)
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(PlanForm):
     kind = forms.ChoiceField(label=_("Participant"), choices=Participant.Kind.choices)
     user = forms.ChoiceField(label=_("Professional"), required=False)
     name = forms.CharField(label=_("Name (client or close person)"), required=False,
@@ -183,7 +190,7 @@ class ParticipantForm(forms.Form):
         self.fields["user"].choices = professional_choices(professionals)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PlanForm):
     sector = forms.ChoiceField(label=_("Shared with the sector"),
                                choices=EMPTY + list(Sector.choices),
                                error_messages={"required": _(
@@ -195,18 +202,18 @@ class ConsentForm(forms.Form):
     valid_until = _date(label=_("Until"), required=False)
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(PlanForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     client_took_part = forms.BooleanField(label=_("The client took part and accepted the plan"),
                                           required=False, initial=True)
 
 
-class ReviewScheduleForm(forms.Form):
+class ReviewScheduleForm(PlanForm):
     scheduled_on = _date(label=_("Review date"), error_messages={
         "required": _("Give the review date.")})
 
 
-class ReviewRecordForm(forms.Form):
+class ReviewRecordForm(PlanForm):
     review = forms.ChoiceField(label=_("Review"))
     held_on = _date(label=_("Held on"))
     notes = _text(3, label=_("What was agreed"), required=False)
@@ -219,7 +226,7 @@ class ReviewRecordForm(forms.Form):
                                          for r in reviews]
 
 
-class RatingForm(forms.Form):
+class RatingForm(PlanForm):
     """An AVAIN meter rating: the value on the default scale, with the scale's level labels."""
 
     goal = forms.ChoiceField(label=_("Goal"))
@@ -241,7 +248,7 @@ class RatingForm(forms.Form):
             (str(value), f"{value} – {name}") for value, name in self.levels]
 
 
-class EffectivenessFilterForm(forms.Form):
+class EffectivenessFilterForm(PlanForm):
     """Filters of the AVAIN effectiveness report (GET, nothing is saved)."""
 
     months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
@@ -297,7 +304,7 @@ class EffectivenessFilterForm(forms.Form):
             sector=data.get("sector") or "")
 
 
-class ResearchExportForm(forms.Form):
+class ResearchExportForm(PlanForm):
     purpose = forms.CharField(
         label=_("Purpose of the research file"), max_length=100,
         help_text=_("For example the study's name or permit number. The same purpose gives the "
@@ -320,5 +327,5 @@ class StepEditForm(StepForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(PlanForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
