@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -465,18 +466,22 @@ def _insert_postgresql(rows: list[tuple], batch_id: int) -> int:
         cursor.execute(
             f"INSERT INTO {table} (person_id, sector, service_code, organisation, event_date, "
             f"kind, batch_id) SELECT person_id, sector, service_code, organisation, event_date, "
-            f"kind, %s FROM {_STAGING} ON CONFLICT DO NOTHING", [batch_id])
+            f"kind, %s FROM {_STAGING} ORDER BY event_date, person_id ON CONFLICT DO NOTHING",
+            [batch_id])
         inserted = cursor.rowcount
         cursor.execute(f"TRUNCATE {_STAGING}")
     return inserted
 
 
 def _insert_generic(rows: list[tuple], batch_id: int) -> int:
+    """Bulk insert ignoring conflicts; the new rows are those above the highest id before
+    (the batch runs in a transaction that holds SQLite's write lock)."""
+    before = ServiceEvent.objects.aggregate(m=Max("id"))["m"] or 0
     ServiceEvent.objects.bulk_create(
         [ServiceEvent(person_id=r[0], sector=r[1], service_code=r[2], organisation=r[3],
                       event_date=r[4], kind=r[5], batch_id=batch_id) for r in rows],
         batch_size=2000, ignore_conflicts=True)
-    return ServiceEvent.objects.filter(batch_id=batch_id).count()
+    return ServiceEvent.objects.filter(id__gt=before).count()
 
 
 def write_batch(valid: list[tuple], rejected: int, rows: int, resolver: PersonResolver,

@@ -59,27 +59,33 @@ class ServiceEvent(models.Model):
     """One use of a service. Identical in all six business fields means the same event."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="service_events",
-                               verbose_name=_("person"))
+                               verbose_name=_("person"), db_index=False)
     sector = models.CharField(_("sector"), max_length=30, choices=EventSector.choices)
     service_code = models.CharField(_("service code"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=200)
     event_date = models.DateField(_("event date"))
     kind = models.CharField(_("kind"), max_length=40)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="events", verbose_name=_("import batch"))
+    # Bookkeeping only (which import stored the event): no index and no database constraint,
+    # so that the bulk insert of an import checks one foreign key per row, not two.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.DO_NOTHING, null=True, blank=True,
+                              related_name="events", verbose_name=_("import batch"),
+                              db_index=False, db_constraint=False)
 
     class Meta:
         verbose_name = _("service event")
         verbose_name_plural = _("service events")
         constraints = [
+            # The date first: the identification reads a date range and needs only the date,
+            # person, sector and kind, all in this index; imports of a day's or month's
+            # events touch one part of it.
             models.UniqueConstraint(
-                fields=["person", "sector", "service_code", "organisation", "event_date", "kind"],
+                fields=["event_date", "person", "sector", "kind", "service_code", "organisation"],
                 name="service_event_unique",
             ),
         ]
         indexes = [
-            models.Index(fields=["event_date", "person"], name="service_event_date_person"),
-            models.Index(fields=["batch"], name="service_event_batch"),
+            # A person's service path.
+            models.Index(fields=["person", "event_date"], name="service_event_person_date"),
         ]
 
     def __str__(self) -> str:

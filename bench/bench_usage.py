@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Benchmark of service usage: importing service events and identifying shared clients.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/bench_usage.py                       # PostgreSQL bench_h3, 10 M events
+    .venv/bin/python bench/bench_usage.py --events 200000       # a quick run
+    .venv/bin/python bench/bench_usage.py --sqlite --events 1000000
+
+The data files are generated once into ``var/bench-usage/`` (ignored by git) and reused:
+``--events`` (default 10,000,000) events of ``--persons`` (default 100,000, the ``county`` scale)
+over ``--years`` (default 5) years ending yesterday, in the four sectors, as CSV and Parquet.
+Most residents use one sector, some two, a few three or four; a few use services very often (a
+long-tailed number of events per person), so the default rules flag a minority.
+
+Each run starts from an empty database (PostgreSQL ``bench_h3`` is dropped and created, the
+SQLite file ``/tmp/luotsi-bench-usage.sqlite3`` removed) and migrates, then measures:
+
+1. the import of the CSV file with ``import_service_events``'s importer (rows/s; target over
+   50,000 rows/s on PostgreSQL), persons registered on the way;
+2. the re-import of the same events from the Parquet file (all duplicates: idempotence and the
+   Parquet reader's rate);
+3. the full identification run on today (target under 10 s);
+4. a day's new events (today's, ``events / (years × 365)``) imported, and the daily incremental
+   identification run that follows.
+
+The figures are printed and written to ``bench/results/usage-<postgresql|sqlite>.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+DATA = ROOT / "var" / "bench-usage"
+PG_NAME = "bench_h3"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+SQLITE_PATH = Path("/tmp/luotsi-bench-usage.sqlite3")
+COLUMNS = ("hetu", "sector", "service_code", "organisation", "event_date", "kind")
+
+SECTORS = ("social", "health", "mental_health_substance", "employment")
+SECTOR_WEIGHTS = (20, 55, 10, 15)
+KINDS = {
+    "social": (("contact", 50), ("decision", 30), ("visit", 20)),
+    "health": (("visit", 52), ("doctor_visit", 40), ("emergency_visit", 8)),
+    "mental_health_substance": (("visit", 60), ("doctor_visit", 20), ("contact", 20)),
+    "employment": (("contact", 55), ("visit", 30), ("decision", 15)),
+}
+ORGANISATIONS = {
+    "social": ("Aikuissosiaalityö", "Vammaispalvelut", "Lastensuojelu", "Toimeentulotuki"),
+    "health": ("Porvoon terveysasema", "Loviisan terveysasema", "Päivystys", "Sairaala"),
+    "mental_health_substance": ("Mielenterveyspalvelut", "Päihdepalvelut", "Psykiatria"),
+    "employment": ("Työllisyyspalvelut", "Työkykykoordinaattori", "Kuntouttava työtoiminta"),
+}
+SERVICES = {sector: tuple(f"{sector[:2].upper()}{n:03d}" for n in range(1, 13))
+            for sector in SECTORS}
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql],
+        check=True, capture_output=True, text=True).stdout.strip()
+
+
+def prepare_environment(args) -> str:
+    if args.sqlite:
+        SQLITE_PATH.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+    else:
+        # The name is the constant above, never input.
+        psql(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{PG_NAME}"')
+        os.environ["DATABASE_URL"] = PG_URL
+    os.environ["LUOTSI_DEMO"] = "1"
+    os.environ.setdefault("LUOTSI_DEBUG", "0")
+    os.environ.setdefault("LUOTSI_LOG_LEVEL", "WARNING")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    return os.environ["DATABASE_URL"]
+
+
+# --- data files ----------------------------------------------------------------------------------
+
+def _weighted(pairs):
+    values = [value for value, _ in pairs]
+    cumulative, total = [], 0
+    for _, weight in pairs:
+        total += weight
+        cumulative.append(total)
+    return values, cumulative
+
+
+def person_codes(persons: int, seed: int) -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from luotsi.people import hetu
+
+    rng = random.Random(seed)
+    codes: set[str] = set()
+    while len(codes) < persons:
+        born = date(1935, 1, 1) + timedelta(days=rng.randrange(85 * 365))
+        codes.add(hetu.build(born, rng.randrange(2, 900)))
+    return sorted(codes)
+
+
+def generate(path: Path, events: int, persons: int, years: int, end: date, seed: int) -> None:
+    """CSV of ``events`` rows; each person has one to four sectors and a long-tailed rate."""
+    rng = random.Random(seed)
+    codes = person_codes(persons, seed)
+    profiles = []
+    weights = []
+    sector_values, sector_cum = _weighted(list(zip(SECTORS, SECTOR_WEIGHTS, strict=True)))
+    for _ in codes:
+        draw = rng.random()
+        count = 1 if draw < 0.80 else 2 if draw < 0.95 else rng.choice((3, 4))
+        chosen: list[str] = []
+        while len(chosen) < count:
+            sector = rng.choices(sector_values, cum_weights=sector_cum)[0]
+            if sector not in chosen:
+                chosen.append(sector)
+        profiles.append(tuple(chosen))
+        weights.append(rng.paretovariate(1.6))
+    cumulative = []
+    total = 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    kinds = {sector: _weighted(KINDS[sector]) for sector in SECTORS}
+    days = years * 365
+    first = end - timedelta(days=days - 1)
+    dates = [(first + timedelta(days=n)).isoformat() for n in range(days)]
+    indexes = range(persons)
+    chunk = 100_000
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        written = 0
+        while written < events:
+            size = min(chunk, events - written)
+            picked = rng.choices(indexes, cum_weights=cumulative, k=size)
+            day_numbers = [rng.randrange(days) for _ in range(size)]
+            rows = []
+            for person, day in zip(picked, day_numbers, strict=True):
+                profile = profiles[person]
+                sector = profile[0] if len(profile) == 1 else rng.choice(profile)
+                kind_values, kind_cum = kinds[sector]
+                rows.append((codes[person], sector, rng.choice(SERVICES[sector]),
+                             rng.choice(ORGANISATIONS[sector]), dates[day],
+                             rng.choices(kind_values, cum_weights=kind_cum)[0]))
+            writer.writerows(rows)
+            written += size
+            if written % 1_000_000 == 0:
+                print(f"  generated {written:,} events", flush=True)
+    tmp.rename(path)
+
+
+def day_file(path: Path, events: int, persons: int, day: date, seed: int) -> None:
+    """A day's new events, dated ``day``, for random persons of the same population."""
+    rng = random.Random(seed + 1)
+    codes = person_codes(persons, seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for _ in range(events):
+            sector = rng.choice(SECTORS)
+            kind_values, kind_cum = _weighted(KINDS[sector])
+            writer.writerow((rng.choice(codes), sector, rng.choice(SERVICES[sector]),
+                             rng.choice(ORGANISATIONS[sector]), day.isoformat(),
+                             rng.choices(kind_values, cum_weights=kind_cum)[0]))
+
+
+def to_parquet(csv_path: Path, parquet_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(name, pa.string()) for name in COLUMNS])
+    reader = pacsv.open_csv(csv_path, convert_options=pacsv.ConvertOptions(column_types=schema))
+    tmp = parquet_path.with_suffix(".tmp")
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    tmp.rename(parquet_path)
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+def timed(label: str, function):
+    print(f"{label} …", flush=True)
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return result, time.perf_counter() - started, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=50_000)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--no-parquet", action="store_true",
+                        help="skip the Parquet file and its re-import")
+    parser.add_argument("--seed", type=int, default=20260101)
+    args = parser.parse_args()
+
+    url = prepare_environment(args)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from luotsi.usage.identification import run_identification
+    from luotsi.usage.importer import import_events
+    from luotsi.usage.models import Flag, ServiceEvent
+
+    today = timezone.localdate()
+    end = today - timedelta(days=1)
+    DATA.mkdir(parents=True, exist_ok=True)
+    stem = f"events-{args.events}-{args.persons}-{args.years}-{end:%Y%m%d}-{args.seed}"
+    csv_path = DATA / f"{stem}.csv"
+    parquet_path = DATA / f"{stem}.parquet"
+    if not csv_path.exists():
+        _, seconds, _ = timed(f"Generating {args.events:,} events in {csv_path.name}", lambda: (
+            generate(csv_path, args.events, args.persons, args.years, end, args.seed)))
+        print(f"  {seconds:.1f} s")
+    if not args.no_parquet and not parquet_path.exists():
+        timed("Writing the Parquet file", lambda: to_parquet(csv_path, parquet_path))
+    daily = max(1, args.events // (args.years * 365))
+    day_path = DATA / f"{stem}-day-{today:%Y%m%d}.csv"
+    if not day_path.exists():
+        day_file(day_path, daily, args.persons, today, args.seed)
+
+    print(f"Database: {connection.vendor} ({url})", flush=True)
+    call_command("migrate", verbosity=0)
+    lines = [f"bench_usage.py on {connection.vendor}, {date.today().isoformat()}",
+             f"events {args.events:,}, persons {args.persons:,}, years {args.years}, "
+             f"batch size {args.batch_size:,}", ""]
+
+    def report(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    result, seconds, cpu = timed("Importing the CSV file", lambda: import_events(
+        str(csv_path), batch_size=args.batch_size))
+    report(f"import CSV:      {result.rows:,} rows in {seconds:.1f} s = "
+           f"{result.rows / seconds:,.0f} rows/s (CPU of this process {cpu:.1f} s); "
+           f"imported {result.imported:,}, duplicates {result.duplicates:,}, "
+           f"rejected {len(result.rejected):,}, persons registered {result.persons_created:,}")
+    if not args.no_parquet:
+        result, seconds, cpu = timed("Re-importing from the Parquet file", lambda: import_events(
+            str(parquet_path), batch_size=args.batch_size))
+        report(f"re-import Parquet: {result.rows:,} rows in {seconds:.1f} s = "
+               f"{result.rows / seconds:,.0f} rows/s (CPU {cpu:.1f} s); imported "
+               f"{result.imported:,}, duplicates {result.duplicates:,}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    run, seconds, cpu = timed("Full identification", lambda: run_identification(as_of=end))
+    report(f"identify full:   {seconds:.2f} s (CPU {cpu:.2f} s) on {end}: "
+           f"{run.persons_evaluated:,} persons with events in the window, "
+           f"{run.flagged:,} flagged, {Flag.objects.count():,} flags")
+    result, seconds, cpu = timed("Importing a day's new events", lambda: import_events(
+        str(day_path), batch_size=args.batch_size))
+    report(f"import a day:    {result.rows:,} rows in {seconds:.2f} s; imported "
+           f"{result.imported:,}")
+    run, seconds, cpu = timed("Daily identification", lambda: run_identification(
+        as_of=today, incremental=True))
+    report(f"identify daily:  {seconds:.2f} s (CPU {cpu:.2f} s), mode {run.mode}: "
+           f"{run.persons_evaluated:,} persons re-evaluated, {run.flags_added:,} flags added, "
+           f"{run.flags_removed:,} removed, {run.flagged:,} flagged")
+    run, seconds, cpu = timed("Full identification (for comparison)", lambda: run_identification(
+        as_of=today))
+    report(f"identify full:   {seconds:.2f} s on {today} ({run.flagged:,} flagged: the same as "
+           f"the daily run)")
+    report(f"events stored:   {ServiceEvent.objects.count():,}")
+    RESULTS.mkdir(exist_ok=True)
+    name = "usage-postgresql.txt" if connection.vendor == "postgresql" else "usage-sqlite.txt"
+    if args.events != 10_000_000:
+        name = name.replace(".txt", f"-{args.events}.txt")
+    (RESULTS / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"Written to bench/results/{name}")
+
+
+if __name__ == "__main__":
+    main()
