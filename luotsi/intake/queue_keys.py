@@ -85,3 +85,29 @@ def refresh(contact_ids: Iterable[int] | None = None, *, open_only: bool = False
     if open_only:
         contacts = contacts.filter(~Q(status=ContactStatus.CLOSED))
     return refresh_queryset(contacts, Deadline)
+
+
+def sync(contact_ids: Iterable[int] | None = None) -> None:
+    """Bring everything the services store alongside a contact up to date for rows written
+    directly (demo data, benchmarks, test builders): the initial assessment's outcome copied to
+    the contact, "not needed" for the unmet deadlines of closed contacts, and the queue keys."""
+    from django.db.models import OuterRef, Subquery
+
+    from luotsi.intake.models import (
+        Contact,
+        ContactStatus,
+        Deadline,
+        DeadlineStatus,
+        InitialAssessment,
+    )
+
+    contacts = Contact.objects.all()
+    if contact_ids is not None:
+        contact_ids = list(contact_ids)
+        contacts = contacts.filter(pk__in=contact_ids)
+    outcome = InitialAssessment.objects.filter(contact=OuterRef("pk")).values("outcome")[:1]
+    contacts.filter(initial_assessment__isnull=False).update(initial_outcome=Subquery(outcome))
+    Deadline.objects.filter(
+        contact__in=contacts.filter(status=ContactStatus.CLOSED), met_on__isnull=True,
+    ).exclude(status=DeadlineStatus.NOT_NEEDED).update(status=DeadlineStatus.NOT_NEEDED)
+    refresh(contact_ids)

@@ -367,6 +367,7 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
             contact=contact, outcome=outcome, reason=reason.strip(), referral=referral,
             informed_on=informed_on, decided_by=actor, decided_on=today)
         _meet([contact.pk], "investigation_decision", today)
+        contact.initial_outcome = outcome
         if team is not None:
             contact.status = ContactStatus.ROUTED
             contact.team = team
@@ -376,7 +377,7 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
             _close_contact(actor, contact, today)
         contact.version += 1
         contact.save(update_fields=["status", "team", "assignee", "assessment", "closed_on",
-                                    "version", "updated_at"])
+                                    "initial_outcome", "version", "updated_at"])
         queue_keys.refresh([contact.pk])
         _log_contact(actor, contact, LogAction.UPDATE, f"initial assessment {outcome}")
     return assessment

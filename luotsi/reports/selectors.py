@@ -21,18 +21,22 @@ from datetime import date
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
 )
 from django.utils import timezone
 
 from luotsi.intake import selectors as intake_selectors
-from luotsi.intake.models import Contact, ContactStatus, Deadline, InitialAssessment
+from luotsi.intake.models import (
+    Contact,
+    ContactStatus,
+    Deadline,
+    DeadlineStatus,
+    InitialAssessment,
+)
 from luotsi.organisation.models import Team, TeamKind
 
 # The order in which the obligations of a contact fall due; unknown codes come after these.
@@ -183,13 +187,15 @@ def routing_by_month(filters: KpiFilters) -> RoutingTable:
     counts = {
         _month(row["month"]): (row["assessed"], row["routed"])
         for row in (
+            # The outcome is stored on the contact (``Contact.initial_outcome``): one index
+            # range over (opened_on, initial_outcome), no join.
             Contact.objects.filter(filters.contacts_q(), opened_on__gte=earliest,
-                                   opened_on__lte=filters.until,
-                                   initial_assessment__isnull=False)
+                                   opened_on__lte=filters.until)
+            .exclude(initial_outcome="")
             .annotate(month=MonthOf("opened_on"))
             .values("month")
             .annotate(assessed=Count("pk"), routed=Count("pk", filter=Q(
-                initial_assessment__outcome=InitialAssessment.Outcome.SERVICE_NEED_ASSESSMENT)))
+                initial_outcome=InitialAssessment.Outcome.SERVICE_NEED_ASSESSMENT)))
             .order_by("month")
         )
     }
@@ -239,7 +245,9 @@ def deadline_compliance(filters: KpiFilters, *, today: date | None = None) -> li
     sweeper. Compliance = met on time / (met on time + met late + open and overdue)."""
     today = today or timezone.localdate()
     unmet = Q(met_on__isnull=True)
-    still_open = ~Q(contact__status=ContactStatus.CLOSED)
+    # A closed contact's unmet deadlines are stored as "not needed" (intake services): no join
+    # with the contacts unless the figures are filtered by region, team or municipality.
+    still_open = ~Q(status=DeadlineStatus.NOT_NEEDED)
     rows = (
         Deadline.objects.filter(filters.contacts_q("contact__"), due_on__gte=filters.start,
                                 due_on__lte=filters.until)
@@ -250,7 +258,7 @@ def deadline_compliance(filters: KpiFilters, *, today: date | None = None) -> li
             met_late=Count("pk", filter=Q(met_on__isnull=False, met_on__gt=F("due_on"))),
             open_overdue=Count("pk", filter=unmet & still_open & Q(due_on__lt=today)),
             open_not_due=Count("pk", filter=unmet & still_open & Q(due_on__gte=today)),
-            lapsed=Count("pk", filter=unmet & Q(contact__status=ContactStatus.CLOSED)),
+            lapsed=Count("pk", filter=unmet & Q(status=DeadlineStatus.NOT_NEEDED)),
         )
         .order_by("code")
     )
@@ -363,8 +371,7 @@ def open_items(filters: KpiFilters, *, language: str = "fi",
     """Open contacts now (the period does not apply) per worker and by region, team and
     municipality, with how many have an overdue deadline and how many are unassigned."""
     today = today or timezone.localdate()
-    overdue = Exists(Deadline.objects.filter(contact=OuterRef("pk"), met_on__isnull=True,
-                                             due_on__lt=today))
+    overdue = Q(next_due_on__lt=today)  # the nearest unmet deadline, stored on the contact
     open_contacts = Contact.objects.filter(filters.contacts_q()).exclude(
         status=ContactStatus.CLOSED)
     by_worker = intake_selectors.open_counts_by_worker(worker_team_ids(filters))

@@ -20,6 +20,7 @@ def kpi_world(db):
     and late, closed contacts and open ones per worker."""
     from django.utils import timezone
 
+    from luotsi.intake import queue_keys
     from luotsi.intake.models import (
         Contact,
         ContactStatus,
@@ -78,6 +79,7 @@ def kpi_world(db):
         Deadline.objects.create(contact=contact, code="urgency_assessment",
                                 due_on=contact.opened_on, basis="LSL 26 § 1 mom.", met_on=met,
                                 status=DeadlineStatus.MET)
+    queue_keys.sync()  # the outcome and keys the services store alongside
     return SimpleNamespace(lead=lead, east=east, west=west, porvoo=porvoo)
 
 

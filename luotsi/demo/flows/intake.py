@@ -490,6 +490,6 @@ def seed(seed: int, today: date, advance) -> int:  # noqa: C901, PLR0912, PLR091
                 source=SOURCE_ASSESSMENT.format(assessment.pk),
                 created_by=assessment.responsible_worker))
     ClientRelationship.objects.bulk_create(relationships, batch_size=BATCH)
-    queue_keys.refresh()
+    queue_keys.sync()  # the initial outcomes and queue keys the services keep on the contact
     advance(1)
     return len(contacts)

@@ -737,6 +737,7 @@ def test_services_keep_the_queue_keys_and_closing_makes_deadlines_not_needed(iw,
                                        reason="Neuvottu.", expected_version=contact.version)
     contact.refresh_from_db()
     assert contact.status == "closed" and contact.deadline_status == "not_needed"
+    assert contact.initial_outcome == "advice"  # copied for the key figures
     unmet = contact.deadlines.filter(met_on__isnull=True)
     assert unmet.exists()
     assert set(unmet.values_list("status", flat=True)) == {DeadlineStatus.NOT_NEEDED}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from luotsi.intake import queue_keys
 from luotsi.intake.models import (
     Contact,
     ContactStatus,
@@ -38,6 +39,7 @@ def contact(*, world, opened_on: dt.date, outcome: str | None = None,
         Deadline.objects.create(contact=created, code=code, due_on=due_on, basis="LSL 26 §",
                                 met_on=met_on,
                                 status=DeadlineStatus.MET if met_on else DeadlineStatus.ON_TIME)
+    queue_keys.sync([created.pk])  # what the services store alongside, as they would
     return created
 
 
@@ -57,3 +59,4 @@ def routed_month(world, month: dt.date, *, assessed: int, routed: int, **kwargs)
         InitialAssessment(contact=c, outcome=SNA if i < routed else ADVICE, reason="Arvio",
                           decided_by=world.lead, decided_on=c.opened_on)
         for i, c in enumerate(contacts)])
+    queue_keys.sync([c.pk for c in contacts])
