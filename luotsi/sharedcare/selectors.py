@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -40,8 +40,12 @@ def candidates(user, today: date | None = None) -> QuerySet[Person]:
     newest flag first; each with ``first_flagged`` and its active flags prefetched."""
     today = today or timezone.localdate()
     return (
-        visible_persons(user).filter(_flagged()).exclude(_hidden(today))
-        .annotate(first_flagged=Min("usage_flags__first_flagged_on"))
+        visible_persons(user)
+        .filter(pk__in=Flag.objects.filter(rule__active=True).values("person_id"))
+        .exclude(_hidden(today))
+        .annotate(first_flagged=Subquery(
+            Flag.objects.filter(person=OuterRef("pk"), rule__active=True)
+            .order_by("first_flagged_on").values("first_flagged_on")[:1]))
         .prefetch_related(Prefetch("usage_flags", to_attr="flags",
                                    queryset=Flag.objects.filter(rule__active=True)
                                    .select_related("rule").order_by("rule__code")))
