@@ -236,6 +236,11 @@ class Contact(TimeStampedModel):
             models.Index(fields=["assignee", "next_due_on"],
                          condition=~models.Q(status="closed"), name="contact_due_assignee"),
             models.Index(fields=["opened_on", "initial_outcome"], name="contact_opened_outcome"),
+            # Open items by municipality (key figures) from the open contacts only.
+            models.Index(fields=["municipality", "next_due_on"],
+                         condition=~models.Q(status="closed"), name="contact_open_municipality"),
+            # Median days to outcome: closed contacts by closing day, with their opening day.
+            models.Index(fields=["closed_on", "opened_on"], name="contact_closed_opened"),
         ]
 
     def __str__(self) -> str:
