@@ -45,7 +45,7 @@ RESULTS = BENCH / "results"
 DATA = ROOT / "var" / "bench-usage"
 PG_NAME = "bench_h3"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-SQLITE_PATH = Path("/tmp/luotsi-bench-usage.sqlite3")
+SQLITE_PATH = Path("/tmp/luotsi-bench-usage.sqlite3")  # noqa: S108 - a throw-away database
 COLUMNS = ("hetu", "sector", "service_code", "organisation", "event_date", "kind")
 
 SECTORS = ("social", "health", "mental_health_substance", "employment")

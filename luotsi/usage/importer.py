@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,7 +66,7 @@ class Result:
 
 @dataclass
 class Source:
-    rows: Iterator[tuple[int, dict]]  # (row number, raw fields)
+    rows: Iterator[tuple[int, Sequence]]  # (row number, the six raw fields in COLUMNS order)
     total: int  # for the progress bar, in ``unit``
     unit: str  # "rows" or "bytes"
     position: Callable[[], int]
@@ -139,17 +141,18 @@ def _csv(path: str) -> Source:
         handle.close()
         raise
     index = {name.strip().lower(): position for position, name in enumerate(header)}
-    positions = [(name, index[name]) for name in COLUMNS]
+    positions = [index[name] for name in COLUMNS]
     width = len(header)
+    in_order = positions == list(range(len(COLUMNS))) and width == len(COLUMNS)
 
-    def rows() -> Iterator[tuple[int, dict]]:
+    def rows() -> Iterator[tuple[int, Sequence]]:
         try:
             for number, values in enumerate(reader, start=1):
-                if not values or (len(values) == 1 and not values[0].strip()):
-                    continue
-                if len(values) < width:
-                    values = values + [""] * (width - len(values))
-                yield number, {name: values[position] for name, position in positions}
+                if len(values) != width:
+                    if not values or (len(values) == 1 and not values[0].strip()):
+                        continue
+                    values = (values + [""] * width)[:max(width, len(values))]
+                yield number, values if in_order else [values[i] for i in positions]
         finally:
             handle.close()
 
@@ -171,15 +174,15 @@ def _parquet(path: str) -> Source:
     names = {name.strip().lower(): name for name in parquet.schema_arrow.names}
     state = {"rows": 0}
 
-    def rows() -> Iterator[tuple[int, dict]]:
+    def rows() -> Iterator[tuple[int, Sequence]]:
         number = 0
         for record_batch in parquet.iter_batches(batch_size=10_000,
                                                  columns=[names[c] for c in COLUMNS]):
             columns = [record_batch.column(i).to_pylist() for i in range(len(COLUMNS))]
             for values in zip(*columns, strict=True):
                 number += 1
-                state["rows"] = number
-                yield number, dict(zip(COLUMNS, values, strict=True))
+                yield number, values
+            state["rows"] = number
 
     return Source(rows(), total, "rows", lambda: state["rows"])
 
@@ -307,7 +310,7 @@ def _fhir(path: str) -> Source:
             raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
                                     "again.")) from None
 
-    def rows() -> Iterator[tuple[int, dict]]:
+    def rows() -> Iterator[tuple[int, Sequence]]:
         number = 0
         seen_any = False
         for data in bundles():
@@ -322,7 +325,7 @@ def _fhir(path: str) -> Source:
             for raw in resources:
                 seen_any = True
                 number += 1
-                yield number, raw
+                yield number, [raw[name] for name in COLUMNS]
         if not seen_any:
             raise ImportFileError(_("The file has no Encounter or EpisodeOfCare resources."))
 
@@ -357,8 +360,9 @@ class RowValidator:
         cached = self.dates.get(raw)
         if cached is not None:
             return cached
+        text = raw[:10] if len(raw) > 10 and raw[10] in "T " else raw  # a timestamp's date
         try:
-            value: date | str = date.fromisoformat(raw)
+            value: date | str = date.fromisoformat(text)
         except ValueError:
             value = _("the event date “%(value)s” is not a date (use YYYY-MM-DD)") % {
                 "value": raw}
@@ -371,32 +375,41 @@ class RowValidator:
             self.dates[raw] = value
         return value
 
-    def clean(self, raw: dict) -> tuple | str:
-        values = {}
-        for name in COLUMNS:
-            value = raw.get(name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            value = "" if value is None else str(value).strip()
-            if not value:
-                return _("missing %(field)s") % {"field": name}
-            values[name] = value
-        for name, limit in MAX_LENGTHS.items():
-            if len(values[name]) > limit:
-                return _("%(field)s is longer than %(limit)s characters") % {
-                    "field": name, "limit": limit}
-        code = self._hetu(values["hetu"])
+    def clean(self, raw: Sequence) -> tuple | str:
+        """The event as (hetu, sector, service code, organisation, date, kind), or a reason."""
+        fields = [(value if type(value) is str else _text(value)).strip() for value in raw]
+        if len(fields) != len(COLUMNS) or not all(fields):
+            for name, value in zip(COLUMNS, [*fields, *[""] * len(COLUMNS)], strict=False):
+                if not value:
+                    return _("missing %(field)s") % {"field": name}
+        raw_hetu, raw_sector, service_code, organisation, raw_date, kind = fields
+        if len(service_code) > 50 or len(organisation) > 200 or len(kind) > 40:
+            for name, value in zip(COLUMNS, fields, strict=True):
+                limit = MAX_LENGTHS.get(name)
+                if limit and len(value) > limit:
+                    return _("%(field)s is longer than %(limit)s characters") % {
+                        "field": name, "limit": limit}
+        code = self.hetus.get(raw_hetu, False)
+        if code is False:
+            code = self._hetu(raw_hetu)
         if code is None:
-            return _("invalid hetu: %(reason)s") % {"reason": self.hetu_errors[values["hetu"]]}
-        sector = values["sector"].lower()
+            return _("invalid hetu: %(reason)s") % {"reason": self.hetu_errors[raw_hetu]}
+        sector = raw_sector if raw_sector in SECTORS else raw_sector.lower()
         if sector not in SECTORS:
             return _("unknown sector “%(value)s” (use %(sectors)s)") % {
-                "value": values["sector"], "sectors": ", ".join(EventSector.values)}
-        event_date = self._date(values["event_date"][:10])
-        if isinstance(event_date, str):
+                "value": raw_sector, "sectors": ", ".join(EventSector.values)}
+        event_date = self.dates.get(raw_date) or self._date(raw_date)
+        if type(event_date) is str:
             return event_date
-        return (code, sector, values["service_code"], values["organisation"], event_date,
-                values["kind"].lower())
+        return (code, sector, service_code, organisation, event_date, kind.lower())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -464,7 +477,7 @@ def _insert_postgresql(rows: list[tuple], batch_id: int) -> int:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO {table} (person_id, sector, service_code, organisation, event_date, "
+            f"INSERT INTO {table} (person_id, sector, service_code, organisation, event_date, "  # noqa: S608 - constant names
             f"kind, batch_id) SELECT person_id, sector, service_code, organisation, event_date, "
             f"kind, %s FROM {_STAGING} ORDER BY event_date, person_id ON CONFLICT DO NOTHING",
             [batch_id])
@@ -499,20 +512,80 @@ def write_batch(valid: list[tuple], rejected: int, rows: int, resolver: PersonRe
     return imported, created
 
 
+class _Writer(threading.Thread):
+    """Stores batches on its own database connection while the caller reads the next one.
+
+    PostgreSQL works on a batch in its own process while this process parses the next, so the
+    two overlap. Batches are stored in order, each in its own transaction; after an error the
+    writer stops and the caller re-raises it.
+    """
+
+    def __init__(self, store: Callable[[tuple], None]) -> None:
+        super().__init__(name="import-writer", daemon=True)
+        self.store = store
+        self.batches: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while (batch := self.batches.get()) is not None:
+                self.store(batch)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            self.error = error
+        finally:
+            connection.close()
+
+    def put(self, batch: tuple | None) -> None:
+        while self.is_alive():
+            try:
+                self.batches.put(batch, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        self.check()
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def finish(self) -> None:
+        self.put(None)
+        self.join()
+        self.check()
+
+
 def import_events(path: str, *, file_format: str | None = None, batch_size: int = 10_000,
-                  progress: Callable[[int, int, str], Callable[[int], None]] | None = None,
+                  progress: Callable[[int, str], Callable[[int], None]] | None = None,
                   after_batch: Callable[[Result], None] | None = None,
-                  rejected_limit: int = 10_000) -> Result:
+                  rejected_limit: int = 10_000, background: bool | None = None) -> Result:
     """Import ``path``; raise ImportFileError when the file cannot be read at all.
 
     ``progress(total, unit)`` returns an ``advance(n)`` callable. ``after_batch`` is called after
-    each committed batch (tests use it to simulate an interruption).
+    each committed batch (tests use it to simulate an interruption). ``background`` stores the
+    batches on a second connection while the next one is read; by default on PostgreSQL outside
+    a transaction.
     """
     source = open_source(path, file_format)
     validator = RowValidator(timezone.localdate())
-    resolver = PersonResolver(os.path.basename(path))
+    name = os.path.basename(path)
+    resolver = PersonResolver(name)
     result = Result()
     advance = progress(source.total, source.unit) if progress else None
+    if background is None:
+        background = connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def store(batch: tuple) -> None:
+        valid, rejected, rows = batch
+        imported, created = write_batch(valid, rejected, rows, resolver, name)
+        result.imported += imported
+        result.duplicates += len(valid) - imported
+        result.persons_created += created
+        if after_batch:
+            after_batch(result)
+
+    writer = _Writer(store) if background else None
+    if writer:
+        writer.start()
     shown = 0
     valid: list[tuple] = []
     rejected_in_batch = 0
@@ -521,41 +594,33 @@ def import_events(path: str, *, file_format: str | None = None, batch_size: int 
     def flush() -> None:
         nonlocal valid, rejected_in_batch, rows_in_batch, shown
         if rows_in_batch:
-            imported, created = write_batch(valid, rejected_in_batch, rows_in_batch, resolver,
-                                            os.path.basename(path))
-            result.imported += imported
-            result.duplicates += len(valid) - imported
-            result.persons_created += created
+            batch = (valid, rejected_in_batch, rows_in_batch)
+            if writer:
+                writer.put(batch)
+            else:
+                store(batch)
         valid, rejected_in_batch, rows_in_batch = [], 0, 0
         if advance:
             position = source.position()
             advance(position - shown)
             shown = position
-        if after_batch:
-            after_batch(result)
 
-    for number, raw in source.rows:
-        result.rows += 1
-        rows_in_batch += 1
-        cleaned = validator.clean(raw)
-        if isinstance(cleaned, str):
-            rejected_in_batch += 1
-            if len(result.rejected) < rejected_limit:
-                result.rejected.append({"row": number, "reason": cleaned})
-        else:
-            valid.append(cleaned)
-        if rows_in_batch >= batch_size:
-            flush()
-    flush()
+    clean = validator.clean
+    try:
+        for number, raw in source.rows:
+            result.rows += 1
+            rows_in_batch += 1
+            cleaned = clean(raw)
+            if type(cleaned) is str:
+                rejected_in_batch += 1
+                if len(result.rejected) < rejected_limit:
+                    result.rejected.append({"row": number, "reason": cleaned})
+            else:
+                valid.append(cleaned)
+            if rows_in_batch >= batch_size:
+                flush()
+        flush()
+    finally:
+        if writer:
+            writer.finish()  # the batches read so far are stored (or the error re-raised)
     return result
-
-
-def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -13,3 +13,4 @@ def default_rules(db):
     if not IdentificationRule.objects.exists():
         import_module("luotsi.usage.migrations.0002_default_identification_rules").load(apps, None)
     return {rule.code: rule for rule in IdentificationRule.objects.all()}
+

@@ -254,3 +254,4 @@ def test_import__progress_as_plain_lines_when_not_a_terminal(tmp_path):
     text = out.getvalue()
     assert "%" in text
     assert "300" in text
+

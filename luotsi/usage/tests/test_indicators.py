@@ -11,7 +11,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from luotsi.organisation.tests.factories import MunicipalityFactory, UserFactory
+from luotsi.organisation.tests.factories import MunicipalityFactory
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans.models import (
     CodeList,
