@@ -260,9 +260,9 @@ def coordinated_by(user) -> QuerySet[SharedClient]:
 
 # --- Geometry of the service-path picture (server-rendered SVG) --------------------------------
 
-SVG_LABEL = 230
-SVG_CELL = 16
-SVG_GAP = 2
+SVG_LABEL = 270
+SVG_CELL = 18
+SVG_GAP = 3
 SVG_LANE = 30
 SVG_TOP = 24
 
@@ -277,12 +277,16 @@ def svg_layout(path: ServicePath) -> dict:
         for col, month in enumerate(lane.months):
             x = SVG_LABEL + col * (SVG_CELL + SVG_GAP)
             cells.append({**month, "x": x, "y": y,
-                          "tri": f"{x + SVG_CELL - 7},{y} {x + SVG_CELL},{y} "
-                                 f"{x + SVG_CELL},{y + 7}"})
+                          "tri": f"{x + SVG_CELL - 9},{y} {x + SVG_CELL},{y} "
+                                 f"{x + SVG_CELL},{y + 9}"})
         lanes.append({"lane": lane, "y": y, "text_y": y + SVG_CELL - 3, "cells": cells})
-    years = [{"x": SVG_LABEL + i * (SVG_CELL + SVG_GAP), "label": m.year}
-             for i, m in enumerate(path.months) if m.month == 1 or i == 0]
+    # A year's label at its January, and at the first month when that is early enough in the
+    # year for the label not to run into the next one.
+    years = [{"x": SVG_LABEL + i * (SVG_CELL + SVG_GAP), "label": m.year,
+              "line_x": SVG_LABEL + i * (SVG_CELL + SVG_GAP) - SVG_GAP // 2, "january": m.month == 1}
+             for i, m in enumerate(path.months) if m.month == 1 or (i == 0 and m.month <= 9)]
     width = SVG_LABEL + len(path.months) * (SVG_CELL + SVG_GAP) + 4
     height = SVG_TOP + len(path.lanes) * SVG_LANE + 4
     return {"lanes": lanes, "years": years, "width": width, "height": height,
-            "cell": SVG_CELL, "year_y": SVG_TOP - 8}
+            "cell": SVG_CELL, "year_y": SVG_TOP - 8, "line_top": SVG_TOP - 18,
+            "line_bottom": height - 2}
