@@ -70,6 +70,11 @@ class DeclineForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class EndForm(forms.Form):
+    reason = forms.CharField(label=_("Why the coordination ends"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class MeetingForm(forms.Form):
     held_at_date = _date(label=_("Date"), required=False)
     held_at_time = forms.TimeField(label=_("Time"), required=False,

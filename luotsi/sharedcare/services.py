@@ -196,6 +196,30 @@ def shared_client_decline(*, actor, person_id: int, reason: str) -> SharedClient
     return shared
 
 
+def shared_client_end(*, actor, person_id: int, reason: str) -> SharedClient:
+    """End the coordination of a confirmed shared client (the plan and its consents stay)."""
+    access = _access(actor, person_id, LogAction.VIEW, "shared client: end coordination")
+    reason = (reason or "").strip()
+    shared = SharedClient.objects.filter(person=access.person).first()
+    errors = {}
+    if shared is None or shared.status != SharedClient.Status.CONFIRMED:
+        errors["person"] = _("Only the coordination of a confirmed shared client can be ended.")
+    if len(reason) < 5:
+        errors["reason"] = _("Write why the coordination ends.")
+    if errors:
+        _fail(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        shared.status = SharedClient.Status.ENDED
+        shared.decided_by = actor
+        shared.decided_at = now
+        shared.save(update_fields=["status", "decided_by", "decided_at"])
+        _decision(shared, actor, SharedClient.Status.ENDED, now, reason=reason)
+        _log(actor, access.person.pk, LogAction.UPDATE, access.basis,
+             "shared client coordination ended")
+    return shared
+
+
 # --- Network meetings --------------------------------------------------------------------------
 
 @dataclass

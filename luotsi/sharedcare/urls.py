@@ -9,6 +9,7 @@ urlpatterns = [
     path("persons/<int:person_id>/", views.person, name="person"),
     path("persons/<int:person_id>/confirm/", views.confirm, name="confirm"),
     path("persons/<int:person_id>/decline/", views.decline, name="decline"),
+    path("persons/<int:person_id>/end/", views.end, name="end"),
     path("persons/<int:person_id>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("persons/<int:person_id>/consultations/new/", views.consultation_create,
          name="consultation_create"),

@@ -157,6 +157,26 @@ def decline(request, person_id: int):
                    "hide_days": services.decline_hide_days()})
 
 
+@login_required
+@never_cache
+def end(request, person_id: int):
+    """End the coordination of a shared client, with the reason."""
+    access = _access(request.user, person_id, "shared client: end coordination")
+    shared = _confirmed(access.person.pk)
+    form = sc_forms.EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shared_client_end(actor=request.user, person_id=access.person.pk,
+                                       reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The coordination was ended."))
+            return redirect("sharedcare:person", person_id=access.person.pk)
+    return render(request, "sharedcare/end.html",
+                  {"person": access.person, "form": form, "shared": shared})
+
+
 def _confirmed(person_id: int) -> SharedClient:
     shared = _shared(person_id)
     if shared is None or shared.status != SharedClient.Status.CONFIRMED:

@@ -146,3 +146,44 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     _go(page, f"/shared-clients/persons/{person.pk}/")
     assert page.locator("text=Lääkitys ei estä työkokeilua.").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_shared_client__decline_and_end_of_coordination(new_page, people, language):
+    from django.utils import timezone
+
+    from luotsi.access.tests.factories import RelationshipFactory
+    from luotsi.people.tests.factories import PersonFactory
+    from luotsi.sharedcare import services
+    from luotsi.sharedcare.models import ChecklistItem, SharedClient
+    from luotsi.sharedcare.tests import factories
+
+    alice, person = people["alice"], people["person"]
+    other = PersonFactory(first_name="Eero", last_name="Esimerkki")
+    RelationshipFactory(person=other, user=alice)
+    factories.flag(other)
+    services.shared_client_confirm(actor=alice, person_id=other.pk, data=services.ConfirmInput(
+        answers={item.pk: "yes" for item in ChecklistItem.objects.filter(active=True)},
+        consent_given=True, consent_sectors=["health"], consent_scope="Kaikki",
+        consent_from=timezone.localdate(),
+        consent_until=timezone.localdate() + dt.timedelta(days=90), coordinator_id=alice.pk))
+    page = new_page(language=language)
+    login(page, "alice")
+
+    _go(page, f"/shared-clients/persons/{person.pk}/decline/")
+    assert_accessible(page)
+    _submit(page)
+    assert page.locator(".error-summary a[href='#id_reason']").count() == 1
+    assert_accessible(page)
+    page.fill("#id_reason", "Asiakas ei halua nyt yhteistyötä.")
+    _submit(page)
+    assert page.url.endswith("/shared-clients/candidates/")
+    assert page.locator(f"text={person.full_name}").count() == 0
+    assert SharedClient.objects.get(person=person).status == "declined"
+
+    _go(page, f"/shared-clients/persons/{other.pk}/end/")
+    assert_accessible(page)
+    page.fill("#id_reason", "Tavoitteet saavutettu.")
+    _submit(page)
+    assert SharedClient.objects.get(person=other).status == "ended"
+    assert_accessible(page)

@@ -211,3 +211,36 @@ def test_consultation_answer__other_professional_gets_not_found(alice, bob, nurs
             expert_id=nurse.pk))
     with pytest.raises(gateway.PersonNotFound):
         services.consultation_answer(actor=bob, consultation_id=consultation.pk, answer="x")
+
+
+def test_shared_client_end__reason_required_then_ended_with_history(alice, flagged, checklist):
+    with pytest.raises(ValidationError) as error:
+        services.shared_client_end(actor=alice, person_id=flagged.pk, reason="Tilanne ohi")
+    assert "person" in error.value.message_dict  # not confirmed yet
+    _confirm(alice, flagged, checklist)
+    with pytest.raises(ValidationError) as error:
+        services.shared_client_end(actor=alice, person_id=flagged.pk, reason="")
+    assert "reason" in error.value.message_dict
+    shared = services.shared_client_end(actor=alice, person_id=flagged.pk,
+                                        reason="Asiakas muutti toiselle alueelle")
+    assert shared.status == SharedClient.Status.ENDED
+    assert list(shared.decisions.values_list("status", flat=True)) == ["ended", "confirmed"]
+
+
+def test_checklist__admin_changes_decide_what_is_asked(alice, flagged, checklist):
+    from luotsi.sharedcare.models import ChecklistItem
+
+    dropped = checklist[0]
+    ChecklistItem.objects.filter(pk=dropped.pk).update(active=False)
+    added = ChecklistItem.objects.create(code="housing", text_fi="Onko asuminen turvattu?",
+                                         text_sv="Är boendet tryggat?",
+                                         text_en="Is housing secure?", ordering=1)
+    answers = {item.pk: "yes" for item in checklist[1:]}
+    with pytest.raises(ValidationError) as error:
+        _confirm(alice, flagged, checklist, answers=answers)
+    assert set(error.value.message_dict) == {f"answer_{added.pk}"}
+    answers[added.pk] = "unsure"
+    shared = _confirm(alice, flagged, checklist, answers=answers)
+    recorded = dict(ChecklistAnswer.objects.filter(decision__shared_client=shared)
+                    .values_list("item_id", "answer"))
+    assert dropped.pk not in recorded and recorded[added.pk] == "unsure"

@@ -217,3 +217,39 @@ def test_consultation__bob_cannot_open(client, alice, bob, nurse, flagged):
             expert_id=nurse.pk))
     client.force_login(bob)
     assert client.get(f"/shared-clients/consultations/{consultation.pk}/").status_code == 404
+
+
+def test_minutes__in_the_plans_language(client, alice, flagged, checklist):
+    from luotsi.plans.models import Plan
+
+    shared = services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(),
+            consent_until=timezone.localdate() + timedelta(days=30), coordinator_id=alice.pk))
+    Plan.objects.filter(pk=shared.plan_id).update(language="sv")
+    shared.refresh_from_db()
+    meeting = services.meeting_save(actor=alice, shared_client=shared, data=services.MeetingInput(
+        held_at=timezone.now(), kind="phone"))
+    client.force_login(alice)
+    response = client.get(f"/shared-clients/meetings/{meeting.pk}/minutes/")
+    assert response.context["language"] == "sv"
+    assert '<article class="sc-minutes" lang="sv">' in response.content.decode()
+
+
+def test_end__page_ends_the_coordination(client, alice, flagged, checklist):
+    services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(),
+            consent_until=timezone.localdate() + timedelta(days=30), coordinator_id=alice.pk))
+    client.force_login(alice)
+    url = f"/shared-clients/persons/{flagged.pk}/end/"
+    assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
+    assert client.post(url, {"reason": "Tavoitteet saavutettu"}).status_code == 302
+    assert SharedClient.objects.get(person=flagged).status == "ended"
+    assert flagged.full_name not in client.get(CANDIDATES).content.decode()
