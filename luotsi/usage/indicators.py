@@ -32,7 +32,6 @@ from datetime import date, timedelta
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
     F,
     IntegerField,
@@ -44,7 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -166,7 +165,7 @@ def shared_clients(filters: Filters) -> QuerySet:
     from luotsi.sharedcare.models import SharedClient
 
     Status = SharedClient.Status
-    began = Coalesce("coordination_started_on", Cast("decided_at", DateField()))
+    began = Coalesce("coordination_started_on", TruncDate("decided_at"))
     queryset = (SharedClient.objects.annotate(began_on=began)
                 .filter(began_on__lte=filters.until)
                 .filter(Q(status=Status.CONFIRMED)
