@@ -253,3 +253,28 @@ def test_end__page_ends_the_coordination(client, alice, flagged, checklist):
     assert client.post(url, {"reason": "Tavoitteet saavutettu"}).status_code == 302
     assert SharedClient.objects.get(person=flagged).status == "ended"
     assert flagged.full_name not in client.get(CANDIDATES).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_person__query_count_independent_of_meetings_and_consultations(
+        client, alice, nurse, flagged, checklist, django_assert_num_queries, count):
+    shared = services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(),
+            consent_until=timezone.localdate() + timedelta(days=30), coordinator_id=alice.pk))
+    due = timezone.localdate() + timedelta(days=5)
+    for _ in range(count):
+        services.meeting_save(actor=alice, shared_client=shared, data=services.MeetingInput(
+            held_at=timezone.now(), kind="phone", professional_ids=[alice.pk],
+            decisions=[services.DecisionInput("Soitto", "client", None, due)]))
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Q", basis=Consultation.Basis.CONSENT, due_on=due,
+            expert_id=nurse.pk))
+    client.force_login(alice)
+    url = f"/shared-clients/persons/{flagged.pk}/"
+    client.get(url)
+    with django_assert_num_queries(20 + _log_lock()):
+        assert client.get(url).status_code == 200
