@@ -244,3 +244,32 @@ def test_checklist__admin_changes_decide_what_is_asked(alice, flagged, checklist
     recorded = dict(ChecklistAnswer.objects.filter(decision__shared_client=shared)
                     .values_list("item_id", "answer"))
     assert dropped.pk not in recorded and recorded[added.pk] == "unsure"
+
+
+def test_meeting_save__edit_keeps_decisions_and_adds_new_steps(alice, flagged, checklist):
+    shared = _confirm(alice, flagged, checklist)
+    meeting = services.meeting_save(actor=alice, shared_client=shared, data=_meeting())
+    due = timezone.localdate() + timedelta(days=3)
+    services.meeting_save(actor=alice, shared_client=shared, meeting=meeting, data=_meeting(
+        place="Etäyhteys", kind="remote", close_persons=[],
+        decisions=[services.DecisionInput("Uusi päätös", "client", None, due)]))
+    meeting.refresh_from_db()
+    assert meeting.place == "Etäyhteys" and meeting.kind == "remote"
+    assert not meeting.participants.filter(kind="close_person").exists()
+    assert sorted(Step.objects.filter(plan=shared.plan).values_list("what", flat=True)) == [
+        "Uusi päätös", "Varaa aika lääkärille"]
+    assert meeting.decisions.count() == 2
+
+
+def test_consultation_ask__to_a_team_grants_the_team(alice, nurse, health_team, flagged):
+    consultation = services.consultation_ask(
+        actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Kysymys tiimille", basis=Consultation.Basis.STATUTORY,
+            statutory_basis=StatutoryBasis.CLIENT_DATA_ACT, due_on=timezone.localdate(),
+            expert_team_id=health_team.pk))
+    grant = ClientRelationship.objects.get(source=f"sharedcare.Consultation:{consultation.pk}")
+    assert grant.team == health_team and grant.user is None
+    # any member of the team may answer
+    answered = services.consultation_answer(actor=nurse, consultation_id=consultation.pk,
+                                            answer="Tiimin vastaus")
+    assert answered.answered_by == nurse
