@@ -490,6 +490,14 @@ def _insert_generic(rows: list[tuple], batch_id: int) -> int:
     """Bulk insert ignoring conflicts; the new rows are those above the highest id before
     (the batch runs in a transaction that holds SQLite's write lock)."""
     before = ServiceEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {ServiceEvent._meta.db_table} (person_id, sector, "  # noqa: S608 - constant name
+                "service_code, organisation, event_date, kind, batch_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(*row[:4], row[4].isoformat(), row[5], batch_id) for row in rows])
+        return ServiceEvent.objects.filter(id__gt=before).count()
     ServiceEvent.objects.bulk_create(
         [ServiceEvent(person_id=r[0], sector=r[1], service_code=r[2], organisation=r[3],
                       event_date=r[4], kind=r[5], batch_id=batch_id) for r in rows],
