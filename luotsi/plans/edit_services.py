@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
-from luotsi.plans.models import CodeList, Goal, Plan, Step
+from luotsi.plans.models import CodeList, Goal, Plan, PlanMethod, PlanService, Step
 from luotsi.plans.services import (
     GoalInput,
     StepInput,
@@ -110,3 +110,20 @@ def step_remove(*, actor, step: Step, expected_revision: int) -> None:
         step_id = step.pk
         step.delete()
         _log(actor, locked, LogAction.UPDATE, f"step {step_id} removed")
+
+
+def service_remove(*, actor, service: PlanService, expected_revision: int) -> None:
+    """Remove a service entered by mistake (an ended service is marked ended instead)."""
+    with transaction.atomic():
+        locked = _bump(service.plan, actor, expected_revision)
+        service_id = service.pk
+        service.delete()
+        _log(actor, locked, LogAction.UPDATE, f"service {service_id} removed")
+
+
+def method_remove(*, actor, method: PlanMethod, expected_revision: int) -> None:
+    with transaction.atomic():
+        locked = _bump(method.plan, actor, expected_revision)
+        method_id = method.pk
+        method.delete()
+        _log(actor, locked, LogAction.UPDATE, f"method {method_id} removed")

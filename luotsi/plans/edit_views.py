@@ -160,7 +160,8 @@ def step_edit(request, plan_id: int, step_id: int):
 
 def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: dict):
     detail = f"{kind} {row.pk} removal"
-    title = _("Remove the goal") if kind == "goal" else _("Remove the step")
+    title = {"goal": _("Remove the goal"), "step": _("Remove the step"),
+             "service": _("Remove the service"), "method": _("Remove the method")}[kind]
     form = plan_forms.RemoveForm(request.POST or None,
                                  initial={"revision": state.plan.revision})
     context = {"title": title, "kind": kind, "row": row, "facts": facts, "detail": detail}
@@ -175,9 +176,11 @@ def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: d
         conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at}
         return _render(request, state, "plans/remove.html", status=409, form=fresh,
                        conflict=conflict, **context)
-    messages.success(request, _("The goal was removed.") if kind == "goal"
-                     else _("The step was removed."))
-    return redirect(_plan_url(state.plan.pk, "goals"))
+    messages.success(request, {"goal": _("The goal was removed."),
+                               "step": _("The step was removed."),
+                               "service": _("The service was removed."),
+                               "method": _("The method was removed.")}[kind])
+    return redirect(_plan_url(state.plan.pk, "services" if kind == "service" else "goals"))
 
 
 @login_required
@@ -203,3 +206,31 @@ def step_remove(request, plan_id: int, step_id: int):
     return _remove(request, state, row=step, kind="step", facts={"text": step.what},
                    remove=lambda revision: edit_services.step_remove(
                        actor=request.user, step=step, expected_revision=revision))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def service_remove(request, plan_id: int, service_id: int):
+    state = _state(request, plan_id)
+    service = next((s for s in state.ctx["services"] if s.pk == service_id), None)
+    if service is None:
+        raise Http404
+    return _remove(request, state, row=service, kind="service",
+                   facts={"text": f"{service.item.name} ({service.get_sector_display()})"},
+                   remove=lambda revision: edit_services.service_remove(
+                       actor=request.user, service=service, expected_revision=revision))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def method_remove(request, plan_id: int, method_id: int):
+    state = _state(request, plan_id)
+    methods = [*state.ctx["plan_methods"], *(m for g in state.ctx["goals"] for m in g.methods)]
+    method = next((m for m in methods if m.pk == method_id), None)
+    if method is None:
+        raise Http404
+    return _remove(request, state, row=method, kind="method", facts={"text": method.method.name},
+                   remove=lambda revision: edit_services.method_remove(
+                       actor=request.user, method=method, expected_revision=revision))

@@ -185,3 +185,32 @@ def test_edit_pages__bob_outside_gets_404_logged(client, bob, plan, goal, step, 
     entry = AccessLogEntry.objects.filter(user_id=bob.pk, person_id=client_person.pk) \
         .order_by("-seq").first()
     assert entry.outcome == Outcome.REFUSED
+
+
+def test_service_and_method_remove__confirmed_logged_and_listed(client, alice, plan, goal):
+    service_item = CodeListItem.objects.filter(code_list="service").first()
+    method_item = CodeListItem.objects.filter(code_list="method").first()
+    service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
+        item_id=service_item.pk, sector="family_services"))
+    method = s.method_add(actor=alice, plan=Plan.objects.get(pk=plan.pk),
+                          method_id=method_item.pk, goal_id=goal.pk)
+    s.plan_accept(actor=alice, plan=Plan.objects.get(pk=plan.pk), client_took_part=True)
+    client.force_login(alice)
+    body = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'href="/plans/{plan.pk}/services/{service.pk}/remove/"' in body
+    assert f'href="/plans/{plan.pk}/methods/{method.pk}/remove/"' in body
+    page = client.get(f"/plans/{plan.pk}/services/{service.pk}/remove/")
+    assert page.status_code == 200 and service_item.name_en in page.content.decode()
+    stale = revision(plan)
+    assert client.post(f"/plans/{plan.pk}/services/{service.pk}/remove/",
+                       {"revision": stale}).status_code == 302
+    assert client.post(f"/plans/{plan.pk}/methods/{method.pk}/remove/",
+                       {"revision": stale}).status_code == 409  # the plan changed meanwhile
+    assert client.post(f"/plans/{plan.pk}/methods/{method.pk}/remove/",
+                       {"revision": revision(plan)}).status_code == 302
+    entries = list(AccessLogEntry.objects.order_by("-seq").values_list("detail", flat=True)[:6])
+    assert f"service {service.pk} removed" in entries and f"method {method.pk} removed" in entries
+    version = s.plan_accept(actor=alice, plan=Plan.objects.get(pk=plan.pk),
+                            client_took_part=True)
+    parts = {(c["part"], c["change"]) for c in version.changes}
+    assert {("services", "removed"), ("methods", "removed")} <= parts
