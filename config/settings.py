@@ -215,6 +215,8 @@ DEFAULT_FROM_EMAIL = env_str("LUOTSI_FROM_EMAIL", default="luotsi@localhost")
 
 # Break-the-glass: how long an emergency access stays open.
 EMERGENCY_ACCESS_HOURS = env_int("LUOTSI_EMERGENCY_ACCESS_HOURS", 4)
+# Days a declined shared-client flag stays out of the candidates list.
+SHAREDCARE_DECLINE_HIDE_DAYS = env_int("LUOTSI_SHAREDCARE_DECLINE_HIDE_DAYS", 180)
 # A person's access-log report for a period starting more than this many years back needs a
 # stated special reason (Act 703/2023; see docs/personal-data.md).
 ACCESS_LOG_REPORT_FREE_YEARS = 2
