@@ -496,7 +496,9 @@ def _insert_generic(rows: list[tuple], batch_id: int) -> int:
                 f"INSERT OR IGNORE INTO {ServiceEvent._meta.db_table} (person_id, sector, "  # noqa: S608 - constant name
                 "service_code, organisation, event_date, kind, batch_id) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(*row[:4], row[4].isoformat(), row[5], batch_id) for row in rows])
+                # in the order of the unique index (date, person): neighbouring pages
+                sorted(((*row[:4], row[4].isoformat(), row[5], batch_id) for row in rows),
+                       key=lambda values: (values[4], values[0])))
         return ServiceEvent.objects.filter(id__gt=before).count()
     ServiceEvent.objects.bulk_create(
         [ServiceEvent(person_id=r[0], sector=r[1], service_code=r[2], organisation=r[3],
