@@ -3,10 +3,20 @@ professional sees on the page (visible sections and goals), so nothing hidden ca
 
 from __future__ import annotations
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from datetime import date
 
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
+
+from luotsi.organisation.models import Region, Team
+from luotsi.plans.effectiveness import (
+    DEFAULT_MONTHS,
+    PERIOD_CHOICES,
+    EffectivenessFilters,
+    add_months,
+)
 from luotsi.plans.models import (
     CodeList,
     Goal,
@@ -262,12 +272,6 @@ class EffectivenessFilterForm(PlanForm):
                                choices=[("", _("All sectors")), *Sector.choices])
 
     def __init__(self, data=None, *, today, **kwargs):
-        from django.utils.formats import date_format
-        from django.utils.translation import ngettext
-
-        from luotsi.organisation.models import Region, Team
-        from luotsi.plans.effectiveness import DEFAULT_MONTHS, PERIOD_CHOICES, add_months
-
         self.today = today
         this_month = today.replace(day=1)
         data = data.copy() if data is not None else {}
@@ -286,16 +290,12 @@ class EffectivenessFilterForm(PlanForm):
     def clean_months(self) -> int:
         return self.cleaned_data.get("months") or self.default_months
 
-    def clean_end(self):
-        from datetime import date
-
+    def clean_end(self) -> date:
         value = self.cleaned_data.get("end") or f"{self.today:%Y-%m}"
         year, month = (int(part) for part in value.split("-"))
         return date(year, month, 1)
 
-    def filters(self):
-        from luotsi.plans.effectiveness import EffectivenessFilters
-
+    def filters(self) -> EffectivenessFilters:
         data = self.cleaned_data
         return EffectivenessFilters(
             end=data["end"], months=data["months"],
