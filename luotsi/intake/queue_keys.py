@@ -6,7 +6,8 @@ aggregate over the deadlines of every open contact; instead each contact carries
 
 - ``next_due_on``: the due date of its nearest unmet deadline (``None`` when all are met);
 - ``deadline_status``: the most pressing status among its unmet deadlines (``overdue``,
-  ``due_soon``, ``on_time``), ``met`` when none is unmet, ``not_needed`` once closed;
+  ``due_soon``, ``on_time``), ``met`` when none is unmet, ``not_needed`` when the only unmet
+  ones were left when the contact closed;
 - ``queue_rank``: ``2 × urgency rank + (1 when there is no unmet deadline)``, so that within
   one urgency the contacts without a deadline come last on every database without relying on
   how NULLs sort.
@@ -22,35 +23,22 @@ from collections.abc import Iterable
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 
-URGENCY_RANK = {"urgent": 0, "": 1}  # any other assessed urgency: 2
 NO_DEADLINE = 1
-
-
-def rank(urgency: str, next_due_on) -> int:
-    """The queue rank of one contact (the same rule as the set-based ``refresh``)."""
-    return 2 * URGENCY_RANK.get(urgency, 2) + (NO_DEADLINE if next_due_on is None else 0)
-
-
-def worst(statuses: Iterable[str]) -> str:
-    """The most pressing status among unmet deadlines' statuses; ``met`` when there are none."""
-    present = set(statuses)
-    for status in ("overdue", "due_soon", "on_time"):
-        if status in present:
-            return status
-    return "met"
 
 
 def key_expressions(contact_model, deadline_model) -> dict:
     """UPDATE expressions for ``next_due_on`` and ``deadline_status`` (models passed in so that
-    migrations can use their historical models)."""
+    migrations can use their historical models). Deadlines "not needed" (of a closed contact)
+    neither give a due date nor a pressing status."""
     unmet = deadline_model.objects.filter(contact=OuterRef("pk"), met_on__isnull=True)
+    pending = unmet.exclude(status="not_needed")
     return {
-        "next_due_on": Subquery(unmet.order_by("due_on").values("due_on")[:1]),
+        "next_due_on": Subquery(pending.order_by("due_on").values("due_on")[:1]),
         "deadline_status": Case(
-            When(status="closed", then=Value("not_needed")),
-            When(Exists(unmet.filter(status="overdue")), then=Value("overdue")),
-            When(Exists(unmet.filter(status="due_soon")), then=Value("due_soon")),
-            When(Exists(unmet), then=Value("on_time")),
+            When(Exists(pending.filter(status="overdue")), then=Value("overdue")),
+            When(Exists(pending.filter(status="due_soon")), then=Value("due_soon")),
+            When(Exists(pending), then=Value("on_time")),
+            When(Exists(unmet), then=Value("not_needed")),
             default=Value("met"),
         ),
     }
