@@ -214,3 +214,22 @@ def test_service_and_method_remove__confirmed_logged_and_listed(client, alice, p
                             client_took_part=True)
     parts = {(c["part"], c["change"]) for c in version.changes}
     assert {("services", "removed"), ("methods", "removed")} <= parts
+
+
+def test_service_and_method_remove__bob_outside_gets_404(client, alice, bob, plan, goal,
+                                                        client_person):
+    service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
+        item_id=CodeListItem.objects.filter(code_list="service").first().pk,
+        sector="family_services"))
+    method = s.method_add(actor=alice, plan=Plan.objects.get(pk=plan.pk),
+                          method_id=CodeListItem.objects.filter(code_list="method").first().pk)
+    client.force_login(bob)
+    for address in (f"/plans/{plan.pk}/services/{service.pk}/remove/",
+                    f"/plans/{plan.pk}/methods/{method.pk}/remove/"):
+        assert client.get(address).status_code == 404
+        assert client.post(address, {"revision": revision(plan)}).status_code == 404
+    assert service.__class__.objects.filter(pk=service.pk).exists()
+    assert method.__class__.objects.filter(pk=method.pk).exists()
+    entry = AccessLogEntry.objects.filter(user_id=bob.pk, person_id=client_person.pk) \
+        .order_by("-seq").first()
+    assert entry.outcome == Outcome.REFUSED

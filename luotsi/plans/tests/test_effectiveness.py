@@ -200,3 +200,14 @@ def test_research_csv__purpose_required(client, lead):
     assert response.status_code == 400
     assert "Purpose of the research file:" in response.content.decode()
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_research_csv__follows_the_filters(client, lead, alice, bob, municipality):
+    make_plans(alice, [(1, 3)] * 5, municipality=municipality)
+    make_plans(bob, [(2, 3)] * 5, municipality=municipality, sector=Sector.EMPLOYMENT)
+    client.force_login(lead)
+    _notes, rows = _research(client, sector=Sector.EMPLOYMENT)
+    assert len(rows) == 5 and {r["sector"] for r in rows} == {"employment"}
+    assert {r["first_rating"] for r in rows} == {"2"}
+    _notes, all_rows = _research(client)
+    assert len(all_rows) == 10
