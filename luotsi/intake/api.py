@@ -24,6 +24,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
+    CLOCK_CHOICES,
     Assessment,
     Channel,
     Consultation,
@@ -76,8 +77,7 @@ class ContactCreateIn(_In):
     kind: str = Field(..., description=_choices(ContactKind.values))
     clock: str = Field("", description=(
         "The statutory clock; empty for the kind's default. "
-        + _choices(["child_welfare_notification", "shl_special_support_child", "shl_contact",
-                    "pre_birth_notification"])))
+        + _choices([code for code, _label in CLOCK_CHOICES])))
     channel: str = Field(..., description=_choices(Channel.values))
     received_at: datetime = Field(..., description="ISO 8601 with its UTC offset.")
     reporter_kind: str = Field(..., description=_choices(ReporterKind.values))

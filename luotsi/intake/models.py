@@ -44,6 +44,8 @@ CLOCK_CHOICES = [
         "clock", "Child needing special support (SHL 36 §)")),
     ("shl_contact", pgettext_lazy("clock", "Support need under SHL (SHL 35–36 §)")),
     ("pre_birth_notification", pgettext_lazy("clock", "Pre-birth notification (LSL 25 c §)")),
+    ("shl_priority_adult", pgettext_lazy(
+        "clock", "Person over 75 or with the highest care allowance (SHL 36 §)")),
 ]
 
 

@@ -824,3 +824,17 @@ def test_closing_an_assessment_without_a_client_relationship_ends_the_teams_acce
     assert case.exists()
     limit = timezone.now() + dt.timedelta(days=services.CLOSED_ACCESS_DAYS, minutes=1)
     assert all(r.ends_at is not None and r.ends_at <= limit for r in case)
+
+
+def test_register_with_the_priority_adult_clock(en, iw, intake_team, east):
+    en.force_login(iw)
+    page = _text(en.get(NEW))
+    assert 'value="shl_priority_adult"' in page
+    response = en.post(NEW, _form(kind="shl_contact", clock="shl_priority_adult"))
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.clock == "shl_priority_adult"
+    assert sorted(contact.deadlines.values_list("code", flat=True)) == [
+        "assessment_start", "urgency_assessment"]
+    assert set(contact.deadlines.values_list("basis", flat=True)) == {
+        "SHL 36 § 1 mom.", "SHL 36 § 3 mom."}
