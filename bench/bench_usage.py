@@ -6,12 +6,15 @@ Usage (from the repository root)::
     .venv/bin/python bench/bench_usage.py                       # PostgreSQL bench_h3, 10 M events
     .venv/bin/python bench/bench_usage.py --events 200000       # a quick run
     .venv/bin/python bench/bench_usage.py --sqlite --events 1000000
+    .venv/bin/python bench/bench_usage.py --order date          # rows in date order
 
 The data files are generated once into ``var/bench-usage/`` (ignored by git) and reused:
 ``--events`` (default 10,000,000) events of ``--persons`` (default 100,000, the ``county`` scale)
 over ``--years`` (default 5) years ending yesterday, in the four sectors, as CSV and Parquet.
 Most residents use one sector, some two, a few three or four; a few use services very often (a
-long-tailed number of events per person), so the default rules flag a minority.
+long-tailed number of events per person), so the default rules flag a minority. The rows are in
+random order (the worst case for the database's indexes), or with ``--order date`` day by day
+like a register's extract.
 
 Each run starts from an empty database (PostgreSQL ``bench_h3`` is dropped and created, the
 SQLite file ``/tmp/luotsi-bench-usage.sqlite3`` removed) and migrates, then measures:
@@ -114,8 +117,10 @@ def person_codes(persons: int, seed: int) -> list[str]:
     return sorted(codes)
 
 
-def generate(path: Path, events: int, persons: int, years: int, end: date, seed: int) -> None:
-    """CSV of ``events`` rows; each person has one to four sectors and a long-tailed rate."""
+def generate(path: Path, events: int, persons: int, years: int, end: date, seed: int,
+             by_date: bool = False) -> None:
+    """CSV of ``events`` rows; each person has one to four sectors and a long-tailed rate.
+    The rows are in random order, or with ``by_date`` in date order."""
     rng = random.Random(seed)
     codes = person_codes(persons, seed)
     profiles = []
@@ -150,7 +155,10 @@ def generate(path: Path, events: int, persons: int, years: int, end: date, seed:
         while written < events:
             size = min(chunk, events - written)
             picked = rng.choices(indexes, cum_weights=cumulative, k=size)
-            day_numbers = [rng.randrange(days) for _ in range(size)]
+            if by_date:  # as a register's extract: day by day
+                day_numbers = [(written + n) * days // events for n in range(size)]
+            else:
+                day_numbers = [rng.randrange(days) for _ in range(size)]
             rows = []
             for person, day in zip(picked, day_numbers, strict=True):
                 profile = profiles[person]
@@ -214,6 +222,9 @@ def main() -> None:
     parser.add_argument("--no-parquet", action="store_true",
                         help="skip the Parquet file and its re-import")
     parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--order", choices=("random", "date"), default="random",
+                        help="rows of the file in random order (the worst case for the "
+                             "database's indexes) or in date order, like a register's extract")
     args = parser.parse_args()
 
     url = prepare_environment(args)
@@ -232,11 +243,14 @@ def main() -> None:
     end = today - timedelta(days=1)
     DATA.mkdir(parents=True, exist_ok=True)
     stem = f"events-{args.events}-{args.persons}-{args.years}-{end:%Y%m%d}-{args.seed}"
+    if args.order == "date":
+        stem += "-by-date"
     csv_path = DATA / f"{stem}.csv"
     parquet_path = DATA / f"{stem}.parquet"
     if not csv_path.exists():
         _, seconds, _ = timed(f"Generating {args.events:,} events in {csv_path.name}", lambda: (
-            generate(csv_path, args.events, args.persons, args.years, end, args.seed)))
+            generate(csv_path, args.events, args.persons, args.years, end, args.seed,
+                     by_date=args.order == "date")))
         print(f"  {seconds:.1f} s")
     if not args.no_parquet and not parquet_path.exists():
         timed("Writing the Parquet file", lambda: to_parquet(csv_path, parquet_path))
@@ -249,7 +263,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     lines = [f"bench_usage.py on {connection.vendor}, {date.today().isoformat()}",
              f"events {args.events:,}, persons {args.persons:,}, years {args.years}, "
-             f"batch size {args.batch_size:,}", ""]
+             f"batch size {args.batch_size:,}, rows in {args.order} order", ""]
 
     def report(line: str) -> None:
         print(line, flush=True)
@@ -292,6 +306,8 @@ def main() -> None:
     name = "usage-postgresql.txt" if connection.vendor == "postgresql" else "usage-sqlite.txt"
     if args.events != 10_000_000:
         name = name.replace(".txt", f"-{args.events}.txt")
+    if args.order == "date":
+        name = name.replace(".txt", "-by-date.txt")
     (RESULTS / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"Written to bench/results/{name}")
 
