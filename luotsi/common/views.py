@@ -37,6 +37,7 @@ def home(request):
         context["intake"] = home_summary(user)
     if has_permission(user, Action.VIEW_CLIENT):
         context["plan_reviews"] = _plan_reviews_due(user)
+        context["consultations"] = _consultations_waiting(user)
     if has_permission(user, Action.REVIEW_BREAK_GLASS):
         context["review_count"] = emergency_accesses_for_review(user).count()
     return render(request, "home.html", context)
@@ -57,6 +58,18 @@ def _plan_reviews_due(user) -> list:
         persons = visible_persons(user).filter(pk__in=[p.person_id for p in plans])
         log_listed(user, persons, category=Category.PLAN, detail="plan reviews due")
     return plans
+
+
+def _consultations_waiting(user) -> dict:
+    """Consultations asked of this professional or their teams and not yet answered (counts
+    only: no client names on the home page)."""
+    from django.db.models import Count, Q
+
+    from luotsi.sharedcare.selectors import work_list
+
+    today = timezone.localdate()
+    return work_list(user).order_by().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
 
 
 @require_GET

@@ -273,3 +273,24 @@ def test_consultation_ask__to_a_team_grants_the_team(alice, nurse, health_team, 
     answered = services.consultation_answer(actor=nurse, consultation_id=consultation.pk,
                                             answer="Tiimin vastaus")
     assert answered.answered_by == nurse
+
+
+def test_home_page__counts_the_consultations_waiting_for_the_expert(
+        client, alice, nurse, flagged, checklist):
+    _confirm(alice, flagged, checklist)
+    for _ in range(2):
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Miten lääkitys vaikuttaa?",
+            basis=Consultation.Basis.CONSENT, due_on=timezone.localdate() + timedelta(days=3),
+            expert_id=nurse.pk))
+    # One answer date has passed since it was asked.
+    Consultation.objects.filter(pk=Consultation.objects.first().pk).update(
+        due_on=timezone.localdate() - timedelta(days=1))
+    client.force_login(nurse)
+    client.cookies["django_language"] = "en"
+    body = client.get("/").content.decode()
+    assert 'id="consultations-waiting"' in body
+    assert "2 consultations wait for your answer" in body and "1 overdue" in body
+    assert flagged.full_name not in body  # counts only on the home page
+    client.force_login(alice)
+    assert 'id="consultations-waiting"' not in client.get("/").content.decode()
