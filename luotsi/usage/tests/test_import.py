@@ -85,7 +85,8 @@ def test_import__invalid_rows_rejected_with_row_and_reason_rest_imported(tmp_pat
         row(4, organisation=""),
         row(5),
     ])
-    result = run(path)
+    with translation.override("en"):
+        result = run(path)
     assert result["imported"] == 2
     rejected = {item["row"]: item["reason"] for item in result["rejected"]}
     assert sorted(rejected) == [2, 3, 4, 5, 6, 7]
