@@ -64,7 +64,8 @@ def case(alice, client_person):
 @pytest.fixture(autouse=True)
 def _avain_code_lists(request):
     """Browser tests empty every table after each test, data migrations included. Put the
-    AVAIN code lists and the rating scale back for the ordinary (rolled-back) database tests
+    AVAIN code lists, the rating scale, the identification rules and the shared-client checklist
+    back for the ordinary (rolled-back) database tests
     that run after them on the same worker. Transactional tests set up their own data and are
     left alone, so their fixtures keep their own set-up and tear-down order."""
     marker = request.node.get_closest_marker("django_db")
@@ -79,7 +80,15 @@ def _avain_code_lists(request):
         from django.apps import apps
 
         from luotsi.plans.models import RatingScale
+        from luotsi.sharedcare.models import ChecklistItem
+        from luotsi.usage.models import IdentificationRule
 
         if not RatingScale.objects.exists():
             import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
+        if not IdentificationRule.objects.exists():
+            import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
+                apps, None)
+        if not ChecklistItem.objects.exists():
+            import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
+                apps, None)
     yield
