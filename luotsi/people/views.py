@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.access.services import emergency_access_open
+from luotsi.common.forms import apply_service_errors
 from luotsi.common.middleware import pending_form_data
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import selectors
@@ -52,13 +53,6 @@ def person_detail(request, person_id: int):
     return render(request, "people/detail.html", context)
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
-
-
 @login_required
 def person_create_view(request):
     _require(request.user, Action.CREATE_PERSON)
@@ -83,7 +77,7 @@ def person_create_view(request):
                     safety_ban=data["safety_ban"],
                 ))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The person was registered."))
                 return redirect("person_detail", person_id=person.pk)
@@ -105,7 +99,7 @@ def emergency_access(request):
         except gateway.PersonNotFound:
             form.add_error("hetu", _("No person was found with this personal identity code."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.warning(request, _("Emergency access is open until %(until)s. It is logged and "
                                         "will be reviewed.") % {

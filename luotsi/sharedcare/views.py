@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.common.forms import apply_service_errors
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
 from luotsi.sharedcare import forms as sc_forms
@@ -30,14 +31,6 @@ PAGE_SIZE = 50
 def _require_client_work(user) -> None:
     if not has_permission(user, Action.VIEW_CLIENT):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError, renamed: dict | None = None) -> None:
-    for name, errors in exc.message_dict.items():
-        name = (renamed or {}).get(name, name)
-        target = name if name in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 def _access(user, person_id, detail: str, action: str = LogAction.VIEW):
@@ -125,7 +118,7 @@ def confirm(request, person_id: int):
                     coordinator_id=int(data["coordinator"]) if data["coordinator"] else None,
                     care_team_ids=[int(pk) for pk in data["care_team"]]))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s is now a shared client. The coordinator is "
                                         "shown on the client's memo.")
@@ -146,7 +139,7 @@ def decline(request, person_id: int):
                                                     person_id=access.person.pk,
                                                     reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Declined. The person is not shown as a candidate "
                                         "before %(date)s.")
@@ -169,7 +162,7 @@ def end(request, person_id: int):
             services.shared_client_end(actor=request.user, person_id=access.person.pk,
                                        reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The coordination was ended."))
             return redirect("sharedcare:person", person_id=access.person.pk)
@@ -240,7 +233,7 @@ def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None
             saved = services.meeting_save(actor=request.user, shared_client=shared, data=data,
                                           meeting=meeting)
         except ValidationError as exc:
-            _apply_errors(form, exc, {"held_at": "held_at_date"})
+            apply_service_errors(form, exc, {"held_at": "held_at_date"})
         else:
             messages.success(request, _("The network meeting was saved; its decisions are steps "
                                         "of the shared plan."))
@@ -336,7 +329,7 @@ def consultation_create(request, person_id: int):
                     expert_team_id=int(data["expert_team"]) if data["expert_team"] else None,
                     statutory_basis=data["statutory_basis"]))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The consultation was sent. The expert sees it in their "
                                         "work list."))
@@ -383,7 +376,7 @@ def consultation_detail(request, consultation_id: int):
                 services.consultation_answer(actor=user, consultation_id=consultation.pk,
                                              answer=form.cleaned_data["answer"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The answer was saved and stays with the client's "
                                             "record."))
