@@ -16,7 +16,8 @@ long-tailed number of events per person), so the default rules flag a minority. 
 random order (the worst case for the database's indexes), or with ``--order date`` day by day
 like a register's extract.
 
-Each run starts from an empty database (PostgreSQL ``bench_h3`` is dropped and created, the
+Each run starts from an empty database (PostgreSQL ``bench_h3``, or the database of a PostgreSQL
+``DATABASE_URL``, is dropped and created, the
 SQLite file ``/tmp/luotsi-bench-usage.sqlite3`` removed) and migrates, then measures:
 
 1. the import of the CSV file with ``import_service_events``'s importer (rows/s; target over
@@ -46,7 +47,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 DATA = ROOT / "var" / "bench-usage"
-PG_NAME = "bench_h3"
+# DATABASE_URL names the PostgreSQL database when it is one (it is dropped and created).
+PG_NAME = (os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+           if os.environ.get("DATABASE_URL", "").startswith("postgres") else "") or "bench_h3"
+if not PG_NAME.replace("_", "").isalnum():
+    sys.exit(f"bench_usage.py: unsuitable database name {PG_NAME!r}")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 SQLITE_PATH = Path("/tmp/luotsi-bench-usage.sqlite3")  # noqa: S108 - a throw-away database
 COLUMNS = ("hetu", "sector", "service_code", "organisation", "event_date", "kind")

@@ -3,10 +3,12 @@
 Files are read as a stream of rows (CSV line by line, Parquet by record batches, FHIR NDJSON line by
 line) and written in batches, each batch in its own transaction: an interrupted import keeps the
 batches already committed, and running it again stores only what is missing, because an event
-identical in all six fields to a stored one is skipped by the database's unique constraint.
+identical in all six fields to a stored one is skipped by the database's unique index on the
+events' key (``ServiceEvent.key_for``: a 16-byte key of the six fields).
 
 On PostgreSQL a batch is copied (COPY) into a temporary staging table and moved with one
-``INSERT … SELECT … ON CONFLICT DO NOTHING``; elsewhere it is one bulk insert that ignores
+``INSERT … SELECT … ON CONFLICT (row_key) DO NOTHING``, with ``synchronous_commit`` off for the
+batch's transaction; elsewhere it is one bulk insert that ignores
 conflicts. Persons are found by the keyed hash of their personal identity code, or registered with
 the code alone (encrypted code, lookup hash and birth date), one access-log record each.
 """
@@ -462,24 +464,30 @@ class PersonResolver:
 
 
 _STAGING = "usage_event_staging"
+keys_for = ServiceEvent.keys_for
 
 
 def _insert_postgresql(rows: list[tuple], batch_id: int) -> int:
     table = ServiceEvent._meta.db_table
     with connection.cursor() as cursor:
+        # A crash may lose the last batches acknowledged to this process but not yet flushed
+        # (never a part of one, never anything else): running the import again stores them.
+        cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} (person_id bigint, sector text, "
-            "service_code text, organisation text, event_date date, kind text) "
+            "service_code text, organisation text, event_date date, kind text, row_key uuid) "
             "ON COMMIT DELETE ROWS")
         raw = cursor.cursor  # psycopg 3
         with raw.copy(f"COPY {_STAGING} (person_id, sector, service_code, organisation, "
-                      "event_date, kind) FROM STDIN") as copy:
+                      "event_date, kind, row_key) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # In the key's order (date first): neighbouring pages of its index and the date index.
         cursor.execute(
             f"INSERT INTO {table} (person_id, sector, service_code, organisation, event_date, "  # noqa: S608 - constant names
-            f"kind, batch_id) SELECT person_id, sector, service_code, organisation, event_date, "
-            f"kind, %s FROM {_STAGING} ORDER BY event_date, person_id ON CONFLICT DO NOTHING",
+            f"kind, row_key, batch_id) SELECT person_id, sector, service_code, organisation, "
+            f"event_date, kind, row_key, %s FROM {_STAGING} ORDER BY row_key "
+            f"ON CONFLICT (row_key) DO NOTHING",
             [batch_id])
         inserted = cursor.rowcount
         cursor.execute(f"TRUNCATE {_STAGING}")
@@ -494,11 +502,11 @@ def _insert_generic(rows: list[tuple], batch_id: int) -> int:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {ServiceEvent._meta.db_table} (person_id, sector, "  # noqa: S608 - constant name
-                "service_code, organisation, event_date, kind, batch_id) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                # in the order of the unique index (date, person): neighbouring pages
-                sorted(((*row[:4], row[4].isoformat(), row[5], batch_id) for row in rows),
-                       key=lambda values: (values[4], values[0])))
+                "service_code, organisation, event_date, kind, row_key, batch_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                # in the key's order (date first): neighbouring pages
+                sorted(((*row[:4], row[4].isoformat(), row[5], row[6], batch_id)
+                        for row in rows), key=lambda values: values[6]))
         return ServiceEvent.objects.filter(id__gt=before).count()
     ServiceEvent.objects.bulk_create(
         [ServiceEvent(person_id=r[0], sector=r[1], service_code=r[2], organisation=r[3],
@@ -513,7 +521,10 @@ def write_batch(valid: list[tuple], rejected: int, rows: int, resolver: PersonRe
     with transaction.atomic():
         created = resolver.resolve({row[0] for row in valid})
         batch = ImportBatch.objects.create(source=source[:500], rows=rows, rejected=rejected)
-        events = [(resolver.ids[row[0]], *row[1:]) for row in valid]
+        ids = resolver.ids
+        events = [(ids[row[0]], *row[1:]) for row in valid]
+        # (person id, the five other fields, the key of all six: see ServiceEvent.keys_for)
+        events = [(*event, key) for event, key in zip(events, keys_for(events), strict=True)]
         inserter = _insert_postgresql if connection.vendor == "postgresql" else _insert_generic
         imported = inserter(events, batch.pk) if events else 0
         batch.imported = imported
