@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -58,7 +59,10 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 SQLITE_DEFAULT = "sqlite:////tmp/luotsi-bench-intake.sqlite3"
-PG_NAME = "bench_h1"
+# BENCH_PG_DATABASE names another database (a plain identifier), e.g. a copy of this one.
+PG_NAME = os.environ.get("BENCH_PG_DATABASE", "bench_h1")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", PG_NAME):
+    raise SystemExit(f"BENCH_PG_DATABASE: not a plain database name: {PG_NAME!r}")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 HELSINKI = ZoneInfo("Europe/Helsinki")
 BATCH = 5_000
@@ -90,7 +94,7 @@ def psql(sql: str) -> str:
 
 def prepare_environment(args) -> str:
     if args.postgres:
-        # The name is the constant above, never input.
+        # The name is the checked identifier above.
         if psql(f"SELECT 1 FROM pg_database WHERE datname = '{PG_NAME}'") != "1":  # noqa: S608
             psql(f'CREATE DATABASE "{PG_NAME}"')
         os.environ["DATABASE_URL"] = PG_URL

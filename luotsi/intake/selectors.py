@@ -213,10 +213,9 @@ def unread_notifications(user, *, limit: int = 50):
 
 def access_bases(user, person_ids) -> dict[int, str]:
     """The strongest basis on which ``user`` sees each person (for logging a listed page)."""
-    from luotsi.access.gateway import visible_persons
+    from luotsi.access.gateway import access_bases
 
-    return dict(visible_persons(user).filter(pk__in=set(person_ids))
-                .values_list("pk", "access_basis"))
+    return access_bases(user, person_ids)
 
 
 def home_summary(user) -> dict:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.common.middleware import pending_form_data
-from luotsi.intake import selectors, services
+from luotsi.intake import queue_rows, selectors, services
 from luotsi.intake.forms import (
     AssignForm,
     BulkAssignForm,
@@ -513,7 +513,8 @@ def queue(request):
     checked = set(assign_form["ids"].value() or []) if assign_form.is_bound else set()
     return render(request, "intake/queue.html", {
         "filters_form": filters_form, "assign_form": assign_form, "page": page, "rows": rows,
-        "query": _query_string(filter_data), "checked": {str(pk) for pk in checked},
+        "row_html": queue_rows.rows_html(rows, {str(pk) for pk in checked}),
+        "query": _query_string(filter_data),
     })
 
 
