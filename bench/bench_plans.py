@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -41,7 +42,10 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 VAR = BENCH / "var"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "bench_h2"
+# BENCH_PG_DATABASE names another database (a plain identifier), e.g. a copy of this one.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "bench_h2")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", PG_DATABASE):
+    raise SystemExit(f"BENCH_PG_DATABASE: not a plain database name: {PG_DATABASE!r}")
 TARGET_P95_MS = 100.0
 LARGE = {"goals": 20, "steps": 50, "versions": 10}
 
@@ -67,7 +71,7 @@ def prepare(db: str, reseed: bool) -> None:
             for path in VAR.glob("plans-county.sqlite3*"):
                 path.unlink()
         return
-    # The database name is the constant above, never input.
+    # The database name is the checked identifier above.
     if reseed:
         psql(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'") != "1":  # noqa: S608

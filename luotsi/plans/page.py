@@ -12,8 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone, translation
-from django.utils.translation import pgettext_lazy
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
@@ -22,8 +26,10 @@ from luotsi.plans.models import (
     CodeList,
     CodeListItem,
     Goal,
+    GoalFactor,
     Plan,
     PlanSection,
+    Rating,
     RatingScale,
     Sector,
     Step,
@@ -54,6 +60,10 @@ CHANGE_LABELS = {
 _SECTOR_BOUND = {"sections", "goals", "services", "steps", "methods"}
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 220, 70, 10
+# The plan page lists the latest versions (newest first); the rest are one link away
+# (?versions=all).
+VERSIONS_SHOWN = 3
+_SENTINEL = 2_147_483_647
 # The client's memo fits on one A4 page: the nearest open steps, and how many more there are.
 MEMO_STEPS = 8
 
@@ -181,6 +191,96 @@ def _chart(values: list[int], scale: RatingScale | None) -> Chart:
                  " ".join(f"{px},{py}" for px, py, _v in points), grid)
 
 
+def _choice_labels(model, field_name: str) -> dict:
+    """A field's choices as text, looked up once per page instead of once per row."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+class _Urls:
+    """The addresses of a plan's rows from one ``reverse`` per kind of link."""
+
+    def __init__(self, plan_id: int) -> None:
+        self.plan_id = plan_id
+        self.patterns: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, key: str, pk: int) -> str:
+        pattern = self.patterns.get(name)
+        if pattern is None:
+            url = reverse(name, kwargs={"plan_id": self.plan_id, key: _SENTINEL})
+            head, _sep, tail = url.rpartition(str(_SENTINEL))
+            pattern = self.patterns[name] = (head, tail)
+        return f"{pattern[0]}{pk}{pattern[1]}"
+
+
+def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods: list) -> None:
+    """Labels and addresses each goal, step, factor, rating and method row shows, computed in
+    one pass here rather than looked up per row in the template."""
+    urls = _Urls(plan.pk)
+    priorities = _choice_labels(Goal, "priority")
+    sectors = {value: str(label) for value, label in Sector.choices}
+    effects = _choice_labels(GoalFactor, "effect")
+    for view in goals:
+        goal = view.goal
+        view.priority_label = priorities.get(goal.priority, goal.priority)
+        view.sector_label = sectors.get(goal.section.sector, goal.section.sector) \
+            if goal.section is not None else None
+        view.edit_url = urls("plan_goal_edit", "goal_id", goal.pk)
+        view.remove_url = urls("plan_goal_remove", "goal_id", goal.pk)
+        for factor in view.factors:
+            factor.effect_label = effects.get(factor.effect, factor.effect)
+    if any(view.ratings for view in goals):
+        occasions = _choice_labels(Rating, "occasion")
+        kinds = _choice_labels(Rating, "rated_by_kind")
+        for view in goals:
+            for row in view.ratings:
+                row.occasion_label = occasions.get(row.rating.occasion, row.rating.occasion)
+                row.rated_by_label = kinds.get(row.rating.rated_by_kind,
+                                               row.rating.rated_by_kind)
+    for step in steps:
+        step.done_url = urls("plan_step_done", "step_id", step.pk)
+        step.edit_url = urls("plan_step_edit", "step_id", step.pk)
+        step.remove_url = urls("plan_step_remove", "step_id", step.pk)
+        step.owner_label = (step.owner.get_full_name() or step.owner.username) \
+            if step.owner is not None else ""
+    for method in methods:
+        method.remove_url = urls("plan_method_remove", "method_id", method.pk)
+
+
+def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
+    """Each step's table row (``step.row_html``) written once here: the same markup
+    ``plans/_steps.html`` wrote per row, without a template loop of fifty rows with their
+    dates, translations and forms. Needs ``_annotate_rows`` first (the addresses)."""
+    if not steps:
+        return
+    date_format = formats.get_format("SHORT_DATE_FORMAT")
+    the_client = escape(pgettext("step owner", "The client"))
+    late = escape(gettext("late"))
+    mark_done, edit, remove = (escape(gettext("Mark done")), escape(gettext("Edit")),
+                               escape(gettext("Remove")))
+    done_text = gettext("Done %(on)s")
+    token = escape(csrf_token)
+    for step in steps:
+        short = escape(Truncator(step.what).chars(60))
+        owner = the_client if step.owner_kind == "client" else escape(step.owner_label)
+        due = escape(dateformat.format(step.due_on, date_format)) if step.due_on else ""
+        if not step.done_on and step.due_on is not None and step.due_on < today:
+            due += f' <span class="overdue">({late})</span>'
+        if step.done_on:
+            on = escape(dateformat.format(step.done_on, date_format))
+            done = f'<span class="done">{done_text % {"on": on}}</span>'
+        else:
+            done = (f'<form method="post" action="{step.done_url}" class="inline-action">'
+                    f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                    f'<button type="submit">{mark_done}<span class="visually-hidden">: {short}'
+                    "</span></button></form>")
+        step.row_html = mark_safe(  # noqa: S308 - every value escaped above
+            f'<tr id="step-{step.pk}">\n    <td>{escape(step.what)}</td>\n'
+            f"    <td>{owner}</td>\n    <td>{due}</td>\n    <td>{done}</td>\n"
+            f'    <td><a href="{step.edit_url}">{edit}<span class="visually-hidden">: {short}'
+            f'</span></a> · <a href="{step.remove_url}">{remove}<span class="visually-hidden">'
+            f": {short}</span></a></td>\n  </tr>")
+
+
 def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str, set[str]]:
     labels: dict[str, set[str]] = {
         "goals": {g.goal.client_wording[:80] for g in goals},
@@ -196,8 +296,11 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
     return labels
 
 
-def build(plan: Plan, user, found: Lookups) -> dict:
-    """The plan as the page shows it to ``user``: only what ``user`` may see."""
+def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) -> dict:
+    """The plan as the page shows it to ``user``: only what ``user`` may see.
+
+    With ``all_versions_shown=False`` only the latest ``VERSIONS_SHOWN`` versions' changes are
+    listed (the plan page); ``version_count`` tells how many there are."""
     consents = list(plan.consents.all())
     allowed = selectors.visible_sectors(user, plan, consents)
 
@@ -288,8 +391,9 @@ def build(plan: Plan, user, found: Lookups) -> dict:
     active_consents = {c.pk for c in consents if c.withdrawn_on is None and c.valid_from <= today
                        and (c.valid_until is None or c.valid_until >= today)}
     labels = _visible_change_texts(goals, visible_steps, services, visible_methods, allowed)
+    all_versions = list(plan.versions.all())
     versions = []
-    for version in plan.versions.all():
+    for version in all_versions if all_versions_shown else all_versions[:VERSIONS_SHOWN]:
         rows = []
         for change in version.changes or []:
             part = change.get("part", "")
@@ -301,6 +405,7 @@ def build(plan: Plan, user, found: Lookups) -> dict:
                          "text": text})
         versions.append({"version": version, "changes": rows})
 
+    _annotate_rows(plan, goals, visible_steps, visible_methods)
     memo_steps = sorted(
         ({"step": s, "goal_number": goal_by_id[s.goal_id].number if s.goal_id else None}
          for s in visible_steps if s.done_on is None),
@@ -326,6 +431,7 @@ def build(plan: Plan, user, found: Lookups) -> dict:
         "consents": consents,
         "active_consents": active_consents,
         "versions": versions,
+        "version_count": len(all_versions),
         "reviews": reviews,
         "open_reviews": [r for r in reviews if r.held_on is None],
         "review_overdue": plan.review_on < today,

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -78,7 +79,8 @@ class _Page:
         self.request = request
         self.plan = selectors.plan_for_page(plan_id)
         self.found = page.lookups()
-        self.ctx = page.build(self.plan, request.user, self.found)
+        self.ctx = page.build(self.plan, request.user, self.found,
+                              all_versions_shown=request.GET.get("versions") == "all")
 
     def _kwargs(self, key: str) -> dict:
         ctx, found = self.ctx, self.found
@@ -122,6 +124,8 @@ class _Page:
         _log(user, plan, LogAction.VIEW, "plan page")
         bound = bound or {}
         context = dict(self.ctx)
+        page.annotate_step_rows(context["visible_steps"], get_token(self.request),
+                                context["today"])
         context["forms"] = {key: bound.get(key) or self.form(key) for key in FORMS}
         context["open_form"] = next(iter(bound), "")
         context.update(extra)

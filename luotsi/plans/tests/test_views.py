@@ -638,6 +638,27 @@ def test_plan_page__query_count_is_pinned_and_independent_of_plan_size(client, a
     counts = (page_queries(client, small_plan), page_queries(client, large_plan))
     expected = PLAN_PAGE_QUERIES[connection.vendor]
     assert counts == (expected, expected)
+    with CaptureQueriesContext(connection) as all_versions:
+        assert client.get(url(large_plan), {"versions": "all"}).status_code == 200
+    assert len(all_versions.captured_queries) == expected
+
+
+def test_plan_page__lists_the_latest_versions_and_links_to_all(client, alice, team):
+    from luotsi.people.tests.factories import PersonFactory
+
+    person = PersonFactory()
+    RelationshipFactory(person=person, user=alice)
+    plan, _ = s.plan_open(actor=alice, person_id=person.pk)
+    fill(plan, alice, goals=2, steps=2, versions=5)
+    client.force_login(alice)
+    body = client.get(url(plan)).content.decode()
+    assert all(f'id="version-{n}"' in body for n in (5, 4, 3))
+    assert 'id="version-2"' not in body and 'id="version-1"' not in body
+    assert "The latest 3 versions of 5 are shown." in body
+    assert 'href="?versions=all#versions"' in body
+    body_all = client.get(url(plan), {"versions": "all"}).content.decode()
+    assert all(f'id="version-{n}"' in body_all for n in range(1, 6))
+    assert 'id="all-versions-link"' not in body_all
 
 
 def test_memo__a_full_plan_fits_on_one_a4_page(alice, plan):
