@@ -236,6 +236,7 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
                 row.occasion_label = occasions.get(row.rating.occasion, row.rating.occasion)
                 row.rated_by_label = kinds.get(row.rating.rated_by_kind,
                                                row.rating.rated_by_kind)
+    _annotate_figures(goals)
     for step in steps:
         step.done_url = urls("plan_step_done", "step_id", step.pk)
         step.edit_url = urls("plan_step_edit", "step_id", step.pk)
@@ -244,6 +245,52 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
             if step.owner is not None else ""
     for method in methods:
         method.remove_url = urls("plan_method_remove", "method_id", method.pk)
+
+
+def _rating_figure(view: GoalView, date_format: str, texts: dict) -> str:
+    """A goal's AVAIN chart and rating list: the markup the plan page's goal card wrote for
+    them, written here once per goal."""
+    chart, pk = view.chart, view.goal.pk
+    values = " → ".join(str(row.rating.value) for row in view.ratings)
+    grid = "".join(f'<line class="chart-grid" x1="10" x2="{chart.width - 10}" y1="{y}" y2="{y}"/>'
+                   for y, _v in chart.grid)
+    line = (f'<polyline class="chart-line" points="{escape(chart.polyline)}"/>'
+            if len(chart.points) > 1 else "")
+    points = "".join(f'<circle class="chart-point" cx="{x}" cy="{y}" r="4"/>'
+                     for x, y, _v in chart.points)
+    caption = (escape(texts["change"] % {"change": f"{view.change:+d}"})
+               if view.change is not None else texts["one"])
+    items = []
+    for row in view.ratings:
+        rating = row.rating
+        level = f" – {escape(row.level)}" if row.level else ""
+        absent = "" if rating.client_took_part else f"; {texts['absent']}"
+        items.append(f"<li>{escape(dateformat.format(rating.rated_on, date_format))} "
+                     f"{escape(row.occasion_label)}: <strong>{rating.value}</strong>{level} "
+                     f"({escape(row.rated_by_label)}{absent})</li>")
+    return (
+        f'<figure class="rating-chart">\n      <svg class="chart" width="{chart.width}" '
+        f'height="{chart.height}" viewBox="0 0 {chart.width} {chart.height}" role="img" '
+        f'aria-labelledby="chart-{pk}-title" focusable="false">\n'
+        f'        <title id="chart-{pk}-title">{texts["title"]}: {values}</title>\n'
+        f'        <rect class="chart-frame" x="0.5" y="0.5" width="{chart.width - 1}" '
+        f'height="{chart.height - 1}"/>\n        {grid}\n        {line}\n        {points}\n'
+        f"      </svg>\n      <figcaption>{caption}</figcaption>\n    </figure>\n"
+        f'    <ol class="rating-list">\n      {"".join(items)}\n    </ol>')
+
+
+def _annotate_figures(goals: list[GoalView]) -> None:
+    if not any(view.ratings for view in goals):
+        return
+    date_format = formats.get_format("SHORT_DATE_FORMAT")
+    texts = {"title": escape(gettext("AVAIN ratings")),
+             "change": gettext("Change since the first rating: %(change)s"),
+             "one": escape(gettext("One rating so far.")),
+             "absent": escape(gettext("the client did not take part"))}
+    for view in goals:
+        if view.ratings:
+            view.ratings_html = mark_safe(  # noqa: S308 - every value escaped
+                _rating_figure(view, date_format, texts))
 
 
 def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
