@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
+from luotsi.common.forms import apply_service_errors
 from luotsi.common.middleware import pending_form_data
 from luotsi.intake import queue_rows, selectors, services
 from luotsi.intake.forms import (
@@ -86,20 +87,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 def _require(user, action) -> None:
     if not has_permission(user, action):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError, field_map: dict | None = None) -> None:
-    """Put a service's errors on the form's fields (``field_map`` renames service keys); an
-    error without a field of this form goes to the form as a whole."""
-    field_map = field_map or {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.message_dict.items():
-        target = field_map.get(name, name)
-        for message in errors:
-            form.add_error(target if target in form.fields else None, message)
 
 
 def _kept_message(request) -> None:
@@ -199,7 +186,7 @@ def _person_refs(forms) -> tuple[list[services.PersonRef], list]:
 def _register_errors(forms, owners, exc: ValidationError, children_errors: list) -> None:
     contact_form = forms["contact"]
     if not hasattr(exc, "error_dict"):
-        _apply_errors(contact_form, exc)
+        apply_service_errors(contact_form, exc)
         return
     for name, errors in exc.message_dict.items():
         if name.startswith("persons."):
@@ -304,7 +291,7 @@ def _contact_urgency(request, contact, data):
                 note=form.cleaned_data["urgency_note"],
                 expected_version=form.cleaned_data["expected_version"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The urgency assessment was recorded."))
             return None
@@ -322,7 +309,7 @@ def _contact_initial(request, contact, data):
                 informed_on=cleaned["informed_on"],
                 expected_version=cleaned["expected_version"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The initial assessment was recorded."))
             return None
@@ -339,7 +326,7 @@ def _contact_assign(request, contact, data):
                                      pair_worker=form.cleaned_data["pair_worker"],
                                      expected_versions={contact.pk: version} if version else None)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The contact was assigned."))
             return None
@@ -495,7 +482,7 @@ def queue(request):
                         pair_worker=assign_form.cleaned_data["pair_worker"],
                         expected_versions=_seen_versions(request.POST, ids))
                 except ValidationError as exc:
-                    _apply_errors(assign_form, exc)
+                    apply_service_errors(assign_form, exc)
                 else:
                     messages.success(request, ngettext(
                         "%(count)s contact was assigned to %(name)s.",
@@ -561,7 +548,7 @@ def _assessment_start(request, assessment, data):
                                       started_on=form.cleaned_data["started_on"],
                                       pair_worker=form.cleaned_data["pair_worker"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The start of the assessment was recorded."))
             return None
@@ -578,7 +565,7 @@ def _assessment_meeting(request, assessment, data):
                 services.meeting_add(actor=request.user, assessment=assessment,
                                      **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The meeting was recorded."))
                 return None
@@ -595,7 +582,7 @@ def _assessment_consultation(request, assessment, data):
                 services.consultation_add(actor=request.user, assessment=assessment,
                                           **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The consultation was recorded."))
                 return None
@@ -614,7 +601,7 @@ def _assessment_complete(request, assessment, data):
                 informed_on=cleaned["informed_on"],
                 expected_version=cleaned["expected_version"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The assessment was completed."))
             return None
@@ -714,7 +701,7 @@ def caseload(request):
                                                    from_user=form.cleaned_data["from_user"],
                                                    to_user=form.cleaned_data["to_user"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, ngettext(
                     "%(count)s open contact moved from %(from)s to %(to)s.",

@@ -20,10 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from luotsi.access.models import LogAction
+from luotsi.common.forms import apply_service_errors
 from luotsi.plans import edit_services, services
 from luotsi.plans import forms as plan_forms
 from luotsi.plans.models import Goal, Step
-from luotsi.plans.views import _apply_errors, _int, _log, _Page, _plan_url, _visible_plan
+from luotsi.plans.views import _int, _log, _Page, _plan_url, _visible_plan
 
 
 def _state(request, plan_id: int) -> _Page:
@@ -74,7 +75,7 @@ def _edit(request, state: _Page, *, row, kind: str, form_class, kwargs: dict, in
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except services.PlanConflict as exc:
             saved = now()
             conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at,

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.common.forms import apply_service_errors
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import page, plain_language, selectors, services
@@ -56,13 +57,6 @@ def _visible_plan(user, plan_id: int, action: str) -> Plan:
 def _log(user, plan: Plan, action: str, detail: str) -> None:
     gateway.access_person_by_id(user, plan.person_id, category=Category.PLAN, action=action,
                                 detail=detail)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        target = name if name in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 def _plan_url(plan_id: int, anchor: str = "", checked: str = "") -> str:
@@ -267,7 +261,7 @@ def _post(request, plan_id: int, key: str, save: Callable, message: str, anchor:
         try:
             result = save(state, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect(_plan_url(plan.pk, anchor, checked(result) if checked else ""))
@@ -295,7 +289,7 @@ def plan_text(request, plan_id: int):
             services.plan_update(actor=request.user, plan=now, changes=changes,
                                  expected_revision=data["revision"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except services.PlanConflict as exc:
             return _conflict(state, form, exc.plan)
         else:
@@ -476,7 +470,7 @@ def plan_accept(request, plan_id: int):
                 client_took_part=form.cleaned_data["client_took_part"],
                 expected_revision=form.cleaned_data["revision"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except services.PlanConflict:
             messages.error(request, _("The plan changed after you opened it. Check the plan and "
                                       "accept it again."))
