@@ -21,3 +21,22 @@ def apply_service_errors(form, exc: ValidationError, field_map: dict | None = No
         target = field_map.get(name, name)
         for message in errors:
             form.add_error(target if target in form.fields else None, message)
+
+
+def save_through_service(request, form, call, success: str) -> bool:
+    """The step every form page repeats: validate ``form``, call the service with its cleaned
+    data (``call(cleaned_data)``), put a refusal on the form, or add ``success`` as a message.
+
+    Returns whether the service accepted the input; nothing is saved when it did not.
+    """
+    from django.contrib import messages
+
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    messages.success(request, success)
+    return True

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
-from luotsi.common.forms import apply_service_errors
+from luotsi.common.forms import apply_service_errors, save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.intake import queue_rows, selectors, services
 from luotsi.intake.forms import (
@@ -542,70 +542,46 @@ def my_work(request):
 
 def _assessment_start(request, assessment, data):
     form = StartForm(data, team_ids=[assessment.team_id])
-    if form.is_valid():
-        try:
-            services.assessment_start(actor=request.user, assessment=assessment,
-                                      started_on=form.cleaned_data["started_on"],
-                                      pair_worker=form.cleaned_data["pair_worker"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The start of the assessment was recorded."))
-            return None
-    return {"start_form": form}
+    done = save_through_service(request, form, lambda cleaned: services.assessment_start(
+        actor=request.user, assessment=assessment, started_on=cleaned["started_on"],
+        pair_worker=cleaned["pair_worker"]), _("The start of the assessment was recorded."))
+    return None if done else {"start_form": form}
+
+
+def _while_open(assessment, call):
+    """The service call of a meeting or consultation form; refused once the assessment is
+    completed."""
+    def run(cleaned):
+        if not assessment.is_open:
+            raise ValidationError(_("The assessment is completed."))
+        call(cleaned)
+    return run
 
 
 def _assessment_meeting(request, assessment, data):
     form = MeetingForm(data)
-    if form.is_valid():
-        if not assessment.is_open:
-            form.add_error(None, _("The assessment is completed."))
-        else:
-            try:
-                services.meeting_add(actor=request.user, assessment=assessment,
-                                     **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The meeting was recorded."))
-                return None
-    return {"meeting_form": form}
+    done = save_through_service(request, form, _while_open(assessment, lambda cleaned: (
+        services.meeting_add(actor=request.user, assessment=assessment, **cleaned))),
+        _("The meeting was recorded."))
+    return None if done else {"meeting_form": form}
 
 
 def _assessment_consultation(request, assessment, data):
     form = ConsultationForm(data)
-    if form.is_valid():
-        if not assessment.is_open:
-            form.add_error(None, _("The assessment is completed."))
-        else:
-            try:
-                services.consultation_add(actor=request.user, assessment=assessment,
-                                          **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The consultation was recorded."))
-                return None
-    return {"consultation_form": form}
+    done = save_through_service(request, form, _while_open(assessment, lambda cleaned: (
+        services.consultation_add(actor=request.user, assessment=assessment, **cleaned))),
+        _("The consultation was recorded."))
+    return None if done else {"consultation_form": form}
 
 
 def _assessment_complete(request, assessment, data):
     form = CompleteForm(data, team_ids=[assessment.team_id])
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.assessment_complete(
-                actor=request.user, assessment=assessment, outcome=cleaned["outcome"],
-                reason=cleaned["reason"], completed_on=cleaned["completed_on"],
-                responsible_worker=cleaned["responsible_worker"],
-                informed_on=cleaned["informed_on"],
-                expected_version=cleaned["expected_version"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The assessment was completed."))
-            return None
-    return {"complete_form": form}
+    done = save_through_service(request, form, lambda cleaned: services.assessment_complete(
+        actor=request.user, assessment=assessment, outcome=cleaned["outcome"],
+        reason=cleaned["reason"], completed_on=cleaned["completed_on"],
+        responsible_worker=cleaned["responsible_worker"], informed_on=cleaned["informed_on"],
+        expected_version=cleaned["expected_version"]), _("The assessment was completed."))
+    return None if done else {"complete_form": form}
 
 
 ASSESSMENT_INTENTS = {
