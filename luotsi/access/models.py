@@ -20,6 +20,10 @@ class Basis(models.TextChoices):
     REGISTRATION = "registration", pgettext_lazy("basis", "Registered the person")
     EMERGENCY = "emergency", pgettext_lazy("basis", "Emergency access")
     DPO_TASK = "dpo_task", pgettext_lazy("basis", "Data-protection officer's statutory task")
+    # Secondary use of client data (Act 552/2019): statistics, research and the county's own
+    # knowledge management. Used by exports about many people that name none of them.
+    RESEARCH = "research", pgettext_lazy(
+        "basis", "Secondary use: statistics and research (Act 552/2019)")
     NONE = "none", pgettext_lazy("basis", "No basis")
 
 

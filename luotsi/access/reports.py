@@ -1,5 +1,7 @@
 """A person's access-log report (asiakastietolaki 703/2023): who processed their data, when,
-what, and on what basis — as rows for a page, CSV and PDF."""
+what, and on what basis — as rows for a page, CSV and PDF; and the records that name no person
+(exports about many people, such as the research file), for the data-protection officer.
+Both can be narrowed to one basis."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
-from luotsi.access.selectors import access_log_for_person
+from luotsi.access.selectors import access_log_for_person, period_bounds
 
 MAX_ROWS = 20_000
 
@@ -44,10 +46,14 @@ def _roles() -> dict[str, str]:
     return {value: str(label) for value, label in Role.choices}
 
 
-def rows_for(person_id: int, start: date, end: date) -> tuple[list[ReportRow], bool]:
-    """The report rows and whether they were cut at MAX_ROWS."""
+def rows_for(person_id: int, start: date, end: date,
+             basis: str = "") -> tuple[list[ReportRow], bool]:
+    """The report rows (of one basis, when given) and whether they were cut at MAX_ROWS."""
     roles = _roles()
-    entries = list(access_log_for_person(person_id, start, end)[: MAX_ROWS + 1])
+    queryset = access_log_for_person(person_id, start, end)
+    if basis:
+        queryset = queryset.filter(basis=basis)
+    entries = list(queryset[: MAX_ROWS + 1])
     truncated = len(entries) > MAX_ROWS
     rows = [
         ReportRow(
@@ -64,6 +70,52 @@ def rows_for(person_id: int, start: date, end: date) -> tuple[list[ReportRow], b
         for entry in entries[:MAX_ROWS]
     ]
     return rows, truncated
+
+
+@dataclass(frozen=True)
+class UnnamedRow:
+    at: str
+    who: str
+    role: str
+    team: str
+    category: str
+    action: str
+    basis: str
+    outcome: str
+    detail: str
+
+
+def unnamed_rows(start: date, end: date, basis: str = "") -> tuple[list[UnnamedRow], bool]:
+    """Records that name no person (exports and reports about many people, refusals before a
+    person was found), newest first, of one basis when given; and whether they were cut at
+    MAX_ROWS. One query."""
+    since, until = period_bounds(start, end)
+    queryset = AccessLogEntry.objects.filter(person_id__isnull=True, at__gte=since,
+                                             at__lte=until)
+    if basis:
+        queryset = queryset.filter(basis=basis)
+    entries = list(queryset.order_by("-at", "-seq")[: MAX_ROWS + 1])
+    roles = _roles()
+    rows = [
+        UnnamedRow(
+            at=timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M:%S"),
+            who=f"{entry.user_name} ({entry.username})" if entry.user_name else entry.username,
+            role=roles.get(entry.role, entry.role),
+            team=entry.team,
+            category=_label(Category, entry.category),
+            action=_label(LogAction, entry.action),
+            basis=_label(Basis, entry.basis),
+            outcome=_label(Outcome, entry.outcome),
+            detail=entry.detail,
+        )
+        for entry in entries[:MAX_ROWS]
+    ]
+    return rows, len(entries) > MAX_ROWS
+
+
+def unnamed_headers() -> list[str]:
+    return [_("Time"), _("Who"), _("Role"), _("Team"), _("Data"), _("Action"), _("Basis"),
+            _("Outcome"), _("Detail")]
 
 
 def headers() -> list[str]:
@@ -94,4 +146,5 @@ def as_pdf(context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-__all__ = ["AccessLogEntry", "as_csv", "as_pdf", "headers", "rows_for"]
+__all__ = ["AccessLogEntry", "as_csv", "as_pdf", "headers", "rows_for", "unnamed_headers",
+           "unnamed_rows"]

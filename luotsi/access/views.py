@@ -1,8 +1,13 @@
 """Pages of the data-protection officer and team leads: access-log reports and reviews of
-emergency accesses."""
+emergency accesses.
+
+The access-log page holds two forms: a person's report (optionally of one basis) and the records
+that name no person (exports about many people such as the research file, basis ``research``),
+told apart by the posted ``report`` field."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luotsi.access import log, reports
 from luotsi.access.forms import AccessLogReportForm, EmergencyReviewForm
@@ -18,6 +24,38 @@ from luotsi.access.selectors import emergency_accesses_for_review
 from luotsi.access.services import emergency_access_review
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.services import find_by_hetu
+
+
+def _basis_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=gettext_lazy("Basis"), required=False,
+                             choices=[("", gettext_lazy("All bases")), *Basis.choices])
+
+
+class PersonReportForm(AccessLogReportForm):
+    basis = _basis_field()
+
+
+class UnnamedRecordsForm(forms.Form):
+    """Records naming no person, for a period and optionally one basis."""
+
+    start = forms.DateField(label=gettext_lazy("From"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"),
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    basis = _basis_field()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period is before its start."))
+        if end and end > timezone.localdate():
+            self.add_error("end", _("The period cannot end in the future."))
+        return data
+
+
+def _basis_detail(basis: str) -> str:
+    return f"; basis {basis}" if basis else ""
 
 
 def _require(user, action) -> None:
@@ -29,8 +67,15 @@ def _require(user, action) -> None:
 def access_log_report(request):
     """A person's access-log report for a period: page, CSV or PDF (the client's right to know)."""
     _require(request.user, Action.ACCESS_LOG_REPORT)
-    form = AccessLogReportForm(request.POST or None)
-    context = {"form": form}
+    posted = request.POST if request.method == "POST" else None
+    unnamed = posted is not None and posted.get("report") == "unnamed"
+    form = PersonReportForm(None if unnamed else posted)
+    unnamed_form = UnnamedRecordsForm(posted if unnamed else None, prefix="unnamed")
+    context = {"form": form, "unnamed_form": unnamed_form}
+    if unnamed:
+        if unnamed_form.is_valid():
+            context.update(_unnamed_records(request.user, unnamed_form.cleaned_data))
+        return render(request, "access/report.html", context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = find_by_hetu(data["hetu"])
@@ -39,12 +84,14 @@ def access_log_report(request):
         detail = f"access-log report {data['start']}..{data['end']}"
         if data["special_reason"]:
             detail += f"; special reason: {data['special_reason'].strip()}"
+        detail += _basis_detail(data["basis"])
         if person is None:
             log.record(request.user, person_id=None, category=Category.ACCESS_LOG, action=action,
                        basis=Basis.DPO_TASK, outcome=Outcome.REFUSED, detail=detail)
             form.add_error("hetu", _("No person was found with this personal identity code."))
             return render(request, "access/report.html", context)
-        rows, truncated = reports.rows_for(person.pk, data["start"], data["end"])
+        rows, truncated = reports.rows_for(person.pk, data["start"], data["end"],
+                                           basis=data["basis"])
         log.record(request.user, person_id=person.pk, category=Category.ACCESS_LOG,
                    action=action, basis=Basis.DPO_TASK, outcome=Outcome.ALLOWED, detail=detail)
         context.update({
@@ -52,6 +99,7 @@ def access_log_report(request):
             "end": data["end"], "headers": reports.headers(), "generated": timezone.now(),
             "special_reason": data["special_reason"], "max_rows": reports.MAX_ROWS,
             "actor": request.user,
+            "basis_label": Basis(data["basis"]).label if data["basis"] else "",
         })
         filename = f"access-log-{person.pk}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
         if output == "csv":
@@ -63,6 +111,21 @@ def access_log_report(request):
             response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
             return response
     return render(request, "access/report.html", context)
+
+
+def _unnamed_records(user, data: dict) -> dict:
+    """The records naming no person, for the page; viewing them is itself logged."""
+    rows, truncated = reports.unnamed_rows(data["start"], data["end"], data["basis"])
+    log.record(user, person_id=None, category=Category.ACCESS_LOG, action=LogAction.VIEW,
+               basis=Basis.DPO_TASK, outcome=Outcome.ALLOWED,
+               detail=(f"access-log records naming no person {data['start']}..{data['end']}"
+                       f"{_basis_detail(data['basis'])}"))
+    return {
+        "unnamed_rows": rows, "unnamed_truncated": truncated, "unnamed_shown": True,
+        "unnamed_headers": reports.unnamed_headers(), "start": data["start"],
+        "end": data["end"], "max_rows": reports.MAX_ROWS,
+        "basis_label": Basis(data["basis"]).label if data["basis"] else "",
+    }
 
 
 @login_required

@@ -11,7 +11,7 @@ identity codes, no free text and no database ids.
   still under ``K`` is left out. The file's first lines say how many rows were generalised or
   left out.
 - Producing the file is written to the access log (one record, no person: the file is about many
-  people and names none of them).
+  people and names none of them) with the basis ``research``, secondary use under Act 552/2019.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def export(*, actor, filters: EffectivenessFilters, purpose: str) -> str:
     writer.writerow(COLUMNS)
     writer.writerows(released)
     log.record(actor, person_id=None, category=Category.PLAN, action=LogAction.EXPORT,
-               basis=Basis.DPO_TASK if getattr(actor, "role", "") == "dpo" else Basis.NONE,
+               basis=Basis.RESEARCH,
                outcome=Outcome.ALLOWED,
                detail=(f"AVAIN research file {filters.start:%Y-%m-%d}..{filters.until:%Y-%m-%d}; "
                        f"purpose: {purpose}; rows {summary['released']}, clients "
