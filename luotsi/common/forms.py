@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -23,20 +28,43 @@ def apply_service_errors(form, exc: ValidationError, field_map: dict | None = No
             form.add_error(target if target in form.fields else None, message)
 
 
-def save_through_service(request, form, call, success: str) -> bool:
+@dataclass(frozen=True)
+class Saved:
+    """What ``save_through_service`` did: ``ok`` says the service accepted the input and
+    ``result`` is what it returned (the new or changed row, for the page to redirect to). True
+    exactly when ``ok``, so a caller may test it like a ``bool``."""
+
+    ok: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def save_through_service(request, form, call: Callable[[dict], Any],
+                         success: str | Callable[[Any], str] | None, *,
+                         field_map: dict | None = None,
+                         level: int = messages.SUCCESS) -> Saved:
     """The step every form page repeats: validate ``form``, call the service with its cleaned
     data (``call(cleaned_data)``), put a refusal on the form, or add ``success`` as a message.
 
-    Returns whether the service accepted the input; nothing is saved when it did not.
-    """
-    from django.contrib import messages
+    ``success`` is the message text, or a function of the service's result that gives it (e.g.
+    "version 3 was accepted"), or ``None`` for no message; ``level`` is the message's level.
+    ``field_map`` renames the service's error keys to form fields (``apply_service_errors``).
+    Any exception other than ``ValidationError`` (a revision conflict, say) is left to the
+    caller.
 
+    Returns a ``Saved``: true when the service accepted the input, with its return value as
+    ``result``; when it did not, nothing is saved and the errors are on the form.
+    """
     if not form.is_valid():
-        return False
+        return Saved(False)
     try:
-        call(form.cleaned_data)
+        result = call(form.cleaned_data)
     except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return False
-    messages.success(request, success)
-    return True
+        apply_service_errors(form, exc, field_map)
+        return Saved(False)
+    if success is not None:
+        text = success(result) if callable(success) else success
+        messages.add_message(request, level, text)
+    return Saved(True, result)

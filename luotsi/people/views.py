@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.access.services import emergency_access_open
-from luotsi.common.forms import apply_service_errors
+from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import selectors
@@ -64,23 +64,18 @@ def person_create_view(request):
         form.is_valid()
     elif request.method == "POST":
         form = PersonForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                person = person_create(actor=request.user, data=PersonInput(
-                    hetu=data["hetu"], temporary=data["temporary"],
-                    first_name=data["first_name"], last_name=data["last_name"],
-                    birth_date=data["birth_date"], expected_birth_date=data["expected_birth_date"],
-                    language=data["language"], municipality_code=data["municipality_code"],
-                    street_address=data["street_address"], postal_code=data["postal_code"],
-                    post_office=data["post_office"], phone=data["phone"], email=data["email"],
-                    safety_ban=data["safety_ban"],
-                ))
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The person was registered."))
-                return redirect("person_detail", person_id=person.pk)
+        saved = save_through_service(request, form, lambda data: person_create(
+            actor=request.user, data=PersonInput(
+                hetu=data["hetu"], temporary=data["temporary"],
+                first_name=data["first_name"], last_name=data["last_name"],
+                birth_date=data["birth_date"], expected_birth_date=data["expected_birth_date"],
+                language=data["language"], municipality_code=data["municipality_code"],
+                street_address=data["street_address"], postal_code=data["postal_code"],
+                post_office=data["post_office"], phone=data["phone"], email=data["email"],
+                safety_ban=data["safety_ban"],
+            )), _("The person was registered."))
+        if saved:
+            return redirect("person_detail", person_id=saved.result.pk)
     else:
         form = PersonForm()
     return render(request, "people/create.html", {"form": form})
@@ -90,19 +85,25 @@ def person_create_view(request):
 def emergency_access(request):
     _require(request.user, Action.BREAK_GLASS)
     form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = find_by_hetu(form.cleaned_data["hetu"])
+
+    def open_access(data):
+        person = find_by_hetu(data["hetu"])
         try:
-            relationship = emergency_access_open(
-                actor=request.user, person_id=person.pk if person else None,
-                reason=form.cleaned_data["reason"])
+            return emergency_access_open(actor=request.user,
+                                         person_id=person.pk if person else None,
+                                         reason=data["reason"])
         except gateway.PersonNotFound:
-            form.add_error("hetu", _("No person was found with this personal identity code."))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.warning(request, _("Emergency access is open until %(until)s. It is logged and "
-                                        "will be reviewed.") % {
-                "until": date_format(timezone.localtime(relationship.ends_at), "SHORT_DATETIME_FORMAT")})
-            return redirect("person_detail", person_id=relationship.person_id)
+            raise ValidationError(
+                {"hetu": _("No person was found with this personal identity code.")}) from None
+
+    def opened(relationship) -> str:
+        return _("Emergency access is open until %(until)s. It is logged and will be "
+                 "reviewed.") % {"until": date_format(timezone.localtime(relationship.ends_at),
+                                                      "SHORT_DATETIME_FORMAT")}
+
+    if request.method == "POST":
+        saved = save_through_service(request, form, open_access, opened,
+                                     level=messages.WARNING)
+        if saved:
+            return redirect("person_detail", person_id=saved.result.person_id)
     return render(request, "people/emergency.html", {"form": form})

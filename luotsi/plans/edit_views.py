@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from luotsi.access.models import LogAction
-from luotsi.common.forms import apply_service_errors
+from luotsi.common.forms import save_through_service
 from luotsi.plans import edit_services, services
 from luotsi.plans import forms as plan_forms
 from luotsi.plans.models import Goal, Step
@@ -71,25 +69,21 @@ def _edit(request, state: _Page, *, row, kind: str, form_class, kwargs: dict, in
         return _render(request, state, "plans/edit.html", form=form, title=title, kind=kind,
                        detail=detail)
     form = form_class(request.POST, **kwargs)
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except services.PlanConflict as exc:
-            saved = now()
-            conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at,
-                        "removed": saved is None,
-                        "now": [] if saved is None else [
-                            (form.fields[name].label, value) for name, value in saved.items()
-                            if name in fields]}
-            return _render(request, state, "plans/edit.html", status=409, title=title,
-                           kind=kind, form=_kept(state, form_class, form, kwargs),
-                           conflict=conflict, detail=detail)
-        else:
-            messages.success(request, _("The goal was saved.") if kind == "goal"
-                             else _("The step was saved."))
-            return redirect(_plan_url(state.plan.pk, f"{kind}-{row.pk}"))
+    try:
+        saved = save_through_service(request, form, save, _("The goal was saved.")
+                                     if kind == "goal" else _("The step was saved."))
+    except services.PlanConflict as exc:
+        current = now()
+        conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at,
+                    "removed": current is None,
+                    "now": [] if current is None else [
+                        (form.fields[name].label, value) for name, value in current.items()
+                        if name in fields]}
+        return _render(request, state, "plans/edit.html", status=409, title=title,
+                       kind=kind, form=_kept(state, form_class, form, kwargs),
+                       conflict=conflict, detail=detail)
+    if saved:
+        return redirect(_plan_url(state.plan.pk, f"{kind}-{row.pk}"))
     return _render(request, state, "plans/edit.html", status=400, form=form, title=title,
                    kind=kind, detail=detail)
 
@@ -168,19 +162,19 @@ def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: d
     context = {"title": title, "kind": kind, "row": row, "facts": facts, "detail": detail}
     if request.method == "GET":
         return _render(request, state, "plans/remove.html", form=form, **context)
-    if not form.is_valid():
-        return _render(request, state, "plans/remove.html", status=400, form=form, **context)
+    message = {"goal": _("The goal was removed."), "step": _("The step was removed."),
+               "service": _("The service was removed."),
+               "method": _("The method was removed.")}[kind]
     try:
-        remove(form.cleaned_data["revision"])
+        removed = save_through_service(request, form, lambda data: remove(data["revision"]),
+                                       message)
     except services.PlanConflict as exc:
         fresh = plan_forms.RemoveForm(initial={"revision": exc.plan.revision})
         conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at}
         return _render(request, state, "plans/remove.html", status=409, form=fresh,
                        conflict=conflict, **context)
-    messages.success(request, {"goal": _("The goal was removed."),
-                               "step": _("The step was removed."),
-                               "service": _("The service was removed."),
-                               "method": _("The method was removed.")}[kind])
+    if not removed:
+        return _render(request, state, "plans/remove.html", status=400, form=form, **context)
     return redirect(_plan_url(state.plan.pk, "services" if kind == "service" else "goals"))
 
 

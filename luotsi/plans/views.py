@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
-from luotsi.common.forms import apply_service_errors
+from luotsi.common.forms import save_through_service
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import page, plain_language, selectors, services
@@ -257,14 +257,9 @@ def _post(request, plan_id: int, key: str, save: Callable, message: str, anchor:
     if key in CHECKABLE and request.POST.get("action") == "check":
         return _check(state, key, request.POST)
     form = state.form(key, data=request.POST)
-    if form.is_valid():
-        try:
-            result = save(state, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(_plan_url(plan.pk, anchor, checked(result) if checked else ""))
+    saved = save_through_service(request, form, lambda data: save(state, data), message)
+    if saved:
+        return redirect(_plan_url(plan.pk, anchor, checked(saved.result) if checked else ""))
     return state.render(bound={key: form})
 
 
@@ -278,23 +273,23 @@ def plan_text(request, plan_id: int):
     if request.POST.get("action") == "check":
         return _check(state, "text", request.POST)
     form = state.form("text", data=request.POST)
-    if form.is_valid():
-        data, now = form.cleaned_data, state.plan
+
+    def save(data):
+        now = state.plan
         changes = services.PlanChanges(
             client_situation=data["client_situation"], client_view=data["client_view"],
             disagreement=data["disagreement"],
             review_on=data["review_on"] if data["review_on"] != now.review_on else None,
             language=data["language"] if data["language"] != now.language else None)
-        try:
-            services.plan_update(actor=request.user, plan=now, changes=changes,
-                                 expected_revision=data["revision"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except services.PlanConflict as exc:
-            return _conflict(state, form, exc.plan)
-        else:
-            messages.success(request, _("The plan was saved."))
-            return redirect(_plan_url(plan.pk, "plan-texts", "text"))
+        return services.plan_update(actor=request.user, plan=now, changes=changes,
+                                    expected_revision=data["revision"])
+
+    try:
+        saved = save_through_service(request, form, save, _("The plan was saved."))
+    except services.PlanConflict as exc:
+        return _conflict(state, form, exc.plan)
+    if saved:
+        return redirect(_plan_url(plan.pk, "plan-texts", "text"))
     return state.render(bound={"text": form})
 
 
@@ -463,22 +458,20 @@ def plan_accept(request, plan_id: int):
     plan = _visible_plan(request.user, plan_id, LogAction.UPDATE)
     state = _Page(request, plan.pk)
     form = state.form("accept", data=request.POST)
-    if form.is_valid():
-        try:
-            version = services.plan_accept(
-                actor=request.user, plan=state.plan,
-                client_took_part=form.cleaned_data["client_took_part"],
-                expected_revision=form.cleaned_data["revision"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except services.PlanConflict:
-            messages.error(request, _("The plan changed after you opened it. Check the plan and "
-                                      "accept it again."))
-            return state.render(status=409)
-        else:
-            messages.success(request, _("Version %(number)s of the plan was accepted.") % {
+    try:
+        saved = save_through_service(
+            request, form,
+            lambda data: services.plan_accept(actor=request.user, plan=state.plan,
+                                              client_took_part=data["client_took_part"],
+                                              expected_revision=data["revision"]),
+            lambda version: _("Version %(number)s of the plan was accepted.") % {
                 "number": version.number})
-            return redirect(_plan_url(plan.pk, "versions"))
+    except services.PlanConflict:
+        messages.error(request, _("The plan changed after you opened it. Check the plan and "
+                                  "accept it again."))
+        return state.render(status=409)
+    if saved:
+        return redirect(_plan_url(plan.pk, "versions"))
     return state.render(bound={"accept": form})
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
-from luotsi.common.forms import apply_service_errors
+from luotsi.common.forms import save_through_service
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
 from luotsi.sharedcare import forms as sc_forms
@@ -105,10 +104,8 @@ def confirm(request, person_id: int):
     form = sc_forms.ConfirmForm(request.POST or None, items=items, users=users,
                                 initial={"coordinator": str(request.user.pk),
                                          "consent_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.shared_client_confirm(
+    if request.method == "POST" and save_through_service(
+            request, form, lambda data: services.shared_client_confirm(
                 actor=request.user, person_id=access.person.pk,
                 data=services.ConfirmInput(
                     answers=form.answers(), consent_given=data["consent_given"],
@@ -116,14 +113,10 @@ def confirm(request, person_id: int):
                     consent_scope=data["consent_scope"], consent_from=data["consent_from"],
                     consent_until=data["consent_until"],
                     coordinator_id=int(data["coordinator"]) if data["coordinator"] else None,
-                    care_team_ids=[int(pk) for pk in data["care_team"]]))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s is now a shared client. The coordinator is "
-                                        "shown on the client's memo.")
-                             % {"name": access.person.full_name})
-            return redirect("sharedcare:person", person_id=access.person.pk)
+                    care_team_ids=[int(pk) for pk in data["care_team"]])),
+            _("%(name)s is now a shared client. The coordinator is shown on the client's memo.")
+            % {"name": access.person.full_name}):
+        return redirect("sharedcare:person", person_id=access.person.pk)
     return render(request, "sharedcare/confirm.html",
                   {"person": access.person, "form": form, "shared": _shared(access.person.pk)})
 
@@ -133,18 +126,12 @@ def confirm(request, person_id: int):
 def decline(request, person_id: int):
     access = _access(request.user, person_id, "shared client: decline")
     form = sc_forms.DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            shared = services.shared_client_decline(actor=request.user,
-                                                    person_id=access.person.pk,
-                                                    reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Declined. The person is not shown as a candidate "
-                                        "before %(date)s.")
-                             % {"date": shared.hidden_until.strftime("%d.%m.%Y")})
-            return redirect("sharedcare:candidates")
+    if request.method == "POST" and save_through_service(
+            request, form, lambda data: services.shared_client_decline(
+                actor=request.user, person_id=access.person.pk, reason=data["reason"]),
+            lambda shared: _("Declined. The person is not shown as a candidate before "
+                             "%(date)s.") % {"date": shared.hidden_until.strftime("%d.%m.%Y")}):
+        return redirect("sharedcare:candidates")
     return render(request, "sharedcare/decline.html",
                   {"person": access.person, "form": form,
                    "hide_days": services.decline_hide_days()})
@@ -157,15 +144,11 @@ def end(request, person_id: int):
     access = _access(request.user, person_id, "shared client: end coordination")
     shared = _confirmed(access.person.pk)
     form = sc_forms.EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.shared_client_end(actor=request.user, person_id=access.person.pk,
-                                       reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The coordination was ended."))
-            return redirect("sharedcare:person", person_id=access.person.pk)
+    if request.method == "POST" and save_through_service(
+            request, form, lambda data: services.shared_client_end(
+                actor=request.user, person_id=access.person.pk, reason=data["reason"]),
+            _("The coordination was ended.")):
+        return redirect("sharedcare:person", person_id=access.person.pk)
     return render(request, "sharedcare/end.html",
                   {"person": access.person, "form": form, "shared": shared})
 
@@ -227,17 +210,15 @@ def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None
             initial[f"close_relation_{i}"] = p.relation
     form = sc_forms.MeetingForm(request.POST or None, users=users, owners=_owners(shared),
                                 initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = _meeting_input(form)
-        try:
-            saved = services.meeting_save(actor=request.user, shared_client=shared, data=data,
-                                          meeting=meeting)
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {"held_at": "held_at_date"})
-        else:
-            messages.success(request, _("The network meeting was saved; its decisions are steps "
-                                        "of the shared plan."))
-            return redirect("sharedcare:meeting_minutes", meeting_id=saved.pk)
+    if request.method == "POST":
+        saved = save_through_service(
+            request, form, lambda _data: services.meeting_save(
+                actor=request.user, shared_client=shared, data=_meeting_input(form),
+                meeting=meeting),
+            _("The network meeting was saved; its decisions are steps of the shared plan."),
+            field_map={"held_at": "held_at_date"})
+        if saved:
+            return redirect("sharedcare:meeting_minutes", meeting_id=saved.result.pk)
     return render(request, "sharedcare/meeting_form.html",
                   {"person": access.person, "shared": shared, "form": form, "meeting": meeting,
                    "decisions": list(meeting.decisions.select_related("owner"))
@@ -317,23 +298,17 @@ def consultation_create(request, person_id: int):
     access = _access(request.user, person_id, "consultation: new")
     form = sc_forms.ConsultationForm(request.POST or None, users=sc_forms.professionals()
                                      .exclude(pk=request.user.pk))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consultation_ask(
+    if request.method == "POST" and save_through_service(
+            request, form, lambda data: services.consultation_ask(
                 actor=request.user, person_id=access.person.pk,
                 data=services.ConsultationInput(
                     sector=data["sector"], question=data["question"], basis=data["basis"],
                     due_on=data["due_on"],
                     expert_id=int(data["expert"]) if data["expert"] else None,
                     expert_team_id=int(data["expert_team"]) if data["expert_team"] else None,
-                    statutory_basis=data["statutory_basis"]))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The consultation was sent. The expert sees it in their "
-                                        "work list."))
-            return redirect("sharedcare:person", person_id=access.person.pk)
+                    statutory_basis=data["statutory_basis"])),
+            _("The consultation was sent. The expert sees it in their work list.")):
+        return redirect("sharedcare:person", person_id=access.person.pk)
     return render(request, "sharedcare/consultation_form.html",
                   {"person": access.person, "form": form})
 
@@ -371,16 +346,11 @@ def consultation_detail(request, consultation_id: int):
     if request.method == "POST":
         if not is_expert:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.consultation_answer(actor=user, consultation_id=consultation.pk,
-                                             answer=form.cleaned_data["answer"])
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The answer was saved and stays with the client's "
-                                            "record."))
-                return redirect("sharedcare:consultations")
+        if save_through_service(
+                request, form, lambda data: services.consultation_answer(
+                    actor=user, consultation_id=consultation.pk, answer=data["answer"]),
+                _("The answer was saved and stays with the client's record.")):
+            return redirect("sharedcare:consultations")
     return render(request, "sharedcare/consultation_detail.html",
                   {"person": access.person, "c": consultation, "form": form,
                    "is_expert": is_expert, "today": timezone.localdate()})
