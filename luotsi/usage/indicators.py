@@ -20,6 +20,17 @@ goals, the municipality names); regions and the total are summed from the munici
 aggregates leave this module, and every figure resting on fewer than five persons is suppressed
 (shown as "<5" or "–"), so no client is identifiable and viewing the page writes no access-log
 records, like the other key-figure reports.
+
+Complementary suppression (``suppress``): a region is the sum of its municipalities and the county
+the sum of its regions, so one suppressed figure among a sum's shown parts could be worked out by
+subtraction. In every sum (region = its municipalities, county = its regions) the number of
+suppressed cells among the sum and its parts is therefore either zero or at least two: when it is
+one, the next-smallest shown part (by the count the figure rests on, zeros last) is suppressed too,
+or, with no part left to suppress, the sum itself; this is repeated until every sum holds. Each
+kind of figure (shared clients with the figures derived from them, coordinator share, plan share,
+followed clients with the emergency-visit means, AVAIN change) is treated on its own. The pattern
+is computed once for the whole county, whatever the filters, and a filtered view shows a part of
+the same cells, so two views cannot be subtracted from each other either.
 """
 
 from __future__ import annotations
@@ -57,6 +68,18 @@ PERIOD_CHOICES = (3, 6, 12, 24, 36)
 DEFAULT_MONTHS = 12
 FOLLOW_UP_DAYS = 365
 
+# Kinds of figure, each suppressed on its own, and the count of persons each rests on.
+CLIENTS = "clients"          # shared clients, per 1,000 residents, mean sectors
+COORDINATED = "coordinated"  # share with a coordinator
+WITH_PLAN = "with_plan"      # share with a plan
+FOLLOWED = "followed"        # followed clients, emergency visits before and after
+GOALS = "goals"              # AVAIN change (clients with goals rated twice)
+GROUPS = (CLIENTS, COORDINATED, WITH_PLAN, FOLLOWED, GOALS)
+_GROUP_COUNTS = {CLIENTS: "clients", COORDINATED: "coordinated", WITH_PLAN: "with_plan",
+                 FOLLOWED: "followed", GOALS: "goal_clients"}
+# Shares are of the shared clients: when the count of clients is suppressed, so are they.
+_ON_CLIENTS = {COORDINATED, WITH_PLAN}
+
 
 def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
@@ -85,6 +108,7 @@ class Row:
 
     label: str
     key: str = ""
+    municipality_id: int | None = None
     residents: int = 0
     clients: int = 0
     sectors: int = 0
@@ -97,6 +121,8 @@ class Row:
     goal_clients: int = 0
     change_sum: int = 0
     children: list[Row] = field(default_factory=list)
+    # Kinds of figure suppressed to protect another cell (``suppress``), beyond the small ones.
+    hidden: set[str] = field(default_factory=set)
 
     def add(self, other: Row) -> None:
         for name in ("residents", "clients", "sectors", "coordinated", "with_plan", "followed",
@@ -104,13 +130,32 @@ class Row:
                      "change_sum"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def count(self, group: str) -> int:
+        """The number of persons the figures of ``group`` rest on."""
+        return getattr(self, _GROUP_COUNTS[group])
+
+    def is_hidden(self, group: str) -> bool:
+        """Whether the figures of ``group`` are suppressed: fewer than five persons (but some),
+        suppressed to protect another cell, or resting on a suppressed count of shared clients."""
+        if group in self.hidden or 0 < self.count(group) < SMALL:
+            return True
+        return group in _ON_CLIENTS and self.is_hidden(CLIENTS)
+
     @property
     def shown(self) -> bool:
-        return self.clients >= SMALL
+        return self.clients >= SMALL and not self.is_hidden(CLIENTS)
+
+    @staticmethod
+    def _count_display(count: int, hidden: bool) -> str:
+        if count == 0:
+            return "0"
+        if count < SMALL:
+            return "<5"
+        return "–" if hidden else str(count)
 
     @property
     def clients_display(self) -> str:
-        return str(self.clients) if self.clients == 0 or self.shown else "<5"
+        return self._count_display(self.clients, self.is_hidden(CLIENTS))
 
     @property
     def per_thousand(self) -> float | None:
@@ -122,34 +167,41 @@ class Row:
     def mean_sectors(self) -> float | None:
         return self.sectors / self.clients if self.shown else None
 
-    def _share(self, count: int) -> float | None:
-        if not self.shown or 0 < count < SMALL:
+    def _share(self, group: str) -> float | None:
+        if not self.shown or self.is_hidden(group):
             return None
-        return 100 * count / self.clients
+        return 100 * self.count(group) / self.clients
 
     @property
     def coordinator_share(self) -> float | None:
-        return self._share(self.coordinated)
+        return self._share(COORDINATED)
 
     @property
     def plan_share(self) -> float | None:
-        return self._share(self.with_plan)
+        return self._share(WITH_PLAN)
+
+    def _followed_mean(self, total: int) -> float | None:
+        if self.followed < SMALL or self.is_hidden(FOLLOWED):
+            return None
+        return total / self.followed
 
     @property
     def emergency_before_mean(self) -> float | None:
-        return self.emergency_before / self.followed if self.followed >= SMALL else None
+        return self._followed_mean(self.emergency_before)
 
     @property
     def emergency_after_mean(self) -> float | None:
-        return self.emergency_after / self.followed if self.followed >= SMALL else None
+        return self._followed_mean(self.emergency_after)
 
     @property
     def followed_display(self) -> str:
-        return str(self.followed) if self.followed == 0 or self.followed >= SMALL else "<5"
+        return self._count_display(self.followed, self.is_hidden(FOLLOWED))
 
     @property
     def avain_change(self) -> float | None:
-        return self.change_sum / self.goals if self.goal_clients >= SMALL else None
+        if self.goal_clients < SMALL or self.is_hidden(GOALS):
+            return None
+        return self.change_sum / self.goals
 
 
 @dataclass
@@ -250,20 +302,19 @@ def _residents(filters: Filters) -> dict[int, int]:
 
 
 def build(filters: Filters) -> Report:
-    residents = _residents(filters)
-    clients = {row.pop("municipality"): row for row in _client_rows(filters)}
-    goals = {row.pop("municipality"): row for row in _goal_rows(filters)}
+    """The figures of the whole county, suppressed (``suppress``), then the part the filters
+    choose: the region, or the municipality, with the row(s) above it summing just that part."""
+    county = Filters(end=filters.end, months=filters.months)
+    residents = _residents(county)
+    clients = {row.pop("municipality"): row for row in _client_rows(county)}
+    goals = {row.pop("municipality"): row for row in _goal_rows(county)}
     municipalities = Municipality.objects.select_related("region").order_by(
         "region__code", "name_fi")
-    if filters.municipality_id:
-        municipalities = municipalities.filter(pk=filters.municipality_id)
-    elif filters.region_id:
-        municipalities = municipalities.filter(region_id=filters.region_id)
     regions: dict[int, Row] = {}
     total = Row(label=_("All"), key="total")
     for municipality in municipalities:
         row = Row(label=municipality.name, key=municipality.code,
-                  residents=residents.get(municipality.pk, 0))
+                  municipality_id=municipality.pk, residents=residents.get(municipality.pk, 0))
         for source in (clients.get(municipality.pk), goals.get(municipality.pk)):
             for name, value in (source or {}).items():
                 setattr(row, name, value or 0)
@@ -273,7 +324,63 @@ def build(filters: Filters) -> Report:
         regions[region.pk].children.append(row)
         regions[region.pk].add(row)
         total.add(row)
+    suppress(list(regions.values()), total)
+    if filters.municipality_id:
+        return _municipality_part(filters, regions)
+    if filters.region_id:
+        region = regions.get(filters.region_id)
+        if region is None:
+            return Report(filters=filters, regions=[], total=Row(label=_("All"), key="total"))
+        return Report(filters=filters, regions=[region],
+                      total=_same_cells(region, label=_("All"), key="total"))
     return Report(filters=filters, regions=list(regions.values()), total=total)
+
+
+def _same_cells(row: Row, *, label: str, key: str, children: list[Row] | None = None) -> Row:
+    """A row above a filtered part: the part's own sums and suppression under another label."""
+    copy = Row(label=label, key=key, children=children or [], hidden=set(row.hidden))
+    copy.add(row)
+    return copy
+
+
+def _municipality_part(filters: Filters, regions: dict[int, Row]) -> Report:
+    for region in regions.values():
+        for row in region.children:
+            if row.municipality_id == filters.municipality_id:
+                above = _same_cells(row, label=region.label, key=region.key, children=[row])
+                return Report(filters=filters, regions=[above],
+                              total=_same_cells(row, label=_("All"), key="total"))
+    return Report(filters=filters, regions=[], total=Row(label=_("All"), key="total"))
+
+
+def _complete(sums: list[tuple[Row, list[Row]]], group: str) -> None:
+    """Suppress more cells of ``group`` until no sum has exactly one suppressed cell among
+    itself and its parts (one could be worked out from the others by subtraction)."""
+    changed = True
+    while changed:
+        changed = False
+        for whole, parts in sums:
+            cells = [whole, *parts]
+            if sum(1 for row in cells if row.is_hidden(group)) != 1:
+                continue
+            shown = [row for row in parts if not row.is_hidden(group)]
+            if shown:
+                # The next-smallest part; a part with no one in it protects nothing, so last.
+                pick = min(shown, key=lambda row: (row.count(group) == 0, row.count(group),
+                                                   row.label, row.key))
+            elif not whole.is_hidden(group):
+                pick = whole
+            else:
+                continue
+            pick.hidden.add(group)
+            changed = True
+
+
+def suppress(regions: list[Row], total: Row) -> None:
+    """Complementary suppression over the county's sums (see the module's docstring)."""
+    sums = [(total, regions)] + [(region, region.children) for region in regions]
+    for group in GROUPS:  # shared clients first: the shares follow their suppression
+        _complete(sums, group)
 
 
 # --- presentation --------------------------------------------------------------------------
@@ -317,7 +424,7 @@ def table(report: Report) -> list[dict]:
 
 
 def _csv_cell(value) -> str:
-    if value is None:
+    if value is None or value == "–":  # a suppressed figure or count: an empty cell
         return ""
     if isinstance(value, float):
         return number_format(round(value, 2), 2)

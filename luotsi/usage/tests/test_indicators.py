@@ -110,6 +110,11 @@ def test_indicators__figures_by_municipality_and_small_cells_suppressed(client, 
     shared(lead, porvoo, 1, started=long_ago, coordinator=False, emergencies=(4, 1))
     PersonFactory.create_batch(14, municipality=porvoo)  # 20 residents in Porvoo
     shared(lead, loviisa, 3, started=long_ago)  # too few to show
+    # A third municipality of the region, the next-smallest: suppressed with Loviisa so that
+    # Loviisa's figures cannot be worked out from the region's (see the tests further down).
+    sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_en="Sipoo",
+                                region=porvoo.region)
+    shared(lead, sipoo, 5, started=long_ago)
     client.force_login(lead)
     response = client.get(URL)
     assert response.status_code == 200
@@ -119,7 +124,8 @@ def test_indicators__figures_by_municipality_and_small_cells_suppressed(client, 
     assert table["Porvoo"] == ["20", "6", "300.0", "2.8", "83.3", "83.3", "6", "4.0", "1.0",
                                "2.0"]
     assert table["Loviisa"] == ["3", "&lt;5", "–", "–", "–", "–", "&lt;5", "–", "–", "–"]
-    assert table["All"][:2] == ["23", "9"]
+    assert table["Sipoo"] == ["5", "–", "–", "–", "–", "–", "–", "–", "–", "–"]
+    assert table["All"][:2] == ["28", "14"]
 
 
 def test_indicators__share_with_few_persons_suppressed(client, lead, area):
@@ -188,6 +194,14 @@ def test_indicators__csv(client, lead, area):
     long_ago = timezone.localdate() - dt.timedelta(days=500)
     shared(lead, porvoo, 5, started=long_ago, emergencies=(2, 0))
     shared(lead, loviisa, 2, started=long_ago)
+    # Two small municipalities in the region: neither can be worked out, Porvoo stays shown.
+    sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_en="Sipoo",
+                                region=porvoo.region)
+    shared(lead, sipoo, 1, started=long_ago)
+    # Two small municipalities in the region: neither can be worked out, Porvoo stays shown.
+    sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_en="Sipoo",
+                                region=porvoo.region)
+    shared(lead, sipoo, 1, started=long_ago)
     client.force_login(lead)
     response = client.get(CSV_URL)
     assert response.status_code == 200
@@ -201,3 +215,83 @@ def test_indicators__csv(client, lead, area):
     assert by_area["Loviisa"][3] == "<5"
     assert by_area["Loviisa"][4] == ""
     assert not any(person.hetu in content for person in PersonFactory._meta.model.objects.all())
+
+
+# --- complementary suppression: a suppressed cell cannot be worked out by subtraction -----------
+
+def _chart_bars(response, chart_id: str) -> int:
+    """Bars of the chart's first series (its legend swatch not counted)."""
+    body = response.content.decode()
+    start = body.index(f'<svg id="{chart_id}"')
+    svg = body[start:body.index("</svg>", start)]
+    return svg.count('fill="#003a70"') - 1
+
+
+def test_indicators__one_small_municipality_hides_the_next_smallest_too(client, lead, area):
+    porvoo, loviisa = area
+    sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_en="Sipoo",
+                                region=porvoo.region)
+    long_ago = timezone.localdate() - dt.timedelta(days=500)
+    shared(lead, porvoo, 9, started=long_ago, emergencies=(2, 1))
+    shared(lead, loviisa, 6, started=long_ago, emergencies=(3, 0))
+    shared(lead, sipoo, 2, started=long_ago, emergencies=(5, 5))  # the small one
+    client.force_login(lead)
+    response = client.get(URL)
+    table = rows(response)
+    region = porvoo.region.name
+    # The region and Porvoo are shown; Sipoo is small, and Loviisa, the next-smallest, is
+    # suppressed with it, so region − Porvoo gives only their sum.
+    assert table[region][:2] == ["17", "17"]
+    assert table["Porvoo"][:2] == ["9", "9"]
+    assert table["Sipoo"] == ["2", "&lt;5", "–", "–", "–", "–", "&lt;5", "–", "–", "–"]
+    assert table["Loviisa"] == ["6", "–", "–", "–", "–", "–", "–", "–", "–", "–"]
+    # Figures of the region and the county stay shown.
+    assert table[region][6:9] == ["17", "2.7", "1.1"] and table["All"] == table[region]
+    # The chart of one region draws a bar per municipality: Porvoo's only.
+    assert _chart_bars(response, "chart-per-thousand") == 1
+    assert _chart_bars(response, "chart-emergency") == 1
+    # The CSV leaves the same cells out.
+    lines = list(csv.reader(io.StringIO(client.get(CSV_URL).content.decode("utf-8-sig")),
+                            delimiter=";"))
+    by_area = {line[1]: line for line in lines[1:]}
+    assert by_area["Loviisa"][2:] == ["6"] + [""] * 9
+    assert by_area["Sipoo"][3:5] == ["<5", ""]
+    assert by_area["Porvoo"][3] == "9" and by_area[region][3] == "17"
+
+
+def test_indicators__two_small_municipalities_protect_each_other(client, lead, area):
+    porvoo, loviisa = area
+    sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_en="Sipoo",
+                                region=porvoo.region)
+    long_ago = timezone.localdate() - dt.timedelta(days=500)
+    shared(lead, porvoo, 9, started=long_ago)
+    shared(lead, loviisa, 3, started=long_ago)
+    shared(lead, sipoo, 2, started=long_ago)
+    client.force_login(lead)
+    table = rows(client.get(URL))
+    assert [table[name][1] for name in ("Porvoo", "Loviisa", "Sipoo")] == ["9", "&lt;5", "&lt;5"]
+
+
+def test_indicators__small_region_hides_another_region_and_one_of_its_municipalities(
+        client, lead, area):
+    porvoo, loviisa = area
+    far = MunicipalityFactory(code="998", name_fi="Kaukola", name_en="Kaukola")
+    long_ago = timezone.localdate() - dt.timedelta(days=500)
+    shared(lead, porvoo, 9, started=long_ago)
+    shared(lead, loviisa, 6, started=long_ago)
+    shared(lead, far, 3, started=long_ago)
+    client.force_login(lead)
+    table = rows(client.get(URL))
+    east, west = porvoo.region.name, far.region.name
+    # County − east would give the small region; so the east is suppressed too, and with it
+    # Loviisa (else east = Porvoo + Loviisa). County − Porvoo = Loviisa + west: two unknowns.
+    assert table["All"][1] == "18"
+    assert table[west][1] == "&lt;5" and table["Kaukola"][1] == "&lt;5"
+    assert table[east][1] == "–" and table["Loviisa"][1] == "–"
+    assert table["Porvoo"][1] == "9"
+    # A filtered view shows the same cells, so views cannot be subtracted from each other.
+    filtered = rows(client.get(URL, {"region": porvoo.region.pk}))
+    assert filtered[east][1] == "–" and filtered["All"][1] == "–"
+    assert filtered["Loviisa"][1] == "–" and filtered["Porvoo"][1] == "9"
+    one = rows(client.get(URL, {"municipality": loviisa.pk}))
+    assert one["Loviisa"][1] == one[east][1] == one["All"][1] == "–"
