@@ -32,6 +32,7 @@ def _fill_report_form(page, hetu: str) -> None:
 
 def test_report_form_and_its_errors(page, charlie):
     login(page, "charlie")
+    page.click("header nav details:has(a[href='/access-log/report/']) > summary")  # its menu
     page.click("header nav a[href='/access-log/report/']")
     assert_path(page, "/access-log/report/")
     assert page.locator(".error-summary").count() == 0

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_admin_index(page, admin_user):
     login(page, "admin")
     with page.expect_navigation():
+        page.click("header nav details:has(a[href='/admin/']) > summary")  # its menu
         page.click("header nav a[href='/admin/']")
     assert_path(page, "/admin/")
     assert page.locator("a[href='/admin/organisation/municipality/']").count() >= 1

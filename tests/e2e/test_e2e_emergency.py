@@ -92,6 +92,7 @@ def test_team_lead_reviews_emergency_access(page_en, lead, alice, protected_pers
                                          reason=REASON)
     page = page_en
     login(page, "lead")
+    page.click("header nav details:has(a[href='/access-log/emergency/']) > summary")  # its menu
     page.click("header nav a[href='/access-log/emergency/']")
     assert_path(page, "/access-log/emergency/")
     card = page.locator(f"section.card[aria-labelledby=rel-{relationship.pk}]")

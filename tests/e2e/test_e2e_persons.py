@@ -92,6 +92,7 @@ def test_person_page(page_en, alice, case, client_person):
 
 def test_register_page_empty(page, alice):
     login(page, "alice")
+    page.click("header nav details:has(a[href='/persons/new/']) > summary")  # its menu
     page.click("header nav a[href='/persons/new/']")
     assert_path(page, "/persons/new/")
     assert page.locator("#id_hetu").is_visible()
