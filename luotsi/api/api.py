@@ -95,11 +95,13 @@ def _register_routers() -> None:
     from luotsi.intake.api import assessments_router, contacts_router
     from luotsi.people.api import router as people_router
     from luotsi.plans.api import router as plans_router
+    from luotsi.sharedcare.api import router as sharedcare_router
 
     api.add_router("/persons", people_router)
     api.add_router("/clients", plans_router)
     api.add_router("/contacts", contacts_router)
     api.add_router("/assessments", assessments_router)
+    api.add_router("/shared-clients", sharedcare_router)
 
 
 _register_routers()

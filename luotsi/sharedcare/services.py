@@ -342,6 +342,17 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,
     return meeting
 
 
+def meeting_create(*, actor, person_id: int, data: MeetingInput) -> Meeting:
+    """A new network meeting of the person's shared-client record, found by the person (the
+    API's way in; the page has the record already). Without a confirmed record the meeting is
+    refused as ``meeting_save`` refuses it."""
+    shared = SharedClient.objects.select_related("plan").filter(person_id=person_id).first()
+    if shared is None:
+        _access(actor, person_id, LogAction.VIEW, "network meeting")
+        _fail({"person": _("Network meetings are held for confirmed shared clients.")})
+    return meeting_save(actor=actor, shared_client=shared, data=data)
+
+
 # --- Consultations -----------------------------------------------------------------------------
 
 @dataclass

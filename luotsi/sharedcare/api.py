@@ -1,0 +1,649 @@
+"""Shared clients in the API, under ``/api/v1/shared-clients``: candidates with why, a person's
+shared-client record, network meetings and consultations between experts.
+
+The rules are those of the pages: candidates come from ``selectors.candidates`` (the caller's
+visible flagged persons, not decided on) with the why of ``selectors.reasons``; a team lead also
+gets the area-wide counts of ``selectors.area_counts`` (no names). Every write goes through
+``luotsi.sharedcare.services`` — a meeting's decisions become plan steps, a consultation needs
+the client's consent or a statutory basis and is logged as a disclosure — so the API refuses
+exactly what the forms refuse, with the field named in the API's terms.
+
+Every read of a person goes through the gateway and is logged (``access_person_by_id``, lists
+with ``log_listed``); a person the caller may not see answers 404, exactly as a missing one, and
+the refusal is logged. ``POST`` of meetings, consultations and answers accepts
+``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the stored answer
+(``Idempotent-Replayed: true``); the same key with a different request is 409 ``conflict``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
+
+from luotsi.access import gateway
+from luotsi.access.models import Category, LogAction
+from luotsi.api import idempotency
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.people.api import ErrorOut
+from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
+from luotsi.sharedcare import selectors, services
+from luotsi.sharedcare.models import (
+    Consultation,
+    Meeting,
+    MeetingDecision,
+    MeetingParticipant,
+    SharedClient,
+    StatutoryBasis,
+)
+
+router = Router(tags=["shared clients"])
+
+MAX_PAGE = 200
+MAX_TEXT = 20_000
+
+
+def _choices(values) -> str:
+    return "One of: " + ", ".join(f"`{v}`" for v in values) + "."
+
+
+# --- schemas: in ------------------------------------------------------------------------------
+
+class _In(Schema):
+    """Input schemas refuse fields they do not name (no mass assignment, no silent typos)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+class ClosePersonIn(_In):
+    name: str = Field("", max_length=200)
+    relation: str = Field("", max_length=100, description="How the person is related to the "
+                                                          "client.")
+
+
+class DecisionIn(_In):
+    what: str = Field("", max_length=300)
+    owner_kind: str = Field("", description="Who does it: " + _choices(Step.Owner.values))
+    owner_id: int | None = Field(None, description="The professional, when `owner_kind` is "
+                                                   "`professional`.")
+    due_on: date | None = Field(None, description="By when; not in the past.")
+
+
+class MeetingIn(_In):
+    held_at: datetime | None = Field(None, description=(
+        "ISO 8601; without a UTC offset it is Finnish time."))
+    kind: str = Field(Meeting.Kind.IN_PERSON, description=_choices(Meeting.Kind.values))
+    place: str = Field("", max_length=200)
+    agenda: str = Field("", max_length=MAX_TEXT)
+    notes: str = Field("", max_length=MAX_TEXT)
+    client_present: bool = True
+    professional_ids: list[int] = Field(default_factory=list, max_length=50)
+    close_persons: list[ClosePersonIn] = Field(default_factory=list, max_length=20)
+    decisions: list[DecisionIn] = Field(default_factory=list, max_length=50, description=(
+        "Each becomes a step of the shared plan."))
+
+
+class ConsultationIn(_In):
+    sector: str = Field("", description="The expert's sector. " + _choices(Sector.values))
+    expert_id: int | None = Field(None, description="A named expert; or `expert_team_id`.")
+    expert_team_id: int | None = Field(None, description="An expert team; or `expert_id`.")
+    question: str = Field("", max_length=MAX_TEXT)
+    due_on: date | None = Field(None, description="When the answer is needed; not in the past.")
+    basis: str = Field("", description="The basis for disclosing the client's data. "
+                       + _choices(Consultation.Basis.values))
+    statutory_basis: str = Field("", description="With `basis` `statutory`. "
+                                 + _choices(StatutoryBasis.values))
+
+
+class AnswerIn(_In):
+    answer: str = Field("", max_length=MAX_TEXT)
+
+
+class WorkListFilters(Page):
+    pass
+
+
+# --- schemas: out -----------------------------------------------------------------------------
+
+class ProfessionalOut(Schema):
+    id: int
+    name: str
+
+
+class ContactPersonOut(Schema):
+    id: int
+    name: str
+    title: str
+    phone: str
+    email: str
+
+
+class TeamOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class BreakdownOut(Schema):
+    label: str
+    count: int
+
+
+class ReasonOut(Schema):
+    """One matched identification rule and the number behind it, as on the person page."""
+
+    code: str
+    name: str
+    explanation: str
+    measure: str
+    threshold: int
+    window_days: int
+    value: int = Field(..., description="The count the rule measured over its window.")
+    window_from: date
+    window_to: date
+    first_flagged_on: date
+    breakdown: list[BreakdownOut] = Field(..., description="Events per sector (for the "
+                                                           "several-sectors rule).")
+
+
+class CandidateOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    age: int | None
+    first_flagged: date | None
+    rules: list[ReasonOut]
+
+
+class AreaCountOut(Schema):
+    region: str
+    municipality: str
+    flagged: int
+    candidates: int
+    confirmed: int
+    declined: int
+
+
+class CandidatePageOut(Schema):
+    items: list[CandidateOut]
+    count: int
+    area: list[AreaCountOut] | None = Field(..., description=(
+        "For team leads (`manage_team`): counts of the whole county by region and "
+        "municipality, without names; otherwise null."))
+
+
+class ConsentOut(Schema):
+    id: int
+    sector: str
+    scope: str
+    valid_from: date
+    valid_until: date | None
+    withdrawn_on: date | None
+    in_force: bool
+
+
+class CareTeamMemberOut(Schema):
+    id: int
+    name: str
+    role: str
+
+
+class DecisionHistoryOut(Schema):
+    status: str
+    reason: str
+    coordinator_id: int | None
+    decided_by_id: int
+    decided_at: datetime
+
+
+class SharedClientOut(Schema):
+    person_id: int
+    status: str | None = Field(..., description=(
+        "`confirmed`, `declined`, `ended`, or null when no one has decided on the person."))
+    flagged: bool
+    coordinator: ContactPersonOut | None
+    coordination_started_on: date | None
+    plan_id: int | None
+    care_team: list[CareTeamMemberOut]
+    consents: list[ConsentOut]
+    decline_reason: str
+    hidden_until: date | None
+    decided_by_id: int | None
+    decided_at: datetime | None
+    history: list[DecisionHistoryOut]
+
+
+class ParticipantOut(Schema):
+    kind: str
+    user_id: int | None
+    name: str
+    relation: str
+    sector: str
+
+
+class MeetingDecisionOut(Schema):
+    id: int
+    what: str
+    owner_kind: str
+    owner_id: int | None
+    due_on: date
+    step_id: int | None = Field(..., description="The step of the shared plan.")
+
+
+class MeetingOut(Schema):
+    id: int
+    person_id: int
+    held_at: datetime
+    kind: str
+    place: str
+    agenda: str
+    notes: str
+    created_by_id: int
+    participants: list[ParticipantOut]
+    decisions: list[MeetingDecisionOut]
+
+
+class MeetingPageOut(Schema):
+    items: list[MeetingOut]
+    count: int
+
+
+class ConsultationOut(Schema):
+    id: int
+    person_id: int
+    asked_by: ProfessionalOut
+    expert: ProfessionalOut | None
+    expert_team: TeamOut | None
+    sector: str
+    question: str
+    basis: str
+    statutory_basis: str
+    consent_id: int | None
+    due_on: date
+    asked_at: datetime
+    is_open: bool
+    answer: str
+    answered_at: datetime | None
+    answered_by_id: int | None
+
+
+class ConsultationPageOut(Schema):
+    items: list[ConsultationOut]
+    count: int
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _require_client_work(user) -> None:
+    if not has_permission(user, Action.VIEW_CLIENT):
+        raise PermissionDenied
+
+
+def _access(user, person_id: int, detail: str, action: str = LogAction.VIEW) -> gateway.Access:
+    """Check and log access to the person (404, logged, when not theirs to see)."""
+    _require_client_work(user)
+    return gateway.access_person_by_id(user, person_id, category=Category.SHARED_CARE,
+                                       action=action, detail=detail)
+
+
+def _professional(user) -> dict | None:
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()} \
+        if user is not None else None
+
+
+def _private(response: HttpResponse, outcome: idempotency.Outcome | None = None) -> None:
+    """Headers of a response that carries client data."""
+    response["Cache-Control"] = "no-store"
+    if outcome is not None and outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
+
+
+def _renamed(exc: ValidationError, rename) -> ValidationError:
+    """A service's field errors under the API's field names."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({rename(name): messages for name, messages in exc.message_dict.items()})
+
+
+_ROW = re.compile(r"^(close_name|close_relation|what|owner|due)_(\d+)$")
+
+
+def _meeting_field(payload: MeetingIn):
+    """``what_2`` → ``decisions.1.what`` and so on: the form's row names in the API's terms."""
+    def rename(name: str) -> str:
+        if name == "professionals":
+            return "professional_ids"
+        found = _ROW.match(name)
+        if not found:
+            return name
+        kind, index = found.group(1), int(found.group(2)) - 1
+        if kind.startswith("close_"):
+            return f"close_persons.{index}.{kind.removeprefix('close_')}"
+        if kind == "owner":
+            row = payload.decisions[index] if index < len(payload.decisions) else None
+            valid_kind = row is not None and row.owner_kind in Step.Owner.values
+            return f"decisions.{index}.{'owner_id' if valid_kind else 'owner_kind'}"
+        return f"decisions.{index}.{ {'what': 'what', 'due': 'due_on'}[kind]}"
+    return rename
+
+
+_CONSULTATION_FIELDS = {"expert": "expert_id", "expert_team": "expert_team_id"}
+
+
+def _reason(reason: selectors.RuleReason) -> dict:
+    rule = reason.rule
+    return {"code": rule.code, "name": rule.label(), "explanation": rule.text(),
+            "measure": rule.measure, "threshold": rule.threshold,
+            "window_days": rule.window_days, "value": reason.value,
+            "window_from": reason.window_from, "window_to": reason.window_to,
+            "first_flagged_on": reason.flag.first_flagged_on,
+            "breakdown": [{"label": label, "count": count} for label, count in reason.breakdown]}
+
+
+def _meetings(person_id: int):
+    return (Meeting.objects.filter(shared_client__person_id=person_id)
+            .select_related("shared_client")
+            .prefetch_related(
+                Prefetch("participants", queryset=MeetingParticipant.objects.order_by("pk")),
+                Prefetch("decisions", queryset=MeetingDecision.objects.order_by("due_on", "pk")))
+            .order_by("-held_at", "-pk"))
+
+
+def _meeting(meeting: Meeting) -> dict:
+    return {
+        "id": meeting.pk, "person_id": meeting.shared_client.person_id,
+        "held_at": meeting.held_at, "kind": meeting.kind, "place": meeting.place,
+        "agenda": meeting.agenda, "notes": meeting.notes,
+        "created_by_id": meeting.created_by_id,
+        "participants": [{"kind": p.kind, "user_id": p.user_id, "name": p.name,
+                          "relation": p.relation, "sector": p.sector}
+                         for p in meeting.participants.all()],
+        "decisions": [{"id": d.pk, "what": d.what, "owner_kind": d.owner_kind,
+                       "owner_id": d.owner_id, "due_on": d.due_on, "step_id": d.step_id}
+                      for d in meeting.decisions.all()],
+    }
+
+
+def _consultation(c: Consultation) -> dict:
+    team = c.expert_team
+    return {
+        "id": c.pk, "person_id": c.person_id, "asked_by": _professional(c.asked_by),
+        "expert": _professional(c.expert),
+        "expert_team": {"id": team.pk, "code": team.code, "name": team.name} if team else None,
+        "sector": c.sector, "question": c.question, "basis": c.basis,
+        "statutory_basis": c.statutory_basis, "consent_id": c.consent_id, "due_on": c.due_on,
+        "asked_at": c.created_at, "is_open": c.is_open, "answer": c.answer,
+        "answered_at": c.answered_at, "answered_by_id": c.answered_by_id,
+    }
+
+
+def _consultation_by_id(pk: int) -> Consultation:
+    return (Consultation.objects.select_related("asked_by", "expert", "expert_team")
+            .get(pk=pk))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+_WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+_IDEMPOTENCY_NOTE = (
+    "\n\n**Idempotency.** Send an `Idempotency-Key` header to make retries safe: the same key "
+    "with the same body answers with the stored result (`Idempotent-Replayed: true`) and "
+    "creates nothing new; the same key with a different body is refused with **409** "
+    "`conflict`. Invalid input answers **422** `invalid` with each field named; nothing is "
+    "saved.")
+
+
+# --- candidates -------------------------------------------------------------------------------
+
+@router.get(
+    "/candidates", response={200: CandidatePageOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Candidates for shared clients, with why",
+    description=(
+        "Flagged persons the caller may see who are not decided on (or whose decline's hiding "
+        "period has passed), newest flag first, as on the candidates page. Each carries the "
+        "rules that matched with the number behind each over its window. Paged with `limit` "
+        "(at most 200) and `offset`; `count` is the total. Every listed person is logged. A "
+        "team lead also gets `area`: the county's counts by region and municipality, no names."),
+)
+def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Page]):
+    user = request.auth
+    _require_client_work(user)
+    today = timezone.localdate()
+    queryset = selectors.candidates(user, today)
+    count = queryset.count()
+    persons = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    gateway.log_listed(user, persons, category=Category.SHARED_CARE,
+                       detail="api: shared-client candidates")
+    why = selectors.candidate_reasons(persons)
+    items = [{"id": p.pk, "first_name": p.first_name, "last_name": p.last_name,
+              "birth_date": p.birth_date, "age": selectors.age(p.birth_date, today),
+              "first_flagged": p.first_flagged,
+              "rules": [_reason(reason) for reason in why[p.pk]]} for p in persons]
+    area = selectors.area_counts(today) if has_permission(user, Action.MANAGE_TEAM) else None
+    _private(response)
+    return {"items": items, "count": count, "area": area}
+
+
+# --- consultations asked of the caller (declared before /{person_id}) --------------------------
+
+@router.get(
+    "/consultations", response={200: ConsultationPageOut, 401: ErrorOut, 403: ErrorOut,
+                                422: ErrorOut},
+    summary="Open consultations asked of the caller or their teams",
+    description=("The expert's work list: unanswered consultations asked of the caller or of "
+                 "one of their teams, the earliest due first. Every listed person is logged."),
+)
+def list_work(request: HttpRequest, response: HttpResponse, page: Query[WorkListFilters]):
+    user = request.auth
+    _require_client_work(user)
+    queryset = selectors.work_list(user)
+    count = queryset.count()
+    rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    if rows:
+        persons = gateway.visible_persons(user).filter(pk__in={c.person_id for c in rows})
+        gateway.log_listed(user, persons.only("pk"), category=Category.SHARED_CARE,
+                           detail="api: consultations asked of me")
+    _private(response)
+    return {"items": [_consultation(c) for c in rows], "count": count}
+
+
+@router.post(
+    "/consultations/{consultation_id}/answer",
+    response={200: ConsultationOut, **_WRITE},
+    summary="Answer a consultation (the expert; Idempotency-Key)",
+    description=("Only the expert asked (or a member of the expert team) may answer; for "
+                 "anyone else the consultation does not exist (404). The answer stays with the "
+                 "client's record and is logged as a disclosure to the professional who asked; "
+                 "a consultation is answered once." + _IDEMPOTENCY_NOTE),
+)
+def answer_consultation(request: HttpRequest, consultation_id: int, payload: AnswerIn,
+                        response: HttpResponse):
+    user = request.auth
+    _require_client_work(user)
+    found = services.consultations_for(user).filter(pk=consultation_id) \
+        .values_list("person_id", flat=True).first()
+    _access(user, found, f"api: consultation {consultation_id} answer")
+
+    def write():
+        answered = services.consultation_answer(actor=user, consultation_id=consultation_id,
+                                                answer=payload.answer)
+        return 200, _consultation(_consultation_by_id(answered.pk))
+
+    outcome = idempotency.run(request, write)
+    _private(response, outcome)
+    return Status(outcome.status, outcome.body)
+
+
+# --- one person -------------------------------------------------------------------------------
+
+@router.get(
+    "/{person_id}", response={200: SharedClientOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A person's shared-client record",
+    description=("The decision (status), the coordinator the client can contact, the care team "
+                 "and the client's consents on the shared plan, and the decision history. "
+                 "`status` is null when no one has decided on the person yet. 404 when the "
+                 "person does not exist or is not the caller's to see (logged)."),
+)
+def get_shared_client(request: HttpRequest, person_id: int, response: HttpResponse):
+    user = request.auth
+    access = _access(user, person_id, "api: shared client")
+    person = access.person
+    shared = (SharedClient.objects.select_related("coordinator", "plan")
+              .prefetch_related("decisions").filter(person=person).first())
+    # The shared plan is the person's one plan; its consents may predate the decision.
+    plan_id = (shared.plan_id if shared and shared.plan_id else
+               Plan.objects.filter(person=person).values_list("pk", flat=True).first())
+    care_team, consents = [], []
+    if plan_id is not None:
+        care_team = [{"id": p.user_id, "name": p.user.get_full_name() or p.user.get_username(),
+                      "role": p.role_text or p.user.title}
+                     for p in Participant.objects.filter(
+                         plan_id=plan_id, kind=Participant.Kind.PROFESSIONAL,
+                         user__isnull=False).select_related("user").order_by("pk")]
+        today = timezone.localdate()
+        consents = [{"id": c.pk, "sector": c.sector, "scope": c.scope,
+                     "valid_from": c.valid_from, "valid_until": c.valid_until,
+                     "withdrawn_on": c.withdrawn_on,
+                     "in_force": (c.withdrawn_on is None and c.valid_from <= today
+                                  and (c.valid_until is None or c.valid_until >= today))}
+                    for c in Consent.objects.filter(plan_id=plan_id).order_by("sector", "pk")]
+    coordinator = shared.coordinator if shared else None
+    _private(response)
+    return {
+        "person_id": person.pk,
+        "status": shared.status if shared else None,
+        "flagged": bool(selectors.person_flags(person.pk)),
+        "coordinator": {"id": coordinator.pk,
+                        "name": coordinator.get_full_name() or coordinator.get_username(),
+                        "title": coordinator.title, "phone": coordinator.phone,
+                        "email": coordinator.email} if coordinator else None,
+        "coordination_started_on": shared.coordination_started_on if shared else None,
+        "plan_id": plan_id,
+        "care_team": care_team,
+        "consents": consents,
+        "decline_reason": shared.decline_reason if shared else "",
+        "hidden_until": shared.hidden_until if shared else None,
+        "decided_by_id": shared.decided_by_id if shared else None,
+        "decided_at": shared.decided_at if shared else None,
+        "history": [{"status": d.status, "reason": d.reason, "coordinator_id": d.coordinator_id,
+                     "decided_by_id": d.decided_by_id, "decided_at": d.decided_at}
+                    for d in shared.decisions.all()] if shared else [],
+    }
+
+
+@router.get(
+    "/{person_id}/meetings",
+    response={200: MeetingPageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Network meetings of a shared client",
+    description=("Newest first, with participants and decisions (each decision names its plan "
+                 "step). Paged with `limit` and `offset`. Reading is logged."),
+)
+def list_meetings(request: HttpRequest, person_id: int, response: HttpResponse,
+                  page: Query[Page]):
+    access = _access(request.auth, person_id, "api: network meetings")
+    queryset = _meetings(access.person.pk)
+    count = queryset.count()
+    rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    _private(response)
+    return {"items": [_meeting(m) for m in rows], "count": count}
+
+
+@router.post(
+    "/{person_id}/meetings", response={201: MeetingOut, **_WRITE},
+    summary="Record a network meeting (Idempotency-Key)",
+    description=(
+        "For a confirmed shared client. Participants: the client (`client_present`), "
+        "professionals (`professional_ids`, their sector from their team) and close persons. "
+        "Each decision becomes a step of the shared plan, as from the meeting form; a decision "
+        "names the client or a professional and a date not in the past. Errors name the row: "
+        "`decisions.0.due_on`, `close_persons.1.name`." + _IDEMPOTENCY_NOTE),
+)
+def create_meeting(request: HttpRequest, person_id: int, payload: MeetingIn,
+                   response: HttpResponse):
+    user = request.auth
+    access = _access(user, person_id, "api: network meeting")
+    data = services.MeetingInput(
+        held_at=_aware(payload.held_at), kind=payload.kind, place=payload.place,
+        agenda=payload.agenda, notes=payload.notes, client_present=payload.client_present,
+        professional_ids=list(payload.professional_ids),
+        close_persons=[(p.name, p.relation) for p in payload.close_persons],
+        decisions=[services.DecisionInput(what=d.what, owner_kind=d.owner_kind,
+                                          owner_id=d.owner_id, due_on=d.due_on)
+                   for d in payload.decisions])
+
+    def write():
+        try:
+            meeting = services.meeting_create(actor=user, person_id=access.person.pk, data=data)
+        except ValidationError as exc:
+            raise _renamed(exc, _meeting_field(payload)) from None
+        return 201, _meeting(_meetings(access.person.pk).get(pk=meeting.pk))
+
+    outcome = idempotency.run(request, write)
+    _private(response, outcome)
+    return Status(outcome.status, outcome.body)
+
+
+@router.get(
+    "/{person_id}/consultations",
+    response={200: ConsultationPageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+              422: ErrorOut},
+    summary="Consultations about a person",
+    description=("Asked and answered, newest first, as on the person's page. Paged with `limit` "
+                 "and `offset`. Reading is logged."),
+)
+def list_consultations(request: HttpRequest, person_id: int, response: HttpResponse,
+                       page: Query[Page]):
+    access = _access(request.auth, person_id, "api: consultations")
+    queryset = selectors.consultations_of_person(access.person.pk)
+    count = queryset.count()
+    rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    _private(response)
+    return {"items": [_consultation(c) for c in rows], "count": count}
+
+
+@router.post(
+    "/{person_id}/consultations", response={201: ConsultationOut, **_WRITE},
+    summary="Ask an expert of another sector (Idempotency-Key)",
+    description=(
+        "Needs the client's consent in force covering the expert's sector (`basis` `consent`) "
+        "or a named statutory basis (`basis` `statutory` with `statutory_basis`); without "
+        "either it is refused (422, field `basis` or `statutory_basis`) and nothing is "
+        "disclosed. The question is logged as a disclosure and the expert (or team) gets "
+        "time-boxed access to the person." + _IDEMPOTENCY_NOTE),
+)
+def create_consultation(request: HttpRequest, person_id: int, payload: ConsultationIn,
+                        response: HttpResponse):
+    user = request.auth
+    access = _access(user, person_id, "api: consultation")
+    data = services.ConsultationInput(
+        sector=payload.sector, question=payload.question, basis=payload.basis,
+        due_on=payload.due_on, expert_id=payload.expert_id,
+        expert_team_id=payload.expert_team_id, statutory_basis=payload.statutory_basis)
+
+    def write():
+        try:
+            asked = services.consultation_ask(actor=user, person_id=access.person.pk, data=data)
+        except ValidationError as exc:
+            raise _renamed(exc, lambda name: _CONSULTATION_FIELDS.get(name, name)) from None
+        return 201, _consultation(_consultation_by_id(asked.pk))
+
+    outcome = idempotency.run(request, write)
+    _private(response, outcome)
+    return Status(outcome.status, outcome.body)
