@@ -4,6 +4,10 @@ Visibility always comes from ``selectors.visible_contacts``/``visible_assessment
 an assessment whose child the caller cannot see answers 404, the same as a missing one, and the
 refusal is written to the access log. Reads of one record are logged by
 ``gateway.access_person_by_id``; lists by ``gateway.log_listed``; writes by the services.
+
+Registering a contact takes an ``Idempotency-Key`` through ``luotsi.api.idempotency``, the one
+mechanism of the API: keys are the caller's own (per professional), a retry replays the stored
+answer, the same key with another body is refused with 409.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -22,6 +26,7 @@ from pydantic import ConfigDict
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.api import idempotency
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -39,14 +44,13 @@ from luotsi.intake.models import (
     Urgency,
 )
 from luotsi.organisation.models import User
+from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.api import ErrorOut, MunicipalityOut
 
 contacts_router = Router(tags=["contacts"])
 assessments_router = Router(tags=["assessments"])
 
-IDEMPOTENCY_KEY_MAX = 100
 MAX_PAGE = 200
-_IDEMPOTENCY_FIELD = "Idempotency-Key"
 
 
 def _choices(values) -> str:
@@ -415,26 +419,27 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
 # --- contacts ---------------------------------------------------------------------------------
 
 @contacts_router.post(
-    "", response={200: ContactStateOut, 201: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    "", response={201: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
     summary="Register a contact or notification",
     description=(
         "Registers a contact once, computes its statutory deadlines and gives the central intake "
         "team access to the persons concerned. A contact about a child with an open "
         "service-need assessment is attached to it.\n\n"
-        "**Idempotency.** Send an `Idempotency-Key` header (at most 100 characters) to make "
-        "retries safe: the first request answers **201**; the same key with the same body "
-        "answers **200** with the same contact; the same key with a different body (or from "
-        "another professional) is refused with **409** and the error code `conflict`.\n\n"
+        "**Idempotency.** Send an `Idempotency-Key` header (1–200 visible ASCII characters) to "
+        "make retries safe. A key is your own: another professional's identical key is another "
+        "request. The first request answers **201**; the same key with the same body answers "
+        "the same **201** and body again, with the header `Idempotent-Replayed: true`, and "
+        "registers nothing; the same key with a different body is refused with **409** and the "
+        "error code `conflict`. Keys are kept for 24 hours.\n\n"
         "Invalid input answers **422** with the error code `invalid` and each field named "
-        "(`persons.0.hetu`, `received_at`, …); nothing is saved."),
+        "(`persons.0.hetu`, `received_at`, `Idempotency-Key`, …); nothing is saved."),
 )
-def create_contact(request, payload: ContactCreateIn,
-                   idempotency_key: str | None = Header(None, alias=_IDEMPOTENCY_FIELD)):
-    key = (idempotency_key or "").strip() or None
-    if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
-        raise ValidationError({_IDEMPOTENCY_FIELD: [
-            _("The Idempotency-Key can have at most %(count)s characters.")
-            % {"count": IDEMPOTENCY_KEY_MAX}]})
+def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
+                   idempotency_key: str | None = Header(None, alias=idempotency.HEADER)):
+    user = request.auth
+    # Checked before a replay too: someone who may no longer register is not answered.
+    if not has_permission(user, Action.CREATE_PERSON):
+        raise PermissionDenied
     data = services.ContactInput(
         kind=payload.kind, clock=payload.clock, channel=payload.channel,
         received_at=payload.received_at, reporter_kind=payload.reporter_kind,
@@ -448,14 +453,33 @@ def create_contact(request, payload: ContactCreateIn,
             expected_birth_date=p.expected_birth_date, language=p.language,
         ) for p in payload.persons],
     )
-    replay = key is not None and Contact.objects.filter(idempotency_key=key).exists()
-    try:
-        contact = services.contact_register(actor=request.auth, data=data, idempotency_key=key)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and _IDEMPOTENCY_FIELD in exc.error_dict:
-            raise HttpError(409, exc.message_dict[_IDEMPOTENCY_FIELD][0]) from None
-        raise
-    return Status(200 if replay else 201, _contact_state(contact))
+    earlier = _registered_with_key_before(user, idempotency_key, data)
+    if earlier is not None:
+        response[idempotency.REPLAYED_HEADER] = "true"
+        return Status(201, _contact_state(earlier))
+
+    def write():
+        return 201, _contact_state(services.contact_register(actor=user, data=data))
+
+    outcome = idempotency.run(request, write)
+    if outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
+    return Status(outcome.status, outcome.body)
+
+
+def _registered_with_key_before(user, key: str | None, data) -> Contact | None:
+    """A contact this professional registered through the API with this key while the API kept
+    keys on the contact itself (``Contact.idempotency_key``), so that a retry sent across the
+    change is still answered, not registered twice. Only the caller's own contacts are looked
+    at; the web form's keys (``web-…``) are its own. Nothing new is stored this way."""
+    key = (key or "").strip()
+    if not key or key.startswith("web-"):
+        return None
+    earlier = Contact.objects.filter(idempotency_key=key, registered_by=user).first()
+    if earlier is not None and earlier.request_fingerprint != data.fingerprint():
+        raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
+                               "Use a new key for a new request."))
+    return earlier
 
 
 @contacts_router.get(
