@@ -319,6 +319,9 @@ def _renamed(exc: ValidationError, rename) -> ValidationError:
 
 
 _ROW = re.compile(r"^(close_name|close_relation|what|owner|due)_(\d+)$")
+_ROW_FIELDS = {"close_name": "close_persons.{i}.name",
+               "close_relation": "close_persons.{i}.relation",
+               "what": "decisions.{i}.what", "due": "decisions.{i}.due_on"}
 
 
 def _meeting_field(payload: MeetingIn):
@@ -330,13 +333,11 @@ def _meeting_field(payload: MeetingIn):
         if not found:
             return name
         kind, index = found.group(1), int(found.group(2)) - 1
-        if kind.startswith("close_"):
-            return f"close_persons.{index}.{kind.removeprefix('close_')}"
         if kind == "owner":
             row = payload.decisions[index] if index < len(payload.decisions) else None
             valid_kind = row is not None and row.owner_kind in Step.Owner.values
             return f"decisions.{index}.{'owner_id' if valid_kind else 'owner_kind'}"
-        return f"decisions.{index}.{ {'what': 'what', 'due': 'due_on'}[kind]}"
+        return _ROW_FIELDS[kind].format(i=index)
     return rename
 
 
