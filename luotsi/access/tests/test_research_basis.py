@@ -137,7 +137,7 @@ def test_unnamed_records__only_for_the_dpo(client, lead, alice):
 
 
 def test_unnamed_records__query_count_does_not_grow(client, lead, charlie,
-                                                    django_assert_num_queries):
+                                                    django_assert_max_num_queries):
     def add(n):
         for index in range(n):
             log.record(lead, person_id=None, category=Category.PLAN, action=LogAction.EXPORT,
@@ -147,12 +147,12 @@ def test_unnamed_records__query_count_does_not_grow(client, lead, charlie,
     client.force_login(charlie)
     _unnamed(client, **research)  # warm: session, user and the first log write
     add(2)
-    # session, user, the records, the actor's team, the log write (savepoint, last record,
-    # insert, release) and the session's idle-time update (savepoint, update, release)
-    with django_assert_num_queries(11):
+    # session, user, the records, the actor's team, the log write (savepoint, chain lock on
+    # PostgreSQL, last record, insert, release) and, at times, the session's idle-time update
+    with django_assert_max_num_queries(12):
         assert len(_unnamed(client, **research).context["unnamed_rows"]) == 2
     add(20)
-    with django_assert_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert len(_unnamed(client, **research).context["unnamed_rows"]) == 22
 
 
