@@ -111,10 +111,6 @@ class AnswerIn(_In):
     answer: str = Field("", max_length=MAX_TEXT)
 
 
-class WorkListFilters(Page):
-    pass
-
-
 # --- schemas: out -----------------------------------------------------------------------------
 
 class ProfessionalOut(Schema):
@@ -451,7 +447,7 @@ def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Pa
     description=("The expert's work list: unanswered consultations asked of the caller or of "
                  "one of their teams, the earliest due first. Every listed person is logged."),
 )
-def list_work(request: HttpRequest, response: HttpResponse, page: Query[WorkListFilters]):
+def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
     user = request.auth
     _require_client_work(user)
     queryset = selectors.work_list(user)
