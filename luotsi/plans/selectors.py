@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from luotsi.access.gateway import filter_visible
@@ -27,6 +27,31 @@ from luotsi.plans.models import (
 
 def visible_plans(user) -> QuerySet[Plan]:
     return filter_visible(Plan.objects.all(), user, person_field="person")
+
+
+def my_plans(user) -> QuerySet[Plan]:
+    """The plans ``user`` coordinates or is responsible for a sector section of, the nearest
+    review first (the plan list). A plan with several of the user's sections is listed once:
+    the sections are a subquery, not a join, so no DISTINCT is needed."""
+    own_sections = PlanSection.objects.filter(responsible=user).values("plan_id")
+    return (visible_plans(user).filter(Q(coordinator=user) | Q(pk__in=own_sections))
+            .order_by("review_on", "pk"))
+
+
+def plan_rows(plan_ids: list[int]) -> list[Plan]:
+    """The plans of one page of the plan list, with their clients, in the order given.
+
+    A page is chosen by its ids first (``my_plans(...).values_list("pk")``) and read here: the
+    sort then runs over narrow rows, not over every plan joined to its client."""
+    found = Plan.objects.select_related("person").in_bulk(plan_ids)
+    return [found[pk] for pk in plan_ids if pk in found]
+
+
+def my_plans_count(user, *, limit: int) -> tuple[int, bool]:
+    """How many plans ``my_plans(user)`` lists, counted at most to ``limit`` + 1 rows:
+    ``(count, capped)``, where ``capped`` says there are more than ``limit``."""
+    count = my_plans(user).order_by().values("pk")[:limit + 1].count()
+    return count, count > limit
 
 
 def sectors_of(user) -> set[str]:

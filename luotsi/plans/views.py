@@ -16,13 +16,14 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -34,6 +35,11 @@ from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import page, plain_language, selectors, services
 from luotsi.plans.models import Plan
+
+PLAN_LIST_PAGE_SIZE = 50
+# The plan list counts its plans only this far (or up to the page asked for and one page more);
+# a professional with more sees "more than 1,000 plans" and pages on without a total.
+PLAN_LIST_COUNT_LIMIT = 1000
 
 CHECKABLE = {"text": plan_forms.PlanTextForm, "goal": plan_forms.GoalForm,
              "step": plan_forms.StepForm}
@@ -229,22 +235,49 @@ def plan_detail(request, plan_id: int):
     return state.render(**extra)
 
 
+class PlanListPaginator(Paginator):
+    """Pages of ``selectors.my_plans``, whose count stops at ``limit`` + 1 plans
+    (``selectors.my_plans_count``): a page costs the same however many plans there are."""
+
+    def __init__(self, object_list, per_page, *, user, page_number) -> None:
+        super().__init__(object_list, per_page)
+        self.user = user
+        try:
+            number = max(int(page_number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        # Always count past the page asked for, so that it knows whether a next page exists.
+        self.limit = max(PLAN_LIST_COUNT_LIMIT, (number + 1) * per_page)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        count, self.capped = selectors.my_plans_count(self.user, limit=self.limit)
+        return count
+
+
 @login_required
 @require_GET
 @never_cache
 def plan_list(request):
-    """The plans this professional coordinates or has a section in, reviews first."""
+    """The plans this professional coordinates or has a section in, the nearest review first,
+    a page at a time; only the clients on the page shown are logged."""
     user = request.user
     if not has_permission(user, Action.VIEW_CLIENT):
         raise PermissionDenied
-    plans = list(selectors.visible_plans(user)
-                 .filter(Q(coordinator=user) | Q(sections__responsible=user)).distinct()
-                 .select_related("person").order_by("review_on", "pk")[:200])
-    persons = gateway.visible_persons(user).filter(pk__in=[p.person_id for p in plans])
-    gateway.log_listed(user, persons, category=Category.PLAN, detail="plan list")
+    number = request.GET.get("page")
+    page = PlanListPaginator(selectors.my_plans(user).values_list("pk", flat=True),
+                             PLAN_LIST_PAGE_SIZE, user=user, page_number=number).get_page(number)
+    plans = selectors.plan_rows(list(page.object_list))
+    persons = {plan.person_id: plan.person for plan in plans}
+    bases = gateway.access_bases(user, persons)
+    for person_id, person in persons.items():
+        person.access_basis = bases.get(person_id)
+    gateway.log_listed(user, persons.values(), category=Category.PLAN, detail="plan list")
     today = timezone.localdate()
     due = today + timedelta(days=14)
-    return render(request, "plans/list.html", {"plans": plans, "today": today, "due": due})
+    return render(request, "plans/list.html",
+                  {"page": page, "plans": plans, "today": today, "due": due})
 
 
 # --- forms on the plan page --------------------------------------------------------------------
