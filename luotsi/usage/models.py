@@ -108,6 +108,9 @@ class ServiceEvent(models.Model):
     filled on ``save`` and ``bulk_create``, and by the importer.
     """
 
+    # On PostgreSQL the reference is checked once per statement instead of once per row (the
+    # foreign key is replaced by triggers in migration 0005): the same guarantee, a fraction of
+    # the cost for an import's batch.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="service_events",
                                verbose_name=_("person"), db_index=False)
     sector = models.CharField(_("sector"), max_length=30, choices=EventSector.choices)
@@ -130,8 +133,11 @@ class ServiceEvent(models.Model):
         verbose_name = _("service event")
         verbose_name_plural = _("service events")
         indexes = [
-            # A person's service path.
-            models.Index(fields=["person", "event_date"], name="service_event_person_date"),
+            # A person's service path (and the indicators' per-person counts): the person's
+            # events, filtered by date. On the person alone, PostgreSQL stores each person id
+            # once with the list of its rows (B-tree deduplication): a fraction of the size of an
+            # index on (person, date), so an import's inserts land in few pages.
+            models.Index(fields=["person"], name="service_event_person"),
             # The identification's date ranges (few distinct values: a small, deduplicated
             # index on PostgreSQL that imports touch in few places).
             models.Index(fields=["event_date"], name="service_event_date"),

@@ -48,6 +48,45 @@ def test_import__rows_stored_and_person_registered_with_hetu_alone(tmp_path):
     assert created.count() == 1 and created.get().username == "import_service_events"
 
 
+def test_import__registered_person_has_the_models_defaults(tmp_path):
+    run(write_csv(tmp_path / "e.csv", [row(1)]))
+    person = Person.objects.get(hetu_lookup=crypto.lookup_hash(code(1)))
+    reference = Person(first_name="", last_name="", search_name="")
+    for field in Person._meta.concrete_fields:
+        if field.name not in {"id", "hetu_encrypted", "hetu_lookup", "birth_date", "created_at",
+                              "updated_at"}:
+            assert getattr(person, field.attname) == getattr(reference, field.attname), field
+    assert person.created_at and person.updated_at
+    assert (person.first_name, person.last_name, person.municipality_id) == ("", "", None)
+
+
+def test_events__person_reference_checked_on_postgresql(client_person):
+    """The foreign key's guarantee, kept by the statement-level checks of migration 0005."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the ordinary foreign key")
+    fields = {"sector": "health", "service_code": "X", "organisation": "O",
+              "event_date": date(2025, 1, 2), "kind": "visit"}
+    missing = Person.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceEvent.objects.create(person_id=missing, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceEvent.objects.bulk_create([ServiceEvent(person=client_person, **fields),
+                                          ServiceEvent(person_id=missing, **fields)])
+    event = ServiceEvent.objects.create(person=client_person, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceEvent.objects.filter(pk=event.pk).update(person_id=missing)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM people_person WHERE id = %s", [client_person.pk])
+    assert ServiceEvent.objects.get(pk=event.pk).person_id == client_person.pk
+    other = Person.objects.create(first_name="Ei", last_name="Tapahtumia", search_name="x",
+                                  temporary_id="T-1")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM people_person WHERE id = %s", [other.pk])
+    assert not Person.objects.filter(pk=other.pk).exists()
+
+
 def test_import__existing_person_found_by_hetu(tmp_path, client_person):
     path = write_csv(tmp_path / "e.csv", [row(hetu_value=client_person.hetu)])
     run(path)
