@@ -104,16 +104,20 @@ def confirm(request, person_id: int):
     form = sc_forms.ConfirmForm(request.POST or None, items=items, users=users,
                                 initial={"coordinator": str(request.user.pk),
                                          "consent_from": timezone.localdate()})
+
+    def save(data):
+        return services.shared_client_confirm(
+            actor=request.user, person_id=access.person.pk,
+            data=services.ConfirmInput(
+                answers=form.answers(), consent_given=data["consent_given"],
+                consent_sectors=data["consent_sectors"],
+                consent_scope=data["consent_scope"], consent_from=data["consent_from"],
+                consent_until=data["consent_until"],
+                coordinator_id=int(data["coordinator"]) if data["coordinator"] else None,
+                care_team_ids=[int(pk) for pk in data["care_team"]]))
+
     if request.method == "POST" and save_through_service(
-            request, form, lambda data: services.shared_client_confirm(
-                actor=request.user, person_id=access.person.pk,
-                data=services.ConfirmInput(
-                    answers=form.answers(), consent_given=data["consent_given"],
-                    consent_sectors=data["consent_sectors"],
-                    consent_scope=data["consent_scope"], consent_from=data["consent_from"],
-                    consent_until=data["consent_until"],
-                    coordinator_id=int(data["coordinator"]) if data["coordinator"] else None,
-                    care_team_ids=[int(pk) for pk in data["care_team"]])),
+            request, form, save,
             _("%(name)s is now a shared client. The coordinator is shown on the client's memo.")
             % {"name": access.person.full_name}):
         return redirect("sharedcare:person", person_id=access.person.pk)
@@ -298,15 +302,19 @@ def consultation_create(request, person_id: int):
     access = _access(request.user, person_id, "consultation: new")
     form = sc_forms.ConsultationForm(request.POST or None, users=sc_forms.professionals()
                                      .exclude(pk=request.user.pk))
+
+    def save(data):
+        return services.consultation_ask(
+            actor=request.user, person_id=access.person.pk,
+            data=services.ConsultationInput(
+                sector=data["sector"], question=data["question"], basis=data["basis"],
+                due_on=data["due_on"],
+                expert_id=int(data["expert"]) if data["expert"] else None,
+                expert_team_id=int(data["expert_team"]) if data["expert_team"] else None,
+                statutory_basis=data["statutory_basis"]))
+
     if request.method == "POST" and save_through_service(
-            request, form, lambda data: services.consultation_ask(
-                actor=request.user, person_id=access.person.pk,
-                data=services.ConsultationInput(
-                    sector=data["sector"], question=data["question"], basis=data["basis"],
-                    due_on=data["due_on"],
-                    expert_id=int(data["expert"]) if data["expert"] else None,
-                    expert_team_id=int(data["expert_team"]) if data["expert_team"] else None,
-                    statutory_basis=data["statutory_basis"])),
+            request, form, save,
             _("The consultation was sent. The expert sees it in their work list.")):
         return redirect("sharedcare:person", person_id=access.person.pk)
     return render(request, "sharedcare/consultation_form.html",
