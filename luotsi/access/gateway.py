@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     IntegerField,
@@ -116,6 +117,15 @@ def filter_visible(queryset: QuerySet, user, person_field: str = "person") -> Qu
         _active(), _holder(user), person=OuterRef(person_field)
     )
     return queryset.filter(Exists(related))
+
+
+def visibility(user, person_field: str = "person"):
+    """An expression that is true for rows whose person ``user`` may see (``filter_visible``'s
+    condition as a value, e.g. to count visible rows among others in one statement)."""
+    if not has_permission(user, Action.VIEW_CLIENT):
+        return Value(False, output_field=BooleanField())
+    return Exists(ClientRelationship.objects.filter(
+        _active(), _holder(user), person=OuterRef(person_field)))
 
 
 def _strongest(relationships: Iterable[ClientRelationship]) -> ClientRelationship | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,42 @@ def _text(label, rows=3, **kwargs) -> forms.CharField:
 class WorkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username
+
+
+class ListedChoiceField(forms.Field):
+    """A choice among objects read beforehand (``set_objects``): rendering the list and checking
+    the choice need no query of their own. The cleaned value is the chosen object or ``None``."""
+
+    widget = forms.Select
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, *, empty_label="—", label_from=str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.empty_label, self.label_from = empty_label, label_from
+        self.set_objects([])
+
+    def set_objects(self, objects) -> None:
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.widget.choices = [("", self.empty_label)] + [
+            (key, self.label_from(obj)) for key, obj in self.objects.items()]
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = self.objects.get(str(value))
+        if chosen is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return chosen
+
+
+def worker_label(user) -> str:
+    return user.get_full_name() or user.username
 
 
 def members_of(team_ids):
@@ -246,10 +283,41 @@ def family_teams():
                                service_task=ServiceTask.FAMILY_SERVICES).order_by("kind", "name_fi")
 
 
+@dataclass(frozen=True)
+class FamilyTeams:
+    """The family-services intake and assessment teams and their active members, read in two
+    queries for a queue page (its filters and its assignment form)."""
+
+    teams: list[Team]
+    members: dict[int, list[User]]  # team id → members by name
+
+    def workers(self, team_ids=None) -> list[User] | None:
+        """The members of ``team_ids`` (of every team when ``None``) by name, each once; ``None``
+        when one of the teams is not a family team (the caller then reads them itself)."""
+        ids = list(self.members) if team_ids is None else list(team_ids)
+        if any(team_id not in self.members for team_id in ids):
+            return None
+        unique = {user.pk: user for team_id in ids for user in self.members[team_id]}
+        return sorted(unique.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
+
+
+def family_team_directory() -> FamilyTeams:
+    teams = list(family_teams())
+    members: dict[int, list[User]] = {team.pk: [] for team in teams}
+    links = (User.teams.through.objects
+             .filter(team_id__in=list(members), user__is_active=True)
+             .select_related("user")
+             .only("team_id", "user__username", "user__first_name", "user__last_name")
+             .order_by("user__last_name", "user__first_name", "user_id"))
+    for link in links:
+        members[link.team_id].append(link.user)
+    return FamilyTeams(teams, members)
+
+
 class QueueFilterForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
-                                  empty_label=pgettext_lazy("teams", "All"))
-    worker = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False,
+    team = ListedChoiceField(label=_("Team"), required=False,
+                             empty_label=pgettext_lazy("teams", "All"))
+    worker = ListedChoiceField(label=_("Worker"), required=False, label_from=worker_label,
                                empty_label=pgettext_lazy("workers", "All"))
     unassigned = forms.BooleanField(label=_("Only unassigned"), required=False)
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
@@ -263,11 +331,11 @@ class QueueFilterForm(forms.Form):
                  (DeadlineStatus.ON_TIME, DeadlineStatus.ON_TIME.label)])
     include_closed = forms.BooleanField(label=_("Include closed contacts"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, directory: FamilyTeams | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        teams = family_teams()
-        self.fields["team"].queryset = teams
-        self.fields["worker"].queryset = members_of(teams)
+        directory = directory or family_team_directory()
+        self.fields["team"].set_objects(directory.teams)
+        self.fields["worker"].set_objects(directory.workers())
         self.fields["municipality"].choices = [("", pgettext_lazy("municipalities", "All"))] + [
             (m.code, str(m)) for m in Municipality.objects.order_by("name_fi")]
 
@@ -291,8 +359,21 @@ class IdListField(forms.Field):
         return ids
 
 
-class BulkAssignForm(AssignForm):
+class BulkAssignForm(VersionedForm):
+    """Assigning the contacts checked in a queue to a worker (and a pair worker) of the teams;
+    the workers are read once for the page (``FamilyTeams.workers``) when they can be."""
+
+    assignee = ListedChoiceField(label=_("Worker"), label_from=worker_label)
+    pair_worker = ListedChoiceField(label=_("Pair worker"), label_from=worker_label,
+                                    required=False)
     ids = IdListField(label=_("Contacts"))
+
+    def __init__(self, *args, team_ids=(), workers: list[User] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if workers is None:
+            workers = list(members_of(team_ids).only("username", "first_name", "last_name"))
+        self.fields["assignee"].set_objects(workers)
+        self.fields["pair_worker"].set_objects(workers)
 
 
 # --- my work ----------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from luotsi.intake.forms import (
     StartForm,
     UrgencyForm,
     contact_forms,
+    family_team_directory,
 )
 from luotsi.intake.models import (
     OBLIGATION_LABELS,
@@ -457,17 +458,19 @@ def queue(request):
     _require(request.user, Action.VIEW_CLIENT)
     user = request.user
     filter_data = _queue_filter_data(request)
-    filters_form = QueueFilterForm(filter_data)
+    directory = family_team_directory()
+    filters_form = QueueFilterForm(filter_data, directory=directory)
     filters = _queue_filters(filters_form)
     assign_team_ids = [filters.team_id] if filters.team_id else user.team_ids()
+    assign_kwargs = {"team_ids": assign_team_ids, "workers": directory.workers(assign_team_ids)}
     assign_form = None
     kept = pending_form_data(request)
     if kept is not None and kept.get("intent") == "assign":
         _kept_message(request)
-        assign_form = BulkAssignForm(kept, team_ids=assign_team_ids)
+        assign_form = BulkAssignForm(kept, **assign_kwargs)
         assign_form.is_valid()
     elif request.method == "POST" and request.POST.get("intent") == "assign":
-        assign_form = BulkAssignForm(request.POST, team_ids=assign_team_ids)
+        assign_form = BulkAssignForm(request.POST, **assign_kwargs)
         if assign_form.is_valid():
             ids = list(selectors.visible_contacts(user)
                        .filter(pk__in=assign_form.cleaned_data["ids"])
@@ -490,7 +493,7 @@ def queue(request):
                         "count": count, "name": assign_form.cleaned_data["assignee"]})
                     return redirect(request.get_full_path())
     if assign_form is None:
-        assign_form = BulkAssignForm(team_ids=assign_team_ids)
+        assign_form = BulkAssignForm(**assign_kwargs)
     page_number = request.GET.get("page")
     page = QueuePaginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE,
                           page_number=page_number, user=user,

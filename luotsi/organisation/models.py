@@ -138,17 +138,19 @@ class User(AbstractUser):
         full = self.get_full_name()
         return full or self.username
 
-    def team_ids(self) -> list[int]:
-        """The ids of this professional's teams, cached on the instance for the request."""
-        cached = getattr(self, "_team_ids", None)
+    def _teams_cached(self) -> list[Team]:
+        """This professional's teams by id, read once per instance (one query per request)."""
+        cached = getattr(self, "_teams", None)
         if cached is None:
-            cached = list(self.teams.values_list("id", flat=True))
-            self._team_ids = cached
+            cached = list(self.teams.order_by("id")) if self.pk else []
+            self._teams = cached
         return cached
 
+    def team_ids(self) -> list[int]:
+        """The ids of this professional's teams, cached on the instance for the request."""
+        return [team.pk for team in self._teams_cached()]
+
     def primary_team(self) -> Team | None:
-        cached = getattr(self, "_primary_team", False)
-        if cached is False:
-            cached = self.teams.order_by("id").first()
-            self._primary_team = cached
-        return cached
+        """The professional's first team (by id), the default for queues and new work."""
+        teams = self._teams_cached()
+        return teams[0] if teams else None

@@ -182,7 +182,38 @@ def test_security__production_needs_the_keys(tmp_path):
 def test_security__idle_timeout_is_thirty_minutes():
     assert settings.IDLE_TIMEOUT_MINUTES == 30
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_ENGINE == "luotsi.common.sessions"
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+def _session_writes(client, path="/"):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries
+            if q["sql"].startswith(("UPDATE \"django_session\"", "INSERT INTO \"django_session\""))]
+
+
+def test_security__session_expiry_is_written_once_a_minute(client, alice):
+    """A page moments after the previous one costs no session write; after a minute the expiry
+    is moved forward, and the idle timeout counts from that write."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(alice)
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):
+        assert _session_writes(client) == []
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert len(_session_writes(client)) == 1
+    with time_machine.travel(start + timedelta(seconds=90), tick=False):
+        assert _session_writes(client) == []
+    with time_machine.travel(start + timedelta(seconds=61, minutes=30) - timedelta(seconds=1)):
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(seconds=61 + 59, minutes=60)):
+        response = client.get("/persons/")
+        assert response.status_code == 302
+        assert response["Location"] == "/login/?next=/persons/"
 
 
 def test_security__session_expires_after_idle_timeout(client, alice):

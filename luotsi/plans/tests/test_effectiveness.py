@@ -128,7 +128,7 @@ def test_effectiveness__query_count_independent_of_data(client, lead, alice,
                                                         django_assert_num_queries):
     client.force_login(lead)
     make_plans(alice, [(1, 2)])
-    with django_assert_num_queries(10) as small:
+    with django_assert_num_queries(7) as small:
         client.get(URL)
     make_plans(alice, [(1, 2), (2, 4), (5, 1)] * 4, sector=Sector.HEALTH)
     make_plans(lead, [(1, 2), (3, 3)], sector=Sector.EMPLOYMENT)

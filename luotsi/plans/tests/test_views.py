@@ -619,8 +619,8 @@ def page_queries(client, plan) -> int:
 
 # Session and user, the visibility check, the plan and its 14 prefetches, code lists, scales
 # and levels, professionals, the professional's teams, the gateway (person, relationships, team)
-# and its log record, and the session save. PostgreSQL adds the access-log chain's advisory lock.
-PLAN_PAGE_QUERIES = {"sqlite": 31, "postgresql": 32}
+# and its log record (the session is saved at most once a minute). PostgreSQL adds the access-log chain's advisory lock.
+PLAN_PAGE_QUERIES = {"sqlite": 27, "postgresql": 28}
 
 
 def test_plan_page__query_count_is_pinned_and_independent_of_plan_size(client, alice, team):

@@ -60,7 +60,7 @@ def test_candidates__query_count_independent_of_size(client, alice, django_asser
     _flag_many(alice, count)
     client.force_login(alice)
     client.get(CANDIDATES)  # warm the session and the team cache
-    with django_assert_num_queries(14 + _log_lock()):
+    with django_assert_num_queries(10 + _log_lock()):
         response = client.get(CANDIDATES)
     assert response.status_code == 200
 
@@ -73,7 +73,7 @@ def test_candidates__team_lead_area_counts_pinned(client, lead, django_assert_nu
         factories.flag(PersonFactory(municipality=municipality), the_rule=the_rule)
     client.force_login(lead)
     client.get(CANDIDATES)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5):
         response = client.get(CANDIDATES)
     body = response.content.decode()
     assert "Porvoo" in body
@@ -194,7 +194,7 @@ def test_consultations__work_list_overdue_first_and_answer(client, alice, nurse,
     Consultation.objects.filter(question="Aikaisempi").update(due_on=today - timedelta(days=2))
     client.force_login(nurse)
     client.get("/shared-clients/consultations/")
-    with django_assert_num_queries(13 + _log_lock()):
+    with django_assert_num_queries(9 + _log_lock()):
         response = client.get("/shared-clients/consultations/")
     rows = response.context["open_rows"]
     assert [c.question for c in rows] == ["Aikaisempi", "Myöhempi"]
@@ -276,5 +276,5 @@ def test_person__query_count_independent_of_meetings_and_consultations(
     client.force_login(alice)
     url = f"/shared-clients/persons/{flagged.pk}/"
     client.get(url)
-    with django_assert_num_queries(20 + _log_lock()):
+    with django_assert_num_queries(16 + _log_lock()):
         assert client.get(url).status_code == 200
