@@ -32,6 +32,9 @@ def usage_world(db):
                            name_en="Eastern region")
     porvoo = MunicipalityFactory(code="638", name_fi="Porvoo", name_sv="Borgå", region=region)
     loviisa = MunicipalityFactory(code="434", name_fi="Loviisa", name_sv="Lovisa", region=region)
+    # A second small municipality: with Loviisa alone hidden, region − Porvoo would give it, so
+    # complementary suppression would hide Porvoo too (luotsi.usage.indicators.suppress).
+    sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_sv="Sibbo", region=region)
     team = TeamFactory(code="east-assessment", name_fi="Itäinen arviointi", region=region)
     lead = UserFactory(username="lead", first_name="Leena", last_name="Lahti",
                        role=Role.TEAM_LEAD, teams=[team])
@@ -39,7 +42,7 @@ def usage_world(db):
     today = timezone.localdate()
     started = today - dt.timedelta(days=400)
     events = []
-    for municipality, count in ((porvoo, 7), (loviisa, 2)):
+    for municipality, count in ((porvoo, 7), (loviisa, 2), (sipoo, 1)):
         for _ in range(count):
             person = PersonFactory(municipality=municipality)
             SharedClient.objects.create(person=person, status=SharedClient.Status.CONFIRMED,
