@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -70,9 +71,21 @@ def queue_count(user, filters: QueueFilters, *, limit: int) -> tuple[int, bool]:
     index look-ups, whatever the number of past contacts and ended relationships); ``capped``
     says the filters match more than ``limit`` contacts."""
     candidates = (_filtered(Contact.objects.all(), filters).order_by()
-                  .annotate(seen=visibility(user, "child")).values("pk", "seen")[:limit + 1])
-    totals = candidates.aggregate(rows=Count("pk"), visible=Count("pk", filter=Q(seen=True)))
-    return totals["visible"], totals["rows"] > limit
+                  .values("pk", "child_id")[:limit + 1])
+    candidates_sql, candidates_params = candidates.query.sql_with_params()
+    # The visibility check is applied outside the limited row set, so the database probes the
+    # relationships of those rows by index rather than reading every relationship of the user's
+    # teams; the row set keeps the table's name for the check's reference to the child.
+    query = Contact.objects.all().query
+    seen = visibility(user, "child").resolve_expression(query)
+    seen_sql, seen_params = query.get_compiler(connection=connection).compile(seen)
+    table = connection.ops.quote_name(Contact._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {seen_sql}) "  # noqa: S608
+                       f"FROM ({candidates_sql}) {table}",
+                       (*seen_params, *candidates_params))
+        rows, visible = cursor.fetchone()
+    return visible, rows > limit
 
 
 def queue(user, filters: QueueFilters) -> QuerySet[Contact]:
