@@ -68,6 +68,31 @@ def _at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_default_timezone())
 
 
+def _fewer_emergencies_after(started_on: dict[int, date], rng, today: date) -> None:
+    """The story the indicators tell: coordination helps. Most of a coordinated client's
+    emergency visits after coordination started are moved into the year before it, and the
+    shared-client rules are evaluated again on the changed events."""
+    from luotsi.usage.identification import run_identification
+    from luotsi.usage.models import ServiceEvent
+
+    moved, replacements = [], []
+    for event in ServiceEvent.objects.filter(person_id__in=list(started_on),
+                                             kind="emergency_visit").order_by("pk"):
+        started = started_on[event.person_id]
+        if event.event_date >= started and rng.random() < 0.7:
+            moved.append(event.pk)
+            replacements.append(ServiceEvent(
+                person_id=event.person_id, sector=event.sector, kind=event.kind,
+                service_code=event.service_code, organisation=event.organisation,
+                batch_id=event.batch_id,
+                event_date=started - timedelta(days=rng.randint(1, 364))))
+    if not moved:
+        return
+    ServiceEvent.objects.filter(pk__in=moved).delete()
+    ServiceEvent.objects.bulk_create(replacements, batch_size=BATCH, ignore_conflicts=True)
+    run_identification(as_of=today)
+
+
 def seed(seed: int, today: date, advance) -> int:  # noqa: C901 - one story
     from importlib import import_module
 
@@ -194,6 +219,8 @@ def seed(seed: int, today: date, advance) -> int:  # noqa: C901 - one story
                 decline_reason=rng.choice(DECLINE_REASONS),
                 hidden_until=day + timedelta(days=180), decided_by=adult, decided_at=_at(day)))
         SharedClient.objects.bulk_create(shared_rows, batch_size=BATCH)
+        _fewer_emergencies_after({row.person_id: row.coordination_started_on
+                                  for row in shared_rows if row.coordination_started_on}, rng, today)
         Consent.objects.bulk_create(consents, batch_size=BATCH)
         Participant.objects.bulk_create(participants, batch_size=BATCH)
         ClientRelationship.objects.bulk_create(relationships, batch_size=BATCH)
