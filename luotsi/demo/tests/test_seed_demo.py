@@ -266,3 +266,25 @@ def test_emergency_accesses_wait_for_the_leads_review(client):
     assert response.status_code == 200
     for rel in pending:
         assert str(rel.person) in response.content.decode()
+
+
+def test_coordinated_clients_have_fewer_emergency_visits_after_coordination_started():
+    from datetime import timedelta
+
+    from luotsi.sharedcare.models import SharedClient
+    from luotsi.usage.models import ServiceEvent
+
+    seed(persons=5_000)
+    started_on = dict(SharedClient.objects.filter(status=SharedClient.Status.CONFIRMED)
+                      .values_list("person_id", "coordination_started_on"))
+    assert len(started_on) >= 10
+    before = after = 0
+    for person_id, day in ServiceEvent.objects.filter(
+            person_id__in=list(started_on), kind="emergency_visit").values_list(
+            "person_id", "event_date"):
+        started = started_on[person_id]
+        if started - timedelta(days=365) <= day < started:
+            before += 1
+        elif started <= day < started + timedelta(days=365):
+            after += 1
+    assert before > 2 * after > 0
