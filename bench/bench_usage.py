@@ -222,7 +222,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=50_000)
+    parser.add_argument("--batch-size", type=int, default=200_000)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--no-parquet", action="store_true",
                         help="skip the Parquet file and its re-import")
@@ -270,16 +270,38 @@ def main() -> None:
              f"events {args.events:,}, persons {args.persons:,}, years {args.years}, "
              f"batch size {args.batch_size:,}, rows in {args.order} order", ""]
 
+    def wal_position() -> tuple | None:
+        """The write-ahead log's position and the checkpoints so far (PostgreSQL)."""
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn(), checkpoints_timed + checkpoints_req "
+                           "FROM pg_stat_bgwriter")
+            return cursor.fetchone()
+
+    def wal_since(before: tuple) -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s), "
+                           "checkpoints_timed + checkpoints_req - %s FROM pg_stat_bgwriter",
+                           list(before))
+            written, checkpoints = cursor.fetchone()
+        return int(written), checkpoints
+
     def report(line: str) -> None:
         print(line, flush=True)
         lines.append(line)
 
+    wal_before = wal_position()
     result, seconds, cpu = timed("Importing the CSV file", lambda: import_events(
         str(csv_path), batch_size=args.batch_size))
     report(f"import CSV:      {result.rows:,} rows in {seconds:.1f} s = "
            f"{result.rows / seconds:,.0f} rows/s (CPU of this process {cpu:.1f} s); "
            f"imported {result.imported:,}, duplicates {result.duplicates:,}, "
            f"rejected {len(result.rejected):,}, persons registered {result.persons_created:,}")
+    if wal_before:
+        written, checkpoints = wal_since(wal_before)
+        report(f"                 write-ahead log written {written / 1e9:.1f} GB "
+               f"({written / result.rows:,.0f} bytes a row), {checkpoints} checkpoints")
     if not args.no_parquet:
         result, seconds, cpu = timed("Re-importing from the Parquet file", lambda: import_events(
             str(parquet_path), batch_size=args.batch_size))

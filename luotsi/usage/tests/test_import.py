@@ -87,6 +87,16 @@ def test_events__person_reference_checked_on_postgresql(client_person):
     assert not Person.objects.filter(pk=other.pk).exists()
 
 
+def test_import__texts_with_backslashes_tabs_and_line_breaks_stored_as_they_are(tmp_path):
+    organisation = "Porvoo\\Loviisa\tyksikkö\nB\r\\N"
+    path = write_csv(tmp_path / "e.csv", [row(1, organisation=organisation, service_code="\\N"),
+                                          row(2, kind="käynti\\t")])
+    assert run(path)["imported"] == 2
+    assert set(ServiceEvent.objects.values_list("organisation", "service_code", "kind")) == {
+        (organisation, "\\N", "visit"), ("Porvoon terveysasema", "T10", "käynti\\t")}
+    assert run(path)["duplicates"] == 2
+
+
 def test_import__existing_person_found_by_hetu(tmp_path, client_person):
     path = write_csv(tmp_path / "e.csv", [row(hetu_value=client_person.hetu)])
     run(path)
