@@ -283,7 +283,7 @@ def seed(seed: int, today: date, advance) -> int:  # noqa: C901 - one story
         written += len(meetings)
 
         # Consultations between experts --------------------------------------------------------
-        consultations = []
+        consultations, asked_on = [], {}
         for s in confirmed:
             if rng.random() >= 0.35:
                 continue
@@ -294,6 +294,7 @@ def seed(seed: int, today: date, advance) -> int:  # noqa: C901 - one story
                 asked = today - timedelta(days=rng.randint(0, 30))
                 due = asked + timedelta(days=rng.randint(3, 14))
                 answered = bool(answer) and rng.random() < 0.6
+                asked_on[len(consultations)] = asked
                 consultations.append(Consultation(
                     person_id=s.person_id, asked_by=s.coordinator, expert=expert,
                     sector=sector, question=question, basis=Consultation.Basis.STATUTORY
@@ -320,9 +321,10 @@ def seed(seed: int, today: date, advance) -> int:  # noqa: C901 - one story
         ClientRelationship.objects.bulk_create(
             [ClientRelationship(person_id=c.person_id, user=c.expert, basis=Basis.CARE_TEAM,
                                 source=f"sharedcare.Consultation:{c.pk}",
-                                reason="Konsultaatio", starts_at=_at(c.due_on - timedelta(days=3)),
+                                # from the asking, as consultation_ask grants it
+                                reason="Konsultaatio", starts_at=_at(asked_on[number], 8),
                                 ends_at=_at(c.due_on + timedelta(days=30), 23),
-                                created_by=c.asked_by) for c in consultations],
+                                created_by=c.asked_by) for number, c in enumerate(consultations)],
             batch_size=BATCH)
         written += len(consultations)
     advance(total(Person.objects.count()))
