@@ -16,11 +16,9 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +28,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.common.forms import apply_service_errors, save_through_service
 from luotsi.common.middleware import pending_form_data
+from luotsi.common.paging import CappedPaginator
 from luotsi.intake import queue_rows, selectors, services
 from luotsi.intake.forms import (
     AssignForm,
@@ -63,23 +62,13 @@ QUEUE_PAGE_SIZE = 50
 QUEUE_COUNT_LIMIT = 1000
 
 
-class QueuePaginator(Paginator):
-    """A paginator whose count stops at ``limit`` + 1 rows (``selectors.queue_count``)."""
+class QueuePaginator(CappedPaginator):
+    """Pages of the queue, counted by ``selectors.queue_count`` up to ``QUEUE_COUNT_LIMIT``."""
 
     def __init__(self, object_list, per_page, *, page_number, user, filters):
-        super().__init__(object_list, per_page)
-        self.user, self.filters = user, filters
-        try:
-            number = max(int(page_number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        self.limit = max(QUEUE_COUNT_LIMIT, (number + 1) * per_page)
-        self.capped = False
-
-    @cached_property
-    def count(self) -> int:
-        count, self.capped = selectors.queue_count(self.user, self.filters, limit=self.limit)
-        return self.limit + 1 if self.capped else count
+        super().__init__(object_list, per_page, page_number=page_number, floor=QUEUE_COUNT_LIMIT,
+                         count_upto=lambda limit: selectors.queue_count(user, filters,
+                                                                        limit=limit))
 
     def page(self, number):
         """The page's rows, chosen by the queue's order from the contacts alone (so a deep page

@@ -16,14 +16,12 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -31,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.common.forms import save_through_service
+from luotsi.common.paging import CappedPaginator
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import page, plain_language, selectors, services
@@ -235,27 +234,6 @@ def plan_detail(request, plan_id: int):
     return state.render(**extra)
 
 
-class PlanListPaginator(Paginator):
-    """Pages of ``selectors.my_plans``, whose count stops at ``limit`` + 1 plans
-    (``selectors.my_plans_count``): a page costs the same however many plans there are."""
-
-    def __init__(self, object_list, per_page, *, user, page_number) -> None:
-        super().__init__(object_list, per_page)
-        self.user = user
-        try:
-            number = max(int(page_number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        # Always count past the page asked for, so that it knows whether a next page exists.
-        self.limit = max(PLAN_LIST_COUNT_LIMIT, (number + 1) * per_page)
-        self.capped = False
-
-    @cached_property
-    def count(self) -> int:
-        count, self.capped = selectors.my_plans_count(self.user, limit=self.limit)
-        return count
-
-
 @login_required
 @require_GET
 @never_cache
@@ -266,8 +244,10 @@ def plan_list(request):
     if not has_permission(user, Action.VIEW_CLIENT):
         raise PermissionDenied
     number = request.GET.get("page")
-    page = PlanListPaginator(selectors.my_plans(user).values_list("pk", flat=True),
-                             PLAN_LIST_PAGE_SIZE, user=user, page_number=number).get_page(number)
+    page = CappedPaginator(
+        selectors.my_plans(user).values_list("pk", flat=True), PLAN_LIST_PAGE_SIZE,
+        page_number=number, floor=PLAN_LIST_COUNT_LIMIT,
+        count_upto=lambda limit: selectors.my_plans_count(user, limit=limit)).get_page(number)
     plans = selectors.plan_rows(list(page.object_list))
     persons = {plan.person_id: plan.person for plan in plans}
     bases = gateway.access_bases(user, persons)
