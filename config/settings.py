@@ -19,7 +19,7 @@ load_dotenv(BASE_DIR / ".env")
 DEMO_MODE = env_bool("LUOTSI_DEMO", default=False)
 DEBUG = env_bool("LUOTSI_DEBUG", default=False)
 
-_INSECURE_DEMO_SECRET = "demo-only-insecure-secret-never-use-with-real-data-0123456789abcdef"
+_INSECURE_DEMO_SECRET = "demo-only-insecure-secret-never-use-with-real-data-0123456789abcdef"  # noqa: S105 - used only in demo mode
 SECRET_KEY = (
     env_str("LUOTSI_SECRET_KEY", default=_INSECURE_DEMO_SECRET)
     if DEMO_MODE

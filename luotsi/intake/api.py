@@ -22,11 +22,11 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
+from luotsi.api.schemas import StrictInput, one_of
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -53,20 +53,12 @@ assessments_router = Router(tags=["assessments"])
 MAX_PAGE = 200
 
 
-def _choices(values) -> str:
-    return "One of: " + ", ".join(f"`{v}`" for v in values) + "."
-
 
 # --- schemas: in ------------------------------------------------------------------------------
 
-class _In(Schema):
-    """Input schemas refuse fields they do not name (no mass assignment, no silent typos)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-
-class ContactPersonIn(_In):
-    role: str = Field(..., description=_choices(ContactPerson.Role.values))
+class ContactPersonIn(StrictInput):
+    role: str = Field(..., description=one_of(ContactPerson.Role.values))
     person_id: int | None = Field(None, description="An existing person, by id.")
     hetu: str = Field("", max_length=20, description=(
         "Personal identity code: an existing person is found by it, a new one is registered."))
@@ -77,14 +69,14 @@ class ContactPersonIn(_In):
     language: str = Field("fi", max_length=5)
 
 
-class ContactCreateIn(_In):
-    kind: str = Field(..., description=_choices(ContactKind.values))
+class ContactCreateIn(StrictInput):
+    kind: str = Field(..., description=one_of(ContactKind.values))
     clock: str = Field("", description=(
         "The statutory clock; empty for the kind's default. "
-        + _choices([code for code, _label in CLOCK_CHOICES])))
-    channel: str = Field(..., description=_choices(Channel.values))
+        + one_of([code for code, _label in CLOCK_CHOICES])))
+    channel: str = Field(..., description=one_of(Channel.values))
     received_at: datetime = Field(..., description="ISO 8601 with its UTC offset.")
-    reporter_kind: str = Field(..., description=_choices(ReporterKind.values))
+    reporter_kind: str = Field(..., description=one_of(ReporterKind.values))
     reporter_name: str = Field("", max_length=200)
     reporter_organisation: str = Field("", max_length=200)
     reporter_phone: str = Field("", max_length=40)
@@ -101,23 +93,23 @@ class ContactFilters(Schema):
     team: int | None = Field(None, description="Team id.")
     assignee: int | None = Field(None, description="Worker id (as worker or pair worker).")
     unassigned: bool = False
-    status: str = Field("", description="Deadline status: " + _choices(
+    status: str = Field("", description="Deadline status: " + one_of(
         [DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME]))
-    kind: str = Field("", description=_choices(ContactKind.values))
+    kind: str = Field("", description=one_of(ContactKind.values))
     municipality: str = Field("", max_length=10, description="Municipality code.")
     include_closed: bool = False
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0)
 
 
-class UrgencyIn(_In):
-    urgency: str = Field(..., description=_choices(Urgency.values))
+class UrgencyIn(StrictInput):
+    urgency: str = Field(..., description=one_of(Urgency.values))
     note: str = Field("", max_length=10000, description="Required when urgent.")
     expected_version: int | None = Field(None, description="The contact's version you saw.")
 
 
-class InitialAssessmentIn(_In):
-    outcome: str = Field(..., description=_choices(InitialAssessment.Outcome.values))
+class InitialAssessmentIn(StrictInput):
+    outcome: str = Field(..., description=one_of(InitialAssessment.Outcome.values))
     reason: str = Field("", max_length=20000,
                         description="Required for `advice` and `no_action`.")
     referral_code: str = Field("", max_length=60,
@@ -126,25 +118,25 @@ class InitialAssessmentIn(_In):
     expected_version: int | None = None
 
 
-class AssignIn(_In):
+class AssignIn(StrictInput):
     assignee_id: int
     pair_worker_id: int | None = None
 
 
-class AssessmentStartIn(_In):
+class AssessmentStartIn(StrictInput):
     started_on: date
     pair_worker_id: int | None = None
 
 
-class MeetingIn(_In):
-    kind: str = Field(..., description=_choices(Meeting.Kind.values))
+class MeetingIn(StrictInput):
+    kind: str = Field(..., description=one_of(Meeting.Kind.values))
     held_on: date
     participants: str = Field("", max_length=500)
     notes: str = Field(..., max_length=50000)
 
 
-class AssessmentCompleteIn(_In):
-    outcome: str = Field(..., description=_choices(Assessment.Outcome.values))
+class AssessmentCompleteIn(StrictInput):
+    outcome: str = Field(..., description=one_of(Assessment.Outcome.values))
     reason: str = Field(..., max_length=50000)
     completed_on: date
     responsible_worker_id: int | None = Field(None, description=(

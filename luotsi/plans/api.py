@@ -33,11 +33,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import ConfigDict
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
+from luotsi.api.schemas import StrictInput
 from luotsi.people.api import ErrorOut
 from luotsi.plans import fhir, selectors, services
 from luotsi.plans.models import CodeList, CodeListItem, Plan
@@ -54,11 +54,6 @@ ETAG_DOC = (
 
 
 # --- schemas ----------------------------------------------------------------------------------
-
-class _Input(Schema):
-    """Input schemas name every field they accept; anything else is refused (422)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ClientFilters(Schema):
@@ -201,7 +196,7 @@ class PlanOut(Schema):
     consents: list[ConsentOut]
 
 
-class PlanPatchIn(_Input):
+class PlanPatchIn(StrictInput):
     client_situation: str | None = Field(None, max_length=MAX_TEXT)
     client_view: str | None = Field(None, max_length=MAX_TEXT)
     disagreement: str | None = Field(None, max_length=MAX_TEXT)
@@ -209,7 +204,7 @@ class PlanPatchIn(_Input):
     language: str | None = Field(None, description="fi, sv or en")
 
 
-class GoalIn(_Input):
+class GoalIn(StrictInput):
     goal_area: str = Field("", description="Code of the AVAIN goal area.")
     client_wording: str = Field("", max_length=MAX_TEXT)
     target_date: date | None = None
@@ -228,7 +223,7 @@ class GoalCreatedOut(Schema):
     priority: int
 
 
-class StepIn(_Input):
+class StepIn(StrictInput):
     what: str = Field("", max_length=300)
     owner_kind: str = Field("", description="client or professional")
     owner_id: int | None = Field(None, description="The professional, when owner_kind is "
@@ -249,7 +244,7 @@ class StepCreatedOut(Schema):
     done_on: date | None
 
 
-class RatingIn(_Input):
+class RatingIn(StrictInput):
     goal_id: int
     value: int | None = None
     rated_by_kind: str = Field("", description="client, professional or together")

@@ -26,11 +26,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
+from luotsi.api.schemas import StrictInput, one_of
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.api import ErrorOut
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
@@ -50,16 +50,8 @@ MAX_PAGE = 200
 MAX_TEXT = 20_000
 
 
-def _choices(values) -> str:
-    return "One of: " + ", ".join(f"`{v}`" for v in values) + "."
-
 
 # --- schemas: in ------------------------------------------------------------------------------
-
-class _In(Schema):
-    """Input schemas refuse fields they do not name (no mass assignment, no silent typos)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Page(Schema):
@@ -67,24 +59,24 @@ class Page(Schema):
     offset: int = Field(0, ge=0)
 
 
-class ClosePersonIn(_In):
+class ClosePersonIn(StrictInput):
     name: str = Field("", max_length=200)
     relation: str = Field("", max_length=100, description="How the person is related to the "
                                                           "client.")
 
 
-class DecisionIn(_In):
+class DecisionIn(StrictInput):
     what: str = Field("", max_length=300)
-    owner_kind: str = Field("", description="Who does it: " + _choices(Step.Owner.values))
+    owner_kind: str = Field("", description="Who does it: " + one_of(Step.Owner.values))
     owner_id: int | None = Field(None, description="The professional, when `owner_kind` is "
                                                    "`professional`.")
     due_on: date | None = Field(None, description="By when; not in the past.")
 
 
-class MeetingIn(_In):
+class MeetingIn(StrictInput):
     held_at: datetime | None = Field(None, description=(
         "ISO 8601; without a UTC offset it is Finnish time."))
-    kind: str = Field(Meeting.Kind.IN_PERSON, description=_choices(Meeting.Kind.values))
+    kind: str = Field(Meeting.Kind.IN_PERSON, description=one_of(Meeting.Kind.values))
     place: str = Field("", max_length=200)
     agenda: str = Field("", max_length=MAX_TEXT)
     notes: str = Field("", max_length=MAX_TEXT)
@@ -95,19 +87,19 @@ class MeetingIn(_In):
         "Each becomes a step of the shared plan."))
 
 
-class ConsultationIn(_In):
-    sector: str = Field("", description="The expert's sector. " + _choices(Sector.values))
+class ConsultationIn(StrictInput):
+    sector: str = Field("", description="The expert's sector. " + one_of(Sector.values))
     expert_id: int | None = Field(None, description="A named expert; or `expert_team_id`.")
     expert_team_id: int | None = Field(None, description="An expert team; or `expert_id`.")
     question: str = Field("", max_length=MAX_TEXT)
     due_on: date | None = Field(None, description="When the answer is needed; not in the past.")
     basis: str = Field("", description="The basis for disclosing the client's data. "
-                       + _choices(Consultation.Basis.values))
+                       + one_of(Consultation.Basis.values))
     statutory_basis: str = Field("", description="With `basis` `statutory`. "
-                                 + _choices(StatutoryBasis.values))
+                                 + one_of(StatutoryBasis.values))
 
 
-class AnswerIn(_In):
+class AnswerIn(StrictInput):
     answer: str = Field("", max_length=MAX_TEXT)
 
 
