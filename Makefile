@@ -25,6 +25,7 @@ run: install
 	LUOTSI_DEMO=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: install
+	$(BIN)/ruff check .
 	LUOTSI_DEMO=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
