@@ -42,6 +42,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -52,7 +53,10 @@ PG_NAME = (os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
            if os.environ.get("DATABASE_URL", "").startswith("postgres") else "") or "bench_h3"
 if not PG_NAME.replace("_", "").isalnum():
     sys.exit(f"bench_usage.py: unsuitable database name {PG_NAME!r}")
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+# … and its port (a throw-away server on another port, for trying the server's settings).
+PG_PORT = (urlsplit(os.environ["DATABASE_URL"]).port
+           if os.environ.get("DATABASE_URL", "").startswith("postgres") else None) or 5432
+PG_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/{PG_NAME}"
 SQLITE_PATH = Path("/tmp/luotsi-bench-usage.sqlite3")  # noqa: S108 - a throw-away database
 COLUMNS = ("hetu", "sector", "service_code", "organisation", "event_date", "kind")
 
@@ -76,7 +80,8 @@ SERVICES = {sector: tuple(f"{sector[:2].upper()}{n:03d}" for n in range(1, 13))
 
 def psql(sql: str, database: str = "postgres") -> str:
     return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql],
+        ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", database, "-tAc",
+         sql],
         check=True, capture_output=True, text=True).stdout.strip()
 
 

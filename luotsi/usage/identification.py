@@ -35,6 +35,7 @@ from luotsi.usage.models import (
     Measure,
     RunMode,
     ServiceEvent,
+    day_key,
 )
 
 _MATCHED = "usage_tmp_matched"
@@ -67,6 +68,12 @@ def matches(rule: IdentificationRule, as_of: date) -> QuerySet:
             .filter(n__gte=rule.threshold).values_list("person_id", flat=True))
 
 
+def _days(first: date, last: date) -> Q:
+    """The events dated ``first`` to ``last``, as a range of the key's index."""
+    return Q(event_date__gte=first, event_date__lte=last, row_key__gte=day_key(first),
+             row_key__lt=day_key(last + timedelta(days=1)))
+
+
 @dataclass
 class Plan:
     mode: str
@@ -82,13 +89,14 @@ def _plan(as_of: date, incremental: bool, rules: list[IdentificationRule], signa
     if as_of < previous.as_of or (as_of - previous.as_of).days > longest:
         return Plan(RunMode.FULL, None)
     # One part per index range (new ids; days entering and leaving the windows), joined with
-    # UNION, so that each part reads its own range rather than one OR over the whole table.
+    # UNION, so that each part reads its own range rather than one OR over the whole table. The
+    # days are read through the key's index (its first bytes are the day, see ``day_key``).
     changed = [Q(id__gt=previous.event_watermark)]
     if as_of > previous.as_of:
-        changed.append(Q(event_date__gt=previous.as_of, event_date__lte=as_of))
+        changed.append(_days(previous.as_of + timedelta(days=1), as_of))
         for days in sorted({rule.window_days for rule in rules}):
-            changed.append(Q(event_date__gte=window_start(previous.as_of, days),
-                             event_date__lt=window_start(as_of, days)))
+            changed.append(_days(window_start(previous.as_of, days),
+                                 window_start(as_of, days) - timedelta(days=1)))
     parts = [ServiceEvent.objects.filter(condition).order_by().values("person_id")
              for condition in changed]
     scope = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()

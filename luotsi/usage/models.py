@@ -87,6 +87,13 @@ def event_keys(rows) -> list[str]:
     return keys
 
 
+def day_key(day: date) -> uuid.UUID:
+    """The smallest key of the events of ``day``: the events of the days ``first`` to ``last``
+    are exactly those with ``day_key(first) <= row_key < day_key(last + 1 day)``, so the key's
+    index serves date ranges as well."""
+    return uuid.UUID(f"{(day - KEY_EPOCH).days:06x}{0:026x}")
+
+
 def event_key(person_id: int, sector: str, service_code: str, organisation: str,
               event_date: date, kind: str) -> str:
     """The key of one event (see ``event_keys``)."""
@@ -138,9 +145,9 @@ class ServiceEvent(models.Model):
             # once with the list of its rows (B-tree deduplication): a fraction of the size of an
             # index on (person, date), so an import's inserts land in few pages.
             models.Index(fields=["person"], name="service_event_person"),
-            # The identification's date ranges (few distinct values: a small, deduplicated
-            # index on PostgreSQL that imports touch in few places).
-            models.Index(fields=["event_date"], name="service_event_date"),
+            # No index on the date: the key starts with the day (``day_key``), so the key's
+            # index serves the daily identification's day ranges; the rules' windows of months
+            # are read with a (parallel) scan of the table in any case.
         ]
 
     def __str__(self) -> str:

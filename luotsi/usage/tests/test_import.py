@@ -154,6 +154,21 @@ def test_key__filled_on_save_and_bulk_create_and_unique(client_person):
         client_person.pk, "health", "X", "O", date(2025, 1, 2), "decision")
 
 
+def test_key__day_key_range_holds_exactly_the_days_events(client_person):
+    from luotsi.usage.models import day_key
+
+    first = date(2025, 1, 2)
+    days = [first + timedelta(days=n) for n in range(-1, 3)]
+    ServiceEvent.objects.bulk_create([
+        ServiceEvent(person=client_person, sector=sector, service_code=service, organisation="O",
+                     event_date=day, kind="visit")
+        for day in days for sector in ("health", "social") for service in ("A", "ÖÖ", "z" * 50)])
+    in_range = ServiceEvent.objects.filter(row_key__gte=day_key(first),
+                                           row_key__lt=day_key(first + timedelta(days=2)))
+    assert sorted(in_range.values_list("event_date", flat=True)) == sorted(
+        [first] * 6 + [first + timedelta(days=1)] * 6)
+
+
 def test_key__field_boundaries_count():
     day = date(2025, 1, 2)
     assert ServiceEvent.key_for(1, "health", "a|b", "c", day, "k") != ServiceEvent.key_for(
