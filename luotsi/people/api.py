@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
@@ -72,7 +72,7 @@ def create_person(request, payload: PersonCreateIn):
         last_name=payload.last_name, municipality_code=payload.municipality_code,
         language=payload.language, expected_birth_date=payload.expected_birth_date,
     ))
-    return 201, {"id": person.pk}
+    return Status(201, {"id": person.pk})
 
 
 @router.get("/{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut},
