@@ -110,8 +110,10 @@ class MonthOf(Func):
                            **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')",
-                           **extra)
+        # A date has no to_char of its own: cast to a timestamp without a time zone, as the
+        # implicit cast to timestamptz converts each row through the session's time zone (2×).
+        return self.as_sql(compiler, connection,
+                           template="to_char((%(expressions)s)::timestamp, 'YYYY-MM')", **extra)
 
 
 class DaysBetween(Func):
