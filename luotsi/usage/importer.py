@@ -6,11 +6,12 @@ batches already committed, and running it again stores only what is missing, bec
 identical in all six fields to a stored one is skipped by the database's unique index on the
 events' key (``ServiceEvent.key_for``: a 16-byte key of the six fields).
 
-On PostgreSQL a batch is copied (COPY) into a temporary staging table and moved with one
-``INSERT … SELECT … ON CONFLICT (row_key) DO NOTHING``, with ``synchronous_commit`` off for the
-batch's transaction; elsewhere it is one bulk insert that ignores
-conflicts. Persons are found by the keyed hash of their personal identity code, or registered with
-the code alone (encrypted code, lookup hash and birth date), one access-log record each.
+On PostgreSQL a batch is copied (COPY, text written here) into a temporary staging table and
+moved with one ``INSERT … SELECT … ORDER BY row_key ON CONFLICT (row_key) DO NOTHING``, with
+``synchronous_commit`` off and room to sort in memory for the batch's transaction; elsewhere it is
+one bulk insert that ignores conflicts. Persons are found by the keyed hash of their personal
+identity code, or registered with the code alone (encrypted code, lookup hash and birth date; on
+PostgreSQL copied and inserted with one statement), one access-log record each.
 """
 
 from __future__ import annotations
