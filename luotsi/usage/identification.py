@@ -54,8 +54,14 @@ def rules_signature(rules: list[IdentificationRule]) -> str:
 
 def matches(rule: IdentificationRule, as_of: date) -> QuerySet:
     """person_id of everyone the rule matches on ``as_of`` (one GROUP BY … HAVING query)."""
-    events = ServiceEvent.objects.filter(
-        event_date__gte=window_start(as_of, rule.window_days), event_date__lte=as_of)
+    if connection.vendor == "sqlite":
+        # Without a date index SQLite would walk the person index to group the rows, reading
+        # every event; the window as a range of the key's index keeps it to the window's rows.
+        # (PostgreSQL scans the table for a window of months, in parallel.)
+        events = ServiceEvent.objects.filter(_days(window_start(as_of, rule.window_days), as_of))
+    else:
+        events = ServiceEvent.objects.filter(
+            event_date__gte=window_start(as_of, rule.window_days), event_date__lte=as_of)
     if rule.measure == Measure.DISTINCT_SECTORS:
         counted = Count("sector", distinct=True)
     else:
