@@ -62,6 +62,14 @@ def case(alice, client_person):
 
 
 @pytest.fixture(autouse=True)
+def _steady_session_writes(settings):
+    """Sessions are written again when ``SESSION_REFRESH_SECONDS`` have passed since the last
+    write. In tests that is ten minutes, so a query count measured after a slow set-up does not
+    gain a session write now and then; the session tests set the minute themselves."""
+    settings.SESSION_REFRESH_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
 def _avain_code_lists(request):
     """Browser tests empty every table after each test, data migrations included. Put the
     AVAIN code lists, the rating scale, the identification rules and the shared-client checklist
