@@ -46,6 +46,20 @@ def _roles() -> dict[str, str]:
     return {value: str(label) for value, label in Role.choices}
 
 
+def _shown(entry, roles: dict[str, str]) -> dict[str, str]:
+    """The columns every access-log report shows of a record, as text."""
+    return {
+        "at": timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M:%S"),
+        "who": f"{entry.user_name} ({entry.username})" if entry.user_name else entry.username,
+        "role": roles.get(entry.role, entry.role),
+        "team": entry.team,
+        "category": _label(Category, entry.category),
+        "action": _label(LogAction, entry.action),
+        "basis": _label(Basis, entry.basis),
+        "outcome": _label(Outcome, entry.outcome),
+    }
+
+
 def rows_for(person_id: int, start: date, end: date,
              basis: str = "") -> tuple[list[ReportRow], bool]:
     """The report rows (of one basis, when given) and whether they were cut at MAX_ROWS."""
@@ -57,14 +71,7 @@ def rows_for(person_id: int, start: date, end: date,
     truncated = len(entries) > MAX_ROWS
     rows = [
         ReportRow(
-            at=timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M:%S"),
-            who=f"{entry.user_name} ({entry.username})" if entry.user_name else entry.username,
-            role=roles.get(entry.role, entry.role),
-            team=entry.team,
-            category=_label(Category, entry.category),
-            action=_label(LogAction, entry.action),
-            basis=_label(Basis, entry.basis),
-            outcome=_label(Outcome, entry.outcome),
+            **_shown(entry, roles),
             request_id=entry.request_id,
         )
         for entry in entries[:MAX_ROWS]
@@ -98,14 +105,7 @@ def unnamed_rows(start: date, end: date, basis: str = "") -> tuple[list[UnnamedR
     roles = _roles()
     rows = [
         UnnamedRow(
-            at=timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M:%S"),
-            who=f"{entry.user_name} ({entry.username})" if entry.user_name else entry.username,
-            role=roles.get(entry.role, entry.role),
-            team=entry.team,
-            category=_label(Category, entry.category),
-            action=_label(LogAction, entry.action),
-            basis=_label(Basis, entry.basis),
-            outcome=_label(Outcome, entry.outcome),
+            **_shown(entry, roles),
             detail=entry.detail,
         )
         for entry in entries[:MAX_ROWS]

@@ -7,7 +7,6 @@ told apart by the posted ``report`` field."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,43 +14,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luotsi.access import log, reports
-from luotsi.access.forms import AccessLogReportForm, EmergencyReviewForm
+from luotsi.access.forms import EmergencyReviewForm, PersonReportForm, UnnamedRecordsForm
 from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.access.selectors import emergency_accesses_for_review
 from luotsi.access.services import emergency_access_review
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.services import find_by_hetu
-
-
-def _basis_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=gettext_lazy("Basis"), required=False,
-                             choices=[("", gettext_lazy("All bases")), *Basis.choices])
-
-
-class PersonReportForm(AccessLogReportForm):
-    basis = _basis_field()
-
-
-class UnnamedRecordsForm(forms.Form):
-    """Records naming no person, for a period and optionally one basis."""
-
-    start = forms.DateField(label=gettext_lazy("From"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"),
-                          widget=forms.DateInput(attrs={"type": "date"}))
-    basis = _basis_field()
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("The end of the period is before its start."))
-        if end and end > timezone.localdate():
-            self.add_error("end", _("The period cannot end in the future."))
-        return data
 
 
 def _basis_detail(basis: str) -> str:
