@@ -21,7 +21,9 @@ MAX_ROWS = 20_000
 
 
 @dataclass(frozen=True)
-class ReportRow:
+class ShownRecord:
+    """The columns every access-log report shows of a record (``_shown``)."""
+
     at: str
     who: str
     role: str
@@ -30,6 +32,10 @@ class ReportRow:
     action: str
     basis: str
     outcome: str
+
+
+@dataclass(frozen=True)
+class ReportRow(ShownRecord):
     request_id: str
 
 
@@ -80,15 +86,7 @@ def rows_for(person_id: int, start: date, end: date,
 
 
 @dataclass(frozen=True)
-class UnnamedRow:
-    at: str
-    who: str
-    role: str
-    team: str
-    category: str
-    action: str
-    basis: str
-    outcome: str
+class UnnamedRow(ShownRecord):
     detail: str
 
 
