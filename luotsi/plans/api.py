@@ -248,7 +248,7 @@ class RatingIn(StrictInput):
     goal_id: int
     value: int | None = None
     rated_by_kind: str = Field("", description="client, professional or together")
-    client_took_part: bool = True
+    client_took_part: bool = False
     occasion: str = Field("start", description="start or review")
     rated_on: date | None = None
 

@@ -214,8 +214,9 @@ class ConsentForm(PlanForm):
 
 class AcceptForm(PlanForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
+    # An attestation: never ticked in advance (the worker ticks it when it is true).
     client_took_part = forms.BooleanField(label=_("The client took part and accepted the plan"),
-                                          required=False, initial=True)
+                                          required=False)
 
 
 class ReviewScheduleForm(PlanForm):
@@ -244,8 +245,7 @@ class RatingForm(PlanForm):
                                error_messages={"required": _("Choose the rating.")})
     rated_by_kind = forms.ChoiceField(label=_("Rated by"), choices=Rating.RatedBy.choices,
                                       initial=Rating.RatedBy.TOGETHER)
-    client_took_part = forms.BooleanField(label=_("The client took part"), required=False,
-                                          initial=True)
+    client_took_part = forms.BooleanField(label=_("The client took part"), required=False)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Rating.Occasion.choices)
     rated_on = _date(label=_("Date"), required=False)
 

@@ -341,7 +341,7 @@ class PlanVersion(models.Model):
     accepted_at = models.DateTimeField(_("accepted"))
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
-    client_took_part = models.BooleanField(_("the client took part"), default=True)
+    client_took_part = models.BooleanField(_("the client took part"), default=False)
     snapshot = models.JSONField()
     changes = models.JSONField(default=list, help_text="What changed since the previous version.")
 
@@ -393,7 +393,7 @@ class Rating(models.Model):
     scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField(_("rating"))
     rated_by_kind = models.CharField(_("rated by"), max_length=20, choices=RatedBy.choices)
-    client_took_part = models.BooleanField(_("the client took part"), default=True)
+    client_took_part = models.BooleanField(_("the client took part"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
 

@@ -470,7 +470,7 @@ class RatingInput:
     goal_id: int
     value: int | None
     rated_by_kind: str
-    client_took_part: bool = True
+    client_took_part: bool = False
     occasion: str = Rating.Occasion.START
     rated_on: date | None = None
     review_id: int | None = None

@@ -104,7 +104,7 @@ class _Page:
                     "client_view": plan.client_view, "disagreement": plan.disagreement,
                     "review_on": plan.review_on, "language": plan.language}
         if key == "accept":
-            return {"revision": plan.revision, "client_took_part": True}
+            return {"revision": plan.revision}
         if key == "consent":
             return {"valid_from": today}
         if key == "held":

@@ -80,7 +80,7 @@ class MeetingIn(StrictInput):
     place: str = Field("", max_length=200)
     agenda: str = Field("", max_length=MAX_TEXT)
     notes: str = Field("", max_length=MAX_TEXT)
-    client_present: bool = True
+    client_present: bool = False
     professional_ids: list[int] = Field(default_factory=list, max_length=50)
     close_persons: list[ClosePersonIn] = Field(default_factory=list, max_length=20)
     decisions: list[DecisionIn] = Field(default_factory=list, max_length=50, description=(

@@ -81,8 +81,7 @@ class MeetingForm(forms.Form):
                                    widget=forms.TimeInput(attrs={"type": "time"}))
     kind = forms.ChoiceField(label=_("How the meeting is held"), choices=Meeting.Kind.choices)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    client_present = forms.BooleanField(label=_("The client takes part"), required=False,
-                                        initial=True)
+    client_present = forms.BooleanField(label=_("The client takes part"), required=False)
     professionals = forms.MultipleChoiceField(label=_("Professionals taking part"),
                                               required=False,
                                               widget=forms.CheckboxSelectMultiple)

@@ -237,7 +237,7 @@ class MeetingInput:
     place: str = ""
     agenda: str = ""
     notes: str = ""
-    client_present: bool = True
+    client_present: bool = False
     professional_ids: list[int] = field(default_factory=list)
     close_persons: list[tuple[str, str]] = field(default_factory=list)
     decisions: list[DecisionInput] = field(default_factory=list)

@@ -199,7 +199,7 @@ def _meeting_input(form, meeting_date_required=True) -> services.MeetingInput:
 
 def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None):
     users = list(sc_forms.professionals())
-    initial = {"client_present": True, "kind": Meeting.Kind.IN_PERSON}
+    initial = {"kind": Meeting.Kind.IN_PERSON}
     if meeting is not None:
         local = timezone.localtime(meeting.held_at)
         participants = list(meeting.participants.all())

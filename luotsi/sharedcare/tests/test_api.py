@@ -202,6 +202,7 @@ def _meeting_body(nurse, **changes):
     held = timezone.make_aware(datetime.combine(timezone.localdate(), time(10, 0)))
     body = {"held_at": held.isoformat(), "kind": "in_person", "place": "Sosiaaliasema",
             "agenda": "Tilanne", "notes": "Keskusteltiin", "professional_ids": [nurse.pk],
+            "client_present": True,
             "close_persons": [{"name": "Maija Asiakas", "relation": "sisar"}],
             "decisions": [
                 {"what": "Varaa aika lääkärille", "owner_kind": "client", "due_on": _due()},

@@ -109,6 +109,7 @@ def test_shared_client_decline__then_confirm_later(alice, flagged, checklist):
 def _meeting(**changes):
     today = timezone.localdate()
     values = {"held_at": timezone.now(), "kind": "in_person", "place": "Sosiaaliasema",
+              "client_present": True,
               "agenda": "Tilanne", "notes": "Keskusteltiin",
               "close_persons": [("Maija Asiakas", "sisar")],
               "decisions": [services.DecisionInput("Varaa aika lääkärille", "client", None,
