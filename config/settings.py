@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, load_dotenv
@@ -32,6 +33,19 @@ PERSONAL_DATA_KEY = (
     if DEMO_MODE
     else env_str("LUOTSI_PERSONAL_DATA_KEY")
 )
+# Key of the access log's hash chain (HMAC-SHA256): without it no one can recompute the chain after
+# changing a record, even with the database's append-only triggers off. Held outside the database;
+# never changed (the records written with it verify only with it).
+_INSECURE_DEMO_ACCESS_LOG_KEY = "demo-only-access-log-key-never-use-with-real-data-0123456789abcdef"  # noqa: S105 - used only in demo mode
+ACCESS_LOG_KEY = (
+    env_str("LUOTSI_ACCESS_LOG_KEY", default=_INSECURE_DEMO_ACCESS_LOG_KEY)
+    if DEMO_MODE
+    else env_str("LUOTSI_ACCESS_LOG_KEY")
+)
+if not DEMO_MODE and (ACCESS_LOG_KEY == _INSECURE_DEMO_ACCESS_LOG_KEY or len(ACCESS_LOG_KEY) < 32):
+    raise ImproperlyConfigured(
+        "LUOTSI_ACCESS_LOG_KEY must be a secret of at least 32 random characters, not the "
+        "published demo key (see .env.example).")
 
 ALLOWED_HOSTS = env_list("LUOTSI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LUOTSI_CSRF_TRUSTED_ORIGINS", [])

@@ -113,7 +113,8 @@ class Outcome(models.TextChoices):
 
 
 class AccessLogEntry(models.Model):
-    """One processing of a person's data. Append-only and hash-chained (see luotsi.access.log).
+    """One processing of a person's data. Append-only and keyed-hash-chained (see
+    luotsi.access.log).
 
     Plain ids rather than foreign keys: a log record must outlive and never change with the
     records it speaks of.
@@ -135,6 +136,8 @@ class AccessLogEntry(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # 1: plain SHA-256, records written before the chain was keyed; 2: HMAC-SHA256 (keyed).
+    chain_version = models.SmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("access log record")

@@ -7,6 +7,8 @@ is done inside the test's own transaction, which is rolled back, so the trigger 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import sys
 
@@ -236,3 +238,261 @@ def test_access_log__postgresql_refuses_truncate(entries):
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE is PostgreSQL's")
     assert "append-only" in _refused("TRUNCATE access_accesslogentry")
+
+
+# --- the keyed chain: a rewrite without the key is found ------------------------------------
+
+
+def drop_append_only() -> None:
+    """The attack of the finding: the append-only triggers dropped (rolled back with the test)."""
+    if connection.vendor == "postgresql":
+        execute("DROP TRIGGER access_log_no_update ON access_accesslogentry")
+        execute("DROP TRIGGER access_log_no_truncate ON access_accesslogentry")
+    else:
+        disable_append_only()
+
+
+def _plain(prev_hash: str, values: dict, version: int) -> str:
+    """Luotsi's former chain function: SHA-256 with no key."""
+    return hashlib.sha256(f"{prev_hash}|{log._body(values, 1)}".encode()).hexdigest()
+
+
+def _wrong_key(prev_hash: str, values: dict, version: int) -> str:
+    message = f"{prev_hash}|{log._body(values, version)}".encode()
+    return hmac.new(b"a guessed key of the attacker's own", message,
+                    hashlib.sha256).hexdigest()
+
+
+def rewrite_from(victim_seq: int, detail: str, digest, version: int | None = None,
+                 upto: int | None = None) -> None:
+    """Change one record's detail and recompute its hash and every following one with
+    ``digest`` (and, when given, relabel them with chain ``version``), as an attacker would."""
+    prev_hash = None
+    for row in AccessLogEntry.objects.order_by("seq").values(
+            "id", "prev_hash", "hash", "chain_version", *log._FIELDS):
+        if row["seq"] < victim_seq:
+            prev_hash = row["hash"]
+            continue
+        if upto is not None and row["seq"] > upto:
+            break
+        if row["seq"] == victim_seq:
+            row["detail"] = detail
+            prev_hash = row["prev_hash"]
+        row_version = version or row["chain_version"]
+        new_hash = digest(prev_hash, row, row_version)
+        execute("UPDATE access_accesslogentry SET detail = %s, prev_hash = %s, hash = %s, "
+                "chain_version = %s WHERE id = %s",
+                [row["detail"], prev_hash, new_hash, row_version, row["id"]])
+        prev_hash = new_hash
+
+
+def test_access_log__records_are_keyed(entries):
+    assert {row.chain_version for row in entries} == {log.KEYED_CHAIN}
+    first = entries[0]
+    values = {name: getattr(first, name) for name in log._FIELDS}
+    assert first.hash != _plain(first.prev_hash, values, 1)
+    assert first.hash == log.compute_hash(first.prev_hash, values)
+
+
+def test_access_log__chain_depends_on_the_key(entries, settings):
+    settings.ACCESS_LOG_KEY = "another county's key, 32 characters or more"
+    assert [b.seq for b in log.verify()][:1] == [1]
+
+
+@pytest.mark.parametrize(("digest", "version"), [
+    (_plain, None),  # plain SHA-256, records left marked keyed
+    (_plain, 1),  # plain SHA-256 and the records relabelled as written before the keying
+    (_wrong_key, None),  # HMAC with a key that is not the county's
+])
+def test_verify_access_log__rewritten_chain_without_the_key_found(entries, digest, version):
+    victim = entries[2]
+    drop_append_only()
+    rewrite_from(victim.seq, "forged", digest, version)
+    with pytest.raises(CommandError) as caught:
+        run_verify()
+    message = str(caught.value)
+    assert f"seq {victim.seq} " in message
+    assert "changed" in message or "downgraded" in message
+
+
+def test_verify_access_log__whole_log_relabelled_plain_found(entries):
+    """Relabelling every record as written before the keying leaves no keyed record, and a log
+    that ends in plain records is a break."""
+    drop_append_only()
+    rewrite_from(1, entries[0].detail, _plain, 1)
+    message = str(pytest.raises(CommandError, run_verify).value)
+    assert f"seq {entries[-1].seq} " in message
+    assert "ends in unkeyed records" in message
+
+
+# --- the upgrade: plain records before the keyed cut-over ---------------------------------
+
+
+def _cutover():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("luotsi.access.migrations.0004_access_log_keyed_chain")
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.append_cutover(apps, editor)
+
+
+def _plain_records(count: int) -> list[AccessLogEntry]:
+    """Records as written before the chain was keyed (chain version 1)."""
+    from django.utils import timezone
+
+    prev_hash, rows = log.GENESIS, []
+    for seq in range(1, count + 1):
+        values = {"seq": seq, "at": timezone.now(), "user_id": None, "username": "old",
+                  "user_name": "", "team": "", "role": "", "person_id": seq,
+                  "category": Category.BASIC_DATA, "action": LogAction.VIEW,
+                  "basis": Basis.CASE, "outcome": Outcome.ALLOWED, "request_id": "",
+                  "detail": f"old record {seq}"}
+        digest = _plain(prev_hash, values, 1)
+        rows.append(AccessLogEntry.objects.create(prev_hash=prev_hash, hash=digest,
+                                                  chain_version=1, **values))
+        prev_hash = digest
+    return rows
+
+
+def test_access_log__plain_records_before_the_cutover_verify(db, alice):
+    old = _plain_records(3)
+    _cutover()
+    log.record(alice, person_id=1, category=Category.BASIC_DATA, action=LogAction.VIEW,
+               basis=Basis.CASE, outcome=Outcome.ALLOWED)
+    rows = list(AccessLogEntry.objects.order_by("seq"))
+    assert [r.chain_version for r in rows] == [1, 1, 1, 2, 2]
+    cutover = rows[3]
+    assert cutover.prev_hash == old[-1].hash
+    assert "chain keyed" in cutover.detail and cutover.person_id is None
+    assert "5 records checked" in run_verify()
+
+
+def test_access_log__plain_records_cannot_be_rewritten_after_the_cutover(db, alice):
+    """The cut-over record's keyed hash covers the last plain hash: rewriting the plain records
+    and recomputing their plain chain is found at the cut-over."""
+    _plain_records(3)
+    _cutover()
+    drop_append_only()
+    rewrite_from(2, "forged", _plain, 1, upto=3)  # the plain part recomputed …
+    message = str(pytest.raises(CommandError, run_verify).value)
+    assert "broken at seq 4 " in message  # … the keyed cut-over no longer links
+    assert "prev_hash" in message
+
+
+def test_access_log__cutover_relabelled_plain_found(db, alice):
+    _plain_records(3)
+    _cutover()
+    drop_append_only()
+    rewrite_from(2, "forged", _plain, 1)  # the cut-over recomputed as a plain record too
+    message = str(pytest.raises(CommandError, run_verify).value)
+    assert "ends in unkeyed records" in message
+
+
+def test_access_log__no_cutover_on_an_empty_log(db):
+    _cutover()
+    assert AccessLogEntry.objects.count() == 0
+
+
+# --- the anchor: access_log_anchor and verify_access_log --expect ------------------------
+
+
+def anchor_now() -> str:
+    out = io.StringIO()
+    call_command("access_log_anchor", stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def run_verify_expect(anchor: str) -> str:
+    out = io.StringIO()
+    call_command("verify_access_log", "--expect", anchor, stdout=out)
+    return out.getvalue()
+
+
+def test_access_log_anchor__prints_seq_and_hash_last(entries):
+    newest = entries[-1]
+    assert anchor_now() == f"{newest.seq}:{newest.hash}"
+
+
+def test_access_log_anchor__empty_log(db):
+    assert anchor_now() == f"0:{log.GENESIS}"
+    assert "holds the anchor" in run_verify_expect(anchor_now())
+
+
+def test_verify_access_log__expect_intact_log_passes(entries, alice, client_person):
+    anchor = anchor_now()
+    log.record(alice, person_id=client_person.pk, category=Category.PLAN,
+               action=LogAction.VIEW, basis=Basis.CASE, outcome=Outcome.ALLOWED)
+    output = run_verify_expect(anchor)
+    assert f"holds the anchor {anchor}" in output
+    assert f"{len(entries) + 1} records checked" in output
+
+
+def test_verify_access_log__expect_finds_a_cut_tail(entries):
+    anchor = anchor_now()
+    drop_append_only()
+    execute("DELETE FROM access_accesslogentry WHERE seq > %s", [entries[2].seq])
+    assert "intact" in run_verify()  # a shorter chain is valid in itself …
+    message = str(pytest.raises(CommandError, run_verify_expect, anchor).value)
+    assert "cut" in message  # … but not what was anchored
+    assert f"ends at seq {entries[2].seq}" in message
+
+
+def test_verify_access_log__expect_finds_a_rewritten_record(entries):
+    """Even someone holding the key, who rewrites and recomputes the whole chain, is caught by
+    an anchor kept outside the database."""
+    anchor = anchor_now()
+    drop_append_only()
+    rewrite_from(entries[1].seq, "rewritten by an insider", log.compute_hash)
+    assert "intact" in run_verify()
+    message = str(pytest.raises(CommandError, run_verify_expect, anchor).value)
+    assert f"record seq {entries[-1].seq} differs from the anchor" in message
+
+
+@pytest.mark.parametrize("bad", ["12", "x:abc", f"1:{'z' * 64}", ":"])
+def test_verify_access_log__expect_needs_seq_and_hash(entries, bad):
+    message = str(pytest.raises(CommandError, run_verify_expect, bad).value)
+    assert "SEQ:HASH" in message
+
+
+def test_verify_access_log__expect_from_the_command_line(entries, monkeypatch, capsys):
+    from django.core.management import execute_from_command_line
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    anchor = anchor_now()
+    drop_append_only()
+    execute("DELETE FROM access_accesslogentry WHERE seq = %s", [entries[-1].seq])
+    monkeypatch.setattr(sys, "argv", ["manage.py", "verify_access_log", "--expect", anchor])
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(sys.argv)
+    assert exited.value.code == 1
+    assert "cut" in capsys.readouterr().err
+
+
+# --- the key is configuration, required outside demo mode ----------------------------------
+
+
+def test_access_log_key__required_outside_demo_mode(tmp_path):
+    from luotsi.common.tests.test_security import _manage, _production_env
+
+    env = _production_env(tmp_path)
+    del env["LUOTSI_ACCESS_LOG_KEY"]
+    result = _manage(env, "check")
+    assert result.returncode != 0
+    assert "LUOTSI_ACCESS_LOG_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["short", "demo-only-access-log-key-never-use-with-real-data-"
+                                          "0123456789abcdef"])
+def test_access_log_key__short_or_published_key_refused(tmp_path, key):
+    from luotsi.common.tests.test_security import _manage, _production_env
+
+    result = _manage(_production_env(tmp_path) | {"LUOTSI_ACCESS_LOG_KEY": key}, "check")
+    assert result.returncode != 0
+    assert "LUOTSI_ACCESS_LOG_KEY must be a secret" in result.stderr

@@ -142,6 +142,7 @@ def _production_env(tmp_path) -> dict[str, str]:
         "LUOTSI_DEBUG": "0",
         "LUOTSI_SECRET_KEY": secrets.token_urlsafe(64),
         "LUOTSI_PERSONAL_DATA_KEY": secrets.token_urlsafe(48),
+        "LUOTSI_ACCESS_LOG_KEY": secrets.token_urlsafe(48),
         "LUOTSI_ALLOWED_HOSTS": "luotsi.example.fi",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'luotsi.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -12,15 +12,26 @@ from luotsi.access.models import AccessLogEntry
 
 class Command(BaseCommand):
     help = (
-        "Verify the access log's hash chain. Prints the number of records checked; exits "
-        "non-zero and names the first broken record (seq, id, reason) when the chain is broken."
+        "Verify the access log's keyed hash chain. Prints the number of records checked; exits "
+        "non-zero and names the first broken record (seq, id, reason) when the chain is broken, "
+        "or, with --expect SEQ:HASH, when the record at SEQ differs from that anchor or the log "
+        "ends before it."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=5000,
                             help="Records read from the database at a time.")
+        parser.add_argument("--expect", metavar="SEQ:HASH", default="",
+                            help="An anchor printed earlier by access_log_anchor and kept "
+                                 "outside the database: the record at SEQ must still have HASH.")
 
-    def handle(self, *args, batch_size: int, **options):
+    def handle(self, *args, batch_size: int, expect: str, **options):
+        anchor = None
+        if expect:
+            try:
+                anchor = log.Anchor.parse(expect)
+            except ValueError as exc:
+                raise CommandError(f"--expect {expect!r}: {exc}.") from exc
         checked = 0
         first: log.Break | None = None
         breaks = 0
@@ -41,6 +52,16 @@ class Command(BaseCommand):
                 f"The access log is broken at seq {first.seq} (record id {first.entry_id}): "
                 f"{first.reason}. {breaks} break(s) found in {checked} records checked."
             )
+        if anchor is not None:
+            mismatch = log.check_anchor(anchor)
+            if mismatch is not None:
+                raise CommandError(
+                    f"The access log does not match the anchor {anchor}: {mismatch}. "
+                    f"{checked} records checked."
+                )
+            self.stdout.write(f"The access log is intact and holds the anchor {anchor}: "
+                              f"{checked} records checked.")
+            return
         self.stdout.write(f"The access log is intact: {checked} records checked.")
 
     def _progress(self):
