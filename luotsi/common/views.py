@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from luotsi.access.models import Basis, ClientRelationship
@@ -14,10 +16,14 @@ from luotsi.access.selectors import emergency_accesses_for_review
 from luotsi.intake.selectors import home_summary
 from luotsi.organisation.permissions import Action, has_permission
 
+# A home-page count of queue rows stops here ("more than …"), as the queue's own count does.
+HOME_COUNT_LIMIT = 1000
+
 
 @login_required
 def home(request):
-    """What needs doing today, for the signed-in professional."""
+    """What needs doing today, for the signed-in professional. Each line that counts items is
+    counted by the selector of the list it links to, under the filters of that link."""
     user = request.user
     now = timezone.now()
     context = {"now": now}
@@ -34,7 +40,7 @@ def home(request):
             active.filter(user=user, basis=Basis.EMERGENCY)
             .select_related("person").order_by("-starts_at")[:20]
         )
-        context["intake"] = home_summary(user)
+        context["intake"] = _linked(home_summary(user, limit=HOME_COUNT_LIMIT))
     if has_permission(user, Action.VIEW_CLIENT):
         context["plan_reviews"] = _plan_reviews_due(user)
         context["consultations"] = _consultations_waiting(user)
@@ -43,21 +49,46 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def _plan_reviews_due(user) -> list:
-    """Plans this coordinator must review within 14 days or has not reviewed in time; the
-    clients listed are logged like search results."""
+_HOME_LINES = {
+    "deadlines_overdue": ("intake:my_work", "deadlines-heading"),
+    "deadlines_due_soon": ("intake:my_work", "deadlines-heading"),
+    "urgent_waiting": ("intake:queue", ""),
+    "urgency_unassessed": ("intake:queue", ""),
+    "unread_notifications": ("intake:my_work", "notifications-heading"),
+}
+
+
+def _linked(summary: dict) -> dict:
+    """Each home line with the address of the list it counts, carrying that list's filters."""
+    for key, line in summary.items():
+        name, anchor = _HOME_LINES[key]
+        query = urlencode(line["query"])
+        line["url"] = reverse(name) + (f"?{query}" if query else "") + (
+            f"#{anchor}" if anchor else "")
+    return summary
+
+
+def _plan_reviews_due(user) -> dict:
+    """Plans to review within two weeks or overdue, counted as the plan list filtered to them
+    (``reviews_due``, the list the line links to) and the first ones named; the clients named
+    are logged like search results."""
     from luotsi.access.gateway import log_listed, visible_persons
     from luotsi.access.models import Category
     from luotsi.plans.selectors import reviews_due
 
-    plans = list(reviews_due(user)[:50])
+    due = reviews_due(user)
+    plans = list(due.select_related("person")[:HOME_PLANS_NAMED])
+    count = len(plans) if len(plans) < HOME_PLANS_NAMED else due.count()
     today = timezone.localdate()
     for plan in plans:
         plan.overdue = plan.review_on < today
     if plans:
         persons = visible_persons(user).filter(pk__in=[p.person_id for p in plans])
         log_listed(user, persons, category=Category.PLAN, detail="plan reviews due")
-    return plans
+    return {"count": count, "named": plans}
+
+
+HOME_PLANS_NAMED = 10
 
 
 def _consultations_waiting(user) -> dict:

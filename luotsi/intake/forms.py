@@ -24,6 +24,7 @@ from luotsi.intake.models import (
     ServiceCatalogueItem,
     Urgency,
 )
+from luotsi.intake.selectors import MY_TEAMS, UNASSESSED
 from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind, User
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -314,9 +315,21 @@ def family_team_directory() -> FamilyTeams:
     return FamilyTeams(teams, members)
 
 
+class TeamFilterField(ListedChoiceField):
+    """The queue's team filter: all teams, "my teams" (``MY_TEAMS``, every team of the signed-in
+    professional, the default) or one team."""
+
+    def set_objects(self, objects) -> None:
+        super().set_objects(objects)
+        self.widget.choices.insert(1, (MY_TEAMS, pgettext_lazy("teams", "My teams")))
+
+    def to_python(self, value):
+        return MY_TEAMS if value == MY_TEAMS else super().to_python(value)
+
+
 class QueueFilterForm(forms.Form):
-    team = ListedChoiceField(label=_("Team"), required=False,
-                             empty_label=pgettext_lazy("teams", "All"))
+    team = TeamFilterField(label=_("Team"), required=False,
+                           empty_label=pgettext_lazy("teams", "All"))
     worker = ListedChoiceField(label=_("Worker"), required=False, label_from=worker_label,
                                empty_label=pgettext_lazy("workers", "All"))
     unassigned = forms.BooleanField(label=_("Only unassigned"), required=False)
@@ -329,6 +342,12 @@ class QueueFilterForm(forms.Form):
                  (DeadlineStatus.OVERDUE, DeadlineStatus.OVERDUE.label),
                  (DeadlineStatus.DUE_SOON, DeadlineStatus.DUE_SOON.label),
                  (DeadlineStatus.ON_TIME, DeadlineStatus.ON_TIME.label)])
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False,
+        choices=[("", pgettext_lazy("urgencies", "All")),
+                 (Urgency.URGENT, Urgency.URGENT.label),
+                 (Urgency.NOT_URGENT, Urgency.NOT_URGENT.label),
+                 (UNASSESSED, _("Not assessed"))])
     include_closed = forms.BooleanField(label=_("Include closed contacts"), required=False)
 
     def __init__(self, *args, directory: FamilyTeams | None = None, **kwargs):

@@ -35,12 +35,18 @@ def visible_assessments(user) -> QuerySet[Assessment]:
 @dataclass(frozen=True)
 class QueueFilters:
     team_id: int | None = None
+    # "My teams": any of these (``None``: no such filter; an empty tuple matches nothing).
+    team_ids: tuple[int, ...] | None = None
     assignee_id: int | None = None
     unassigned: bool = False
     municipality_code: str = ""
     kind: str = ""
     status: str = ""  # deadline status: overdue / due_soon / on_time
+    urgency: str = ""  # urgent / not_urgent / unassessed
     include_closed: bool = False
+
+
+UNASSESSED = "unassessed"
 
 
 def _filtered(queryset: QuerySet[Contact], filters: QueueFilters) -> QuerySet[Contact]:
@@ -48,6 +54,8 @@ def _filtered(queryset: QuerySet[Contact], filters: QueueFilters) -> QuerySet[Co
         queryset = queryset.filter(_OPEN)
     if filters.team_id:
         queryset = queryset.filter(team_id=filters.team_id)
+    if filters.team_ids is not None:
+        queryset = queryset.filter(team_id__in=filters.team_ids)
     if filters.assignee_id:
         queryset = queryset.filter(Q(assignee_id=filters.assignee_id)
                                    | Q(pair_worker_id=filters.assignee_id))
@@ -57,6 +65,10 @@ def _filtered(queryset: QuerySet[Contact], filters: QueueFilters) -> QuerySet[Co
         queryset = queryset.filter(municipality__code=filters.municipality_code)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
+    if filters.urgency == UNASSESSED:
+        queryset = queryset.filter(urgency="")
+    elif filters.urgency in Urgency.values:
+        queryset = queryset.filter(urgency=filters.urgency)
     if filters.status in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON):
         queryset = queryset.filter(deadline_status=filters.status)
     elif filters.status == DeadlineStatus.ON_TIME:
@@ -141,15 +153,27 @@ def my_contacts(user, *, limit: int = 100) -> QuerySet[Contact]:
             .order_by(*QUEUE_ORDER)[:limit])
 
 
-def my_deadlines(user, *, limit: int = 100) -> QuerySet[Deadline]:
-    """Open deadlines of contacts assigned to ``user`` (or as pair worker), nearest first.
+def my_deadlines(user, *, status: str = "", limit: int | None = 100) -> QuerySet[Deadline]:
+    """Open deadlines of contacts assigned to ``user`` (or as pair worker), nearest first; with
+    ``status`` (overdue / due soon) only those, all of them (``limit=None``: the home page counts
+    this same list).
 
-    The nearest ``limit`` deadlines belong to the ``limit`` contacts with the nearest stored
-    ``next_due_on``, so only those contacts are read."""
-    ids = _my_open_ids(user, ("next_due_on", "pk"), limit)
-    contacts = visible_contacts(user).filter(pk__in=ids)
-    return (Deadline.objects.filter(contact__in=contacts, met_on__isnull=True)
-            .select_related("contact", "contact__child").order_by("due_on", "pk")[:limit])
+    Unfiltered, the nearest ``limit`` deadlines belong to the ``limit`` contacts with the nearest
+    stored ``next_due_on``, so only those contacts are read."""
+    if status:
+        contacts = visible_contacts(user).filter(_OPEN).filter(
+            Q(assignee=user) | Q(pair_worker=user))
+        deadlines = Deadline.objects.filter(contact__in=contacts, met_on__isnull=True,
+                                            status=status)
+    else:
+        ids = _my_open_ids(user, ("next_due_on", "pk"), limit or 100)
+        contacts = visible_contacts(user).filter(pk__in=ids)
+        deadlines = Deadline.objects.filter(contact__in=contacts, met_on__isnull=True)
+    deadlines = deadlines.select_related("contact", "contact__child").order_by("due_on", "pk")
+    return deadlines if limit is None else deadlines[:limit]
+
+
+MY_DEADLINE_FILTERS = (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON)
 
 
 def contact_detail(contact: Contact) -> Contact:
@@ -218,11 +242,13 @@ def my_assessments(user, *, limit: int = 100) -> QuerySet[Assessment]:
             .select_related("child", "team").order_by("opened_on", "pk")[:limit])
 
 
-def unread_notifications(user, *, limit: int = 50):
+def unread_notifications(user):
+    """The user's unread notices, newest first (my work lists the first ones; the home page
+    counts them all)."""
     from luotsi.intake.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).order_by(
-        "-created_at", "-pk")[:limit]
+        "-created_at", "-pk")
 
 
 def access_bases(user, person_ids) -> dict[int, str]:
@@ -232,23 +258,35 @@ def access_bases(user, person_ids) -> dict[int, str]:
     return access_bases(user, person_ids)
 
 
-def home_summary(user) -> dict:
-    """Counts for the home page's "what needs doing": my deadlines due soon and overdue, urgent
-    contacts and contacts waiting for the urgency assessment in my teams, unread notices."""
-    from luotsi.intake.models import Notification
+# The home page's queue lines and the queue filters their links carry: the line counts the
+# rows of ``queue()`` under the same filters (``queue_count``), so the two always agree.
+MY_TEAMS = "mine"
+HOME_QUEUE_LINES = {
+    "urgent_waiting": {"team": MY_TEAMS, "urgency": Urgency.URGENT},
+    "urgency_unassessed": {"team": MY_TEAMS, "urgency": UNASSESSED},
+}
 
-    mine = visible_contacts(user).filter(_OPEN).filter(Q(assignee=user) | Q(pair_worker=user))
-    deadlines = Deadline.objects.filter(contact__in=mine, met_on__isnull=True).aggregate(
-        overdue=Count("pk", filter=Q(status=DeadlineStatus.OVERDUE)),
-        due_soon=Count("pk", filter=Q(status=DeadlineStatus.DUE_SOON)))
-    waiting = (visible_contacts(user).filter(_OPEN, team_id__in=user.team_ids())
-               .aggregate(urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)),
-                          unassessed=Count("pk", filter=Q(urgency=""))))
-    return {
-        "deadlines_overdue": deadlines["overdue"],
-        "deadlines_due_soon": deadlines["due_soon"],
-        "urgent_waiting": waiting["urgent"],
-        "urgency_unassessed": waiting["unassessed"],
-        "unread_notifications": Notification.objects.filter(
-            user=user, read_at__isnull=True).count(),
-    }
+
+def home_queue_filters(user, query: dict) -> QueueFilters:
+    """The filters of a home-page queue link, as the queue page reads them."""
+    return QueueFilters(team_ids=tuple(user.team_ids()) if query.get("team") == MY_TEAMS
+                        else None, urgency=query.get("urgency", ""))
+
+
+def home_summary(user, *, limit: int) -> dict:
+    """The intake lines of the home page's "what needs doing", each counted by the selector of
+    the list it links to, under the filters of that link: my deadlines overdue and due soon
+    (``my_deadlines``), urgent and not yet assessed contacts in my teams (``queue_count``),
+    my unread notifications (``unread_notifications``). Each value is ``{"count", "query"}``,
+    ``query`` being the linked list's filters."""
+    summary = {}
+    for status in MY_DEADLINE_FILTERS:
+        summary[f"deadlines_{status}"] = {
+            "count": my_deadlines(user, status=status, limit=None).count(),
+            "query": {"deadlines": status}}
+    for key, query in HOME_QUEUE_LINES.items():
+        count, capped = queue_count(user, home_queue_filters(user, query), limit=limit)
+        summary[key] = {"count": limit if capped else count, "capped": capped, "query": query}
+    summary["unread_notifications"] = {"count": unread_notifications(user).count(),
+                                       "query": {}}
+    return summary

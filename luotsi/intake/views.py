@@ -51,12 +51,13 @@ from luotsi.intake.models import (
     Contact,
     ContactPerson,
     ContactStatus,
+    DeadlineStatus,
     Notification,
 )
-from luotsi.organisation.models import TeamKind
 from luotsi.organisation.permissions import Action, has_permission
 
 QUEUE_PAGE_SIZE = 50
+NOTIFICATIONS_SHOWN = 50
 # The queue counts its rows only this far (or up to the page asked for and one page more), so a
 # page costs the same however long the queue is: a longer queue shows "more than 1,000".
 QUEUE_COUNT_LIMIT = 1000
@@ -405,21 +406,26 @@ def _render_contact(request, contact: Contact, bound: dict):
 
 # --- the queues -------------------------------------------------------------------------------
 
-def _queue_filter_data(request) -> QueryDict | dict:
-    """The filters asked for; on the first visit, the queue of the user's own team."""
+def _queue_filter_data(request, directory) -> QueryDict | dict:
+    """The filters asked for; on the first visit, the queues of all the user's own teams (so
+    that nothing the home page counts for those teams, an urgent contact above all, is hidden
+    by a default filter)."""
     if request.GET:
         return request.GET
-    team = request.user.primary_team()
-    if team is not None and team.kind in (TeamKind.INTAKE, TeamKind.ASSESSMENT):
-        return {"team": str(team.pk)}
+    if set(request.user.team_ids()) & {team.pk for team in directory.teams}:
+        return {"team": selectors.MY_TEAMS}
     return {}
 
 
-def _queue_filters(form: QueueFilterForm) -> selectors.QueueFilters:
+def _queue_filters(form: QueueFilterForm, user) -> selectors.QueueFilters:
     form.is_valid()  # an invalid filter is reported and left out; the others still apply
     data = form.cleaned_data
+    team = data.get("team")
+    mine = team == selectors.MY_TEAMS
     return selectors.QueueFilters(
-        team_id=data["team"].pk if data.get("team") else None,
+        team_id=team.pk if team and not mine else None,
+        team_ids=tuple(user.team_ids()) if mine else None,
+        urgency=data.get("urgency") or "",
         assignee_id=data["worker"].pk if data.get("worker") else None,
         unassigned=bool(data.get("unassigned")),
         municipality_code=data.get("municipality") or "",
@@ -455,10 +461,10 @@ def queue(request):
     deadline; bulk assignment of the checked rows."""
     _require(request.user, Action.VIEW_CLIENT)
     user = request.user
-    filter_data = _queue_filter_data(request)
     directory = family_team_directory()
+    filter_data = _queue_filter_data(request, directory)
     filters_form = QueueFilterForm(filter_data, directory=directory)
-    filters = _queue_filters(filters_form)
+    filters = _queue_filters(filters_form, user)
     assign_team_ids = [filters.team_id] if filters.team_id else user.team_ids()
     assign_kwargs = {"team_ids": assign_team_ids, "workers": directory.workers(assign_team_ids)}
     assign_form = None
@@ -526,16 +532,21 @@ def my_work(request):
                                                "%(count)s notifications marked read.",
                                                count) % {"count": count})
         return redirect("intake:my_work")
-    deadlines = list(selectors.my_deadlines(user))
+    only = request.GET.get("deadlines", "")
+    if only not in selectors.MY_DEADLINE_FILTERS:
+        only = ""
+    deadlines = list(selectors.my_deadlines(user, status=only))
     contacts = list(selectors.my_contacts(user))
     assessments = list(selectors.my_assessments(user))
     _log_listed(user, [d.contact.child for d in deadlines] + [c.child for c in contacts]
                 + [a.child for a in assessments], "my work")
     return render(request, "intake/my_work.html", {
         "deadlines": _deadline_rows(deadlines),
+        "deadline_filter": only,
+        "deadline_filter_label": DeadlineStatus(only).label if only else "",
         "contacts": [{"contact": c, "status": selectors.row_status(c)} for c in contacts],
         "assessments": assessments,
-        "notifications": list(selectors.unread_notifications(user)),
+        "notifications": list(selectors.unread_notifications(user)[:NOTIFICATIONS_SHOWN]),
     })
 
 

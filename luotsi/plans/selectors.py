@@ -47,10 +47,12 @@ def plan_rows(plan_ids: list[int]) -> list[Plan]:
     return [found[pk] for pk in plan_ids if pk in found]
 
 
-def my_plans_count(user, *, limit: int) -> tuple[int, bool]:
-    """How many plans ``my_plans(user)`` lists, counted at most to ``limit`` + 1 rows:
-    ``(count, capped)``, where ``capped`` says there are more than ``limit``."""
-    count = my_plans(user).order_by().values("pk")[:limit + 1].count()
+def my_plans_count(user, *, limit: int, review_due: bool = False) -> tuple[int, bool]:
+    """How many plans ``my_plans(user)`` (or ``reviews_due(user)``) lists, counted at most to
+    ``limit`` + 1 rows: ``(count, capped)``, where ``capped`` says there are more than
+    ``limit``."""
+    plans = reviews_due(user) if review_due else my_plans(user)
+    count = plans.order_by().values("pk")[:limit + 1].count()
     return count, count > limit
 
 
@@ -166,11 +168,15 @@ def plan_snapshot(plan: Plan) -> dict:
     }
 
 
-def reviews_due(user, *, within_days: int = 14) -> QuerySet[Plan]:
-    """Plans coordinated by ``user`` whose review is due within ``within_days`` or overdue."""
+REVIEW_DUE_DAYS = 14
+
+
+def reviews_due(user, *, within_days: int = REVIEW_DUE_DAYS) -> QuerySet[Plan]:
+    """The plans of ``my_plans(user)`` (coordinated, or with a section of the user's) whose
+    review is due within ``within_days`` or overdue: the plan list filtered to ``?review=due``,
+    which the home page counts."""
     limit = timezone.localdate() + timedelta(days=within_days)
-    return (visible_plans(user).filter(coordinator=user, review_on__lte=limit)
-            .select_related("person").order_by("review_on"))
+    return my_plans(user).filter(review_on__lte=limit)
 
 
 

@@ -244,10 +244,13 @@ def plan_list(request):
     if not has_permission(user, Action.VIEW_CLIENT):
         raise PermissionDenied
     number = request.GET.get("page")
+    review_due = request.GET.get("review") == "due"
+    plans = selectors.reviews_due(user) if review_due else selectors.my_plans(user)
     page = CappedPaginator(
-        selectors.my_plans(user).values_list("pk", flat=True), PLAN_LIST_PAGE_SIZE,
+        plans.values_list("pk", flat=True), PLAN_LIST_PAGE_SIZE,
         page_number=number, floor=PLAN_LIST_COUNT_LIMIT,
-        count_upto=lambda limit: selectors.my_plans_count(user, limit=limit)).get_page(number)
+        count_upto=lambda limit: selectors.my_plans_count(
+            user, limit=limit, review_due=review_due)).get_page(number)
     plans = selectors.plan_rows(list(page.object_list))
     persons = {plan.person_id: plan.person for plan in plans}
     bases = gateway.access_bases(user, persons)
@@ -255,9 +258,10 @@ def plan_list(request):
         person.access_basis = bases.get(person_id)
     gateway.log_listed(user, persons.values(), category=Category.PLAN, detail="plan list")
     today = timezone.localdate()
-    due = today + timedelta(days=14)
+    due = today + timedelta(days=selectors.REVIEW_DUE_DAYS)
     return render(request, "plans/list.html",
-                  {"page": page, "plans": plans, "today": today, "due": due})
+                  {"page": page, "plans": plans, "today": today, "due": due,
+                   "review_due": review_due})
 
 
 # --- forms on the plan page --------------------------------------------------------------------

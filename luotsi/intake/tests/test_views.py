@@ -454,7 +454,7 @@ def test_queue_for_the_intake_team_urgent_first(en, iw, intake_team, east, clien
     assert response.status_code == 200
     text = _text(response)
     assert text.index("Usko Urgent") < text.index("Eino Esimerkki")
-    assert f'<option value="{intake_team.pk}" selected>' in text  # the own team by default
+    assert '<option value="mine" selected>' in text  # the own teams by default
     assert 'class="status status-' in text
     listed = AccessLogEntry.objects.filter(action=LogAction.LIST, detail="intake queue")
     assert set(listed.values_list("person_id", flat=True)) == {calm.child_id, urgent.child_id}
