@@ -5,6 +5,6 @@ from luotsi.access import views
 urlpatterns = [
     path("access-log/report/", views.access_log_report, name="access_log_report"),
     path("access-log/emergency/", views.emergency_reviews, name="emergency_reviews"),
-    path("access-log/emergency/<int:relationship_id>/review/", views.emergency_review,
+    path("access-log/emergency/<id:relationship_id>/review/", views.emergency_review,
          name="emergency_review"),
 ]

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Field, Schema
 from pydantic import ConfigDict
+
+#: The largest value a database integer (64-bit, signed) holds: ids, offsets and counts above it
+#: would reach the database driver and fail there.
+MAX_INT = 2**63 - 1
+
+#: A record's id (path, query or body): 1 … 2^63−1; anything else is refused with 422.
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+#: A page's offset: 0 … 2^63−1.
+Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
+#: A record's version or revision as the caller saw it: 1 … 2^63−1.
+Version = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class StrictInput(Schema):

@@ -26,7 +26,7 @@ from ninja.errors import HttpError
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import StrictInput, one_of
+from luotsi.api.schemas import Id, Offset, StrictInput, Version, one_of
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -59,7 +59,7 @@ MAX_PAGE = 200
 
 class ContactPersonIn(StrictInput):
     role: str = Field(..., description=one_of(ContactPerson.Role.values))
-    person_id: int | None = Field(None, description="An existing person, by id.")
+    person_id: Id | None = Field(None, description="An existing person, by id.")
     hetu: str = Field("", max_length=20, description=(
         "Personal identity code: an existing person is found by it, a new one is registered."))
     first_name: str = Field("", max_length=150)
@@ -90,8 +90,8 @@ class ContactCreateIn(StrictInput):
 
 
 class ContactFilters(Schema):
-    team: int | None = Field(None, description="Team id.")
-    assignee: int | None = Field(None, description="Worker id (as worker or pair worker).")
+    team: Id | None = Field(None, description="Team id.")
+    assignee: Id | None = Field(None, description="Worker id (as worker or pair worker).")
     unassigned: bool = False
     status: str = Field("", description="Deadline status: " + one_of(
         [DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME]))
@@ -99,13 +99,13 @@ class ContactFilters(Schema):
     municipality: str = Field("", max_length=10, description="Municipality code.")
     include_closed: bool = False
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class UrgencyIn(StrictInput):
     urgency: str = Field(..., description=one_of(Urgency.values))
     note: str = Field("", max_length=10000, description="Required when urgent.")
-    expected_version: int | None = Field(None, description="The contact's version you saw.")
+    expected_version: Version | None = Field(None, description="The contact's version you saw.")
 
 
 class InitialAssessmentIn(StrictInput):
@@ -115,17 +115,17 @@ class InitialAssessmentIn(StrictInput):
     referral_code: str = Field("", max_length=60,
                                description="Catalogue service code, for `referral`.")
     informed_on: date | None = Field(None, description="Child and guardian informed (LSL 26 §).")
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class AssignIn(StrictInput):
-    assignee_id: int
-    pair_worker_id: int | None = None
+    assignee_id: Id
+    pair_worker_id: Id | None = None
 
 
 class AssessmentStartIn(StrictInput):
     started_on: date
-    pair_worker_id: int | None = None
+    pair_worker_id: Id | None = None
 
 
 class MeetingIn(StrictInput):
@@ -139,11 +139,11 @@ class AssessmentCompleteIn(StrictInput):
     outcome: str = Field(..., description=one_of(Assessment.Outcome.values))
     reason: str = Field(..., max_length=50000)
     completed_on: date
-    responsible_worker_id: int | None = Field(None, description=(
+    responsible_worker_id: Id | None = Field(None, description=(
         "The named worker (omatyöntekijä); required when a client relationship is opened."))
     informed_on: date | None = Field(None, description=(
         "Child and guardian informed; required for a child-welfare client relationship."))
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 # --- schemas: out -----------------------------------------------------------------------------
@@ -528,7 +528,7 @@ def list_contacts(request, filters: Query[ContactFilters]):
     summary="Read a contact with its deadlines",
     description="404 when the contact does not exist or its child is not yours to see.",
 )
-def get_contact(request, contact_id: int):
+def get_contact(request, contact_id: Id):
     contact = selectors.visible_contacts(request.auth).filter(pk=contact_id).first()
     if contact is None:
         _refuse(request, Contact, contact_id, LogAction.VIEW)
@@ -573,7 +573,7 @@ def get_contact(request, contact_id: int):
     summary="Record the urgency assessment",
     description="Meets the `urgency_assessment` deadline." + _CONFLICT_NOTE,
 )
-def assess_urgency(request, contact_id: int, payload: UrgencyIn):
+def assess_urgency(request, contact_id: Id, payload: UrgencyIn):
     contact = _contact_for_write(request, contact_id)
     with _version_checked(Contact, contact.pk, payload.expected_version):
         contact = services.contact_assess_urgency(
@@ -591,7 +591,7 @@ def assess_urgency(request, contact_id: int, payload: UrgencyIn):
                  "joins) the child's service-need assessment; the other outcomes close the "
                  "contact." + _CONFLICT_NOTE),
 )
-def record_initial_assessment(request, contact_id: int, payload: InitialAssessmentIn):
+def record_initial_assessment(request, contact_id: Id, payload: InitialAssessmentIn):
     contact = _contact_for_write(request, contact_id)
     with _version_checked(Contact, contact.pk, payload.expected_version):
         services.initial_assessment_record(
@@ -607,7 +607,7 @@ def record_initial_assessment(request, contact_id: int, payload: InitialAssessme
     description="Both workers must be members of the contact's team. Its open service-need "
     "assessment follows.",
 )
-def assign_contact(request, contact_id: int, payload: AssignIn):
+def assign_contact(request, contact_id: Id, payload: AssignIn):
     contact = _contact_for_write(request, contact_id)
     assignee = _professional("assignee_id", payload.assignee_id)
     pair_worker = _professional("pair_worker_id", payload.pair_worker_id)
@@ -627,7 +627,7 @@ def assign_contact(request, contact_id: int, payload: AssignIn):
     description="With its meetings, consultations and the deadlines of its contacts. 404 when "
     "it does not exist or its child is not yours to see.",
 )
-def get_assessment(request, assessment_id: int):
+def get_assessment(request, assessment_id: Id):
     assessment = selectors.visible_assessments(request.auth).filter(pk=assessment_id).first()
     if assessment is None:
         _refuse(request, Assessment, assessment_id, LogAction.VIEW)
@@ -658,7 +658,7 @@ def get_assessment(request, assessment_id: int):
     summary="Record the start of the service-need assessment",
     description="Meets the `assessment_start` deadline of its contacts.",
 )
-def start_assessment(request, assessment_id: int, payload: AssessmentStartIn):
+def start_assessment(request, assessment_id: Id, payload: AssessmentStartIn):
     assessment = _assessment_for_write(request, assessment_id)
     pair_worker = _professional("pair_worker_id", payload.pair_worker_id)
     assessment = services.assessment_start(actor=request.auth, assessment=assessment,
@@ -671,7 +671,7 @@ def start_assessment(request, assessment_id: int, payload: AssessmentStartIn):
     "/{assessment_id}/meetings", response={201: CreatedOut, **_WRITE_ERRORS},
     summary="Record a meeting (office, network meeting, home visit, remote)",
 )
-def add_meeting(request, assessment_id: int, payload: MeetingIn):
+def add_meeting(request, assessment_id: Id, payload: MeetingIn):
     assessment = _assessment_for_write(request, assessment_id)
     meeting = services.meeting_add(actor=request.auth, assessment=assessment, kind=payload.kind,
                                    held_on=payload.held_on, notes=payload.notes,
@@ -688,7 +688,7 @@ def add_meeting(request, assessment_id: int, payload: MeetingIn):
                  "child; a child-welfare client relationship needs `informed_on`."
                  + _CONFLICT_NOTE),
 )
-def complete_assessment(request, assessment_id: int, payload: AssessmentCompleteIn):
+def complete_assessment(request, assessment_id: Id, payload: AssessmentCompleteIn):
     assessment = _assessment_for_write(request, assessment_id)
     responsible = _professional("responsible_worker_id", payload.responsible_worker_id)
     with (_version_checked(Assessment, assessment.pk, payload.expected_version),

@@ -6,9 +6,9 @@ app_name = "intake"
 
 urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
-    path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<id:contact_id>/", views.contact_detail, name="contact_detail"),
     path("queue/", views.queue, name="queue"),
     path("my-work/", views.my_work, name="my_work"),
-    path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<id:assessment_id>/", views.assessment_detail, name="assessment_detail"),
     path("caseload/", views.caseload, name="caseload"),
 ]

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
+from luotsi.api.schemas import Id
 from luotsi.people.models import Language
 from luotsi.people.services import PersonInput, person_create
 
@@ -77,7 +78,7 @@ def create_person(request, payload: PersonCreateIn):
 
 @router.get("/{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut},
             summary="Read a person (needs a client relationship)")
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     access = gateway.access_person_by_id(request.auth, person_id, category=Category.BASIC_DATA)
     person = access.person
     show_address = access.sees_protected_address

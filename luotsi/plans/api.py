@@ -24,6 +24,7 @@ stored answer (``Idempotent-Replayed: true``), the same key for a different requ
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,7 +38,7 @@ from ninja.responses import Status
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import StrictInput
+from luotsi.api.schemas import Id, Offset, StrictInput
 from luotsi.people.api import ErrorOut
 from luotsi.plans import fhir, selectors, services
 from luotsi.plans.models import CodeList, CodeListItem, Plan
@@ -60,7 +61,7 @@ class ClientFilters(Schema):
     has_plan: bool | None = Field(None, description="Only clients with (true) or without "
                                                     "(false) a plan.")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ClientOut(Schema):
@@ -208,8 +209,8 @@ class GoalIn(StrictInput):
     goal_area: str = Field("", description="Code of the AVAIN goal area.")
     client_wording: str = Field("", max_length=MAX_TEXT)
     target_date: date | None = None
-    priority: int = Field(2, description="1 high, 2 medium, 3 low")
-    section_id: int | None = None
+    priority: Literal[1, 2, 3] = Field(2, description="1 high, 2 medium, 3 low")
+    section_id: Id | None = None
 
 
 class GoalCreatedOut(Schema):
@@ -226,10 +227,10 @@ class GoalCreatedOut(Schema):
 class StepIn(StrictInput):
     what: str = Field("", max_length=300)
     owner_kind: str = Field("", description="client or professional")
-    owner_id: int | None = Field(None, description="The professional, when owner_kind is "
+    owner_id: Id | None = Field(None, description="The professional, when owner_kind is "
                                                    "professional.")
     due_on: date | None = None
-    goal_id: int | None = None
+    goal_id: Id | None = None
 
 
 class StepCreatedOut(Schema):
@@ -245,8 +246,8 @@ class StepCreatedOut(Schema):
 
 
 class RatingIn(StrictInput):
-    goal_id: int
-    value: int | None = None
+    goal_id: Id
+    value: int | None = Field(None, ge=-32768, le=32767, description="On the goal area's AVAIN scale.")
     rated_by_kind: str = Field("", description="client, professional or together")
     client_took_part: bool = False
     occasion: str = Field("start", description="start or review")
@@ -468,7 +469,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
             response={200: PlanOut, 401: ErrorOut, 404: ErrorOut},
             summary="Read the client's plan (ETag header)",
             description=ETAG_DOC)
-def get_plan(request: HttpRequest, person_id: int, response: HttpResponse):
+def get_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
     _access, plan_id = _access_plan(user, person_id, detail="api: plan")
     body = plan_body(user, plan_id)
@@ -481,7 +482,7 @@ def get_plan(request: HttpRequest, person_id: int, response: HttpResponse):
                         422: ErrorOut, 428: ErrorOut},
               summary="Change the plan's own fields (If-Match required)",
               description=ETAG_DOC)
-def update_plan(request: HttpRequest, person_id: int, payload: PlanPatchIn,
+def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
                 response: HttpResponse):
     user = request.auth
     _access, plan_id = _access_plan(user, person_id, detail="api: plan update")
@@ -508,7 +509,7 @@ def update_plan(request: HttpRequest, person_id: int, payload: PlanPatchIn,
              response={200: PlanOut, 201: PlanOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        409: ErrorOut, 422: ErrorOut},
              summary="Open the client's plan, creating it on first use (Idempotency-Key)")
-def open_plan(request: HttpRequest, person_id: int, response: HttpResponse):
+def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
     access = gateway.access_person_by_id(user, person_id, category=Category.PLAN,
                                          detail="api: plan open")
@@ -563,7 +564,7 @@ def _visible_section(user, plan: Plan, section_id: int | None) -> None:
              response={201: GoalCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                        412: StaleOut, 422: ErrorOut},
              summary="Add a goal (Idempotency-Key, optional If-Match)")
-def add_goal(request: HttpRequest, person_id: int, payload: GoalIn, response: HttpResponse):
+def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: HttpResponse):
     def write(user, plan, expected):
         _visible_section(user, plan, payload.section_id)
         area_id = (CodeListItem.objects
@@ -591,7 +592,7 @@ def add_goal(request: HttpRequest, person_id: int, payload: GoalIn, response: Ht
              response={201: StepCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                        412: StaleOut, 422: ErrorOut},
              summary="Add a step (Idempotency-Key, optional If-Match)")
-def add_step(request: HttpRequest, person_id: int, payload: StepIn, response: HttpResponse):
+def add_step(request: HttpRequest, person_id: Id, payload: StepIn, response: HttpResponse):
     def write(user, plan, expected):
         _visible_goal(user, plan, payload.goal_id)
         try:
@@ -613,7 +614,7 @@ def add_step(request: HttpRequest, person_id: int, payload: StepIn, response: Ht
              response={201: RatingCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                        412: StaleOut, 422: ErrorOut},
              summary="Rate a goal on the AVAIN meter (Idempotency-Key, optional If-Match)")
-def add_rating(request: HttpRequest, person_id: int, payload: RatingIn, response: HttpResponse):
+def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response: HttpResponse):
     def write(user, plan, expected):
         _visible_goal(user, plan, payload.goal_id)
         try:
@@ -645,7 +646,7 @@ def add_rating(request: HttpRequest, person_id: int, payload: RatingIn, response
 
 @router.get("/{person_id}/plan/fhir", response={200: dict, 401: ErrorOut, 404: ErrorOut},
             summary="The plan as a FHIR R4 Bundle (application/fhir+json)")
-def export_fhir(request: HttpRequest, person_id: int):
+def export_fhir(request: HttpRequest, person_id: Id):
     user = request.auth
     _access, plan_id = _access_plan(user, person_id, action=LogAction.EXPORT,
                                     detail="api: plan FHIR export")
@@ -659,7 +660,7 @@ def export_fhir(request: HttpRequest, person_id: int):
                        422: ErrorOut},
              summary="Import a plan Bundle from another system as a draft section "
                      "(Idempotency-Key)")
-def import_fhir(request: HttpRequest, person_id: int, response: HttpResponse,
+def import_fhir(request: HttpRequest, person_id: Id, response: HttpResponse,
                 sector: str | None = None):
     user = request.auth
     _access, plan_id = _access_plan(user, person_id, action=LogAction.CREATE,

@@ -30,7 +30,7 @@ from ninja.responses import Status
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import StrictInput, one_of
+from luotsi.api.schemas import Id, Offset, StrictInput, one_of
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.api import ErrorOut
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
@@ -56,7 +56,7 @@ MAX_TEXT = 20_000
 
 class Page(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ClosePersonIn(StrictInput):
@@ -68,7 +68,7 @@ class ClosePersonIn(StrictInput):
 class DecisionIn(StrictInput):
     what: str = Field("", max_length=300)
     owner_kind: str = Field("", description="Who does it: " + one_of(Step.Owner.values))
-    owner_id: int | None = Field(None, description="The professional, when `owner_kind` is "
+    owner_id: Id | None = Field(None, description="The professional, when `owner_kind` is "
                                                    "`professional`.")
     due_on: date | None = Field(None, description="By when; not in the past.")
 
@@ -81,7 +81,7 @@ class MeetingIn(StrictInput):
     agenda: str = Field("", max_length=MAX_TEXT)
     notes: str = Field("", max_length=MAX_TEXT)
     client_present: bool = False
-    professional_ids: list[int] = Field(default_factory=list, max_length=50)
+    professional_ids: list[Id] = Field(default_factory=list, max_length=50)
     close_persons: list[ClosePersonIn] = Field(default_factory=list, max_length=20)
     decisions: list[DecisionIn] = Field(default_factory=list, max_length=50, description=(
         "Each becomes a step of the shared plan."))
@@ -89,8 +89,8 @@ class MeetingIn(StrictInput):
 
 class ConsultationIn(StrictInput):
     sector: str = Field("", description="The expert's sector. " + one_of(Sector.values))
-    expert_id: int | None = Field(None, description="A named expert; or `expert_team_id`.")
-    expert_team_id: int | None = Field(None, description="An expert team; or `expert_id`.")
+    expert_id: Id | None = Field(None, description="A named expert; or `expert_team_id`.")
+    expert_team_id: Id | None = Field(None, description="An expert team; or `expert_id`.")
     question: str = Field("", max_length=MAX_TEXT)
     due_on: date | None = Field(None, description="When the answer is needed; not in the past.")
     basis: str = Field("", description="The basis for disclosing the client's data. "
@@ -462,7 +462,7 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
                  "client's record and is logged as a disclosure to the professional who asked; "
                  "a consultation is answered once." + _IDEMPOTENCY_NOTE),
 )
-def answer_consultation(request: HttpRequest, consultation_id: int, payload: AnswerIn,
+def answer_consultation(request: HttpRequest, consultation_id: Id, payload: AnswerIn,
                         response: HttpResponse):
     user = request.auth
     _require_client_work(user)
@@ -490,7 +490,7 @@ def answer_consultation(request: HttpRequest, consultation_id: int, payload: Ans
                  "`status` is null when no one has decided on the person yet. 404 when the "
                  "person does not exist or is not the caller's to see (logged)."),
 )
-def get_shared_client(request: HttpRequest, person_id: int, response: HttpResponse):
+def get_shared_client(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
     access = _access(user, person_id, "api: shared client")
     person = access.person
@@ -544,7 +544,7 @@ def get_shared_client(request: HttpRequest, person_id: int, response: HttpRespon
     description=("Newest first, with participants and decisions (each decision names its plan "
                  "step). Paged with `limit` and `offset`. Reading is logged."),
 )
-def list_meetings(request: HttpRequest, person_id: int, response: HttpResponse,
+def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
                   page: Query[Page]):
     access = _access(request.auth, person_id, "api: network meetings")
     queryset = _meetings(access.person.pk)
@@ -564,7 +564,7 @@ def list_meetings(request: HttpRequest, person_id: int, response: HttpResponse,
         "names the client or a professional and a date not in the past. Errors name the row: "
         "`decisions.0.due_on`, `close_persons.1.name`." + _IDEMPOTENCY_NOTE),
 )
-def create_meeting(request: HttpRequest, person_id: int, payload: MeetingIn,
+def create_meeting(request: HttpRequest, person_id: Id, payload: MeetingIn,
                    response: HttpResponse):
     user = request.auth
     access = _access(user, person_id, "api: network meeting")
@@ -597,7 +597,7 @@ def create_meeting(request: HttpRequest, person_id: int, payload: MeetingIn,
     description=("Asked and answered, newest first, as on the person's page. Paged with `limit` "
                  "and `offset`. Reading is logged."),
 )
-def list_consultations(request: HttpRequest, person_id: int, response: HttpResponse,
+def list_consultations(request: HttpRequest, person_id: Id, response: HttpResponse,
                        page: Query[Page]):
     access = _access(request.auth, person_id, "api: consultations")
     queryset = selectors.consultations_of_person(access.person.pk)
@@ -617,7 +617,7 @@ def list_consultations(request: HttpRequest, person_id: int, response: HttpRespo
         "disclosed. The question is logged as a disclosure and the expert (or team) gets "
         "time-boxed access to the person." + _IDEMPOTENCY_NOTE),
 )
-def create_consultation(request: HttpRequest, person_id: int, payload: ConsultationIn,
+def create_consultation(request: HttpRequest, person_id: Id, payload: ConsultationIn,
                         response: HttpResponse):
     user = request.auth
     access = _access(user, person_id, "api: consultation")
