@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from luotsi.api.models import ApiToken, hash_token
+from luotsi.organisation.backends import may_sign_in
 from luotsi.organisation.permissions import Action, has_permission
 
 
@@ -20,7 +20,7 @@ class TokenAuth(HttpBearer):
         if record is None:
             return None
         user = record.user
-        if user.is_demo and not settings.DEMO_MODE:
+        if not may_sign_in(user):
             return None
         if not has_permission(user, Action.USE_API) and not has_permission(
             user, Action.ACCESS_LOG_REPORT

@@ -1,10 +1,14 @@
-from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
+    """The login page. Whether an account may sign in is decided by the authentication backend
+    (``luotsi.organisation.backends``); this form only explains a refused demo login."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "demo_login": _("Demo logins work only when Luotsi runs in demo mode."),
@@ -18,7 +22,10 @@ class LoginForm(AuthenticationForm):
         # No autofocus: the first Tab must reach the skip link and the language choice.
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if user.is_demo and not settings.DEMO_MODE:
-            raise forms.ValidationError(self.error_messages["demo_login"], code="demo_login")
+    def get_invalid_login_error(self):
+        """A demo login refused outside demo mode is told why (their names are published)."""
+        username = self.cleaned_data.get("username")
+        if (not settings.DEMO_MODE and username
+                and get_user_model().objects.filter(username=username, is_demo=True).exists()):
+            return ValidationError(self.error_messages["demo_login"], code="demo_login")
+        return super().get_invalid_login_error()
