@@ -58,3 +58,35 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Keys must be secrets: long enough, not one character repeated or a short pattern, and never a
+# value that is published (the demo keys of config/settings.py, Django's "django-insecure-" keys).
+SECRET_MIN_DISTINCT = 10
+_PUBLISHED_PREFIXES = ("django-insecure-", "demo-only-")
+
+
+def secret_problem(value: str, *, min_length: int, published: tuple[str, ...] = ()) -> str | None:
+    """Why ``value`` is no key (``None`` when it will do)."""
+    if value in published or value.startswith(_PUBLISHED_PREFIXES):
+        return "it is a published value"
+    if len(value) < min_length:
+        return f"it is shorter than {min_length} characters"
+    if len(set(value)) < SECRET_MIN_DISTINCT:
+        return f"it has fewer than {SECRET_MIN_DISTINCT} different characters"
+    return None
+
+
+def env_secret(name: str, *, demo_mode: bool, demo_value: str, min_length: int) -> str:
+    """A key from the environment. In demo mode the published demo value stands in when none is
+    set; outside demo mode the key is required and must be a secret (``secret_problem``)."""
+    if demo_mode:
+        return env_str(name, default=demo_value)
+    value = env_str(name)
+    problem = secret_problem(value, min_length=min_length, published=(demo_value,))
+    if problem:
+        raise ImproperlyConfigured(
+            f"{name} must be a secret of at least {min_length} random characters "
+            f"({SECRET_MIN_DISTINCT}+ different ones), not a published value: {problem} "
+            "(see .env.example).")
+    return value

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, load_dotenv
+from config.env import env_bool, env_int, env_list, env_secret, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -20,32 +19,26 @@ load_dotenv(BASE_DIR / ".env")
 DEMO_MODE = env_bool("LUOTSI_DEMO", default=False)
 DEBUG = env_bool("LUOTSI_DEBUG", default=False)
 
+# Keys are secrets: outside demo mode each is required, at least KEY_MIN_LENGTH random characters
+# (SECRET_KEY: SECRET_KEY_MIN_LENGTH, as Django's own deployment check asks) of which at least
+# config.env.SECRET_MIN_DISTINCT different, and never a published value (the demo keys below);
+# otherwise the server refuses to start. `manage.py check --deploy` checks them again.
+SECRET_KEY_MIN_LENGTH = 50
+KEY_MIN_LENGTH = 32
 _INSECURE_DEMO_SECRET = "demo-only-insecure-secret-never-use-with-real-data-0123456789abcdef"  # noqa: S105 - used only in demo mode
-SECRET_KEY = (
-    env_str("LUOTSI_SECRET_KEY", default=_INSECURE_DEMO_SECRET)
-    if DEMO_MODE
-    else env_str("LUOTSI_SECRET_KEY")
-)
+SECRET_KEY = env_secret("LUOTSI_SECRET_KEY", demo_mode=DEMO_MODE, demo_value=_INSECURE_DEMO_SECRET,
+                        min_length=SECRET_KEY_MIN_LENGTH)
 # Key material for personal identity codes: encryption at rest and the keyed lookup hash are
 # both derived from this one secret (HKDF, separate labels). Rotating it needs a re-encryption run.
-PERSONAL_DATA_KEY = (
-    env_str("LUOTSI_PERSONAL_DATA_KEY", default=_INSECURE_DEMO_SECRET)
-    if DEMO_MODE
-    else env_str("LUOTSI_PERSONAL_DATA_KEY")
-)
+PERSONAL_DATA_KEY = env_secret("LUOTSI_PERSONAL_DATA_KEY", demo_mode=DEMO_MODE,
+                               demo_value=_INSECURE_DEMO_SECRET, min_length=KEY_MIN_LENGTH)
 # Key of the access log's hash chain (HMAC-SHA256): without it no one can recompute the chain after
 # changing a record, even with the database's append-only triggers off. Held outside the database;
 # never changed (the records written with it verify only with it).
 _INSECURE_DEMO_ACCESS_LOG_KEY = "demo-only-access-log-key-never-use-with-real-data-0123456789abcdef"  # noqa: S105 - used only in demo mode
-ACCESS_LOG_KEY = (
-    env_str("LUOTSI_ACCESS_LOG_KEY", default=_INSECURE_DEMO_ACCESS_LOG_KEY)
-    if DEMO_MODE
-    else env_str("LUOTSI_ACCESS_LOG_KEY")
-)
-if not DEMO_MODE and (ACCESS_LOG_KEY == _INSECURE_DEMO_ACCESS_LOG_KEY or len(ACCESS_LOG_KEY) < 32):
-    raise ImproperlyConfigured(
-        "LUOTSI_ACCESS_LOG_KEY must be a secret of at least 32 random characters, not the "
-        "published demo key (see .env.example).")
+ACCESS_LOG_KEY = env_secret("LUOTSI_ACCESS_LOG_KEY", demo_mode=DEMO_MODE,
+                            demo_value=_INSECURE_DEMO_ACCESS_LOG_KEY, min_length=KEY_MIN_LENGTH)
+PUBLISHED_KEYS = (_INSECURE_DEMO_SECRET, _INSECURE_DEMO_ACCESS_LOG_KEY)
 
 ALLOWED_HOSTS = env_list("LUOTSI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LUOTSI_CSRF_TRUSTED_ORIGINS", [])

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from config.env import secret_problem
+
 
 @register(Tags.security, deploy=True)
 def demo_mode_off_in_production(app_configs, **kwargs):
@@ -16,3 +18,29 @@ def demo_mode_off_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# setting → (environment variable, minimum length)
+_KEYS = {
+    "SECRET_KEY": ("LUOTSI_SECRET_KEY", "SECRET_KEY_MIN_LENGTH"),
+    "PERSONAL_DATA_KEY": ("LUOTSI_PERSONAL_DATA_KEY", "KEY_MIN_LENGTH"),
+    "ACCESS_LOG_KEY": ("LUOTSI_ACCESS_LOG_KEY", "KEY_MIN_LENGTH"),
+}
+
+
+@register(Tags.security, deploy=True)
+def keys_are_secrets(app_configs, **kwargs):
+    """Settings refuse to start with a published or short key outside demo mode; this check says
+    the same of whatever settings are in use (demo mode included, where E001 already errors)."""
+    errors = []
+    for setting, (variable, min_setting) in _KEYS.items():
+        problem = secret_problem(str(getattr(settings, setting, "")),
+                                 min_length=getattr(settings, min_setting, 32),
+                                 published=tuple(getattr(settings, "PUBLISHED_KEYS", ())))
+        if problem:
+            errors.append(Error(
+                f"{setting} is no key: {problem}.",
+                hint=f"Set {variable} to a new random secret (see .env.example).",
+                id="luotsi.E003",
+            ))
+    return errors

@@ -177,6 +177,38 @@ def test_security__production_needs_the_keys(tmp_path):
     assert "LUOTSI_PERSONAL_DATA_KEY" in result.stderr
 
 
+DEMO_SECRET = "demo-only-insecure-secret-never-use-with-real-data-0123456789abcdef"
+
+
+@pytest.mark.parametrize("variable", ["LUOTSI_SECRET_KEY", "LUOTSI_PERSONAL_DATA_KEY"])
+@pytest.mark.parametrize("value, reason", [
+    (DEMO_SECRET, "published value"),
+    ("django-insecure-" + "k" * 60, "published value"),
+    ("Sh0rt-but-random-19", "shorter than"),
+    ("abab" * 20, "different characters"),
+])
+def test_security__published_or_short_key_refused_at_start(tmp_path, variable, value, reason):
+    result = _manage(_production_env(tmp_path) | {variable: value}, "check", "--deploy")
+    assert result.returncode != 0
+    assert f"{variable} must be a secret" in result.stderr
+    assert reason in result.stderr
+
+
+def test_security__deploy_check_names_a_key_that_is_no_key(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.DEMO_MODE = False
+    settings.SECRET_KEY = secrets.token_urlsafe(64)
+    settings.PERSONAL_DATA_KEY = "x" * 64
+    settings.ACCESS_LOG_KEY = secrets.token_urlsafe(48)
+    with pytest.raises(SystemCheckError) as failed:
+        call_command("check", deploy=True, fail_level="ERROR", verbosity=0)
+    assert "luotsi.E003" in str(failed.value)
+    assert "PERSONAL_DATA_KEY is no key" in str(failed.value)
+    assert "SECRET_KEY is no key" not in str(failed.value).replace("PERSONAL_DATA_KEY", "")
+
+
 # --- idle timeout --------------------------------------------------------------------------
 
 
