@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "luotsi.common.middleware.NoStoreMiddleware",
     "luotsi.common.middleware.PendingFormMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,6 +160,8 @@ AXES_VERBOSE = False
 # the timeout is kept and offered again after the new login (PendingFormMiddleware).
 IDLE_TIMEOUT_MINUTES = env_int("LUOTSI_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+# Absolute lifetime: a session ends this many hours after its sign-in however active it was.
+SESSION_MAX_HOURS = env_int("LUOTSI_SESSION_MAX_HOURS", 10)
 # The expiry moves with activity: saved when a minute has passed since the last write
 # (luotsi.common.sessions), not on every request.
 SESSION_ENGINE = "luotsi.common.sessions"

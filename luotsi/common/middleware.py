@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import urlencode
 
 from luotsi.common.context import reset_request_id, set_request_id
@@ -114,3 +115,36 @@ def pending_form_data(request) -> QueryDict | None:
     for key, values in pending["data"].items():
         data.setlist(key, values)
     return data
+
+
+CACHE_ALLOWED_ATTR = "luotsi_cache_allowed"
+
+
+def cache_allowed(view):
+    """Mark a view whose answers carry no client data, so ``NoStoreMiddleware`` leaves them be."""
+    setattr(view, CACHE_ALLOWED_ATTR, True)
+    return view
+
+
+class NoStoreMiddleware(MiddlewareMixin):
+    """``Cache-Control: no-store`` on every answer to a signed-in user and every API answer.
+
+    Client data (persons, contacts, queues, searches, plans, shared clients, reports and their
+    CSV and PDF files) must never stay in a browser's or a proxy's cache, so the rule is set at
+    its cause for all such answers rather than view by view; a view whose answers carry no client
+    data may opt out with ``@cache_allowed``. Static files (WhiteNoise, earlier in the chain) and
+    pages for anonymous visitors, such as the login page, are left to their own headers.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, CACHE_ALLOWED_ATTR, False):
+            request.luotsi_cache_allowed = True
+
+    def process_response(self, request, response):
+        if getattr(request, "luotsi_cache_allowed", False):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "no-store"
+        return response

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from luotsi.people.models import Person
@@ -270,3 +270,81 @@ def test_security__activity_keeps_the_session(client, alice):
             assert client.get("/").status_code == 200
     with time_machine.travel(start + timedelta(minutes=60 + 31)):
         assert client.get("/").status_code == 302
+
+
+def test_security__session_ends_at_its_absolute_lifetime(client, alice):
+    """However active, a session ends SESSION_MAX_HOURS (10) after its sign-in."""
+    assert settings.SESSION_MAX_HOURS == 10
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(alice)
+    for minutes in range(20, 10 * 60, 20):  # a request every 20 minutes: never idle
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get("/").status_code == 200, minutes
+    with time_machine.travel(start + timedelta(hours=10, minutes=1), tick=False):
+        response = client.get("/persons/")
+        assert response.status_code == 302
+        assert response["Location"] == "/login/?next=/persons/"
+        assert "_auth_user_id" not in client.session
+
+
+def test_security__a_new_sign_in_starts_a_new_lifetime(client, alice, settings):
+    settings.SESSION_MAX_HOURS = 1
+    settings.SESSION_COOKIE_AGE = 3 * 3600  # no idle timeout in the way
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(alice)
+    with time_machine.travel(start + timedelta(minutes=59), tick=False):
+        assert client.get("/").status_code == 200
+        client.force_login(alice)
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=59 + 61), tick=False):
+        assert client.get("/").status_code == 302
+
+
+# --- Cache-Control: no-store ---------------------------------------------------------------
+
+CLIENT_DATA_PAGES = ["/", "/persons/", "/persons/{id}/", "/intake/queue/", "/intake/my-work/",
+                     "/plans/", "/shared-clients/candidates/", "/shared-clients/consultations/"]
+
+
+@pytest.mark.parametrize("page", CLIENT_DATA_PAGES)
+def test_security__signed_in_pages_are_never_stored(client, alice, client_person, case, page):
+    client.force_login(alice)
+    response = client.get(page.format(id=client_person.pk))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_security__person_search_answer_is_never_stored(client, alice, client_person, case):
+    client.force_login(alice)
+    response = client.post("/persons/", {"name": "Asiakas"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_security__api_answers_are_never_stored(client, alice, client_person, case):
+    from luotsi.api.models import ApiToken
+
+    _record, token = ApiToken.issue(alice)
+    ok = client.get(f"/api/v1/persons/{client_person.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert ok.status_code == 200
+    assert ok["Cache-Control"] == "no-store"
+    refused = client.get(f"/api/v1/persons/{client_person.pk}")
+    assert refused.status_code == 401
+    assert refused["Cache-Control"] == "no-store"
+
+
+def test_security__static_files_may_be_cached(client, alice):
+    client.force_login(alice)
+    static = client.get("/static/css/luotsi.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.get("Cache-Control", "")
+
+
+@override_settings(ROOT_URLCONF="luotsi.common.tests.cache_urls")
+def test_security__a_view_may_opt_out_of_no_store(client, alice):
+    client.force_login(alice)
+    assert client.get("/public/")["Cache-Control"] == "private, max-age=60"
+    assert client.get("/plain/")["Cache-Control"] == "no-store"
