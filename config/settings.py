@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "luotsi.common.context_processors.luotsi",
             ],
+            # {{ value|luotsi_date }} and the other date filters in every template.
+            "builtins": ["luotsi.common.templatetags.luotsi_format"],
         },
     },
 ]
@@ -207,6 +209,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and time format per language (luotsi/common/formatting.py), also for Django's own.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True

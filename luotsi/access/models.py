@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luotsi.common.formatting import format_datetime
 from luotsi.organisation.models import ServiceTask, Team
 from luotsi.people.models import Person
 
@@ -148,4 +149,4 @@ class AccessLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+        return f"#{self.seq} {format_datetime(self.at)} {self.username} {self.action}"

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
 from luotsi.access.selectors import access_log_for_person, period_bounds
+from luotsi.common.formatting import format_datetime
 
 MAX_ROWS = 20_000
 
@@ -55,7 +55,7 @@ def _roles() -> dict[str, str]:
 def _shown(entry, roles: dict[str, str]) -> dict[str, str]:
     """The columns every access-log report shows of a record, as text."""
     return {
-        "at": timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M:%S"),
+        "at": format_datetime(entry.at, seconds=True),
         "who": f"{entry.user_name} ({entry.username})" if entry.user_name else entry.username,
         "role": roles.get(entry.role, entry.role),
         "team": entry.team,

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luotsi.common.formatting import format_date
 from luotsi.common.models import LocalisedNameModel, TimeStampedModel
 from luotsi.organisation.models import Municipality, Team
 from luotsi.people.models import Person
@@ -146,7 +147,7 @@ class Assessment(TimeStampedModel):
         indexes = [models.Index(fields=["team", "completed_on"], name="assessment_team_open")]
 
     def __str__(self) -> str:
-        return f"{self.child} {self.opened_on:%d.%m.%Y}"
+        return f"{self.child} {format_date(self.opened_on)}"
 
     @property
     def is_open(self) -> bool:
@@ -246,7 +247,7 @@ class Contact(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.opened_on:%d.%m.%Y}"
+        return f"{self.get_kind_display()} {format_date(self.opened_on)}"
 
     @property
     def is_urgent_open(self) -> bool:
@@ -370,7 +371,7 @@ class Deadline(models.Model):
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.due_on:%d.%m.%Y}"
+        return f"{self.code} {format_date(self.due_on)}"
 
 
 OBLIGATION_LABELS = {

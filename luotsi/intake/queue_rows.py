@@ -9,12 +9,11 @@ once per page and each row is one piece of escaped HTML, the same markup the tem
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import dateformat, formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from luotsi.common.formatting import format_date, format_datetime
 from luotsi.intake.models import ContactKind, DeadlineStatus, Urgency
 
 _SENTINEL = 2_147_483_647
@@ -39,8 +38,6 @@ def rows_html(rows: list[dict], checked: set[str]) -> list[SafeString]:
     kinds = {value: str(label) for value, label in ContactKind.choices}
     urgencies = {value: str(label) for value, label in Urgency.choices}
     statuses = {value: escape(str(label)) for value, label in DeadlineStatus.choices}
-    datetime_format = formats.get_format("SHORT_DATETIME_FORMAT")
-    date_format = formats.get_format("SHORT_DATE_FORMAT")
     choose = gettext("Choose %(name)s, received %(received)s")
     not_assigned = escape(gettext("Not assigned"))
     not_assessed = escape(gettext("Not assessed"))
@@ -48,7 +45,7 @@ def rows_html(rows: list[dict], checked: set[str]) -> list[SafeString]:
     for row in rows:
         c, status = row["contact"], row["status"]
         pk = c.pk
-        received = escape(dateformat.format(template_localtime(c.received_at), datetime_format))
+        received = escape(format_datetime(c.received_at))
         name = escape(c.child.full_name)
         assignee = _text(c.assignee) if c.assignee else not_assigned
         if c.pair_worker:
@@ -61,7 +58,7 @@ def rows_html(rows: list[dict], checked: set[str]) -> list[SafeString]:
         else:
             urgency_html = not_assessed
         due = getattr(c, "next_due", None)
-        due_html = escape(dateformat.format(due, date_format)) if due else "—"
+        due_html = escape(format_date(due)) if due else "—"
         code = str(status.value if isinstance(status, DeadlineStatus) else status)
         disabled = " disabled" if c.status == "closed" else ""
         ticked = " checked" if str(pk) in checked else ""

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from luotsi.common.formatting import format_date
 from luotsi.deadlines.calendar import nth_working_day_after
 from luotsi.deadlines.rules import DUE_SOON_WORKING_DAYS
 from luotsi.intake import queue_keys
@@ -69,7 +70,7 @@ def _recipients(deadline: Deadline, leads_by_team: dict[int, list[User]]) -> lis
 def _text(deadline: Deadline, user: User) -> str:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         label = str(OBLIGATION_LABELS.get(deadline.code, deadline.code))
-        values = {"obligation": label, "due": deadline.due_on.strftime("%d.%m.%Y"),
+        values = {"obligation": label, "due": format_date(deadline.due_on),
                   "contact": deadline.contact_id}
         if deadline.status == DeadlineStatus.OVERDUE:
             return _("Overdue: %(obligation)s (due %(due)s), contact %(contact)s.") % values

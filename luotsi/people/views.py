@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.access.services import emergency_access_open
+from luotsi.common.formatting import format_datetime
 from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.organisation.permissions import Action, has_permission
@@ -98,8 +97,7 @@ def emergency_access(request):
 
     def opened(relationship) -> str:
         return _("Emergency access is open until %(until)s. It is logged and will be "
-                 "reviewed.") % {"until": date_format(timezone.localtime(relationship.ends_at),
-                                                      "SHORT_DATETIME_FORMAT")}
+                 "reviewed.") % {"until": format_datetime(relationship.ends_at)}
 
     if request.method == "POST":
         saved = save_through_service(request, form, open_access, opened,

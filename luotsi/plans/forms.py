@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from luotsi.common.formatting import format_date, format_month
 from luotsi.organisation.models import Region, Team
 from luotsi.plans.effectiveness import (
     DEFAULT_MONTHS,
@@ -233,7 +233,7 @@ class ReviewRecordForm(PlanForm):
 
     def __init__(self, *args, reviews=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review"].choices = [(str(r.pk), r.scheduled_on.strftime("%d.%m.%Y"))
+        self.fields["review"].choices = [(str(r.pk), format_date(r.scheduled_on))
                                          for r in reviews]
 
 
@@ -285,7 +285,7 @@ class EffectivenessFilterForm(PlanForm):
             (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
             for n in PERIOD_CHOICES]
         months = [add_months(this_month, -i) for i in range(36)]
-        self.fields["end"].choices = [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
+        self.fields["end"].choices = [(f"{m:%Y-%m}", format_month(m)) for m in months]
 
     def clean_months(self) -> int:
         return self.cleaned_data.get("months") or self.default_months

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from luotsi.common.formatting import format_date
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
 from luotsi.plans import selectors
@@ -247,7 +248,7 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
         method.remove_url = urls("plan_method_remove", "method_id", method.pk)
 
 
-def _rating_figure(view: GoalView, date_format: str, texts: dict) -> str:
+def _rating_figure(view: GoalView, texts: dict) -> str:
     """A goal's AVAIN chart and rating list: the markup the plan page's goal card wrote for
     them, written here once per goal."""
     chart, pk = view.chart, view.goal.pk
@@ -265,7 +266,7 @@ def _rating_figure(view: GoalView, date_format: str, texts: dict) -> str:
         rating = row.rating
         level = f" – {escape(row.level)}" if row.level else ""
         absent = "" if rating.client_took_part else f"; {texts['absent']}"
-        items.append(f"<li>{escape(dateformat.format(rating.rated_on, date_format))} "
+        items.append(f"<li>{escape(format_date(rating.rated_on))} "
                      f"{escape(row.occasion_label)}: <strong>{rating.value}</strong>{level} "
                      f"({escape(row.rated_by_label)}{absent})</li>")
     return (
@@ -282,7 +283,6 @@ def _rating_figure(view: GoalView, date_format: str, texts: dict) -> str:
 def _annotate_figures(goals: list[GoalView]) -> None:
     if not any(view.ratings for view in goals):
         return
-    date_format = formats.get_format("SHORT_DATE_FORMAT")
     texts = {"title": escape(gettext("AVAIN ratings")),
              "change": gettext("Change since the first rating: %(change)s"),
              "one": escape(gettext("One rating so far.")),
@@ -290,7 +290,7 @@ def _annotate_figures(goals: list[GoalView]) -> None:
     for view in goals:
         if view.ratings:
             view.ratings_html = mark_safe(  # noqa: S308 - every value escaped
-                _rating_figure(view, date_format, texts))
+                _rating_figure(view, texts))
 
 
 def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
@@ -299,7 +299,6 @@ def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
     dates, translations and forms. Needs ``_annotate_rows`` first (the addresses)."""
     if not steps:
         return
-    date_format = formats.get_format("SHORT_DATE_FORMAT")
     the_client = escape(pgettext("step owner", "The client"))
     late = escape(gettext("late"))
     mark_done, edit, remove = (escape(gettext("Mark done")), escape(gettext("Edit")),
@@ -309,11 +308,11 @@ def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
     for step in steps:
         short = escape(Truncator(step.what).chars(60))
         owner = the_client if step.owner_kind == "client" else escape(step.owner_label)
-        due = escape(dateformat.format(step.due_on, date_format)) if step.due_on else ""
+        due = escape(format_date(step.due_on)) if step.due_on else ""
         if not step.done_on and step.due_on is not None and step.due_on < today:
             due += f' <span class="overdue">({late})</span>'
         if step.done_on:
-            on = escape(dateformat.format(step.done_on, date_format))
+            on = escape(format_date(step.done_on))
             done = f'<span class="done">{done_text % {"on": on}}</span>'
         else:
             done = (f'<form method="post" action="{step.done_url}" class="inline-action">'
@@ -341,6 +340,10 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
         with translation.override(language):
             labels["sections"].update(str(Sector(s).label) for s in sectors)
     return labels
+
+
+# Version changes whose stored text is a date (ISO in the snapshot), shown in the user's format.
+_DATE_PARTS = frozenset({"review_on"})
 
 
 def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) -> dict:
@@ -447,6 +450,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
             text = change.get("text", "")
             if allowed is not None and part in _SECTOR_BOUND and text not in labels.get(part, ()):
                 text = None
+            elif part in _DATE_PARTS and text:
+                text = format_date(date.fromisoformat(text))
             rows.append({"part": PART_LABELS.get(part, part),
                          "change": CHANGE_LABELS.get(change.get("change"), change.get("change")),
                          "text": text})

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from luotsi.common.formatting import format_month
 from luotsi.organisation.models import Municipality, Region, Team, TeamKind
 from luotsi.reports.selectors import (
     DEFAULT_MONTHS,
@@ -50,7 +50,7 @@ class KpiFilterForm(forms.Form):
             (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
             for n in PERIOD_CHOICES]
         self.fields["end"].choices = [
-            (_month_value(month), date_format(month, "F Y"))
+            (_month_value(month), format_month(month))
             for month in (add_months(this_month, -i) for i in range(END_MONTHS_BACK))]
 
     def clean_end(self) -> date:

@@ -9,10 +9,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luotsi.common.formatting import format_month
 from luotsi.intake.models import OBLIGATION_LABELS
 from luotsi.reports import selectors
 from luotsi.reports.charts import COLOURS, Series, bar_chart
@@ -70,7 +71,7 @@ def page_cell(value: Cell) -> str:
     if isinstance(value, float):
         return number_format(round(value, 1), 1)
     if isinstance(value, date):
-        return date_format(value, "F Y")
+        return format_month(value)
     return str(value)
 
 

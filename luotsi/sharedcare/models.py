@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.common.formatting import format_datetime
 from luotsi.common.models import TimeStampedModel
 from luotsi.organisation.models import Team
 from luotsi.people.models import Person
@@ -159,7 +160,7 @@ class Meeting(TimeStampedModel):
         ordering = ["-held_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.shared_client_id} {self.held_at:%Y-%m-%d}"
+        return f"{self.shared_client_id} {format_datetime(self.held_at)}"
 
 
 class MeetingParticipant(models.Model):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
@@ -134,7 +135,7 @@ def decline(request, person_id: int):
             request, form, lambda data: services.shared_client_decline(
                 actor=request.user, person_id=access.person.pk, reason=data["reason"]),
             lambda shared: _("Declined. The person is not shown as a candidate before "
-                             "%(date)s.") % {"date": shared.hidden_until.strftime("%d.%m.%Y")}):
+                             "%(date)s.") % {"date": format_date(shared.hidden_until)}):
         return redirect("sharedcare:candidates")
     return render(request, "sharedcare/decline.html",
                   {"person": access.person, "form": form,

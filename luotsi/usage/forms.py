@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from luotsi.common.formatting import format_month
 from luotsi.organisation.models import Municipality, Region
 from luotsi.usage.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters, add_months
 
@@ -37,7 +37,7 @@ class IndicatorFilterForm(forms.Form):
             (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
             for n in PERIOD_CHOICES]
         months = [add_months(this_month, -i) for i in range(60)]
-        self.fields["end"].choices = [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
+        self.fields["end"].choices = [(f"{m:%Y-%m}", format_month(m)) for m in months]
 
     def clean_months(self) -> int:
         return self.cleaned_data.get("months") or DEFAULT_MONTHS

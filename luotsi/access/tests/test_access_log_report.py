@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
 from luotsi.access.tests.factories import RelationshipFactory
+from luotsi.common.formatting import format_date
 from luotsi.organisation.tests.factories import UserFactory
 from luotsi.people import hetu
 
@@ -68,7 +69,7 @@ def test_access_log_report__page_shows_who_when_and_basis(client, charlie, proce
         assert rows[0].basis == str(Basis.CASE.label)
         assert rows[1].basis == str(Basis.NONE.label)
     assert rows[0].team == "east-assessment"
-    today = timezone.localdate().strftime("%d.%m.%Y")
+    today = format_date(timezone.localdate(), "fi")
     assert rows[0].at.startswith(today)
     html = response.content.decode()
     assert "Alice Aalto (alice)" in html and "Bob Berg (bob)" in html

@@ -102,7 +102,7 @@ def test_the_assignee_hears_of_due_soon_and_the_lead_too_of_overdue(
     assert _notes(world.ilona) == []
     assert [m.to for m in mailoutbox] == [["iris@example.org"]] * 2
     note = Notification.objects.filter(user=world.iris).first()
-    assert "12.02.2026" in note.text and note.link == f"/intake/contacts/{contact.pk}/"
+    assert "12.2.2026" in note.text and note.link == f"/intake/contacts/{contact.pk}/"
 
     result = _sweep(time_machine, FRI_13)
 
