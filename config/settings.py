@@ -233,6 +233,8 @@ STORAGES = {
 EMAIL_BACKEND = env_str("LUOTSI_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("LUOTSI_FROM_EMAIL", default="luotsi@localhost")
 
+# Days an API token is valid from its creation (manage.py create_api_token).
+API_TOKEN_DAYS = env_int("LUOTSI_API_TOKEN_DAYS", 90)
 # Break-the-glass: how long an emergency access stays open.
 EMERGENCY_ACCESS_HOURS = env_int("LUOTSI_EMERGENCY_ACCESS_HOURS", 4)
 # Days a declined shared-client flag stays out of the candidates list.
@@ -247,5 +249,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LUOTSI_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # luotsi.security: refused sign-ins and API tokens (without the secrets), for the SIEM.
+    "loggers": {"axes": {"level": "WARNING"}, "luotsi.security": {"level": "INFO"}},
 }

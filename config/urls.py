@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("luotsi.organisation.urls")),
     path("", include("luotsi.people.urls")),
     path("", include("luotsi.access.urls")),
+    path("", include("luotsi.api.urls")),
     path("intake/", include("luotsi.intake.urls")),
     path("reports/", include("luotsi.reports.urls")),
     path("plans/", include("luotsi.plans.urls")),

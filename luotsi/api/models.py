@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "lts_"  # noqa: S105 - a public prefix, not a secret
+SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6  # what the token list shows to tell tokens apart
 
 
 def hash_token(token: str) -> str:
@@ -17,25 +20,44 @@ def hash_token(token: str) -> str:
 
 
 class ApiToken(models.Model):
+    """A professional's bearer token. It expires ``API_TOKEN_DAYS`` (90) after it was made and can
+    be revoked by its owner (``/account/api-tokens/``); expired and revoked tokens answer 401."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens", verbose_name=_("professional"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("beginning"), max_length=20, blank=True, editable=False,
+                              help_text=_("The first characters of the token, to tell it apart."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "created_at"], name="apitoken_user_created")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.name}".strip()
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
     @classmethod
     def issue(cls, user, name: str = "") -> tuple[ApiToken, str]:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, token_hash=hash_token(token)), token
+        record = cls.objects.create(
+            user=user, name=name, token_hash=hash_token(token),
+            prefix=token[:SHOWN_PREFIX_LENGTH],
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS))
+        return record, token
 
 
 class IdempotencyRecord(models.Model):
