@@ -106,6 +106,9 @@ class LogAction(models.TextChoices):
     EXPORT = "export", pgettext_lazy("log action", "Export")
     DISCLOSE = "disclose", pgettext_lazy("log action", "Disclosure")
     EMERGENCY = "emergency", pgettext_lazy("log action", "Emergency access opened")
+    SEARCH = "search", pgettext_lazy("log action", "Person search")
+    REGISTER_EXISTING = "register_existing", pgettext_lazy(
+        "log action", "Registration of an already registered person")
 
 
 class Outcome(models.TextChoices):

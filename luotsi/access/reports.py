@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -66,11 +67,43 @@ def _shown(entry, roles: dict[str, str]) -> dict[str, str]:
     }
 
 
-def rows_for(person_id: int, start: date, end: date,
-             basis: str = "") -> tuple[list[ReportRow], bool]:
-    """The report rows (of one basis, when given) and whether they were cut at MAX_ROWS."""
+NOTHING_FOUND = "; found 0, visible 0"
+
+
+def search_keys(person) -> list[str]:
+    """The hashed terms under which a search for ``person`` is logged (docs/personal-data.md):
+    their identity code's lookup hash and their name as it may be typed whole."""
+    from luotsi.people.crypto import search_term_hash
+    from luotsi.people.selectors import name_term
+
+    keys = [f"hetu {person.hetu_lookup}"] if person.hetu_lookup else []
+    first_names = person.first_name.split()
+    names = {person.last_name}
+    for first in {person.first_name, *first_names[:1]} - {""}:
+        names |= {f"{person.last_name} {first}", f"{first} {person.last_name}"}
+    keys += [f"name {search_term_hash('name', name_term(name))}"
+             for name in sorted(names) if name.strip()]
+    return keys
+
+
+def rows_for(person_id: int, start: date, end: date, basis: str = "",
+             person=None) -> tuple[list[ReportRow], bool]:
+    """The report rows (of one basis, when given) and whether they were cut at MAX_ROWS.
+
+    With ``person``, the searches that looked for them and found no one (records naming no
+    person whose hashed terms are the person's own) are included."""
     roles = _roles()
     queryset = access_log_for_person(person_id, start, end)
+    if person is not None:
+        since, until = period_bounds(start, end)
+        searched = Q()
+        for key in search_keys(person):
+            searched |= Q(detail__contains=key)
+        if searched:
+            queryset = AccessLogEntry.objects.filter(
+                Q(person_id=person_id) | (Q(person_id__isnull=True, action=LogAction.SEARCH,
+                                            detail__endswith=NOTHING_FOUND) & searched),
+                at__gte=since, at__lte=until).order_by("at", "seq")
     if basis:
         queryset = queryset.filter(basis=basis)
     entries = list(queryset[: MAX_ROWS + 1])

@@ -61,7 +61,7 @@ def access_log_report(request):
             form.add_error("hetu", _("No person was found with this personal identity code."))
             return render(request, "access/report.html", context)
         rows, truncated = reports.rows_for(person.pk, data["start"], data["end"],
-                                           basis=data["basis"])
+                                           basis=data["basis"], person=person)
         log.record(request.user, person_id=person.pk, category=Category.ACCESS_LOG,
                    action=action, basis=Basis.DPO_TASK, outcome=Outcome.ALLOWED, detail=detail)
         context.update({

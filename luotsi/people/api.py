@@ -8,15 +8,18 @@ from ninja import Field, Router, Schema, Status
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
-from luotsi.api.schemas import Id
+from luotsi.api.schemas import Id, StrictInput
 from luotsi.people.models import Language
 from luotsi.people.services import PersonInput, person_create
 
 router = Router(tags=["persons"])
 
 
-class PersonCreateIn(Schema):
-    hetu: str = Field("", description="Personal identity code; empty with temporary=true.")
+class PersonCreateIn(StrictInput):
+    hetu: str = Field("", description=(
+        "Personal identity code in ASCII (digits 0-9, the century sign, the check character); "
+        "empty with temporary=true. A code already registered is answered as a new one: the "
+        "person's id and the same time-boxed registration access, logged."))
     temporary: bool = Field(False, description="Give a temporary identifier instead of a hetu.")
     first_name: str = Field("", max_length=150)
     last_name: str = Field(..., max_length=150)
@@ -66,7 +69,10 @@ class ErrorOut(Schema):
 
 
 @router.post("", response={201: PersonCreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
-             summary="Register a person")
+             summary="Register a person",
+             description=("Registers a person, or answers with the id of the person already "
+                          "registered with the code (the same status and shape). Unknown fields "
+                          "are refused (422 naming the field)."))
 def create_person(request, payload: PersonCreateIn):
     person = person_create(actor=request.auth, data=PersonInput(
         hetu=payload.hetu, temporary=payload.temporary, first_name=payload.first_name,

@@ -42,4 +42,22 @@ def decrypt(token: str) -> str:
 
 
 def lookup_hash(value: str) -> str:
+    """The keyed lookup hash of a validated identity code (``hetu.clean``). A code with any
+    non-ASCII character never reaches the hash: one person, one hash."""
+    if not value.isascii():
+        raise ValueError("Only a validated (ASCII) identity code is hashed; use hetu.clean().")
     return hmac.new(_current()[1], value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _term_key(secret: str) -> bytes:
+    return _derive(b"luotsi search term v1")
+
+
+def search_term_hash(kind: str, value: str) -> str:
+    """A keyed hash of a search term other than an identity code (a name, a birth date), for
+    the access log: the clear term is never stored, yet the data-protection officer can find
+    the searches for a given person by hashing that person's name and birth date the same way.
+    Its own key (HKDF label), separate from the identity-code keys."""
+    message = f"{kind}:{value}".encode()
+    return hmac.new(_term_key(settings.PERSONAL_DATA_KEY), message, hashlib.sha256).hexdigest()

@@ -2,15 +2,30 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.organisation.models import Municipality
+from luotsi.people import hetu as hetu_module
 from luotsi.people.models import Language
+
+
+def clean_hetu_field(value: str, *, required: bool = False) -> str:
+    """A form's identity-code field through the one check (``hetu.parse``): the normalised
+    ASCII code, or the reason it is refused."""
+    if not (value or "").strip() and not required:
+        return ""
+    try:
+        return hetu_module.clean(value)
+    except hetu_module.HetuError as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 class PersonSearchForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=150,
                            help_text=_("Last name, or last and first name, from the beginning."))
-    hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=11)
+    hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=20)
     birth_date = forms.DateField(label=_("Date of birth"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_hetu(self):
+        return clean_hetu_field(self.cleaned_data["hetu"])
 
     def clean(self):
         data = super().clean()

@@ -5,11 +5,19 @@ Century signs: ``+`` 1800s; ``-`` and (from 2023) ``Y X W V U`` 1900s; ``A`` and
 ``B C D E F`` 2000s. Individual numbers 002–899 are given to people; 900–999 are reserved for
 temporary and test identities. The check character is the remainder of the nine-digit number
 DDMMYYZZZ divided by 31, looked up in ``0123456789ABCDEFHJKLMNPRSTUVWXY``.
+
+Every identity code entering Luotsi (forms, API, searches, imports, FHIR, commands) passes
+``parse`` (or ``clean``, its value): a code is ASCII only. Other scripts' digits (e.g.
+Arabic-Indic ``١٣٠٩٠٦A934A``, full-width ``１３０９０６``) and look-alike dashes are refused with a
+message naming the character, never transliterated: only the exact ASCII code reaches the
+lookup hash, so one person has one hash. ``canonical`` is the lenient form used only to find
+duplicates registered before this rule (``manage.py find_duplicate_persons``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 CENTURIES = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900,
              "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
-_SHAPE = re.compile(r"^(\d{2})(\d{2})(\d{2})(.)(\d{3})(.)$")
+# ASCII digits only: ``\d`` would also match other scripts' digits.
+_SHAPE = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})(.)([0-9]{3})(.)$", re.ASCII)
 
 
 class HetuError(ValueError):
@@ -39,7 +48,10 @@ class Hetu:
 
 
 def normalise(value: str) -> str:
-    return (value or "").strip().upper()
+    """Surrounding white space removed and ASCII letters upper-cased; nothing else changed
+    (a non-ASCII character stays, for ``parse`` to refuse)."""
+    text = (value or "").strip()
+    return "".join(char.upper() if char.isascii() else char for char in text)
 
 
 def parse(value: str) -> Hetu:
@@ -47,6 +59,15 @@ def parse(value: str) -> Hetu:
     text = normalise(value)
     if not text:
         raise HetuError("required", _("Enter a personal identity code."))
+    foreign = next((char for char in text if not char.isascii()), None)
+    if foreign is not None:
+        raise HetuError(
+            "non_ascii",
+            _("The personal identity code may contain only the digits 0–9, the century sign "
+              "and the check character written in Latin letters; “%(char)s” (%(code)s) is not "
+              "allowed: type the code again.")
+            % {"char": foreign, "code": f"U+{ord(foreign):04X}"},
+        )
     if len(text) != 11:
         raise HetuError(
             "length",
@@ -96,6 +117,24 @@ def parse(value: str) -> Hetu:
         sex="female" if number % 2 == 0 else "male",
         is_test_range=number >= 900,
     )
+
+
+def clean(value: str) -> str:
+    """The validated, normalised code (ASCII); raises HetuError as ``parse``."""
+    return parse(value).value
+
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")
+
+
+def canonical(value: str) -> str:
+    """A lenient form of a stored code for finding duplicates: compatibility forms folded
+    (full-width), any script's decimal digits as ASCII digits, dashes as ``-``, upper case.
+    Never used to accept a code."""
+    text = unicodedata.normalize("NFKC", value or "").strip().translate(_DASHES)
+    text = "".join(str(unicodedata.decimal(char)) if unicodedata.decimal(char, None) is not None
+                   else char for char in text)
+    return text.upper()
 
 
 def build(birth_date: date, individual: int, *, sign: str | None = None) -> str:

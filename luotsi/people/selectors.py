@@ -3,16 +3,17 @@ of persons: visibility comes from the access gateway."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from luotsi.access import gateway
-from luotsi.access.models import ClientRelationship
+from luotsi.access import gateway, log
+from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
 from luotsi.people import crypto, hetu
-from luotsi.people.models import PersonLink, search_key
+from luotsi.people.models import Person, PersonLink, search_key
 
 
 def _prefix(prefix: str) -> Q:
@@ -23,29 +24,96 @@ def _prefix(prefix: str) -> Q:
     return Q(search_name__startswith=prefix)
 
 
+# A search writes an access-log record for each person it matched (shown or not) up to this
+# many; the search's own record (no person) always tells the full counts.
+SEARCH_LOG_PERSONS = 50
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    name: str = ""
+    hetu: str = ""  # validated (hetu.clean) or empty
+    birth_date: date | None = None
+
+    def condition(self) -> Q:
+        """The criteria as one condition on persons (all given criteria must hold)."""
+        condition = Q()
+        if self.name:
+            terms = self.name.split()
+            if len(terms) >= 2:
+                condition &= (_prefix(search_key(" ".join(terms[1:]), terms[0]))
+                              | _prefix(search_key(terms[0], " ".join(terms[1:]))))
+            else:
+                condition &= _prefix(self.name.strip().casefold())
+        if self.hetu:
+            condition &= Q(hetu_lookup=crypto.lookup_hash(hetu.clean(self.hetu)))
+        if self.birth_date:
+            condition &= Q(birth_date=self.birth_date)
+        return condition
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, value in (("hetu", self.hetu), ("name", self.name),
+                                         ("birth_date", self.birth_date)) if value]
+
+    def logged(self) -> str:
+        """What the access log keeps of the query: its kind and keyed hashes, never the clear
+        code, name or date (docs/personal-data.md)."""
+        parts = []
+        if self.hetu:
+            parts.append(f"hetu {crypto.lookup_hash(hetu.clean(self.hetu))}")
+        if self.name:
+            parts.append(f"name {crypto.search_term_hash('name', name_term(self.name))}")
+        if self.birth_date:
+            parts.append("birth_date "
+                         f"{crypto.search_term_hash('birth_date', self.birth_date.isoformat())}")
+        return "person search by " + ", ".join(parts)
+
+
+def name_term(name: str) -> str:
+    """A name query as it is hashed for the log: words in order, case folded."""
+    return " ".join(name.split()).casefold()
+
+
 def search_persons(user, *, name: str = "", hetu_value: str = "", birth_date: date | None = None,
-                   limit: int = 50, **kwargs):
-    """Persons visible to ``user`` matching all given criteria; a list of at most ``limit``."""
-    hetu_value = hetu_value or kwargs.get("hetu", "")
-    queryset = gateway.visible_persons(user).select_related("municipality")
-    if name:
-        terms = name.split()
-        if len(terms) >= 2:
-            queryset = queryset.filter(
-                _prefix(search_key(" ".join(terms[1:]), terms[0]))
-                | _prefix(search_key(terms[0], " ".join(terms[1:])))
-            )
-        else:
-            queryset = queryset.filter(_prefix(name.strip().casefold()))
-    if hetu_value:
-        try:
-            parsed = hetu.parse(hetu_value)
-        except hetu.HetuError:
-            return []
-        queryset = queryset.filter(hetu_lookup=crypto.lookup_hash(parsed.value))
-    if birth_date:
-        queryset = queryset.filter(birth_date=birth_date)
-    return list(queryset.order_by("search_name", "pk")[:limit])
+                   limit: int = 50, **kwargs) -> list:
+    """Persons visible to ``user`` matching all given criteria; a list of at most ``limit``.
+
+    The search itself is logged, whatever it finds, in one ``search`` record naming no person
+    (the query's kind, keyed hashes of its terms, the counts found and visible); each person
+    it matched outside ``user``'s relationships (not shown) gets a ``refused`` ``search`` record
+    and each person shown a ``list`` record, with the same detail, up to SEARCH_LOG_PERSONS.
+    """
+    criteria = SearchCriteria(name=name, hetu=hetu_value or kwargs.get("hetu", ""),
+                              birth_date=birth_date)
+    condition = criteria.condition()
+    results = list(gateway.visible_persons(user).select_related("municipality")
+                   .filter(condition).order_by("search_name", "pk")[:limit + 1])
+    more = len(results) > limit
+    results = results[:limit]
+    matched = list(Person.objects.filter(condition).order_by("pk")
+                   .values_list("pk", flat=True)[:SEARCH_LOG_PERSONS + 1])
+    found = (len(matched) if len(matched) <= SEARCH_LOG_PERSONS
+             else Person.objects.filter(condition).count())
+    shown = {person.pk: person for person in results}
+    visible = (gateway.visible_persons(user).filter(condition).count() if more
+               else len(results))
+    detail = f"{criteria.logged()}; found {found}, visible {visible}"
+    # The search itself, with its kind, hashes and counts (the DPO's "who looked for whom").
+    events = [log.Event(None, Category.BASIC_DATA, LogAction.SEARCH, Basis.NONE,
+                        Outcome.ALLOWED, detail)]
+    # Each person it matched: shown ones as listed, the others as refused, so each person's
+    # access-log report tells who went looking for them.
+    events += [
+        log.Event(pk, Category.BASIC_DATA, LogAction.SEARCH, Basis.NONE, Outcome.REFUSED, detail)
+        for pk in matched[:SEARCH_LOG_PERSONS] if pk not in shown
+    ]
+    events += [
+        log.Event(person.pk, Category.BASIC_DATA, LogAction.LIST,
+                  getattr(person, "access_basis", None) or Basis.NONE, Outcome.ALLOWED, detail)
+        for person in results
+    ]
+    log.append(log.Actor.of(user), events)
+    return results
 
 
 def person_page(access: gateway.Access) -> dict:

@@ -45,12 +45,13 @@ class PersonInput:
 
 
 def find_by_hetu(value: str) -> Person | None:
-    """Exact search by personal identity code (through the keyed lookup hash)."""
+    """Exact search by personal identity code (through the keyed lookup hash); None for an
+    invalid code (validate with ``hetu.parse`` first where the reason is to be shown)."""
     try:
-        parsed = hetu.parse(value)
+        code = hetu.clean(value)
     except hetu.HetuError:
         return None
-    return Person.objects.filter(hetu_lookup=crypto.lookup_hash(parsed.value)).first()
+    return Person.objects.filter(hetu_lookup=crypto.lookup_hash(code)).first()
 
 
 def new_temporary_id() -> str:
@@ -99,8 +100,6 @@ def _validate(data: PersonInput) -> tuple[dict, hetu.Hetu | None, Municipality |
             validate_email(data.email)
         except ValidationError:
             errors["email"] = [_("Enter a valid e-mail address.")]
-    if parsed and Person.objects.filter(hetu_lookup=crypto.lookup_hash(parsed.value)).exists():
-        errors["hetu"] = [_("A person with this personal identity code is already registered.")]
     return errors, parsed, municipality
 
 
@@ -109,12 +108,25 @@ def person_create(*, actor, data: PersonInput) -> Person:
 
     The registering professional's team gets a time-boxed ``registration`` relationship so that
     they can go on with the work that made them register the person.
+
+    A code that is already registered is answered exactly as a new one (no existence oracle):
+    the existing person is returned, nothing stored about them is changed, the same
+    registration relationship is opened, and the attempt is logged as a registration of an
+    already registered person (docs/personal-data.md).
     """
     if not has_permission(actor, Action.CREATE_PERSON):
         raise PermissionDenied
     errors, parsed, municipality = _validate(data)
     if errors:
         raise ValidationError(errors)
+    if parsed:
+        with transaction.atomic():
+            existing = (Person.objects.select_for_update()
+                        .filter(hetu_lookup=crypto.lookup_hash(parsed.value)).first())
+            if existing is not None:
+                _grant_registration(actor, existing, LogAction.REGISTER_EXISTING,
+                                    "registered again: nothing changed")
+                return existing
     person = Person(
         first_name=data.first_name.strip(),
         last_name=data.last_name.strip(),
@@ -138,22 +150,31 @@ def person_create(*, actor, data: PersonInput) -> Person:
     try:
         with transaction.atomic():
             person.save()
-            team = actor.primary_team()
-            now = timezone.now()
-            access_services.relationship_open(
-                actor=actor, person=person, basis=Basis.REGISTRATION,
-                user=None if team else actor, team=team,
-                source=f"people.Person:{person.pk}", starts_at=now,
-                ends_at=now + timedelta(days=REGISTRATION_ACCESS_DAYS),
-            )
-            log.record(actor, person_id=person.pk, category=Category.BASIC_DATA,
-                       action=LogAction.CREATE, basis=Basis.REGISTRATION,
-                       outcome=Outcome.ALLOWED)
+            _grant_registration(actor, person, LogAction.CREATE, "")
     except IntegrityError:
-        raise ValidationError(
-            {"hetu": [_("A person with this personal identity code is already registered.")]}
-        ) from None
+        # Registered by someone else between the check and the save: answered as above.
+        existing = find_by_hetu(parsed.value) if parsed else None
+        if existing is None:
+            raise
+        with transaction.atomic():
+            _grant_registration(actor, existing, LogAction.REGISTER_EXISTING,
+                                "registered again: nothing changed")
+        return existing
     return person
+
+
+def _grant_registration(actor, person: Person, action: str, detail: str) -> None:
+    """The registering team's time-boxed relationship and the log record of the registration."""
+    team = actor.primary_team()
+    now = timezone.now()
+    access_services.relationship_open(
+        actor=actor, person=person, basis=Basis.REGISTRATION,
+        user=None if team else actor, team=team,
+        source=f"people.Person:{person.pk}", starts_at=now,
+        ends_at=now + timedelta(days=REGISTRATION_ACCESS_DAYS),
+    )
+    log.record(actor, person_id=person.pk, category=Category.BASIC_DATA, action=action,
+               basis=Basis.REGISTRATION, outcome=Outcome.ALLOWED, detail=detail)
 
 
 @transaction.atomic

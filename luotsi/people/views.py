@@ -29,8 +29,11 @@ def _require(user, action) -> None:
 
 @login_required
 def person_search(request):
+    """The search form posts its query (CSRF-protected) and the results are rendered in the
+    answer: identity codes, names and birth dates never enter a URL, the browser history or a
+    server's request log. A query in the URL is ignored."""
     _require(request.user, Action.SEARCH_PERSONS)
-    form = PersonSearchForm(request.GET or None)
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_bound and form.is_valid():
         results = selectors.search_persons(
@@ -40,9 +43,10 @@ def person_search(request):
             birth_date=form.cleaned_data["birth_date"],
             limit=SEARCH_LIMIT,
         )
-        gateway.log_listed(request.user, results, category=Category.BASIC_DATA, detail="search")
-    return render(request, "people/search.html",
-                  {"form": form, "results": results, "limit": SEARCH_LIMIT})
+    response = render(request, "people/search.html",
+                      {"form": form, "results": results, "limit": SEARCH_LIMIT})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -65,6 +65,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from luotsi.access.models import LogAction
 from luotsi.organisation.permissions import Action, has_permission
+from luotsi.people import hetu
 from luotsi.plans import selectors
 from luotsi.plans import services as plan_services
 from luotsi.plans.models import (
@@ -584,13 +585,18 @@ def read_plan(bundle: Bundle, person) -> ImportedPlan:
     plans = [(i, r) for i, r in resources if r.get_resource_type() == "CarePlan"]
     if len(plans) != 1:
         _fail({"Bundle.entry": _("The Bundle must contain exactly one CarePlan.")})
-    own_hetu = (person.hetu or "").upper()
+    own_hetu = person.hetu or ""
     for i, resource in resources:
         if resource.get_resource_type() != "Patient" or not own_hetu:
             continue
         for identifier in resource.identifier or []:
-            if identifier.system == HETU_SYSTEM and identifier.value \
-                    and identifier.value.strip().upper() != own_hetu:
+            if identifier.system != HETU_SYSTEM or not identifier.value:
+                continue
+            try:
+                given = hetu.clean(identifier.value)  # ASCII only, as everywhere a code enters
+            except hetu.HetuError as error:
+                _fail({f"Bundle.entry[{i}].resource.identifier": str(error.message)})
+            if given != own_hetu:
                 _fail({f"Bundle.entry[{i}].resource.identifier": _(
                     "The Bundle is for another person: the personal identity code does not "
                     "match this client.")})

@@ -51,9 +51,15 @@ def test_search_from_the_home_page(page, alice, case, client_person):
     assert page.locator(f"{RESULTS} a[href='/persons/{client_person.pk}/']").count() == 1
 
 
-def test_search_shows_only_own_clients(page, bob, case):
+def test_search_shows_only_own_clients(page, bob, case, client_person):
     login(page, "bob")
-    page.goto("/persons/?name=asiak")
+    page.goto("/persons/")
+    page.fill("#id_hetu", client_person.hetu)
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
+    # The query is posted: the identity code is in neither the URL nor the history.
+    assert page.url.endswith("/persons/")
+    assert client_person.hetu not in page.url
     assert page.locator("#results-heading").is_visible()
     assert page.locator(RESULTS).count() == 0
     assert_accessible(page)

@@ -172,7 +172,7 @@ def test_gateway__search_lists_only_visible_persons(client, alice, team, municip
     RelationshipFactory(person=visible[2], team=team, basis=Basis.INTAKE)
     RelationshipFactory(person=expired, user=alice, ends_at=timezone.now() - timedelta(hours=1))
     client.force_login(alice)
-    response = client.get("/persons/", {"name": "mäkinen"})
+    response = client.post("/persons/", {"name": "mäkinen"})
     assert response.status_code == 200
     listed = {person.pk for person in response.context["results"]}
     assert listed == {person.pk for person in visible}
@@ -191,14 +191,14 @@ def test_gateway__search_lists_only_visible_persons(client, alice, team, municip
 def test_gateway__search_by_hetu_of_invisible_person_finds_nothing(client, bob, client_person,
                                                                    case):
     client.force_login(bob)
-    response = client.get("/persons/", {"hetu": client_person.hetu})
+    response = client.post("/persons/", {"hetu": client_person.hetu})
     assert response.context["results"] == []
     assert not AccessLogEntry.objects.filter(user_id=bob.pk, action=LogAction.LIST).exists()
 
 
 def test_gateway__dpo_may_not_search(client, charlie, client_person):
     client.force_login(charlie)
-    assert client.get("/persons/", {"name": "asiakas"}).status_code == 403
+    assert client.post("/persons/", {"name": "asiakas"}).status_code == 403
 
 
 # --- safety ban (turvakielto) --------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_gateway__safety_ban_needs_the_role_too(client, team, protected):
 def test_gateway__safety_ban_hidden_in_search_results(client, alice, protected, municipality):
     RelationshipFactory(person=protected, user=alice, basis=Basis.INTAKE)
     client.force_login(alice)
-    html = client.get("/persons/", {"name": "suojattu"}).content.decode()
+    html = client.post("/persons/", {"name": "suojattu"}).content.decode()
     assert "Suojattu" in html
     assert municipality.name_fi not in html
 
@@ -277,7 +277,7 @@ def _search_queries(client, alice, count: int) -> int:
         RelationshipFactory(person=person, user=alice)
     client.force_login(alice)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/persons/", {"name": f"laine{count}-"})
+        response = client.post("/persons/", {"name": f"laine{count}-"})
     assert len(response.context["results"]) == count
     return len(queries)
 
@@ -288,7 +288,7 @@ def test_gateway__search_query_count_does_not_grow(client, alice, municipality,
     large = _search_queries(client, alice, 50)
     assert small == large
     with django_assert_max_num_queries(SEARCH_MAX_QUERIES + _chain_lock_queries()):
-        client.get("/persons/", {"name": "laine50-"})
+        client.post("/persons/", {"name": "laine50-"})
 
 
 def _person_page_queries(client, alice, count: int) -> int:

@@ -231,12 +231,12 @@ def test_demo_users_see_their_clients_in_the_person_search(client):
     assert {p.municipality.region.code for p in visible} == {"east"}
     person = visible[0]
     client.force_login(sw_east)
-    response = client.get("/persons/", {"name": person.last_name})
+    response = client.post("/persons/", {"name": person.last_name})
     assert response.status_code == 200
     assert f'href="/persons/{person.pk}/"' in response.content.decode()
     assert str(person) in response.content.decode()  # "Last, First"
     hidden = Person.objects.exclude(relationships__isnull=False).first()
-    response = client.get("/persons/", {"hetu": hidden.hetu})
+    response = client.post("/persons/", {"hetu": hidden.hetu})
     assert f'href="/persons/{hidden.pk}/"' not in response.content.decode()
     assert client.get(f"/persons/{person.pk}/").status_code == 200
     assert client.get(f"/persons/{hidden.pk}/").status_code == 404

@@ -117,7 +117,7 @@ def test_person_create__found_by_exact_hetu(client, alice):
     assert find_by_hetu(NEW_HETU) == person
     assert find_by_hetu(f" {NEW_HETU.lower()} ") == person
     assert find_by_hetu(hetu.build(date(1990, 3, 4), 914)) is None
-    response = client.get("/persons/", {"hetu": NEW_HETU})
+    response = client.post("/persons/", {"hetu": NEW_HETU})
     assert [p.pk for p in response.context["results"]] == [person.pk]
 
 
@@ -171,12 +171,65 @@ def test_person_create__unknown_municipality_refused(client, alice):
     assert before.unchanged()
 
 
-def test_person_create__duplicate_hetu_refused(client, alice, client_person):
+def _answer(response) -> tuple:
+    """What a registration answers, with the person's id taken out."""
+    location = response.get("Location", "")
+    return response.status_code, location.rsplit("/", 2)[0] if location else ""
+
+
+def test_person_create__registered_code_answered_as_new_and_logged(client, alice, team):
+    """No existence oracle: registering a code that is already registered answers exactly as a
+    new registration (a redirect to the person's page, the same message), changes nothing
+    stored, opens the same registration relationship and logs the attempt with its basis."""
+    existing = PersonFactory(first_name="Eila", street_address="Vanha tie 1")
+    client.force_login(alice)
+    new = client.post("/persons/new/", form_data())
+    new_messages = [str(m) for m in new.wsgi_request._messages]
+    persons = Person.objects.count()
+    again = client.post("/persons/new/", form_data(hetu=existing.hetu, first_name="Toinen",
+                                                   street_address="Uusi tie 2"))
+    assert _answer(again) == _answer(new) == (302, "/persons")
+    assert again["Location"] == f"/persons/{existing.pk}/"
+    assert [str(m) for m in again.wsgi_request._messages][-1:] == new_messages
+    assert Person.objects.count() == persons
+    existing.refresh_from_db()
+    assert (existing.first_name, existing.street_address) == ("Eila", "Vanha tie 1")
+    relationship = ClientRelationship.objects.get(person=existing)
+    assert (relationship.basis, relationship.team, relationship.user) == (
+        Basis.REGISTRATION, team, None)
+    record = AccessLogEntry.objects.get(person_id=existing.pk,
+                                        action=LogAction.REGISTER_EXISTING)
+    assert (record.username, record.basis, record.outcome) == ("alice", Basis.REGISTRATION,
+                                                               "allowed")
+    assert not AccessLogEntry.objects.filter(person_id=existing.pk,
+                                             action=LogAction.CREATE,
+                                             category="basic_data").exists()
+
+
+@pytest.mark.parametrize("written", [
+    "\u0661\u0663\u0660\u0669\u0660\u0666A934A",  # Arabic-Indic digits
+    "\uff11\uff13\uff10\uff19\uff10\uff16A934A",  # full-width digits
+    "130906A\u0669\u0663\u0664A",                    # one part in Arabic-Indic digits
+])
+def test_person_create__non_ascii_code_refused(client, alice, written):
+    """A code that ``str.isdigit()`` accepts but is not ASCII never reaches the lookup hash:
+    it is refused with a message naming the field and the character, nothing saved."""
+    existing = PersonFactory(hetu="130906A934A")
+    assert written != existing.hetu and any(c.isdigit() and not c.isascii() for c in written)
     client.force_login(alice)
     before = Snapshot()
-    response = client.post("/persons/new/", form_data(hetu=client_person.hetu))
-    assert list(response.context["form"].errors) == ["hetu"]
+    response = client.post("/persons/new/", form_data(hetu=written))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["hetu"]
+    assert "U+" in form.errors["hetu"][0] and "0–9" in form.errors["hetu"][0]
     assert before.unchanged()
+    api = api_client(client, alice)
+    response = api_post(api, {"hetu": written, "last_name": "Testinen"})
+    assert response.status_code == 422
+    assert field_names(response) == ["hetu"]
+    assert before.unchanged()
+    assert find_by_hetu(written) is None
 
 
 def test_person_create__missing_last_name_refused(client, alice):
@@ -258,13 +311,29 @@ def test_person_create__api_unknown_municipality_refused(client, alice):
     assert before.unchanged()
 
 
-def test_person_create__api_duplicate_hetu_refused(client, alice):
+def test_person_create__api_registered_code_answered_as_new_and_logged(client, alice, team):
     existing = PersonFactory()
     api = api_client(client, alice)
+    new = api_post(api, {"hetu": NEW_HETU, "last_name": "Testinen"})
+    again = api_post(api, {"hetu": existing.hetu, "last_name": "Testinen"})
+    assert again.status_code == new.status_code == 201
+    assert set(again.json()) == set(new.json()) == {"id"}
+    assert again.json()["id"] == existing.pk
+    assert again["Content-Type"] == new["Content-Type"]
+    assert Person.objects.filter(last_name="Testinen").count() == 1
+    assert ClientRelationship.objects.get(person=existing).basis == Basis.REGISTRATION
+    record = AccessLogEntry.objects.get(person_id=existing.pk,
+                                        action=LogAction.REGISTER_EXISTING)
+    assert (record.username, record.basis) == ("alice", Basis.REGISTRATION)
+
+
+def test_person_create__api_unknown_field_refused(client, alice):
+    api = api_client(client, alice)
     before = Snapshot()
-    response = api_post(api, {"hetu": existing.hetu, "last_name": "Testinen"})
+    response = api_post(api, {"hetu": NEW_HETU, "last_name": "Testinen", "safety_ban": True,
+                              "hetu_lookup": "x"})
     assert response.status_code == 422
-    assert field_names(response) == ["hetu"]
+    assert set(field_names(response)) == {"safety_ban", "hetu_lookup"}
     assert before.unchanged()
 
 

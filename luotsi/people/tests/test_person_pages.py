@@ -113,7 +113,7 @@ def test_person_search__form_shown_without_results(client, alice):
 
 def test_person_search__empty_criteria_refused(client, alice, client_person, case):
     client.force_login(alice)
-    response = client.get("/persons/", {"name": "", "hetu": "", "birth_date": ""})
+    response = client.post("/persons/", {"name": "", "hetu": "", "birth_date": ""})
     assert response.context["form"].non_field_errors()
     assert response.context["results"] is None
     assert not AccessLogEntry.objects.exists()
@@ -125,32 +125,33 @@ def test_person_search__empty_criteria_refused(client, alice, client_person, cas
 def test_person_search__by_name(client, alice, client_person, case, query):
     visible_to(alice, first_name="Aino", last_name="Muu")
     client.force_login(alice)
-    response = client.get("/persons/", query)
+    response = client.post("/persons/", query)
     assert [p.pk for p in response.context["results"]] == [client_person.pk]
 
 
 def test_person_search__by_hetu_and_birth_date(client, alice, client_person, case):
     other = visible_to(alice, last_name="Asiakas", birth_date=date(1971, 7, 7))
     client.force_login(alice)
-    by_hetu = client.get("/persons/", {"hetu": client_person.hetu.lower()})
+    by_hetu = client.post("/persons/", {"hetu": client_person.hetu.lower()})
     assert [p.pk for p in by_hetu.context["results"]] == [client_person.pk]
-    by_date = client.get("/persons/", {"birth_date": "1971-07-07"})
+    by_date = client.post("/persons/", {"birth_date": "1971-07-07"})
     assert [p.pk for p in by_date.context["results"]] == [other.pk]
-    both = client.get("/persons/", {"name": "asiakas", "birth_date": "1971-07-07"})
+    both = client.post("/persons/", {"name": "asiakas", "birth_date": "1971-07-07"})
     assert [p.pk for p in both.context["results"]] == [other.pk]
 
 
-def test_person_search__invalid_hetu_finds_nothing(client, alice, client_person, case):
+def test_person_search__invalid_hetu_refused_with_the_reason(client, alice, client_person, case):
     client.force_login(alice)
-    response = client.get("/persons/", {"hetu": client_person.hetu[:-1] + "?"})
-    assert response.context["results"] == []
+    response = client.post("/persons/", {"hetu": client_person.hetu[:-1] + "?"})
+    assert response.context["results"] is None
+    assert list(response.context["form"].errors) == ["hetu"]
 
 
 def test_person_search__results_capped(client, alice):
     for i in range(SEARCH_LIMIT + 3):
         visible_to(alice, last_name=f"Joukko{i:03d}")
     client.force_login(alice)
-    response = client.get("/persons/", {"name": "joukko"})
+    response = client.post("/persons/", {"name": "joukko"})
     results = response.context["results"]
     assert len(results) == SEARCH_LIMIT
     assert [p.last_name for p in results] == sorted(p.last_name for p in results)

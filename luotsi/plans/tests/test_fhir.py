@@ -355,6 +355,24 @@ def test_import__refuses_another_persons_plan_and_bad_requests(call, full_plan, 
     _nothing_saved(plan, before)
 
 
+def test_import__non_ascii_identity_code_refused(call, full_plan, client_person, other_client):
+    """The Patient's code passes the one identity-code check: the same code written in
+    Arabic-Indic digits is refused as not ASCII, not taken for another person."""
+    person, plan = other_client
+    exported = call("get", f"/clients/{client_person.pk}/plan/fhir").json()
+    before = Plan.objects.get(pk=plan.pk).revision
+    bundle = _as_other_person(exported, person)
+    foreign = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in person.hetu)
+    for patient in resources(bundle, "Patient"):
+        patient["identifier"][0]["value"] = foreign
+    response = call("post", f"/clients/{person.pk}/plan/fhir?sector=employment", bundle)
+    assert response.status_code == 422
+    field = response.json()["error"]["fields"][0]
+    assert field["field"] == "Bundle.entry[0].resource.identifier"
+    assert "U+066" in field["message"]
+    _nothing_saved(plan, before)
+
+
 def test_import__idempotent(call, full_plan, client_person, other_client):
     person, plan = other_client
     bundle = _as_other_person(call("get", f"/clients/{client_person.pk}/plan/fhir").json(),

@@ -1,0 +1,63 @@
+"""Identity codes and name searches never enter a URL: every form that takes one posts it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+SENSITIVE = re.compile(
+    r"^(hetu|identity_code|ssn|name|last_name|first_name|query|q|birth_date)$", re.IGNORECASE)
+_FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.DOTALL | re.IGNORECASE)
+_METHOD = re.compile(r"""\bmethod\s*=\s*["']?(\w+)""", re.IGNORECASE)
+# <input name="x">, <select name='x'>, and Django fields: field=form.x, {{ form.x }}
+_FIELD_NAMES = [
+    re.compile(r"""\bname\s*=\s*["']([\w-]+)["']""", re.IGNORECASE),
+    re.compile(r"""\bfield\s*=\s*\w+\.(\w+)"""),
+    re.compile(r"""\{\{\s*\w+\.(\w+)\s*[|}]"""),
+]
+
+
+def _templates() -> list[Path]:
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    roots += list(Path(settings.BASE_DIR, "luotsi").glob("*/templates"))
+    return sorted(p for root in roots for p in root.rglob("*.html"))
+
+
+def get_forms_with_identity_fields(text: str) -> list[str]:
+    """The sensitive field names of each form in ``text`` that is sent with GET."""
+    found = []
+    for form in _FORM.finditer(text):
+        method = _METHOD.search(form.group("attrs"))
+        if method and method.group(1).lower() == "post":
+            continue
+        names = {name for pattern in _FIELD_NAMES for name in pattern.findall(form.group("body"))}
+        found += sorted(name for name in names if SENSITIVE.match(name.rsplit("-", 1)[-1]))
+    return found
+
+
+def test_scanner__finds_get_forms_with_identity_fields():
+    assert get_forms_with_identity_fields(
+        '<form method="get"><input name="hetu"></form>') == ["hetu"]
+    assert get_forms_with_identity_fields(
+        '<form action="/x"><input type="text" name="q"></form>') == ["q"]
+    assert get_forms_with_identity_fields(
+        "<form method='GET'>{% include 'f.html' with field=form.last_name %}</form>") == [
+        "last_name"]
+    assert get_forms_with_identity_fields(
+        '<form method="post">{% csrf_token %}<input name="hetu"></form>') == []
+    assert get_forms_with_identity_fields(
+        '<form method="get"><select name="team"></select></form>') == []
+
+
+def test_templates__no_get_form_takes_an_identity_code_or_a_name():
+    templates = _templates()
+    assert len(templates) > 20
+    offending = {}
+    for path in templates:
+        names = get_forms_with_identity_fields(path.read_text(encoding="utf-8"))
+        if names:
+            offending[str(path.relative_to(settings.BASE_DIR))] = names
+    assert offending == {}, (
+        f"Forms sent with GET put these fields into the URL: {offending}. Use method=\"post\".")
