@@ -202,6 +202,19 @@ class ContactStateOut(Schema):
     deadlines: list[DeadlineOut]
 
 
+class ContactRegisteredOut(ContactStateOut):
+    """The answer to registering a contact. Someone who registers a contact about a child they
+    may not see (a notification from another sector) learns only that it was registered: the
+    handling team, the workers, an open assessment and the deadlines are left out."""
+
+    visible: bool = Field(..., description=(
+        "False when the contact's child is not yours to see: the contact was passed to the "
+        "central intake team and `status`, `urgency`, `team`, `assignee_id`, `pair_worker_id` "
+        "and `assessment_id` are null and `deadlines` empty, whatever the child's situation."))
+    status: str | None
+    team: TeamOut | None
+
+
 class ContactListItemOut(Schema):
     id: int
     version: int
@@ -327,6 +340,16 @@ def _contact_state(contact: Contact) -> dict:
     }
 
 
+def _registered_state(user, contact: Contact) -> dict:
+    """The contact's state as its registrant may see it (``ContactRegisteredOut``)."""
+    if selectors.visible_contacts(user).filter(pk=contact.pk).exists():
+        return {**_contact_state(contact), "visible": True}
+    return {"id": contact.pk, "version": contact.version, "status": None,
+            "opened_on": contact.opened_on, "urgency": None, "team": None,
+            "assignee_id": None, "pair_worker_id": None, "assessment_id": None,
+            "deadlines": [], "visible": False}
+
+
 def _assessment_deadlines(assessment: Assessment) -> list[dict]:
     deadlines = (Deadline.objects.filter(contact__assessment=assessment)
                  .order_by("due_on", "contact_id", "pk"))
@@ -411,12 +434,20 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
 # --- contacts ---------------------------------------------------------------------------------
 
 @contacts_router.post(
-    "", response={201: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    "", response={201: ContactRegisteredOut, 409: ErrorOut, **_WRITE_ERRORS},
     summary="Register a contact or notification",
     description=(
         "Registers a contact once, computes its statutory deadlines and gives the central intake "
         "team access to the persons concerned. A contact about a child with an open "
         "service-need assessment is attached to it.\n\n"
+        "**What you see.** A contact about a child you may not see (for instance a "
+        "notification from another sector) is passed to the central intake team; the answer "
+        "then says only that it was registered (`visible` false): nothing about the child's "
+        "team, workers, assessment or deadlines.\n\n"
+        "**Roles and age.** A `child` is under 18 on the received date, a `guardian` 18 or "
+        "older, an `unborn` child not yet born; otherwise **422** naming `persons.N.role`. "
+        "When a person's date of birth is unknown (a temporary identifier) the role is "
+        "accepted as given.\n\n"
         "**Idempotency.** Send an `Idempotency-Key` header (1–200 visible ASCII characters) to "
         "make retries safe. A key is your own: another professional's identical key is another "
         "request. The first request answers **201**; the same key with the same body answers "
@@ -448,10 +479,10 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
     earlier = _registered_with_key_before(user, idempotency_key, data)
     if earlier is not None:
         response[idempotency.REPLAYED_HEADER] = "true"
-        return Status(201, _contact_state(earlier))
+        return Status(201, _registered_state(user, earlier))
 
     def write():
-        return 201, _contact_state(services.contact_register(actor=user, data=data))
+        return 201, _registered_state(user, services.contact_register(actor=user, data=data))
 
     outcome = idempotency.run(request, write)
     if outcome.replayed:

@@ -140,6 +140,41 @@ def _resolve_person(actor, ref: PersonRef, index: int, errors: dict) -> Person |
         return None
 
 
+ADULT_AGE = 18
+
+
+def _age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def _role_age_error(role: str, person: Person, received_on: date) -> str | None:
+    """Why ``person`` cannot have ``role`` in a contact received on ``received_on``, or None.
+
+    A child is under 18 on the received date and a guardian is an adult (18 or older); an
+    unborn child has no date of birth on or before it. An expectant parent may be of any age.
+    When the person's date of birth is unknown (a temporary identifier without one) the role is
+    accepted as given: the worker confirms it when the person is identified.
+    """
+    born = person.birth_date
+    if born is None:
+        return None
+    if role == ContactPerson.Role.CHILD:
+        if born > received_on:
+            return _("The child was not yet born on the day the contact was received: name "
+                     "them as an unborn child.")
+        if _age_on(born, received_on) >= ADULT_AGE:
+            return _("A child must be under 18 on the day the contact was received; this "
+                     "person is an adult.")
+    elif role == ContactPerson.Role.GUARDIAN:
+        if _age_on(born, received_on) < ADULT_AGE:
+            return _("A guardian must be an adult (18 or older) on the day the contact was "
+                     "received.")
+    elif role == ContactPerson.Role.UNBORN and born <= received_on:
+        return _("This person was already born on the day the contact was received: name them "
+                 "as a child.")
+    return None
+
+
 def _validate_contact(data: ContactInput) -> dict:
     errors: dict[str, list[str]] = {}
     if data.kind not in ContactKind.values:
@@ -218,16 +253,36 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
     with transaction.atomic():
         persons: list[tuple[Person, str]] = []
         person_errors: dict = {}
+        received_on = timezone.localtime(data.received_at).date()
+        written: set[tuple[str, object]] = set()
         for index, ref in enumerate(data.persons):
             person = _resolve_person(actor, ref, index, person_errors)
-            if person is not None and any(p.pk == person.pk for p, _r in persons):
+            if person is None:
+                continue
+            # Only what the caller wrote twice (the same id or identity code) is refused as a
+            # repetition: saying that an id and an identity code are the same person would tell
+            # the caller something about a person they may not see. The first mention counts.
+            reference = (("id", ref.person_id) if ref.person_id
+                         else ("hetu", ref.hetu.strip().upper()) if ref.hetu.strip() else None)
+            if reference is not None and reference in written:
                 person_errors[f"persons.{index}"] = [_("This person is already listed.")]
-            elif person is not None:
-                persons.append((person, ref.role))
+                continue
+            if reference is not None:
+                written.add(reference)
+            if any(p.pk == person.pk for p, _r in persons):
+                continue
+            problem = _role_age_error(ref.role, person, received_on)
+            if problem:
+                person_errors[f"persons.{index}.role"] = [problem]
+                continue
+            persons.append((person, ref.role))
+        child = next((p for p, role in persons
+                      if role in (ContactPerson.Role.CHILD, ContactPerson.Role.UNBORN)), None)
+        if child is None and not person_errors:
+            person_errors["persons"] = [
+                _("Name at least one child (or the unborn child) concerned.")]
         if person_errors:
             raise ValidationError(person_errors)
-        child = next(p for p, role in persons
-                     if role in (ContactPerson.Role.CHILD, ContactPerson.Role.UNBORN))
         municipality = None
         if data.municipality_code:
             municipality = Municipality.objects.get(code=data.municipality_code.strip())

@@ -212,16 +212,18 @@ def _register_errors(forms, owners, exc: ValidationError, children_errors: list)
 
 def _after_register(request, contact: Contact):
     messages.success(request, _("The contact was registered."))
+    # Someone who may not see the child (a notification from another sector) learns nothing
+    # about the child's assessment or other contacts.
+    if not selectors.visible_contacts(request.user).filter(pk=contact.pk).exists():
+        messages.info(request, _("The contact was passed to the central intake team."))
+        return redirect("home")
     if contact.assessment_id:
         messages.info(request, _("The child already has an open service-need assessment: the "
                                  "contact was attached to it."))
     if selectors.probable_duplicates(contact).exists():
         messages.warning(request, _("There are probable duplicates of this contact; they are "
                                     "listed on the contact page."))
-    if selectors.visible_contacts(request.user).filter(pk=contact.pk).exists():
-        return redirect("intake:contact_detail", contact_id=contact.pk)
-    messages.info(request, _("The contact was passed to the central intake team."))
-    return redirect("home")
+    return redirect("intake:contact_detail", contact_id=contact.pk)
 
 
 @login_required

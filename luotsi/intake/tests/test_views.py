@@ -24,6 +24,7 @@ from luotsi.intake.models import (
 from luotsi.organisation.models import Role, TeamKind
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 from luotsi.people.models import Person
+from luotsi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,15 @@ def iw2(intake_team):
 def intake_lead(intake_team):
     return UserFactory(username="ilead", first_name="Inka", last_name="Lead",
                        role=Role.TEAM_LEAD, teams=[intake_team])
+
+
+@pytest.fixture
+def client_person(municipality):
+    """The child of these tests (the conftest's client is an adult, who cannot be named as the
+    child of a contact)."""
+    return PersonFactory(first_name="Aino", last_name="Asiakas", municipality=municipality,
+                         birth_date=dt.date(2015, 5, 5), street_address="Kotikatu 1",
+                         postal_code="06100", post_office="Porvoo")
 
 
 @pytest.fixture
