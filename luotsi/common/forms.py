@@ -6,8 +6,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (``<input type="date">``). Its value is always ISO 8601
+    (``2026-12-05``), whatever the language: the browser shows a value in any other format as an
+    empty field, and the form would then be refused for a field the worker never touched."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class TimeInput(forms.TimeInput):
+    """A native time picker (``<input type="time">``); its value is ``HH:MM``."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
 
 
 def apply_service_errors(form, exc: ValidationError, field_map: dict | None = None) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luotsi.common.forms import DateInput, TimeInput
 from luotsi.intake.models import (
     CLOCK_CHOICES,
     Assessment,
@@ -32,22 +33,6 @@ BLANK = [("", "—")]
 MAX_CHILDREN = 4
 MAX_GUARDIANS = 2
 _IDEMPOTENCY_KEY = re.compile(r"^[0-9a-f]{32}$")
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; the value is always ISO 8601, whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
 
 
 def _date_field(label, **kwargs) -> forms.DateField:

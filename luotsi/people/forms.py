@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.common.forms import DateInput
 from luotsi.organisation.models import Municipality
 from luotsi.people import hetu as hetu_module
 from luotsi.people.models import Language
@@ -22,7 +23,7 @@ class PersonSearchForm(forms.Form):
                            help_text=_("Last name, or last and first name, from the beginning."))
     hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=20)
     birth_date = forms.DateField(label=_("Date of birth"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DateInput())
 
     def clean_hetu(self):
         return clean_hetu_field(self.cleaned_data["hetu"])
@@ -43,10 +44,10 @@ class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First names"), required=False, max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     birth_date = forms.DateField(label=_("Date of birth (without a personal identity code)"),
-                                 required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                                 required=False, widget=DateInput())
     expected_birth_date = forms.DateField(label=_("Expected date of birth (unborn child)"),
                                           required=False,
-                                          widget=forms.DateInput(attrs={"type": "date"}))
+                                          widget=DateInput())
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="fi")
     municipality_code = forms.ChoiceField(label=_("Municipality of residence"), required=False)
     street_address = forms.CharField(label=_("Street address"), required=False, max_length=200)

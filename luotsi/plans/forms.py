@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from luotsi.common.formatting import format_date, format_month
+from luotsi.common.forms import DateInput
 from luotsi.organisation.models import Region, Team
 from luotsi.plans.effectiveness import (
     DEFAULT_MONTHS,
@@ -40,8 +41,7 @@ class PlanForm(forms.Form):
 
 
 def _date(**kwargs) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           **kwargs)
+    return forms.DateField(widget=DateInput(), **kwargs)
 
 
 def _text(rows: int = 3, **kwargs) -> forms.CharField:
