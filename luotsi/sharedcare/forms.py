@@ -1,10 +1,13 @@
-"""Forms of shared-client work. They shape input; the services validate and decide."""
+"""Forms of shared-client work. They shape input; the services validate and decide. A field the
+service always needs is required here too, with the service's own message, so that the page marks
+it "(required)" before anything is sent."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.common.forms import DateInput, TimeInput
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
 from luotsi.plans.models import Sector, Step
@@ -27,22 +30,35 @@ def professional_choices(users) -> list[tuple[str, str]]:
 
 
 def _date(**kwargs):
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(widget=DateInput(), **kwargs)
+
+
+def _needed(message) -> dict:
+    """A required field's messages: ``message`` when it is left empty."""
+    return {"required": message}
 
 
 class ConfirmForm(forms.Form):
     consent_given = forms.BooleanField(
         label=_("The client consents to cooperation between the sectors chosen below "
-                "(Social Welfare Act, section 41)"), required=False)
+                "(Social Welfare Act, section 41)"),
+        error_messages=_needed(_("The client's consent to multi-sector cooperation is needed "
+                                 "to confirm a shared client.")))
     consent_sectors = forms.MultipleChoiceField(
-        label=_("Sectors the consent covers"), choices=Sector.choices, required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Sectors the consent covers"), choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_needed(_("Choose the sectors the consent covers.")))
     consent_scope = forms.CharField(label=_("What the consent covers"), max_length=300,
-                                    required=False)
-    consent_from = _date(label=_("Consent valid from"), required=False)
+                                    error_messages=_needed(_("Write what the consent covers.")))
+    consent_from = _date(label=_("Consent valid from"),
+                         error_messages=_needed(_("Give the date the consent starts.")))
     consent_until = _date(label=_("Consent valid until"), required=False)
-    coordinator = forms.ChoiceField(label=_("Coordinator (the client's contact person)"),
-                                    required=False)
+    consent_open_ended = forms.BooleanField(
+        label=_("The client agrees to a consent without an end date (in force until they "
+                "withdraw it)"), required=False)
+    coordinator = forms.ChoiceField(
+        label=_("Coordinator (the client's contact person)"),
+        error_messages=_needed(_("Name the coordinator the client can contact.")))
     care_team = forms.MultipleChoiceField(label=_("Care team"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
@@ -51,8 +67,9 @@ class ConfirmForm(forms.Form):
         self.items = list(items)
         for item in self.items:
             self.fields[f"answer_{item.pk}"] = forms.ChoiceField(
-                label=item.label(), help_text=item.guidance(), required=False,
-                choices=ChecklistAnswer.Answer.choices, widget=forms.RadioSelect)
+                label=item.label(), help_text=item.guidance(),
+                choices=ChecklistAnswer.Answer.choices, widget=forms.RadioSelect,
+                error_messages=_needed(_("Answer this question with the client.")))
         choices = professional_choices(users)
         self.fields["coordinator"].choices = EMPTY + choices
         self.fields["care_team"].choices = choices
@@ -66,19 +83,33 @@ class ConfirmForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for declining"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for declining"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages=_needed(_("Write the reason for declining.")))
 
 
 class EndForm(forms.Form):
-    reason = forms.CharField(label=_("Why the coordination ends"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    """The reason first; ``confirmed`` is set by the confirmation step's button, which comes
+    only after the page has said what ending the coordination means."""
+
+    reason = forms.CharField(label=_("Why the coordination ends"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages=_needed(_("Write why the coordination ends.")))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Write why the coordination ends."))
+        return reason
 
 
 class MeetingForm(forms.Form):
-    held_at_date = _date(label=_("Date"), required=False)
-    held_at_time = forms.TimeField(label=_("Time"), required=False,
-                                   widget=forms.TimeInput(attrs={"type": "time"}))
+    held_at_date = _date(label=_("Date"),
+                         error_messages=_needed(_("Give the date and time of the meeting.")))
+    held_at_time = forms.TimeField(
+        label=_("Time"), widget=TimeInput(),
+        error_messages=_needed(_("Give the date and time of the meeting.")))
     kind = forms.ChoiceField(label=_("How the meeting is held"), choices=Meeting.Kind.choices)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     client_present = forms.BooleanField(label=_("The client takes part"), required=False)
@@ -119,18 +150,22 @@ class MeetingForm(forms.Form):
 
 class ConsultationForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector of the expert"),
-                               choices=EMPTY + list(Sector.choices), required=False)
+                               choices=EMPTY + list(Sector.choices),
+                               error_messages=_needed(_("Choose the expert's sector.")))
     expert = forms.ChoiceField(label=_("Expert"), required=False)
     expert_team = forms.ChoiceField(label=_("or the expert team"), required=False)
-    question = forms.CharField(label=_("Question"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 5}))
-    basis = forms.ChoiceField(label=_("Basis for disclosing the client's data"),
-                              choices=Consultation.Basis.choices, required=False,
-                              widget=forms.RadioSelect)
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 5}),
+                               error_messages=_needed(_("Write the question.")))
+    basis = forms.ChoiceField(
+        label=_("Basis for disclosing the client's data"), choices=Consultation.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages=_needed(_("A consultation needs the client's consent or a statutory "
+                                 "basis.")))
     statutory_basis = forms.ChoiceField(label=_("Statutory basis"),
                                         choices=EMPTY + list(StatutoryBasis.choices),
                                         required=False)
-    due_on = _date(label=_("Answer needed by"), required=False)
+    due_on = _date(label=_("Answer needed by"),
+                   error_messages=_needed(_("Give the date by when the answer is needed.")))
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,5 +176,5 @@ class ConsultationForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 6}))
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}),
+                             error_messages=_needed(_("Write the answer.")))

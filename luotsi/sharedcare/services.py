@@ -15,16 +15,17 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.intake.models import Notification
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import services as plan_services
-from luotsi.plans.models import Consent, Participant, Sector, Step
+from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Consent, Participant, Sector, Step
 from luotsi.sharedcare.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -92,6 +93,8 @@ class ConfirmInput:
     consent_until: date | None
     coordinator_id: int | None
     care_team_ids: list[int] = field(default_factory=list)
+    # The client agrees to a consent without an end date (in force until they withdraw it).
+    consent_open_ended: bool = False
 
 
 def _decision(shared: SharedClient, actor, status: str, at: datetime, reason: str = "",
@@ -125,7 +128,12 @@ def shared_client_confirm(*, actor, person_id: int, data: ConfirmInput) -> Share
     if data.consent_from is None:
         errors["consent_from"] = _("Give the date the consent starts.")
     if data.consent_until is None:
-        errors["consent_until"] = _("Give the date the consent ends.")
+        if not data.consent_open_ended:
+            errors["consent_until"] = _("Give the date the consent ends, or record that the "
+                                        "client agrees to a consent until they withdraw it.")
+    elif data.consent_open_ended:
+        errors["consent_until"] = _("A consent until the client withdraws it has no end date: "
+                                    "remove the date or the choice.")
     elif data.consent_from and data.consent_until < data.consent_from:
         errors["consent_until"] = _("The consent cannot end before it starts.")
     elif data.consent_until < today:
@@ -196,14 +204,41 @@ def shared_client_decline(*, actor, person_id: int, reason: str) -> SharedClient
     return shared
 
 
+def may_end_coordination(user, shared: SharedClient | None) -> bool:
+    """Only the client's coordinator, or a team lead, ends the coordination: a member of the
+    care team asks the coordinator instead."""
+    if shared is None or not has_permission(user, Action.VIEW_CLIENT):
+        return False
+    return shared.coordinator_id == user.pk or has_permission(user, Action.MANAGE_TEAM)
+
+
+def _notify_coordinator_of_end(shared: SharedClient, actor, decision: Decision) -> None:
+    """Tell the coordinator (in the app, in their own language) that someone else ended the
+    coordination. The notice names no client: the link leads through the access gateway."""
+    coordinator = shared.coordinator
+    if coordinator is None or coordinator.pk == actor.pk or not coordinator.is_active:
+        return
+    with translation.override(coordinator.language or settings.LANGUAGE_CODE):
+        text = _("%(by)s ended the coordination of a shared client you coordinate "
+                 "(%(date)s).") % {"by": actor.get_full_name() or actor.username,
+                                   "date": timezone.localdate().strftime("%d.%m.%Y")}
+    Notification.objects.get_or_create(
+        user=coordinator, key=f"sharedcare:ended:{decision.pk}",
+        defaults={"text": text[:300], "link": f"/shared-clients/persons/{shared.person_id}/"})
+
+
 def shared_client_end(*, actor, person_id: int, reason: str) -> SharedClient:
-    """End the coordination of a confirmed shared client (the plan and its consents stay)."""
+    """End the coordination of a confirmed shared client (the plan and its consents stay). Only
+    the coordinator or a team lead may; when someone else than the coordinator ends it, the
+    coordinator is notified."""
     access = _access(actor, person_id, LogAction.VIEW, "shared client: end coordination")
     reason = (reason or "").strip()
     shared = SharedClient.objects.filter(person=access.person).first()
     errors = {}
     if shared is None or shared.status != SharedClient.Status.CONFIRMED:
         errors["person"] = _("Only the coordination of a confirmed shared client can be ended.")
+    elif not may_end_coordination(actor, shared):
+        raise PermissionDenied(_("Only the coordinator or a team lead can end the coordination."))
     if len(reason) < 5:
         errors["reason"] = _("Write why the coordination ends.")
     if errors:
@@ -214,7 +249,8 @@ def shared_client_end(*, actor, person_id: int, reason: str) -> SharedClient:
         shared.decided_by = actor
         shared.decided_at = now
         shared.save(update_fields=["status", "decided_by", "decided_at"])
-        _decision(shared, actor, SharedClient.Status.ENDED, now, reason=reason)
+        decision = _decision(shared, actor, SharedClient.Status.ENDED, now, reason=reason)
+        _notify_coordinator_of_end(shared, actor, decision)
         _log(actor, access.person.pk, LogAction.UPDATE, access.basis,
              "shared client coordination ended")
     return shared
@@ -243,20 +279,19 @@ class MeetingInput:
     decisions: list[DecisionInput] = field(default_factory=list)
 
 
-_TASK_SECTORS = {
-    "working_age": Sector.WORKING_AGE_SOCIAL, "employment": Sector.EMPLOYMENT,
-    "health": Sector.HEALTH, "mental_health_substance": Sector.MENTAL_HEALTH_SUBSTANCE,
-    "family_services": Sector.FAMILY_SERVICES, "child_welfare": Sector.FAMILY_SERVICES,
-}
-
-
 def _sectors_of(users: list[User]) -> dict[int, str]:
     rows = Team.objects.filter(members__in=users).values_list("members", "service_task") \
         .order_by("pk")
     out: dict[int, str] = {}
     for user_id, task in rows:
-        out.setdefault(user_id, _TASK_SECTORS.get(task, ""))
+        out.setdefault(user_id, SECTOR_OF_SERVICE_TASK.get(task, ""))
     return out
+
+
+def _all_sectors_of(user: User) -> set[str]:
+    """Every plan sector ``user`` works in, from all their teams' service tasks."""
+    tasks = Team.objects.filter(members=user).values_list("service_task", flat=True)
+    return {SECTOR_OF_SERVICE_TASK[task] for task in tasks if task in SECTOR_OF_SERVICE_TASK}
 
 
 def _shared_access(actor, shared: SharedClient, action: str, detail: str) -> gateway.Access:
@@ -380,6 +415,11 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
     access = _access(actor, person_id, LogAction.VIEW, "consultation: ask")
     today = timezone.localdate()
     errors: dict[str, str] = {}
+    shared = SharedClient.objects.filter(person=access.person).only("status").first()
+    if shared is not None and shared.status == SharedClient.Status.ENDED:
+        errors["person"] = _("The coordination of this shared client has ended: no new "
+                             "consultations are asked. Go through the checklist with the client "
+                             "again to start a new coordination.")
     if data.sector not in Sector.values:
         errors["sector"] = _("Choose the expert's sector.")
     if not data.expert_id and not data.expert_team_id:
@@ -410,10 +450,19 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
             errors["expert"] = _("Choose an active professional as the expert.")
         elif expert.pk == actor.pk:
             errors["expert"] = _("Ask an expert other than yourself.")
+        elif "sector" not in errors and data.sector not in _all_sectors_of(expert):
+            errors["expert"] = _("The expert does not work in the sector chosen "
+                                 "(%(sector)s): choose an expert of that sector or change the "
+                                 "sector.") % {"sector": Sector(data.sector).label}
     if data.expert_team_id and "expert" not in errors:
         team = Team.objects.filter(pk=data.expert_team_id).first()
         if team is None:
             errors["expert_team"] = _("Choose a team from the list.")
+        elif "sector" not in errors \
+                and SECTOR_OF_SERVICE_TASK.get(team.service_task) != data.sector:
+            errors["expert_team"] = _("The team does not work in the sector chosen "
+                                      "(%(sector)s): choose a team of that sector or change "
+                                      "the sector.") % {"sector": Sector(data.sector).label}
     if errors:
         _fail(errors)
     with transaction.atomic():

@@ -87,6 +87,7 @@ def person(request, person_id: int):
         if shared else [],
         "consultations": list(selectors.consultations_of_person(access.person.pk)),
         "today": today,
+        "may_end": services.may_end_coordination(request.user, shared),
     }
     return render(request, "sharedcare/person.html", context)
 
@@ -114,6 +115,7 @@ def confirm(request, person_id: int):
                 consent_sectors=data["consent_sectors"],
                 consent_scope=data["consent_scope"], consent_from=data["consent_from"],
                 consent_until=data["consent_until"],
+                consent_open_ended=data["consent_open_ended"],
                 coordinator_id=int(data["coordinator"]) if data["coordinator"] else None,
                 care_team_ids=[int(pk) for pk in data["care_team"]]))
 
@@ -145,17 +147,23 @@ def decline(request, person_id: int):
 @login_required
 @never_cache
 def end(request, person_id: int):
-    """End the coordination of a shared client, with the reason."""
+    """End the coordination of a shared client, with the reason, in two steps: the reason, then
+    a confirmation that names what ending means. Only the coordinator or a team lead."""
     access = _access(request.user, person_id, "shared client: end coordination")
     shared = _confirmed(access.person.pk)
+    if not services.may_end_coordination(request.user, shared):
+        raise PermissionDenied
     form = sc_forms.EndForm(request.POST or None)
+    context = {"person": access.person, "form": form, "shared": shared,
+               "notified": shared.coordinator_id != request.user.pk}
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        return render(request, "sharedcare/end_confirm.html", context)
     if request.method == "POST" and save_through_service(
             request, form, lambda data: services.shared_client_end(
                 actor=request.user, person_id=access.person.pk, reason=data["reason"]),
             _("The coordination was ended.")):
         return redirect("sharedcare:person", person_id=access.person.pk)
-    return render(request, "sharedcare/end.html",
-                  {"person": access.person, "form": form, "shared": shared})
+    return render(request, "sharedcare/end.html", context)
 
 
 def _confirmed(person_id: int) -> SharedClient:

@@ -70,12 +70,16 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     # The checklist with the client: first without consent (refused, the field named) …
     _go(page, f"/shared-clients/persons/{person.pk}/confirm/")
     assert_accessible(page)
+    # The common form layout, with the fields the service needs marked
+    assert page.locator("main form.form").count() == 1
+    assert page.locator("main form .required").count() >= 4
+    # The start date is prefilled with today in ISO, so the browser shows it: left untouched
+    assert page.input_value("#id_consent_from") == dt.date.today().isoformat()
     for item in ChecklistItem.objects.filter(active=True):
         page.check(f"#id_answer_{item.pk}_0")
     page.check("input[name=consent_sectors][value=health]")
     page.check("input[name=consent_sectors][value=working_age_social]")
     page.fill("#id_consent_scope", "Palvelujen yhteensovittaminen")
-    page.fill("#id_consent_from", dt.date.today().isoformat())
     page.fill("#id_consent_until", (dt.date.today() + dt.timedelta(days=365)).isoformat())
     page.select_option("#id_coordinator", str(alice.pk))
     page.check(f"input[name=care_team][value='{nurse.pk}']")
@@ -93,6 +97,9 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     # A network meeting whose decisions become plan steps
     _go(page, f"/shared-clients/persons/{person.pk}/meetings/new/")
     assert_accessible(page)
+    assert page.locator("main form.form").count() == 1
+    assert not page.is_checked("#id_client_present")  # an attestation is never pre-ticked
+    page.check("#id_client_present")
     due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     page.fill("#id_held_at_date", dt.date.today().isoformat())
     page.fill("#id_held_at_time", "10:00")
@@ -120,14 +127,17 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     # A consultation to the nurse on a statutory basis
     _go(page, f"/shared-clients/persons/{person.pk}/consultations/new/")
     assert_accessible(page)
+    assert page.locator("main form.form").count() == 1
+    box = page.locator("#id_question").bounding_box()
+    assert box and box["width"] >= 300  # not the browser's tiny default
     page.select_option("#id_sector", "health")
     page.select_option("#id_expert", str(nurse.pk))
     page.fill("#id_question", "Miten lääkitys vaikuttaa työkykyyn?")
     page.check("#id_basis_1")  # a statutory basis …
+    page.fill("#id_due_on", (dt.date.today() + dt.timedelta(days=5)).isoformat())
     _submit(page)
     assert page.locator(".error-summary a[href='#id_statutory_basis']").count() == 1
     page.select_option("#id_statutory_basis", "shl_41")  # … named from the list
-    page.fill("#id_due_on", (dt.date.today() + dt.timedelta(days=5)).isoformat())
     _submit(page)
     consultation = Consultation.objects.get(person=person)
 
@@ -185,5 +195,29 @@ def test_shared_client__decline_and_end_of_coordination(new_page, people, langua
     assert_accessible(page)
     page.fill("#id_reason", "Tavoitteet saavutettu.")
     _submit(page)
+    # A confirmation step names what ending means; nothing has ended yet
+    assert page.locator("#end-consequences li").count() >= 2
+    assert_accessible(page)
+    assert SharedClient.objects.get(person=other).status == "confirmed"
+    _submit(page, "#confirm-end")
     assert SharedClient.objects.get(person=other).status == "ended"
     assert_accessible(page)
+
+
+def test_shared_client__care_team_nurse_is_not_offered_to_end_coordination(new_page, people):
+    from django.utils import timezone
+
+    from luotsi.sharedcare import services
+    from luotsi.sharedcare.models import ChecklistItem
+
+    alice, nurse, person = people["alice"], people["nurse"], people["person"]
+    services.shared_client_confirm(actor=alice, person_id=person.pk, data=services.ConfirmInput(
+        answers={item.pk: "yes" for item in ChecklistItem.objects.filter(active=True)},
+        consent_given=True, consent_sectors=["health"], consent_scope="Kaikki",
+        consent_from=timezone.localdate(), consent_until=None, consent_open_ended=True,
+        coordinator_id=alice.pk, care_team_ids=[nurse.pk]))
+    page = new_page(language="fi")
+    login(page, "nina")
+    _go(page, f"/shared-clients/persons/{person.pk}/")
+    assert_accessible(page)
+    assert page.locator(f"a[href='/shared-clients/persons/{person.pk}/end/']").count() == 0

@@ -295,3 +295,65 @@ def test_home_page__counts_the_consultations_waiting_for_the_expert(
     assert flagged.full_name not in body  # counts only on the home page
     client.force_login(alice)
     assert 'id="consultations-waiting"' not in client.get("/").content.decode()
+
+
+def test_shared_client_end__only_the_coordinator_or_a_team_lead_and_the_coordinator_told(
+        alice, nurse, lead, flagged, checklist):
+    from django.core.exceptions import PermissionDenied
+
+    from luotsi.access.tests.factories import RelationshipFactory
+    from luotsi.intake.models import Notification
+
+    _confirm(alice, flagged, checklist, care_team_ids=[nurse.pk])
+    with pytest.raises(PermissionDenied):
+        services.shared_client_end(actor=nurse, person_id=flagged.pk,
+                                   reason="Hoitotiimin jäsen lopettaa")
+    assert SharedClient.objects.get(person=flagged).status == SharedClient.Status.CONFIRMED
+    assert not Notification.objects.exists()
+
+    alice.language = "sv"
+    alice.save(update_fields=["language"])
+    RelationshipFactory(person=flagged, user=lead)
+    shared = services.shared_client_end(actor=lead, person_id=flagged.pk,
+                                        reason="Asiakas muutti toiselle alueelle")
+    assert shared.status == SharedClient.Status.ENDED
+    note = Notification.objects.get(user=alice)
+    assert note.link == f"/shared-clients/persons/{flagged.pk}/"
+    assert "Leena Lahti" in note.text and "samordningen" in note.text  # in alice's language
+    assert flagged.last_name not in note.text  # the notice itself names no client
+
+
+def test_shared_client_end__by_the_coordinator_needs_no_notice(alice, flagged, checklist):
+    from luotsi.intake.models import Notification
+
+    _confirm(alice, flagged, checklist)
+    services.shared_client_end(actor=alice, person_id=flagged.pk, reason="Tavoitteet saavutettu")
+    assert not Notification.objects.exists()
+
+
+def test_consultation_ask__expert_or_team_outside_the_sector_refused(
+        alice, nurse, health_team, flagged):
+    data = services.ConsultationInput(
+        sector="employment", question="Työkyky?", basis=Consultation.Basis.STATUTORY,
+        statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(), expert_id=nurse.pk)
+    with pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    assert set(error.value.message_dict) == {"expert"}
+    data.expert_id, data.expert_team_id = None, health_team.pk
+    with pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    assert set(error.value.message_dict) == {"expert_team"}
+    assert not Consultation.objects.exists()
+
+
+def test_consultation_ask__refused_after_the_coordination_ended(alice, nurse, flagged,
+                                                                checklist):
+    _confirm(alice, flagged, checklist)
+    services.shared_client_end(actor=alice, person_id=flagged.pk, reason="Tavoitteet saavutettu")
+    with pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Kysymys", basis=Consultation.Basis.STATUTORY,
+            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            expert_id=nurse.pk))
+    assert "person" in error.value.message_dict
+    assert not Consultation.objects.exists()

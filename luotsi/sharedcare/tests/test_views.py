@@ -180,7 +180,14 @@ def test_meeting__missing_date_names_the_field(client, alice, flagged, checklist
     response = client.post(f"/shared-clients/persons/{flagged.pk}/meetings/new/",
                            {"kind": "in_person", "what_1": "X", "owner_1": "client"})
     assert response.status_code == 200
-    assert {"held_at_date", "due_1"} <= set(response.context["form"].errors)
+    errors = response.context["form"].errors
+    assert errors["held_at_date"] == ["Anna kokouksen päivä ja kellonaika."]
+    body = response.content.decode()
+    assert body.count('<span class="required">') >= 3  # date, time and how it is held
+    response = client.post(f"/shared-clients/persons/{flagged.pk}/meetings/new/", {
+        "kind": "in_person", "held_at_date": timezone.localdate().isoformat(),
+        "held_at_time": "10:00", "what_1": "X", "owner_1": "client"})
+    assert "due_1" in response.context["form"].errors
 
 
 def test_consultations__work_list_overdue_first_and_answer(client, alice, nurse, flagged,
@@ -250,7 +257,12 @@ def test_end__page_ends_the_coordination(client, alice, flagged, checklist):
     client.force_login(alice)
     url = f"/shared-clients/persons/{flagged.pk}/end/"
     assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
-    assert client.post(url, {"reason": "Tavoitteet saavutettu"}).status_code == 302
+    # the reason first; then a confirmation that names what ending means, nothing ended yet
+    asked = client.post(url, {"reason": "Tavoitteet saavutettu"})
+    assert asked.status_code == 200 and 'id="end-consequences"' in asked.content.decode()
+    assert SharedClient.objects.get(person=flagged).status == "confirmed"
+    assert client.post(url, {"reason": "Tavoitteet saavutettu",
+                             "confirmed": "on"}).status_code == 302
     assert SharedClient.objects.get(person=flagged).status == "ended"
     assert flagged.full_name not in client.get(CANDIDATES).content.decode()
 
@@ -278,3 +290,64 @@ def test_person__query_count_independent_of_meetings_and_consultations(
     client.get(url)
     with django_assert_num_queries(16 + _log_lock()):
         assert client.get(url).status_code == 200
+
+
+def _confirm_data(checklist, alice, **changes):
+    today = timezone.localdate()
+    data = {f"answer_{item.pk}": "yes" for item in checklist}
+    data.update({"consent_given": "on", "consent_sectors": ["health"],
+                 "consent_scope": "Palvelujen yhteensovittaminen",
+                 "consent_from": today.isoformat(), "coordinator": str(alice.pk)})
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_confirm__start_date_prefilled_in_iso(client, settings, alice, flagged, checklist,
+                                              language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(alice)
+    body = client.get(f"/shared-clients/persons/{flagged.pk}/confirm/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in body
+
+
+def test_confirm__open_ended_consent_only_when_the_client_agrees(client, alice, flagged,
+                                                                 checklist):
+    from luotsi.plans.models import Consent
+
+    client.force_login(alice)
+    url = f"/shared-clients/persons/{flagged.pk}/confirm/"
+    response = client.post(url, _confirm_data(checklist, alice))
+    assert response.status_code == 200
+    assert "consent_until" in response.context["form"].errors
+    later = (timezone.localdate() + timedelta(days=30)).isoformat()
+    both = client.post(url, _confirm_data(checklist, alice, consent_until=later,
+                                          consent_open_ended="on"))
+    assert "consent_until" in both.context["form"].errors
+    assert not SharedClient.objects.exists()
+    response = client.post(url, _confirm_data(checklist, alice, consent_open_ended="on"))
+    assert response.status_code == 302
+    consent = Consent.objects.get(plan__person=flagged)
+    assert consent.valid_until is None and consent.sector == "health"
+
+
+def test_end__care_team_member_is_not_offered_it_and_is_refused(client, alice, nurse, flagged,
+                                                                checklist):
+    services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(), consent_until=None, consent_open_ended=True,
+            coordinator_id=alice.pk, care_team_ids=[nurse.pk]))
+    end_url = f"/shared-clients/persons/{flagged.pk}/end/"
+    client.force_login(alice)
+    assert f'href="{end_url}"' in client.get(f"/shared-clients/persons/{flagged.pk}/")\
+        .content.decode()
+    client.force_login(nurse)
+    page = client.get(f"/shared-clients/persons/{flagged.pk}/")
+    assert page.status_code == 200 and f'href="{end_url}"' not in page.content.decode()
+    assert client.get(end_url).status_code == 403
+    assert client.post(end_url, {"reason": "Lopetetaan nyt", "confirmed": "on"}).status_code \
+        == 403
+    assert SharedClient.objects.get(person=flagged).status == "confirmed"
