@@ -32,9 +32,21 @@ def _basis_field() -> forms.ChoiceField:
 
 
 class AccessLogReportForm(PeriodForm):
-    field_order = ["hetu", "start", "end", "special_reason"]
+    """The person is named by one of: the identity code, the temporary identifier, or the name
+    and date of birth."""
 
-    hetu = forms.CharField(label=_("Personal identity code"), max_length=20)
+    field_order = ["hetu", "temporary_id", "name", "birth_date", "start", "end",
+                   "special_reason"]
+
+    hetu = forms.CharField(label=_("Personal identity code"), max_length=20, required=False)
+    temporary_id = forms.CharField(label=_("Temporary identifier"), max_length=20,
+                                   required=False,
+                                   help_text=_("For a person without a personal identity code."))
+    name = forms.CharField(label=_("Last and first names"), max_length=300, required=False,
+                           help_text=_("With the date of birth, when there is no identity code "
+                                       "or temporary identifier."))
+    birth_date = forms.DateField(label=_("Date of birth"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
     special_reason = forms.CharField(
         label=_("Special reason (period more than two years back)"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -43,13 +55,35 @@ class AccessLogReportForm(PeriodForm):
     )
 
     def clean_hetu(self):
+        value = self.cleaned_data["hetu"]
+        if not value.strip():
+            return ""
         try:
-            return hetu_module.parse(self.cleaned_data["hetu"]).value
+            return hetu_module.clean(value)
         except hetu_module.HetuError as exc:
             raise forms.ValidationError(exc.message) from None
 
+    def clean_temporary_id(self):
+        return self.cleaned_data["temporary_id"].strip().upper()
+
     def clean(self):
         data = super().clean()
+        ways = [name for name, given in (
+            ("hetu", data.get("hetu") or "hetu" in self.errors),
+            ("temporary_id", data.get("temporary_id")),
+            ("name", data.get("name") or data.get("birth_date") or "birth_date" in self.errors),
+        ) if given]
+        if not ways:
+            self.add_error("hetu", _("Give the personal identity code, the temporary identifier, "
+                                     "or the name and date of birth."))
+        elif len(ways) > 1:
+            self.add_error(ways[1], _("Give only one of: the personal identity code, the "
+                                      "temporary identifier, or the name and date of birth."))
+        elif ways == ["name"] and "birth_date" not in self.errors:
+            if not data.get("name"):
+                self.add_error("name", _("Give the name with the date of birth."))
+            elif not data.get("birth_date"):
+                self.add_error("birth_date", _("Give the date of birth with the name."))
         start = data.get("start")
         limit = timezone.localdate() - timedelta(days=365 * settings.ACCESS_LOG_REPORT_FREE_YEARS)
         if start and start < limit and not (data.get("special_reason") or "").strip():

@@ -21,7 +21,11 @@ from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.access.selectors import emergency_accesses_for_review
 from luotsi.access.services import emergency_access_review
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.people.services import find_by_hetu
+from luotsi.people.services import (
+    find_by_hetu,
+    find_by_name_and_birth_date,
+    find_by_temporary_id,
+)
 
 
 def _basis_detail(basis: str) -> str:
@@ -48,17 +52,18 @@ def access_log_report(request):
         return render(request, "access/report.html", context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = find_by_hetu(data["hetu"])
+        person, field, refusal, asked_by = _report_person(data)
         output = request.POST.get("format", "page")
         action = {"csv": LogAction.EXPORT, "pdf": LogAction.PRINT}.get(output, LogAction.VIEW)
         detail = f"access-log report {data['start']}..{data['end']}"
         if data["special_reason"]:
             detail += f"; special reason: {data['special_reason'].strip()}"
         detail += _basis_detail(data["basis"])
+        detail += f"; asked by {asked_by}"
         if person is None:
             log.record(request.user, person_id=None, category=Category.ACCESS_LOG, action=action,
                        basis=Basis.DPO_TASK, outcome=Outcome.REFUSED, detail=detail)
-            form.add_error("hetu", _("No person was found with this personal identity code."))
+            form.add_error(field, refusal)
             return render(request, "access/report.html", context)
         rows, truncated = reports.rows_for(person.pk, data["start"], data["end"],
                                            basis=data["basis"], person=person)
@@ -81,6 +86,26 @@ def access_log_report(request):
             response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
             return response
     return render(request, "access/report.html", context)
+
+
+def _report_person(data: dict):
+    """The person a report is asked for: (person, field, refusal message, how it was asked).
+    By identity code, temporary identifier, or name and date of birth (which must name one
+    person)."""
+    if data["hetu"]:
+        return (find_by_hetu(data["hetu"]), "hetu",
+                _("No person was found with this personal identity code."), "identity code")
+    if data["temporary_id"]:
+        return (find_by_temporary_id(data["temporary_id"]), "temporary_id",
+                _("No person was found with this temporary identifier."), "temporary identifier")
+    found = find_by_name_and_birth_date(data["name"], data["birth_date"])
+    if len(found) > 1:
+        return (None, "name",
+                _("%(count)s persons have this name and date of birth: give the personal "
+                  "identity code or the temporary identifier.") % {"count": len(found)},
+                "name and date of birth")
+    return (found[0] if found else None, "name",
+            _("No person was found with this name and date of birth."), "name and date of birth")
 
 
 def _unnamed_records(user, data: dict) -> dict:

@@ -82,3 +82,19 @@ def test_report_as_csv_download(page_en, charlie, viewed_client):
     assert any("alice" in " ".join(record) for record in records[1:])
     # Downloading does not leave the page.
     assert_path(page, "/access-log/report/")
+
+
+def test_report_by_name_and_birth_date(page_en, charlie, viewed_client):
+    page = page_en
+    login(page, "charlie")
+    page.goto("/access-log/report/")
+    today = timezone.localdate()
+    page.fill("#id_name", f"{viewed_client.last_name} {viewed_client.first_name}")
+    page.fill("#id_birth_date", viewed_client.birth_date.isoformat())
+    page.fill("#id_start", (today - dt.timedelta(days=30)).isoformat())
+    page.fill("#id_end", today.isoformat())
+    with page.expect_navigation():
+        page.click("main form button[name=format][value=page]")
+    assert page.locator("#report-heading").inner_text().startswith("Aino Asiakas:")
+    assert page.locator(f"{REPORT} tbody tr").count() >= 1
+    assert_accessible(page)

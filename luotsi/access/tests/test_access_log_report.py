@@ -212,3 +212,71 @@ def test_access_log_report__needs_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+# --- asked by identity code, temporary identifier, or name and date of birth ----------------
+
+
+def _ask(client, charlie, **who):
+    client.force_login(charlie)
+    return client.post(URL, {"format": "page", **period(), **who})
+
+
+def test_access_log_report__by_temporary_id(client, charlie, alice):
+    from luotsi.people.tests.factories import PersonFactory
+
+    person = PersonFactory(hetu_encrypted="", hetu_lookup=None, temporary_id="TMP-AB12CD34EF")
+    RelationshipFactory(person=person, user=alice)
+    client.force_login(alice)
+    client.get(f"/persons/{person.pk}/")
+    response = _ask(client, charlie, temporary_id=" tmp-ab12cd34ef ")
+    assert response.status_code == 200, response.context["form"].errors
+    assert response.context["person"] == person
+    assert [row.who for row in response.context["rows"]] == ["Alice Aalto (alice)"]
+    record = AccessLogEntry.objects.filter(user_id=charlie.pk).last()
+    assert record.person_id == person.pk and record.detail.endswith("asked by temporary identifier")
+    pdf = _ask(client, charlie, temporary_id="TMP-AB12CD34EF", format="pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_access_log_report__by_name_and_birth_date(client, charlie, processed):
+    person = processed
+    name = f"{person.last_name} {person.first_name}".upper()
+    response = _ask(client, charlie, name=name, birth_date=str(person.birth_date))
+    assert response.context["person"] == person
+    assert len(response.context["rows"]) == 2
+    response = _ask(client, charlie, name=f"{person.first_name} {person.last_name}",
+                    birth_date=str(person.birth_date))
+    assert response.context["person"] == person
+    record = AccessLogEntry.objects.filter(user_id=charlie.pk).last()
+    assert record.detail.endswith("asked by name and date of birth")
+
+
+def test_access_log_report__name_and_birth_date_matching_several_refused(client, charlie,
+                                                                         client_person):
+    from luotsi.people.tests.factories import PersonFactory
+
+    PersonFactory(first_name=client_person.first_name, last_name=client_person.last_name,
+                  birth_date=client_person.birth_date)
+    response = _ask(client, charlie, name=client_person.last_name,
+                    birth_date=str(client_person.birth_date))
+    assert "person" not in response.context
+    assert list(response.context["form"].errors) == ["name"]
+    assert "2" in response.context["form"].errors["name"][0]
+    assert AccessLogEntry.objects.filter(user_id=charlie.pk).last().outcome == Outcome.REFUSED
+
+
+@pytest.mark.parametrize(("who", "field"), [
+    ({}, "hetu"),
+    ({"name": "Asiakas Aino"}, "birth_date"),
+    ({"birth_date": "1970-01-01"}, "name"),
+    ({"hetu": "131052-308T", "temporary_id": "TMP-1"}, "temporary_id"),
+    ({"temporary_id": "TMP-NOBODY"}, "temporary_id"),
+    ({"name": "Ei Ketaan", "birth_date": "1970-01-01"}, "name"),
+])
+def test_access_log_report__person_must_be_named_one_way(client, charlie, client_person, who,
+                                                         field):
+    response = _ask(client, charlie, **who)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert "person" not in response.context
