@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +18,7 @@ from luotsi.intake.models import (
     CLOCK_CHOICES,
     Assessment,
     Channel,
+    Consultation,
     ContactKind,
     DeadlineStatus,
     InitialAssessment,
@@ -82,6 +84,21 @@ class ListedChoiceField(forms.Field):
 
 def worker_label(user) -> str:
     return user.get_full_name() or user.username
+
+
+def worker_with_teams(user, teams=None) -> str:
+    """A worker's name with their teams, so that a list of workers of several teams says who
+    works where (``teams``: the names, else the worker's prefetched teams)."""
+    if teams is None:
+        teams = [str(team) for team in user.teams.all()]
+    return f"{worker_label(user)} ({', '.join(teams)})" if teams else worker_label(user)
+
+
+class TeamWorkerChoiceField(forms.ModelChoiceField):
+    """A worker among the members of teams, shown with their teams (prefetch ``teams``)."""
+
+    def label_from_instance(self, obj) -> str:
+        return worker_with_teams(obj)
 
 
 def members_of(team_ids):
@@ -277,6 +294,14 @@ class FamilyTeams:
     teams: list[Team]
     members: dict[int, list[User]]  # team id → members by name
 
+    def teams_of(self) -> dict[int, list[str]]:
+        """The names of the family teams of each member, by user id."""
+        names: dict[int, list[str]] = {}
+        for team in self.teams:
+            for user in self.members[team.pk]:
+                names.setdefault(user.pk, []).append(str(team))
+        return names
+
     def workers(self, team_ids=None) -> list[User] | None:
         """The members of ``team_ids`` (of every team when ``None``) by name, each once; ``None``
         when one of the teams is not a family team (the caller then reads them itself)."""
@@ -372,12 +397,18 @@ class BulkAssignForm(VersionedForm):
                                     required=False)
     ids = IdListField(label=_("Contacts"))
 
-    def __init__(self, *args, team_ids=(), workers: list[User] | None = None, **kwargs):
+    def __init__(self, *args, team_ids=(), workers: list[User] | None = None,
+                 teams_of: dict[int, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if workers is None:
-            workers = list(members_of(team_ids).only("username", "first_name", "last_name"))
-        self.fields["assignee"].set_objects(workers)
-        self.fields["pair_worker"].set_objects(workers)
+        if workers is None or teams_of is None:
+            workers = list(members_of(team_ids).only("username", "first_name", "last_name")
+                           .prefetch_related(Prefetch("teams",
+                                                      queryset=Team.objects.order_by("pk"))))
+            teams_of = {user.pk: [str(team) for team in user.teams.all()] for user in workers}
+        for name in ("assignee", "pair_worker"):
+            self.fields[name].label_from = lambda user: worker_with_teams(
+                user, teams_of.get(user.pk, []))
+            self.fields[name].set_objects(workers)
 
 
 # --- my work ----------------------------------------------------------------------------------
@@ -411,6 +442,23 @@ class ConsultationForm(forms.Form):
     answer = _text(_("Answer"), required=False)
 
 
+class ConsultationAnswerForm(forms.Form):
+    """The answer to one consultation of the assessment, recorded when it arrives."""
+
+    consultation = forms.ModelChoiceField(queryset=Consultation.objects.none(),
+                                          widget=forms.HiddenInput)
+    answer = _text(_("Answer"))
+
+    def __init__(self, *args, consultations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["consultation"]
+        if hasattr(consultations, "model"):
+            field.queryset = consultations
+        else:
+            field.queryset = Consultation.objects.filter(pk__in=[c.pk for c in consultations])
+        field.error_messages["invalid_choice"] = _("Choose a consultation of this assessment.")
+
+
 class CompleteForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Outcome of the assessment"),
                                 choices=Assessment.Outcome.choices, widget=forms.RadioSelect)
@@ -431,11 +479,12 @@ class CompleteForm(VersionedForm):
 # --- caseload -----------------------------------------------------------------------------------
 
 class CaseloadForm(forms.Form):
-    from_user = WorkerChoiceField(label=_("Leaving worker"), queryset=User.objects.none())
-    to_user = WorkerChoiceField(label=_("New worker"), queryset=User.objects.none())
+    from_user = TeamWorkerChoiceField(label=_("Leaving worker"), queryset=User.objects.none())
+    to_user = TeamWorkerChoiceField(label=_("New worker"), queryset=User.objects.none())
 
     def __init__(self, *args, team_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        members = members_of(team_ids)
+        members = members_of(team_ids).prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("pk")))
         self.fields["from_user"].queryset = members
         self.fields["to_user"].queryset = members

@@ -331,6 +331,10 @@ class Consultation(TimeStampedModel):
     expert = models.CharField(_("consulted professional"), max_length=200)
     question = models.TextField(_("question"))
     answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answer recorded"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("answer recorded by"))
 
     class Meta:
         verbose_name = _("consultation")

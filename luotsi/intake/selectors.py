@@ -290,3 +290,36 @@ def home_summary(user, *, limit: int) -> dict:
     summary["unread_notifications"] = {"count": unread_notifications(user).count(),
                                        "query": {}}
     return summary
+
+
+@dataclass
+class CaseloadPreview:
+    """What moving ``from_user``'s open caseload would move, read for the team lead's preview:
+    the open contacts (``ids``; those the lead may see listed in ``shown``, the first
+    ``limit``), their count per team with whether the new worker is a member of it, the open
+    service-need assessments and the contacts where the leaving worker is the pair worker."""
+
+    ids: set[int]
+    shown: list[Contact]
+    by_team: list[dict]
+    assessments: int
+    paired: int
+
+
+def caseload_preview(user, from_user, to_user, *, limit: int = 200) -> CaseloadPreview:
+    from luotsi.organisation.models import Team
+
+    open_contacts = Contact.objects.filter(_OPEN, assignee=from_user)
+    ids = set(open_contacts.values_list("pk", flat=True))
+    shown = list(visible_contacts(user).filter(_OPEN, assignee=from_user)
+                 .select_related("child", "team")
+                 .order_by(*QUEUE_ORDER)[:limit])
+    counts = dict(open_contacts.order_by().values_list("team_id").annotate(n=Count("pk")))
+    member_of = set(to_user.team_ids())
+    by_team = [{"team": team, "count": counts[team.pk], "member": team.pk in member_of}
+               for team in Team.objects.filter(pk__in=counts).order_by("pk")]
+    return CaseloadPreview(
+        ids=ids, shown=shown, by_team=by_team,
+        assessments=Assessment.objects.filter(worker=from_user,
+                                              completed_on__isnull=True).count(),
+        paired=Contact.objects.filter(_OPEN, pair_worker=from_user).count())

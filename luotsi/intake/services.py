@@ -355,6 +355,18 @@ def _locked(contact: Contact, expected_version: int | None) -> Contact:
     return fresh
 
 
+def urgency_open(contact: Contact) -> bool:
+    """Whether the urgency of an open ``contact`` may be recorded or changed: recorded while it
+    is not yet assessed; changed only until the initial assessment is recorded or the contact
+    goes on (routed or attached) to a service-need assessment, which rest on it."""
+    if contact.status == ContactStatus.CLOSED:
+        return False
+    if not contact.urgency:
+        return True
+    return (contact.status in (ContactStatus.NEW, ContactStatus.IN_ASSESSMENT)
+            and contact.assessment_id is None and not hasattr(contact, "initial_assessment"))
+
+
 def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str = "",
                            expected_version: int | None = None) -> Contact:
     _require(actor)
@@ -366,6 +378,11 @@ def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str =
         contact = _locked(contact, expected_version)
         if contact.status == ContactStatus.CLOSED:
             raise ValidationError(_("The contact is closed."))
+        if not urgency_open(contact):
+            # The initial assessment and the routing rested on the recorded urgency.
+            raise ValidationError({"urgency": [_(
+                "The urgency can no longer be changed: the contact has gone on to its initial "
+                "assessment or to a service-need assessment.")]})
         now = timezone.now()
         contact.urgency, contact.urgency_note = urgency, note.strip()
         contact.urgency_by, contact.urgency_at = actor, now
@@ -490,17 +507,23 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
                 "Someone else changed %(count)s of the chosen contacts meanwhile. Reload the "
                 "page and check the assignments before saving again.",
                 len(changed)) % {"count": len(changed)})
+        handovers = []
         for contact in contacts:
             for worker in filter(None, (assignee, pair_worker)):
-                if not _member_of(worker, contact.team):
+                if _member_of(worker, contact.team):
+                    continue
+                if not _leads_both(actor, contact.team, worker):
                     _fail("assignee", _("%(name)s is not a member of the team %(team)s.")
                           % {"name": worker, "team": contact.team})
+                handovers.append((contact, worker))
         ids = [c.pk for c in contacts]
         Contact.objects.filter(pk__in=ids).update(assignee=assignee, pair_worker=pair_worker,
                                                   version=F("version") + 1,
                                                   updated_at=timezone.now())
         Assessment.objects.filter(contacts__pk__in=ids, completed_on__isnull=True).update(
             worker=assignee, pair_worker=pair_worker)
+        for contact, worker in handovers:
+            _hand_over(actor, contact, worker)
         log.append(log.Actor.of(actor), [
             log.Event(c.child_id, Category.INTAKE, LogAction.UPDATE, Basis.INTAKE,
                       Outcome.ALLOWED, f"contact {c.pk} assigned to {assignee.username}")
@@ -508,8 +531,27 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
     return len(contacts)
 
 
-def caseload_reassign(*, actor, from_user: User, to_user: User) -> int:
-    """Move a leaving worker's whole open caseload to another worker in one transaction."""
+def _leads_both(actor, team: Team, worker: User) -> bool:
+    """A team lead may hand a contact of one of their teams to a worker of another of their
+    teams."""
+    if not has_permission(actor, Action.MANAGE_TEAM):
+        return False
+    led = set(actor.team_ids())
+    return team.pk in led and bool(led & set(worker.team_ids()))
+
+
+def _hand_over(actor, contact: Contact, worker: User) -> None:
+    """A worker outside the contact's team, named by the team lead, gets a relationship of
+    their own to the persons concerned, ending as the team's does when the contact closes."""
+    for link in contact.persons.select_related("person"):
+        access_services.relationship_open(
+            actor=actor, person=link.person, basis=Basis.INTAKE, user=worker,
+            service_task=ServiceTask.FAMILY_SERVICES, source=f"intake.Contact:{contact.pk}",
+            reason=f"assigned by {actor.username}")
+
+
+def caseload_check(*, actor, from_user: User, to_user: User) -> None:
+    """The rules of moving a caseload, checked for the preview and again when it is moved."""
     _require(actor, Action.MANAGE_TEAM)
     if not set(actor.team_ids()) & set(from_user.team_ids()):
         raise PermissionDenied
@@ -517,20 +559,37 @@ def caseload_reassign(*, actor, from_user: User, to_user: User) -> int:
         _fail("to_user", _("Choose another worker to take over the caseload."))
     if not set(to_user.team_ids()) & set(from_user.team_ids()):
         _fail("to_user", _("The new worker must share a team with the leaving worker."))
+
+
+def caseload_reassign(*, actor, from_user: User, to_user: User,
+                      expected_ids: set[int] | None = None) -> int:
+    """Move a leaving worker's whole open caseload to another worker in one transaction.
+
+    ``expected_ids`` are the open contacts the team lead saw in the preview: when the caseload
+    changed since, nothing moves. Contacts of a team the new worker is not a member of are
+    handed over to them (a relationship of their own to the persons concerned)."""
+    caseload_check(actor=actor, from_user=from_user, to_user=to_user)
     with transaction.atomic():
         open_contacts = Contact.objects.filter(assignee=from_user).exclude(
             status=ContactStatus.CLOSED)
-        rows = list(open_contacts.values_list("pk", "child_id"))
+        rows = list(open_contacts.select_for_update().values_list("pk", "child_id", "team_id"))
+        if expected_ids is not None and {pk for pk, _c, _t in rows} != set(expected_ids):
+            raise ValidationError(_("The caseload changed after the preview. Check the new "
+                                    "preview before moving it."))
+        own_teams = set(to_user.team_ids())
+        outside = [pk for pk, _c, team_id in rows if team_id not in own_teams]
         moved = open_contacts.update(assignee=to_user, version=F("version") + 1,
                                      updated_at=timezone.now())
         Contact.objects.filter(pair_worker=from_user).exclude(
             status=ContactStatus.CLOSED).update(pair_worker=None)
         Assessment.objects.filter(worker=from_user, completed_on__isnull=True).update(
             worker=to_user)
+        for contact in Contact.objects.filter(pk__in=outside):
+            _hand_over(actor, contact, to_user)
         log.append(log.Actor.of(actor), [
             log.Event(child_id, Category.INTAKE, LogAction.UPDATE, Basis.INTAKE,
                       Outcome.ALLOWED, f"contact {pk} reassigned {from_user.username}"
-                      f" -> {to_user.username}") for pk, child_id in rows])
+                      f" -> {to_user.username}") for pk, child_id, _t in rows])
     return moved
 
 
@@ -541,7 +600,10 @@ def _assessment_contact_ids(assessment: Assessment) -> list[int]:
 
 
 def _require_team(actor, assessment: Assessment) -> None:
-    """Service-need assessments are worked by the members of the assessment's regional team."""
+    """Service-need assessments are worked by the members of the assessment's regional team and
+    by the workers named to it (a team lead may name a worker of another of their teams)."""
+    if actor.pk in (assessment.worker_id, assessment.pair_worker_id):
+        return
     if not actor.teams.filter(pk=assessment.team_id).exists():
         raise PermissionDenied
 
@@ -608,12 +670,37 @@ def consultation_add(*, actor, assessment: Assessment, expert: str, question: st
     if not question.strip():
         _fail("question", _("Write the question."))
     with transaction.atomic():
+        answered = bool(answer.strip())
         consultation = Consultation.objects.create(
             assessment=assessment, asked_by=actor, expert=expert.strip(),
-            question=question.strip(), answer=answer.strip())
+            question=question.strip(), answer=answer.strip(),
+            answered_at=timezone.now() if answered else None,
+            answered_by=actor if answered else None)
         _log_assessment(actor, assessment, LogAction.DISCLOSE,
                         f"consultation {consultation.pk} with {expert.strip()}")
     return consultation
+
+
+def consultation_answer(*, actor, consultation: Consultation, answer: str) -> Consultation:
+    """Record the consulted professional's answer to a consultation asked during a service-need
+    assessment, also after the assessment is completed (the answer often arrives later); logged,
+    and noted as recorded after completion when it was."""
+    _require(actor)
+    assessment = consultation.assessment
+    _require_team(actor, assessment)
+    if not answer.strip():
+        _fail("answer", _("Write the answer."))
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.answer:
+            raise ValidationError({"answer": [_("The answer is already recorded.")]})
+        locked.answer = answer.strip()
+        locked.answered_at, locked.answered_by = timezone.now(), actor
+        locked.save(update_fields=["answer", "answered_at", "answered_by", "updated_at"])
+        after = "" if assessment.is_open else " after completion"
+        _log_assessment(actor, assessment, LogAction.UPDATE,
+                        f"consultation {locked.pk} answer recorded{after}")
+    return locked
 
 
 def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: str,

@@ -11,6 +11,7 @@ timed out comes back filled in after signing in again.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -35,6 +37,7 @@ from luotsi.intake.forms import (
     BulkAssignForm,
     CaseloadForm,
     CompleteForm,
+    ConsultationAnswerForm,
     ConsultationForm,
     InitialAssessmentForm,
     MeetingForm,
@@ -391,10 +394,11 @@ def _render_contact(request, contact: Contact, bound: dict):
         "attached": contact.assessment_id is not None and initial is None,
         "is_open": is_open,
     }
-    if is_open:
+    if is_open and services.urgency_open(contact):
         context["urgency_form"] = bound.get("urgency_form") or UrgencyForm(
             initial={**version, "urgency": contact.urgency or None,
                      "urgency_note": contact.urgency_note})
+    if is_open:
         context["assign_form"] = bound.get("assign_form") or AssignForm(
             team_ids=[contact.team_id],
             initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id,
@@ -467,8 +471,12 @@ def queue(request):
     filter_data = _queue_filter_data(request, directory)
     filters_form = QueueFilterForm(filter_data, directory=directory)
     filters = _queue_filters(filters_form, user)
-    assign_team_ids = [filters.team_id] if filters.team_id else user.team_ids()
-    assign_kwargs = {"team_ids": assign_team_ids, "workers": directory.workers(assign_team_ids)}
+    # A team lead hands a row to any worker of the teams they lead; a worker to the members
+    # of the team shown (or of their own teams).
+    assign_team_ids = ([filters.team_id] if filters.team_id
+                       and not has_permission(user, Action.MANAGE_TEAM) else user.team_ids())
+    assign_kwargs = {"team_ids": assign_team_ids, "workers": directory.workers(assign_team_ids),
+                     "teams_of": directory.teams_of()}
     assign_form = None
     kept = pending_form_data(request)
     if kept is not None and kept.get("intent") == "assign":
@@ -588,6 +596,22 @@ def _assessment_consultation(request, assessment, data):
     return None if done else {"consultation_form": form}
 
 
+def _answer_form(data, assessment) -> ConsultationAnswerForm:
+    """A posted answer form, with the element ids of the consultation it answers."""
+    chosen = str(data.get("consultation", ""))
+    return ConsultationAnswerForm(
+        data, consultations=assessment.consultations.all(),
+        auto_id=f"id_answer-{chosen if chosen.isdigit() else 'x'}-%s")
+
+
+def _assessment_answer(request, assessment, data):
+    form = _answer_form(data, assessment)
+    done = save_through_service(request, form, lambda cleaned: services.consultation_answer(
+        actor=request.user, consultation=cleaned["consultation"], answer=cleaned["answer"]),
+        _("The answer to the consultation was recorded."))
+    return None if done else {"answer_form": form}
+
+
 def _assessment_complete(request, assessment, data):
     form = CompleteForm(data, team_ids=[assessment.team_id])
     done = save_through_service(request, form, lambda cleaned: services.assessment_complete(
@@ -603,6 +627,7 @@ ASSESSMENT_INTENTS = {
     "meeting": (_assessment_meeting, MeetingForm, "meeting_form", False),
     "consultation": (_assessment_consultation, ConsultationForm, "consultation_form", False),
     "complete": (_assessment_complete, CompleteForm, "complete_form", True),
+    "answer": (_assessment_answer, ConsultationAnswerForm, "answer_form", False),
 }
 
 
@@ -621,8 +646,12 @@ def assessment_detail(request, assessment_id: int):
                 return redirect("intake:assessment_detail", assessment_id=assessment.pk)
         else:
             _kept_message(request)
-            form = (form_class(data, team_ids=[assessment.team_id]) if by_team
-                    else form_class(data))
+            if by_team:
+                form = form_class(data, team_ids=[assessment.team_id])
+            elif form_class is ConsultationAnswerForm:
+                form = _answer_form(data, assessment)
+            else:
+                form = form_class(data)
             form.is_valid()
             bound = {key: form}
     return _render_assessment(request, assessment, bound)
@@ -651,8 +680,12 @@ def _render_assessment(request, assessment: Assessment, bound: dict):
         "start_due": due.get("assessment_start"),
         "completion_due": due.get("assessment_completion"),
         "meetings": list(assessment.meetings.all()),
-        "consultations": list(assessment.consultations.all()),
+        "consultations": _consultation_rows(assessment, bound.get("answer_form")),
+        "next_steps": _next_steps(assessment),
     }
+    if any(row["answer_form"] is not None and row["answer_form"] is bound.get("answer_form")
+           for row in context["consultations"]):
+        context["answer_form"] = bound["answer_form"]
     if assessment.is_open:
         if not assessment.started_on:
             context["start_form"] = bound.get("start_form") or StartForm(
@@ -670,15 +703,57 @@ def _render_assessment(request, assessment: Assessment, bound: dict):
     return render(request, "intake/assessment_detail.html", context)
 
 
+def _consultation_rows(assessment: Assessment, bound_answer) -> list[dict]:
+    """Each consultation, with a form for its answer while none is recorded (also after the
+    assessment is completed: answers often come later)."""
+    rows = []
+    consultations = list(assessment.consultations.all())
+    for item in consultations:
+        form = None
+        if not item.answer:
+            chosen = bound_answer is not None and str(bound_answer["consultation"].value()) \
+                == str(item.pk)
+            form = bound_answer if chosen else ConsultationAnswerForm(
+                consultations=consultations, auto_id=f"id_answer-{item.pk}-%s",
+                initial={"consultation": item.pk})
+        rows.append({"item": item, "answer_form": form})
+    return rows
+
+
+def _next_steps(assessment: Assessment) -> list[dict]:
+    """What follows a completed assessment that opened a client relationship: the client plan
+    (started, or opened when the child has one) and, for a child-welfare client, the client
+    relationship on the child's page."""
+    if assessment.is_open:
+        return []
+    steps = []
+    if assessment.outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT:
+        steps.append({"url": reverse("person_detail", args=[assessment.child_id]) + "#rel-heading",
+                      "text": _("Open the child-welfare client record"), "id": "next-clienthood"})
+    if assessment.outcome in (Assessment.Outcome.CHILD_WELFARE_CLIENT,
+                              Assessment.Outcome.FAMILY_SOCIAL_SERVICES):
+        steps.append({"url": reverse("plan_open", args=[assessment.child_id]),
+                      "text": _("Start the client plan"), "id": "next-plan"})
+    return steps
+
+
 # --- caseload -----------------------------------------------------------------------------------
+
+def _fingerprint(ids) -> str:
+    return hashlib.sha256(",".join(str(pk) for pk in sorted(ids)).encode()).hexdigest()
+
 
 @login_required
 @GET_POST
 def caseload(request):
-    """The team lead moves a leaving worker's whole open caseload to another worker at once."""
+    """The team lead moves a leaving worker's whole open caseload to another worker: first a
+    preview of what will move and to whom, then the move, refused when the caseload changed
+    after the preview."""
     _require(request.user, Action.MANAGE_TEAM)
-    team_ids = request.user.team_ids()
+    user = request.user
+    team_ids = user.team_ids()
     kept = pending_form_data(request)
+    preview = None
     if kept is not None:
         _kept_message(request)
         form = CaseloadForm(kept, team_ids=team_ids)
@@ -686,20 +761,35 @@ def caseload(request):
     elif request.method == "POST":
         form = CaseloadForm(request.POST, team_ids=team_ids)
         if form.is_valid():
+            from_user, to_user = form.cleaned_data["from_user"], form.cleaned_data["to_user"]
             try:
-                moved = services.caseload_reassign(actor=request.user,
-                                                   from_user=form.cleaned_data["from_user"],
-                                                   to_user=form.cleaned_data["to_user"])
+                services.caseload_check(actor=user, from_user=from_user, to_user=to_user)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, ngettext(
-                    "%(count)s open contact moved from %(from)s to %(to)s.",
-                    "%(count)s open contacts moved from %(from)s to %(to)s.", moved) % {
-                    "count": moved, "from": form.cleaned_data["from_user"],
-                    "to": form.cleaned_data["to_user"]})
-                return redirect("intake:caseload")
+                preview = selectors.caseload_preview(user, from_user, to_user)
+                confirmed = request.POST.get("intent") == "confirm"
+                if confirmed and request.POST.get("fingerprint") != _fingerprint(preview.ids):
+                    form.add_error(None, _("The caseload changed after the preview. Check the "
+                                           "new preview before moving it."))
+                elif confirmed:
+                    try:
+                        moved = services.caseload_reassign(actor=user, from_user=from_user,
+                                                           to_user=to_user,
+                                                           expected_ids=preview.ids)
+                    except ValidationError as exc:
+                        apply_service_errors(form, exc)
+                        preview = selectors.caseload_preview(user, from_user, to_user)
+                    else:
+                        messages.success(request, ngettext(
+                            "%(count)s open contact moved from %(from)s to %(to)s.",
+                            "%(count)s open contacts moved from %(from)s to %(to)s.", moved) % {
+                            "count": moved, "from": from_user, "to": to_user})
+                        return redirect("intake:caseload")
+                _log_listed(user, [c.child for c in preview.shown], "caseload preview")
     else:
         form = CaseloadForm(team_ids=team_ids)
     return render(request, "intake/caseload.html", {
-        "form": form, "counts": selectors.open_counts_by_worker(team_ids)})
+        "form": form, "preview": preview,
+        "fingerprint": _fingerprint(preview.ids) if preview else "",
+        "counts": selectors.open_counts_by_worker(team_ids)})

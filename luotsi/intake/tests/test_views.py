@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
@@ -700,11 +701,16 @@ def test_caseload_for_the_team_lead_only(en, iw, iw2, intake_lead, intake_team, 
     response = en.get(CASELOAD)
     assert response.status_code == 200
     assert "Iida Intake" in _text(response)
-    response = en.post(CASELOAD, {"intent": "reassign", "from_user": iw.pk,
+    response = en.post(CASELOAD, {"intent": "preview", "from_user": iw.pk,
                                   "to_user": iw.pk})
     assert "New worker: Choose another worker" in _text(response)
-    response = en.post(CASELOAD, {"intent": "reassign", "from_user": iw.pk,
-                                  "to_user": iw2.pk}, follow=True)
+    response = en.post(CASELOAD, {"intent": "preview", "from_user": iw.pk,
+                                  "to_user": iw2.pk})
+    assert 'id="caseload-preview"' in _text(response)
+    assert not Contact.objects.filter(assignee=iw2).exists()  # the preview moves nothing
+    fingerprint = response.context["fingerprint"]
+    response = en.post(CASELOAD, {"intent": "confirm", "from_user": iw.pk, "to_user": iw2.pk,
+                                  "fingerprint": fingerprint}, follow=True)
     assert "3 open contacts moved from Iida Intake to Ilkka Intake." in _text(response)
     assert Contact.objects.filter(assignee=iw2).count() == 3
 
@@ -846,3 +852,160 @@ def test_register_with_the_priority_adult_clock(en, iw, intake_team, east):
         "assessment_start", "urgency_assessment"]
     assert set(contact.deadlines.values_list("basis", flat=True)) == {
         "SHL 36 § 1 mom.", "SHL 36 § 3 mom."}
+
+
+# --- work that must be possible: hand-over, a settled urgency, late answers, next steps ---------
+
+def test_queue__a_lead_hands_a_row_to_a_worker_of_another_of_their_teams(
+        en, iw, intake_lead, intake_team, east, alice, contact):
+    intake_lead.teams.add(east)
+    en.force_login(intake_lead)
+    text = _text(en.get(QUEUE))
+    # Every worker of the lead's teams is offered, each with their team.
+    assert f'<option value="{alice.pk}">Alice Aalto (Itäinen arviointitiimi)</option>' in text
+    assert f'<option value="{iw.pk}">Iida Intake (Lapsiperheiden asiakasohjaus)</option>' in text
+    response = en.post(QUEUE, {"intent": "assign", "ids": [contact.pk], "assignee": alice.pk,
+                               f"version-{contact.pk}": contact.version})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.assignee == alice and contact.team == intake_team
+    # The worker handed the contact sees it, on a relationship of their own (logged).
+    en.force_login(alice)
+    assert en.get(f"/intake/contacts/{contact.pk}/").status_code == 200
+    assert AccessLogEntry.objects.filter(detail__contains=f"intake.Contact:{contact.pk}",
+                                         category=Category.RELATIONSHIPS).exists()
+
+
+def test_queue__a_worker_cannot_hand_a_row_outside_its_team(en, iw, alice, east, contact):
+    en.force_login(iw)
+    response = en.post(QUEUE, {"intent": "assign", "ids": [contact.pk], "assignee": alice.pk,
+                               f"version-{contact.pk}": contact.version})
+    assert response.status_code == 200
+    contact.refresh_from_db()
+    assert contact.assignee is None
+
+
+def test_contact__urgency_settled_once_routed(en, iw, contact):
+    url = f"/intake/contacts/{contact.pk}/"
+    services.contact_assess_urgency(actor=iw, contact=contact, urgency="urgent",
+                                    note="Lapsi ei ole turvassa.")
+    en.force_login(iw)
+    assert 'name="intent" value="urgency"' in _text(en.get(url))  # still changeable
+    services.initial_assessment_record(actor=iw, contact=contact,
+                                       outcome="service_need_assessment",
+                                       informed_on=timezone.localdate())
+    contact.refresh_from_db()
+    text = _text(en.get(url))
+    assert 'name="intent" value="urgency"' not in text
+    assert 'id="urgency-recorded"' in text and "Lapsi ei ole turvassa." in text
+    response = en.post(url, {"intent": "urgency", "urgency": "not_urgent", "urgency_note": "",
+                             "expected_version": contact.version})
+    assert response.status_code == 200
+    assert "The urgency can no longer be changed" in _text(response)
+    contact.refresh_from_db()
+    assert contact.urgency == "urgent"
+
+
+def test_contact__an_attached_contact_gets_its_urgency_once(en, iw, alice, contact):
+    """A contact attached to an open assessment is not assessed yet: its urgency is recorded
+    once, then settled."""
+    _routed(iw, contact)
+    second = _register(iw, child=contact.child, reporter_name="Naapuri")
+    assert second.assessment_id == contact.assessment_id and not second.urgency
+    services.contact_assess_urgency(actor=alice, contact=second, urgency="not_urgent")
+    with pytest.raises(ValidationError) as exc:
+        services.contact_assess_urgency(actor=alice, contact=second, urgency="urgent",
+                                        note="Muutos.")
+    assert set(exc.value.message_dict) == {"urgency"}
+
+
+def _completed(alice, assessment, outcome="child_welfare_client"):
+    today = timezone.localdate()
+    assessment = services.assessment_start(actor=alice, assessment=assessment, started_on=today)
+    consultation = services.consultation_add(actor=alice, assessment=assessment,
+                                             expert="Koulukuraattori",
+                                             question="Miten lapsi voi koulussa?")
+    services.assessment_complete(actor=alice, assessment=assessment, outcome=outcome,
+                                 reason="Tarve.", completed_on=today, responsible_worker=alice,
+                                 informed_on=today)
+    return consultation
+
+
+def test_assessment__the_answer_to_a_consultation_is_recorded_after_completion(
+        en, alice, bob, assessment):
+    consultation = _completed(alice, assessment)
+    url = f"/intake/assessments/{assessment.pk}/"
+    en.force_login(alice)
+    text = _text(en.get(url))
+    assert 'name="intent" value="answer"' in text
+    assert f'id="id_answer-{consultation.pk}-answer"' in text
+    # No answer: the field is named, nothing is saved.
+    response = en.post(url, {"intent": "answer", "consultation": consultation.pk, "answer": ""})
+    assert response.status_code == 200
+    assert f'href="#id_answer-{consultation.pk}-answer"' in _text(response)
+    response = en.post(url, {"intent": "answer", "consultation": consultation.pk,
+                             "answer": "Lapsi on ollut poissa koulusta."})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.answer == "Lapsi on ollut poissa koulusta."
+    assert consultation.answered_by == alice and consultation.answered_at is not None
+    assert AccessLogEntry.objects.filter(
+        detail=f"consultation {consultation.pk} answer recorded after completion").exists()
+    text = _text(en.get(url))
+    assert "Lapsi on ollut poissa koulusta." in text and 'value="answer"' not in text
+    # Once recorded, an answer is not replaced; outsiders are not found.
+    response = en.post(url, {"intent": "answer", "consultation": consultation.pk,
+                             "answer": "Toinen."})
+    assert "The answer is already recorded." in _text(response)
+    en.force_login(bob)
+    assert en.post(url, {"intent": "answer", "consultation": consultation.pk,
+                         "answer": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(("outcome", "steps"), [
+    ("child_welfare_client", {"next-clienthood", "next-plan"}),
+    ("family_social_services", {"next-plan"}),
+    ("closed", set()),
+])
+def test_assessment__completed_offers_the_next_step(en, alice, assessment, outcome, steps):
+    _completed(alice, assessment, outcome)
+    en.force_login(alice)
+    text = _text(en.get(f"/intake/assessments/{assessment.pk}/"))
+    child = assessment.child_id
+    assert ('id="next-heading"' in text) == bool(steps)
+    if "next-plan" in steps:
+        assert f'href="/plans/person/{child}/" id="next-plan"' in text
+    if "next-clienthood" in steps:
+        assert f'href="/persons/{child}/#rel-heading" id="next-clienthood"' in text
+
+
+def test_caseload__a_preview_shows_what_moves_to_whom_before_anything_moves(
+        en, iw, iw2, intake_lead, intake_team, east, alice):
+    intake_lead.teams.add(east)
+    iw2.teams.add(east)
+    contacts = [_register(iw, name=("Lapsi", f"Numero{i}")) for i in range(2)]
+    services.contacts_assign(actor=iw, contact_ids=[c.pk for c in contacts], assignee=iw)
+    en.force_login(intake_lead)
+    text = _text(en.get(CASELOAD))
+    # The worker lists show the teams.
+    assert "Ilkka Intake (Itäinen arviointitiimi, Lapsiperheiden asiakasohjaus)" in text \
+        or "Ilkka Intake (Lapsiperheiden asiakasohjaus, Itäinen arviointitiimi)" in text
+    response = en.post(CASELOAD, {"intent": "preview", "from_user": iw.pk,
+                                  "to_user": iw2.pk})
+    text = _text(response)
+    assert "These move from Iida Intake to Ilkka Intake:" in text
+    assert "2 open contacts" in text and "Lapsi Numero0" in text and "Lapsi Numero1" in text
+    assert not Contact.objects.filter(assignee=iw2).exists()
+    fingerprint = response.context["fingerprint"]
+    # A contact assigned after the preview: the move is refused until previewed again.
+    late = _register(iw, name=("Lapsi", "Myöhäinen"))
+    services.contacts_assign(actor=iw, contact_ids=[late.pk], assignee=iw)
+    response = en.post(CASELOAD, {"intent": "confirm", "from_user": iw.pk, "to_user": iw2.pk,
+                                  "fingerprint": fingerprint})
+    assert "The caseload changed after the preview." in _text(response)
+    assert "Lapsi Myöhäinen" in _text(response)
+    assert not Contact.objects.filter(assignee=iw2).exists()
+    response = en.post(CASELOAD, {"intent": "confirm", "from_user": iw.pk, "to_user": iw2.pk,
+                                  "fingerprint": response.context["fingerprint"]})
+    assert response.status_code == 302
+    assert Contact.objects.filter(assignee=iw2).count() == 3
