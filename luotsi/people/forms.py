@@ -65,9 +65,23 @@ class PersonForm(forms.Form):
 
 
 class EmergencyAccessForm(forms.Form):
-    hetu = forms.CharField(label=_("Personal identity code"), max_length=20)
+    """Emergency access to the person of an identity code, or of the person page just opened
+    (``person_id``, from the not-found page)."""
+
+    person_id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                   widget=forms.HiddenInput)
+    hetu = forms.CharField(label=_("Personal identity code"), max_length=20, required=False)
     reason = forms.CharField(
         label=_("Reason for emergency access"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why you need this person's data now without a client relationship. The "
                     "access is logged and reviewed by your team lead."),
     )
+
+    def clean_hetu(self):
+        return clean_hetu_field(self.cleaned_data["hetu"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person_id") and not data.get("hetu") and "hetu" not in self.errors:
+            self.add_error("hetu", _("Enter a personal identity code."))
+        return data

@@ -51,9 +51,26 @@ def person_search(request):
 
 @login_required
 def person_detail(request, person_id: int):
-    access = gateway.access_person_by_id(request.user, person_id, category=Category.BASIC_DATA)
+    try:
+        access = gateway.access_person_by_id(request.user, person_id,
+                                             category=Category.BASIC_DATA)
+    except gateway.PersonNotFound:
+        return person_not_found(request, person_id)
     context = selectors.person_page(access)
     return render(request, "people/detail.html", context)
+
+
+def person_not_found(request, person_id: int):
+    """The 404 of a person page. Where the worker's role may use emergency access it offers the
+    break-the-glass form for the id that was opened; the answer is the same whether the person
+    is missing or only out of the worker's relationships (the refusal is logged either way)."""
+    form = None
+    if has_permission(request.user, Action.BREAK_GLASS):
+        form = EmergencyAccessForm(initial={"person_id": person_id})
+    response = render(request, "people/not_found.html", {"form": form, "person_id": person_id},
+                      status=404)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -90,14 +107,18 @@ def emergency_access(request):
     form = EmergencyAccessForm(request.POST or None)
 
     def open_access(data):
-        person = find_by_hetu(data["hetu"])
+        if data.get("person_id"):
+            person_id, field = data["person_id"], None
+            missing = _("No person was found.")
+        else:
+            person = find_by_hetu(data["hetu"])
+            person_id, field = (person.pk if person else None), "hetu"
+            missing = _("No person was found with this personal identity code.")
         try:
-            return emergency_access_open(actor=request.user,
-                                         person_id=person.pk if person else None,
+            return emergency_access_open(actor=request.user, person_id=person_id,
                                          reason=data["reason"])
         except gateway.PersonNotFound:
-            raise ValidationError(
-                {"hetu": _("No person was found with this personal identity code.")}) from None
+            raise ValidationError({field: missing} if field else missing) from None
 
     def opened(relationship) -> str:
         return _("Emergency access is open until %(until)s. It is logged and will be "

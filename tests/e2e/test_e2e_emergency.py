@@ -129,3 +129,32 @@ def test_unjustified_finding_needs_a_note(page, lead, alice, protected_person):
     assert page.locator(f"section.card[aria-labelledby=rel-{relationship.pk}]").is_visible()
     assert ClientRelationship.objects.get(pk=relationship.pk).reviewed_at is None
     assert_accessible(page)
+
+
+def test_emergency_access_offered_on_the_person_page_not_found(page_en, bob, client_person):
+    page = page_en
+    login(page, "bob")
+    response = page.goto(f"/persons/{client_person.pk}/")
+    assert response.status == 404
+    offer = page.locator("main section[aria-labelledby=emergency-heading]")
+    assert offer.is_visible()
+    assert page.locator("main h1").inner_text() == "Not found"
+    assert_accessible(page)
+
+    offer.locator("#id_reason").fill(REASON)
+    with page.expect_navigation():
+        offer.locator("button[type=submit]").click()
+    assert_path(page, f"/persons/{client_person.pk}/")
+    assert page.locator("main p.message-warning[role=status]").is_visible()
+    assert_accessible(page)
+
+
+def test_emergency_offer_looks_the_same_for_a_missing_person(page_en, bob, client_person):
+    page = page_en
+    login(page, "bob")
+    page.goto(f"/persons/{client_person.pk}/")
+    existing = page.locator("main").inner_text()
+    response = page.goto(f"/persons/{client_person.pk + 999}/")
+    assert response.status == 404
+    assert page.locator("main").inner_text() == existing
+    assert_accessible(page)
