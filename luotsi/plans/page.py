@@ -49,16 +49,22 @@ PART_LABELS = {
     "steps": pgettext_lazy("plan part", "Step"),
     "consents": pgettext_lazy("plan part", "Consent"),
     "methods": pgettext_lazy("plan part", "Method"),
+    "factors": pgettext_lazy("plan part", "Situation factor"),
+    "ratings": pgettext_lazy("plan part", "AVAIN rating"),
+    "reviews": pgettext_lazy("plan part", "Review"),
+    "participants": pgettext_lazy("plan part", "Participant"),
 }
 CHANGE_LABELS = {
     "created": pgettext_lazy("plan change", "created"),
     "added": pgettext_lazy("plan change", "added"),
     "removed": pgettext_lazy("plan change", "removed"),
     "changed": pgettext_lazy("plan change", "changed"),
+    "held": pgettext_lazy("plan change", "held"),
+    "done": pgettext_lazy("plan change", "done"),
 }
 # Parts of a version's change list that belong to a sector: their text is shown only when the
 # professional sees that row now.
-_SECTOR_BOUND = {"sections", "goals", "services", "steps", "methods"}
+_SECTOR_BOUND = {"sections", "goals", "services", "steps", "methods", "factors", "ratings"}
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 220, 70, 10
 # The plan page lists the latest versions (newest first); the rest are one link away
@@ -334,6 +340,11 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
         "services": {s.item.name_fi for s in services},
         "methods": {m.method.name_fi for m in methods},
         "sections": set(),
+        # the same labels as ``selectors.plan_snapshot`` writes for a goal's factors and ratings
+        "factors": {f"{f.factor.name_fi}: {g.goal.client_wording[:60]}"
+                    for g in goals for f in g.factors},
+        "ratings": {f"{g.goal.client_wording[:60]}: {r.rating.value}"
+                    for g in goals for r in g.ratings},
     }
     sectors = Sector.values if allowed is None else allowed
     for language in ("fi", "sv", "en"):
@@ -343,7 +354,7 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
 
 
 # Version changes whose stored text is a date (ISO in the snapshot), shown in the user's format.
-_DATE_PARTS = frozenset({"review_on"})
+_DATE_PARTS = frozenset({"review_on", "reviews"})
 
 
 def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) -> dict:

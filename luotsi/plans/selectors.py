@@ -130,6 +130,10 @@ def plan_snapshot(plan: Plan) -> dict:
     def label(value) -> str:
         return str(value) if value is not None else ""
 
+    def iso(value) -> str | None:
+        return value.isoformat() if value else None
+
+    goals = list(plan.goals.all())
     return {
         "client_situation": plan.client_situation,
         "client_view": plan.client_view,
@@ -143,8 +147,21 @@ def plan_snapshot(plan: Plan) -> dict:
         "goals": [{"id": g.pk, "goal_area": g.goal_area.code, "client_wording": g.client_wording,
                    "target_date": g.target_date.isoformat() if g.target_date else None,
                    "priority": g.priority, "section": g.section.sector if g.section else None,
-                   "factors": [[f.factor.code, f.effect, f.note] for f in g.factors.all()],
-                   "label": g.client_wording[:80]} for g in plan.goals.all()],
+                   "label": g.client_wording[:80]} for g in goals],
+        # Situation factors and AVAIN ratings are rows of their own, so that adding one is a
+        # change of its own in the version history (not only "goal changed").
+        "factors": [{"id": f.pk, "goal": g.pk, "factor": f.factor.code, "effect": f.effect,
+                     "note": f.note, "label": f"{f.factor.name_fi}: {g.client_wording[:60]}"}
+                    for g in goals for f in g.factors.all()],
+        "ratings": [{"id": r.pk, "goal": g.pk, "value": r.value, "occasion": r.occasion,
+                     "rated_on": r.rated_on.isoformat(), "rated_by_kind": r.rated_by_kind,
+                     "client_took_part": r.client_took_part,
+                     "label": f"{g.client_wording[:60]}: {r.value}"}
+                    for g in goals for r in g.ratings.all()],
+        "reviews": [{"id": r.pk, "scheduled_on": r.scheduled_on.isoformat(),
+                     "held_on": iso(r.held_on), "notes": r.notes,
+                     "label": iso(r.held_on) or r.scheduled_on.isoformat()}
+                    for r in plan.reviews.all()],
         "services": [{"id": s.pk, "item": s.item.code, "sector": s.sector,
                       "provider": s.provider, "status": s.status,
                       "responsible": label(s.responsible),
@@ -163,8 +180,11 @@ def plan_snapshot(plan: Plan) -> dict:
                       "valid_until": c.valid_until.isoformat() if c.valid_until else None,
                       "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
                       "label": c.scope[:80]} for c in plan.consents.all()],
-        "participants": [{"kind": p.kind, "name": label(p.user) if p.user else p.name,
-                          "role": p.role_text} for p in plan.participants.all()],
+        "participants": [{"id": p.pk, "kind": p.kind,
+                          "name": label(p.user) if p.user else p.name, "role": p.role_text,
+                          "label": (label(p.user) if p.user else p.name)
+                          + (f" ({p.role_text})" if p.role_text else "")}
+                         for p in plan.participants.all()],
     }
 
 

@@ -390,26 +390,58 @@ def consent_withdraw(*, actor, consent: Consent, on: date | None = None) -> Cons
     return consent
 
 
+# The parts of a snapshot compared row by row (each row has an ``id``), in the order listed.
+CHANGE_PARTS = ("sections", "goals", "factors", "services", "methods", "steps", "ratings",
+                "reviews", "consents", "participants")
+# Keys left out of a row's comparison: older snapshots kept a goal's factors inside the goal;
+# they are compared as their own part now.
+_NOT_COMPARED = frozenset({"factors"})
+
+
+def _rows(snapshot: dict, part: str) -> dict | None:
+    """The part's rows by id, or ``None`` when the snapshot cannot say (an older snapshot
+    without the part, or with rows without ids)."""
+    if part not in snapshot:
+        return None
+    rows = snapshot[part]
+    if any("id" not in row for row in rows):
+        return None
+    return {row["id"]: row for row in rows}
+
+
+def _same(before: dict, after: dict) -> bool:
+    keys = (before.keys() | after.keys()) - _NOT_COMPARED
+    return all(before.get(key) == after.get(key) for key in keys)
+
+
 def _changes(previous: dict | None, current: dict) -> list[dict]:
-    """What changed between two snapshots, as a list of {part, change, text}."""
+    """What changed between two snapshots, as a list of {part, change, text}: every kind of
+    row the plan records (goals, factors, ratings, held reviews, participants, …)."""
     if previous is None:
         return [{"part": "plan", "change": "created", "text": ""}]
     out = []
     for key in ("client_situation", "client_view", "disagreement", "review_on", "coordinator"):
         if previous.get(key) != current.get(key):
             out.append({"part": key, "change": "changed", "text": str(current.get(key) or "")})
-    for part in ("sections", "goals", "services", "steps", "consents", "methods"):
-        before = {row["id"]: row for row in previous.get(part, [])}
-        after = {row["id"]: row for row in current.get(part, [])}
-        for row_id in after.keys() - before.keys():
+    for part in CHANGE_PARTS:
+        before, after = _rows(previous, part), _rows(current, part)
+        if before is None or after is None:  # a version from before the part was recorded
+            continue
+        for row_id in sorted(after.keys() - before.keys()):
             out.append({"part": part, "change": "added", "text": after[row_id].get("label", "")})
-        for row_id in before.keys() - after.keys():
+        for row_id in sorted(before.keys() - after.keys()):
             out.append({"part": part, "change": "removed",
                         "text": before[row_id].get("label", "")})
-        for row_id in after.keys() & before.keys():
-            if after[row_id] != before[row_id]:
-                out.append({"part": part, "change": "changed",
-                            "text": after[row_id].get("label", "")})
+        for row_id in sorted(after.keys() & before.keys()):
+            old, new = before[row_id], after[row_id]
+            if _same(old, new):
+                continue
+            change = "changed"
+            if part == "reviews" and new.get("held_on") and not old.get("held_on"):
+                change = "held"
+            elif part == "steps" and new.get("done_on") and not old.get("done_on"):
+                change = "done"
+            out.append({"part": part, "change": change, "text": new.get("label", "")})
     return out
 
 

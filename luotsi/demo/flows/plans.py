@@ -368,9 +368,6 @@ def _snapshot(s: _Spec) -> dict:
     """The plan as plain data, in the shape ``selectors.plan_snapshot`` stores in a version
     (built from the rows in memory rather than read back plan by plan)."""
     plan = s.plan
-    factors_of: dict[int, list] = {}
-    for f in s.factors:
-        factors_of.setdefault(f.goal.pk, []).append([f.factor.code, f.effect, f.note])
     return {
         "client_situation": plan.client_situation, "client_view": plan.client_view,
         "disagreement": plan.disagreement, "review_on": plan.review_on.isoformat(),
@@ -380,8 +377,11 @@ def _snapshot(s: _Spec) -> dict:
                       "label": x.get_sector_display()} for x in s.sections],
         "goals": [{"id": g.pk, "goal_area": g.goal_area.code, "client_wording": g.client_wording,
                    "target_date": _iso(g.target_date), "priority": g.priority,
-                   "section": g.section.sector, "factors": factors_of.get(g.pk, []),
-                   "label": g.client_wording[:80]} for g in s.goals],
+                   "section": g.section.sector, "label": g.client_wording[:80]}
+                  for g in s.goals],
+        "factors": [{"id": f.pk, "goal": f.goal.pk, "factor": f.factor.code, "effect": f.effect,
+                     "note": f.note, "label": f"{f.factor.name_fi}: {f.goal.client_wording[:60]}"}
+                    for f in s.factors],
         "services": [{"id": x.pk, "item": x.item.code, "sector": x.sector,
                       "provider": x.provider, "status": x.status,
                       "responsible": str(x.responsible), "starts_on": _iso(x.starts_on),
@@ -395,6 +395,9 @@ def _snapshot(s: _Spec) -> dict:
         "consents": [{"id": c.pk, "sector": c.sector, "scope": c.scope,
                       "valid_from": c.valid_from.isoformat(), "valid_until": None,
                       "withdrawn_on": None, "label": c.scope[:80]} for c in s.consents],
-        "participants": [{"kind": p.kind, "name": str(p.user) if p.user else p.name,
-                          "role": p.role_text} for p in s.participants],
+        "participants": [{"id": p.pk, "kind": p.kind,
+                          "name": str(p.user) if p.user else p.name, "role": p.role_text,
+                          "label": (str(p.user) if p.user else p.name)
+                          + (f" ({p.role_text})" if p.role_text else "")}
+                         for p in s.participants],
     }

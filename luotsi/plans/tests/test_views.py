@@ -474,6 +474,63 @@ def test_accept__creates_a_version_with_what_changed(as_alice, alice, plan, goal
     assert "Version 2" in body and "Goal added: Laskut ajallaan" in body
 
 
+def test_accept__every_kind_of_change_is_in_the_version_history(as_alice, alice, plan, goal):
+    """The client agreed to everything the plan records: the next version lists each added
+    factor, rating, held review, participant, method, service, step done and consent."""
+    as_alice.post(url(plan, "accept/"), {"accept-revision": fresh(plan).revision,
+                                         "accept-client_took_part": "on"})
+    factor = code("situation_factor")
+    posts = [
+        ("factors/", {"factor-goal": goal.pk, "factor-factor": factor.pk,
+                      "factor-effect": "supports", "factor-note": ""}),
+        ("ratings/", {"rating-goal": goal.pk, "rating-value": "3",
+                      "rating-rated_by_kind": "together", "rating-occasion": "start"}),
+        ("methods/", {"method-method": code("method").pk, "method-goal": goal.pk}),
+        ("services/", {"service-item": code("service").pk, "service-sector": "family_services",
+                       "service-status": "planned"}),
+        ("participants/", {"participant-kind": "close_person", "participant-name": "Maija",
+                           "participant-role_text": "sisar"}),
+        ("consents/", {"consent-sector": "employment", "consent-scope": "Työllistyminen",
+                       "consent-valid_from": TODAY().isoformat()}),
+        ("steps/", {"step-goal": goal.pk, "step-what": "Soita vuokranantajalle",
+                    "step-owner_kind": "client",
+                    "step-due_on": (TODAY() + dt.timedelta(days=7)).isoformat()}),
+    ]
+    for suffix, data in posts:
+        response = as_alice.post(url(plan, suffix), data)
+        assert response.status_code == 302, (suffix, response.content.decode()[:2000])
+    review = s.review_schedule(actor=alice, plan=fresh(plan),
+                               scheduled_on=TODAY() + dt.timedelta(days=1))
+    Review.objects.filter(pk=review.pk).update(scheduled_on=TODAY() - dt.timedelta(days=1))
+    review.refresh_from_db()
+    s.review_record(actor=alice, review=review, held_on=TODAY(), notes="Arvioitu",
+                    next_review_on=TODAY() + dt.timedelta(days=90))
+    response = as_alice.post(url(plan, "accept/"), {"accept-revision": fresh(plan).revision,
+                                                    "accept-client_took_part": "on"})
+    assert response.status_code == 302
+    version = PlanVersion.objects.get(number=2)
+    kinds = {(c["part"], c["change"]) for c in version.changes}
+    assert {("factors", "added"), ("ratings", "added"), ("reviews", "added"),
+            ("participants", "added"), ("methods", "added"), ("services", "added"),
+            ("consents", "added"), ("steps", "added")} <= kinds
+    body = html(as_alice.get(url(plan)))
+    assert f"Situation factor added: {factor.name_fi}: Oma asunto" in body
+    assert "AVAIN rating added: Oma asunto: 3" in body
+    assert "Participant added: Maija (sisar)" in body
+    assert "Review added" in body
+    # a review held after it was accepted is listed as held in the next version
+    review2 = s.review_schedule(actor=alice, plan=fresh(plan),
+                                scheduled_on=TODAY() + dt.timedelta(days=1))
+    s.plan_accept(actor=alice, plan=fresh(plan), client_took_part=True)
+    Review.objects.filter(pk=review2.pk).update(scheduled_on=TODAY() - dt.timedelta(days=1))
+    review2.refresh_from_db()
+    s.review_record(actor=alice, review=review2, held_on=TODAY(), notes="",
+                    next_review_on=TODAY() + dt.timedelta(days=60))
+    version = s.plan_accept(actor=alice, plan=fresh(plan), client_took_part=True)
+    assert ("reviews", "held") in {(c["part"], c["change"]) for c in version.changes}
+    assert "Review held" in html(as_alice.get(url(plan)))
+
+
 def test_accept__refused_when_the_plan_changed_after_opening(as_alice, alice, plan, goal):
     opened_at = fresh(plan).revision
     s.goal_add(actor=alice, plan=plan, data=s.GoalInput(
