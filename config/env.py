@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -89,4 +90,17 @@ def env_secret(name: str, *, demo_mode: bool, demo_value: str, min_length: int) 
             f"{name} must be a secret of at least {min_length} random characters "
             f"({SECRET_MIN_DISTINCT}+ different ones), not a published value: {problem} "
             "(see .env.example).")
+    return value
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as ``600/min`` (requests per s, min, hour or day)."""
+    value = env_str(name, default=default).strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 600/min (a count, '/', and s, min, hour or day), "
+            f"not {value!r}.")
     return value

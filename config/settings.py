@@ -7,9 +7,18 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str, load_dotenv
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_secret,
+    env_str,
+    load_dotenv,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -149,14 +158,49 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: after 5 failures for the same user name from the same address the login is
-# refused for 15 minutes. There is no permanent lockout.
+# The client's address: REMOTE_ADDR, or with N trusted proxies of the county's own in front, the
+# N-th address from the right of X-Forwarded-For (luotsi.common.addresses). Default 0: the header
+# is written by the client and never trusted.
+TRUSTED_PROXY_COUNT = env_int("LUOTSI_TRUSTED_PROXY_COUNT", 0)
+
+# Login throttling (docs/permissions.md), every limit over the pause window of 15 minutes and
+# never a permanent lockout:
+# - 5 failures for the same user name from the same address pause that pair (django-axes);
+# - 10 failures for one account from any addresses pause the account;
+# - 100 failures over all accounts (password spraying) pause every address that failed.
 AXES_FAILURE_LIMIT = env_int("LUOTSI_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LUOTSI_LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+LOGIN_GLOBAL_FAILURE_LIMIT = env_int("LUOTSI_LOGIN_GLOBAL_FAILURE_LIMIT", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LUOTSI_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "luotsi.common.addresses.client_address"
+# Every failure is kept (user name, address, time): the account and global limits count them.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# The cache holds the API's rate-limit windows. "database" (default): a table in Luotsi's own
+# database (created by the migrations), shared by every web process and server, so the limits
+# hold however many processes run; "locmem": per process, for tests and a single-process server.
+_CACHE = env_str("LUOTSI_CACHE", default="database")
+if _CACHE not in {"database", "locmem"}:
+    raise ImproperlyConfigured(f"LUOTSI_CACHE must be database or locmem, not {_CACHE!r}.")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "luotsi_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    } if _CACHE == "database" else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "luotsi",
+    }
+}
+# API rate limits (luotsi/api/throttling.py): requests per token, accepted requests per client
+# address, refused requests (bad or missing tokens) per client address. "N/s|min|hour|day".
+API_TOKEN_RATE = env_rate("LUOTSI_API_TOKEN_RATE", "600/min")
+API_ADDRESS_RATE = env_rate("LUOTSI_API_ADDRESS_RATE", "1200/min")
+API_REFUSED_RATE = env_rate("LUOTSI_API_REFUSED_RATE", "20/min")
 
 # Idle timeout: the session ends after this many minutes without a request. A form posted after
 # the timeout is kept and offered again after the new login (PendingFormMiddleware).

@@ -6,15 +6,17 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from luotsi.api.auth import TokenAuth
+from luotsi.api.throttling import AddressRateThrottle, TokenRateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ api = NinjaAPI(
     description="Client guidance and client plans of a wellbeing services county. Every read of "
     "client data goes through the access gateway and is written to the access log.",
     auth=TokenAuth(),
+    throttle=[TokenRateThrottle(), AddressRateThrottle()],
     urls_namespace="api",
     docs_url=None,
 )
@@ -73,6 +76,17 @@ def on_unauthenticated(request, exc):
     response = api.create_response(
         request, error_body("unauthenticated", _("A valid bearer token is required.")), status=401)
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    wait = max(1, math.ceil(exc.wait or 1))
+    response = api.create_response(
+        request, error_body("too_many_requests", _(
+            "Too many requests. Try again in %(seconds)s seconds.") % {"seconds": wait}),
+        status=429)
+    response["Retry-After"] = str(wait)
     return response
 
 

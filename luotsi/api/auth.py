@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from luotsi.api.models import ApiToken, hash_token
+from luotsi.api.throttling import RefusedTokenThrottle
 from luotsi.common.addresses import client_address
 from luotsi.organisation.backends import may_sign_in
 from luotsi.organisation.permissions import Action, has_permission
@@ -29,10 +30,23 @@ def _refuse(request, reason: str, record: ApiToken | None = None) -> None:
 class TokenAuth(HttpBearer):
     """Bearer tokens from ``manage.py create_api_token``: unknown, revoked and expired tokens, and
     tokens of accounts that may not sign in (inactive; demo logins outside demo mode) or may not
-    use the API, answer 401; each refusal is logged to ``luotsi.security``."""
+    use the API, answer 401; each refusal is logged to ``luotsi.security``. Refusals count
+    against the client address (``throttling.RefusedTokenThrottle``): over the limit the address
+    is answered 429 before any token is looked at."""
+
+    def __call__(self, request):
+        refused = RefusedTokenThrottle()
+        refused.refuse_if_over(request)
+        request.luotsi_token_checked = False
+        user = super().__call__(request)
+        if not user:
+            if not request.luotsi_token_checked:
+                _refuse(request, "no bearer token")
+            refused.count_refusal(request)
+        return user
 
     def authenticate(self, request, token: str):
-        request.luotsi_token_refused = True  # until accepted: the rate limit counts refusals
+        request.luotsi_token_checked = True
         record = (ApiToken.objects.select_related("user")
                   .filter(token_hash=hash_token(token)).first())
         if record is None:
@@ -52,6 +66,5 @@ class TokenAuth(HttpBearer):
         if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = user
-        request.luotsi_token_refused = False
         request.luotsi_token_id = record.pk
         return user
