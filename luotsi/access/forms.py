@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.access.models import Basis
-from luotsi.common.forms import DateInput
+from luotsi.common.forms import DateInput, Form
 from luotsi.people import hetu as hetu_module
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """A period of log records: it ends no later than today and not before it starts."""
 
     start = forms.DateField(label=_("From"), widget=DateInput())
@@ -106,7 +106,7 @@ class UnnamedRecordsForm(PeriodForm):
     basis = _basis_field()
 
 
-class EmergencyReviewForm(forms.Form):
+class EmergencyReviewForm(Form):
     finding = forms.ChoiceField(
         label=_("Finding"), widget=forms.RadioSelect,
         choices=[("justified", _("Justified")), ("unjustified", _("Not justified"))],

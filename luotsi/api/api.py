@@ -41,9 +41,41 @@ def _loc_field(loc) -> str:
     return ".".join(parts) or "body"
 
 
+def _schema_message(err: dict) -> str:
+    """The message of one schema error in the user's language (the schema library's own
+    messages are English)."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "luotsi_invalid":
+        return err.get("msg", "")
+    if kind == "missing":
+        return _("A value is needed for this field.")
+    if kind == "extra_forbidden":
+        return _("This field is not accepted here.")
+    if kind == "string_too_long":
+        return _("The text is too long: at most %(limit)s characters.") % {
+            "limit": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("Too many items: at most %(limit)s.") % {"limit": ctx.get("max_length")}
+    if kind.startswith("datetime"):
+        return _("Enter a valid date and time (ISO 8601 with its UTC offset).")
+    if kind.startswith("date"):
+        return _("Enter a valid date (YYYY-MM-DD).")
+    if kind.startswith("int") or kind in ("greater_than", "greater_than_equal", "less_than",
+                                          "less_than_equal"):
+        return _("Enter a whole number in the accepted range.")
+    if kind.startswith("bool"):
+        return _("Enter true or false (a JSON boolean).")
+    if kind.startswith("string"):
+        return _("Enter the value as a text (a JSON string).")
+    if kind in ("literal_error", "enum"):
+        return _("Choose one of the accepted codes.")
+    return _("This value is not valid for this field.")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc: NinjaValidationError):
-    fields = [{"field": _loc_field(err.get("loc", [])), "message": err.get("msg", "")}
+    fields = [{"field": _loc_field(err.get("loc", [])), "message": _schema_message(err)}
               for err in exc.errors]
     return api.create_response(
         request, error_body("invalid", _("The request has invalid fields."), fields), status=422)

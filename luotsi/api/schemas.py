@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
+from annotated_types import MaxLen
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from luotsi.common import validation
+
+# A text field whose own bound is at least this long is free text: line breaks are allowed.
+MULTILINE_FROM = 1000
 
 #: The largest value a database integer (64-bit, signed) holds: ids, offsets and counts above it
 #: would reach the database driver and fail there.
@@ -19,7 +27,54 @@ Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
 Version = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
-class StrictInput(Schema):
+def _max_length(field) -> int | None:
+    for item in field.metadata:
+        if isinstance(item, MaxLen):
+            return item.max_length
+    return None
+
+
+def _check(value, *, multiline: bool, max_length: int | None):
+    """The problem of ``value`` (or of an item of a list or a value of a dict) as text or as a
+    date, or ``None``."""
+    if isinstance(value, str):
+        return validation.text_problem(value, multiline=multiline, max_length=max_length)
+    if isinstance(value, (date, datetime)):
+        return validation.date_problem(value)
+    if isinstance(value, (list, tuple, set)):
+        for item in value:
+            problem = _check(item, multiline=multiline, max_length=None)
+            if problem:
+                return problem
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = (_check(key, multiline=False, max_length=None)
+                       or _check(item, multiline=multiline, max_length=None))
+            if problem:
+                return problem
+    return None
+
+
+class CheckedInput(Schema):
+    """Every value of an input schema (body or query) passes ``luotsi.common.validation``:
+    each text has no control characters and a bound (its field's ``max_length``, else the
+    default of one line; line breaks only in fields bounded at ``MULTILINE_FROM`` characters or
+    more) and each date and time lies between 1900 and the horizon. A refusal names the field
+    (422)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _checked(cls, value, info: ValidationInfo):
+        field = cls.model_fields.get(info.field_name) if info.field_name else None
+        max_length = _max_length(field) if field is not None else None
+        problem = _check(value, multiline=bool(max_length and max_length >= MULTILINE_FROM),
+                         max_length=max_length)
+        if problem:
+            raise PydanticCustomError("luotsi_invalid", "{message}", {"message": problem})
+        return value
+
+
+class StrictInput(CheckedInput):
     """Input schemas name every field they accept; anything else is refused (422): no mass
     assignment, no silent typos."""
 

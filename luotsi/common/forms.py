@@ -9,6 +9,39 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from luotsi.common import validation
+
+
+def guard_fields(fields) -> None:
+    """Give every field the checks of ``luotsi.common.validation``: each text field a bound (its
+    own ``max_length``, else the default of one line or of free text in a ``Textarea``) and the
+    control-character check; each date and datetime field the accepted range."""
+    for field in fields.values():
+        if isinstance(field, forms.CharField):
+            multiline = isinstance(field.widget, forms.Textarea)
+            if field.max_length is None:
+                field.max_length = (validation.MAX_TEXT_LENGTH if multiline
+                                    else validation.MAX_LINE_LENGTH)
+                field.validators.append(MaxLengthValidator(field.max_length))
+                if not field.widget.is_hidden:
+                    field.widget.attrs.update(field.widget_attrs(field.widget))
+            field.validators.append(validation.TextValidator(multiline=multiline))
+        elif isinstance(field, (forms.DateField, forms.DateTimeField)):
+            field.validators.append(validation.DateRangeValidator())
+
+
+class GuardedInputMixin:
+    """Every Luotsi form passes its input through the shared checks (``guard_fields``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_fields(self.fields)
+
+
+class Form(GuardedInputMixin, forms.Form):
+    """The base of Luotsi's forms."""
 
 ISO_DATE = "%Y-%m-%d"
 

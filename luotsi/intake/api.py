@@ -26,7 +26,7 @@ from ninja.errors import HttpError
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import Id, Offset, StrictInput, Version, one_of
+from luotsi.api.schemas import CheckedInput, Id, Offset, StrictInput, Version, one_of
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -89,7 +89,7 @@ class ContactCreateIn(StrictInput):
     persons: list[ContactPersonIn] = Field(..., max_length=30)
 
 
-class ContactFilters(Schema):
+class ContactFilters(CheckedInput):
     team: Id | None = Field(None, description="Team id.")
     assignee: Id | None = Field(None, description="Worker id (as worker or pair worker).")
     unassigned: bool = False

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from luotsi.common.forms import DateInput, TimeInput
+from luotsi.common.forms import DateInput, Form, TimeInput
 from luotsi.intake.models import (
     CLOCK_CHOICES,
     Assessment,
@@ -109,7 +109,7 @@ def members_of(team_ids):
 
 # --- registering a contact ---------------------------------------------------------------------
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=BLANK + ContactKind.choices)
     clock = forms.ChoiceField(
         label=_("Statutory clock"), required=False,
@@ -169,7 +169,7 @@ class ContactForm(forms.Form):
             second=0, microsecond=0)}
 
 
-class PersonRowForm(forms.Form):
+class PersonRowForm(Form):
     """One child or guardian of a contact: an existing person by personal identity code, or a new
     one by name (with a temporary identifier when there is no code)."""
 
@@ -198,7 +198,7 @@ class PersonRowForm(forms.Form):
         return data
 
 
-class UnbornForm(forms.Form):
+class UnbornForm(Form):
     unborn = forms.BooleanField(label=_("An unborn child (pre-birth notification)"),
                                 required=False)
     expected_birth_date = _date_field(_("Expected date of birth"), required=False)
@@ -236,7 +236,7 @@ def contact_forms(data=None) -> dict:
 
 # --- the contact page -----------------------------------------------------------------------------
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
@@ -337,7 +337,7 @@ class TeamFilterField(ListedChoiceField):
         return MY_TEAMS if value == MY_TEAMS else super().to_python(value)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     team = TeamFilterField(label=_("Team"), required=False,
                            empty_label=pgettext_lazy("teams", "All"))
     worker = ListedChoiceField(label=_("Worker"), required=False, label_from=worker_label,
@@ -413,13 +413,13 @@ class BulkAssignForm(VersionedForm):
 
 # --- my work ----------------------------------------------------------------------------------
 
-class NotificationsReadForm(forms.Form):
+class NotificationsReadForm(Form):
     ids = IdListField(label=_("Notifications"), required=False)
 
 
 # --- the service-need assessment ----------------------------------------------------------------
 
-class StartForm(forms.Form):
+class StartForm(Form):
     started_on = _date_field(_("Assessment started"))
     pair_worker = WorkerChoiceField(label=_("Pair worker"), queryset=User.objects.none(),
                                     required=False)
@@ -429,20 +429,20 @@ class StartForm(forms.Form):
         self.fields["pair_worker"].queryset = members_of(team_ids)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=BLANK + Meeting.Kind.choices)
     held_on = _date_field(_("Date"))
     participants = forms.CharField(label=_("Participants"), required=False, max_length=500)
     notes = _text(_("Notes"), rows=5)
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(Form):
     expert = forms.CharField(label=_("Consulted professional"), max_length=200)
     question = _text(_("Question"))
     answer = _text(_("Answer"), required=False)
 
 
-class ConsultationAnswerForm(forms.Form):
+class ConsultationAnswerForm(Form):
     """The answer to one consultation of the assessment, recorded when it arrives."""
 
     consultation = forms.ModelChoiceField(queryset=Consultation.objects.none(),
@@ -478,7 +478,7 @@ class CompleteForm(VersionedForm):
 
 # --- caseload -----------------------------------------------------------------------------------
 
-class CaseloadForm(forms.Form):
+class CaseloadForm(Form):
     from_user = TeamWorkerChoiceField(label=_("Leaving worker"), queryset=User.objects.none())
     to_user = TeamWorkerChoiceField(label=_("New worker"), queryset=User.objects.none())
 

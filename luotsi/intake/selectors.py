@@ -10,6 +10,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from luotsi.access.gateway import filter_visible, visibility
+from luotsi.common.validation import shifted
 from luotsi.intake.models import (
     Assessment,
     Contact,
@@ -193,11 +194,13 @@ def probable_duplicates(contact: Contact, *, window_days: int = 3) -> QuerySet[C
     from datetime import timedelta
 
     window = timedelta(days=window_days)
+    # ``shifted`` holds at the ends of the calendar: a time stored before the range check
+    # (year 1, year 9999) still opens its page.
     return (Contact.objects.filter(
         child_id=contact.child_id, reporter_kind=contact.reporter_kind,
         reporter_name__iexact=contact.reporter_name,
-        received_at__gte=contact.received_at - window,
-        received_at__lte=contact.received_at + window,
+        received_at__gte=shifted(contact.received_at, -window),
+        received_at__lte=shifted(contact.received_at, window),
     ).exclude(pk=contact.pk).order_by("received_at"))
 
 

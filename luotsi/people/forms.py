@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.forms import DateInput
+from luotsi.common.forms import DateInput, Form
 from luotsi.organisation.models import Municipality
 from luotsi.people import hetu as hetu_module
 from luotsi.people.models import Language
@@ -18,7 +18,7 @@ def clean_hetu_field(value: str, *, required: bool = False) -> str:
         raise forms.ValidationError(exc.message) from None
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=150,
                            help_text=_("Last name, or last and first name, from the beginning."))
     hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=20)
@@ -37,7 +37,7 @@ class PersonSearchForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=20)
     temporary = forms.BooleanField(
         label=_("No personal identity code: give a temporary identifier"), required=False)
@@ -64,7 +64,7 @@ class PersonForm(forms.Form):
         ]
 
 
-class EmergencyAccessForm(forms.Form):
+class EmergencyAccessForm(Form):
     """Emergency access to the person of an identity code, or of the person page just opened
     (``person_id``, from the not-found page)."""
 

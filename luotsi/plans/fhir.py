@@ -64,6 +64,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import ValidationError as PydanticValidationError
 
 from luotsi.access.models import LogAction
+from luotsi.common import validation
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import hetu
 from luotsi.plans import selectors
@@ -524,6 +525,21 @@ def _element_path(loc) -> str:
     return path
 
 
+def _text_problems(value, loc: tuple):
+    """Each text of the raw Bundle that cannot be stored (control characters, over-long), with
+    the path of its element (``luotsi.common.validation``)."""
+    if isinstance(value, str):
+        problem = validation.text_problem(value, multiline=True)
+        if problem:
+            yield _element_path(loc), problem
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_problems(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_problems(item, (*loc, index))
+
+
 def parse_bundle(body) -> Bundle:
     """Parse and validate a Bundle; a ``ValidationError`` names each invalid element."""
     if isinstance(body, bytes | str):
@@ -535,6 +551,9 @@ def parse_bundle(body) -> Bundle:
         data = body
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         _fail({"Bundle.resourceType": _("Send a FHIR Bundle (resourceType Bundle).")})
+    text_errors = dict(_text_problems(data, ()))
+    if text_errors:
+        _fail(dict(list(text_errors.items())[:20]))
     try:
         bundle = Bundle.model_validate(data)
     except PydanticValidationError as exc:
@@ -614,6 +633,9 @@ def read_plan(bundle: Bundle, person) -> ImportedPlan:
             continue
         areas = _codes(resource.category, CODE_SYSTEMS[CodeList.GOAL_AREA])
         due = next((t.dueDate for t in resource.target or [] if t.dueDate), None)
+        if validation.date_problem(due):
+            errors[f"Bundle.entry[{i}].resource.target.dueDate"] = validation.date_problem(due)
+            continue
         goals.append({"goal_area_code": areas[0] if areas else None,
                       "client_wording": wording,
                       "target_date": due.isoformat() if due else None})

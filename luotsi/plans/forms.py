@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from luotsi.common.formatting import format_date, format_month
-from luotsi.common.forms import DateInput
+from luotsi.common.forms import DateInput, Form
 from luotsi.organisation.models import Region, Team
 from luotsi.plans.effectiveness import (
     DEFAULT_MONTHS,
@@ -34,7 +34,7 @@ LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 EMPTY = [("", "—")]
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     """The plan's forms write their widgets in Python (``luotsi.plans.rendering``)."""
 
     default_renderer = RENDERER

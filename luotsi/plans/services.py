@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
+from luotsi.common import validation
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import (
@@ -543,11 +544,11 @@ def _imported_date(value, field_name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(str(value)[:10])
+        day = date.fromisoformat(str(value)[:10])
     except ValueError:
         _fail({field_name: _("The imported plan has an invalid date: %(value)s.") % {
             "value": value}})
-    return None
+    return validation.check_date(day, field_name)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from luotsi.common.formatting import format_month
+from luotsi.common.forms import Form
 from luotsi.organisation.models import Municipality, Region, Team, TeamKind
 from luotsi.reports.selectors import (
     DEFAULT_MONTHS,
@@ -24,7 +25,7 @@ def _month_value(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
-class KpiFilterForm(forms.Form):
+class KpiFilterForm(Form):
     months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
     end = forms.ChoiceField(label=_("Last month of the period"), required=False)
     region = forms.ModelChoiceField(Region.objects.order_by("code"), required=False,

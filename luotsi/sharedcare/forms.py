@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.forms import DateInput, TimeInput
+from luotsi.common.forms import DateInput, Form, TimeInput
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
 from luotsi.plans.models import Sector, Step
@@ -38,7 +38,7 @@ def _needed(message) -> dict:
     return {"required": message}
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     consent_given = forms.BooleanField(
         label=_("The client consents to cooperation between the sectors chosen below "
                 "(Social Welfare Act, section 41)"),
@@ -82,13 +82,13 @@ class ConfirmForm(forms.Form):
                 for item in self.items}
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(label=_("Reason for declining"),
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages=_needed(_("Write the reason for declining.")))
 
 
-class EndForm(forms.Form):
+class EndForm(Form):
     """The reason first; ``confirmed`` is set by the confirmation step's button, which comes
     only after the page has said what ending the coordination means."""
 
@@ -104,7 +104,7 @@ class EndForm(forms.Form):
         return reason
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     held_at_date = _date(label=_("Date"),
                          error_messages=_needed(_("Give the date and time of the meeting.")))
     held_at_time = forms.TimeField(
@@ -148,7 +148,7 @@ class MeetingForm(forms.Form):
                 for i in range(1, self.decision_rows + 1)]
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(Form):
     sector = forms.ChoiceField(label=_("Sector of the expert"),
                                choices=EMPTY + list(Sector.choices),
                                error_messages=_needed(_("Choose the expert's sector.")))
@@ -175,6 +175,6 @@ class ConsultationForm(forms.Form):
             .order_by("code")]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}),
                              error_messages=_needed(_("Write the answer.")))

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from luotsi.common.formatting import format_month
+from luotsi.common.forms import Form
 from luotsi.organisation.models import Municipality, Region
 from luotsi.usage.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters, add_months
 
 
-class IndicatorFilterForm(forms.Form):
+class IndicatorFilterForm(Form):
     months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
     end = forms.ChoiceField(label=_("Last month of the period"), required=False)
     region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False,

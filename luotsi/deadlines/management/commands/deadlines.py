@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from luotsi.common.validation import date_problem
 from luotsi.deadlines.calendar import HELSINKI, opening_day
 from luotsi.deadlines.rules import KINDS, compute_deadlines
 
@@ -34,6 +35,9 @@ def parse_received(value: str) -> datetime:
         ) from exc
     if received.tzinfo is None:
         received = received.replace(tzinfo=HELSINKI)
+    problem = date_problem(received)
+    if problem:
+        raise CommandError(f"--received {value!r}: {problem}")
     return received
 
 

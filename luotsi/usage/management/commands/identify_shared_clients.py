@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luotsi.common import validation
 from luotsi.usage.identification import current_flags, run_identification
 
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 day = date.fromisoformat(as_of)
             except ValueError:
                 raise CommandError(_("--as-of must be a date in the form YYYY-MM-DD.")) from None
+            problem = validation.date_problem(day)
+            if problem:
+                raise CommandError(f"--as-of {as_of}: {problem}")
         else:
             day = timezone.localdate()
         run = run_identification(as_of=day, incremental=incremental)
