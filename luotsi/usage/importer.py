@@ -20,6 +20,7 @@ import csv
 import json
 import os
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from luotsi.access import log
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.common import validation
 from luotsi.people import crypto, hetu
 from luotsi.people.models import Person
 from luotsi.usage.models import EventSector, ImportBatch, ServiceEvent
@@ -44,8 +46,9 @@ SECTOR_SYSTEM = "urn:luotsi:service-sector"
 KIND_SYSTEM = "urn:luotsi:event-kind"
 SERVICE_SYSTEM = "urn:luotsi:service-code"
 MAX_LENGTHS = {"service_code": 50, "organisation": 200, "kind": 40}
+MAX_OTHER_LENGTH = 100  # the identity code, the sector and the date
 IMPORT_ACTOR = log.Actor(None, "import_service_events", "", "", "")
-EARLIEST = date(1900, 1, 1)
+EARLIEST = validation.EARLIEST_DATE
 
 
 class ImportFileError(Exception):
@@ -69,7 +72,9 @@ class Result:
 
 @dataclass
 class Source:
-    rows: Iterator[tuple[int, Sequence]]  # (row number, the six raw fields in COLUMNS order)
+    # (row number, the six raw fields in COLUMNS order or the reason the row cannot be read,
+    # the row's line in the file when the format has lines)
+    rows: Iterator[tuple[int, Sequence | str, int | None]]
     total: int  # for the progress bar, in ``unit``
     unit: str  # "rows" or "bytes"
     position: Callable[[], int]
@@ -132,13 +137,16 @@ def _csv(path: str) -> Source:
 
     sample = head.decode("utf-8", errors="ignore").splitlines()[0] if head.strip() else ""
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(lines(), delimiter=delimiter)
+    records = csv_records(lines(), delimiter)
     try:
-        header = next(reader)
+        _line, header = next(records)
     except StopIteration:
         handle.close()
         raise ImportFileError(_("The file %(path)s is empty.") % {"path": path}) from None
     try:
+        if isinstance(header, str):
+            raise ImportFileError(_("The file's header cannot be read: %(reason)s.")
+                                  % {"reason": header})
         _check_header(header)
     except ImportFileError:
         handle.close()
@@ -148,18 +156,68 @@ def _csv(path: str) -> Source:
     width = len(header)
     in_order = positions == list(range(len(COLUMNS))) and width == len(COLUMNS)
 
-    def rows() -> Iterator[tuple[int, Sequence]]:
+    def rows() -> Iterator[tuple[int, Sequence | str, int | None]]:
         try:
-            for number, values in enumerate(reader, start=1):
+            for number, (line, values) in enumerate(records, start=1):
+                if isinstance(values, str):  # a record that cannot be read: its reason
+                    yield number, values, line
+                    continue
                 if len(values) != width:
                     if not values or (len(values) == 1 and not values[0].strip()):
                         continue
-                    values = (values + [""] * width)[:max(width, len(values))]
-                yield number, values if in_order else [values[i] for i in positions]
+                    yield number, _("%(count)s columns instead of %(width)s") % {
+                        "count": len(values), "width": width}, line
+                    continue
+                yield number, values if in_order else [values[i] for i in positions], line
         finally:
             handle.close()
 
     return Source(rows(), size, "bytes", lambda: state["bytes"])
+
+
+# A quoted CSV field may span this many lines; a quote still open after them (or at the end of
+# the file) is an unbalanced quote: that line is rejected and reading goes on from the next.
+MAX_RECORD_LINES = 50
+# A field longer than any column allows is read (and then rejected with its row), not fatal.
+MAX_FIELD_BYTES = 16 * 1024 * 1024
+
+
+def csv_records(lines: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """The records of a CSV text as (line number, fields), or (line number, reason) for a record
+    that cannot be read (an unbalanced quote, a quote inside a quoted field): only that record is
+    lost, never the rows after it. A line without quotes is split directly."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_BYTES))
+    numbered = enumerate(lines, start=1)
+    pending: list[tuple[int, str]] = []  # lines to read again after an unbalanced quote
+
+    def next_line() -> tuple[int, str] | None:
+        if pending:
+            return pending.pop()
+        return next(numbered, None)
+
+    while (first := next_line()) is not None:
+        number, text = first
+        if '"' not in text:
+            yield number, text.rstrip("\r\n").split(delimiter)
+            continue
+        lines_of_record = [first]
+        while True:
+            try:
+                yield number, next(csv.reader(["".join(t for _n, t in lines_of_record)],
+                                              delimiter=delimiter, strict=True))
+                break
+            except csv.Error as error:
+                if "unexpected end of data" not in str(error):
+                    yield number, _("the row's quotes cannot be read (%(error)s)") % {
+                        "error": error}
+                    break
+                more = next_line() if len(lines_of_record) < MAX_RECORD_LINES else None
+                if more is None:
+                    yield number, _("a quote opened on this line is never closed")
+                    # the lines after the opening one are rows of their own
+                    pending.extend(reversed(lines_of_record[1:]))
+                    break
+                lines_of_record.append(more)
 
 
 def _parquet(path: str) -> Source:
@@ -184,7 +242,7 @@ def _parquet(path: str) -> Source:
             columns = [record_batch.column(i).to_pylist() for i in range(len(COLUMNS))]
             for values in zip(*columns, strict=True):
                 number += 1
-                yield number, values
+                yield number, values, None
             state["rows"] = number
 
     return Source(rows(), total, "rows", lambda: state["rows"])
@@ -235,8 +293,8 @@ def _hetu_of(reference: dict | None, patients: dict[str, dict]) -> str:
     return ""
 
 
-def fhir_rows(bundle: dict) -> Iterator[dict | None]:
-    """One raw row per Encounter/EpisodeOfCare entry (None for other resource types)."""
+def fhir_rows(bundle: dict) -> Iterator[dict | str]:
+    """One raw row per Encounter/EpisodeOfCare entry, or the reason it cannot be read."""
     entries = [e for e in bundle.get("entry", []) if isinstance(e, dict)]
     patients: dict[str, dict] = {}
     for entry in entries:
@@ -248,34 +306,42 @@ def fhir_rows(bundle: dict) -> Iterator[dict | None]:
                 patients[f"Patient/{resource['id']}"] = resource
     for entry in entries:
         resource = entry.get("resource") or {}
-        kind_of = resource.get("resourceType")
+        kind_of = resource.get("resourceType") if isinstance(resource, dict) else None
         if kind_of not in ("Encounter", "EpisodeOfCare"):
             continue
-        codings = _codings(resource)
-        service = _code(codings, SERVICE_SYSTEM) or next(
-            (str(c.get("code") or "") for c in codings
-             if c.get("system") not in (SECTOR_SYSTEM, KIND_SYSTEM)), "")
-        kind = _code(codings, KIND_SYSTEM)
-        if not kind:
-            if kind_of == "Encounter":
-                cls = resource.get("class") or {}
-                kind = "emergency_visit" if cls.get("code") == "EMER" else "visit"
-            else:
-                kind = "episode"
-        organisation_ref = resource.get(
-            "serviceProvider" if kind_of == "Encounter" else "managingOrganization") or {}
-        organisation = ((organisation_ref.get("identifier") or {}).get("value")
-                        or organisation_ref.get("display") or "")
-        start = str((resource.get("period") or {}).get("start") or "")
-        yield {
-            "hetu": _hetu_of(resource.get("subject" if kind_of == "Encounter" else "patient"),
-                             patients),
-            "sector": _code(codings, SECTOR_SYSTEM),
-            "service_code": service,
-            "organisation": str(organisation),
-            "event_date": start[:10],
-            "kind": kind,
-        }
+        try:
+            yield _fhir_row(resource, kind_of, patients)
+        except (AttributeError, TypeError):  # an element of the wrong shape
+            yield _("the %(resource)s has elements of the wrong type") % {"resource": kind_of}
+
+
+def _fhir_row(resource: dict, kind_of: str, patients: dict[str, dict]) -> dict:
+    """The raw row of one Encounter or EpisodeOfCare."""
+    codings = _codings(resource)
+    service = _code(codings, SERVICE_SYSTEM) or next(
+        (str(c.get("code") or "") for c in codings
+         if c.get("system") not in (SECTOR_SYSTEM, KIND_SYSTEM)), "")
+    kind = _code(codings, KIND_SYSTEM)
+    if not kind:
+        if kind_of == "Encounter":
+            cls = resource.get("class") or {}
+            kind = "emergency_visit" if cls.get("code") == "EMER" else "visit"
+        else:
+            kind = "episode"
+    organisation_ref = resource.get(
+        "serviceProvider" if kind_of == "Encounter" else "managingOrganization") or {}
+    organisation = ((organisation_ref.get("identifier") or {}).get("value")
+                    or organisation_ref.get("display") or "")
+    start = str((resource.get("period") or {}).get("start") or "")
+    return {
+        "hetu": _hetu_of(resource.get("subject" if kind_of == "Encounter" else "patient"),
+                         patients),
+        "sector": _code(codings, SECTOR_SYSTEM),
+        "service_code": service,
+        "organisation": str(organisation),
+        "event_date": start[:10],
+        "kind": kind,
+    }
 
 
 def _fhir(path: str) -> Source:
@@ -288,7 +354,9 @@ def _fhir(path: str) -> Source:
         raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
                                 "again.")) from None
 
-    def bundles() -> Iterator[dict]:
+    def bundles() -> Iterator[tuple[int | None, dict | str]]:
+        """(line, the parsed JSON) of a Bundle file or of each NDJSON line; a line of NDJSON
+        that is not JSON gives (line, its reason) and reading goes on."""
         try:
             with open(path, encoding="utf-8") as handle:
                 if first == "{" and not path.lower().endswith(".ndjson"):
@@ -298,25 +366,29 @@ def _fhir(path: str) -> Source:
                         raise ImportFileError(_("The file is not valid JSON (line %(line)s).")
                                               % {"line": error.lineno}) from None
                     state["bytes"] = size
-                    yield data
+                    yield None, data
                     return
                 for line_number, line in enumerate(handle, start=1):
                     state["bytes"] += len(line)
                     if not line.strip():
                         continue
                     try:
-                        yield json.loads(line)
-                    except json.JSONDecodeError:
-                        raise ImportFileError(_("The file is not valid JSON (line %(line)s).")
-                                              % {"line": line_number}) from None
+                        yield line_number, json.loads(line)
+                    except (json.JSONDecodeError, RecursionError):
+                        yield line_number, _("the line is not valid JSON")
         except UnicodeDecodeError:
             raise ImportFileError(_("The file is not UTF-8 text; save it as UTF-8 and try "
                                     "again.")) from None
 
-    def rows() -> Iterator[tuple[int, Sequence]]:
+    def rows() -> Iterator[tuple[int, Sequence | str, int | None]]:
         number = 0
         seen_any = False
-        for data in bundles():
+        for line, data in bundles():
+            if isinstance(data, str):
+                seen_any = True
+                number += 1
+                yield number, data, line
+                continue
             if not isinstance(data, dict):
                 raise ImportFileError(_("The file is not a FHIR R4 Bundle."))
             if data.get("resourceType") == "Bundle":
@@ -328,7 +400,7 @@ def _fhir(path: str) -> Source:
             for raw in resources:
                 seen_any = True
                 number += 1
-                yield number, [raw[name] for name in COLUMNS]
+                yield number, raw if isinstance(raw, str) else [raw[n] for n in COLUMNS], line
         if not seen_any:
             raise ImportFileError(_("The file has no Encounter or EpisodeOfCare resources."))
 
@@ -381,13 +453,19 @@ class RowValidator:
             self.dates[raw] = value
         return value
 
-    def clean(self, raw: Sequence) -> tuple | str:
+    def clean(self, raw: Sequence | str) -> tuple | str:
         """The event as (hetu, sector, service code, organisation, date, kind), or a reason."""
+        if isinstance(raw, str):  # the reader could not read the row: its reason
+            return raw
         fields = [(value if type(value) is str else _text(value)).strip() for value in raw]
         if len(fields) != len(COLUMNS) or not all(fields):
             for name, value in zip(COLUMNS, [*fields, *[""] * len(COLUMNS)], strict=False):
                 if not value:
                     return _("missing %(field)s") % {"field": name}
+        for name, value in zip(COLUMNS, fields, strict=True):
+            problem = _text_problem(value, MAX_LENGTHS.get(name, MAX_OTHER_LENGTH))
+            if problem:
+                return _("%(field)s: %(problem)s") % {"field": name, "problem": problem}
         raw_hetu, raw_sector, service_code, organisation, raw_date, kind = fields
         if len(service_code) > 50 or len(organisation) > 200 or len(kind) > 40:
             for name, value in zip(COLUMNS, fields, strict=True):
@@ -415,6 +493,19 @@ class RowValidator:
                 texts.setdefault(service_code, service_code),
                 texts.setdefault(organisation, organisation), event_date,
                 texts.setdefault(kind, kind))
+
+
+# Control characters other than tab and line breaks, and lone surrogates: a quick test before
+# the shared check (``luotsi.common.validation``) names the problem.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _text_problem(value: str, limit: int) -> str | None:
+    """Why a field cannot be stored (control characters, over-long), or ``None``. Tabs and line
+    breaks are kept: they are a part of some organisations' names in the source systems."""
+    if len(value) <= limit and not _SUSPECT.search(value):
+        return None
+    return validation.text_problem(value, multiline=True, max_length=limit)
 
 
 def _text(value) -> str:
@@ -702,14 +793,17 @@ def import_events(path: str, *, file_format: str | None = None, batch_size: int 
 
     clean = validator.clean
     try:
-        for number, raw in source.rows:
+        for number, raw, line in source.rows:
             result.rows += 1
             rows_in_batch += 1
             cleaned = clean(raw)
             if type(cleaned) is str:
                 rejected_in_batch += 1
                 if len(result.rejected) < rejected_limit:
-                    result.rejected.append({"row": number, "reason": cleaned})
+                    item = {"row": number, "reason": cleaned}
+                    if line is not None:
+                        item["line"] = line
+                    result.rejected.append(item)
             else:
                 valid.append(cleaned)
             if rows_in_batch >= batch_size:
