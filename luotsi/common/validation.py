@@ -22,8 +22,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from luotsi.common.formatting import format_date
 
 EARLIEST_DATE = date(1900, 1, 1)
 HORIZON_YEARS = 5
@@ -59,11 +60,11 @@ def date_problem(value: date | datetime | None) -> str | None:
         value = value.date()
     if value < EARLIEST_DATE:
         return _("The date cannot be before %(earliest)s.") % {
-            "earliest": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT")}
+            "earliest": format_date(EARLIEST_DATE)}
     latest = latest_date()
     if value > latest:
         return _("The date cannot be after %(latest)s (%(years)s years from today).") % {
-            "latest": date_format(latest, "SHORT_DATE_FORMAT"), "years": HORIZON_YEARS}
+            "latest": format_date(latest), "years": HORIZON_YEARS}
     return None
 
 
