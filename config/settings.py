@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "luotsi.organisation.apps.SignInAttemptsConfig",  # django-axes, named in fi/sv/en
     "luotsi.common",
     "luotsi.organisation",
     "luotsi.people",

@@ -53,13 +53,21 @@ def _roles() -> dict[str, str]:
     return {value: str(label) for value, label in Role.choices}
 
 
-def _shown(entry, roles: dict[str, str]) -> dict[str, str]:
+def _teams() -> dict[str, str]:
+    """Each team's name in the active language by its code (a log record keeps the code)."""
+    from luotsi.organisation.models import Team
+
+    return {team.code: team.name for team in Team.objects.only(
+        "code", "name_fi", "name_sv", "name_en")}
+
+
+def _shown(entry, roles: dict[str, str], teams: dict[str, str]) -> dict[str, str]:
     """The columns every access-log report shows of a record, as text."""
     return {
         "at": format_datetime(entry.at, seconds=True),
         "who": f"{entry.user_name} ({entry.username})" if entry.user_name else entry.username,
         "role": roles.get(entry.role, entry.role),
-        "team": entry.team,
+        "team": teams.get(entry.team, entry.team),
         "category": _label(Category, entry.category),
         "action": _label(LogAction, entry.action),
         "basis": _label(Basis, entry.basis),
@@ -92,7 +100,7 @@ def rows_for(person_id: int, start: date, end: date, basis: str = "",
 
     With ``person``, the searches that looked for them and found no one (records naming no
     person whose hashed terms are the person's own) are included."""
-    roles = _roles()
+    roles, teams = _roles(), _teams()
     queryset = access_log_for_person(person_id, start, end)
     if person is not None:
         since, until = period_bounds(start, end)
@@ -110,7 +118,7 @@ def rows_for(person_id: int, start: date, end: date, basis: str = "",
     truncated = len(entries) > MAX_ROWS
     rows = [
         ReportRow(
-            **_shown(entry, roles),
+            **_shown(entry, roles, teams),
             request_id=entry.request_id,
         )
         for entry in entries[:MAX_ROWS]
@@ -133,10 +141,10 @@ def unnamed_rows(start: date, end: date, basis: str = "") -> tuple[list[UnnamedR
     if basis:
         queryset = queryset.filter(basis=basis)
     entries = list(queryset.order_by("-at", "-seq")[: MAX_ROWS + 1])
-    roles = _roles()
+    roles, teams = _roles(), _teams()
     rows = [
         UnnamedRow(
-            **_shown(entry, roles),
+            **_shown(entry, roles, teams),
             detail=entry.detail,
         )
         for entry in entries[:MAX_ROWS]

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_noop
+
 from luotsi.deadlines.calendar import (
     months_deadline,
     nth_working_day_after,
@@ -58,7 +60,7 @@ class Clock:
 
     code: str
     rule: str
-    basis: str
+    basis: str  # a citation, marked for translation: shown through ``gettext``
 
     def __post_init__(self) -> None:
         _parse_rule(self.rule)
@@ -81,41 +83,46 @@ class ComputedDeadline:
     due_on: date
     basis: str
 
+    @property
+    def basis_label(self) -> str:
+        """The legal basis in the active language (``basis`` is the msgid of its citation)."""
+        return gettext(self.basis)
 
-_URGENCY_SHL = Clock("urgency_assessment", IMMEDIATELY, "SHL 36 § 1 mom.")
+
+_URGENCY_SHL = Clock("urgency_assessment", IMMEDIATELY, gettext_noop("SHL 36 § 1 mom."))
 
 KINDS: dict[str, tuple[Clock, ...]] = {
     # LSL 26 §: child-welfare notification, application or other information.
     "child_welfare_notification": (
-        Clock("urgency_assessment", IMMEDIATELY, "LSL 26 § 2 mom."),
-        Clock("investigation_decision", "working_days:7", "LSL 26 § 5 mom."),
-        Clock("assessment_start", "working_days:7", "LSL 26 § 5 mom.; SHL 36 §"),
+        Clock("urgency_assessment", IMMEDIATELY, gettext_noop("LSL 26 § 2 mom.")),
+        Clock("investigation_decision", "working_days:7", gettext_noop("LSL 26 § 5 mom.")),
+        Clock("assessment_start", "working_days:7", gettext_noop("LSL 26 § 5 mom.; SHL 36 §")),
         Clock(
             "assessment_completion",
             "months:3",
-            "LSL 26 § 5 mom.; Act 150/1930 § 3 and § 5",
+            gettext_noop("LSL 26 § 5 mom.; Act 150/1930 § 3 and § 5"),
         ),
     ),
     # SHL 36 §: service-need assessment of a child needing special support (SHL 3 §).
     "shl_special_support_child": (
         _URGENCY_SHL,
-        Clock("assessment_start", "working_days:7", "SHL 36 § 3 mom."),
+        Clock("assessment_start", "working_days:7", gettext_noop("SHL 36 § 3 mom.")),
         Clock(
             "assessment_completion",
             "months:3",
-            "SHL 36 § 4 mom.; Act 150/1930 § 3 and § 5",
+            gettext_noop("SHL 36 § 4 mom.; Act 150/1930 § 3 and § 5"),
         ),
     ),
     # SHL 36 §: adult aged 75 or over, or receiving the highest rate of care allowance.
     "shl_priority_adult": (
         _URGENCY_SHL,
-        Clock("assessment_start", "working_days:7", "SHL 36 § 3 mom."),
+        Clock("assessment_start", "working_days:7", gettext_noop("SHL 36 § 3 mom.")),
     ),
     # SHL 35 § contact or notification; the assessment itself has no fixed date.
     "shl_contact": (_URGENCY_SHL,),
     # LSL 25 c § pre-birth notification; no statutory deadline found beyond urgency.
     "pre_birth_notification": (
-        Clock("urgency_assessment", IMMEDIATELY, "LSL 26 § 2 mom.; LSL 25 c §"),
+        Clock("urgency_assessment", IMMEDIATELY, gettext_noop("LSL 26 § 2 mom.; LSL 25 c §")),
     ),
 }
 

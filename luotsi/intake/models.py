@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from luotsi.common.formatting import format_date
 from luotsi.common.models import LocalisedNameModel, TimeStampedModel
@@ -376,6 +376,12 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {format_date(self.due_on)}"
+
+    @property
+    def basis_label(self) -> str:
+        """The legal basis in the active language: the stored citation is the msgid the
+        statutory clock (``luotsi.deadlines.rules``) marked for translation."""
+        return gettext(self.basis)
 
 
 OBLIGATION_LABELS = {

@@ -353,6 +353,23 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
     return labels
 
 
+def _change_names(items: list[CodeListItem]) -> dict[str, dict[str, str]]:
+    """The names a version's changes stored (a service's or method's Finnish name, a section's
+    sector in the language of whoever accepted the version), each to its name in the active
+    language."""
+    names: dict[str, dict[str, str]] = {"services": {}, "methods": {}, "sections": {}}
+    for item in items:
+        part = {CodeList.SERVICE: "services", CodeList.METHOD: "methods"}.get(item.code_list)
+        if part:
+            names[part][item.name_fi] = item.name
+    for sector in Sector:
+        shown = str(sector.label)
+        for language in ("fi", "sv", "en"):
+            with translation.override(language):
+                names["sections"][str(sector.label)] = shown
+    return names
+
+
 # Version changes whose stored text is a date (ISO in the snapshot), shown in the user's format.
 _DATE_PARTS = frozenset({"review_on", "reviews"})
 
@@ -452,6 +469,7 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
     active_consents = {c.pk for c in consents if c.withdrawn_on is None and c.valid_from <= today
                        and (c.valid_until is None or c.valid_until >= today)}
     labels = _visible_change_texts(goals, visible_steps, services, visible_methods, allowed)
+    shown_names = _change_names(found.items)
     all_versions = list(plan.versions.all())
     versions = []
     for version in all_versions if all_versions_shown else all_versions[:VERSIONS_SHOWN]:
@@ -463,6 +481,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
                 text = None
             elif part in _DATE_PARTS and text:
                 text = format_date(date.fromisoformat(text))
+            elif text and part in shown_names:
+                text = shown_names[part].get(text, text)
             rows.append({"part": PART_LABELS.get(part, part),
                          "change": CHANGE_LABELS.get(change.get("change"), change.get("change")),
                          "text": text})

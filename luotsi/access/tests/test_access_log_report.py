@@ -68,7 +68,8 @@ def test_access_log_report__page_shows_who_when_and_basis(client, charlie, proce
         ]
         assert rows[0].basis == str(Basis.CASE.label)
         assert rows[1].basis == str(Basis.NONE.label)
-    assert rows[0].team == "east-assessment"
+    # The team by its name in the reader's language, not the code the record keeps.
+    assert rows[0].team == "Itäinen arviointitiimi"
     today = format_date(timezone.localdate(), "fi")
     assert rows[0].at.startswith(today)
     html = response.content.decode()
