@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.common.formatting import format_date
 from luotsi.intake.models import Notification
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
@@ -221,7 +222,7 @@ def _notify_coordinator_of_end(shared: SharedClient, actor, decision: Decision) 
     with translation.override(coordinator.language or settings.LANGUAGE_CODE):
         text = _("%(by)s ended the coordination of a shared client you coordinate "
                  "(%(date)s).") % {"by": actor.get_full_name() or actor.username,
-                                   "date": timezone.localdate().strftime("%d.%m.%Y")}
+                                   "date": format_date(timezone.localdate())}
     Notification.objects.get_or_create(
         user=coordinator, key=f"sharedcare:ended:{decision.pk}",
         defaults={"text": text[:300], "link": f"/shared-clients/persons/{shared.person_id}/"})

@@ -94,7 +94,8 @@ def test_contact_page__received_time_in_the_format_of_the_language(
     contact = services.contact_register(actor=worker, data=services.ContactInput(
         kind="child_welfare_notification", channel="phone", received_at=AT,
         reporter_kind="education", reporter_name="Opettaja Olli", description="Huoli.",
-        persons=[services.PersonRef(role="child", hetu=client_person.hetu)],
+        persons=[services.PersonRef(role="child", first_name="Eino", last_name="Esimerkki",
+                                   temporary=True)],
         municipality_code=municipality.code))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     client.force_login(worker)

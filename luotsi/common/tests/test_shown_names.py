@@ -9,6 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from luotsi.intake import services as intake
 from luotsi.organisation.models import Role, TeamKind
@@ -76,9 +77,10 @@ def test_contact_page__legal_basis_in_the_language(
         TeamFactory(code="family-intake", kind=TeamKind.INTAKE, region=None)])
     contact = intake.contact_register(actor=worker, data=intake.ContactInput(
         kind="child_welfare_notification", channel="phone",
-        received_at=client_person.created_at, reporter_kind="education",
+        received_at=timezone.now(), reporter_kind="education",
         reporter_name="Opettaja Olli", description="Huoli.",
-        persons=[intake.PersonRef(role="child", hetu=client_person.hetu)],
+        persons=[intake.PersonRef(role="child", first_name="Eino", last_name="Esimerkki",
+                                  temporary=True)],
         municipality_code=municipality.code))
     _speak(client, language)
     client.force_login(worker)
