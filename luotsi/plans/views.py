@@ -10,11 +10,13 @@ own text kept in the form next to what is now saved.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -576,17 +578,36 @@ def plan_memo(request, plan_id: int):
     return render(request, "plans/memo.html", context)
 
 
+# The memo PDF is kept this long in the cache (``CACHES["default"]``), keyed by its HTML.
+MEMO_PDF_CACHE_SECONDS = 24 * 3600
+
+
+def memo_pdf_bytes(plan_id: int, html: str) -> bytes:
+    """The PDF of the memo's HTML, made once per distinct HTML. The key is a digest of the
+    HTML itself, so a new version of the plan, another language, another contact phone or
+    another professional's view of the sections (what they may see) is a new PDF, and the same
+    memo asked again (printing it twice, a second download) takes a few milliseconds instead of
+    WeasyPrint's few hundred."""
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    key = f"plans:memo-pdf:{plan_id}:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        from weasyprint import HTML
+
+        pdf = HTML(string=html).write_pdf()
+        cache.set(key, pdf, MEMO_PDF_CACHE_SECONDS)
+    return pdf
+
+
 @login_required
 @require_GET
 @never_cache
 def plan_memo_pdf(request, plan_id: int):
-    from weasyprint import HTML
-
     context = _memo_context(request, plan_id, LogAction.PRINT, "client memo PDF")
     plan = context["plan"]
     with translation.override(plan.language):
         html = render_to_string("plans/memo_pdf.html", context)
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(memo_pdf_bytes(plan.pk, html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="client-plan-{plan.pk}.pdf"'
     return response
 

@@ -609,6 +609,57 @@ def test_memo__pdf_is_a_pdf_and_logged_as_print(as_alice, alice, plan, goal, cli
                                                              Category.PLAN)
 
 
+def _memo_pdf_keys(plan) -> list[str]:
+    from django.core.cache import cache
+
+    return [key for key in cache._cache if f"plans:memo-pdf:{plan.pk}:" in key]
+
+
+def test_memo__pdf_made_once_per_version_and_language_then_from_the_cache(
+        as_alice, alice, plan, goal, client_person):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = as_alice.get(url(plan, "memo.pdf"))
+    (key,) = _memo_pdf_keys(plan)
+    cache.set(key.split(":", 2)[2], b"%PDF-from-the-cache")
+    again = as_alice.get(url(plan, "memo.pdf"))
+    assert again.content == b"%PDF-from-the-cache"  # the same memo is not rendered again
+    # every print is still logged
+    assert AccessLogEntry.objects.filter(person_id=client_person.pk,
+                                         action=LogAction.PRINT).count() == 2
+    # a new version of the plan, and another language, are new PDFs
+    s.goal_add(actor=alice, plan=fresh(plan), data=s.GoalInput(
+        goal_area_id=code("goal_area", "finances").pk, client_wording="Laskut ajallaan"))
+    changed = as_alice.get(url(plan, "memo.pdf"))
+    assert changed.content.startswith(b"%PDF-1") and changed.content != first.content
+    Plan.objects.filter(pk=plan.pk).update(language="sv")
+    as_alice.get(url(plan, "memo.pdf"))
+    assert len(_memo_pdf_keys(plan)) == 3
+
+
+def test_memo__services_factors_methods_labelled_goals_and_no_empty_phone(
+        as_alice, alice, plan, goal):
+    factor, method, service = code("situation_factor"), code("method"), code("service")
+    s.goal_factor_add(actor=alice, goal=goal, factor_id=factor.pk, effect="hinders")
+    s.method_add(actor=alice, plan=fresh(plan), method_id=method.pk, goal_id=goal.pk)
+    s.service_add(actor=alice, plan=fresh(plan), data=s.ServiceInput(
+        item_id=service.pk, sector="family_services", provider="Porvoon kaupunki"))
+    s.step_add(actor=alice, plan=fresh(plan), data=s.StepInput(
+        what="Täytän asuntohakemuksen", owner_kind="client", due_on=TODAY(), goal_id=goal.pk))
+    alice.phone = ""
+    alice.save(update_fields=["phone"])
+    s.coordinator_set(actor=alice, plan=fresh(plan), coordinator_id=alice.pk)
+    body = html(as_alice.get(url(plan, "memo/")))
+    # the memo is in the plan's language (Finnish) whatever the professional's
+    assert '<article class="memo" lang="fi"' in body and "Palvelusi" in body
+    assert service.name_fi in body and "Porvoon kaupunki" in body
+    assert f"Vaikeuttaa: {factor.name_fi}" in body
+    assert method.name_fi in body
+    assert "<td>Tavoite 1</td>" in body  # the goal column says which goal, not a bare number
+    assert "Puhelin" not in body and "—" not in body.split('id="memo"')[1]
+
+
 def test_export__json_is_logged_as_export(as_alice, alice, plan, goal, client_person):
     response = as_alice.get(url(plan, "export.json"))
     assert response.status_code == 200
