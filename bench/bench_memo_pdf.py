@@ -119,13 +119,14 @@ def main_worker(args) -> None:
     import django
 
     django.setup()
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    from luotsi.plans.views import MEMO_PDFS as cache
+
     worker, plan = _build_plan()
     client = Client()
     client.force_login(worker)

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -578,8 +578,11 @@ def plan_memo(request, plan_id: int):
     return render(request, "plans/memo.html", context)
 
 
-# The memo PDF is kept this long in the cache (``CACHES["default"]``), keyed by its HTML.
+# Memo PDFs are kept in the web process's own memory only (never in the shared cache table,
+# which would store client documents in the database): at most this many, for this long.
 MEMO_PDF_CACHE_SECONDS = 24 * 3600
+MEMO_PDFS = LocMemCache("luotsi-memo-pdf", {"TIMEOUT": MEMO_PDF_CACHE_SECONDS,
+                                            "OPTIONS": {"MAX_ENTRIES": 300}})
 
 
 def memo_pdf_bytes(plan_id: int, html: str) -> bytes:
@@ -590,12 +593,12 @@ def memo_pdf_bytes(plan_id: int, html: str) -> bytes:
     WeasyPrint's few hundred."""
     digest = hashlib.sha256(html.encode()).hexdigest()
     key = f"plans:memo-pdf:{plan_id}:{digest}"
-    pdf = cache.get(key)
+    pdf = MEMO_PDFS.get(key)
     if pdf is None:
         from weasyprint import HTML
 
         pdf = HTML(string=html).write_pdf()
-        cache.set(key, pdf, MEMO_PDF_CACHE_SECONDS)
+        MEMO_PDFS.set(key, pdf)
     return pdf
 
 

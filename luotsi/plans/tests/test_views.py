@@ -610,19 +610,19 @@ def test_memo__pdf_is_a_pdf_and_logged_as_print(as_alice, alice, plan, goal, cli
 
 
 def _memo_pdf_keys(plan) -> list[str]:
-    from django.core.cache import cache
+    from luotsi.plans.views import MEMO_PDFS
 
-    return [key for key in cache._cache if f"plans:memo-pdf:{plan.pk}:" in key]
+    return [key for key in MEMO_PDFS._cache if f"plans:memo-pdf:{plan.pk}:" in key]
 
 
 def test_memo__pdf_made_once_per_version_and_language_then_from_the_cache(
         as_alice, alice, plan, goal, client_person):
-    from django.core.cache import cache
+    from luotsi.plans.views import MEMO_PDFS
 
-    cache.clear()
+    MEMO_PDFS.clear()
     first = as_alice.get(url(plan, "memo.pdf"))
     (key,) = _memo_pdf_keys(plan)
-    cache.set(key.split(":", 2)[2], b"%PDF-from-the-cache")
+    MEMO_PDFS.set(key.split(":", 2)[2], b"%PDF-from-the-cache")
     again = as_alice.get(url(plan, "memo.pdf"))
     assert again.content == b"%PDF-from-the-cache"  # the same memo is not rendered again
     # every print is still logged
