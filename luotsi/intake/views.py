@@ -31,7 +31,7 @@ from luotsi.access.models import Category
 from luotsi.common.forms import apply_service_errors, save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.common.paging import CappedPaginator
-from luotsi.intake import queue_rows, selectors, services
+from luotsi.intake import person_history, queue_rows, selectors, services
 from luotsi.intake.forms import (
     AssignForm,
     BulkAssignForm,
@@ -390,6 +390,7 @@ def _render_contact(request, contact: Contact, bound: dict):
         "persons": list(contact.persons.all()),
         "deadlines": _deadline_rows(contact.deadlines.all()),
         "duplicates": list(selectors.probable_duplicates(contact)),
+        **person_history.earlier_for_contact(request.user, contact, contact.persons.all()),
         "initial": initial,
         "attached": contact.assessment_id is not None and initial is None,
         "is_open": is_open,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from luotsi.access import gateway, log
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
-from luotsi.people import crypto, hetu
+from luotsi.people import crypto, hetu, history
 from luotsi.people.models import Person, PersonLink, search_key
 
 
@@ -116,8 +116,11 @@ def search_persons(user, *, name: str = "", hetu_value: str = "", birth_date: da
     return results
 
 
-def person_page(access: gateway.Access) -> dict:
-    """Everything the person page shows, in a fixed number of queries."""
+def person_page(user, access: gateway.Access) -> dict:
+    """Everything the person page shows, in a fixed number of queries: the person, family,
+    active relationships and, unless the worker's only basis is the registration of the person,
+    the history each capability holds (``luotsi.people.history``), as the worker may see it.
+    Each category of data shown is logged (the basic data by the gateway)."""
     person = access.person
     links = list(
         PersonLink.objects.filter(Q(person=person) | Q(other=person))
@@ -134,11 +137,32 @@ def person_page(access: gateway.Access) -> dict:
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
         .select_related("user", "team").order_by("-starts_at")[:20]
     )
+    registration_only = (access.basis == Basis.REGISTRATION and not gateway.relationships_of(
+        user, person.pk).exclude(basis=Basis.REGISTRATION).exists())
+    sections = [] if registration_only else history.sections(user, person)
+    # Family members the capabilities know of (e.g. a guardian named in a contact), once.
+    known = {p.pk for p in guardians + children + household}
+    family_elsewhere = []
+    for section in sections:
+        for label, member in section.family:
+            if member.pk not in known:
+                known.add(member.pk)
+                family_elsewhere.append((label, member))
+    shown = [Category.FAMILY] if links or family_elsewhere else []
+    shown += [Category.RELATIONSHIPS] if relationships else []
+    shown += list(dict.fromkeys(s.category for s in sections if s.rows))
+    team_code = access.relationship.team.code if access.relationship.team_id else None
+    log.append(log.Actor.of(user, team_code), [
+        log.Event(person.pk, category, LogAction.VIEW, access.basis, Outcome.ALLOWED,
+                  "person page") for category in shown])
     return {
         "person": person,
         "access": access,
         "guardians": guardians,
         "children": children,
         "household": household,
+        "family_elsewhere": family_elsewhere,
         "relationships": relationships,
+        "history": sections,
+        "registration_only": registration_only,
     }

@@ -56,8 +56,10 @@ def person_detail(request, person_id: int):
                                              category=Category.BASIC_DATA)
     except gateway.PersonNotFound:
         return person_not_found(request, person_id)
-    context = selectors.person_page(access)
-    return render(request, "people/detail.html", context)
+    context = selectors.person_page(request.user, access)
+    response = render(request, "people/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def person_not_found(request, person_id: int):

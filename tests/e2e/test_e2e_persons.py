@@ -93,6 +93,43 @@ def test_person_page(page_en, alice, case, client_person):
     assert_accessible(page)
 
 
+def test_person_page_shows_the_history(page_en, alice, team, municipality):
+    """A child with a notification: the contact with its status, the guardian named in it under
+    the family, the plan and shared-client sections; axe-clean."""
+    from django.utils import timezone
+
+    from luotsi.access.tests.factories import RelationshipFactory
+    from luotsi.intake import services
+    from luotsi.organisation.models import Role, TeamKind
+    from luotsi.organisation.tests.factories import TeamFactory, UserFactory
+    from luotsi.people.tests.factories import PersonFactory
+
+    intake = TeamFactory(code="family-intake", kind=TeamKind.INTAKE, region=None)
+    iw = UserFactory(username="iw", role=Role.INTAKE_WORKER, teams=[intake])
+    child = PersonFactory(first_name="Eino", last_name="Lapsi", municipality=municipality,
+                          birth_date=dt.date(2015, 5, 5))
+    mother = PersonFactory(first_name="Maija", last_name="Lapsi", municipality=municipality,
+                           birth_date=dt.date(1985, 1, 1))
+    contact = services.contact_register(actor=iw, data=services.ContactInput(
+        kind="child_welfare_notification", channel="phone",
+        received_at=timezone.now() - dt.timedelta(hours=3), reporter_kind="education",
+        reporter_name="Opettaja Olli", description="Huoli lapsesta.", municipality_code="638",
+        persons=[services.PersonRef(role="child", person_id=child.pk),
+                 services.PersonRef(role="guardian", person_id=mother.pk)]))
+    RelationshipFactory(person=child, user=alice)
+
+    page = page_en
+    login(page, "alice")
+    page.goto(f"/persons/{child.pk}/")
+    contacts = page.locator("table[aria-labelledby=history-contacts] tbody tr")
+    assert contacts.count() == 1
+    assert contacts.first.locator(f"a[href='/intake/contacts/{contact.pk}/']").count() == 1
+    assert "Maija Lapsi" in page.locator("main").inner_text()
+    assert page.locator("#history-plan").is_visible()
+    assert page.locator("#history-shared_client").is_visible()
+    assert_accessible(page)
+
+
 # --- registering a person ---------------------------------------------------------------------
 
 

@@ -1,0 +1,57 @@
+"""The person page's history: what each capability holds about a person, as the worker may see
+it.
+
+``people`` comes before the capabilities (intake, plans, shared clients) in the dependency
+direction, so it never imports them. Each capability offers its part in a module named
+``person_history`` with a function ``person_history(user, person) -> list[Section]``, found
+once at start-up like Django's admin modules. A section reads its rows through the access
+gateway (``filter_visible``) in a fixed number of queries; the page logs one record for each
+category of data it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+
+@dataclass
+class Section:
+    """One part of a person's history for the person page.
+
+    ``template`` renders ``rows``; ``category`` is the access-log category of the data shown;
+    ``family`` are (label, person) pairs the capability knows of the person's family (e.g. the
+    guardians registered in a contact), shown under the family.
+    """
+
+    key: str
+    title: str
+    template: str
+    category: str
+    rows: list = field(default_factory=list)
+    family: list = field(default_factory=list)
+    order: int = 100
+
+
+Provider = Callable[..., list[Section]]
+
+
+@lru_cache(maxsize=1)
+def providers() -> tuple[Provider, ...]:
+    """The ``person_history`` functions of the installed apps, in app order."""
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "person_history"):
+            module = import_module(f"{config.name}.person_history")
+            found.append(module.person_history)
+    return tuple(found)
+
+
+def sections(user, person) -> list[Section]:
+    result = [section for provider in providers() for section in provider(user, person)]
+    return sorted(result, key=lambda section: section.order)
