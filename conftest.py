@@ -93,6 +93,8 @@ def _avain_code_lists(request):
 
         if not RatingScale.objects.exists():
             import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
+            import_module("luotsi.plans.migrations.0004_plain_language_terms_seeded").load(
+                apps, None)
         if not IdentificationRule.objects.exists():
             import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
                 apps, None)

@@ -7,8 +7,12 @@
 - passive constructions: Finnish ``-taan/-tään/-daan/-dään/-llään…``, ``-ttiin``/``-tiin`` and
   "on tehty"; Swedish s-passive ("görs", "skrivs", "behandlas") and "blir/blev + participle";
   English "is/was/were/been … + -ed/-en";
-- office jargon from the ``PlainLanguageTerm`` table (editable by an administrator) with the
-  plain alternative.
+- office jargon from the ``PlainLanguageTerm`` table (editable by an administrator, seeded from
+  Kotus, Isof and plainlanguage.gov guidance) with the plain alternative;
+- abbreviations in the middle of a sentence: "ko.", "ns.", "mm.", "bl.a.", "t.ex.", "e.g.";
+- nominal style: Finnish "X:n toimesta", "-misen osalta" and "-minen" with "suorittaa"; Swedish
+  "-ning/-ande" with "ske", "genomföra", "verkställa"; English "make a decision", "carry out an
+  assessment".
 
 The rules are heuristics: they flag text for a second look, they never refuse it. Words that end
 like a passive but are not one ("mitään", "finns", "often") are listed as exceptions.
@@ -29,6 +33,8 @@ LONG_SENTENCE_KIND = "long_sentence"
 LONG_WORD_KIND = "long_word"
 PASSIVE_KIND = "passive"
 JARGON_KIND = "jargon"
+ABBREVIATION_KIND = "abbreviation"
+NOMINAL_KIND = "nominal"
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _COUNTED_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
@@ -105,6 +111,37 @@ _EN_NOT_PARTICIPLE = {
 }
 
 
+# --- Abbreviations: one to three short parts (the first of one to three letters, or "esim.",
+# "resp.", "ang."), each ending in a full stop, inside a sentence (a lower-case word or a number
+# follows), e.g. "ko. asia", "bl.a. boende", "e.g. rent".
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])((?:[a-zåäöA-ZÅÄÖ][a-zåäö]{0,2}\.|(?:[Ee]sim|[Rr]esp|[Aa]ng)\.)"
+    r"(?:[a-zåäö]{1,4}\.){0,2})"
+    r"(?=\s+[a-zåäö0-9(\"'“]|,)", re.UNICODE)
+
+# --- Nominal style -----------------------------------------------------------------------------
+_FI_MINEN = r"\w+(?:minen|misen|mista|mistä|miseen|misessa|misessä|misella|misellä|misena|misenä)"
+_NOMINAL = {
+    "fi": [
+        re.compile(r"(?<!\w)\w+n\s+toimesta(?!\w)", re.IGNORECASE),        # työntekijän toimesta
+        re.compile(r"(?<!\w)\w+n\s+osalta(?!\w)", re.IGNORECASE),          # asumisen osalta
+        re.compile(r"(?<!\w)" + _FI_MINEN + r"\s+(?:\w+\s+)?suorit\w*", re.IGNORECASE),
+        re.compile(r"(?<!\w)suorit\w*\s+(?:\w+\s+)?" + _FI_MINEN + r"(?!\w)", re.IGNORECASE),
+    ],
+    "sv": [
+        re.compile(r"(?<!\w)\w+(?:ning|ningen|ande|andet)\s+(?:sker|ske|skedde|skett|kommer att "
+                   r"ske)(?!\w)", re.IGNORECASE),
+        re.compile(r"(?<!\w)(?:genomför\w*|verkställ\w*|företa\w*|vidta\w*)\s+(?:en\s+|ett\s+)?"
+                   r"\w+(?:ning|ande|else)(?:en|et|ar|er)?(?!\w)", re.IGNORECASE),
+    ],
+    "en": [
+        re.compile(r"(?<!\w)(?:make|makes|made|making|conduct\w*|perform\w*|undertake\w*|"
+                   r"carry\s+out|carries\s+out|carried\s+out|give|gives|gave|provide\w*)\s+"
+                   r"(?:a|an|the)\s+\w+(?:tion|sion|ment|ance|ence|al)(?!\w)", re.IGNORECASE),
+    ],
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing to look at again: ``kind``, the ``text`` it concerns, where it starts, and for a
@@ -126,6 +163,10 @@ class Finding:
                 "count": self.count}
         if self.kind == PASSIVE_KIND:
             return _("A passive form. Say who does it.")
+        if self.kind == ABBREVIATION_KIND:
+            return _("An abbreviation. Write the words out.")
+        if self.kind == NOMINAL_KIND:
+            return _("Nominal style. Use a verb and say who does what.")
         return _("Office jargon. Write instead: %(alternative)s") % {
             "alternative": self.alternative}
 
@@ -199,7 +240,9 @@ def _stem(term: str, language: str) -> str:
     if language != "fi":
         return term
     head, _sep, last = term.rpartition(" ")
-    if len(last) >= 7:
+    if last.endswith("nen") and len(last) >= 7:  # moniammatillinen → moniammatillisen
+        last = last[:-3]
+    elif len(last) >= 7:
         last = last[:-2]
     elif len(last) >= 5:
         last = last[:-1]
@@ -221,6 +264,34 @@ def _jargon(text: str, terms: Iterable[tuple[str, str]], language: str) -> list[
     return out
 
 
+def _abbreviations(text: str) -> list[Finding]:
+    return [Finding(ABBREVIATION_KIND, m.group(1), m.start(1))
+            for m in _ABBREVIATION.finditer(text)]
+
+
+def _nominal(text: str, language: str) -> list[Finding]:
+    return [Finding(NOMINAL_KIND, m.group(0), m.start())
+            for pattern in _NOMINAL[language] for m in pattern.finditer(text)]
+
+
+def _without_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Jargon, abbreviations and nominal style may find the same words ("ko." is a listed term
+    and an abbreviation; "resurssien puitteissa" and "resurssi" are both listed): keep one
+    finding per stretch of text, the listed term (it has an alternative) and the longest first."""
+    word_kinds = (JARGON_KIND, ABBREVIATION_KIND, NOMINAL_KIND)
+    rank = {JARGON_KIND: 0, NOMINAL_KIND: 1, ABBREVIATION_KIND: 2}
+    kept: list[Finding] = []
+    spans: list[tuple[int, int]] = []
+    for f in sorted((f for f in findings if f.kind in word_kinds),
+                    key=lambda f: (rank[f.kind], -len(f.text), f.start)):
+        end = f.start + len(f.text)
+        if any(a < end and f.start < b for a, b in spans):
+            continue
+        kept.append(f)
+        spans.append((f.start, end))
+    return [f for f in findings if f.kind not in word_kinds] + kept
+
+
 def jargon_terms(language: str) -> list[tuple[str, str]]:
     from luotsi.plans.models import PlainLanguageTerm
 
@@ -240,7 +311,9 @@ def check(text: str, language: str | None,
     code = _language(language)
     if terms is None:
         terms = jargon_terms(code)
-    findings = (_long_sentences(text, code) + _long_words(text) + _passives(text, code)
-                + _jargon(text, terms, code))
-    order = {LONG_SENTENCE_KIND: 0, LONG_WORD_KIND: 1, PASSIVE_KIND: 2, JARGON_KIND: 3}
+    findings = _without_overlaps(
+        _long_sentences(text, code) + _long_words(text) + _passives(text, code)
+        + _jargon(text, terms, code) + _abbreviations(text) + _nominal(text, code))
+    order = {LONG_SENTENCE_KIND: 0, LONG_WORD_KIND: 1, PASSIVE_KIND: 2, JARGON_KIND: 3,
+             NOMINAL_KIND: 4, ABBREVIATION_KIND: 5}
     return sorted(findings, key=lambda f: (f.start, order[f.kind]))

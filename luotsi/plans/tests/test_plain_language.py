@@ -180,3 +180,70 @@ def test_clear_text_has_no_findings():
     assert found("Sinä haet asuntoa. Minä soitan sinulle maanantaina.", "fi", FI_TERMS) == []
     assert found("Du söker bostad. Jag ringer dig på måndag.", "sv", SV_TERMS) == []
     assert found("You look for a flat. I will call you on Monday.", "en", EN_TERMS) == []
+
+
+# --- the seeded lists, abbreviations and nominal style ---------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text, language, term", [
+    ("Interventio aloitetaan pian.", "fi", "Interventio"),
+    ("Moniammatillisen tiimin tapaaminen.", "fi", "Moniammatillisen"),
+    ("Apua annetaan resurssien puitteissa.", "fi", "resurssien puitteissa"),
+    ("Ko. asiasta sovitaan.", "fi", "Ko."),
+    ("Klienten ska erhålla stöd i enlighet med planen.", "sv", "erhålla"),
+    ("We will commence the work prior to May.", "en", "commence"),
+])
+def test_seeded_lists__common_officialese_found_with_an_alternative(text, language, term):
+    findings = [f for f in check(text, language) if f.kind == "jargon"]
+    assert term in [f.text for f in findings]
+    assert all(f.alternative for f in findings)
+
+
+@pytest.mark.django_db
+def test_seeded_lists__substantial_in_every_language_and_extendable():
+    counts = {lang: PlainLanguageTerm.objects.filter(language=lang).count()
+              for lang in ("fi", "sv", "en")}
+    assert counts["fi"] >= 50 and counts["sv"] >= 40 and counts["en"] >= 40
+    PlainLanguageTerm.objects.create(language="fi", term="asiakasohjaus",
+                                     alternative="neuvonta")
+    assert [f.alternative for f in check("Asiakasohjausta jatketaan.", "fi")
+            if f.kind == "jargon"] == ["neuvonta"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Asia on mm. tärkeä ja ns. ongelma.", "fi", ["mm.", "ns."]),
+    ("Du kan bl.a. söka stöd, t.ex. bostadsbidrag.", "sv", ["bl.a.", "t.ex."]),
+    ("Bring papers, e.g. your rent contract.", "en", ["e.g."]),
+    ("Tavataan klo 14.00. Hän tuli kotiin. Sitten mentiin.", "fi", []),
+])
+def test_abbreviations__inside_a_sentence(text, language, expected):
+    assert [t for kind, t in found(text, language) if kind == "abbreviation"] == expected
+
+
+def test_abbreviation__message():
+    (finding,) = [f for f in check("Asia on mm. tärkeä.", "fi", terms=[])
+                  if f.kind == "abbreviation"]
+    assert finding.message == "An abbreviation. Write the words out."
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Asia hoidetaan työntekijän toimesta.", "fi", ["työntekijän toimesta"]),
+    ("Asumisen osalta tilanne on hyvä.", "fi", ["Asumisen osalta"]),
+    ("Tarkistamisen suorittaa työntekijä.", "fi", ["Tarkistamisen suorittaa"]),
+    ("Bedömningen sker i maj och vi genomför en utredning.", "sv",
+     ["Bedömningen sker", "genomför en utredning"]),
+    ("We will make a decision and carry out an assessment.", "en",
+     ["make a decision", "carry out an assessment"]),
+    ("Haen asuntoa ja soitan työkkäriin.", "fi", []),
+])
+def test_nominal_style(text, language, expected):
+    findings = [f for f in check(text, language, terms=[]) if f.kind == "nominal"]
+    assert [f.text for f in findings] == expected
+    assert all(f.message == "Nominal style. Use a verb and say who does what."
+               for f in findings)
+
+
+def test_listed_term_and_abbreviation_are_one_finding():
+    findings = check("Asia on mm. tärkeä.", "fi", terms=[("mm.", "esimerkiksi")])
+    assert [(f.kind, f.text) for f in findings] == [("jargon", "mm.")]
