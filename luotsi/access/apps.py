@@ -6,3 +6,6 @@ class AccessConfig(AppConfig):
     name = "luotsi.access"
     label = "access"
     verbose_name = _("Access and access log")
+
+    def ready(self) -> None:
+        from luotsi.access import signals  # noqa: F401  (logs changes of professionals' access)

@@ -25,6 +25,9 @@ class Basis(models.TextChoices):
     # knowledge management. Used by exports about many people that name none of them.
     RESEARCH = "research", pgettext_lazy(
         "basis", "Secondary use: statistics and research (Act 552/2019)")
+    # Changes of professionals' roles, teams and flags (who may reach which clients).
+    ADMINISTRATION = "administration", pgettext_lazy(
+        "basis", "Administration of professionals' roles and teams")
     NONE = "none", pgettext_lazy("basis", "No basis")
 
 
@@ -95,6 +98,8 @@ class Category(models.TextChoices):
     INTAKE = "intake", pgettext_lazy("data category", "Contacts and assessments")
     PLAN = "plan", pgettext_lazy("data category", "Client plan")
     SHARED_CARE = "shared_care", pgettext_lazy("data category", "Shared care")
+    PROFESSIONAL_ACCESS = "professional_access", pgettext_lazy(
+        "data category", "A professional's role, teams and rights")
 
 
 class LogAction(models.TextChoices):

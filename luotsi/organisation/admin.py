@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.organisation import audit
 from luotsi.organisation.models import County, Municipality, Region, Team, User
 
 
@@ -59,3 +60,16 @@ class UserAdmin(BaseUserAdmin):
         (_("Work"), {"fields": ["title", "role", "teams", "phone", "language", "is_demo"]}),
     ]
     filter_horizontal = ["teams", "groups", "user_permissions"]
+
+    def save_model(self, request, obj, form, change):
+        """Remember the stored role, flags and teams before the change (see save_related)."""
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        request._luotsi_before = audit.snapshot(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Teams are saved here, after the user: then the whole change is known and announced
+        to the access log (``audit.professional_access_changed``)."""
+        super().save_related(request, form, formsets, change)
+        audit.announce(actor=request.user, professional=form.instance,
+                       before=getattr(request, "_luotsi_before", None))
