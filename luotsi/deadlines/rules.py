@@ -170,3 +170,17 @@ def deadline_status(due_on: date, today: date, met_on: date | None) -> DeadlineS
     if working_days_between(today, due_on) <= DUE_SOON_WORKING_DAYS:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.ON_TIME
+
+
+def working_days_late(due_on: date, met_on: date | None) -> int | None:
+    """How many working days after its final day a deadline was met: ``None`` when it is not
+    met, ``0`` when it was met on or before the final day.
+
+    Counted as :func:`working_days_between` (the working days after ``due_on`` up to and
+    including ``met_on``), and at least 1 for any later day: a deadline due on Friday and met on
+    Saturday was met late although no working day had passed."""
+    if met_on is None:
+        return None
+    if met_on <= due_on:
+        return 0
+    return max(1, working_days_between(due_on, met_on))

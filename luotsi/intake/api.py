@@ -160,6 +160,9 @@ class DeadlineOut(Schema):
     basis: str
     status: str
     met_on: date | None
+    late_working_days: int | None = Field(
+        None, description="Working days after the final day the deadline was met (0: in time; "
+        "null: not met).")
 
 
 class ContactDeadlineOut(DeadlineOut):
@@ -323,7 +326,7 @@ def _team(team) -> dict:
 
 def _deadline(d: Deadline) -> dict:
     return {"code": d.code, "due_on": d.due_on, "basis": d.basis, "status": d.status,
-            "met_on": d.met_on}
+            "met_on": d.met_on, "late_working_days": d.late_working_days}
 
 
 def _contact_state(contact: Contact) -> dict:

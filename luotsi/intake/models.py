@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.formatting import format_date
 from luotsi.common.models import LocalisedNameModel, TimeStampedModel
+from luotsi.deadlines.rules import working_days_late
 from luotsi.organisation.models import Municipality, Team
 from luotsi.people.models import Person
 
@@ -382,6 +383,11 @@ class Deadline(models.Model):
         """The legal basis in the active language: the stored citation is the msgid the
         statutory clock (``luotsi.deadlines.rules``) marked for translation."""
         return gettext(self.basis)
+
+    @property
+    def late_working_days(self) -> int | None:
+        """Working days after the final day it was met (0 in time, ``None`` not met)."""
+        return working_days_late(self.due_on, self.met_on)
 
 
 OBLIGATION_LABELS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from luotsi.common.formatting import format_date, format_datetime
 from luotsi.intake.models import ContactKind, DeadlineStatus, Urgency
@@ -28,6 +28,15 @@ def _url_pattern() -> tuple[str, str]:
 def _text(value) -> str:
     """A value as the template wrote it: ``None`` and objects through ``str``, escaped."""
     return escape(str(value))
+
+
+def _late(days: int | None) -> str:
+    """"late by N working days" of a contact whose deadlines were all met, some late."""
+    if not days:
+        return ""
+    text = ngettext("late by %(counter)s working day", "late by %(counter)s working days",
+                    days) % {"counter": days}
+    return f' <strong class="late">{escape(text)}</strong>'
 
 
 def rows_html(rows: list[dict], checked: set[str]) -> list[SafeString]:
@@ -75,5 +84,6 @@ def rows_html(rows: list[dict], checked: set[str]) -> list[SafeString]:
             f"    <td>{urgency_html}</td>\n"
             f"    <td>{due_html}</td>\n"
             f'    <td><span class="status status-{escape(code)}">'
-            f"{statuses.get(code, escape(code))}</span>\n</td>\n    </tr>"))
+            f"{statuses.get(code, escape(code))}</span>{_late(row.get('late'))}\n</td>\n"
+            "    </tr>"))
     return out

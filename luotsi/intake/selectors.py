@@ -135,6 +135,23 @@ def worst_status(deadlines) -> str:
 QUEUE_ORDER = ("queue_rank", "next_due_on", "received_at", "pk")
 
 
+def late_met(rows: list[dict]) -> dict[int, int]:
+    """For the list rows (``{"contact", "status"}``) whose deadlines are all met, the most
+    working days any of them was met late (contacts met in time are left out). One query, and
+    only when such a row is listed."""
+    from luotsi.deadlines.rules import working_days_late
+
+    ids = [row["contact"].pk for row in rows if row["status"] == DeadlineStatus.MET]
+    if not ids:
+        return {}
+    late: dict[int, int] = {}
+    for contact_id, due_on, met_on in (Deadline.objects.filter(
+            contact_id__in=ids, met_on__gt=F("due_on"))
+            .values_list("contact_id", "due_on", "met_on")):
+        late[contact_id] = max(late.get(contact_id, 0), working_days_late(due_on, met_on))
+    return late
+
+
 def _my_open_ids(user, order: tuple[str, ...], limit: int) -> list[int]:
     """The first ``limit`` open contacts (by ``order``) where ``user`` is the worker, and those
     where they are the pair worker: two short index range scans, whatever the caseload."""

@@ -513,7 +513,8 @@ def queue(request):
     page = QueuePaginator(selectors.queue(user, filters), QUEUE_PAGE_SIZE,
                           page_number=page_number, user=user,
                           filters=filters).get_page(page_number)
-    rows = [{"contact": c, "status": selectors.row_status(c)} for c in page.object_list]
+    rows = _with_lateness([{"contact": c, "status": selectors.row_status(c)}
+                           for c in page.object_list])
     _log_listed(user, [row["contact"].child for row in rows], "intake queue")
     checked = set(assign_form["ids"].value() or []) if assign_form.is_bound else set()
     return render(request, "intake/queue.html", {
@@ -555,10 +556,18 @@ def my_work(request):
         "deadlines": _deadline_rows(deadlines),
         "deadline_filter": only,
         "deadline_filter_label": DeadlineStatus(only).label if only else "",
-        "contacts": [{"contact": c, "status": selectors.row_status(c)} for c in contacts],
+        "contacts": _with_lateness([{"contact": c, "status": selectors.row_status(c)}
+                                    for c in contacts]),
         "assessments": assessments,
         "notifications": list(selectors.unread_notifications(user)[:NOTIFICATIONS_SHOWN]),
     })
+
+
+def _with_lateness(rows: list[dict]) -> list[dict]:
+    late = selectors.late_met(rows)
+    for row in rows:
+        row["late"] = late.get(row["contact"].pk, 0)
+    return rows
 
 
 # --- the service-need assessment ----------------------------------------------------------------

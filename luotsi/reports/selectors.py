@@ -224,6 +224,7 @@ class ComplianceRow:
     open_overdue: int  # not met, due day passed, contact still open
     open_not_due: int  # not met, due today or later: not counted either way yet
     lapsed: int = 0  # not met and the contact closed without it (e.g. no assessment needed)
+    median_late: float | None = None  # median working days late of those met late
 
     @property
     def decided(self) -> int:
@@ -264,7 +265,26 @@ def deadline_compliance(filters: KpiFilters, *, today: date | None = None) -> li
         )
         .order_by("code")
     )
-    return sorted((ComplianceRow(**row) for row in rows), key=lambda r: _clock_rank(r.code))
+    late = _working_days_late_by_code(filters)
+    return sorted((ComplianceRow(**row, median_late=late.get(row["code"])) for row in rows),
+                  key=lambda r: _clock_rank(r.code))
+
+
+def _working_days_late_by_code(filters: KpiFilters) -> dict[str, float]:
+    """Per clock code, the median working days late (``luotsi.deadlines``) of the deadlines due
+    in the period and met after their final day; read as distinct (due, met) pairs with their
+    counts, so the rows read do not grow with the number of deadlines of a day."""
+    from statistics import median
+
+    from luotsi.deadlines.rules import working_days_late
+
+    days: dict[str, list[int]] = {}
+    pairs = (Deadline.objects.filter(filters.contacts_q("contact__"), due_on__gte=filters.start,
+                                     due_on__lte=filters.until, met_on__gt=F("due_on"))
+             .values_list("code", "due_on", "met_on").annotate(n=Count("pk")).order_by())
+    for code, due_on, met_on, count in pairs:
+        days.setdefault(code, []).extend([working_days_late(due_on, met_on)] * count)
+    return {code: float(median(values)) for code, values in days.items()}
 
 
 # --- median days from contact to outcome -----------------------------------------------------

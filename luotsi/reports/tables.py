@@ -127,14 +127,16 @@ def compliance(filters: selectors.KpiFilters) -> KpiTable:
     return KpiTable(
         "compliance", str(TABLES["compliance"]),
         [_("Obligation"), _("Clock code"), _("Due in the period"), _("Met on time"),
-         _("Met late"), _("Open and overdue"), _("Open, not yet due"),
-         _("Lapsed (contact closed)"), _("Compliance (%)")],
+         _("Met late"), _("Median working days late"), _("Open and overdue"),
+         _("Open, not yet due"), _("Lapsed (contact closed)"), _("Compliance (%)")],
         [[str(OBLIGATION_LABELS.get(r.code, r.code)), r.code, r.due, r.met_on_time, r.met_late,
-          r.open_overdue, r.open_not_due, r.lapsed, r.compliance] for r in rows],
+          r.median_late, r.open_overdue, r.open_not_due, r.lapsed, r.compliance] for r in rows],
         notes=[_("Compliance is the share met on or before the due day among the deadlines "
                  "due in the period that are met or overdue. Deadlines not yet due, and those "
                  "that lapsed because the contact was closed before the obligation arose (for "
-                 "example no service-need assessment was needed), are not counted.")],
+                 "example no service-need assessment was needed), are not counted."),
+               _("A deadline met late stays late. The working days late are counted as the "
+                 "deadlines themselves are: Finnish working days after the final day.")],
     )
 
 

@@ -15,6 +15,7 @@ from luotsi.deadlines.rules import (
     DeadlineStatus,
     compute_deadlines,
     deadline_status,
+    working_days_late,
 )
 
 
@@ -286,3 +287,15 @@ def test_deadline_status(due_on: date, today: date, met_on: date | None, expecte
 
 def test_status_values_are_plain_strings() -> None:
     assert [s.value for s in DeadlineStatus] == ["met", "overdue", "due_soon", "on_time"]
+
+
+@pytest.mark.parametrize(("due_on", "met_on", "late"), [
+    (date(2026, 12, 4), None, None),  # not met
+    (date(2026, 12, 4), date(2026, 12, 3), 0),  # early
+    (date(2026, 12, 4), date(2026, 12, 4), 0),  # on the final day
+    (date(2026, 12, 4), date(2026, 12, 5), 1),  # Friday's deadline met on Saturday
+    (date(2026, 12, 4), date(2026, 12, 8), 2),  # met on Tuesday: Monday and Tuesday
+    (date(2026, 12, 23), date(2026, 12, 28), 1),  # Christmas Eve to Sunday are not working days
+])
+def test_working_days_late(due_on, met_on, late):
+    assert working_days_late(due_on, met_on) == late

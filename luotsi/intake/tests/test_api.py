@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
 from luotsi.api.models import ApiToken, IdempotencyRecord
 from luotsi.deadlines.calendar import HELSINKI
+from luotsi.deadlines.rules import working_days_late
 from luotsi.intake.models import Contact, ContactStatus, Deadline, DeadlineStatus
 from luotsi.intake.tests.factories import build_world, bulk_contacts, child_hetu
 
@@ -552,3 +553,23 @@ def test_the_openapi_schema_documents_the_operations_and_the_conflict(world, cli
     assert {"201", "409", "422"} <= set(create["responses"])
     assert "Idempotency-Key" in create["description"] and "409" in create["description"]
     assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
+
+
+def test_a_deadline_met_late_gives_its_working_days_late(world, as_user, time_machine):
+    """The urgency assessment is due on the opening day; made two days later (a working day
+    between), the API keeps the lateness in a field of the deadline."""
+    iris = as_user("iris")
+    contact = _register(as_user, world)
+    time_machine.move_to(NOW + dt.timedelta(days=2), tick=False)
+    response = iris.post(f"/contacts/{contact['id']}/urgency",
+                         {"urgency": "not_urgent", "expected_version": contact["version"]})
+    assert response.status_code == 200, response.content
+    deadlines = {d["code"]: d for d in response.json()["deadlines"]}
+    urgency = deadlines["urgency_assessment"]
+    assert urgency["status"] == "met"
+    due, met = dt.date.fromisoformat(urgency["due_on"]), dt.date.fromisoformat(urgency["met_on"])
+    assert urgency["late_working_days"] == working_days_late(due, met) >= 1
+    assert deadlines["assessment_start"]["late_working_days"] is None  # not met
+    detail = iris.get(f"/contacts/{contact['id']}").json()
+    assert {d["code"]: d["late_working_days"] for d in detail["deadlines"]}[
+        "urgency_assessment"] == urgency["late_working_days"]

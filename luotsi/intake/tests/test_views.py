@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
-from luotsi.intake import services
+from luotsi.intake import queue_keys, services
 from luotsi.intake.models import (
     Consultation,
     Contact,
@@ -1009,3 +1009,26 @@ def test_caseload__a_preview_shows_what_moves_to_whom_before_anything_moves(
                                   "fingerprint": response.context["fingerprint"]})
     assert response.status_code == 302
     assert Contact.objects.filter(assignee=iw2).count() == 3
+
+
+# --- lateness stays shown once a deadline is met -------------------------------------------------
+
+def test_a_deadline_met_late_keeps_its_lateness(en, iw, intake_team, east, time_machine):
+    """A notification received on Thursday 3.12.2026 is assessed on Friday: its urgency
+    assessment (due "immediately", the opening day) was met one working day late; the contact
+    page, the API and, once every deadline is met, the queue and my work say so."""
+    time_machine.move_to(dt.datetime(2026, 12, 3, 10, 0, tzinfo=HELSINKI), tick=False)
+    contact = _register(iw, hours_ago=1)
+    time_machine.move_to(dt.datetime(2026, 12, 4, 9, 0, tzinfo=HELSINKI), tick=False)
+    services.contact_assess_urgency(actor=iw, contact=contact, urgency="not_urgent")
+    services.contacts_assign(actor=iw, contact_ids=[contact.pk], assignee=iw)
+    en.force_login(iw)
+    text = _text(en.get(f"/intake/contacts/{contact.pk}/"))
+    assert "late by 1 working day" in text
+    assert text.count('class="late"') == 1  # only the urgency assessment
+    # Every deadline met (the rest in time): the rows of the queue and my work keep it.
+    Deadline.objects.filter(contact=contact, met_on__isnull=True).update(
+        met_on=dt.date(2026, 12, 4), status=DeadlineStatus.MET)
+    queue_keys.refresh([contact.pk])
+    assert "late by 1 working day" in _text(en.get(QUEUE))
+    assert "late by 1 working day" in _text(en.get(MY_WORK))

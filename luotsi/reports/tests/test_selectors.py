@@ -218,3 +218,14 @@ def test_open_items__per_worker_and_by_region_team_and_municipality(world):
 ])
 def test_median_of_histogram(histogram, expected):
     assert selectors.median_of_histogram(histogram) == expected
+
+
+def test_compliance__median_working_days_late(world):
+    """Friday's deadline met on Saturday is one working day late, on Monday one, on Tuesday two;
+    in time is not counted in the median."""
+    for met in (D(2025, 3, 8), D(2025, 3, 10), D(2025, 3, 11), D(2025, 3, 11), D(2025, 3, 7)):
+        contact(world=world, opened_on=D(2025, 3, 7),
+                deadlines=[("urgency_assessment", D(2025, 3, 7), met)])
+    (row,) = selectors.deadline_compliance(PERIOD, today=D(2025, 5, 20))
+    assert (row.met_on_time, row.met_late) == (1, 4)
+    assert row.median_late == 1.5  # 1, 1, 2, 2
