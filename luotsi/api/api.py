@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1: one error shape for every failure.
+"""The JSON API under /api/v1: one error shape for every failure (``luotsi.api.errors``).
 
     {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
 """
@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from luotsi.api.auth import TokenAuth
+from luotsi.api.errors import error_body
 from luotsi.api.throttling import AddressRateThrottle, TokenRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -30,10 +31,6 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
 )
-
-
-def error_body(code: str, message: str, fields: list[dict] | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "fields": fields or []}}
 
 
 def _loc_field(loc) -> str:
@@ -126,7 +123,9 @@ def on_throttled(request, exc: Throttled):
 def on_http_error(request, exc: HttpError):
     code = {400: "bad_request", 405: "method_not_allowed", 409: "conflict",
             412: "precondition_failed", 428: "precondition_required"}.get(exc.status_code, "error")
-    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+    # The framework's own 400 is a request body it could not read (not JSON).
+    message = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
+    return api.create_response(request, error_body(code, message), status=exc.status_code)
 
 
 @api.exception_handler(Exception)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from annotated_types import MaxLen
 from ninja import Field, Schema
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from luotsi.common import validation
@@ -25,6 +25,20 @@ Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_INT)]
 #: A record's version or revision as the caller saw it: 1 … 2^63−1.
 Version = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+
+def choice(values, *, blank: bool = False):
+    """The type of a code field: one of ``values`` (a model's ``choices`` class or a list of
+    codes), an enumeration in the OpenAPI document; with ``blank`` the empty string too (an
+    optional code).
+
+    The schema documents the enumeration but takes any text (or whole number): the service that
+    receives it checks the code, so that a wrong code is refused (422) in the user's language
+    together with the request's other faults, exactly as the forms refuse it."""
+    codes = [*([""] if blank else []), *getattr(values, "values", values)]
+    numeric = all(isinstance(code, int) for code in codes)
+    return Annotated[int if numeric else str, WithJsonSchema(
+        {"type": "integer" if numeric else "string", "enum": codes})]
 
 
 def _max_length(field) -> int | None:

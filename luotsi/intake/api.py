@@ -26,7 +26,8 @@ from ninja.errors import HttpError
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import CheckedInput, Id, Offset, StrictInput, Version, one_of
+from luotsi.api.errors import responses
+from luotsi.api.schemas import CheckedInput, Id, Offset, StrictInput, Version, choice
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -36,6 +37,7 @@ from luotsi.intake.models import (
     Contact,
     ContactKind,
     ContactPerson,
+    ContactStatus,
     Deadline,
     DeadlineStatus,
     InitialAssessment,
@@ -45,12 +47,31 @@ from luotsi.intake.models import (
 )
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.people.api import ErrorOut, MunicipalityOut
+from luotsi.people.api import MunicipalityOut
+from luotsi.people.models import Language
 
 contacts_router = Router(tags=["contacts"])
 assessments_router = Router(tags=["assessments"])
 
 MAX_PAGE = 200
+
+# The codes of the API: enumerations in the OpenAPI document.
+KindCode = choice(ContactKind)
+ClockCode = choice([code for code, _label in CLOCK_CHOICES])
+ChannelCode = choice(Channel)
+ReporterCode = choice(ReporterKind)
+RoleCode = choice(ContactPerson.Role)
+LanguageCode = choice(Language)
+UrgencyCode = choice(Urgency)
+ContactStatusCode = choice(ContactStatus)
+DeadlineStatusCode = choice(DeadlineStatus)
+OpenDeadlineStatus = (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME)
+InitialOutcomeCode = choice(InitialAssessment.Outcome)
+AssessmentOutcomeCode = choice(Assessment.Outcome)
+MeetingKindCode = choice(Meeting.Kind)
+ClockOrBlank = choice([code for code, _label in CLOCK_CHOICES], blank=True)
+OpenDeadlineStatusOrBlank = choice(OpenDeadlineStatus, blank=True)
+KindOrBlank = choice(ContactKind, blank=True)
 
 
 
@@ -58,7 +79,7 @@ MAX_PAGE = 200
 
 
 class ContactPersonIn(StrictInput):
-    role: str = Field(..., description=one_of(ContactPerson.Role.values))
+    role: RoleCode
     person_id: Id | None = Field(None, description="An existing person, by id.")
     hetu: str = Field("", max_length=20, description=(
         "Personal identity code: an existing person is found by it, a new one is registered."))
@@ -66,17 +87,15 @@ class ContactPersonIn(StrictInput):
     last_name: str = Field("", max_length=150)
     temporary: bool = Field(False, description="A new person without a hetu (temporary id).")
     expected_birth_date: date | None = Field(None, description="For an unborn child.")
-    language: str = Field("fi", max_length=5)
+    language: LanguageCode = "fi"
 
 
 class ContactCreateIn(StrictInput):
-    kind: str = Field(..., description=one_of(ContactKind.values))
-    clock: str = Field("", description=(
-        "The statutory clock; empty for the kind's default. "
-        + one_of([code for code, _label in CLOCK_CHOICES])))
-    channel: str = Field(..., description=one_of(Channel.values))
+    kind: KindCode
+    clock: ClockOrBlank = Field("", description="The statutory clock; empty for the kind's default.")
+    channel: ChannelCode
     received_at: datetime = Field(..., description="ISO 8601 with its UTC offset.")
-    reporter_kind: str = Field(..., description=one_of(ReporterKind.values))
+    reporter_kind: ReporterCode
     reporter_name: str = Field("", max_length=200)
     reporter_organisation: str = Field("", max_length=200)
     reporter_phone: str = Field("", max_length=40)
@@ -93,9 +112,8 @@ class ContactFilters(CheckedInput):
     team: Id | None = Field(None, description="Team id.")
     assignee: Id | None = Field(None, description="Worker id (as worker or pair worker).")
     unassigned: bool = False
-    status: str = Field("", description="Deadline status: " + one_of(
-        [DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME]))
-    kind: str = Field("", description=one_of(ContactKind.values))
+    status: OpenDeadlineStatusOrBlank = Field("", description="Deadline status; empty for all.")
+    kind: KindOrBlank = Field("", description="Kind of contact; empty for all.")
     municipality: str = Field("", max_length=10, description="Municipality code.")
     include_closed: bool = False
     limit: int = Field(50, ge=1, le=MAX_PAGE)
@@ -103,13 +121,13 @@ class ContactFilters(CheckedInput):
 
 
 class UrgencyIn(StrictInput):
-    urgency: str = Field(..., description=one_of(Urgency.values))
+    urgency: UrgencyCode
     note: str = Field("", max_length=10000, description="Required when urgent.")
     expected_version: Version | None = Field(None, description="The contact's version you saw.")
 
 
 class InitialAssessmentIn(StrictInput):
-    outcome: str = Field(..., description=one_of(InitialAssessment.Outcome.values))
+    outcome: InitialOutcomeCode
     reason: str = Field("", max_length=20000,
                         description="Required for `advice` and `no_action`.")
     referral_code: str = Field("", max_length=60,
@@ -128,15 +146,15 @@ class AssessmentStartIn(StrictInput):
     pair_worker_id: Id | None = None
 
 
-class MeetingIn(StrictInput):
-    kind: str = Field(..., description=one_of(Meeting.Kind.values))
+class AssessmentMeetingIn(StrictInput):
+    kind: MeetingKindCode
     held_on: date
     participants: str = Field("", max_length=500)
     notes: str = Field(..., max_length=50000)
 
 
 class AssessmentCompleteIn(StrictInput):
-    outcome: str = Field(..., description=one_of(Assessment.Outcome.values))
+    outcome: AssessmentOutcomeCode
     reason: str = Field(..., max_length=50000)
     completed_on: date
     responsible_worker_id: Id | None = Field(None, description=(
@@ -158,7 +176,7 @@ class DeadlineOut(Schema):
     code: str
     due_on: date
     basis: str
-    status: str
+    status: DeadlineStatusCode
     met_on: date | None
     late_working_days: int | None = Field(
         None, description="Working days after the final day the deadline was met (0: in time; "
@@ -171,18 +189,18 @@ class ContactDeadlineOut(DeadlineOut):
 
 class PersonRoleOut(Schema):
     id: int
-    role: str
+    role: RoleCode
 
 
 class UrgencyOut(Schema):
-    value: str
+    value: UrgencyCode
     note: str
     assessed_by_id: int | None
     assessed_at: datetime | None
 
 
 class InitialAssessmentOut(Schema):
-    outcome: str
+    outcome: InitialOutcomeCode
     reason: str
     referral_code: str | None
     informed_on: date | None
@@ -195,9 +213,9 @@ class ContactStateOut(Schema):
 
     id: int
     version: int
-    status: str
+    status: ContactStatusCode
     opened_on: date
-    urgency: str | None
+    urgency: UrgencyCode | None
     team: TeamOut
     assignee_id: int | None
     pair_worker_id: int | None
@@ -214,18 +232,18 @@ class ContactRegisteredOut(ContactStateOut):
         "False when the contact's child is not yours to see: the contact was passed to the "
         "central intake team and `status`, `urgency`, `team`, `assignee_id`, `pair_worker_id` "
         "and `assessment_id` are null and `deadlines` empty, whatever the child's situation."))
-    status: str | None
+    status: ContactStatusCode | None
     team: TeamOut | None
 
 
 class ContactListItemOut(Schema):
     id: int
     version: int
-    kind: str
-    status: str
+    kind: KindCode
+    status: ContactStatusCode
     received_at: datetime
     opened_on: date
-    urgency: str | None
+    urgency: UrgencyCode | None
     child_id: int
     municipality: MunicipalityOut
     team: TeamOut
@@ -233,7 +251,7 @@ class ContactListItemOut(Schema):
     pair_worker_id: int | None
     assessment_id: int | None
     next_due: date | None
-    deadline_status: str = Field(..., description="The most pressing status of its deadlines.")
+    deadline_status: DeadlineStatusCode = Field(..., description="The most pressing status of its deadlines.")
     deadlines: list[DeadlineOut]
 
 
@@ -245,14 +263,14 @@ class ContactPageOut(Schema):
 class ContactOut(Schema):
     id: int
     version: int
-    kind: str
-    clock: str
-    channel: str
+    kind: KindCode
+    clock: ClockCode
+    channel: ChannelCode
     received_at: datetime
     opened_on: date
-    status: str
+    status: ContactStatusCode
     closed_on: date | None
-    reporter_kind: str
+    reporter_kind: ReporterCode
     reporter_protected: bool
     reporter_name: str | None = Field(..., description="Omitted (null) when protected.")
     reporter_organisation: str | None
@@ -274,16 +292,16 @@ class ContactOut(Schema):
         "shown, never merged."))
 
 
-class MeetingOut(Schema):
+class AssessmentMeetingOut(Schema):
     id: int
-    kind: str
+    kind: MeetingKindCode
     held_on: date
     participants: str
     notes: str
     recorded_by_id: int
 
 
-class ConsultationOut(Schema):
+class AssessmentConsultationOut(Schema):
     id: int
     expert: str
     question: str
@@ -296,7 +314,7 @@ class AssessmentStateOut(Schema):
     version: int
     started_on: date | None
     completed_on: date | None
-    outcome: str | None
+    outcome: AssessmentOutcomeCode | None
     worker_id: int | None
     pair_worker_id: int | None
     responsible_worker_id: int | None
@@ -310,8 +328,8 @@ class AssessmentOut(AssessmentStateOut):
     outcome_reason: str
     informed_on: date | None
     contact_ids: list[int]
-    meetings: list[MeetingOut]
-    consultations: list[ConsultationOut]
+    meetings: list[AssessmentMeetingOut]
+    consultations: list[AssessmentConsultationOut]
 
 
 class CreatedOut(Schema):
@@ -429,7 +447,9 @@ def _fields_renamed(**names: str) -> Iterator[None]:
                                for name, messages in exc.message_dict.items()}) from None
 
 
-_WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# A write to a record in the path: a body (400 when not JSON), a role that may not (403), a
+# record that is missing or not the caller's to see (404).
+_WRITE = (400, 403, 404)
 _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someone else is "
                   "refused with **409** `conflict`.")
 
@@ -437,7 +457,7 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
 # --- contacts ---------------------------------------------------------------------------------
 
 @contacts_router.post(
-    "", response={201: ContactRegisteredOut, 409: ErrorOut, **_WRITE_ERRORS},
+    "", response=responses({201: ContactRegisteredOut}, 400, 403, 409),
     summary="Register a contact or notification",
     description=(
         "Registers a contact once, computes its statutory deadlines and gives the central intake "
@@ -509,7 +529,7 @@ def _registered_with_key_before(user, key: str | None, data) -> Contact | None:
 
 
 @contacts_router.get(
-    "", response={200: ContactPageOut, 401: ErrorOut, 422: ErrorOut},
+    "", response=responses({200: ContactPageOut}),
     summary="List contacts (the queue)",
     description=("Contacts whose child you may see, ordered like the work queue: urgent ones "
                  "first until handled, then those whose urgency is not yet assessed, then by the "
@@ -518,8 +538,7 @@ def _registered_with_key_before(user, key: str | None, data) -> Contact | None:
 )
 def list_contacts(request, filters: Query[ContactFilters]):
     errors = {}
-    if filters.status and filters.status not in (
-            DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineStatus.ON_TIME):
+    if filters.status and filters.status not in OpenDeadlineStatus:
         errors["status"] = [_("Unknown deadline status.")]
     if filters.kind and filters.kind not in ContactKind.values:
         errors["kind"] = [_("Unknown kind of contact.")]
@@ -558,7 +577,7 @@ def list_contacts(request, filters: Query[ContactFilters]):
 
 
 @contacts_router.get(
-    "/{contact_id}", response={200: ContactOut, 401: ErrorOut, 404: ErrorOut},
+    "/{contact_id}", response=responses({200: ContactOut}, 404),
     summary="Read a contact with its deadlines",
     description="404 when the contact does not exist or its child is not yours to see.",
 )
@@ -603,7 +622,7 @@ def get_contact(request, contact_id: Id):
 
 
 @contacts_router.post(
-    "/{contact_id}/urgency", response={200: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    "/{contact_id}/urgency", response=responses({200: ContactStateOut}, *_WRITE, 409),
     summary="Record the urgency assessment",
     description="Meets the `urgency_assessment` deadline." + _CONFLICT_NOTE,
 )
@@ -618,7 +637,7 @@ def assess_urgency(request, contact_id: Id, payload: UrgencyIn):
 
 @contacts_router.post(
     "/{contact_id}/initial-assessment",
-    response={201: ContactStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    response=responses({201: ContactStateOut}, *_WRITE, 409),
     summary="Record the initial assessment (alkuarviointi)",
     description=("Meets the `investigation_decision` deadline. `service_need_assessment` routes "
                  "the contact to the regional team of the family's municipality and opens (or "
@@ -636,7 +655,7 @@ def record_initial_assessment(request, contact_id: Id, payload: InitialAssessmen
 
 
 @contacts_router.post(
-    "/{contact_id}/assign", response={200: ContactStateOut, **_WRITE_ERRORS},
+    "/{contact_id}/assign", response=responses({200: ContactStateOut}, *_WRITE),
     summary="Assign the contact to a worker or a work pair",
     description="Both workers must be members of the contact's team. Its open service-need "
     "assessment follows.",
@@ -656,7 +675,7 @@ def assign_contact(request, contact_id: Id, payload: AssignIn):
 # --- service-need assessments -----------------------------------------------------------------
 
 @assessments_router.get(
-    "/{assessment_id}", response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut},
+    "/{assessment_id}", response=responses({200: AssessmentOut}, 404),
     summary="Read a service-need assessment",
     description="With its meetings, consultations and the deadlines of its contacts. 404 when "
     "it does not exist or its child is not yours to see.",
@@ -688,7 +707,7 @@ def get_assessment(request, assessment_id: Id):
 
 
 @assessments_router.post(
-    "/{assessment_id}/start", response={200: AssessmentStateOut, **_WRITE_ERRORS},
+    "/{assessment_id}/start", response=responses({200: AssessmentStateOut}, *_WRITE),
     summary="Record the start of the service-need assessment",
     description="Meets the `assessment_start` deadline of its contacts.",
 )
@@ -702,10 +721,10 @@ def start_assessment(request, assessment_id: Id, payload: AssessmentStartIn):
 
 
 @assessments_router.post(
-    "/{assessment_id}/meetings", response={201: CreatedOut, **_WRITE_ERRORS},
+    "/{assessment_id}/meetings", response=responses({201: CreatedOut}, *_WRITE),
     summary="Record a meeting (office, network meeting, home visit, remote)",
 )
-def add_meeting(request, assessment_id: Id, payload: MeetingIn):
+def add_meeting(request, assessment_id: Id, payload: AssessmentMeetingIn):
     assessment = _assessment_for_write(request, assessment_id)
     meeting = services.meeting_add(actor=request.auth, assessment=assessment, kind=payload.kind,
                                    held_on=payload.held_on, notes=payload.notes,
@@ -715,7 +734,7 @@ def add_meeting(request, assessment_id: Id, payload: MeetingIn):
 
 @assessments_router.post(
     "/{assessment_id}/complete",
-    response={200: AssessmentStateOut, 409: ErrorOut, **_WRITE_ERRORS},
+    response=responses({200: AssessmentStateOut}, *_WRITE, 409),
     summary="Complete the service-need assessment",
     description=("Meets the `assessment_completion` deadline and closes the contacts. A client "
                  "relationship outcome names the responsible worker, who gets access to the "

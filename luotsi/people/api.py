@@ -8,11 +8,14 @@ from ninja import Field, Router, Schema, Status
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
-from luotsi.api.schemas import Id, StrictInput
+from luotsi.api.errors import responses
+from luotsi.api.schemas import Id, StrictInput, choice
 from luotsi.people.models import Language
 from luotsi.people.services import PersonInput, person_create
 
 router = Router(tags=["persons"])
+
+LanguageCode = choice(Language)
 
 
 class PersonCreateIn(StrictInput):
@@ -24,7 +27,7 @@ class PersonCreateIn(StrictInput):
     first_name: str = Field("", max_length=150)
     last_name: str = Field(..., max_length=150)
     municipality_code: str = Field("", description="Official three-digit municipality code.")
-    language: str = Field("fi", description="Language code: " + ", ".join(Language.values))
+    language: LanguageCode = Field("fi", description="Language code.")
     expected_birth_date: date | None = None
 
 
@@ -44,7 +47,7 @@ class PersonOut(Schema):
     first_name: str
     last_name: str
     birth_date: date | None
-    language: str
+    language: LanguageCode
     municipality: MunicipalityOut | None
     safety_ban: bool
     address_protected: bool
@@ -53,22 +56,7 @@ class PersonOut(Schema):
     post_office: str | None
 
 
-class ErrorField(Schema):
-    field: str
-    message: str
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: list[ErrorField]
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
-@router.post("", response={201: PersonCreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+@router.post("", response=responses({201: PersonCreatedOut}, 400, 403),
              summary="Register a person",
              description=("Registers a person, or answers with the id of the person already "
                           "registered with the code (the same status and shape). Unknown fields "
@@ -82,7 +70,7 @@ def create_person(request, payload: PersonCreateIn):
     return Status(201, {"id": person.pk})
 
 
-@router.get("/{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/{person_id}", response=responses({200: PersonOut}, 404),
             summary="Read a person (needs a client relationship)")
 def get_person(request, person_id: Id):
     access = gateway.access_person_by_id(request.auth, person_id, category=Category.BASIC_DATA)

@@ -24,7 +24,6 @@ stored answer (``Idempotent-Replayed: true``), the same key for a different requ
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,16 +37,42 @@ from ninja.responses import Status
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import Id, Offset, StrictInput
-from luotsi.people.api import ErrorOut
+from luotsi.api.errors import ErrorDetail, error_body, responses
+from luotsi.api.schemas import Id, Offset, StrictInput, choice
 from luotsi.plans import fhir, selectors, services
-from luotsi.plans.models import CodeList, CodeListItem, Plan
+from luotsi.plans.models import (
+    CodeList,
+    CodeListItem,
+    Goal,
+    GoalFactor,
+    Participant,
+    Plan,
+    PlanSection,
+    PlanService,
+    Rating,
+    Sector,
+    Step,
+)
 
 router = Router(tags=["client plans"])
 
 MAX_PAGE = 200
 MAX_TEXT = 20_000
 FHIR_JSON = "application/fhir+json"
+
+# The codes of the API: enumerations in the OpenAPI document.
+SectorCode = choice(Sector)
+LanguageCode = choice(["fi", "sv", "en"])
+SectionStatusCode = choice(PlanSection.Status)
+EffectCode = choice(GoalFactor.Effect)
+ServiceStatusCode = choice(PlanService.Status)
+OwnerCode = choice(Step.Owner)
+OwnerOrBlank = choice(Step.Owner, blank=True)
+ParticipantCode = choice(Participant.Kind)
+OccasionCode = choice(Rating.Occasion)
+RatedByCode = choice(Rating.RatedBy)
+RatedByOrBlank = choice(Rating.RatedBy, blank=True)
+PriorityCode = choice(Goal.Priority)
 ETAG_DOC = (
     'The ETag is weak, W/"<plan id>-<revision>": it names the plan\'s revision, raised by every '
     "change, while the body shows only the sections the caller may see. PATCH needs If-Match "
@@ -83,7 +108,7 @@ class ProfessionalOut(Schema):
     name: str
 
 
-class ContactOut(Schema):
+class CoordinatorOut(Schema):
     id: int
     name: str
     title: str
@@ -99,8 +124,8 @@ class CodeOut(Schema):
 
 class SectionOut(Schema):
     id: int
-    sector: str
-    status: str
+    sector: SectorCode
+    status: SectionStatusCode
     responsible: ProfessionalOut | None
     summary: str
     source: str
@@ -109,7 +134,7 @@ class SectionOut(Schema):
 
 class FactorOut(Schema):
     factor: CodeOut
-    effect: str
+    effect: EffectCode
     note: str
 
 
@@ -123,8 +148,8 @@ class RatingOut(Schema):
     id: int
     value: int
     rated_on: date
-    occasion: str
-    rated_by_kind: str
+    occasion: OccasionCode
+    rated_by_kind: RatedByCode
     client_took_part: bool
 
 
@@ -134,7 +159,7 @@ class GoalOut(Schema):
     goal_area: CodeOut
     client_wording: str
     target_date: date | None
-    priority: int
+    priority: PriorityCode
     achieved_on: date | None
     factors: list[FactorOut]
     methods: list[MethodOut]
@@ -146,32 +171,32 @@ class ServiceOut(Schema):
     section_id: int | None
     item: CodeOut
     provider: str
-    sector: str
+    sector: SectorCode
     responsible: ProfessionalOut | None
     starts_on: date | None
     ends_on: date | None
-    status: str
+    status: ServiceStatusCode
 
 
 class StepOut(Schema):
     id: int
     goal_id: int | None
     what: str
-    owner_kind: str
+    owner_kind: OwnerCode
     owner: ProfessionalOut | None
     due_on: date
     done_on: date | None
 
 
-class ParticipantOut(Schema):
-    kind: str
+class PlanParticipantOut(Schema):
+    kind: ParticipantCode
     name: str
     role: str
 
 
-class ConsentOut(Schema):
+class PlanConsentOut(Schema):
     id: int
-    sector: str
+    sector: SectorCode
     scope: str
     valid_from: date
     valid_until: date | None
@@ -182,19 +207,19 @@ class PlanOut(Schema):
     id: int
     person_id: int
     revision: int
-    language: str
+    language: LanguageCode
     client_situation: str
     client_view: str
     disagreement: str
     review_on: date
     accepted_version: int
-    coordinator: ContactOut | None
+    coordinator: CoordinatorOut | None
     sections: list[SectionOut]
     goals: list[GoalOut]
     services: list[ServiceOut]
     steps: list[StepOut]
-    participants: list[ParticipantOut]
-    consents: list[ConsentOut]
+    participants: list[PlanParticipantOut]
+    consents: list[PlanConsentOut]
 
 
 class PlanPatchIn(StrictInput):
@@ -202,14 +227,14 @@ class PlanPatchIn(StrictInput):
     client_view: str | None = Field(None, max_length=MAX_TEXT)
     disagreement: str | None = Field(None, max_length=MAX_TEXT)
     review_on: date | None = None
-    language: str | None = Field(None, description="fi, sv or en")
+    language: LanguageCode | None = Field(None, description="The plan's language.")
 
 
 class GoalIn(StrictInput):
     goal_area: str = Field("", description="Code of the AVAIN goal area.")
     client_wording: str = Field("", max_length=MAX_TEXT)
     target_date: date | None = None
-    priority: Literal[1, 2, 3] = Field(2, description="1 high, 2 medium, 3 low")
+    priority: PriorityCode = Field(2, description="1 high, 2 medium, 3 low")
     section_id: Id | None = None
 
 
@@ -221,12 +246,12 @@ class GoalCreatedOut(Schema):
     goal_area: CodeOut
     client_wording: str
     target_date: date | None
-    priority: int
+    priority: PriorityCode
 
 
 class StepIn(StrictInput):
     what: str = Field("", max_length=300)
-    owner_kind: str = Field("", description="client or professional")
+    owner_kind: OwnerOrBlank = Field("", description="Who does it.")
     owner_id: Id | None = Field(None, description="The professional, when owner_kind is "
                                                    "professional.")
     due_on: date | None = None
@@ -239,7 +264,7 @@ class StepCreatedOut(Schema):
     plan_revision: int
     goal_id: int | None
     what: str
-    owner_kind: str
+    owner_kind: OwnerCode
     owner_id: int | None
     due_on: date
     done_on: date | None
@@ -248,9 +273,9 @@ class StepCreatedOut(Schema):
 class RatingIn(StrictInput):
     goal_id: Id
     value: int | None = Field(None, ge=-32768, le=32767, description="On the goal area's AVAIN scale.")
-    rated_by_kind: str = Field("", description="client, professional or together")
+    rated_by_kind: RatedByOrBlank = Field("", description="Who rated.")
     client_took_part: bool = False
-    occasion: str = Field("start", description="start or review")
+    occasion: OccasionCode = "start"
     rated_on: date | None = None
 
 
@@ -268,8 +293,8 @@ class RatingCreatedOut(Schema):
     value: int
     scale: ScaleOut
     rated_on: date
-    occasion: str
-    rated_by_kind: str
+    occasion: OccasionCode
+    rated_by_kind: RatedByCode
     client_took_part: bool
 
 
@@ -277,16 +302,15 @@ class SectionImportedOut(Schema):
     id: int
     plan_id: int
     plan_revision: int
-    sector: str
-    status: str
+    sector: SectorCode
+    status: SectionStatusCode
     source: str
     imported: dict
 
 
-class StaleDetail(Schema):
-    code: str
-    message: str
-    fields: list[dict]
+class StaleDetail(ErrorDetail):
+    """The one error shape with the plan's current revision."""
+
     current_revision: int
 
 
@@ -339,8 +363,6 @@ def _if_match(request, plan_id: int, *, required: bool) -> int | None:
 
 
 def _stale_response(plan_id: int) -> JsonResponse:
-    from luotsi.api.api import error_body
-
     current = Plan.objects.values_list("revision", flat=True).get(pk=plan_id)
     body = error_body("precondition_failed", _(
         "The plan has changed since you read it: it is now at revision %(revision)s. Read it "
@@ -447,7 +469,7 @@ def _plan_for_write(plan_id: int) -> Plan:
 
 # --- operations -------------------------------------------------------------------------------
 
-@router.get("", response={200: ClientListOut, 401: ErrorOut, 422: ErrorOut},
+@router.get("", response=responses({200: ClientListOut}),
             summary="List the clients the caller may see, with or without a plan")
 def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
     user = request.auth
@@ -466,7 +488,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
 
 
 @router.get("/{person_id}/plan",
-            response={200: PlanOut, 401: ErrorOut, 404: ErrorOut},
+            response=responses({200: PlanOut}, 404),
             summary="Read the client's plan (ETag header)",
             description=ETAG_DOC)
 def get_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
@@ -478,8 +500,7 @@ def get_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
 
 
 @router.patch("/{person_id}/plan",
-              response={200: PlanOut, 401: ErrorOut, 404: ErrorOut, 412: StaleOut,
-                        422: ErrorOut, 428: ErrorOut},
+              response=responses({200: PlanOut, 412: StaleOut}, 400, 403, 404, 428),
               summary="Change the plan's own fields (If-Match required)",
               description=ETAG_DOC)
 def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
@@ -506,8 +527,7 @@ def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
 
 
 @router.post("/{person_id}/plan",
-             response={200: PlanOut, 201: PlanOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       409: ErrorOut, 422: ErrorOut},
+             response=responses({200: PlanOut, 201: PlanOut}, 403, 404, 409),
              summary="Open the client's plan, creating it on first use (Idempotency-Key)")
 def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
@@ -561,8 +581,7 @@ def _visible_section(user, plan: Plan, section_id: int | None) -> None:
 
 
 @router.post("/{person_id}/plan/goals",
-             response={201: GoalCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                       412: StaleOut, 422: ErrorOut},
+             response=responses({201: GoalCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
              summary="Add a goal (Idempotency-Key, optional If-Match)")
 def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: HttpResponse):
     def write(user, plan, expected):
@@ -589,8 +608,7 @@ def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: Htt
 
 
 @router.post("/{person_id}/plan/steps",
-             response={201: StepCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                       412: StaleOut, 422: ErrorOut},
+             response=responses({201: StepCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
              summary="Add a step (Idempotency-Key, optional If-Match)")
 def add_step(request: HttpRequest, person_id: Id, payload: StepIn, response: HttpResponse):
     def write(user, plan, expected):
@@ -611,8 +629,7 @@ def add_step(request: HttpRequest, person_id: Id, payload: StepIn, response: Htt
 
 
 @router.post("/{person_id}/plan/ratings",
-             response={201: RatingCreatedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                       412: StaleOut, 422: ErrorOut},
+             response=responses({201: RatingCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
              summary="Rate a goal on the AVAIN meter (Idempotency-Key, optional If-Match)")
 def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response: HttpResponse):
     def write(user, plan, expected):
@@ -644,7 +661,9 @@ def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response:
     return _post_to_plan(request, person_id, response, "api: rating add", write)
 
 
-@router.get("/{person_id}/plan/fhir", response={200: dict, 401: ErrorOut, 404: ErrorOut},
+@router.get("/{person_id}/plan/fhir", response=responses({200: dict}, 404),
+            openapi_extra={"responses": {"200": {"content": {FHIR_JSON: {"schema": {
+                "type": "object", "description": "A FHIR R4 Bundle."}}}}}},
             summary="The plan as a FHIR R4 Bundle (application/fhir+json)")
 def export_fhir(request: HttpRequest, person_id: Id):
     user = request.auth
@@ -656,12 +675,14 @@ def export_fhir(request: HttpRequest, person_id: Id):
 
 
 @router.post("/{person_id}/plan/fhir",
-             response={201: SectionImportedOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                       422: ErrorOut},
+             response=responses({201: SectionImportedOut}, 400, 403, 404, 409),
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 media: {"schema": {"type": "object", "description": "A FHIR R4 Bundle."}}
+                 for media in (FHIR_JSON, "application/json")}}},
              summary="Import a plan Bundle from another system as a draft section "
                      "(Idempotency-Key)")
 def import_fhir(request: HttpRequest, person_id: Id, response: HttpResponse,
-                sector: str | None = None):
+                sector: SectorCode | None = None):
     user = request.auth
     _access, plan_id = _access_plan(user, person_id, action=LogAction.CREATE,
                                     detail="api: plan FHIR import")

@@ -30,9 +30,9 @@ from ninja.responses import Status
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
-from luotsi.api.schemas import Id, Offset, StrictInput, one_of
+from luotsi.api.errors import responses
+from luotsi.api.schemas import Id, Offset, StrictInput, choice
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.people.api import ErrorOut
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
 from luotsi.sharedcare import selectors, services
 from luotsi.sharedcare.models import (
@@ -48,6 +48,18 @@ router = Router(tags=["shared clients"])
 
 MAX_PAGE = 200
 MAX_TEXT = 20_000
+
+# The codes of the API: enumerations in the OpenAPI document.
+OwnerCode = choice(Step.Owner)
+OwnerOrBlank = choice(Step.Owner, blank=True)
+MeetingKindCode = choice(Meeting.Kind)
+SectorCode = choice(Sector)
+SectorOrBlank = choice(Sector, blank=True)
+BasisCode = choice(Consultation.Basis)
+BasisOrBlank = choice(Consultation.Basis, blank=True)
+StatutoryOrBlank = choice(StatutoryBasis, blank=True)
+StatusCode = choice(SharedClient.Status)
+ParticipantCode = choice(MeetingParticipant.Kind)
 
 
 
@@ -67,16 +79,16 @@ class ClosePersonIn(StrictInput):
 
 class DecisionIn(StrictInput):
     what: str = Field("", max_length=300)
-    owner_kind: str = Field("", description="Who does it: " + one_of(Step.Owner.values))
+    owner_kind: OwnerOrBlank = Field("", description="Who does it.")
     owner_id: Id | None = Field(None, description="The professional, when `owner_kind` is "
                                                    "`professional`.")
     due_on: date | None = Field(None, description="By when; not in the past.")
 
 
-class MeetingIn(StrictInput):
+class NetworkMeetingIn(StrictInput):
     held_at: datetime | None = Field(None, description=(
         "ISO 8601; without a UTC offset it is Finnish time."))
-    kind: str = Field(Meeting.Kind.IN_PERSON, description=one_of(Meeting.Kind.values))
+    kind: MeetingKindCode = Meeting.Kind.IN_PERSON.value
     place: str = Field("", max_length=200)
     agenda: str = Field("", max_length=MAX_TEXT)
     notes: str = Field("", max_length=MAX_TEXT)
@@ -88,15 +100,13 @@ class MeetingIn(StrictInput):
 
 
 class ConsultationIn(StrictInput):
-    sector: str = Field("", description="The expert's sector. " + one_of(Sector.values))
+    sector: SectorOrBlank = Field("", description="The expert's sector.")
     expert_id: Id | None = Field(None, description="A named expert; or `expert_team_id`.")
     expert_team_id: Id | None = Field(None, description="An expert team; or `expert_id`.")
     question: str = Field("", max_length=MAX_TEXT)
     due_on: date | None = Field(None, description="When the answer is needed; not in the past.")
-    basis: str = Field("", description="The basis for disclosing the client's data. "
-                       + one_of(Consultation.Basis.values))
-    statutory_basis: str = Field("", description="With `basis` `statutory`. "
-                                 + one_of(StatutoryBasis.values))
+    basis: BasisOrBlank = Field("", description="The basis for disclosing the client's data.")
+    statutory_basis: StatutoryOrBlank = Field("", description="With `basis` `statutory`.")
 
 
 class AnswerIn(StrictInput):
@@ -105,7 +115,7 @@ class AnswerIn(StrictInput):
 
 # --- schemas: out -----------------------------------------------------------------------------
 
-class ProfessionalOut(Schema):
+class SharedCareProfessionalOut(Schema):
     id: int
     name: str
 
@@ -118,7 +128,7 @@ class ContactPersonOut(Schema):
     email: str
 
 
-class TeamOut(Schema):
+class SharedCareTeamOut(Schema):
     id: int
     code: str
     name: str
@@ -173,9 +183,9 @@ class CandidatePageOut(Schema):
         "municipality, without names; otherwise null."))
 
 
-class ConsentOut(Schema):
+class SharedClientConsentOut(Schema):
     id: int
-    sector: str
+    sector: SectorCode
     scope: str
     valid_from: date
     valid_until: date | None
@@ -190,7 +200,7 @@ class CareTeamMemberOut(Schema):
 
 
 class DecisionHistoryOut(Schema):
-    status: str
+    status: StatusCode
     reason: str
     coordinator_id: int | None
     decided_by_id: int
@@ -199,14 +209,14 @@ class DecisionHistoryOut(Schema):
 
 class SharedClientOut(Schema):
     person_id: int
-    status: str | None = Field(..., description=(
+    status: StatusCode | None = Field(..., description=(
         "`confirmed`, `declined`, `ended`, or null when no one has decided on the person."))
     flagged: bool
     coordinator: ContactPersonOut | None
     coordination_started_on: date | None
     plan_id: int | None
     care_team: list[CareTeamMemberOut]
-    consents: list[ConsentOut]
+    consents: list[SharedClientConsentOut]
     decline_reason: str
     hidden_until: date | None
     decided_by_id: int | None
@@ -214,51 +224,51 @@ class SharedClientOut(Schema):
     history: list[DecisionHistoryOut]
 
 
-class ParticipantOut(Schema):
-    kind: str
+class MeetingParticipantOut(Schema):
+    kind: ParticipantCode
     user_id: int | None
     name: str
     relation: str
-    sector: str
+    sector: SectorOrBlank
 
 
 class MeetingDecisionOut(Schema):
     id: int
     what: str
-    owner_kind: str
+    owner_kind: OwnerCode
     owner_id: int | None
     due_on: date
     step_id: int | None = Field(..., description="The step of the shared plan.")
 
 
-class MeetingOut(Schema):
+class NetworkMeetingOut(Schema):
     id: int
     person_id: int
     held_at: datetime
-    kind: str
+    kind: MeetingKindCode
     place: str
     agenda: str
     notes: str
     created_by_id: int
-    participants: list[ParticipantOut]
+    participants: list[MeetingParticipantOut]
     decisions: list[MeetingDecisionOut]
 
 
 class MeetingPageOut(Schema):
-    items: list[MeetingOut]
+    items: list[NetworkMeetingOut]
     count: int
 
 
 class ConsultationOut(Schema):
     id: int
     person_id: int
-    asked_by: ProfessionalOut
-    expert: ProfessionalOut | None
-    expert_team: TeamOut | None
-    sector: str
+    asked_by: SharedCareProfessionalOut
+    expert: SharedCareProfessionalOut | None
+    expert_team: SharedCareTeamOut | None
+    sector: SectorCode
     question: str
-    basis: str
-    statutory_basis: str
+    basis: BasisCode
+    statutory_basis: StatutoryOrBlank
     consent_id: int | None
     due_on: date
     asked_at: datetime
@@ -312,7 +322,7 @@ _ROW_FIELDS = {"close_name": "close_persons.{i}.name",
                "what": "decisions.{i}.what", "due": "decisions.{i}.due_on"}
 
 
-def _meeting_field(payload: MeetingIn):
+def _meeting_field(payload: NetworkMeetingIn):
     """``what_2`` → ``decisions.1.what`` and so on: the form's row names in the API's terms."""
     def rename(name: str) -> str:
         if name == "professionals":
@@ -390,7 +400,8 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-_WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# A write about a person or consultation in the path, with a body and an Idempotency-Key.
+_WRITE = (400, 403, 404, 409)
 _IDEMPOTENCY_NOTE = (
     "\n\n**Idempotency.** Send an `Idempotency-Key` header to make retries safe: the same key "
     "with the same body answers with the stored result (`Idempotent-Replayed: true`) and "
@@ -402,7 +413,7 @@ _IDEMPOTENCY_NOTE = (
 # --- candidates -------------------------------------------------------------------------------
 
 @router.get(
-    "/candidates", response={200: CandidatePageOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    "/candidates", response=responses({200: CandidatePageOut}, 403),
     summary="Candidates for shared clients, with why",
     description=(
         "Flagged persons the caller may see who are not decided on (or whose decline's hiding "
@@ -433,8 +444,7 @@ def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Pa
 # --- consultations asked of the caller (declared before /{person_id}) --------------------------
 
 @router.get(
-    "/consultations", response={200: ConsultationPageOut, 401: ErrorOut, 403: ErrorOut,
-                                422: ErrorOut},
+    "/consultations", response=responses({200: ConsultationPageOut}, 403),
     summary="Open consultations asked of the caller or their teams",
     description=("The expert's work list: unanswered consultations asked of the caller or of "
                  "one of their teams, the earliest due first. Every listed person is logged."),
@@ -455,7 +465,7 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
 
 @router.post(
     "/consultations/{consultation_id}/answer",
-    response={200: ConsultationOut, **_WRITE},
+    response=responses({200: ConsultationOut}, *_WRITE),
     summary="Answer a consultation (the expert; Idempotency-Key)",
     description=("Only the expert asked (or a member of the expert team) may answer; for "
                  "anyone else the consultation does not exist (404). The answer stays with the "
@@ -483,7 +493,7 @@ def answer_consultation(request: HttpRequest, consultation_id: Id, payload: Answ
 # --- one person -------------------------------------------------------------------------------
 
 @router.get(
-    "/{person_id}", response={200: SharedClientOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    "/{person_id}", response=responses({200: SharedClientOut}, 403, 404),
     summary="A person's shared-client record",
     description=("The decision (status), the coordinator the client can contact, the care team "
                  "and the client's consents on the shared plan, and the decision history. "
@@ -539,7 +549,7 @@ def get_shared_client(request: HttpRequest, person_id: Id, response: HttpRespons
 
 @router.get(
     "/{person_id}/meetings",
-    response={200: MeetingPageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MeetingPageOut}, 403, 404),
     summary="Network meetings of a shared client",
     description=("Newest first, with participants and decisions (each decision names its plan "
                  "step). Paged with `limit` and `offset`. Reading is logged."),
@@ -555,7 +565,7 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
 
 
 @router.post(
-    "/{person_id}/meetings", response={201: MeetingOut, **_WRITE},
+    "/{person_id}/meetings", response=responses({201: NetworkMeetingOut}, *_WRITE),
     summary="Record a network meeting (Idempotency-Key)",
     description=(
         "For a confirmed shared client. Participants: the client (`client_present`), "
@@ -564,7 +574,7 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
         "names the client or a professional and a date not in the past. Errors name the row: "
         "`decisions.0.due_on`, `close_persons.1.name`." + _IDEMPOTENCY_NOTE),
 )
-def create_meeting(request: HttpRequest, person_id: Id, payload: MeetingIn,
+def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingIn,
                    response: HttpResponse):
     user = request.auth
     access = _access(user, person_id, "api: network meeting")
@@ -591,8 +601,7 @@ def create_meeting(request: HttpRequest, person_id: Id, payload: MeetingIn,
 
 @router.get(
     "/{person_id}/consultations",
-    response={200: ConsultationPageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-              422: ErrorOut},
+    response=responses({200: ConsultationPageOut}, 403, 404),
     summary="Consultations about a person",
     description=("Asked and answered, newest first, as on the person's page. Paged with `limit` "
                  "and `offset`. Reading is logged."),
@@ -608,7 +617,7 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
 
 
 @router.post(
-    "/{person_id}/consultations", response={201: ConsultationOut, **_WRITE},
+    "/{person_id}/consultations", response=responses({201: ConsultationOut}, *_WRITE),
     summary="Ask an expert of another sector (Idempotency-Key)",
     description=(
         "Needs the client's consent in force covering the expert's sector (`basis` `consent`) "
