@@ -8,4 +8,7 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access and access log")
 
     def ready(self) -> None:
-        from luotsi.access import signals  # noqa: F401  (logs changes of professionals' access)
+        from luotsi.access import (  # noqa: F401
+            checks,  # the deployment check of the runtime database role
+            signals,  # logs changes of professionals' access
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 DEMO_RELATIONSHIP_SOURCES = ("demo-seed", "demo-seed:break-the-glass", "demo:sharedcare")
 
@@ -33,7 +33,8 @@ def no_demo_data_outside_demo_mode(app_configs, **kwargs):
     if settings.DEMO_MODE:
         return []  # luotsi.E001 already reports demo mode itself
     try:
-        found = demo_leftovers()
+        with transaction.atomic():  # a failure stays in here
+            found = demo_leftovers()
     except DatabaseError:
         return []  # no database yet (or not migrated): nothing can be left over
     if not any(found.values()):
