@@ -326,7 +326,7 @@ def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
                     f'<button type="submit">{mark_done}<span class="visually-hidden">: {short}'
                     "</span></button></form>")
         step.row_html = mark_safe(  # noqa: S308 - every value escaped above
-            f'<tr id="step-{step.pk}">\n    <td>{escape(step.what)}</td>\n'
+            f'<tr id="step-{step.pk}" tabindex="-1">\n    <td>{escape(step.what)}</td>\n'
             f"    <td>{owner}</td>\n    <td>{due}</td>\n    <td>{done}</td>\n"
             f'    <td><a href="{step.edit_url}">{edit}<span class="visually-hidden">: {short}'
             f'</span></a> · <a href="{step.remove_url}">{remove}<span class="visually-hidden">'

@@ -269,8 +269,12 @@ def plan_list(request):
 # --- forms on the plan page --------------------------------------------------------------------
 
 
-def _post(request, plan_id: int, key: str, save: Callable, message: str, anchor: str,
-          checked: Callable | None = None) -> HttpResponse:
+def _post(request, plan_id: int, key: str, save: Callable, message: str,
+          anchor: str | Callable, checked: Callable | None = None) -> HttpResponse:
+    """Validate and save one form of the plan page. After a save the page opens at the saved
+    section (``anchor``, or a function of what was saved that gives it): the section is
+    focusable (``tabindex="-1"``) so that the browser moves focus there, and a keyboard user
+    goes on from where they were, not from the top of the page."""
     plan = _visible_plan(request.user, plan_id, LogAction.UPDATE)
     state = _Page(request, plan.pk)
     if key in CHECKABLE and request.POST.get("action") == "check":
@@ -278,7 +282,8 @@ def _post(request, plan_id: int, key: str, save: Callable, message: str, anchor:
     form = state.form(key, data=request.POST)
     saved = save_through_service(request, form, lambda data: save(state, data), message)
     if saved:
-        return redirect(_plan_url(plan.pk, anchor, checked(saved.result) if checked else ""))
+        target = anchor(saved.result) if callable(anchor) else anchor
+        return redirect(_plan_url(plan.pk, target, checked(saved.result) if checked else ""))
     return state.render(bound={key: form})
 
 
@@ -336,7 +341,8 @@ def section_add(request, plan_id: int):
         return services.section_add(actor=request.user, plan=state.plan, sector=data["sector"],
                                     responsible_id=_int(data["responsible"]),
                                     summary=data["summary"])
-    return _post(request, plan_id, "section", save, _("The section was added."), "sections")
+    return _post(request, plan_id, "section", save, _("The section was added."),
+                 lambda section: f"section-{section.pk}")
 
 
 @login_required
@@ -357,8 +363,8 @@ def goal_add(request, plan_id: int):
             goal_area_id=_int(data["goal_area"]), client_wording=data["client_wording"],
             target_date=data["target_date"], priority=data["priority"],
             section_id=_int(data["section"])))
-    return _post(request, plan_id, "goal", save, _("The goal was added."), "goals",
-                 checked=lambda goal: f"goal-{goal.pk}")
+    return _post(request, plan_id, "goal", save, _("The goal was added."),
+                 lambda goal: f"goal-{goal.pk}", checked=lambda goal: f"goal-{goal.pk}")
 
 
 def _visible_goal(state: _Page, goal_id) -> object:
@@ -376,7 +382,8 @@ def factor_add(request, plan_id: int):
                                         goal=_visible_goal(state, data["goal"]),
                                         factor_id=_int(data["factor"]), effect=data["effect"],
                                         note=data["note"])
-    return _post(request, plan_id, "factor", save, _("The situation factor was added."), "goals")
+    return _post(request, plan_id, "factor", save, _("The situation factor was added."),
+                 lambda factor: f"goal-{factor.goal_id}")
 
 
 @login_required
@@ -400,7 +407,8 @@ def method_add(request, plan_id: int):
         return services.method_add(actor=request.user, plan=state.plan,
                                    method_id=_int(data["method"]), goal_id=_int(data["goal"]),
                                    note=data["note"])
-    return _post(request, plan_id, "method", save, _("The method was added."), "goals")
+    return _post(request, plan_id, "method", save, _("The method was added."),
+                 lambda method: f"goal-{method.goal_id}" if method.goal_id else "plan-methods")
 
 
 @login_required
@@ -410,7 +418,8 @@ def step_add(request, plan_id: int):
         return services.step_add(actor=request.user, plan=state.plan, data=services.StepInput(
             what=data["what"], owner_kind=data["owner_kind"], due_on=data["due_on"],
             owner_id=_int(data["owner"]), goal_id=_int(data["goal"])))
-    return _post(request, plan_id, "step", save, _("The step was added."), "goals",
+    return _post(request, plan_id, "step", save, _("The step was added."),
+                 lambda step: f"goal-{step.goal_id}" if step.goal_id else "other-steps",
                  checked=lambda step: f"step-{step.pk}")
 
 
@@ -466,7 +475,8 @@ def rating_add(request, plan_id: int):
             goal_id=_visible_goal(state, data["goal"]).pk, value=data["value"],
             rated_by_kind=data["rated_by_kind"], client_took_part=data["client_took_part"],
             occasion=data["occasion"], rated_on=data["rated_on"]))
-    return _post(request, plan_id, "rating", save, _("The rating was saved."), "goals")
+    return _post(request, plan_id, "rating", save, _("The rating was saved."),
+                 lambda rating: f"goal-{rating.goal_id}")
 
 
 @login_required

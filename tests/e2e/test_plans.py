@@ -89,6 +89,10 @@ def _add_step(page, goal_pk: int, what: str, days: int) -> None:
     _submit(page, form)
 
 
+def _focused(page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
 def _rate(page, goal_pk: int, value: int, occasion: str) -> None:
     form = _open(page, "rating")
     page.select_option("#id_rating-goal", str(goal_pk))
@@ -155,12 +159,23 @@ def test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf(
     assert_accessible(page)
 
     _add_step(page, home.pk, "Täytän asuntohakemuksen", 7)
+    # After a save the focus is on the saved goal, not at the top of the long page: the next
+    # Tab goes on from there.
+    assert page.url.endswith(f"#goal-{home.pk}")
+    assert _focused(page) == f"goal-{home.pk}"
+    page.keyboard.press("Tab")
+    assert page.evaluate(
+        f"document.getElementById('goal-{home.pk}').contains(document.activeElement)")
     _add_step(page, job.pk, "Käyn kaupassa kysymässä työtä", 14)
+    assert _focused(page) == f"goal-{job.pk}"
     assert Step.objects.count() == 2
     assert page.locator(f"#goal-{home.pk} table.steps tbody tr").count() == 1
 
     # AVAIN ratings at the start and at a review: a small chart per goal with a text alternative.
+    form = _open(page, "rating")
+    assert not page.is_checked("#id_rating-client_took_part")  # never pre-ticked
     _rate(page, home.pk, 2, "start")
+    assert _focused(page) == f"goal-{home.pk}"
     _rate(page, home.pk, 4, "review")
     assert list(Rating.objects.values_list("value", flat=True)) == [2, 4]
     chart = page.locator(f"#goal-{home.pk} svg.chart[role=img]")
@@ -179,9 +194,13 @@ def test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf(
 
     # Accept the plan with the client: version 1.
     form = _open(page, "accept")
+    assert not page.is_checked("#id_accept-client_took_part")  # the worker ticks it
+    page.check("#id_accept-client_took_part")
     _submit(page, form, "button.primary")
-    assert PlanVersion.objects.get().number == 1
+    version = PlanVersion.objects.get()
+    assert version.number == 1 and version.client_took_part
     assert page.locator("#version-1").is_visible()
+    assert _focused(page) == "versions"
     assert_accessible(page)
 
     # The client's memo in the plan's language, and its PDF.

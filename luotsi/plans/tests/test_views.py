@@ -340,7 +340,7 @@ def test_goal__added_and_checked(as_alice, plan):
         "goal-goal_area": code("goal_area", "housing").pk,
         "goal-client_wording": "Haluan oman asunnon", "goal-priority": "1", "action": "save"})
     goal = Goal.objects.get()
-    assert response["Location"] == f"/plans/{plan.pk}/?checked=goal-{goal.pk}#goals"
+    assert response["Location"] == f"/plans/{plan.pk}/?checked=goal-{goal.pk}#goal-{goal.pk}"
     assert (goal.client_wording, goal.priority) == ("Haluan oman asunnon", 1)
     assert "Clear. Nothing to look at again." in html(as_alice.get(response["Location"]))
 
@@ -375,7 +375,7 @@ def test_step__added_under_its_goal_and_marked_done(as_alice, alice, plan, goal)
         "step-goal": goal.pk, "step-what": "Varaa aika", "step-owner_kind": "professional",
         "step-owner": alice.pk, "step-due_on": TODAY().isoformat(), "action": "save"})
     step = Step.objects.get()
-    assert response["Location"] == f"/plans/{plan.pk}/?checked=step-{step.pk}#goals"
+    assert response["Location"] == f"/plans/{plan.pk}/?checked=step-{step.pk}#goal-{step.goal_id}"
     assert (step.goal, step.owner) == (goal, alice)
     body = html(as_alice.get(url(plan)))
     assert f'id="step-{step.pk}"' in body
