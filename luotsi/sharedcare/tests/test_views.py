@@ -309,6 +309,9 @@ def test_confirm__start_date_prefilled_in_iso(client, settings, alice, flagged, 
     client.force_login(alice)
     body = client.get(f"/shared-clients/persons/{flagged.pk}/confirm/").content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in body
+    # the consent box is one of the fields the page marks as required
+    consent = body.split('id="id_consent_given"', 1)[1].split("</label>", 1)[0]
+    assert '<span class="required">' in consent
 
 
 def test_confirm__open_ended_consent_only_when_the_client_agrees(client, alice, flagged,
