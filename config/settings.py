@@ -143,8 +143,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "luotsi.organisation.backends.LuotsiModelBackend",
 ]
+# Argon2id with parameters measured for the servers (bench/bench_login.py, bench/README.md), never
+# below OWASP's minimums: memory in KiB (19 MiB = 19456), passes, lanes. Hashes with other
+# parameters are re-hashed at the next sign-in.
+ARGON2_MEMORY_COST = env_int("LUOTSI_ARGON2_MEMORY_KIB", 19456)
+ARGON2_TIME_COST = env_int("LUOTSI_ARGON2_TIME_COST", 2)
+ARGON2_PARALLELISM = env_int("LUOTSI_ARGON2_PARALLELISM", 1)
+if ARGON2_MEMORY_COST < 19456 or ARGON2_TIME_COST < 2 or ARGON2_PARALLELISM < 1:
+    # OWASP: m=19 MiB, t=2, p=1 (or more memory for fewer passes; Luotsi keeps t >= 2).
+    raise ImproperlyConfigured(
+        "The Argon2 parameters are below OWASP's minimums: LUOTSI_ARGON2_MEMORY_KIB >= 19456, "
+        "LUOTSI_ARGON2_TIME_COST >= 2, LUOTSI_ARGON2_PARALLELISM >= 1.")
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "luotsi.organisation.hashers.LuotsiArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

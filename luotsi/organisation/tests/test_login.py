@@ -147,3 +147,44 @@ def test_login__passwords_hashed_with_argon2(client, team):
     assert check_password(PASSWORD, user.password)
     assert make_password("another secret phrase").startswith("argon2$argon2id$")
     assert sign_in(client, "hashed", PASSWORD).status_code == 302
+
+
+def test_login__argon2_parameters_are_the_measured_ones():
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = get_hasher("argon2")
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (19456, 2, 1)
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in make_password("another secret phrase")
+
+
+def test_login__old_hash_is_rehashed_with_the_configured_parameters(client, team, settings):
+    """A hash made with Django's default parameters (100 MiB, 8 lanes) still signs in, and the
+    sign-in stores a new hash with Luotsi's parameters."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    user = UserFactory(username="oldhash", teams=[team])
+    old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    assert "$m=102400,t=2,p=8$" in old
+    type(user).objects.filter(pk=user.pk).update(password=old)
+    assert sign_in(client, "oldhash", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in user.password
+    assert check_password(PASSWORD, user.password)
+
+    settings.ARGON2_MEMORY_COST = 24576  # the county raises the memory: the next sign-in follows
+    client.logout()
+    assert sign_in(client, "oldhash", PASSWORD, address="10.1.2.4").status_code == 302
+    user.refresh_from_db()
+    assert "$m=24576,t=2,p=1$" in user.password
+
+
+def test_login__argon2_below_the_owasp_minimum_refused_at_start():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LUOTSI_DEMO": "1", "LUOTSI_ARGON2_MEMORY_KIB": "8192"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR,
+                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode != 0
+    assert "OWASP" in result.stderr
