@@ -150,6 +150,13 @@ class RoutingRow:
     routed: int
     previous_assessed: int
     previous_routed: int
+    # The last day counted of a month not yet over (the month so far, compared with the same
+    # days a year earlier); None for a whole month.
+    through: date | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.through is not None
 
     @property
     def share(self) -> float | None:
@@ -181,10 +188,27 @@ class RoutingTable:
     total: RoutingRow
 
 
-def routing_by_month(filters: KpiFilters) -> RoutingTable:
+def same_day_a_year_earlier(day: date) -> date:
+    """The same date a year earlier (29 February: the 28th)."""
+    return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(
+        day.year - 1, day.month)[1]))
+
+
+def partial_through(month: date, today: date) -> date | None:
+    """``today`` when it falls in ``month`` before the month's last day (the month is not yet
+    over), else None."""
+    return today if month <= today < month_end(month) else None
+
+
+def routing_by_month(filters: KpiFilters, *, today: date | None = None) -> RoutingTable:
     """Share of contacts whose initial assessment routed them to a service-need assessment,
     among the contacts with an initial assessment, by the month of the contact's opening day,
-    with the same months a year earlier. One grouped query over both years."""
+    with the same months a year earlier. One grouped query over both years.
+
+    A month not yet over (this month) counts its days so far and is compared with the same days
+    a year earlier (one more query), never with the whole month: the row says so
+    (``through``)."""
+    today = today or timezone.localdate()
     earliest = add_months(filters.start, -12)
     counts = {
         _month(row["month"]): (row["assessed"], row["routed"])
@@ -204,13 +228,28 @@ def routing_by_month(filters: KpiFilters) -> RoutingTable:
     rows = []
     for month in filters.month_starts():
         assessed, routed = counts.get(month, (0, 0))
-        previous_assessed, previous_routed = counts.get(add_months(month, -12), (0, 0))
-        rows.append(RoutingRow(month, assessed, routed, previous_assessed, previous_routed))
+        through = partial_through(month, today)
+        if through is None:
+            previous_assessed, previous_routed = counts.get(add_months(month, -12), (0, 0))
+        else:
+            previous_assessed, previous_routed = _routed_between(
+                filters, add_months(month, -12), same_day_a_year_earlier(through))
+        rows.append(RoutingRow(month, assessed, routed, previous_assessed, previous_routed,
+                               through))
     total = RoutingRow(
         None,
         sum(r.assessed for r in rows), sum(r.routed for r in rows),
         sum(r.previous_assessed for r in rows), sum(r.previous_routed for r in rows))
     return RoutingTable(rows, total)
+
+
+def _routed_between(filters: KpiFilters, first: date, last: date) -> tuple[int, int]:
+    counts = (Contact.objects.filter(filters.contacts_q(), opened_on__gte=first,
+                                     opened_on__lte=last)
+              .exclude(initial_outcome="")
+              .aggregate(assessed=Count("pk"), routed=Count("pk", filter=Q(
+                  initial_outcome=InitialAssessment.Outcome.SERVICE_NEED_ASSESSMENT))))
+    return counts["assessed"], counts["routed"]
 
 
 # --- deadline compliance per clock -----------------------------------------------------------

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,23 @@ from luotsi.intake.models import OBLIGATION_LABELS
 from luotsi.reports import selectors
 from luotsi.reports.charts import COLOURS, Series, bar_chart
 
-Cell = int | float | date | str | None
+
+@dataclass(frozen=True)
+class PartialMonth:
+    """A month not yet over, counted from its first day ``through`` a day of it."""
+
+    month: date
+    through: date
+
+    def page(self) -> str:
+        return _("%(month)s, days 1–%(day)s (month not over)") % {
+            "month": format_month(self.month), "day": self.through.day}
+
+    def csv(self) -> str:
+        return f"{self.month:%Y-%m} (1-{self.through.day})"
+
+
+Cell = int | float | date | str | PartialMonth | None
 
 TABLES = {
     "routing": gettext_lazy("Routed to a service-need assessment"),
@@ -53,6 +70,8 @@ def csv_cell(value: Cell) -> str:
     apostrophe (CSV injection). Numbers are ours and never quoted, so −10,8 stays a number."""
     if value is None:
         return ""
+    if isinstance(value, PartialMonth):
+        return value.csv()
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int):
@@ -68,6 +87,8 @@ def csv_cell(value: Cell) -> str:
 def page_cell(value: Cell) -> str:
     if value is None:
         return "–"
+    if isinstance(value, PartialMonth):
+        return value.page()
     if isinstance(value, float):
         return number_format(round(value, 1), 1)
     if isinstance(value, date):
@@ -87,8 +108,19 @@ def as_csv(table: KpiTable) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _short_month(day: date) -> str:
-    return f"{day.month}/{day:%y}"
+def _short_month(day: date, through: date | None = None) -> str:
+    """A chart's month label; a month not yet over is marked with the days it counts."""
+    label = f"{day.month}/{day:%y}"
+    return f"{label} (1–{through.day})" if through else label
+
+
+def _month_cell(month: date, through: date | None) -> Cell:
+    return PartialMonth(month, through) if through else month
+
+
+PARTIAL_NOTE = gettext_lazy(
+    "A month not yet over counts its days so far and is compared with the same days a year "
+    "earlier; it is marked with the days counted.")
 
 
 # --- the tables ------------------------------------------------------------------------------
@@ -105,15 +137,19 @@ def routing(filters: selectors.KpiFilters) -> KpiTable:
         [_("Month"), _("Initial assessments"), _("Routed"), _("Share (%)"),
          _("Initial assessments a year earlier"), _("Routed a year earlier"),
          _("Share a year earlier (%)"), _("Change (percentage points)"), _("Change (%)")],
-        [cells(row, row.month) for row in data.rows],
+        [cells(row, _month_cell(row.month, row.through)) for row in data.rows],
         cells(data.total, _("Whole period")),
+        notes=[str(PARTIAL_NOTE)] if any(row.partial for row in data.rows) else [],
     )
+    description = _("Bar chart; the same figures are in the table below.")
+    if any(row.partial for row in data.rows):
+        description = f"{description} {PARTIAL_NOTE}"
     table.chart = bar_chart(
         chart_id="chart-routing",
         title=_("Share routed to a service-need assessment by month, compared with a year "
                 "earlier"),
-        description=_("Bar chart; the same figures are in the table below."),
-        categories=[_short_month(row.month) for row in data.rows],
+        description=description,
+        categories=[_short_month(row.month, row.through) for row in data.rows],
         series=[Series(_("This period"), [row.share for row in data.rows], COLOURS[0]),
                 Series(_("A year earlier"), [row.previous_share for row in data.rows],
                        COLOURS[1])],
@@ -142,18 +178,27 @@ def compliance(filters: selectors.KpiFilters) -> KpiTable:
 
 def median(filters: selectors.KpiFilters) -> KpiTable:
     rows, overall = selectors.median_days_to_outcome(filters)
+    today = timezone.localdate()
+    through = {row.month: selectors.partial_through(row.month, today) for row in rows}
+    notes = [_("From the opening day of the contact to the day it was closed.")]
+    description = _("Bar chart; the same figures are in the table below.")
+    if any(through.values()):
+        notes.append(_("A month not yet over counts its days so far; it is marked with the "
+                       "days counted."))
+        description = f"{description} {notes[-1]}"
     table = KpiTable(
         "median", str(TABLES["median"]),
         [_("Month of the outcome"), _("Contacts closed"), _("Median days")],
-        [[row.month, row.closed, row.median_days] for row in rows],
+        [[_month_cell(row.month, through[row.month]), row.closed, row.median_days]
+         for row in rows],
         [_("Whole period"), overall.closed, overall.median_days],
-        notes=[_("From the opening day of the contact to the day it was closed.")],
+        notes=notes,
     )
     table.chart = bar_chart(
         chart_id="chart-median",
         title=_("Median days from contact to outcome by month"),
-        description=_("Bar chart; the same figures are in the table below."),
-        categories=[_short_month(row.month) for row in rows],
+        description=description,
+        categories=[_short_month(row.month, through[row.month]) for row in rows],
         series=[Series(_("Median days"), [row.median_days for row in rows], COLOURS[0])],
         decimals=1,
     )

@@ -229,3 +229,25 @@ def test_compliance__median_working_days_late(world):
     (row,) = selectors.deadline_compliance(PERIOD, today=D(2025, 5, 20))
     assert (row.met_on_time, row.met_late) == (1, 4)
     assert row.median_late == 1.5  # 1, 1, 2, 2
+
+
+def test_routing_share__a_month_not_over_is_compared_with_the_same_days_a_year_earlier(world):
+    routed_month(world, D(2025, 12, 1), assessed=5, routed=5)  # 1–5 December
+    routed_month(world, D(2024, 12, 1), assessed=5, routed=3)  # 1–5 December a year earlier
+    contact(world=world, opened_on=D(2024, 12, 6), outcome=ADVICE)  # later that month
+    filters = KpiFilters(end=D(2025, 12, 5), months=2)
+
+    table = selectors.routing_by_month(filters, today=D(2025, 12, 5))
+
+    november, december = table.rows
+    assert not november.partial and december.through == D(2025, 12, 5)
+    assert (december.previous_assessed, december.previous_routed) == (5, 3)
+    assert december.change_points == pytest.approx(40.0)
+    # On the month's last day it is whole again, and so is its comparison.
+    whole = selectors.routing_by_month(filters, today=D(2025, 12, 31)).rows[1]
+    assert not whole.partial and whole.previous_assessed == 6
+
+
+def test_same_day_a_year_earlier():
+    assert selectors.same_day_a_year_earlier(D(2028, 2, 29)) == D(2027, 2, 28)
+    assert selectors.same_day_a_year_earlier(D(2026, 12, 5)) == D(2025, 12, 5)

@@ -15,15 +15,16 @@ from luotsi.access.models import AccessLogEntry
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 from luotsi.reports.selectors import add_months
-from luotsi.reports.tests.builders import SNA, contact, routed_month
+from luotsi.reports.tests.builders import ADVICE, SNA, contact, routed_month
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports_kpis")
-# The page's query budget: session and user 2, the three filter lists 3, routing 1,
-# compliance 1, median 2, per worker 1, by region/team/municipality 3, saving the session 3
-# (savepoint, update, release).
-MAX_QUERIES = 16
+# The page's query budget: session and user 2, the three filter lists 3, routing 1 (and 1 for
+# the same days a year earlier of a month not yet over), compliance 2 (counts, days late),
+# median 2, per worker 1, by region/team/municipality 3, saving the session 3 (savepoint,
+# update, release).
+MAX_QUERIES = 18
 
 
 def _this_month() -> dt.date:
@@ -34,6 +35,13 @@ def _csv(response) -> list[list[str]]:
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+@pytest.fixture
+def month_over(time_machine):
+    """Today is the last day of its month: this month is whole, compared with the whole of the
+    same month a year earlier."""
+    time_machine.move_to(dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC), tick=False)
 
 
 @pytest.fixture
@@ -74,7 +82,7 @@ def test_only_get(lead_client):
 
 # --- what it shows ---------------------------------------------------------------------------
 
-def test_page_figures_and_year_earlier(lead_client, world):
+def test_page_figures_and_year_earlier(lead_client, world, month_over):
     month = _this_month()
     routed_month(world, month, assessed=10, routed=4)
     routed_month(world, add_months(month, -12), assessed=10, routed=5)
@@ -197,7 +205,7 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_data(lead_client, worl
 
 # --- CSV -------------------------------------------------------------------------------------
 
-def test_csv_routing(lead_client, world):
+def test_csv_routing(lead_client, world, month_over):
     month = _this_month()
     routed_month(world, month, assessed=10, routed=4)
     routed_month(world, add_months(month, -12), assessed=10, routed=5)
@@ -216,7 +224,7 @@ def test_csv_routing(lead_client, world):
     assert rows[4][0] == "Whole period"
 
 
-def test_csv_in_finnish_uses_decimal_comma(client, world):
+def test_csv_in_finnish_uses_decimal_comma(client, world, month_over):
     routed_month(world, _this_month(), assessed=10, routed=4)
     routed_month(world, add_months(_this_month(), -12), assessed=10, routed=5)
     client.force_login(world.lead)
@@ -255,3 +263,28 @@ def test_csv_each_table(lead_client, world, slug):
 
 def test_csv_unknown_table_is_404(lead_client):
     assert lead_client.get("/reports/kpis/persons.csv").status_code == 404
+
+
+def test_a_month_not_over_is_marked_and_compared_with_the_same_days_a_year_earlier(
+        lead_client, world, time_machine):
+    """On 5 December, December so far (all 5 routed) is compared with 1–5 December a year
+    earlier (3 of 5), not with the whole of last December (3 of 31)."""
+    time_machine.move_to(dt.datetime(2026, 12, 5, 12, tzinfo=dt.UTC), tick=False)
+    routed_month(world, dt.date(2026, 12, 1), assessed=5, routed=5)
+    routed_month(world, dt.date(2025, 12, 1), assessed=5, routed=3)
+    for day in range(6, 32):
+        contact(world=world, opened_on=dt.date(2025, 12, day), outcome=ADVICE)
+
+    response = lead_client.get(URL, {"months": 3})
+
+    table = response.context["tables"][0]
+    last = table.rows[-1]
+    assert last[1:4] == [5, 5, 100.0]
+    assert last[4:7] == [5, 3, 60.0]
+    assert last[8] == pytest.approx(66.7, abs=0.1)
+    body = response.content.decode()
+    assert "December 2026, days 1–5 (month not over)" in body
+    assert "12/26 (1–5)" in body  # the chart's category
+    assert "compared with the same days a year earlier" in body
+    rows = _csv(lead_client.get(reverse("reports_kpi_csv", args=["routing"]), {"months": 3}))
+    assert rows[3][0] == "2026-12 (1-5)"
