@@ -55,11 +55,10 @@ def access_log_report(request):
         person, field, refusal, asked_by = _report_person(data)
         output = request.POST.get("format", "page")
         action = {"csv": LogAction.EXPORT, "pdf": LogAction.PRINT}.get(output, LogAction.VIEW)
-        detail = f"access-log report {data['start']}..{data['end']}"
+        detail = f"access-log report {data['start']}..{data['end']}; asked by {asked_by}"
         if data["special_reason"]:
             detail += f"; special reason: {data['special_reason'].strip()}"
         detail += _basis_detail(data["basis"])
-        detail += f"; asked by {asked_by}"
         if person is None:
             log.record(request.user, person_id=None, category=Category.ACCESS_LOG, action=action,
                        basis=Basis.DPO_TASK, outcome=Outcome.REFUSED, detail=detail)

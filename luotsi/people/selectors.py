@@ -120,7 +120,7 @@ def person_page(user, access: gateway.Access) -> dict:
     """Everything the person page shows, in a fixed number of queries: the person, family,
     active relationships and, unless the worker's only basis is the registration of the person,
     the history each capability holds (``luotsi.people.history``), as the worker may see it.
-    Each category of data shown is logged (the basic data by the gateway)."""
+    Each category of history shown is logged (the rest is the gateway's view record)."""
     person = access.person
     links = list(
         PersonLink.objects.filter(Q(person=person) | Q(other=person))
@@ -148,11 +148,11 @@ def person_page(user, access: gateway.Access) -> dict:
             if member.pk not in known:
                 known.add(member.pk)
                 family_elsewhere.append((label, member))
-    shown = [Category.FAMILY] if links or family_elsewhere else []
-    shown += [Category.RELATIONSHIPS] if relationships else []
-    shown += list(dict.fromkeys(s.category for s in sections if s.rows))
+    # The basic data, family and relationships are the gateway's view record; each category of
+    # history shown gets its own.
+    shown = list(dict.fromkeys(s.category for s in sections if s.rows))
     team_code = access.relationship.team.code if access.relationship.team_id else None
-    log.append(log.Actor.of(user, team_code), [
+    log.append(log.Actor.of(user, team_code), [  # nothing is written when nothing is shown
         log.Event(person.pk, category, LogAction.VIEW, access.basis, Outcome.ALLOWED,
                   "person page") for category in shown])
     return {
