@@ -292,6 +292,9 @@ DEFAULT_FROM_EMAIL = env_str("LUOTSI_FROM_EMAIL", default="luotsi@localhost")
 API_TOKEN_DAYS = env_int("LUOTSI_API_TOKEN_DAYS", 90)
 # Break-the-glass: how long an emergency access stays open.
 EMERGENCY_ACCESS_HOURS = env_int("LUOTSI_EMERGENCY_ACCESS_HOURS", 4)
+# Emergency access is for reading; a county may allow writes under it, each then marked in the
+# access log and listed in the access's review.
+EMERGENCY_WRITES = env_bool("LUOTSI_EMERGENCY_WRITES", default=False)
 # Days a declined shared-client flag stays out of the candidates list.
 SHAREDCARE_DECLINE_HIDE_DAYS = env_int("LUOTSI_SHAREDCARE_DECLINE_HIDE_DAYS", 180)
 # A person's access-log report for a period starting more than this many years back needs a

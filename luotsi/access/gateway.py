@@ -5,6 +5,14 @@ held by them or by one of their teams. Without one the answer is ``PersonNotFoun
 a missing person gives — and the refusal is logged. Lists use the same rule
 (``visible_persons``/``filter_visible``). Every allowed read is logged too.
 
+Writes have their own path here. Emergency access (break the glass) is for reading: a write whose
+only basis is emergency access is refused (``EmergencyWriteRefused``), unless the county allows
+emergency writes (``LUOTSI_EMERGENCY_WRITES=1``); then each such write is logged with the basis
+``emergency`` and listed in the review of that access. Write services call ``check_write`` before
+they change anything (the refusal is logged) and log every write through ``log_writes`` /
+``record_write``, which refuses the same writes again inside the writer's transaction, so a write
+service cannot log a write that emergency access alone would not allow.
+
 This module reads relationships only; it never imports intake, plans or shared clients. Those
 capabilities write relationships through ``luotsi.access.services``.
 """
@@ -12,8 +20,10 @@ capabilities write relationships through ``luotsi.access.services``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,6 +38,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.access import log
@@ -39,6 +50,8 @@ from luotsi.people.models import Person
 _BASIS_ORDER = [Basis.CASE, Basis.CARE_TEAM, Basis.INTAKE, Basis.REGISTRATION, Basis.EMERGENCY]
 # Bases that carry a need to know a protected (safety-ban) address.
 _ADDRESS_BASES = {Basis.CASE, Basis.CARE_TEAM}
+# Actions that change client data or pass it on: they take the gateway's write path.
+WRITE_ACTIONS = frozenset({LogAction.CREATE, LogAction.UPDATE, LogAction.DISCLOSE})
 
 
 class PersonNotFound(Http404):
@@ -46,6 +59,23 @@ class PersonNotFound(Http404):
 
     def __init__(self) -> None:
         super().__init__(_("Person not found."))
+
+
+class EmergencyWriteRefused(ValidationError):
+    """A write whose only basis is emergency access, where the county allows emergency access
+    for reading only. A ``ValidationError`` without a field: forms show it above the form, the
+    API answers 403 with the message; nothing is saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext("Emergency access lets you read this client's data but not change it. Ask "
+                    "the client's own worker or team to make the change."),
+            code="emergency_read_only")
+
+
+def emergency_writes_allowed() -> bool:
+    """Whether the county allows writes under emergency access (``LUOTSI_EMERGENCY_WRITES``)."""
+    return bool(getattr(settings, "EMERGENCY_WRITES", False))
 
 
 @dataclass(frozen=True)
@@ -139,7 +169,9 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
     """Return the person and the basis for ``user`` to process their data, and log it.
 
     Raises PersonNotFound (a 404) when the person does not exist or ``user`` has no active
-    relationship; the refused attempt is logged as well.
+    relationship; the refused attempt is logged as well. For a write ``action`` (create, update,
+    disclose), emergency access alone gives ``EmergencyWriteRefused`` (logged) unless the county
+    allows emergency writes.
     """
     try:
         pk = int(person_id)
@@ -155,6 +187,12 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
         log.record(user, person_id=pk, category=category, action=action, basis=Basis.NONE,
                    outcome=Outcome.REFUSED, detail=detail)
         raise PersonNotFound()
+    if (action in WRITE_ACTIONS and relationship.basis == Basis.EMERGENCY
+            and not emergency_writes_allowed()):
+        log.record(user, person_id=person.pk, category=category, action=action,
+                   basis=Basis.EMERGENCY, outcome=Outcome.REFUSED,
+                   detail=f"refused: emergency access is read-only; {detail}".strip("; "))
+        raise EmergencyWriteRefused()
     team_code = relationship.team.code if relationship.team_id else None
     log.record(user, person_id=person.pk, category=category, action=action,
                basis=relationship.basis, outcome=Outcome.ALLOWED, detail=detail,
@@ -175,3 +213,54 @@ def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = 
         for p in persons
     ]
     log.append(log.Actor.of(user), events)
+
+
+# --- the write path ------------------------------------------------------------------------------
+
+
+def _emergency_only(user, person_ids: Iterable[int | None]) -> set[int]:
+    """Those of ``person_ids`` whom ``user`` reaches only through emergency access."""
+    ids = {pid for pid in person_ids if pid is not None}
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    return {pid for pid, basis in access_bases(user, ids).items() if basis == Basis.EMERGENCY}
+
+
+def check_write(user, person_ids: Iterable[int | None], *, category: str,
+                action: str = LogAction.UPDATE, detail: str = "") -> None:
+    """Before a write service changes anything about ``person_ids``: refuse a write whose only
+    basis is emergency access (unless the county allows them), with the refusal logged.
+
+    Call it outside the write's transaction, so that the refusal's record stays."""
+    emergency = _emergency_only(user, person_ids)
+    if emergency and not emergency_writes_allowed():
+        log.append(log.Actor.of(user), [
+            log.Event(pid, category, action, Basis.EMERGENCY, Outcome.REFUSED,
+                      f"refused: emergency access is read-only; {detail}".strip("; "))
+            for pid in sorted(emergency)])
+        raise EmergencyWriteRefused()
+
+
+def log_writes(user, events: Iterable[log.Event],
+               team_code: str | None = None) -> list:
+    """Log writes of client data: the one way write services record what they changed.
+
+    An event about a person whom ``user`` reaches only through emergency access is logged with
+    the basis ``emergency`` (so the write is listed in that access's review), or, where the
+    county allows emergency access for reading only, refused: ``EmergencyWriteRefused`` rolls
+    back the writer's transaction and nothing is saved."""
+    events = list(events)
+    emergency = _emergency_only(user, [event.person_id for event in events])
+    if emergency and not emergency_writes_allowed():
+        raise EmergencyWriteRefused()
+    return log.append(log.Actor.of(user, team_code), [
+        replace(event, basis=Basis.EMERGENCY) if event.person_id in emergency else event
+        for event in events])
+
+
+def record_write(user, *, person_id: int | None, category: str, action: str, basis: str,
+                 detail: str = "", team_code: str | None = None):
+    """Log one write (``log_writes``); ``basis`` is the writer's own basis, replaced by
+    ``emergency`` when emergency access is all ``user`` has."""
+    return log_writes(user, [log.Event(person_id, category, action, basis, Outcome.ALLOWED,
+                                       detail)], team_code=team_code)[0]

@@ -7,4 +7,6 @@ urlpatterns = [
     path("access-log/emergency/", views.emergency_reviews, name="emergency_reviews"),
     path("access-log/emergency/<id:relationship_id>/review/", views.emergency_review,
          name="emergency_review"),
+    path("access-log/emergency/<id:relationship_id>/records/<id:seq>/",
+         views.emergency_record, name="emergency_record"),
 ]

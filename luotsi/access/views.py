@@ -7,19 +7,29 @@ told apart by the posted ``report`` field."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from luotsi.access import log, reports
+from luotsi.access import gateway, log, reports
 from luotsi.access.forms import EmergencyReviewForm, PersonReportForm, UnnamedRecordsForm
 from luotsi.access.models import Basis, Category, LogAction, Outcome
-from luotsi.access.selectors import emergency_accesses_for_review
+from luotsi.access.selectors import (
+    emergency_accesses,
+    emergency_accesses_for_review,
+    emergency_window_records,
+    window_records_by_access,
+)
 from luotsi.access.services import emergency_access_review
+from luotsi.organisation.models import Role, Team
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.services import (
     find_by_hetu,
@@ -122,12 +132,73 @@ def _unnamed_records(user, data: dict) -> dict:
     }
 
 
+def _reviewer_basis(user) -> str:
+    return Basis.DPO_TASK if user.role == Role.DPO else Basis.NONE
+
+
+_CONTACT_DETAIL = re.compile(r"\bcontact (\d+)\b")
+
+
+def _record_links(user, rows, opened: set[int]) -> None:
+    """Links from log records to the client records they speak of, where ``user`` may open them
+    (``opened``: the persons ``user`` has a basis for; the gateway logs the opening itself)."""
+    for row in rows:
+        links = []
+        if row.person_id in opened:
+            links.append((_("Person"), reverse("person_detail", args=[row.person_id])))
+            if row.category == Category.PLAN:
+                links.append((_("Client plan"), reverse("plan_open", args=[row.person_id])))
+            contact = _CONTACT_DETAIL.search(row.detail or "")
+            if row.category == Category.INTAKE and contact:
+                links.append((_("Contact"), reverse("contact_detail", args=[int(contact[1])])))
+        row.links = links
+
+
 @login_required
+@never_cache
 def emergency_reviews(request):
-    _require(request.user, Action.REVIEW_BREAK_GLASS)
-    pending = list(emergency_accesses_for_review(request.user)[:200])
+    """Emergency accesses waiting for review, each with what its holder read and changed in
+    its window (links to the log records). Showing them is logged as the reviewer's reading of
+    each person's access log."""
+    user = request.user
+    _require(user, Action.REVIEW_BREAK_GLASS)
+    pending = list(emergency_accesses_for_review(user)[:200])
+    found = window_records_by_access(pending)
+    opened = set(gateway.access_bases(user, {rel.person_id for rel in pending}))
+    for rel in pending:
+        rel.window = found[rel.pk]
+        _record_links(user, rel.window.shown, opened)
+    log.append(log.Actor.of(user), [
+        log.Event(rel.person_id, Category.ACCESS_LOG, LogAction.VIEW, _reviewer_basis(user),
+                  Outcome.ALLOWED, f"emergency access {rel.pk} review: {rel.window.total} records")
+        for rel in pending])
     return render(request, "access/reviews.html",
-                  {"pending": pending, "form": EmergencyReviewForm()})
+                  {"pending": pending, "form": EmergencyReviewForm(),
+                   "writes_allowed": gateway.emergency_writes_allowed()})
+
+
+@login_required
+@never_cache
+def emergency_record(request, relationship_id: int, seq: int):
+    """One access-log record of an emergency access's window, with its place in the chain and
+    links to the client records it speaks of where the reviewer may open them."""
+    user = request.user
+    _require(user, Action.REVIEW_BREAK_GLASS)
+    relationship = emergency_accesses(user).filter(pk=relationship_id).first()
+    if relationship is None:
+        raise Http404
+    entry = emergency_window_records(relationship).filter(seq=seq).first()
+    if entry is None:
+        raise Http404
+    entry.is_write = entry.action in gateway.WRITE_ACTIONS
+    _record_links(user, [entry], set(gateway.access_bases(user, [relationship.person_id])))
+    log.record(user, person_id=relationship.person_id, category=Category.ACCESS_LOG,
+               action=LogAction.VIEW, basis=_reviewer_basis(user), outcome=Outcome.ALLOWED,
+               detail=f"access-log record {entry.seq} of emergency access {relationship.pk}")
+    team = Team.objects.filter(code=entry.team).first() if entry.team else None
+    role = Role(entry.role).label if entry.role in Role.values else entry.role
+    return render(request, "access/emergency_record.html",
+                  {"rel": relationship, "entry": entry, "team": team, "role": role})
 
 
 @login_required

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from luotsi.access.gateway import EmergencyWriteRefused
 from luotsi.api.auth import TokenAuth
 from luotsi.api.errors import error_body
 from luotsi.api.throttling import AddressRateThrottle, TokenRateThrottle
@@ -87,6 +88,13 @@ def on_validation_error(request, exc: ValidationError):
         fields = [{"field": "body", "message": message} for message in exc.messages]
     return api.create_response(
         request, error_body("invalid", _("The request has invalid fields."), fields), status=422)
+
+
+@api.exception_handler(EmergencyWriteRefused)
+def on_emergency_write(request, exc: EmergencyWriteRefused):
+    """A write whose only basis is emergency access (read-only in this county): 403, with why."""
+    return api.create_response(
+        request, error_body("emergency_read_only", exc.messages[0]), status=403)
 
 
 @api.exception_handler(Http404)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from luotsi.access import log
+from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
 from luotsi.deadlines.calendar import opening_day
@@ -318,9 +318,9 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
             access_services.relationship_open(
                 actor=actor, person=person, basis=Basis.INTAKE, team=team,
                 service_task=ServiceTask.FAMILY_SERVICES, source=f"intake.Contact:{contact.pk}")
-        log.append(log.Actor.of(actor, team.code), [
+        gateway.log_writes(actor, [
             log.Event(p.pk, Category.INTAKE, LogAction.CREATE, Basis.INTAKE, Outcome.ALLOWED,
-                      f"contact {contact.pk}") for p, _role in persons])
+                      f"contact {contact.pk}") for p, _role in persons], team_code=team.code)
     return contact
 
 
@@ -340,9 +340,16 @@ def _meet(contact_ids, code: str, on: date) -> None:
         met_on=on, status=DeadlineStatus.MET)
 
 
+def _may_write_contact(actor, contact: Contact, detail: str) -> None:
+    """Before changing a contact: emergency access alone to its persons does not allow it (the
+    refusal is logged); ``_log_contact`` refuses the same inside the transaction."""
+    gateway.check_write(actor, contact.persons.values_list("person_id", flat=True),
+                        category=Category.INTAKE, detail=f"contact {contact.pk}: {detail}")
+
+
 def _log_contact(actor, contact: Contact, action: str, detail: str) -> None:
     person_ids = list(contact.persons.values_list("person_id", flat=True))
-    log.append(log.Actor.of(actor), [
+    gateway.log_writes(actor, [
         log.Event(pid, Category.INTAKE, action, Basis.INTAKE, Outcome.ALLOWED, detail)
         for pid in person_ids])
 
@@ -374,6 +381,7 @@ def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str =
         _fail("urgency", _("Choose whether the matter is urgent."))
     if urgency == Urgency.URGENT and not note.strip():
         _fail("urgency_note", _("Write what makes the matter urgent and what was done."))
+    _may_write_contact(actor, contact, "urgency")
     with transaction.atomic():
         contact = _locked(contact, expected_version)
         if contact.status == ContactStatus.CLOSED:
@@ -429,6 +437,7 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
                                    "assessment team; ask the administrator to fix the routing.")]
     if errors:
         raise ValidationError(errors)
+    _may_write_contact(actor, contact, "initial assessment")
     with transaction.atomic():
         contact = _locked(contact, expected_version)
         if hasattr(contact, "initial_assessment"):
@@ -524,7 +533,7 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
             worker=assignee, pair_worker=pair_worker)
         for contact, worker in handovers:
             _hand_over(actor, contact, worker)
-        log.append(log.Actor.of(actor), [
+        gateway.log_writes(actor, [
             log.Event(c.child_id, Category.INTAKE, LogAction.UPDATE, Basis.INTAKE,
                       Outcome.ALLOWED, f"contact {c.pk} assigned to {assignee.username}")
             for c in contacts])
@@ -586,7 +595,7 @@ def caseload_reassign(*, actor, from_user: User, to_user: User,
             worker=to_user)
         for contact in Contact.objects.filter(pk__in=outside):
             _hand_over(actor, contact, to_user)
-        log.append(log.Actor.of(actor), [
+        gateway.log_writes(actor, [
             log.Event(child_id, Category.INTAKE, LogAction.UPDATE, Basis.INTAKE,
                       Outcome.ALLOWED, f"contact {pk} reassigned {from_user.username}"
                       f" -> {to_user.username}") for pk, child_id, _t in rows])
@@ -609,9 +618,9 @@ def _require_team(actor, assessment: Assessment) -> None:
 
 
 def _log_assessment(actor, assessment: Assessment, action: str, detail: str) -> None:
-    log.record(actor, person_id=assessment.child_id, category=Category.INTAKE, action=action,
-               basis=Basis.CASE, outcome=Outcome.ALLOWED, detail=detail,
-               team_code=assessment.team.code)
+    gateway.record_write(actor, person_id=assessment.child_id, category=Category.INTAKE,
+                         action=action, basis=Basis.CASE, detail=detail,
+                         team_code=assessment.team.code)
 
 
 def assessment_start(*, actor, assessment: Assessment, started_on: date,

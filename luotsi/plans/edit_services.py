@@ -22,6 +22,7 @@ from luotsi.plans.services import (
     _fail,
     _grant_care_team,
     _log,
+    _may_write,
     _professional,
 )
 
@@ -48,6 +49,7 @@ def goal_update(*, actor, goal: Goal, data: GoalInput, expected_revision: int) -
         _fail(errors)
     area = (goal.goal_area if str(data.goal_area_id) == str(goal.goal_area_id)
             else _code(CodeList.GOAL_AREA, data.goal_area_id, "goal_area"))
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         goal.goal_area = area
@@ -63,6 +65,7 @@ def goal_update(*, actor, goal: Goal, data: GoalInput, expected_revision: int) -
 
 def goal_remove(*, actor, goal: Goal, expected_revision: int) -> None:
     """Remove a goal with its steps, situation factors, methods and ratings."""
+    _may_write(actor, goal.plan)
     with transaction.atomic():
         locked = _bump(goal.plan, actor, expected_revision)
         steps = goal.steps.count()
@@ -91,6 +94,7 @@ def step_update(*, actor, step: Step, data: StepInput, expected_revision: int) -
         _fail(errors)
     owner = (_professional(data.owner_id, "owner")
              if data.owner_kind == Step.Owner.PROFESSIONAL else None)
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         step.what = data.what.strip()
@@ -105,6 +109,7 @@ def step_update(*, actor, step: Step, data: StepInput, expected_revision: int) -
 
 
 def step_remove(*, actor, step: Step, expected_revision: int) -> None:
+    _may_write(actor, step.plan)
     with transaction.atomic():
         locked = _bump(step.plan, actor, expected_revision)
         step_id = step.pk
@@ -114,6 +119,7 @@ def step_remove(*, actor, step: Step, expected_revision: int) -> None:
 
 def service_remove(*, actor, service: PlanService, expected_revision: int) -> None:
     """Remove a service entered by mistake (an ended service is marked ended instead)."""
+    _may_write(actor, service.plan)
     with transaction.atomic():
         locked = _bump(service.plan, actor, expected_revision)
         service_id = service.pk
@@ -122,6 +128,7 @@ def service_remove(*, actor, service: PlanService, expected_revision: int) -> No
 
 
 def method_remove(*, actor, method: PlanMethod, expected_revision: int) -> None:
+    _may_write(actor, method.plan)
     with transaction.atomic():
         locked = _bump(method.plan, actor, expected_revision)
         method_id = method.pk

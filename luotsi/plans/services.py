@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luotsi.access import gateway, log
+from luotsi.access import gateway
 from luotsi.access import services as access_services
-from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
+from luotsi.access.models import Basis, Category, ClientRelationship, LogAction
 from luotsi.common import validation
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import Action, has_permission
@@ -62,9 +62,15 @@ def _access(actor, person_id: int, action: str = LogAction.VIEW, detail: str = "
                                        detail=detail)
 
 
+def _may_write(actor, plan: Plan) -> None:
+    """Before changing the plan: emergency access alone does not allow it (the refusal is
+    logged); ``_log`` refuses the same inside the transaction."""
+    gateway.check_write(actor, [plan.person_id], category=Category.PLAN, detail=f"plan {plan.pk}")
+
+
 def _log(actor, plan: Plan, action: str, detail: str) -> None:
-    log.record(actor, person_id=plan.person_id, category=Category.PLAN, action=action,
-               basis=Basis.CARE_TEAM, outcome=Outcome.ALLOWED, detail=detail)
+    gateway.record_write(actor, person_id=plan.person_id, category=Category.PLAN, action=action,
+                         basis=Basis.CARE_TEAM, detail=detail)
 
 
 def _bump(plan: Plan, actor, expected_revision: int | None) -> Plan:
@@ -86,6 +92,8 @@ def plan_open(*, actor, person_id: int) -> tuple[Plan, bool]:
     existing = Plan.objects.filter(person_id=person_id).first()
     if existing is not None:
         return existing, False
+    gateway.check_write(actor, [person_id], category=Category.PLAN, action=LogAction.CREATE,
+                        detail="plan")
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -124,6 +132,7 @@ def plan_update(*, actor, plan: Plan, changes: PlanChanges, expected_revision: i
         errors["language"] = _("The plan's language must be Finnish, Swedish or English.")
     if errors:
         _fail(errors)
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         fields = []
@@ -173,6 +182,7 @@ def section_add(*, actor, plan: Plan, sector: str, responsible_id=None, summary:
     if sector not in Sector.values:
         _fail({"sector": _("Choose the sector.")})
     responsible = _professional(responsible_id, "responsible")
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         if locked.sections.filter(sector=sector, status=PlanSection.Status.ACTIVE).exists():
@@ -189,6 +199,7 @@ def coordinator_set(*, actor, plan: Plan, coordinator_id, expected_revision: int
     coordinator = _professional(coordinator_id, "coordinator")
     if coordinator is None:
         _fail({"coordinator": _("Choose the coordinator.")})
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         locked.coordinator = coordinator
@@ -226,6 +237,7 @@ def goal_add(*, actor, plan: Plan, data: GoalInput, expected_revision: int | Non
         section = plan.sections.filter(pk=data.section_id).first()
         if section is None:
             _fail({"section": _("Choose a section of this plan.")})
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         goal = Goal.objects.create(plan=locked, section=section, goal_area=area,
@@ -239,6 +251,7 @@ def goal_factor_add(*, actor, goal: Goal, factor_id, effect: str, note: str = ""
     if effect not in GoalFactor.Effect.values:
         _fail({"effect": _("Choose whether the factor supports or hinders the goal.")})
     factor = _code(CodeList.SITUATION_FACTOR, factor_id, "factor")
+    _may_write(actor, goal.plan)
     with transaction.atomic():
         locked = _bump(goal.plan, actor, None)
         row = GoalFactor.objects.create(goal=goal, factor=factor, effect=effect, note=note.strip())
@@ -270,6 +283,7 @@ def service_add(*, actor, plan: Plan, data: ServiceInput,
         _fail(errors)
     item = _code(CodeList.SERVICE, data.item_id, "item")
     responsible = _professional(data.responsible_id, "responsible")
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         section = locked.sections.filter(sector=data.sector,
@@ -288,6 +302,7 @@ def method_add(*, actor, plan: Plan, method_id, goal_id=None, note: str = "") ->
     goal = plan.goals.filter(pk=goal_id).first() if goal_id else None
     if goal_id and goal is None:
         _fail({"goal": _("Choose a goal of this plan.")})
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, None)
         row = PlanMethod.objects.create(plan=locked, goal=goal, method=method, note=note.strip())
@@ -321,6 +336,7 @@ def step_add(*, actor, plan: Plan, data: StepInput, expected_revision: int | Non
     goal = plan.goals.filter(pk=data.goal_id).first() if data.goal_id else None
     if data.goal_id and goal is None:
         _fail({"goal": _("Choose a goal of this plan.")})
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         step = Step.objects.create(plan=locked, goal=goal, what=data.what.strip(),
@@ -334,6 +350,7 @@ def step_mark_done(*, actor, step: Step, done_on: date | None = None) -> Step:
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         _fail({"done_on": _("A step cannot be done in the future.")})
+    _may_write(actor, step.plan)
     with transaction.atomic():
         locked = _bump(step.plan, actor, None)
         step.done_on = done_on
@@ -351,6 +368,7 @@ def participant_add(*, actor, plan: Plan, kind: str, user_id=None, name: str = "
         _fail({"user": _("Choose the professional.")})
     if kind != Participant.Kind.PROFESSIONAL and not name.strip():
         _fail({"name": _("Write the participant's name.")})
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, None)
         row = Participant.objects.create(plan=locked, kind=kind, user=user, name=name.strip(),
@@ -373,6 +391,7 @@ def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date 
         errors["valid_until"] = _("The consent cannot end before it starts.")
     if errors:
         _fail(errors)
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, None)
         consent = Consent.objects.create(plan=locked, sector=sector, scope=scope.strip(),
@@ -383,6 +402,7 @@ def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date 
 
 
 def consent_withdraw(*, actor, consent: Consent, on: date | None = None) -> Consent:
+    _may_write(actor, consent.plan)
     with transaction.atomic():
         locked = _bump(consent.plan, actor, None)
         consent.withdrawn_on = on or timezone.localdate()
@@ -449,6 +469,7 @@ def _changes(previous: dict | None, current: dict) -> list[dict]:
 def plan_accept(*, actor, plan: Plan, client_took_part: bool,
                 expected_revision: int | None = None) -> PlanVersion:
     """Accept the plan with the client: an immutable version with what changed since the last."""
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, expected_revision)
         if not locked.goals.exists():
@@ -469,6 +490,7 @@ def plan_accept(*, actor, plan: Plan, client_took_part: bool,
 def review_schedule(*, actor, plan: Plan, scheduled_on: date | None) -> Review:
     if scheduled_on is None or scheduled_on < timezone.localdate():
         _fail({"scheduled_on": _("The review date cannot be in the past.")})
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, None)
         review = Review.objects.create(plan=locked, scheduled_on=scheduled_on)
@@ -488,6 +510,7 @@ def review_record(*, actor, review: Review, held_on: date, notes: str,
         errors["next_review_on"] = _("Give the date of the next review, after this one.")
     if errors:
         _fail(errors)
+    _may_write(actor, review.plan)
     with transaction.atomic():
         locked = _bump(review.plan, actor, None)
         review.held_on, review.notes = held_on, notes.strip()
@@ -530,6 +553,7 @@ def rating_add(*, actor, plan: Plan, data: RatingInput) -> Rating:
     if errors:
         _fail(errors)
     review = plan.reviews.filter(pk=data.review_id).first() if data.review_id else None
+    _may_write(actor, plan)
     with transaction.atomic():
         locked = _bump(plan, actor, None)
         rating = Rating.objects.create(
@@ -600,6 +624,7 @@ def section_merge(*, actor, section: PlanSection) -> MergeResult:
         _fail({"section": _("Nothing in the imported plan can be merged: its goals and services "
                             "have no codes of the AVAIN code lists. Add them to the plan by "
                             "hand.")})
+    _may_write(actor, section.plan)
     with transaction.atomic():
         locked = _bump(section.plan, actor, None)
         draft = PlanSection.objects.select_for_update().filter(

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from luotsi.access import gateway, log
+from luotsi.access import gateway
 from luotsi.access import services as access_services
-from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.access.models import Basis, Category, LogAction
 from luotsi.common.formatting import format_date
 from luotsi.intake.models import Notification
 from luotsi.organisation.models import Team, User
@@ -54,15 +54,19 @@ def _fail(errors: dict[str, str]) -> None:
 
 
 def _access(actor, person_id, action: str, detail: str) -> gateway.Access:
+    """The person, for a write service: seen through the gateway (logged), and refused when
+    emergency access is the only basis (``gateway.check_write``, logged)."""
     if not has_permission(actor, Action.VIEW_CLIENT):
         raise PermissionDenied
-    return gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,
-                                       action=action, detail=detail)
+    access = gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,
+                                         action=action, detail=detail)
+    gateway.check_write(actor, [access.person.pk], category=Category.SHARED_CARE, detail=detail)
+    return access
 
 
 def _log(actor, person_id: int, action: str, basis: str, detail: str) -> None:
-    log.record(actor, person_id=person_id, category=Category.SHARED_CARE, action=action,
-               basis=basis, outcome=Outcome.ALLOWED, detail=detail[:500])
+    gateway.record_write(actor, person_id=person_id, category=Category.SHARED_CARE,
+                         action=action, basis=basis, detail=detail[:500])
 
 
 def _professionals(ids, field_name: str) -> list[User]:
@@ -502,6 +506,8 @@ def consultation_answer(*, actor, consultation_id: int, answer: str) -> Consulta
     access = gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,
                                          action=LogAction.VIEW,
                                          detail=f"consultation {consultation_id} answer")
+    gateway.check_write(actor, [access.person.pk], category=Category.SHARED_CARE,
+                        action=LogAction.DISCLOSE, detail=f"consultation {consultation_id} answer")
     errors = {}
     if consultation.answered_at is not None:
         errors["answer"] = _("This consultation has already been answered.")

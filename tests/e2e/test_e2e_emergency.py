@@ -157,4 +157,57 @@ def test_emergency_offer_looks_the_same_for_a_missing_person(page_en, bob, clien
     response = page.goto(f"/persons/{client_person.pk + 999}/")
     assert response.status == 404
     assert page.locator("main").inner_text() == existing
+
+
+def test_dpo_sees_what_was_read_and_changed_under_emergency_access(
+        page_en, settings, charlie, alice, bob, case, client_person):
+    """The county allows emergency writes: the change is marked and listed on the review card,
+    with the records read, each linked to its log record."""
+    from luotsi.access.models import AccessLogEntry, Basis, LogAction
+    from luotsi.access.services import emergency_access_open
+    from luotsi.plans import services as plan_services
+
+    settings.EMERGENCY_WRITES = True
+    plan = plan_services.plan_open(actor=alice, person_id=client_person.pk)[0]
+    relationship = emergency_access_open(actor=bob, person_id=client_person.pk, reason=REASON)
+    plan_services.plan_update(actor=bob, plan=plan,
+                              changes=plan_services.PlanChanges(client_view="Hätäkirjaus."),
+                              expected_revision=plan.revision)
+    write = AccessLogEntry.objects.get(user_id=bob.pk, action=LogAction.UPDATE)
+    assert write.basis == Basis.EMERGENCY
+
+    page = page_en
+    login(page, "charlie")
+    page.goto("/access-log/emergency/")
+    card = page.locator(f"section.card[aria-labelledby=rel-{relationship.pk}]")
+    assert "Changed: 1 record" in card.inner_text()
+    row = card.locator("tbody tr", has_text="Changed")
+    assert "plan: client_view" in row.inner_text()
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        row.locator(f"a[href$='/records/{write.seq}/']").click()
+    assert_path(page, f"/access-log/emergency/{relationship.pk}/records/{write.seq}/")
+    assert page.locator("h1").inner_text() == f"Access-log record {write.seq}"
+    assert write.hash in page.locator("dl.facts").inner_text()
+    assert_accessible(page)
+
+
+def test_plan_change_refused_under_emergency_access(page_en, alice, bob, case, client_person):
+    """Read-only by default: the plan page opens, a save is refused with the reason."""
+    from luotsi.access.services import emergency_access_open
+    from luotsi.plans import services as plan_services
+    from luotsi.plans.models import Plan
+
+    plan = plan_services.plan_open(actor=alice, person_id=client_person.pk)[0]
+    emergency_access_open(actor=bob, person_id=client_person.pk, reason=REASON)
+    page = page_en
+    login(page, "bob")
+    page.goto(f"/plans/{plan.pk}/")
+    page.locator("summary", has_text="Edit the situation").click()
+    page.locator("#id_text-client_view").fill("Bob yritti kirjoittaa.")
+    with page.expect_navigation():
+        page.locator("form:has(#id_text-client_view) button[value=save]").click()
+    assert "not change it" in page.locator("main").inner_text()
+    assert Plan.objects.get(pk=plan.pk).client_view == ""
     assert_accessible(page)

@@ -28,7 +28,7 @@ def _fast_password_hashing(settings):
     """Argon2 is the production hasher (checked in test_login); tests need not pay for it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-PERSON_ID = re.compile(r"<(?:int:)?person_id>")
+PERSON_ID = re.compile(r"<(?:int:|id:)?person_id>")
 
 
 def _person_routes() -> list[str]:
