@@ -66,8 +66,9 @@ class PersonForm(Form):
 
 class EmergencyAccessForm(Form):
     """Emergency access to the person of an identity code, or of the person page just opened
-    (``person_id``, from the not-found page)."""
+    (``person_id``, from the address the not-found page posts to)."""
 
+    # Set by the view from the address (``/persons/<id>/emergency/``), never a form field.
     person_id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
                                    widget=forms.HiddenInput)
     hetu = forms.CharField(label=_("Personal identity code"), max_length=20, required=False)

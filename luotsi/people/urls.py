@@ -7,4 +7,6 @@ urlpatterns = [
     path("persons/new/", views.person_create_view, name="person_create"),
     path("persons/emergency/", views.emergency_access, name="emergency_access"),
     path("persons/<id:person_id>/", views.person_detail, name="person_detail"),
+    path("persons/<id:person_id>/emergency/", views.emergency_access,
+         name="person_emergency_access"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -66,11 +67,11 @@ def person_not_found(request, person_id: int):
     """The 404 of a person page. Where the worker's role may use emergency access it offers the
     break-the-glass form for the id that was opened; the answer is the same whether the person
     is missing or only out of the worker's relationships (the refusal is logged either way)."""
-    form = None
-    if has_permission(request.user, Action.BREAK_GLASS):
-        form = EmergencyAccessForm(initial={"person_id": person_id})
-    response = render(request, "people/not_found.html", {"form": form, "person_id": person_id},
-                      status=404)
+    form = EmergencyAccessForm() if has_permission(request.user, Action.BREAK_GLASS) else None
+    # The id is only in the form's address (the page's own path), so the page is the same for
+    # any id.
+    response = render(request, "people/not_found.html",
+                      {"form": form, "action": f"{request.path}emergency/"}, status=404)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -104,9 +105,17 @@ def person_create_view(request):
 
 
 @login_required
-def emergency_access(request):
+def emergency_access(request, person_id: int | None = None):
+    """Break the glass for the person of an identity code (``/persons/emergency/``) or, posted
+    from a person page's not-found answer, for that page's person
+    (``/persons/<id>/emergency/``, POST only)."""
     _require(request.user, Action.BREAK_GLASS)
-    form = EmergencyAccessForm(request.POST or None)
+    if person_id is not None and request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None:
+        data["person_id"] = person_id or ""
+    form = EmergencyAccessForm(data)
 
     def open_access(data):
         if data.get("person_id"):
