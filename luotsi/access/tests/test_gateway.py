@@ -67,9 +67,14 @@ def _get(client, user, url):
     return client.get(url)
 
 
+_OFFERED_ID = re.compile(r'value="\d+" id="id_person_id"')
+
+
 def _body(response, url: str) -> str:
-    """The response without what differs per request: CSRF tokens and the page's own path."""
-    return _CSRF.sub("", response.content.decode()).replace(url, "{url}")
+    """The response without what differs per request: CSRF tokens, the page's own path and the
+    id from it in the emergency-access offer (the id the worker typed, not a finding)."""
+    body = _CSRF.sub("", response.content.decode()).replace(url, "{url}")
+    return _OFFERED_ID.sub('value="{id}" id="id_person_id"', body)
 
 
 def _last_log(**filters) -> AccessLogEntry:
