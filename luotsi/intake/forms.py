@@ -268,13 +268,14 @@ class InitialAssessmentForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    assignee = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none())
-    pair_worker = WorkerChoiceField(label=_("Pair worker"), queryset=User.objects.none(),
-                                    required=False)
+    assignee = TeamWorkerChoiceField(label=_("Worker"), queryset=User.objects.none())
+    pair_worker = TeamWorkerChoiceField(label=_("Pair worker"), queryset=User.objects.none(),
+                                        required=False)
 
     def __init__(self, *args, team_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        members = members_of(team_ids)
+        members = members_of(team_ids).prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("pk")))
         self.fields["assignee"].queryset = members
         self.fields["pair_worker"].queryset = members
 

@@ -321,8 +321,16 @@ def _contact_initial(request, contact, data):
     return {"initial_form": form}
 
 
+def _assign_team_ids(user, contact) -> list[int]:
+    """Whom a contact may be assigned to: the members of its team; for a lead of that team, the
+    workers of every team they lead (``services.contacts_assign`` hands it over)."""
+    if has_permission(user, Action.MANAGE_TEAM) and contact.team_id in user.team_ids():
+        return user.team_ids()
+    return [contact.team_id]
+
+
 def _contact_assign(request, contact, data):
-    form = AssignForm(data, team_ids=[contact.team_id])
+    form = AssignForm(data, team_ids=_assign_team_ids(request.user, contact))
     if form.is_valid():
         try:
             version = form.cleaned_data["expected_version"]
@@ -360,17 +368,18 @@ def contact_detail(request, contact_id: int):
                 return redirect("intake:contact_detail", contact_id=contact.pk)
         elif handler is not None:
             _kept_message(request)
-            bound = _bind_only(handler, contact, data)
+            bound = _bind_only(handler, contact, data, request.user)
     return _render_contact(request, contact, bound)
 
 
-def _bind_only(handler, contact, data) -> dict:
+def _bind_only(handler, contact, data, request_user) -> dict:
     """A form kept over an expired session: shown filled in and checked, not saved."""
     form_class, key, kwargs = {
         _contact_urgency: (UrgencyForm, "urgency_form", {}),
         _contact_initial: (InitialAssessmentForm, "initial_form",
                            {"municipality_id": contact.municipality_id}),
-        _contact_assign: (AssignForm, "assign_form", {"team_ids": [contact.team_id]}),
+        _contact_assign: (AssignForm, "assign_form",
+                          {"team_ids": _assign_team_ids(request_user, contact)}),
     }[handler]
     form = form_class(data, **kwargs)
     form.is_valid()
@@ -401,7 +410,7 @@ def _render_contact(request, contact: Contact, bound: dict):
                      "urgency_note": contact.urgency_note})
     if is_open:
         context["assign_form"] = bound.get("assign_form") or AssignForm(
-            team_ids=[contact.team_id],
+            team_ids=_assign_team_ids(request.user, contact),
             initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id,
                      **version})
         if initial is None and contact.assessment_id is None:

@@ -864,6 +864,9 @@ def test_queue__a_lead_hands_a_row_to_a_worker_of_another_of_their_teams(
     # Every worker of the lead's teams is offered, each with their team.
     assert f'<option value="{alice.pk}">Alice Aalto (Itäinen arviointitiimi)</option>' in text
     assert f'<option value="{iw.pk}">Iida Intake (Lapsiperheiden asiakasohjaus)</option>' in text
+    # The contact page's assignment offers them too.
+    page = _text(en.get(f"/intake/contacts/{contact.pk}/"))
+    assert f'<option value="{alice.pk}">Alice Aalto (Itäinen arviointitiimi)</option>' in page
     response = en.post(QUEUE, {"intent": "assign", "ids": [contact.pk], "assignee": alice.pk,
                                f"version-{contact.pk}": contact.version})
     assert response.status_code == 302
