@@ -110,4 +110,5 @@ def luotsi(request):
         "can": can,
         "nav": navigation(request, can),
         "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES,
+        "login_pause_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

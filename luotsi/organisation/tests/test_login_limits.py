@@ -34,8 +34,9 @@ def test_login_limits__account_paused_after_ten_failures_from_any_addresses(clie
     for n in range(10):  # two failures from each of five addresses: no pair reaches five
         assert sign_in(client, "alice", "wrong password", f"10.0.{n // 2}.1").status_code == 200
     # The 11th attempt, from an address never seen, with the right password: refused.
-    refused = sign_in(client, "alice", PASSWORD, "10.99.0.1")
+    refused = sign_in(client, "alice", PASSWORD, "10.99.0.1", HTTP_COOKIE="django_language=en")
     assert refused.status_code == 429
+    assert "Try again in 15 minutes" in refused.content.decode()
     assert "_auth_user_id" not in client.session
     # Another account is not touched.
     UserFactory(username="dora")
