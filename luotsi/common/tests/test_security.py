@@ -348,3 +348,13 @@ def test_security__a_view_may_opt_out_of_no_store(client, alice):
     client.force_login(alice)
     assert client.get("/public/")["Cache-Control"] == "private, max-age=60"
     assert client.get("/plain/")["Cache-Control"] == "no-store"
+
+
+def test_security__report_files_are_never_stored(client, lead):
+    """Files with client data (here the pseudonymised research CSV) are answers to a signed-in
+    user like any page."""
+    client.force_login(lead)
+    response = client.get("/plans/effectiveness/research.csv", {"purpose": "Study A"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
