@@ -1,0 +1,404 @@
+"""The route matrix: every page route (from the URL resolver) and every API operation (from the
+OpenAPI document) is classified below, and each one that takes an id of client data is tried on
+the demo county with a real object's id
+
+- as anonymous: the login page (pages) or 401 (API);
+- as an unrelated worker (no relationship with the client): 404, exactly the answer for an id
+  that does not exist, and the refusal is written to the access log;
+- as the right worker (who has the relationship): the documented status.
+
+A route or operation that is not in the tables fails the test: a new one is classified when it
+is added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from luotsi.access import gateway
+from luotsi.access.models import AccessLogEntry, Outcome
+from luotsi.api.models import ApiToken
+from luotsi.intake.models import Assessment, Contact
+from luotsi.organisation.models import User
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans import fhir
+from luotsi.plans.models import Plan
+from luotsi.sharedcare.models import Consultation, Meeting
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 2**62  # an id no record has
+
+
+@dataclass(frozen=True)
+class Ids:
+    """A route whose ids point at client data: ``kind`` names how the ids are found (see
+    ``_objects``); ``method`` is how it is tried; ``right`` the documented status for the worker
+    who has the relationship (an empty POST to a form: the form again, or its redirect)."""
+
+    kind: str
+    method: str = "GET"
+    right: int = 200
+    body: dict | None = None  # an API body that passes the schema, so the access check is met
+
+
+@dataclass(frozen=True)
+class NoClientData:
+    why: str
+
+
+@dataclass(frozen=True)
+class Excluded:
+    why: str
+
+
+LISTS = NoClientData("a list or form filtered to the caller's own clients; no id in the URL")
+
+PAGES = {
+    "home": LISTS,
+    "healthz": NoClientData("health check"),
+    "login": NoClientData("sign-in"),
+    "logout": NoClientData("sign-out"),
+    "person_search": LISTS,
+    "person_create": NoClientData("registration form"),
+    "emergency_access": NoClientData("the emergency-access form; its reason is logged"),
+    "person_detail": Ids("person"),
+    "access_log_report": NoClientData("the data-protection officer's report (own tests)"),
+    "emergency_reviews": LISTS,
+    "emergency_review": Excluded("a team lead's review of a member's emergency access: the "
+                                 "reviewer is chosen by team, not by client relationship "
+                                 "(access tests cover it)"),
+    "emergency_record": Excluded("a record of a member's emergency access, for its reviewer: "
+                                 "the reviewer is chosen by team, not by client relationship "
+                                 "(access tests cover it)"),
+    "person_emergency_access": Excluded("break the glass: for a worker without a relationship "
+                                        "by design; POST only, with a logged reason (people "
+                                        "tests cover it)"),
+    "api_tokens": NoClientData("the caller's own API tokens"),
+    "api_token_revoke": NoClientData("the caller's own API token"),
+    "intake:contact_create": NoClientData("registration form"),
+    "intake:contact_detail": Ids("contact"),
+    "intake:queue": LISTS,
+    "intake:my_work": LISTS,
+    "intake:assessment_detail": Ids("assessment"),
+    "intake:caseload": LISTS,
+    "reports_kpis": NoClientData("aggregates only"),
+    "reports_kpi_csv": NoClientData("aggregates only"),
+    "plan_list": LISTS,
+    "plan_effectiveness": NoClientData("aggregates only"),
+    "plan_effectiveness_csv": NoClientData("aggregates only"),
+    "plan_research_csv": NoClientData("pseudonymised research file (own tests)"),
+    "plan_open": Ids("person", right=302),
+    "plan_detail": Ids("plan"),
+    "plan_text": Ids("plan", "POST"),
+    "plan_section_add": Ids("plan", "POST"),
+    "plan_section_merge": Ids("plan+imported", "POST", 302),
+    "plan_coordinator": Ids("plan", "POST"),
+    "plan_goal_add": Ids("plan", "POST"),
+    "plan_goal_edit": Ids("plan+goal"),
+    "plan_goal_remove": Ids("plan+goal"),
+    "plan_step_edit": Ids("plan+step"),
+    "plan_step_remove": Ids("plan+step"),
+    "plan_service_remove": Ids("plan+service"),
+    "plan_method_remove": Ids("plan+method"),
+    "plan_factor_add": Ids("plan", "POST"),
+    "plan_service_add": Ids("plan", "POST"),
+    "plan_method_add": Ids("plan", "POST"),
+    "plan_step_add": Ids("plan", "POST"),
+    "plan_step_done": Ids("plan+step", "POST", 302),
+    "plan_participant_add": Ids("plan", "POST"),
+    "plan_consent_add": Ids("plan", "POST"),
+    "plan_consent_withdraw": Ids("plan+consent", "POST", 302),
+    "plan_accept": Ids("plan", "POST"),
+    "plan_review_schedule": Ids("plan", "POST"),
+    "plan_review_record": Ids("plan", "POST"),
+    "plan_rating_add": Ids("plan", "POST"),
+    "plan_memo": Ids("plan"),
+    "plan_memo_pdf": Excluded("the memo as PDF: the same access check as plan_memo (tried "
+                              "here), rendering a PDF per case is slow"),
+    "plan_export": Ids("plan"),
+    "usage:indicators": NoClientData("aggregates only"),
+    "usage:indicators_csv": NoClientData("aggregates only"),
+    "sharedcare:candidates": LISTS,
+    "sharedcare:person": Ids("shared"),
+    "sharedcare:confirm": Ids("shared"),
+    "sharedcare:decline": Ids("shared"),
+    "sharedcare:end": Ids("shared"),
+    "sharedcare:meeting_create": Ids("shared"),
+    "sharedcare:consultation_create": Ids("shared"),
+    "sharedcare:meeting_edit": Ids("meeting"),
+    "sharedcare:meeting_minutes": Ids("meeting"),
+    "sharedcare:meeting_pdf": Excluded("the minutes as PDF: the same access check as "
+                                       "meeting_minutes (tried here), rendering is slow"),
+    "sharedcare:consultations": LISTS,
+    "sharedcare:consultation_detail": Ids("consultation"),
+    "set_language": NoClientData("language choice"),
+    "api:openapi-json": NoClientData("the API document"),
+    "api:api-root": NoClientData("the API's root (no operation)"),
+}
+
+# The API's URL patterns of operations: classified one by one below, as operations.
+API_PREFIX = "api:"
+API_PAGES = {"api:openapi-json", "api:api-root"}
+
+OPERATIONS = {
+    "POST /api/v1/persons": NoClientData("registration; answers only the new id"),
+    "GET /api/v1/persons/{person_id}": Ids("person"),
+    "GET /api/v1/clients": LISTS,
+    "GET /api/v1/clients/{person_id}/plan": Ids("plan-person"),
+    "PATCH /api/v1/clients/{person_id}/plan": Ids("plan-person", "PATCH", 428),
+    "POST /api/v1/clients/{person_id}/plan": Ids("plan-person", "POST", 200),
+    "POST /api/v1/clients/{person_id}/plan/goals": Ids("plan-person", "POST", 422),
+    "POST /api/v1/clients/{person_id}/plan/steps": Ids("plan-person", "POST", 422),
+    "POST /api/v1/clients/{person_id}/plan/ratings":
+        Ids("plan-person", "POST", 422, {"goal_id": MISSING}),
+    "GET /api/v1/clients/{person_id}/plan/fhir": Ids("plan-person"),
+    "POST /api/v1/clients/{person_id}/plan/fhir": Ids("plan-person", "POST", 422),
+    "POST /api/v1/contacts": NoClientData("registration; answers only what the caller may see"),
+    "GET /api/v1/contacts": LISTS,
+    "GET /api/v1/contacts/{contact_id}": Ids("contact"),
+    "POST /api/v1/contacts/{contact_id}/urgency":
+        Ids("contact", "POST", 200, {"urgency": "not_urgent"}),
+    "POST /api/v1/contacts/{contact_id}/initial-assessment":
+        Ids("contact", "POST", 422, {"outcome": "advice"}),
+    "POST /api/v1/contacts/{contact_id}/assign":
+        Ids("contact", "POST", 422, {"assignee_id": MISSING}),
+    "GET /api/v1/assessments/{assessment_id}": Ids("assessment"),
+    "POST /api/v1/assessments/{assessment_id}/start":
+        Ids("assessment", "POST", 422, {"started_on": "1999-01-01"}),
+    "POST /api/v1/assessments/{assessment_id}/meetings":
+        Ids("assessment", "POST", 422, {"kind": "office", "held_on": "1999-01-01", "notes": ""}),
+    "POST /api/v1/assessments/{assessment_id}/complete":
+        Ids("assessment", "POST", 422, {"outcome": "closed", "reason": "",
+                                        "completed_on": "1999-01-01"}),
+    "GET /api/v1/shared-clients/candidates": LISTS,
+    "GET /api/v1/shared-clients/consultations": LISTS,
+    "POST /api/v1/shared-clients/consultations/{consultation_id}/answer":
+        Ids("consultation-expert", "POST", 422),
+    "GET /api/v1/shared-clients/{person_id}": Ids("shared"),
+    "GET /api/v1/shared-clients/{person_id}/meetings": Ids("shared"),
+    "POST /api/v1/shared-clients/{person_id}/meetings": Ids("shared", "POST", 422),
+    "GET /api/v1/shared-clients/{person_id}/consultations": Ids("shared"),
+    "POST /api/v1/shared-clients/{person_id}/consultations": Ids("shared", "POST", 422),
+}
+
+
+def _page_routes(resolver=None, prefix: str = "", namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _page_routes(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            yield name, prefix + str(entry.pattern)
+
+
+def _visible(user, person_id: int) -> bool:
+    return gateway.visible_persons(user).filter(pk=person_id).exists()
+
+
+def _workers() -> list[User]:
+    return [u for u in User.objects.filter(is_active=True).order_by("username")
+            if has_permission(u, Action.VIEW_CLIENT)]
+
+
+def _pair(person_id: int, workers) -> tuple[User, User]:
+    """A worker who sees the person and one who does not."""
+    right = next(u for u in workers if _visible(u, person_id))
+    unrelated = next(u for u in workers if not _visible(u, person_id))
+    return right, unrelated
+
+
+def _objects() -> dict[str, tuple[dict, User, User, dict]]:
+    """kind → (the URL's ids, the right worker, an unrelated worker, the ids of nothing)."""
+    workers = _workers()
+    found = {}
+    plan = next(p for p in Plan.objects.order_by("pk")
+                if p.goals.exists() and p.steps.exists() and p.services.exists()
+                and p.consents.exists() and p.sections.exists()
+                and p.goals.filter(methods__isnull=False).exists())
+    right, unrelated = _pair(plan.person_id, workers)
+    found["person"] = ({"person_id": plan.person_id}, right, unrelated, {"person_id": MISSING})
+    found["plan-person"] = found["person"]
+    found["plan"] = ({"plan_id": plan.pk}, right, unrelated, {"plan_id": MISSING})
+    goal = plan.goals.filter(methods__isnull=False).first()
+    subs = {"goal": goal, "step": plan.steps.first(), "service": plan.services.first(),
+            "method": goal.methods.first(), "consent": plan.consents.first(),
+            "section": plan.sections.first()}
+    for name, row in subs.items():
+        found[f"plan+{name}"] = ({"plan_id": plan.pk, f"{name}_id": row.pk}, right, unrelated,
+                                 {"plan_id": MISSING, f"{name}_id": row.pk})
+    # Merging takes an imported draft: the plan's own FHIR export, imported back.
+    imported = fhir.section_import(actor=right, plan=plan,
+                                   body=fhir.plan_bundle_json(right, plan.pk).encode(),
+                                   sector=plan.sections.first().sector)
+    found["plan+imported"] = ({"plan_id": plan.pk, "section_id": imported.pk}, right,
+                              unrelated, {"plan_id": MISSING, "section_id": imported.pk})
+    contact = Contact.objects.filter(closed_on__isnull=True, urgency="").order_by("pk").first()
+    right, unrelated = _pair(contact.child_id, workers)
+    found["contact"] = ({"contact_id": contact.pk}, right, unrelated, {"contact_id": MISSING})
+    assessment = Assessment.objects.filter(completed_on__isnull=True, started_on__isnull=True) \
+        .order_by("pk").first()
+    # The assessment's own team does its work.
+    right, unrelated = _pair(assessment.child_id,
+                             [u for u in workers if u.teams.filter(pk=assessment.team_id).exists()]
+                             + [u for u in workers
+                                if not u.teams.filter(pk=assessment.team_id).exists()])
+    found["assessment"] = ({"assessment_id": assessment.pk}, right, unrelated,
+                           {"assessment_id": MISSING})
+    meeting = Meeting.objects.select_related("shared_client").order_by("pk").first()
+    person_id = meeting.shared_client.person_id
+    right, unrelated = _pair(person_id, workers)
+    found["shared"] = ({"person_id": person_id}, right, unrelated, {"person_id": MISSING})
+    found["meeting"] = ({"meeting_id": meeting.pk}, right, unrelated, {"meeting_id": MISSING})
+    consultation = Consultation.objects.filter(answered_at__isnull=True, expert__isnull=False) \
+        .order_by("pk").first()
+    unrelated = next(u for u in workers if not _visible(u, consultation.person_id))
+    found["consultation"] = ({"consultation_id": consultation.pk}, consultation.asked_by,
+                             unrelated, {"consultation_id": MISSING})
+    found["consultation-expert"] = ({"consultation_id": consultation.pk}, consultation.expert,
+                                    unrelated, {"consultation_id": MISSING})
+    return found
+
+
+def _fill(route: str, ids: dict) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route)
+
+
+def _fill_api(path: str, ids: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+
+def _page(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, {})
+
+
+def _api(client, method: str, url: str, token: str | None, body: dict | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.generic(method, url, json.dumps(body or {}), content_type="application/json",
+                          headers=headers)
+
+
+def _refusal_logged(user: User, since: int) -> bool:
+    return AccessLogEntry.objects.filter(seq__gt=since, user_id=user.pk,
+                                         outcome=Outcome.REFUSED).exists()
+
+
+def _last_seq() -> int:
+    return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _same_404(missing, refused) -> bool:
+    if missing.status_code != 404 or refused.status_code != 404:
+        return False
+    if missing["Content-Type"].startswith("application/json"):
+        return missing.json() == refused.json()
+    # Pages: the same page, apart from the id that was opened (in a link or a form) and the
+    # form's CSRF token.
+    def strip(response):
+        text = response.content.decode()
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+        return re.sub(r"\d+", "N", text)
+    return strip(missing) == strip(refused)
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_MODE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", persons=1000, seed=5, stdout=StringIO())
+
+
+def test_every_route_is_classified_and_client_data_answers_only_the_right_worker(client, demo):
+    pages = {name: route for name, route in _page_routes()
+             if not route.startswith("admin/")
+             and (not name.startswith(API_PREFIX) or name in API_PAGES)}
+    admin = [route for _name, route in _page_routes() if route.startswith("admin/")]
+    spec = client.get("/api/v1/openapi.json").json()
+    operations = {f"{method.upper()} {path}": path for path, item in spec["paths"].items()
+                  for method in item}
+
+    unclassified = sorted(set(pages) - set(PAGES)) + sorted(set(operations) - set(OPERATIONS))
+    stale = sorted(set(PAGES) - set(pages)) + sorted(set(OPERATIONS) - set(operations))
+    assert (unclassified, stale) == ([], [])
+    assert admin, "Django admin (superusers only; no client data is administered there)"
+
+    objects = _objects()
+    tokens: dict[int, str] = {}
+
+    def token(user):
+        if user.pk not in tokens:
+            tokens[user.pk] = ApiToken.issue(user)[1]
+        return tokens[user.pk]
+
+    failures, tried = [], 0
+    for name, rule in PAGES.items():
+        if not isinstance(rule, Ids):
+            continue
+        ids, right, unrelated, missing_ids = objects[rule.kind]
+        url = _fill(pages[name], ids)
+        client.logout()
+        response = _page(client, rule.method, url)
+        if response.status_code != 302 or not response["Location"].startswith("/login/"):
+            failures.append(f"{name} anonymous: {response.status_code}")
+        client.force_login(unrelated)
+        since = _last_seq()
+        refused = _page(client, rule.method, url)
+        missing = _page(client, rule.method, _fill(pages[name], missing_ids))
+        if not _same_404(missing, refused):
+            failures.append(f"{name} unrelated {unrelated}: {refused.status_code} "
+                            f"(missing id: {missing.status_code})")
+        elif not _refusal_logged(unrelated, since):
+            failures.append(f"{name} unrelated: refusal not logged")
+        client.force_login(right)
+        answer = _page(client, rule.method, url)
+        if answer.status_code != rule.right:
+            failures.append(f"{name} right {right}: {answer.status_code}, not {rule.right}")
+        tried += 3
+
+    client.logout()
+    for name, rule in OPERATIONS.items():
+        if not isinstance(rule, Ids):
+            continue
+        ids, right, unrelated, missing_ids = objects[rule.kind]
+        method = name.split(" ", 1)[0]
+        url = _fill_api(operations[name], ids)
+        response = _api(client, method, url, None)
+        if response.status_code != 401:
+            failures.append(f"{name} anonymous: {response.status_code}")
+        since = _last_seq()
+        refused = _api(client, method, url, token(unrelated), rule.body)
+        missing = _api(client, method, _fill_api(operations[name], missing_ids),
+                       token(unrelated), rule.body)
+        if not _same_404(missing, refused):
+            failures.append(f"{name} unrelated {unrelated}: {refused.status_code} "
+                            f"{refused.content[:200]!r} (missing id: {missing.status_code})")
+        elif not _refusal_logged(unrelated, since):
+            failures.append(f"{name} unrelated: refusal not logged")
+        answer = _api(client, method, url, token(right), rule.body)
+        if answer.status_code != rule.right:
+            failures.append(f"{name} right {right}: {answer.status_code}, not {rule.right} "
+                            f"{answer.content[:200]!r}")
+        tried += 3
+
+    assert failures == [], "\n".join(failures)
+    classified = len(PAGES) + len(OPERATIONS)
+    with_ids = sum(isinstance(r, Ids) for r in [*PAGES.values(), *OPERATIONS.values()])
+    # The matrix: every classified route; those with ids of client data × three callers.
+    print(json.dumps({"routes": classified, "with_client_ids": with_ids, "cases": tried,
+                      "admin_routes_excluded": len(admin)}))
+    assert tried == 3 * with_ids
