@@ -30,6 +30,9 @@ def guard_fields(fields) -> None:
             field.validators.append(validation.TextValidator(multiline=multiline))
         elif isinstance(field, (forms.DateField, forms.DateTimeField)):
             field.validators.append(validation.DateRangeValidator())
+            if getattr(field.widget, "input_type", "") == "date":  # the browser's picker too
+                field.widget.attrs.setdefault("min", validation.EARLIEST_DATE.isoformat())
+                field.widget.attrs.setdefault("max", validation.latest_date().isoformat())
 
 
 class GuardedInputMixin:
@@ -42,6 +45,7 @@ class GuardedInputMixin:
 
 class Form(GuardedInputMixin, forms.Form):
     """The base of Luotsi's forms."""
+
 
 ISO_DATE = "%Y-%m-%d"
 

@@ -8,7 +8,7 @@ importers (service-usage events, FHIR) call these; a page or service never repea
   error in social-services work (no client was born before 1900, no plan is made for 2040), and
   such a value breaks date arithmetic later (a duplicate check three days before 1 January 0001).
   Where the domain says a time cannot be in the future (a contact's received time, an imported
-  event, a done step) the service or importer refuses it too: ``not_in_future``.
+  event, a done step, a rating) the service or importer refuses that too, as a rule of its own.
 - **Text** holds no control characters: C0 controls (except tab, line feed and carriage return in
   multi-line text), DEL and lone surrogates (which cannot be stored as UTF-8, and NUL cannot be
   stored on PostgreSQL at all). Every text has a length bound: its own, or
@@ -66,14 +66,6 @@ def date_problem(value: date | datetime | None) -> str | None:
         return _("The date cannot be after %(latest)s (%(years)s years from today).") % {
             "latest": format_date(latest), "years": HORIZON_YEARS}
     return None
-
-
-def not_in_future(value: date | datetime, *, tolerance: timedelta = timedelta(0)) -> bool:
-    """True when ``value`` is not later than now (today, for a date), allowing ``tolerance``
-    for the clock skew of devices."""
-    if isinstance(value, datetime):
-        return value <= timezone.now() + tolerance
-    return value <= timezone.localdate()
 
 
 def text_problem(value: str, *, multiline: bool = False,

@@ -176,6 +176,27 @@ def test_person_form__control_character_and_huge_text_refused(client, world):
     assert Person.objects.count() == before
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_person_form__birth_date_out_of_range_refused(client, world, day):
+    client.force_login(world.iris)
+    before = Person.objects.count()
+
+    response = client.post("/persons/new/", {"last_name": "Virtanen", "temporary": "on",
+                                             "language": "fi", "birth_date": day})
+
+    assert response.status_code == 200
+    assert "birth_date" in response.context["form"].errors
+    assert Person.objects.count() == before
+
+
+def test_person_form__date_picker_offers_only_the_accepted_range(client, world):
+    client.force_login(world.iris)
+
+    page = client.get("/persons/new/").content.decode()
+
+    assert 'min="1900-01-01"' in page and 'max="2031-02-03"' in page
+
+
 def test_fhir_import__nul_in_goal_text_refused(client, alice, case, client_person):
     from luotsi.plans import services as plan_services  # noqa: PLC0415
 
