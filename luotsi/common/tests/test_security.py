@@ -358,3 +358,18 @@ def test_security__report_files_are_never_stored(client, lead):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_security__session_from_before_the_lifetime_rule_gets_its_clock(client, alice):
+    """A session signed in before the absolute lifetime existed starts its clock at its next
+    request instead of living on without one."""
+    from luotsi.common.sessions import SIGNED_IN_AT_KEY
+
+    client.force_login(alice)
+    session = client.session
+    del session[SIGNED_IN_AT_KEY]
+    session.save()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get("/").status_code == 200
+    assert client.session[SIGNED_IN_AT_KEY] == int(start.timestamp())
