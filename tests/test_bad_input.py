@@ -1,5 +1,6 @@
 """The bad-input corpus (``tests/bad_input/corpus.json``) against every create and update operation
-of the API and every POST form of the main pages, on the demo county.
+of the API, every POST form of the main pages and the filter forms of the list pages, on the demo
+county.
 
 Each corpus value goes into every operation and form, into its fields in turn (sampled: see
 ``pairs``; ``LUOTSI_BAD_INPUT_FULL=1`` tries every value in every field), sent by a worker who may
@@ -498,4 +499,37 @@ def test_bad_input__every_post_form_of_the_main_pages(county):
                             f"<script>alert('{MARK}')" in answer.content.decode():
                         failures.append(f"{where}: the script is shown unescaped")
     assert tried > 100
+    assert failures == [], "\n".join(failures[:60])
+
+
+def test_bad_input__every_filter_form_of_the_list_pages(county):
+    """The GET forms (filters of queues and reports) take the corpus too: never a 5xx, never the
+    script unescaped."""
+    client = Client(raise_request_exception=False)
+    failures: list[str] = []
+    tried = 0
+    for username, url in [("lead", "/reports/kpis/"), ("lead", "/service-usage/indicators/"),
+                          ("lead", "/plans/effectiveness/"), ("intake", "/intake/queue/")]:
+        client.force_login(User.objects.get(username=username))
+        page = client.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        parser = _Forms()
+        parser.feed(page.content.decode())
+        forms = [f for f in parser.forms if f["method"] == "get"]
+        assert forms, f"{url} has no filter form"
+        for number, form in enumerate(forms):
+            action = form["action"] or url
+            base = {name: value for name, (value, _kind) in form["fields"].items()}
+            names = [n for n, (_v, kind) in form["fields"].items() if kind in TEXT_KINDS]
+            for name, label, value in pairs(names, per_value=1, half=number % 2):
+                value = value if isinstance(value, str) else str(value)
+                tried += 1
+                response = client.get(f"{action}?{_form_body({**base, name: value})}")
+                where = f"{username} {action} {name} ← {label}"
+                if response.status_code >= 500:
+                    failures.append(f"{where}: {response.status_code}")
+                elif response.status_code == 200 and response.get("Content-Type", "").startswith(
+                        "text/html") and f"<script>alert('{MARK}')" in response.content.decode():
+                    failures.append(f"{where}: the script is shown unescaped")
+    assert tried > 20
     assert failures == [], "\n".join(failures[:60])
