@@ -140,6 +140,21 @@ def test_contact_create__description_keeps_line_breaks_refuses_nul(client, world
     assert Contact.objects.count() == 1
 
 
+def test_contact_create__html_stored_as_text_and_shown_escaped(client, world):
+    post, get = _api(client, world.iris)
+    script = "<script>alert('luotsi')</script>"
+
+    created = post("/contacts", _contact(world, reporter_name=script,
+                                         description=f"<b>Kuvaus</b> {script}"))
+    client.force_login(world.iris)
+    page = client.get(f"/intake/contacts/{created.json()['id']}/").content.decode()
+
+    assert created.status_code == 201
+    assert get(f"/contacts/{created.json()['id']}").json()["reporter_name"] == script
+    assert script not in page and "<b>Kuvaus</b>" not in page
+    assert "&lt;script&gt;alert(&#x27;luotsi&#x27;)&lt;/script&gt;" in page
+
+
 def test_contact_create__nul_in_nested_person_names_the_field(client, world):
     post, _get = _api(client, world.iris)
 
