@@ -1,10 +1,12 @@
 """Administration of the organisation: counties, regions, the municipality → region routing
 table, teams and professionals. Client data is never administered here."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.common.admin import LabelledModelAdmin
 from luotsi.organisation import audit
 from luotsi.organisation.models import County, Municipality, Region, Team, User
 
@@ -21,26 +23,11 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(LabelledModelAdmin):
     list_display = ["code", "name_fi", "name_sv", "region"]
     list_editable = ["region"]
     list_select_related = ["region"]
     search_fields = ["code", "name_fi", "name_sv"]
-
-    def get_changelist_form(self, request, **kwargs):
-        """Each row's region select gets an accessible name (the list has no per-row labels)."""
-        base = super().get_changelist_form(request, **kwargs)
-
-        class RoutingForm(base):
-            def __init__(self, *args, **form_kwargs):
-                super().__init__(*args, **form_kwargs)
-                if "region" in self.fields and self.instance.pk:
-                    wrapper = self.fields["region"].widget
-                    inner = getattr(wrapper, "widget", wrapper)
-                    inner.attrs = {**inner.attrs, "aria-label": _(
-                        "Region of %(municipality)s") % {"municipality": self.instance}}
-
-        return RoutingForm
 
 
 @admin.register(Team)
@@ -59,7 +46,18 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Work"), {"fields": ["title", "role", "teams", "phone", "language", "is_demo"]}),
     ]
-    filter_horizontal = ["teams", "groups", "user_permissions"]
+    # Set by Luotsi, not typed: shown, not edited (their split date and time inputs would
+    # have no labels either).
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ()  # see formfield_for_manytomany
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Teams and groups as labelled checkboxes, permissions as a plain labelled list:
+        the admin's two-pane filter widget puts ARIA labels on elements that may not carry
+        them (axe: aria-prohibited-attr)."""
+        if db_field.name in ("teams", "groups"):
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """Remember the stored role, flags and teams before the change (see save_related)."""

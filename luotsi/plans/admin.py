@@ -4,11 +4,12 @@ Plans themselves hold client data and are never administered here."""
 
 from django.contrib import admin
 
+from luotsi.common.admin import LabelledModelAdmin
 from luotsi.plans.models import CodeListItem, PlainLanguageTerm, RatingLevel, RatingScale
 
 
 @admin.register(CodeListItem)
-class CodeListItemAdmin(admin.ModelAdmin):
+class CodeListItemAdmin(LabelledModelAdmin):
     list_display = ["code_list", "code", "name_fi", "name_sv", "name_en", "sort_order",
                     "provisional", "active"]
     list_display_links = ["code"]
@@ -18,7 +19,10 @@ class CodeListItemAdmin(admin.ModelAdmin):
     ordering = ["code_list", "sort_order", "code"]
 
 
-class RatingLevelInline(admin.TabularInline):
+class RatingLevelInline(admin.StackedInline):
+    """Stacked, not tabular: each input has its own label (a tabular inline's inputs have
+    none, and its table an empty header cell)."""
+
     model = RatingLevel
     extra = 0
     fields = ["value", "name_fi", "name_sv", "name_en"]

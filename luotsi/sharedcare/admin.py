@@ -6,11 +6,12 @@ Decisions, meetings and consultations are client data and are never administered
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.common.admin import LabelledModelAdmin
 from luotsi.sharedcare.models import ChecklistItem
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(LabelledModelAdmin):
     list_display = ["ordering", "code", "text_fi", "active"]
     list_display_links = ["code"]
     list_editable = ["ordering", "active"]

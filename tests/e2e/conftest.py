@@ -1,7 +1,8 @@
 """Browser tests: Chromium driven by Playwright against pytest-django's live server.
 
 One browser per test session (per xdist worker), a fresh browser context (cookies, storage) per
-test. Every page is checked with axe-core against WCAG 2.1 A and AA (``assert_accessible``).
+test. Every page is checked with axe-core against WCAG 2.1 A and AA and axe's best practices
+(``assert_accessible``), the Django admin included.
 
 Chromium is Debian's ``/usr/bin/chromium``. Without it the browser tests are skipped, except in
 CI (``CI=true``), where a missing browser fails the run so that the tests cannot silently vanish.

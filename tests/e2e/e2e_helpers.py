@@ -8,6 +8,11 @@ from axe_playwright_python.sync_playwright import Axe
 
 PASSWORD = "correct horse battery staple"  # UserFactory's default
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe's best practices too: landmarks (every content inside one, each named uniquely, one main),
+# one h1 and headings in order, among others.
+BEST_PRACTICE = ["best-practice"]
+REQUIRED_RULES = ("region", "landmark-unique", "landmark-one-main", "page-has-heading-one",
+                  "heading-order")
 _AXE = Axe()
 
 
@@ -37,15 +42,31 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page, *, exclude: list[str] | None = None) -> None:
-    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page and fail on any violation.
-
-    ``exclude`` lists CSS selectors to leave out; use it only for markup Luotsi does not own
-    (Django admin) and say why at the call site.
-    """
+def assert_accessible(page) -> None:
+    """Run axe-core on the whole page, the WCAG 2.0/2.1 A and AA rules and axe's best practices
+    (among them ``region``, ``landmark-unique``, ``landmark-one-main``, ``page-has-heading-one``
+    and ``heading-order``), and fail on any violation. Nothing is left out, the Django admin
+    included: its markup is fixed in ``templates/admin/``."""
     page.wait_for_load_state("load")
-    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
-    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
-    results = _AXE.run(page, context=context, options=options)
+    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA + BEST_PRACTICE},
+               "rules": {rule: {"enabled": True} for rule in REQUIRED_RULES},
+               "resultTypes": ["violations"]}
+    results = _AXE.run(page, options=options)
     violations = results.response["violations"]
     assert violations == [], f"{page.url}\n{_describe(violations)}"
+
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def assert_columns_in_view(page) -> None:
+    """Every column of every report table (its header cells) lies within the window's width,
+    at the window size the page is shown in (``page.set_viewport_size(LAPTOP)`` first)."""
+    width = page.viewport_size["width"]
+    outside = page.eval_on_selector_all(
+        ".table-scroll table",
+        """(tables, width) => tables.flatMap(table => [...table.querySelectorAll('thead th')]
+            .filter(th => th.getBoundingClientRect().right > width + 0.5)
+            .map(th => `${table.id}: ${th.textContent.trim()}`))""", width)
+    assert page.locator(".table-scroll table").count() > 0, "no report table on the page"
+    assert outside == [], f"columns beyond {width} px: {outside}"

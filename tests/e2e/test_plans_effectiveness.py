@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from e2e_helpers import assert_accessible, assert_path, login
+from e2e_helpers import LAPTOP, assert_accessible, assert_columns_in_view, assert_path, login
 
 pytestmark = pytest.mark.e2e
 
@@ -63,10 +63,12 @@ def _rated_plans(coordinator, values: list[tuple[int, int]]) -> None:
 def test_effectiveness_report(new_page, lead, alice, language):
     _rated_plans(alice, [(1, 3), (2, 2), (3, 4), (4, 2)])
     page = new_page(language=language)
+    page.set_viewport_size(LAPTOP)
     login(page, "lead")
     page.goto("/plans/effectiveness/")
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("#total-goals").inner_text() == "4"
+    assert_columns_in_view(page)
     assert page.locator("#chart-teams[role=img]").count() == 1
     assert page.locator("#table-teams tbody tr").count() == 1
     assert page.locator("#table-methods tbody tr").count() == 1

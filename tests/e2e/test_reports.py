@@ -6,7 +6,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from e2e_helpers import assert_accessible, assert_path, login
+from e2e_helpers import LAPTOP, assert_accessible, assert_columns_in_view, assert_path, login
 
 pytestmark = pytest.mark.e2e
 
@@ -109,6 +109,14 @@ def test_kpi_page_in_swedish_and_english_is_accessible(new_page, kpi_world, lang
     login(page, "lead")
     page.goto(URL)
     assert page.get_attribute("html", "lang") == language
+    assert_accessible(page)
+
+
+def test_kpi_tables_fit_a_laptop_screen(page, kpi_world):
+    page.set_viewport_size(LAPTOP)
+    login(page, "lead")
+    page.goto(URL)
+    assert_columns_in_view(page)
     assert_accessible(page)
 
 

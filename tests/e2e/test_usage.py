@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from e2e_helpers import assert_accessible, login
+from e2e_helpers import LAPTOP, assert_accessible, assert_columns_in_view, login
 
 pytestmark = pytest.mark.e2e
 
@@ -67,9 +67,11 @@ def usage_world(db):
 def test_indicators__filters_table_charts_csv_accessible(new_page, usage_world, language,
                                                          heading, shown_area, suppressed_area):
     page = new_page(language=language)
+    page.set_viewport_size(LAPTOP)
     login(page, "lead")
     page.goto(URL)
     assert page.locator("h1").inner_text() == heading
+    assert_columns_in_view(page)
     table = page.locator("#indicator-table")
     porvoo = table.locator("tr", has=page.locator("th", has_text=shown_area)).first
     assert porvoo.locator("td").nth(1).inner_text() == "7"
