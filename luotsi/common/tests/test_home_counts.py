@@ -25,6 +25,8 @@ from luotsi.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 
+QUEUE_PAGE = 50
+
 
 def _urgent(contacts) -> None:
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
@@ -96,13 +98,18 @@ def _rows(client, href: str) -> int:
     text = response.content.decode()
     path, _sep, anchor = href.partition("#")
     if path.startswith("/intake/queue/"):
-        return text.count('name="ids" value=')
+        rows = text.count('name="ids" value=')
+        total = re.search(r'<h2 id="queue-heading">(\d+) ', text)
+        assert total and (int(total.group(1)) == rows or rows == QUEUE_PAGE), (rows, total)
+        return int(total.group(1))  # the queue's own count of all its pages
     if anchor == "deadlines-heading":
         return _section(text, anchor).count("<tr>") - 1  # the header row
     if anchor == "notifications-heading":
         return _section(text, anchor).count('<input type="hidden" name="ids"')
     if path.startswith("/plans/"):
-        return len(re.findall(r'<tr><td><a href="/plans/\d+/">', text))
+        rows = len(re.findall(r'<tr><td><a href="/plans/\d+/">', text))
+        total = re.search(r'<h2 id="plans-heading">(\d+) ', text)
+        return int(total.group(1)) if total else rows
     raise AssertionError(f"no list known at {href}")
 
 
@@ -155,3 +162,27 @@ def test_home__plan_reviews_count_the_plan_list_filtered_to_them(client, county)
     assert _rows(client, href) == 2
     body = client.get(href).content.decode()
     assert f'href="/plans/{shared.pk}/"' in body and f'href="/plans/{later.pk}/"' not in body
+
+
+@pytest.mark.parametrize("username", ["lead", "intake", "sw-east", "adult-sw", "nurse"])
+def test_home__on_the_demo_county_each_count_equals_its_list(client, username):
+    """The demo county (a Monday morning of two years of contacts, plans with reviews due):
+    every counted line of each role's home page against the list it opens."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from luotsi.organisation.models import User
+
+    call_command("seed_demo", persons=DEMO_PERSONS, seed=7, stdout=StringIO())
+    client.force_login(User.objects.get(username=username))
+    lines = _home_lines(client)
+    for line_id, (count, href) in lines.items():
+        if count >= 50 and "/my-work/" in href:
+            continue  # my work shows the first 100 deadlines and the first 50 notifications
+        assert _rows(client, href) == count, (username, line_id, href)
+    if username == "lead":
+        assert "home-urgent" in lines or "home-unassessed" in lines
+
+
+DEMO_PERSONS = 200
