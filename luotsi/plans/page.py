@@ -354,12 +354,14 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
 
 
 def _change_names(items: list[CodeListItem]) -> dict[str, dict[str, str]]:
-    """The names a version's changes stored (a service's or method's Finnish name, a section's
-    sector in the language of whoever accepted the version), each to its name in the active
-    language."""
-    names: dict[str, dict[str, str]] = {"services": {}, "methods": {}, "sections": {}}
+    """The names a version's changes stored (a service's, method's or situation factor's
+    Finnish name, a section's sector in the language of whoever accepted the version), each to
+    its name in the active language."""
+    names: dict[str, dict[str, str]] = {"services": {}, "methods": {}, "factors": {},
+                                         "sections": {}}
     for item in items:
-        part = {CodeList.SERVICE: "services", CodeList.METHOD: "methods"}.get(item.code_list)
+        part = {CodeList.SERVICE: "services", CodeList.METHOD: "methods",
+                CodeList.SITUATION_FACTOR: "factors"}.get(item.code_list)
         if part:
             names[part][item.name_fi] = item.name
     for sector in Sector:
@@ -482,7 +484,10 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
             elif part in _DATE_PARTS and text:
                 text = format_date(date.fromisoformat(text))
             elif text and part in shown_names:
-                text = shown_names[part].get(text, text)
+                # The whole text is a name, or (a situation factor) starts with one.
+                names = shown_names[part]
+                head, sep, rest = text.partition(": ")
+                text = names.get(text) or names.get(head, head) + sep + rest
             rows.append({"part": PART_LABELS.get(part, part),
                          "change": CHANGE_LABELS.get(change.get("change"), change.get("change")),
                          "text": text})

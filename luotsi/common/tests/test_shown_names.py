@@ -102,6 +102,8 @@ def test_plan_version_changes__service_method_and_section_names_in_the_language(
                       data=plans.ServiceInput(item_id=item.pk, sector="family_services"))
     plans.method_add(actor=alice, plan=Plan.objects.get(pk=plan.pk), method_id=method.pk,
                      goal_id=goal.pk)
+    factor = CodeListItem.objects.get(code_list="situation_factor", code="loneliness")
+    plans.goal_factor_add(actor=alice, goal=goal, factor_id=factor.pk, effect="hinders")
     version = plans.plan_accept(actor=alice, plan=Plan.objects.get(pk=plan.pk),
                                 client_took_part=True)
     # The version keeps the Finnish names it was accepted with ...
@@ -112,4 +114,5 @@ def test_plan_version_changes__service_method_and_section_names_in_the_language(
     # ... and the page shows them in the reader's language.
     assert getattr(item, f"name_{language}") in text
     assert getattr(method, f"name_{language}") in text
-    assert "Perhetyö" not in text and "Kotikäynnit" not in text
+    assert f"{getattr(factor, f'name_{language}')}: Löydän oman asunnon" in text
+    assert "Perhetyö" not in text and "Kotikäynnit" not in text and "Yksinäisyys" not in text
