@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrations-check messages bench clean
+.PHONY: run test install lint migrations-check messages bench probe clean
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Luotsi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -38,6 +38,9 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/bench_people.py
+
+probe: install
+	$(BIN)/python tests/probe/run_schemathesis.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
