@@ -514,7 +514,8 @@ def test_accept__every_kind_of_change_is_in_the_version_history(as_alice, alice,
             ("participants", "added"), ("methods", "added"), ("services", "added"),
             ("consents", "added"), ("steps", "added")} <= kinds
     body = html(as_alice.get(url(plan)))
-    assert f"Situation factor added: {factor.name_fi}: Oma asunto" in body
+    # The factor by its name in the reader's language (the version stored the Finnish name).
+    assert f"Situation factor added: {factor.name_en}: Oma asunto" in body
     assert "AVAIN rating added: Oma asunto: 3" in body
     assert "Participant added: Maija (sisar)" in body
     assert "Review added" in body
