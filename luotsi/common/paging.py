@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from luotsi.common.converters import MAX_ID as MAX_INT
+
 
 class CappedPaginator(Paginator):
     """A paginator that counts at most ``limit`` + 1 rows, where ``limit`` is ``floor`` or, for
@@ -24,6 +26,9 @@ class CappedPaginator(Paginator):
             number = max(int(page_number), 1)
         except (TypeError, ValueError):
             number = 1
+        # A page number so large that its rows' offset would not fit a database integer asks
+        # for the last page like any page past the end (the database is never given it).
+        number = min(number, MAX_INT // per_page - 2)
         self.limit = max(floor, (number + 1) * per_page)
         self.capped = False
         self._count_upto = count_upto

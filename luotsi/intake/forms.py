@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luotsi.common.converters import MAX_ID
 from luotsi.common.forms import DateInput, Form, TimeInput
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -382,10 +383,13 @@ class IdListField(forms.Field):
         ids = []
         for item in value:
             try:
-                ids.append(int(item))
+                number = int(item)
             except (TypeError, ValueError):
-                raise forms.ValidationError(_("Choose contacts from the list."),
-                                            code="invalid") from None
+                number = 0
+            # An id beyond a database integer would fail in the database's driver.
+            if not 1 <= number <= MAX_ID:
+                raise forms.ValidationError(_("Choose contacts from the list."), code="invalid")
+            ids.append(number)
         return ids
 
 

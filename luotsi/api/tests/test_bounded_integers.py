@@ -178,3 +178,28 @@ def test_huge_ids_in_page_urls_are_404_not_500(client, alice):
             tried += 1
             assert response.status_code == 404, (url, response.status_code)
     assert tried >= 3 * 40
+
+
+def test_huge_ids_posted_in_a_page_form_are_refused_not_500(client):
+    """The queue's bulk assignment posts contact ids: one beyond a database integer is refused
+    like any id not on the list (the database is never asked)."""
+    from luotsi.intake.tests.factories import build_world
+
+    world = build_world()
+    client.force_login(world.iris)
+    response = client.post("/intake/queue/", {"intent": "assign", "ids": [str(HUGE)],
+                                              "assignee": str(world.iris.pk)})
+    assert response.status_code == 200
+    assert "ids" in response.context["assign_form"].errors
+
+
+@pytest.mark.parametrize("url", ["/intake/queue/", "/plans/", "/intake/my-work/",
+                                 "/shared-clients/candidates/", "/persons/"])
+def test_a_huge_page_number_shows_a_page_not_500(client, url):
+    """A page number whose rows' offset would not fit a database integer is "past the end"."""
+    from luotsi.intake.tests.factories import build_world
+
+    world = build_world()
+    client.force_login(world.iris)
+    response = client.get(url, {"page": "9" * 20})
+    assert response.status_code == 200
