@@ -89,7 +89,7 @@ def test_contact_page__stored_year_one_time_still_opens(client, world):
     assert api.status_code == 200, api.content
 
 
-def test_plan_review_date_beyond_horizon_refused_in_api(client, world):
+def test_person_create__expected_birth_date_beyond_horizon_refused(client, world):
     post, _get = _api(client, world.iris)
 
     response = post("/persons", {"last_name": "Virtanen", "temporary": True,
