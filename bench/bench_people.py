@@ -258,23 +258,31 @@ def main_worker(args) -> None:
         prefixes = [(rng.choice(surnames) if i % 2 == 0 else rng.choice(other))[:rng.randint(3, 5)]
                     .casefold() for i in range(args.requests)]
         picks = [rng.choice(visible) for _ in range(args.requests)]
+        # An unborn child has no date of birth to search by.
+        born = [p for p in visible if p.birth_date]
+        dated = [rng.choice(born) for _ in range(args.requests)]
+        # A person with a temporary identifier has no identity code to search by.
+        with_code = [p for p in visible if p.hetu_lookup]
+        coded = [rng.choice(with_code) for _ in range(args.requests)]
+        # Searches are posted (the query never enters a URL); the person page is a GET.
         plans = {
-            "name prefix": [f"/persons/?name={p}" for p in prefixes],
-            "exact hetu": [f"/persons/?hetu={p.hetu}" for p in picks],
-            "birth date": [f"/persons/?birth_date={p.birth_date:%Y-%m-%d}" for p in picks],
-            "person page": [f"/persons/{p.pk}/" for p in picks],
+            "name prefix": [("/persons/", {"name": p}) for p in prefixes],
+            "exact hetu": [("/persons/", {"hetu": p.hetu}) for p in coded],
+            "birth date": [("/persons/", {"birth_date": f"{p.birth_date:%Y-%m-%d}"})
+                           for p in dated],
+            "person page": [(f"/persons/{p.pk}/", None) for p in picks],
         }
         client = Client()
         client.force_login(user)
         for kind in KINDS:
             urls = plans[kind]
-            for url in urls[:10]:  # warm-up: caches, prepared statements, compiled templates
-                client.get(url)
+            for url, form in urls[:10]:  # warm-up: caches, prepared statements, templates
+                _fetch(client, url, form)
             times, cpu, sql, counts, found = [], [], [], [], []
-            for url in urls:
+            for url, form in urls:
                 with CaptureQueriesContext(connection) as context:
                     start, start_cpu = time.perf_counter(), time.thread_time()
-                    response = client.get(url)
+                    response = _fetch(client, url, form)
                     elapsed = time.perf_counter() - start
                     elapsed_cpu = time.thread_time() - start_cpu
                 if response.status_code != 200:
@@ -300,6 +308,11 @@ def main_worker(args) -> None:
         "server": server, "rows": rows,
     }
     Path(args.json_out).write_text(json.dumps(result))
+
+
+def _fetch(client, url: str, form: dict | None):
+    """A person page is read with GET; a search posts its form."""
+    return client.get(url) if form is None else client.post(url, form)
 
 
 def main() -> None:
