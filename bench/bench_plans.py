@@ -268,12 +268,12 @@ def main_worker(args) -> None:
 
     call_command("migrate", verbosity=0)
     expected = generator.SCALES["county"]
-    current = seeding.state()
     seed_timing = None
-    if not (current.complete and current.persons >= expected):  # flows may add persons
-        if current.persons:
+    if not seeding.seeded_with(expected):  # the seed's own persons: flows add unborn children
+        if (current := seeding.state()).persons:
             raise SystemExit(f"{connection.settings_dict['NAME']} holds {current.persons:,} "
-                             "persons, not the county demo: run with --reseed.")
+                             f"persons ({seeding.population():,} with an identity code), not "
+                             f"the finished county demo of {expected:,}: run with --reseed.")
         print(f"Seeding the county demo into {connection.vendor} …", flush=True)
         wall, cpu = time.perf_counter(), time.process_time()
         call_command("seed_demo", scale="county")

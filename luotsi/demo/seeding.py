@@ -57,6 +57,22 @@ def state() -> State:
     )
 
 
+def population() -> int:
+    """The number of persons the demo seed generated: those with an identity code. The demo
+    flows add unborn children with temporary ids on top, so all persons number more than the
+    seed's ``--persons`` or scale."""
+    return Person.objects.filter(hetu_lookup__isnull=False).count()
+
+
+def seeded_with(count: int) -> bool:
+    """Whether the database holds a finished demo county of ``count`` generated persons: every
+    phase and every demo flow done."""
+    from luotsi.demo import flows
+
+    return (state().complete and population() == count
+            and all(flow.done() for flow in flows.modules()))
+
+
 def _at_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 

@@ -16,7 +16,7 @@ from luotsi.access.selectors import emergency_accesses_for_review
 from luotsi.demo import data, generator, seeding
 from luotsi.organisation.models import Municipality, Team, User
 from luotsi.people import crypto, hetu
-from luotsi.people.models import LinkKind, Person, PersonLink
+from luotsi.people.models import LinkKind, Person, PersonLink, search_key
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +288,25 @@ def test_coordinated_clients_have_fewer_emergency_visits_after_coordination_star
         elif started <= day < started + timedelta(days=365):
             after += 1
     assert before > 2 * after > 0
+
+
+def test_a_seeded_county_is_recognised_by_its_own_persons_not_by_all_persons():
+    """The benchmarks reuse a seeded database: the demo flows and later work add persons beyond
+    the scale's population, and the county is still the one seeded with that many."""
+    seed()
+    Person.objects.create(first_name="Syntymätön", last_name="Virtanen",
+                          search_name=search_key("Syntymätön", "Virtanen"),
+                          temporary_id="TMP-BENCH0001", expected_birth_date=date(2027, 3, 1))
+    assert Person.objects.count() > PERSONS
+    assert seeding.population() == PERSONS
+    assert seeding.seeded_with(PERSONS)
+    assert not seeding.seeded_with(PERSONS + 1)
+    assert not seeding.seeded_with(generator.SCALES["small"])
+
+
+def test_an_unfinished_seed_is_not_a_seeded_county():
+    seeding.seed_organisation()
+    seeding.seed_logins()
+    seeding.seed_population(PERSONS, 7, date(2026, 12, 1))
+    assert seeding.population() == PERSONS
+    assert not seeding.seeded_with(PERSONS)
