@@ -3,9 +3,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from luotsi.api.api import api
+from luotsi.organisation.forms import AdminLoginForm
 
 admin.site.site_header = "Luotsi"
 admin.site.site_title = "Luotsi"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("luotsi.common.urls")),

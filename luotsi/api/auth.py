@@ -7,7 +7,7 @@ import logging
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from luotsi.api.models import ApiToken, hash_token
+from luotsi.api.models import MAX_TOKEN_LENGTH, ApiToken, hash_token
 from luotsi.api.throttling import RefusedTokenThrottle
 from luotsi.common.addresses import client_address
 from luotsi.organisation.backends import may_sign_in
@@ -47,6 +47,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token: str):
         request.luotsi_token_checked = True
+        if len(token) > MAX_TOKEN_LENGTH:
+            return _refuse(request, "too long")
         record = (ApiToken.objects.select_related("user")
                   .filter(token_hash=hash_token(token)).first())
         if record is None:

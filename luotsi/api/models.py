@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "lts_"  # noqa: S105 - a public prefix, not a secret
+# Issued tokens have 47 characters; anything much longer is refused before it is hashed.
+MAX_TOKEN_LENGTH = 128
 SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6  # what the token list shows to tell tokens apart
 
 

@@ -28,6 +28,11 @@ from luotsi.common.addresses import client_address
 
 security_log = logging.getLogger("luotsi.security")
 
+# The sign-in fields' bounds, checked before anything is looked up or hashed: a password hasher
+# (Argon2) on a megabyte of input costs seconds of CPU, a cheap way to tie up the server.
+MAX_USERNAME_LENGTH = 150  # the user model's own bound
+MAX_PASSWORD_LENGTH = 1024
+
 
 def may_sign_in(user) -> bool:
     """Active accounts only, and demo logins (published password) only in demo mode."""
@@ -55,6 +60,10 @@ class LuotsiModelBackend(ModelBackend):
     applies the per-account and global sign-in limits."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        # Over-long input is never hashed, whichever form (or caller) passed it on.
+        if ((password is not None and len(password) > MAX_PASSWORD_LENGTH)
+                or (username is not None and len(username) > MAX_USERNAME_LENGTH)):
+            return None
         if request is not None:
             reason = sign_in_pause_reason(request, username)
             if reason:

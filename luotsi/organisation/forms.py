@@ -1,11 +1,31 @@
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from luotsi.common import validation
+from luotsi.organisation.backends import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
-class LoginForm(AuthenticationForm):
+
+class GuardedSignInMixin:
+    """The user name and the password get a length bound and the control-character check of
+    ``luotsi.common.validation`` (Django's sign-in form has neither). A refused field never
+    reaches ``authenticate``, so no password is hashed for it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in (("username", MAX_USERNAME_LENGTH), ("password", MAX_PASSWORD_LENGTH)):
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators = [*field.validators, MaxLengthValidator(limit),
+                                validation.TextValidator(multiline=False)]
+            field.widget.attrs["maxlength"] = str(limit)
+
+
+class LoginForm(GuardedSignInMixin, AuthenticationForm):
     """The login page. Whether an account may sign in is decided by the authentication backend
     (``luotsi.organisation.backends``); this form only explains a refused demo login."""
 
@@ -29,3 +49,7 @@ class LoginForm(AuthenticationForm):
                 and get_user_model().objects.filter(username=username, is_demo=True).exists()):
             return ValidationError(self.error_messages["demo_login"], code="demo_login")
         return super().get_invalid_login_error()
+
+
+class AdminLoginForm(GuardedSignInMixin, AdminAuthenticationForm):
+    """The admin site's sign-in form, with the same bounds as the login page."""

@@ -204,3 +204,14 @@ def test_create_api_token__unknown_user_refused(db):
     with pytest.raises(CommandError, match="nobody"):
         call_command("create_api_token", "nobody", stdout=io.StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_api__overlong_token_refused_before_it_is_looked_up(client, alice, client_person, case,
+                                                            caplog):
+    token = token_for(alice)
+    with caplog.at_level("WARNING", logger="luotsi.security"):
+        response = client.get(f"{PERSONS}/{client_person.pk}",
+                              **bearer(token + "x" * 1_048_576))
+    assert_error_shape(response, 401, "unauthenticated")
+    assert [r.reason for r in caplog.records if getattr(r, "event", "") == "api_token_refused"
+            ] == ["too long"]

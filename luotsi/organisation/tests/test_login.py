@@ -188,3 +188,53 @@ def test_login__argon2_below_the_owasp_minimum_refused_at_start():
                             env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode != 0
     assert "OWASP" in result.stderr
+
+
+# --- Bounded sign-in fields: refused before any password is hashed ---------------------------
+
+MEGABYTE = "x" * 1_048_576
+
+
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_login__megabyte_password_refused_with_a_clear_message(client, path):
+    user = UserFactory(is_staff=True)
+    response = client.post(path, {"username": user.username, "password": MEGABYTE},
+                           REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["password"]
+    # Finnish, the default language: "at most 1024 characters (it has 1048576)".
+    assert "enintään 1024 merkkiä" in form.errors["password"][0]
+    assert "_auth_user_id" not in client.session
+    assert 'maxlength="1024"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_login__overlong_or_control_character_user_name_refused(client, path):
+    for username in ("a" * 151, "alice\x00"):
+        response = client.post(path, {"username": username, "password": PASSWORD},
+                               REMOTE_ADDR=ADDRESS)
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == ["username"], username
+        assert "_auth_user_id" not in client.session
+
+
+def test_login__password_at_the_bound_is_still_checked(client, fast_hashing):
+    user = UserFactory()
+    user.set_password("p" * 1024)
+    user.save()
+    response = sign_in(client, user.username, "p" * 1024)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login__backend_never_hashes_an_overlong_password(fast_hashing, rf):
+    from django.contrib.auth import authenticate
+
+    user = UserFactory()
+    long_password = "p" * 1025
+    user.set_password(long_password)
+    user.save()
+    # Even a caller that skips the form cannot make the backend hash a megabyte.
+    assert authenticate(rf.post("/login/", REMOTE_ADDR=ADDRESS), username=user.username,
+                        password=long_password) is None
