@@ -43,6 +43,24 @@ def test_login_with_wrong_password_shows_error(page_en, alice):
     assert_accessible(page)
 
 
+def test_login_fields_are_bounded_and_an_overlong_name_is_named(page_en, alice):
+    page = page_en
+    page.goto("/login/")
+    assert page.get_attribute("#id_username", "maxlength") == "150"
+    assert page.get_attribute("#id_password", "maxlength") == "1024"
+    page.fill("#id_username", "a" * 160)  # typed or pasted text stops at the bound
+    assert len(page.input_value("#id_username")) == 150
+    # A name set past the bound (as a script could) is refused by the server on its field.
+    page.eval_on_selector("#id_username", "(field, value) => { field.value = value; }", "a" * 151)
+    page.fill("#id_password", "not the password at all")
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
+    assert_path(page, "/login/")
+    assert page.locator(".error-summary a[href='#id_username']").count() == 1
+    assert "150" in page.locator("#id_username-error").inner_text()
+    assert_accessible(page)
+
+
 def test_login_leads_home(page, alice):
     login(page, "alice")
     assert page.locator("nav a[href='/persons/']").is_visible()
