@@ -5,6 +5,12 @@ held by them or by one of their teams. Without one the answer is ``PersonNotFoun
 a missing person gives — and the refusal is logged. Lists use the same rule
 (``visible_persons``/``filter_visible``). Every allowed read is logged too.
 
+What a relationship opens depends on its basis. A registration (``registration``) opens only the
+person record — the identifying data of the person page (``PERSON_RECORD_CATEGORIES``) — never
+client records (contacts, assessments, plans, shared-client records, consultations): registering
+a code that is already registered must not open that client's records. Every check here takes the
+data category it is for; without one it is a check for client records.
+
 Writes have their own path here. Emergency access (break the glass) is for reading: a write whose
 only basis is emergency access is refused (``EmergencyWriteRefused``), unless the county allows
 emergency writes (``LUOTSI_EMERGENCY_WRITES=1``); then each such write is logged with the basis
@@ -42,7 +48,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.access import log
-from luotsi.access.models import Basis, ClientRelationship, LogAction, Outcome
+from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.models import Person
 
@@ -50,6 +56,11 @@ from luotsi.people.models import Person
 _BASIS_ORDER = [Basis.CASE, Basis.CARE_TEAM, Basis.INTAKE, Basis.REGISTRATION, Basis.EMERGENCY]
 # Bases that carry a need to know a protected (safety-ban) address.
 _ADDRESS_BASES = {Basis.CASE, Basis.CARE_TEAM}
+# Bases that open only the person record, never client records.
+PERSON_RECORD_BASES = frozenset({Basis.REGISTRATION})
+# The person record: the identifying data of the person page. Every other category is a client
+# record, which a person-record basis never opens.
+PERSON_RECORD_CATEGORIES = frozenset({Category.BASIC_DATA})
 # Actions that change client data or pass it on: they take the gateway's write path.
 WRITE_ACTIONS = frozenset({LogAction.CREATE, LogAction.UPDATE, LogAction.DISCLOSE})
 
@@ -100,21 +111,35 @@ def _holder(user) -> Q:
     return Q(user_id=user.pk) | Q(team_id__in=user.team_ids())
 
 
-def relationships_of(user, person_id: int) -> QuerySet[ClientRelationship]:
-    """Active relationships that let ``user`` process ``person_id``'s data."""
+def _covers(category: str | None) -> Q:
+    """The relationships whose basis opens data of ``category`` (``None``: client records)."""
+    if category in PERSON_RECORD_CATEGORIES:
+        return Q()
+    return ~Q(basis__in=PERSON_RECORD_BASES)
+
+
+def _related(user, category: str | None) -> QuerySet[ClientRelationship]:
+    return ClientRelationship.objects.filter(_active(), _holder(user), _covers(category))
+
+
+def relationships_of(user, person_id: int, category: str | None = None
+                     ) -> QuerySet[ClientRelationship]:
+    """Active relationships that let ``user`` process ``person_id``'s data of ``category``
+    (``None``: client records, which a registration never opens)."""
     if not has_permission(user, Action.VIEW_CLIENT):
         return ClientRelationship.objects.none()
-    return ClientRelationship.objects.filter(_active(), _holder(user), person_id=person_id)
+    return _related(user, category).filter(person_id=person_id)
 
 
-def visible_persons(user) -> QuerySet[Person]:
-    """The persons ``user`` may see: one EXISTS over relationships, no loop.
+def visible_persons(user, category: str | None = None) -> QuerySet[Person]:
+    """The persons whose data of ``category`` ``user`` may see (``None``: client records; the
+    person search passes ``Category.BASIC_DATA``): one EXISTS over relationships, no loop.
 
     Each person carries ``access_basis``, the strongest basis ``user`` has, for the log.
     """
     if not has_permission(user, Action.VIEW_CLIENT):
         return Person.objects.none()
-    related = ClientRelationship.objects.filter(_active(), _holder(user), person=OuterRef("pk"))
+    related = _related(user, category).filter(person=OuterRef("pk"))
     rank = Case(*[When(basis=basis, then=Value(i)) for i, basis in enumerate(_BASIS_ORDER)],
                 default=Value(len(_BASIS_ORDER)), output_field=IntegerField())
     return Person.objects.filter(Exists(related)).annotate(
@@ -122,16 +147,17 @@ def visible_persons(user) -> QuerySet[Person]:
     )
 
 
-def access_bases(user, person_ids: Iterable[int]) -> dict[int, str]:
-    """The strongest basis on which ``user`` sees each of ``person_ids`` (for logging a listed
-    page); persons ``user`` may not see are left out. One read of the relationships by person,
-    the strongest chosen here, as ``visible_persons`` ranks them."""
+def access_bases(user, person_ids: Iterable[int], category: str | None = None) -> dict[int, str]:
+    """The strongest basis on which ``user`` sees the data of ``category`` (``None``: client
+    records) of each of ``person_ids`` (for logging a listed page); persons ``user`` may not see
+    are left out. One read of the relationships by person, the strongest chosen here, as
+    ``visible_persons`` ranks them."""
     if not has_permission(user, Action.VIEW_CLIENT):
         return {}
     rank = {basis: i for i, basis in enumerate(_BASIS_ORDER)}
     best: dict[int, str] = {}
-    rows = ClientRelationship.objects.filter(
-        _active(), _holder(user), person_id__in=set(person_ids)).values_list("person_id", "basis")
+    rows = _related(user, category).filter(
+        person_id__in=set(person_ids)).values_list("person_id", "basis")
     for person_id, basis in rows:
         current = best.get(person_id)
         if current is None or rank.get(basis, len(rank)) < rank.get(current, len(rank)):
@@ -139,23 +165,22 @@ def access_bases(user, person_ids: Iterable[int]) -> dict[int, str]:
     return best
 
 
-def filter_visible(queryset: QuerySet, user, person_field: str = "person") -> QuerySet:
-    """Limit any queryset of person-linked rows to persons ``user`` may see."""
+def filter_visible(queryset: QuerySet, user, person_field: str = "person",
+                   category: str | None = None) -> QuerySet:
+    """Limit any queryset of person-linked rows (client records unless ``category`` says
+    otherwise) to those ``user`` may see."""
     if not has_permission(user, Action.VIEW_CLIENT):
         return queryset.none()
-    related = ClientRelationship.objects.filter(
-        _active(), _holder(user), person=OuterRef(person_field)
-    )
+    related = _related(user, category).filter(person=OuterRef(person_field))
     return queryset.filter(Exists(related))
 
 
-def visibility(user, person_field: str = "person"):
+def visibility(user, person_field: str = "person", category: str | None = None):
     """An expression that is true for rows whose person ``user`` may see (``filter_visible``'s
     condition as a value, e.g. to count visible rows among others in one statement)."""
     if not has_permission(user, Action.VIEW_CLIENT):
         return Value(False, output_field=BooleanField())
-    return Exists(ClientRelationship.objects.filter(
-        _active(), _holder(user), person=OuterRef(person_field)))
+    return Exists(_related(user, category).filter(person=OuterRef(person_field)))
 
 
 def _strongest(relationships: Iterable[ClientRelationship]) -> ClientRelationship | None:
@@ -169,7 +194,8 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
     """Return the person and the basis for ``user`` to process their data, and log it.
 
     Raises PersonNotFound (a 404) when the person does not exist or ``user`` has no active
-    relationship; the refused attempt is logged as well. For a write ``action`` (create, update,
+    relationship whose basis opens ``category`` (a registration opens only the person record);
+    the refused attempt is logged as well. For a write ``action`` (create, update,
     disclose), emergency access alone gives ``EmergencyWriteRefused`` (logged) unless the county
     allows emergency writes.
     """
@@ -182,7 +208,8 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
         if pk is not None
         else None
     )
-    relationship = _strongest(relationships_of(user, pk)) if person is not None else None
+    relationship = (_strongest(relationships_of(user, pk, category)) if person is not None
+                    else None)
     if person is None or relationship is None:
         log.record(user, person_id=pk, category=category, action=action, basis=Basis.NONE,
                    outcome=Outcome.REFUSED, detail=detail)
@@ -205,6 +232,23 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
     return Access(person=person, relationship=relationship, sees_protected_address=sees_address)
 
 
+def first_records_by_registration(user, person_id) -> bool:
+    """Whether ``user`` may begin the first client record about ``person_id`` (e.g. start their
+    plan) on the strength of having registered them: ``user`` holds an active registration
+    relationship, and no one has ever held a relationship to the person on a basis that opens
+    client records, so there are none to open. The capability that begins the record opens the
+    worker's own relationship for it (a plan's care team)."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        return False
+    if not relationships_of(user, pk, Category.BASIC_DATA).filter(
+            basis__in=PERSON_RECORD_BASES).exists():
+        return False
+    return not ClientRelationship.objects.filter(person_id=pk).exclude(
+        basis__in=PERSON_RECORD_BASES).exists()
+
+
 def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = "") -> None:
     """Log that ``persons`` were shown to ``user`` in a list (search results, queues)."""
     events = [
@@ -218,12 +262,14 @@ def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = 
 # --- the write path ------------------------------------------------------------------------------
 
 
-def _emergency_only(user, person_ids: Iterable[int | None]) -> set[int]:
-    """Those of ``person_ids`` whom ``user`` reaches only through emergency access."""
+def _emergency_only(user, person_ids: Iterable[int | None], category: str | None) -> set[int]:
+    """Those of ``person_ids`` whose data of ``category`` ``user`` reaches only through
+    emergency access."""
     ids = {pid for pid in person_ids if pid is not None}
     if not ids or not getattr(user, "is_authenticated", False):
         return set()
-    return {pid for pid, basis in access_bases(user, ids).items() if basis == Basis.EMERGENCY}
+    return {pid for pid, basis in access_bases(user, ids, category).items()
+            if basis == Basis.EMERGENCY}
 
 
 def check_write(user, person_ids: Iterable[int | None], *, category: str,
@@ -232,7 +278,7 @@ def check_write(user, person_ids: Iterable[int | None], *, category: str,
     basis is emergency access (unless the county allows them), with the refusal logged.
 
     Call it outside the write's transaction, so that the refusal's record stays."""
-    emergency = _emergency_only(user, person_ids)
+    emergency = _emergency_only(user, person_ids, category)
     if emergency and not emergency_writes_allowed():
         log.append(log.Actor.of(user), [
             log.Event(pid, category, action, Basis.EMERGENCY, Outcome.REFUSED,
@@ -250,12 +296,15 @@ def log_writes(user, events: Iterable[log.Event],
     county allows emergency access for reading only, refused: ``EmergencyWriteRefused`` rolls
     back the writer's transaction and nothing is saved."""
     events = list(events)
-    emergency = _emergency_only(user, [event.person_id for event in events])
+    emergency = set()  # (person, category) pairs reached only through emergency access
+    for category in {event.category for event in events}:
+        emergency |= {(pid, category) for pid in _emergency_only(
+            user, [event.person_id for event in events if event.category == category], category)}
     if emergency and not emergency_writes_allowed():
         raise EmergencyWriteRefused()
     return log.append(log.Actor.of(user, team_code), [
-        replace(event, basis=Basis.EMERGENCY) if event.person_id in emergency else event
-        for event in events])
+        replace(event, basis=Basis.EMERGENCY) if (event.person_id, event.category) in emergency
+        else event for event in events])
 
 
 def record_write(user, *, person_id: int | None, category: str, action: str, basis: str,

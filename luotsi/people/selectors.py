@@ -86,7 +86,7 @@ def search_persons(user, *, name: str = "", hetu_value: str = "", birth_date: da
     criteria = SearchCriteria(name=name, hetu=hetu_value or kwargs.get("hetu", ""),
                               birth_date=birth_date)
     condition = criteria.condition()
-    results = list(gateway.visible_persons(user).select_related("municipality")
+    results = list(gateway.visible_persons(user, Category.BASIC_DATA).select_related("municipality")
                    .filter(condition).order_by("search_name", "pk")[:limit + 1])
     more = len(results) > limit
     results = results[:limit]
@@ -95,7 +95,7 @@ def search_persons(user, *, name: str = "", hetu_value: str = "", birth_date: da
     found = (len(matched) if len(matched) <= SEARCH_LOG_PERSONS
              else Person.objects.filter(condition).count())
     shown = {person.pk: person for person in results}
-    visible = (gateway.visible_persons(user).filter(condition).count() if more
+    visible = (gateway.visible_persons(user, Category.BASIC_DATA).filter(condition).count() if more
                else len(results))
     detail = f"{criteria.logged()}; found {found}, visible {visible}"
     # The search itself, with its kind, hashes and counts (the DPO's "who looked for whom").
@@ -137,8 +137,10 @@ def person_page(user, access: gateway.Access) -> dict:
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
         .select_related("user", "team").order_by("-starts_at")[:20]
     )
-    registration_only = (access.basis == Basis.REGISTRATION and not gateway.relationships_of(
-        user, person.pk).exclude(basis=Basis.REGISTRATION).exists())
+    # A registration opens the person record only: without a basis for client records (which
+    # ``relationships_of`` checks by default) the page shows no history.
+    registration_only = (access.basis in gateway.PERSON_RECORD_BASES
+                         and not gateway.relationships_of(user, person.pk).exists())
     sections = [] if registration_only else history.sections(user, person)
     # Family members the capabilities know of (e.g. a guardian named in a contact), once.
     known = {p.pk for p in guardians + children + household}

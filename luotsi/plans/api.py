@@ -531,8 +531,7 @@ def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
              summary="Open the client's plan, creating it on first use (Idempotency-Key)")
 def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
-    access = gateway.access_person_by_id(user, person_id, category=Category.PLAN,
-                                         detail="api: plan open")
+    access = services.start_access(user, person_id, "api: plan open")
 
     def write():
         plan, created = services.plan_open(actor=user, person_id=access.person.pk)

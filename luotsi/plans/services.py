@@ -84,13 +84,40 @@ def _bump(plan: Plan, actor, expected_revision: int | None) -> Plan:
     return locked
 
 
+def starting_by_registration(actor, person_id) -> bool:
+    """Whether ``actor`` may start the person's plan only because they registered the person:
+    a registration opens no client records, but the worker who registered a new client may
+    begin the first one (``gateway.first_records_by_registration``) while the person has no
+    plan. Starting it makes them a member of the plan's care team."""
+    return (has_permission(actor, Action.VIEW_CLIENT)
+            and gateway.first_records_by_registration(actor, person_id)
+            and not Plan.objects.filter(person_id=person_id).exists())
+
+
+def start_access(actor, person_id, detail: str = "open plan") -> gateway.Access:
+    """The access for the page that offers to start a plan: the client's plan category, or for
+    the worker who has just registered a new client, their basic data
+    (``starting_by_registration``). Otherwise "not found", with the refusal logged."""
+    category = (Category.BASIC_DATA if starting_by_registration(actor, person_id)
+                else Category.PLAN)
+    return gateway.access_person_by_id(actor, person_id, category=category, detail=detail)
+
+
 def plan_open(*, actor, person_id: int) -> tuple[Plan, bool]:
     """The person's plan, created on first use: "new plan" for a person who has one opens it.
 
-    Two professionals creating at once still get one plan (the unique person constraint)."""
-    access = _access(actor, person_id, LogAction.VIEW, "plan")
+    Two professionals creating at once still get one plan (the unique person constraint). The
+    worker who registered a new client may start their plan on that basis alone; they then
+    join its care team (``starting_by_registration``)."""
+    by_registration = starting_by_registration(actor, person_id)
+    if by_registration:
+        access = start_access(actor, person_id, "plan")
+    else:
+        access = _access(actor, person_id, LogAction.VIEW, "plan")
     existing = Plan.objects.filter(person_id=person_id).first()
     if existing is not None:
+        if by_registration:  # started by someone else meanwhile: the registration opens it not
+            _access(actor, person_id, LogAction.VIEW, "plan")
         return existing, False
     gateway.check_write(actor, [person_id], category=Category.PLAN, action=LogAction.CREATE,
                         detail="plan")
@@ -103,8 +130,12 @@ def plan_open(*, actor, person_id: int) -> tuple[Plan, bool]:
                 created_by=actor, updated_by=actor)
             Participant.objects.create(plan=plan, kind=Participant.Kind.CLIENT,
                                        name=access.person.full_name)
+            if by_registration:
+                _grant_care_team(actor, plan, actor)
             _log(actor, plan, LogAction.CREATE, "plan created")
     except IntegrityError:
+        if by_registration:  # started by someone else meanwhile: the registration opens it not
+            _access(actor, person_id, LogAction.VIEW, "plan")
         return Plan.objects.get(person_id=person_id), False
     return plan, True
 

@@ -218,8 +218,7 @@ def plan_open(request, person_id: int):
         "pk", flat=True).first()
     if existing is not None:
         return redirect("plan_detail", plan_id=existing)
-    access = gateway.access_person_by_id(user, person_id, category=Category.PLAN,
-                                         detail="open plan")
+    access = services.start_access(user, person_id)
     return render(request, "plans/start.html", {"person": access.person})
 
 
