@@ -226,3 +226,46 @@ def test_other_teams_client_looks_like_a_missing_person(page_en, bob, case, clie
     response = page.goto("/persons/987654/")
     assert response.status == 404
     assert page.locator("main").inner_text() == refused
+
+
+# --- what a registration opens -----------------------------------------------------------------
+
+
+def _register(page, code: str) -> None:
+    page.goto("/persons/new/")
+    page.fill("#id_hetu", code)
+    page.fill("#id_first_name", "Eero")
+    page.fill("#id_last_name", "Esimerkki")
+    with page.expect_navigation():
+        page.click("main form button[type=submit].primary")
+
+
+def test_registrant_of_a_new_client_starts_their_plan(page, alice):
+    from luotsi.people.models import Person
+    from luotsi.plans.models import Plan
+
+    login(page, "alice")
+    _register(page, hetu.build(dt.date(1990, 5, 17), 914))
+    person = Person.objects.get()
+    page.goto(f"/plans/person/{person.pk}/")
+    assert page.locator("#start-plan").is_visible()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.click("#start-plan")
+    plan = Plan.objects.get(person=person)
+    assert_path(page, f"/plans/{plan.pk}/")
+    assert page.locator(".messages .message-success").is_visible()
+    assert_accessible(page)
+
+
+def test_registering_a_clients_code_opens_not_their_plan(page_en, bob, case, client_person):
+    """Bob registers the code of alice's client: the person page shows the basic data, but the
+    client's plan answers "not found", as for a missing id."""
+    page = page_en
+    login(page, "bob")
+    _register(page, client_person.hetu)
+    assert_path(page, f"/persons/{client_person.pk}/")
+    response = page.goto(f"/plans/person/{client_person.pk}/")
+    assert response.status == 404
+    assert page.locator("#start-plan").count() == 0
+    assert_accessible(page)
