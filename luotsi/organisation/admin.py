@@ -3,7 +3,9 @@ table, teams and professionals. Client data is never administered here."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.admin import LabelledModelAdmin
@@ -36,6 +38,17 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["service_task", "kind", "region"]
     list_select_related = ["region"]
     search_fields = ["code", "name_fi"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Permissions as a plain labelled list, not the two-pane filter widget, whose ARIA labels
+    sit on elements that may not carry them (axe: aria-prohibited-attr)."""
+
+    filter_horizontal = ()
 
 
 @admin.register(User)

@@ -87,7 +87,8 @@ def test_admin_lists_and_inlines__every_input_labelled(page, admin_user, code_li
     scale = RatingScale.objects.order_by("pk").first()
     for url in ("/admin/", "/admin/plans/codelistitem/", "/admin/sharedcare/checklistitem/",
                 f"/admin/plans/ratingscale/{scale.pk}/change/", "/admin/axes/accessattempt/",
-                "/admin/organisation/user/", f"/admin/organisation/user/{admin_user.pk}/change/"):
+                "/admin/organisation/user/", f"/admin/organisation/user/{admin_user.pk}/change/",
+                "/admin/auth/group/add/", "/admin/intake/servicecatalogueitem/add/"):
         page.goto(url)
         assert_accessible(page)
     page.goto("/admin/plans/codelistitem/")
