@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 PASSWORD = "correct horse battery staple"  # UserFactory's default
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -27,6 +28,16 @@ def login(page, username: str, password: str = PASSWORD) -> None:
 
 
 def assert_path(page, path: str) -> None:
+    """The page is at `path` and has loaded.
+
+    A click on a link returns once the navigation has started; the new document may still be
+    loading, so wait for its URL and its load event before a test reads the page.
+    """
+    try:
+        page.wait_for_url(lambda url: urlsplit(url).path == path, timeout=5_000)
+    except PlaywrightTimeoutError:
+        pass  # the assertion below names where the page is instead
+    page.wait_for_load_state("load")
     actual = urlsplit(page.url).path
     assert actual == path, f"expected to be at {path}, but at {page.url}"
 
