@@ -246,7 +246,7 @@ def main() -> None:
     from django.utils import timezone
 
     from luotsi.usage.identification import run_identification
-    from luotsi.usage.importer import import_events
+    from luotsi.usage.importing import import_events
     from luotsi.usage.models import Flag, ServiceEvent
 
     today = timezone.localdate()

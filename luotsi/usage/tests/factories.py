@@ -6,7 +6,7 @@ import csv
 from datetime import date
 
 from luotsi.people import hetu
-from luotsi.usage.importer import COLUMNS
+from luotsi.usage.importing import COLUMNS
 
 
 def code(n: int, birth: date = date(1980, 5, 17)) -> str:

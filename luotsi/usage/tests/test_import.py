@@ -14,7 +14,8 @@ from django.utils import translation
 from luotsi.access.models import AccessLogEntry
 from luotsi.people import crypto
 from luotsi.people.models import Person
-from luotsi.usage import importer
+from luotsi.usage import importing
+from luotsi.usage.importing.writers import generic, postgresql
 from luotsi.usage.models import ServiceEvent
 from luotsi.usage.tests.factories import code, row, write_csv
 
@@ -252,7 +253,7 @@ def test_import__interrupted_after_first_batch_then_rerun_loses_and_duplicates_n
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        importer.import_events(path, batch_size=10, after_batch=stop_after_first)
+        importing.import_events(path, batch_size=10, after_batch=stop_after_first)
     assert ServiceEvent.objects.count() == 10  # the first batch was committed
     result = run(path, "--batch-size", "10")
     assert (result["imported"], result["duplicates"]) == (15, 10)
@@ -266,10 +267,10 @@ def test_import__failure_inside_a_batch_leaves_nothing_of_that_batch(tmp_path, m
     def broken(rows, batch_id):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_insert_generic", broken)
-    monkeypatch.setattr(importer, "_insert_postgresql", broken)
+    monkeypatch.setattr(generic, "insert_events", broken)
+    monkeypatch.setattr(postgresql, "insert_events", broken)
     with pytest.raises(RuntimeError):
-        importer.import_events(path)
+        importing.import_events(path)
     assert Person.objects.count() == 0
     assert ServiceEvent.objects.count() == 0
 
@@ -307,7 +308,7 @@ def test_import__parquet(tmp_path):
 
     rows = [row(1), row(2, sector="mental_health_substance", kind="doctor_visit"), row(1),
             row(3, sector="nowhere")]
-    table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(importer.COLUMNS)})
+    table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(importing.COLUMNS)})
     path = tmp_path / "e.parquet"
     pq.write_table(table, path, row_group_size=2)
     result = run(path)

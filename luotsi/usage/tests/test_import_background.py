@@ -8,7 +8,7 @@ from importlib import import_module
 
 import pytest
 
-from luotsi.usage import importer
+from luotsi.usage import importing
 from luotsi.usage.models import ServiceEvent
 from luotsi.usage.tests.factories import row, write_csv
 
@@ -52,8 +52,8 @@ def test_import__background_writer_stores_every_batch_and_stops_on_interrupt(tmp
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        importer.import_events(path, batch_size=10, after_batch=stop_after_first, background=True)
+        importing.import_events(path, batch_size=10, after_batch=stop_after_first, background=True)
     assert ServiceEvent.objects.count() == 10
-    result = importer.import_events(path, batch_size=10, background=True)
+    result = importing.import_events(path, batch_size=10, background=True)
     assert (result.rows, result.imported, result.duplicates) == (25, 15, 10)
     assert ServiceEvent.objects.count() == 25

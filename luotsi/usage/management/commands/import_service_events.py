@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from luotsi.usage.importer import FORMATS, ImportFileError, import_events
+from luotsi.usage.importing import FORMATS, ImportFileError, import_events
 
 
 def progress_reporter(command: BaseCommand, name: str):
