@@ -44,6 +44,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.organisation.models import Team, User
 from luotsi.plans.models import (
     CodeList,
@@ -54,7 +55,6 @@ from luotsi.plans.models import (
     Rating,
     Sector,
 )
-from luotsi.reports.charts import COLOURS, Series, bar_chart
 
 PERIOD_CHOICES = (3, 6, 12, 24, 36)
 DEFAULT_MONTHS = 12

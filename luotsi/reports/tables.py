@@ -14,10 +14,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.common.formatting import format_month
 from luotsi.intake.models import OBLIGATION_LABELS
 from luotsi.reports import selectors
-from luotsi.reports.charts import COLOURS, Series, bar_chart
 
 
 @dataclass(frozen=True)

@@ -58,9 +58,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.organisation.models import Municipality
 from luotsi.people.models import Person
-from luotsi.reports.charts import COLOURS, Series, bar_chart
 from luotsi.usage.models import ServiceEvent
 
 SMALL = 5  # figures resting on fewer persons are suppressed

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from luotsi.reports.charts import Series, bar_chart, nice_ceiling
-from luotsi.reports.tables import csv_cell, page_cell
+from luotsi.common.charts import Series, bar_chart, nice_ceiling
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -60,20 +59,3 @@ def test_text_is_escaped():
 def test_empty_chart():
     svg = _chart(series=[Series("x", [None, None, None])])
     assert svg.count("<rect") == 1  # the legend swatch only
-
-
-@pytest.mark.parametrize(("value", "expected"), [
-    (None, ""), (3, "3"), (40.0, "40.0"), (-10.84, "-10.8"), ("Porvoo", "Porvoo"),
-    ("=1+1", "'=1+1"), ("+358", "'+358"), ("-x", "'-x"), ("@A1", "'@A1"), ("\tx", "'\tx"),
-    ("|cmd", "'|cmd"),
-])
-def test_csv_cells(value, expected):
-    with translation.override("en"):
-        assert csv_cell(value) == expected
-
-
-def test_page_cells():
-    with translation.override("fi"):
-        assert page_cell(None) == "–"
-        assert page_cell(40.0) == "40,0"
-        assert page_cell(7) == "7"
