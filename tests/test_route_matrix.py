@@ -29,6 +29,7 @@ from luotsi.intake.models import Assessment, Contact
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import fhir
+from luotsi.plans import services as plan_services
 from luotsi.plans.models import Plan
 from luotsi.sharedcare.models import Consultation, Meeting
 
@@ -239,9 +240,9 @@ def _objects() -> dict[str, tuple[dict, User, User, dict]]:
         found[f"plan+{name}"] = ({"plan_id": plan.pk, f"{name}_id": row.pk}, right, unrelated,
                                  {"plan_id": MISSING, f"{name}_id": row.pk})
     # Merging takes an imported draft: the plan's own FHIR export, imported back.
-    imported = fhir.section_import(actor=right, plan=plan,
-                                   body=fhir.plan_bundle_json(right, plan.pk).encode(),
-                                   sector=plan.sections.first().sector)
+    imported = plan_services.section_import(
+        actor=right, plan=plan, body=fhir.plan_bundle_json(right, plan.pk).encode(),
+        sector=plan.sections.first().sector)
     found["plan+imported"] = ({"plan_id": plan.pk, "section_id": imported.pk}, right,
                               unrelated, {"plan_id": MISSING, "section_id": imported.pk})
     contact = Contact.objects.filter(closed_on__isnull=True, urgency="").order_by("pk").first()

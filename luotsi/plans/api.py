@@ -404,7 +404,7 @@ def _code(item: CodeListItem) -> dict:
 def plan_body(user, plan_id: int) -> dict:
     """The plan as ``user`` may see it, as JSON data (the ``PlanOut`` shape)."""
     plan = selectors.plan_for_page(plan_id)
-    parts = fhir.visible_parts(user, plan)
+    parts = selectors.visible_parts(user, plan)
     coordinator = plan.coordinator
     return {
         "id": plan.pk,
@@ -687,8 +687,8 @@ def import_fhir(request: HttpRequest, person_id: Id, response: HttpResponse,
                                     detail="api: plan FHIR import")
 
     def write():
-        section = fhir.section_import(actor=user, plan=_plan_for_write(plan_id),
-                                      body=request.body, sector=sector)
+        section = services.section_import(actor=user, plan=_plan_for_write(plan_id),
+                                          body=request.body, sector=sector)
         return 201, {"id": section.pk, "plan_id": plan_id, "plan_revision": _revision(plan_id),
                      "sector": section.sector, "status": section.status,
                      "source": section.source, "imported": section.imported}

@@ -18,6 +18,7 @@ from luotsi.access.models import Basis, Category, ClientRelationship, LogAction
 from luotsi.common import validation
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans.fhir.import_ import parse_bundle, read_plan
 from luotsi.plans.models import (
     CodeList,
     CodeListItem,
@@ -693,3 +694,30 @@ def section_merge(*, actor, section: PlanSection) -> MergeResult:
              f"imported section {section.pk} merged: {len(goal_rows)} goals, {added} services")
     return MergeResult(section=target, goals=len(goal_rows), services=added,
                        left_goals=len(left_goals), left_services=len(left_services))
+
+
+def section_import(*, actor, plan: Plan, body, sector: str | None = None) -> PlanSection:
+    """File a plan Bundle from another system as a draft section of ``plan``.
+
+    The sector comes from ``sector`` or else the CarePlan's Luotsi sector category. Everything is
+    checked before anything is written; the write raises the plan's revision and is logged.
+    """
+    if not has_permission(actor, Action.VIEW_CLIENT):
+        raise PermissionDenied
+    if sector and sector not in Sector.values:
+        _fail({"sector": _("Choose the sector.")})
+    imported = read_plan(parse_bundle(body), plan.person)
+    sector = sector or imported.sector
+    if not sector:
+        _fail({"sector": _("Give the sector of the imported plan: the sector query parameter "
+                           "or a CarePlan category of the Luotsi sector code system.")})
+    for row in imported.services:
+        row["sector"] = row["sector"] or sector
+    with transaction.atomic():
+        locked = _bump(plan, actor, None)
+        section = PlanSection.objects.create(
+            plan=locked, sector=sector, status=PlanSection.Status.IMPORTED,
+            source=imported.source, imported=imported.as_json())
+        _log(actor, locked, LogAction.CREATE,
+             f"section {section.pk} ({sector}) imported from FHIR")
+    return section

@@ -13,7 +13,7 @@ from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.api.models import ApiToken
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 from luotsi.people.tests.factories import PersonFactory
-from luotsi.plans import fhir
+from luotsi.plans import fhir, selectors
 from luotsi.plans import services as s
 from luotsi.plans.models import CodeListItem, Plan, PlanSection
 
@@ -191,7 +191,7 @@ def test_export__validates_and_holds_the_visible_plan(call, alice, full_plan, cl
 
 def test_export__the_coordinator_sees_every_sector(alice, worker, full_plan):
     s.coordinator_set(actor=alice, plan=full_plan, coordinator_id=worker.pk)
-    plan = fhir.plan_for_export(full_plan.pk)
+    plan = selectors.plan_for_export(full_plan.pk)
     data = json.loads(fhir.build_bundle(worker, plan).model_dump_json())
     Bundle.model_validate(data)
     assert len(resources(data, "Goal")) == 3
@@ -210,7 +210,8 @@ def test_export__temporary_identifier(alice):
     person = PersonFactory(hetu_encrypted="", hetu_lookup=None, temporary_id="TMP-000123")
     RelationshipFactory(person=person, user=alice)
     plan, _ = s.plan_open(actor=alice, person_id=person.pk)
-    data = json.loads(fhir.build_bundle(alice, fhir.plan_for_export(plan.pk)).model_dump_json())
+    bundle = fhir.build_bundle(alice, selectors.plan_for_export(plan.pk))
+    data = json.loads(bundle.model_dump_json())
     Bundle.model_validate(data)
     patient = resources(data, "Patient")[0]
     assert patient["identifier"] == [{"use": "temp", "system": fhir.TEMPORARY_ID_SYSTEM,
