@@ -1,13 +1,9 @@
 from django.urls import path
 
-from luotsi.plans import edit_views, report_views, views
+from luotsi.plans import edit_views, views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
-    path("effectiveness/", report_views.effectiveness_report, name="plan_effectiveness"),
-    path("effectiveness.csv", report_views.effectiveness_csv, name="plan_effectiveness_csv"),
-    path("effectiveness/research.csv", report_views.research_csv,
-         name="plan_research_csv"),
     path("person/<id:person_id>/", views.plan_open, name="plan_open"),
     path("<id:plan_id>/", views.plan_detail, name="plan_detail"),
     path("<id:plan_id>/texts/", views.plan_text, name="plan_text"),

@@ -33,7 +33,7 @@ def usage_world(db):
     porvoo = MunicipalityFactory(code="638", name_fi="Porvoo", name_sv="Borgå", region=region)
     loviisa = MunicipalityFactory(code="434", name_fi="Loviisa", name_sv="Lovisa", region=region)
     # A second small municipality: with Loviisa alone hidden, region − Porvoo would give it, so
-    # complementary suppression would hide Porvoo too (luotsi.usage.indicators.suppress).
+    # complementary suppression would hide Porvoo too (luotsi.reports.indicators.suppress).
     sipoo = MunicipalityFactory(code="753", name_fi="Sipoo", name_sv="Sibbo", region=region)
     team = TeamFactory(code="east-assessment", name_fi="Itäinen arviointi", region=region)
     lead = UserFactory(username="lead", first_name="Leena", last_name="Lahti",

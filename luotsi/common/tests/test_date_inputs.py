@@ -13,8 +13,9 @@ from django import forms
 from django.utils import translation
 
 FORM_MODULES = ["luotsi.plans.forms", "luotsi.sharedcare.forms", "luotsi.intake.forms",
-                "luotsi.people.forms", "luotsi.access.forms", "luotsi.usage.forms",
-                "luotsi.reports.forms", "luotsi.organisation.forms"]
+                "luotsi.people.forms", "luotsi.access.forms", "luotsi.reports.indicator_forms",
+                "luotsi.reports.forms",
+                "luotsi.reports.effectiveness_forms", "luotsi.organisation.forms"]
 
 
 def _fields(kind):

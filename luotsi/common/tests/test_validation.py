@@ -246,9 +246,10 @@ def test_every_form_of_luotsi_passes_the_shared_checks():
     import luotsi.intake.forms  # noqa: F401, PLC0415
     import luotsi.people.forms  # noqa: F401, PLC0415
     import luotsi.plans.forms  # noqa: F401, PLC0415
+    import luotsi.reports.effectiveness_forms  # noqa: F401, PLC0415
     import luotsi.reports.forms  # noqa: F401, PLC0415
+    import luotsi.reports.indicator_forms  # noqa: F401, PLC0415
     import luotsi.sharedcare.forms  # noqa: F401, PLC0415
-    import luotsi.usage.forms  # noqa: F401, PLC0415
 
     unguarded = [f"{c.__module__}.{c.__name__}" for c in _subclasses(forms.BaseForm)
                  if c.__module__.startswith("luotsi.") and ".tests." not in c.__module__

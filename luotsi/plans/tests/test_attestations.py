@@ -21,8 +21,9 @@ from luotsi.sharedcare.tests import factories
 pytestmark = pytest.mark.django_db
 
 FORM_MODULES = ["luotsi.plans.forms", "luotsi.sharedcare.forms", "luotsi.intake.forms",
-                "luotsi.people.forms", "luotsi.access.forms", "luotsi.usage.forms",
-                "luotsi.reports.forms", "luotsi.common.forms", "luotsi.organisation.forms"]
+                "luotsi.people.forms", "luotsi.access.forms", "luotsi.reports.indicator_forms",
+                "luotsi.reports.forms",
+                "luotsi.reports.effectiveness_forms", "luotsi.common.forms", "luotsi.organisation.forms"]
 CHECKED_BOX = re.compile(r'<input type="checkbox"[^>]*\schecked[\s>]')
 
 

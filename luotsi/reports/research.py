@@ -33,8 +33,8 @@ from django.utils import timezone
 from luotsi.access import log
 from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.organisation.models import Team
-from luotsi.plans.effectiveness import EffectivenessFilters, goal_queryset
 from luotsi.plans.models import PlanMethod, PlanService, Rating
+from luotsi.reports.effectiveness import EffectivenessFilters, goal_queryset
 
 K = 5  # the smallest group of clients released
 SUPPRESSED = "*"

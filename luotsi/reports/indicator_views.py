@@ -1,6 +1,6 @@
 """The team lead's indicators of shared clients (page and CSV).
 
-Aggregates only, figures on fewer than five persons suppressed (see ``luotsi.usage.indicators``),
+Aggregates only, figures on fewer than five persons suppressed (see ``luotsi.reports.indicators``),
 so, like the other key-figure reports, viewing them writes no access-log records. Both need
 ``Action.MANAGE_TEAM``.
 """
@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.usage import indicators
-from luotsi.usage.forms import IndicatorFilterForm
+from luotsi.reports import indicators
+from luotsi.reports.indicator_forms import IndicatorFilterForm
 
 
 def _require_lead(user) -> None:

@@ -25,7 +25,7 @@ from luotsi.plans.models import (
     RatingScale,
     Sector,
 )
-from luotsi.plans.research import pseudonym
+from luotsi.reports.research import pseudonym
 
 pytestmark = pytest.mark.django_db
 

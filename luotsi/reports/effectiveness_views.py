@@ -1,8 +1,8 @@
 """The team lead's AVAIN effectiveness report (page and CSV) and the anonymised research CSV.
 
 The report shows aggregates only and writes no access-log records (see
-``luotsi.plans.effectiveness``). The research file holds one pseudonymised row per goal, so
-producing it is recorded in the access log (see ``luotsi.plans.research``). Both need
+``luotsi.reports.effectiveness``). The research file holds one pseudonymised row per goal, so
+producing it is recorded in the access log (see ``luotsi.reports.research``). Both need
 ``Action.MANAGE_TEAM``.
 """
 
@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.plans import effectiveness, research
-from luotsi.plans.forms import EffectivenessFilterForm, ResearchExportForm
+from luotsi.reports import effectiveness, research
+from luotsi.reports.effectiveness_forms import EffectivenessFilterForm, ResearchExportForm
 
 
 def _require_lead(user) -> None:

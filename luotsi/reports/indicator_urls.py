@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luotsi.usage import views
+from luotsi.reports import indicator_views as views
 
 app_name = "usage"
 

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from luotsi.common.formatting import format_month
 from luotsi.common.forms import Form
 from luotsi.organisation.models import Municipality, Region
-from luotsi.usage.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters, add_months
+from luotsi.reports.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters, add_months
 
 
 class IndicatorFilterForm(Form):
