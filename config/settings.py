@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "luotsi.usage",
     "luotsi.sharedcare",
     "luotsi.api",
+    "luotsi.home",
     "luotsi.demo",
 ]
 
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "luotsi.common.context_processors.luotsi",
+                "luotsi.home.context_processors.luotsi",
             ],
             # {{ value|luotsi_date }} and the other date filters in every template.
             "builtins": ["luotsi.common.templatetags.luotsi_format"],

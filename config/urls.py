@@ -10,7 +10,7 @@ admin.site.site_title = "Luotsi"
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("", include("luotsi.common.urls")),
+    path("", include("luotsi.home.urls")),
     path("", include("luotsi.organisation.urls")),
     path("", include("luotsi.people.urls")),
     path("", include("luotsi.access.urls")),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-handler400 = "luotsi.common.views.bad_request"
-handler403 = "luotsi.common.views.permission_denied"
-handler404 = "luotsi.common.views.page_not_found"
-handler500 = "luotsi.common.views.server_error"
+handler400 = "luotsi.home.views.bad_request"
+handler403 = "luotsi.home.views.permission_denied"
+handler404 = "luotsi.home.views.page_not_found"
+handler500 = "luotsi.home.views.server_error"

@@ -10,7 +10,6 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from luotsi.common import checks  # noqa: F401  (registers the checks)
         from luotsi.common.converters import IdConverter
 
         register_converter(IdConverter, "id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luotsi.common import views
+from luotsi.home import views
 
 urlpatterns = [
     path("", views.home, name="home"),
