@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from luotsi.api.api import api
+from config.api import api
 from luotsi.organisation.forms import AdminLoginForm
 
 admin.site.site_header = "Luotsi"

@@ -1,6 +1,12 @@
-"""The JSON API under /api/v1: one error shape for every failure (``luotsi.api.errors``).
+"""The JSON API under /api/v1: the root that mounts every app's router, with one error shape for
+every failure (``luotsi.api.errors``).
 
     {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
+
+It sits in ``config`` beside ``urls.py`` because it is wiring, like the URL configuration: it
+imports the routers of every capability, so it is above them all, while the helpers that the
+capabilities' APIs use (bearer tokens, errors, input schemas, idempotency, throttling) stay in
+``luotsi.api`` at the bottom.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from luotsi.api.auth import TokenAuth
 from luotsi.api.errors import error_body
 from luotsi.api.throttling import AddressRateThrottle, TokenRateThrottle
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("luotsi.api.api")  # the logger name the API has always used
 
 api = NinjaAPI(
     title="Luotsi API",
