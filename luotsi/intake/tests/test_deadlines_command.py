@@ -1,6 +1,6 @@
 """Tests for ``manage.py deadlines``.
 
-These need configured Django settings with ``luotsi.deadlines`` installed, but
+These need configured Django settings with ``luotsi.intake`` installed, but
 no database: the command only does date arithmetic, and pytest-django blocks
 database access in tests without the ``django_db`` mark. They are skipped when
 Django is not set up (e.g. ``pytest -p no:django``).

@@ -6,7 +6,9 @@ Support uses this to check a date shown in the application, e.g.::
         --received 2025-06-17T10:00+03:00 --json
 
 A ``--received`` value without a UTC offset is read as Europe/Helsinki local
-time. Nothing is read from or written to the database.
+time. Nothing is read from or written to the database. The command lives in ``intake`` (which
+stores the deadlines) because it checks ``--received`` like every date Luotsi takes
+(``luotsi.common.validation``), and ``luotsi.deadlines`` imports nothing from Luotsi.
 """
 
 from __future__ import annotations
