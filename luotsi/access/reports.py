@@ -81,8 +81,7 @@ NOTHING_FOUND = "; found 0, visible 0"
 def search_keys(person) -> list[str]:
     """The hashed terms under which a search for ``person`` is logged (docs/personal-data.md):
     their identity code's lookup hash and their name as it may be typed whole."""
-    from luotsi.people.crypto import search_term_hash
-    from luotsi.people.selectors import name_term
+    from luotsi.people.crypto import name_term, search_term_hash
 
     keys = [f"hetu {person.hetu_lookup}"] if person.hetu_lookup else []
     first_names = person.first_name.split()

@@ -31,7 +31,7 @@ from luotsi.access.selectors import (
 from luotsi.access.services import emergency_access_review
 from luotsi.organisation.models import Role, Team
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.people.services import (
+from luotsi.people.lookup import (
     find_by_hetu,
     find_by_name_and_birth_date,
     find_by_temporary_id,

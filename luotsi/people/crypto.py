@@ -61,3 +61,8 @@ def search_term_hash(kind: str, value: str) -> str:
     Its own key (HKDF label), separate from the identity-code keys."""
     message = f"{kind}:{value}".encode()
     return hmac.new(_term_key(settings.PERSONAL_DATA_KEY), message, hashlib.sha256).hexdigest()
+
+
+def name_term(name: str) -> str:
+    """A name query as it is hashed for the log: words in order, case folded."""
+    return " ".join(name.split()).casefold()

@@ -62,16 +62,11 @@ class SearchCriteria:
         if self.hetu:
             parts.append(f"hetu {crypto.lookup_hash(hetu.clean(self.hetu))}")
         if self.name:
-            parts.append(f"name {crypto.search_term_hash('name', name_term(self.name))}")
+            parts.append(f"name {crypto.search_term_hash('name', crypto.name_term(self.name))}")
         if self.birth_date:
             parts.append("birth_date "
                          f"{crypto.search_term_hash('birth_date', self.birth_date.isoformat())}")
         return "person search by " + ", ".join(parts)
-
-
-def name_term(name: str) -> str:
-    """A name query as it is hashed for the log: words in order, case folded."""
-    return " ".join(name.split()).casefold()
 
 
 def search_persons(user, *, name: str = "", hetu_value: str = "", birth_date: date | None = None,

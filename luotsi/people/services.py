@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.organisation.models import Municipality
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import crypto, hetu
+from luotsi.people.lookup import find_by_hetu
 from luotsi.people.models import Language, LinkKind, Person, PersonLink, search_key
 
 # How long the registering team keeps access to a person it registered, before a contact, case
@@ -43,37 +43,6 @@ class PersonInput:
     email: str = ""
     safety_ban: bool = False
     errors: dict[str, list[str]] = field(default_factory=dict)
-
-
-def find_by_hetu(value: str) -> Person | None:
-    """Exact search by personal identity code (through the keyed lookup hash); None for an
-    invalid code (validate with ``hetu.parse`` first where the reason is to be shown)."""
-    try:
-        code = hetu.clean(value)
-    except hetu.HetuError:
-        return None
-    return Person.objects.filter(hetu_lookup=crypto.lookup_hash(code)).first()
-
-
-def find_by_temporary_id(value: str) -> Person | None:
-    """Exact search by temporary identifier (upper-cased, as given)."""
-    value = (value or "").strip().upper()
-    return Person.objects.filter(temporary_id=value).first() if value else None
-
-
-def find_by_name_and_birth_date(name: str, birth_date: date) -> list[Person]:
-    """Persons born on ``birth_date`` whose whole name is ``name`` ("last first" or "first
-    last", case folded), or whose last name it is when one word is given. At most 10."""
-    terms = name.split()
-    if not terms:
-        return []
-    if len(terms) == 1:
-        condition = Q(last_name__iexact=terms[0])
-    else:
-        rest = " ".join(terms[1:])
-        condition = (Q(search_name=search_key(rest, terms[0]))
-                     | Q(search_name=search_key(terms[0], rest)))
-    return list(Person.objects.filter(condition, birth_date=birth_date).order_by("pk")[:10])
 
 
 def new_temporary_id() -> str:
