@@ -27,6 +27,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	LUOTSI_DEMO=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install
