@@ -172,6 +172,13 @@ def _urgency_assessed_contact() -> Contact:
     return contact
 
 
+def _base_clock_contact() -> Contact:
+    """A new contact of family intake carrying the base clock (SHL 36 § 1 mom.), whose clock a
+    worker may make stricter."""
+    return Contact.objects.filter(status="new", team__code="family-intake",
+                                  clock="shl_contact").order_by("pk")[0]
+
+
 def operations(today) -> dict[str, Operation]:
     """A valid request of every create and update operation, keyed by its OpenAPI operation."""
     users = {u.username: u for u in User.objects.filter(username__in=[
@@ -235,6 +242,10 @@ def operations(today) -> dict[str, Operation]:
         "luotsi_intake_api_record_initial_assessment": Operation(
             "intake", "post", f"/contacts/{_urgency_assessed_contact().pk}/initial-assessment",
             {"outcome": "advice", "reason": "Ohjattu.", "informed_on": today.isoformat()}),
+        "luotsi_intake_api_change_clock": Operation(
+            "intake", "post", f"/contacts/{_base_clock_contact().pk}/clock",
+            {"clock": "shl_special_support_child",
+             "reason": "Alkuarviossa todettiin erityisen tuen tarve."}),
         "luotsi_intake_api_assign_contact": Operation(
             "intake", "post", f"/contacts/{contact.pk}/assign",
             {"assignee_id": users["intake"].pk}),
@@ -248,7 +259,8 @@ def operations(today) -> dict[str, Operation]:
         "luotsi_intake_api_complete_assessment": Operation(
             "sw-central", "post", f"/assessments/{started.pk}/complete",
             {"outcome": "closed", "reason": "Ei palvelutarvetta.",
-             "completed_on": today.isoformat()}),
+             "completed_on": today.isoformat(), "conclusions": "Ei asiakkuuden edellytyksiä.",
+             "client_view": "Perhe pärjää omin voimin.", "named_worker_need": "not_needed"}),
         "luotsi_sharedcare_api_create_meeting": Operation(
             coordinator, "post", f"/shared-clients/{shared.person_id}/meetings", {
                 "held_at": now.isoformat(), "kind": "in_person", "place": "Toimisto",

@@ -169,6 +169,8 @@ OPERATIONS = {
         Ids("contact", "POST", 200, {"urgency": "not_urgent"}),
     "POST /api/v1/contacts/{contact_id}/initial-assessment":
         Ids("contact", "POST", 422, {"outcome": "advice"}),
+    "POST /api/v1/contacts/{contact_id}/clock":
+        Ids("contact", "POST", 422, {"clock": "shl_contact", "reason": ""}),
     "POST /api/v1/contacts/{contact_id}/assign":
         Ids("contact", "POST", 422, {"assignee_id": MISSING}),
     "GET /api/v1/assessments/{assessment_id}": Ids("assessment"),

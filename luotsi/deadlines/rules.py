@@ -127,6 +127,48 @@ KINDS: dict[str, tuple[Clock, ...]] = {
 }
 
 
+#: The clock a kind of contact always carries (keys: the contact kinds of ``luotsi.intake``;
+#: values: keys of :data:`KINDS`). Any other kind carries :data:`BASE_CLOCK`. A worker may
+#: choose a stricter clock (:func:`weakened_obligations`), never a weaker one.
+REQUIRED_CLOCK: dict[str, str] = {
+    # LSL 25 § and 26 §: urgency, the 7-working-day decision and start, the 3-month completion.
+    "child_welfare_notification": "child_welfare_notification",
+    # LSL 25 c §: the pre-birth notification's own clock.
+    "pre_birth_notification": "pre_birth_notification",
+    # SHL 35 § notification about a child who may need special support: SHL 36 § clocks.
+    "shl_special_support_notification": "shl_special_support_child",
+}
+#: SHL 36 § 1 mom.: every contact's urgent need is assessed at once.
+BASE_CLOCK = "shl_contact"
+
+
+def required_clock(contact_kind: str) -> str:
+    """The statutory clock a contact of ``contact_kind`` cannot go without."""
+    return REQUIRED_CLOCK.get(contact_kind, BASE_CLOCK)
+
+
+def weakened_obligations(required: str, chosen: str, opened_on: date) -> list[str]:
+    """The obligations of the ``required`` clock that ``chosen`` drops or makes due later, for a
+    case opened on ``opened_on`` (empty: ``chosen`` keeps every one of them, each as early)."""
+    chosen_due = {c.code: c.due_on(opened_on) for c in KINDS[chosen]}
+    return [c.code for c in KINDS[required]
+            if c.code not in chosen_due or chosen_due[c.code] > c.due_on(opened_on)]
+
+
+def clock_allowed(required: str, chosen: str, opened_on: date) -> bool:
+    """Whether a case that must carry ``required`` may carry ``chosen`` instead: the same clock,
+    or a stricter one that keeps every required obligation (none later) and adds an obligation
+    or brings one earlier. A clock that only restates the required obligations under another
+    legal basis would replace it, and is not allowed."""
+    if chosen == required:
+        return True
+    if weakened_obligations(required, chosen, opened_on):
+        return False
+    required_due = {c.code: c.due_on(opened_on) for c in KINDS[required]}
+    return any(c.code not in required_due or c.due_on(opened_on) < required_due[c.code]
+               for c in KINDS[chosen])
+
+
 def compute_deadlines(kind: str, received: datetime) -> list[ComputedDeadline]:
     """Return the statutory deadlines of a case of ``kind`` received at ``received``.
 

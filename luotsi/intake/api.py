@@ -42,6 +42,7 @@ from luotsi.intake.models import (
     DeadlineStatus,
     InitialAssessment,
     Meeting,
+    NamedWorkerNeed,
     ReporterKind,
     Urgency,
 )
@@ -69,6 +70,8 @@ OpenDeadlineStatus = (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON, DeadlineS
 InitialOutcomeCode = choice(InitialAssessment.Outcome)
 AssessmentOutcomeCode = choice(Assessment.Outcome)
 MeetingKindCode = choice(Meeting.Kind)
+NamedWorkerNeedCode = choice(NamedWorkerNeed)
+NamedWorkerNeedOrBlank = choice(NamedWorkerNeed, blank=True)
 ClockOrBlank = choice([code for code, _label in CLOCK_CHOICES], blank=True)
 OpenDeadlineStatusOrBlank = choice(OpenDeadlineStatus, blank=True)
 KindOrBlank = choice(ContactKind, blank=True)
@@ -92,7 +95,10 @@ class ContactPersonIn(StrictInput):
 
 class ContactCreateIn(StrictInput):
     kind: KindCode
-    clock: ClockOrBlank = Field("", description="The statutory clock; empty for the kind's default.")
+    clock: ClockOrBlank = Field("", description=(
+        "The statutory clock; empty for the one the kind requires. A stricter clock may be "
+        "chosen; one that drops, postpones or replaces the kind's clock is refused (422, "
+        "`clock`)."))
     channel: ChannelCode
     received_at: datetime = Field(..., description="ISO 8601 with its UTC offset.")
     reporter_kind: ReporterCode
@@ -132,8 +138,18 @@ class InitialAssessmentIn(StrictInput):
                         description="Required for `advice` and `no_action`.")
     referral_code: str = Field("", max_length=60,
                                description="Catalogue service code, for `referral`.")
-    informed_on: date | None = Field(None, description="Child and guardian informed (LSL 26 §).")
+    informed_on: date | None = Field(None, description=(
+        "Child and guardian informed (LSL 26 §). For a contact with the `investigation_decision` "
+        "deadline, required unless `not_informed_reason` is given."))
+    not_informed_reason: str = Field("", max_length=10000, description=(
+        "Why the child and guardian were not informed (instead of `informed_on`)."))
     expected_version: Version | None = None
+
+
+class ClockChangeIn(StrictInput):
+    clock: ClockCode
+    reason: str = Field(..., max_length=10000, description="Why the clock is changed.")
+    expected_version: Version | None = Field(None, description="The contact's version you saw.")
 
 
 class AssignIn(StrictInput):
@@ -161,6 +177,15 @@ class AssessmentCompleteIn(StrictInput):
         "The named worker (omatyöntekijä); required when a client relationship is opened."))
     informed_on: date | None = Field(None, description=(
         "Child and guardian informed; required for a child-welfare client relationship."))
+    conclusions: str = Field("", max_length=50000, description=(
+        "Required: the conclusions on the conditions for clienthood."))
+    client_view: str = Field("", max_length=50000, description=(
+        "Required: the client's own view of their needs."))
+    named_worker_need: NamedWorkerNeedOrBlank = Field("", description=(
+        "Required: whether a named worker (omatyöntekijä, SHL 42 §) is needed."))
+    children_situation: str = Field("", max_length=50000, description=(
+        "The situation of any child in the adult's care; required when the person assessed is "
+        "an adult."))
     expected_version: Version | None = None
 
 
@@ -204,6 +229,7 @@ class InitialAssessmentOut(Schema):
     reason: str
     referral_code: str | None
     informed_on: date | None
+    not_informed_reason: str
     decided_on: date
     decided_by_id: int
 
@@ -260,6 +286,14 @@ class ContactPageOut(Schema):
     count: int
 
 
+class ClockChangeOut(Schema):
+    from_clock: ClockCode
+    to_clock: ClockCode
+    reason: str
+    changed_by_id: int
+    changed_at: datetime
+
+
 class ContactOut(Schema):
     id: int
     version: int
@@ -287,6 +321,8 @@ class ContactOut(Schema):
     initial_assessment: InitialAssessmentOut | None
     assessment_id: int | None
     deadlines: list[DeadlineOut]
+    clock_changes: list[ClockChangeOut] = Field(..., description=(
+        "Changes of the statutory clock after registration, oldest first."))
     probable_duplicates: list[int] = Field(..., description=(
         "Contacts about the same child from the same reporter close in time that you may see; "
         "shown, never merged."))
@@ -327,6 +363,10 @@ class AssessmentOut(AssessmentStateOut):
     opened_on: date
     outcome_reason: str
     informed_on: date | None
+    conclusions: str
+    client_view: str
+    named_worker_need: NamedWorkerNeedCode | None
+    children_situation: str
     contact_ids: list[int]
     meetings: list[AssessmentMeetingOut]
     consultations: list[AssessmentConsultationOut]
@@ -612,11 +652,15 @@ def get_contact(request, contact_id: Id):
         "initial_assessment": {
             "outcome": initial.outcome, "reason": initial.reason,
             "referral_code": initial.referral.code if initial.referral else None,
-            "informed_on": initial.informed_on, "decided_on": initial.decided_on,
+            "informed_on": initial.informed_on,
+            "not_informed_reason": initial.not_informed_reason, "decided_on": initial.decided_on,
             "decided_by_id": initial.decided_by_id,
         } if initial else None,
         "assessment_id": contact.assessment_id,
         "deadlines": [_deadline(d) for d in contact.deadlines.all()],
+        "clock_changes": [{"from_clock": c.from_clock, "to_clock": c.to_clock, "reason": c.reason,
+                           "changed_by_id": c.changed_by_id, "changed_at": c.changed_at}
+                          for c in contact.clock_changes.all()],
         "probable_duplicates": list(duplicates.values_list("pk", flat=True)),
     }
 
@@ -650,8 +694,26 @@ def record_initial_assessment(request, contact_id: Id, payload: InitialAssessmen
         services.initial_assessment_record(
             actor=request.auth, contact=contact, outcome=payload.outcome, reason=payload.reason,
             referral_code=payload.referral_code.strip(), informed_on=payload.informed_on,
+            not_informed_reason=payload.not_informed_reason,
             expected_version=payload.expected_version)
     return Status(201, _contact_state(contact))
+
+
+@contacts_router.post(
+    "/{contact_id}/clock", response=responses({200: ContactStateOut}, *_WRITE, 409),
+    summary="Change the statutory clock",
+    description=("A recorded decision with its reason; the deadlines are recomputed from the "
+                 "opening day. The clock the kind of contact requires can be made stricter, "
+                 "never dropped or replaced: such a request is refused with **422** naming "
+                 "`clock`, and nothing is saved." + _CONFLICT_NOTE),
+)
+def change_clock(request, contact_id: Id, payload: ClockChangeIn):
+    contact = _contact_for_write(request, contact_id)
+    with _version_checked(Contact, contact.pk, payload.expected_version):
+        services.contact_change_clock(
+            actor=request.auth, contact=contact, clock=payload.clock, reason=payload.reason,
+            expected_version=payload.expected_version)
+    return _contact_state(contact)
 
 
 @contacts_router.post(
@@ -696,6 +758,9 @@ def get_assessment(request, assessment_id: Id):
         "child_id": assessment.child_id, "team": _team(assessment.team),
         "opened_on": assessment.opened_on, "outcome_reason": assessment.outcome_reason,
         "informed_on": assessment.informed_on,
+        "conclusions": assessment.conclusions, "client_view": assessment.client_view,
+        "named_worker_need": assessment.named_worker_need or None,
+        "children_situation": assessment.children_situation,
         "contact_ids": [c.pk for c in assessment.contacts.all()],
         "meetings": [{"id": m.pk, "kind": m.kind, "held_on": m.held_on,
                       "participants": m.participants, "notes": m.notes,
@@ -750,5 +815,9 @@ def complete_assessment(request, assessment_id: Id, payload: AssessmentCompleteI
             actor=request.auth, assessment=assessment, outcome=payload.outcome,
             reason=payload.reason, completed_on=payload.completed_on,
             responsible_worker=responsible, informed_on=payload.informed_on,
+            result=services.AssessmentResult(
+                conclusions=payload.conclusions, client_view=payload.client_view,
+                named_worker_need=payload.named_worker_need,
+                children_situation=payload.children_situation),
             expected_version=payload.expected_version)
     return _assessment_state(assessment)

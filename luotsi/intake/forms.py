@@ -24,6 +24,7 @@ from luotsi.intake.models import (
     DeadlineStatus,
     InitialAssessment,
     Meeting,
+    NamedWorkerNeed,
     ReporterKind,
     ServiceCatalogueItem,
     Urgency,
@@ -115,8 +116,9 @@ class ContactForm(Form):
     clock = forms.ChoiceField(
         label=_("Statutory clock"), required=False,
         choices=[("", pgettext_lazy("clock", "The default for the kind"))] + CLOCK_CHOICES,
-        help_text=_("Choose the special-support clock (SHL 36 §) for a child needing special "
-                    "support."))
+        help_text=_("The kind of contact decides its statutory clock. Choose a stricter one, "
+                    "e.g. the special-support clock (SHL 36 §) for a child needing special "
+                    "support; the kind's own clock cannot be dropped or replaced."))
     channel = forms.ChoiceField(label=_("Channel"), choices=BLANK + Channel.choices)
     received_date = _date_field(_("Date received"))
     received_time = forms.TimeField(
@@ -258,7 +260,11 @@ class InitialAssessmentForm(VersionedForm):
     referral_code = forms.ChoiceField(
         label=_("Referred to"), required=False,
         help_text=_("Services of the catalogue that serve the family's municipality."))
-    informed_on = _date_field(_("Child and guardian informed (LSL 26 §)"), required=False)
+    informed_on = _date_field(_("Child and guardian informed (LSL 26 §)"), required=False,
+                              help_text=_("Required for a child-welfare notification, unless "
+                                          "you write below why they were not informed."))
+    not_informed_reason = _text(_("Why the child and guardian were not informed"),
+                                required=False)
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,6 +272,22 @@ class InitialAssessmentForm(VersionedForm):
         self.fields["referral_code"].choices = BLANK + [
             (item.code, f"{item} ({item.provider}, {item.get_provider_kind_display()})")
             for item in items.order_by("name_fi")]
+
+
+class ClockForm(VersionedForm):
+    """Changing the statutory clock of a registered contact: a decision with its reason."""
+
+    clock = forms.ChoiceField(label=_("New statutory clock"), choices=BLANK + CLOCK_CHOICES,
+                              help_text=_("The kind's own clock can be made stricter, never "
+                                          "dropped or replaced. The deadlines are recomputed."))
+    reason = _text(_("Reason for the change"),
+                   help_text=_("E.g. the initial assessment found that the child needs special "
+                               "support."))
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clock"].choices = BLANK + [
+            (code, label) for code, label in CLOCK_CHOICES if code != current]
 
 
 class AssignForm(VersionedForm):
@@ -467,7 +489,16 @@ class ConsultationAnswerForm(Form):
 class CompleteForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Outcome of the assessment"),
                                 choices=Assessment.Outcome.choices, widget=forms.RadioSelect)
-    reason = _text(_("Summary and reasons"), rows=5)
+    reason = _text(_("Summary of the situation and the need for services and support"), rows=5)
+    conclusions = _text(_("Conclusions on the conditions for clienthood"), rows=4)
+    client_view = _text(_("The client's own view of their needs"), rows=4,
+                        help_text=_("The child's and the family's own view."))
+    named_worker_need = forms.ChoiceField(
+        label=_("Need for a named worker (omatyöntekijä, SHL 42 §)"),
+        choices=NamedWorkerNeed.choices, widget=forms.RadioSelect)
+    children_situation = _text(_("Situation of any child in the adult's care"), rows=3,
+                               required=False,
+                               help_text=_("Required when the person assessed is an adult."))
     completed_on = _date_field(_("Assessment completed"))
     responsible_worker = WorkerChoiceField(
         label=_("Responsible worker (omatyöntekijä)"), queryset=User.objects.none(),

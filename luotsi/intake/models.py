@@ -24,6 +24,8 @@ class ContactKind(models.TextChoices):
         "contact kind", "Contact with consent (SHL 35 §)")
     SHL_NOTIFICATION = "shl_notification", pgettext_lazy(
         "contact kind", "Notification without consent (SHL 35 §)")
+    SHL_SPECIAL_SUPPORT_NOTIFICATION = "shl_special_support_notification", pgettext_lazy(
+        "contact kind", "Notification about a child who may need special support (SHL 35 §)")
     CHILD_WELFARE_NOTIFICATION = "child_welfare_notification", pgettext_lazy(
         "contact kind", "Child-welfare notification (LSL 25 §)")
     PRE_BIRTH_NOTIFICATION = "pre_birth_notification", pgettext_lazy(
@@ -34,12 +36,9 @@ class ContactKind(models.TextChoices):
         "contact kind", "Contact through the social emergency service")
 
 
-# The statutory clock each kind starts by default; the worker can choose the special-support
-# clock (SHL 36 §) for a child needing special support. Keys are luotsi.deadlines.rules.KINDS.
-DEFAULT_CLOCK = {
-    ContactKind.CHILD_WELFARE_NOTIFICATION: "child_welfare_notification",
-    ContactKind.PRE_BIRTH_NOTIFICATION: "pre_birth_notification",
-}
+# The statutory clock each kind carries is luotsi.deadlines.rules.required_clock(kind); the
+# worker may choose a stricter one (e.g. the special-support clock, SHL 36 §, for a child needing
+# special support), never a weaker one. Codes are luotsi.deadlines.rules.KINDS.
 CLOCK_CHOICES = [
     ("child_welfare_notification", pgettext_lazy("clock", "Child welfare (LSL 26 §)")),
     ("shl_special_support_child", pgettext_lazy(
@@ -109,6 +108,14 @@ class ServiceCatalogueItem(LocalisedNameModel):
         ordering = ["name_fi"]
 
 
+class NamedWorkerNeed(models.TextChoices):
+    """The assessment's view of the need for a named worker (omatyöntekijä, SHL 42 §)."""
+
+    NEEDED = "needed", pgettext_lazy("named worker need", "Needed")
+    NOT_NEEDED = "not_needed", pgettext_lazy(
+        "named worker need", "Not needed (obviously unnecessary, SHL 42 §)")
+
+
 class Assessment(TimeStampedModel):
     """A service-need assessment (palvelutarpeen arviointi, SHL 36 §) of a child and family by a
     regional team. It may hold several contacts about the same child."""
@@ -137,6 +144,14 @@ class Assessment(TimeStampedModel):
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("summary and reasons"), blank=True)
     informed_on = models.DateField(_("child and guardian informed"), null=True, blank=True)
+    # The required content of the result (palvelutarpeen arvio, SHL 36 §; domain spec § 3.2).
+    conclusions = models.TextField(_("conclusions on the conditions for clienthood"), blank=True)
+    client_view = models.TextField(_("the client's own view of their needs"), blank=True)
+    named_worker_need = models.CharField(_("need for a named worker (omatyöntekijä)"),
+                                         max_length=20, choices=NamedWorkerNeed.choices,
+                                         blank=True)
+    children_situation = models.TextField(
+        _("situation of any child in the adult's care"), blank=True)
     responsible_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="client_cases", verbose_name=_("named worker (omatyöntekijä)"))
@@ -294,6 +309,8 @@ class InitialAssessment(TimeStampedModel):
                                  blank=True, verbose_name=_("referred to"))
     informed_on = models.DateField(_("child and guardian informed (LSL 26 §)"), null=True,
                                    blank=True)
+    not_informed_reason = models.TextField(
+        _("why the child and guardian were not informed"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     decided_on = models.DateField(_("decided"))
@@ -341,6 +358,27 @@ class Consultation(TimeStampedModel):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["created_at", "pk"]
+
+
+class ClockChange(models.Model):
+    """A decision, after registration, to change a contact's statutory clock: who, when, from
+    which clock to which, and why. Its deadlines were recomputed in the same transaction."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="clock_changes")
+    from_clock = models.CharField(_("from clock"), max_length=40, choices=CLOCK_CHOICES)
+    to_clock = models.CharField(_("to clock"), max_length=40, choices=CLOCK_CHOICES)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("change of the statutory clock")
+        verbose_name_plural = _("changes of the statutory clock")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.from_clock} -> {self.to_clock}"
 
 
 class DeadlineStatus(models.TextChoices):

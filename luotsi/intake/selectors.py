@@ -13,6 +13,7 @@ from luotsi.access.gateway import filter_visible, visibility
 from luotsi.common.validation import shifted
 from luotsi.intake.models import (
     Assessment,
+    ClockChange,
     Contact,
     ContactPerson,
     ContactStatus,
@@ -201,7 +202,9 @@ def contact_detail(contact: Contact) -> Contact:
         .prefetch_related(
             Prefetch("persons", queryset=ContactPerson.objects.select_related("person")
                      .order_by("pk")),
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")),
+            Prefetch("clock_changes", queryset=ClockChange.objects.select_related("changed_by")
+                     .order_by("changed_at", "pk")))
         .get(pk=contact.pk))
 
 

@@ -18,12 +18,21 @@ from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
 from luotsi.deadlines.calendar import opening_day
-from luotsi.deadlines.rules import KINDS, compute_deadlines
+from luotsi.deadlines.rules import (
+    KINDS,
+    clock_allowed,
+    compute_deadlines,
+    deadline_status,
+    required_clock,
+    weakened_obligations,
+)
 from luotsi.intake import queue_keys
 from luotsi.intake.models import (
-    DEFAULT_CLOCK,
+    CLOCK_CHOICES,
+    OBLIGATION_LABELS,
     Assessment,
     Channel,
+    ClockChange,
     Consultation,
     Contact,
     ContactKind,
@@ -33,6 +42,7 @@ from luotsi.intake.models import (
     DeadlineStatus,
     InitialAssessment,
     Meeting,
+    NamedWorkerNeed,
     ReporterKind,
     ServiceCatalogueItem,
     Urgency,
@@ -191,6 +201,10 @@ def _validate_contact(data: ContactInput) -> dict:
         errors["received_at"] = [_("Give the time with its time zone.")]
     elif data.received_at > timezone.now() + FUTURE_TOLERANCE:
         errors["received_at"] = [_("The received time cannot be in the future.")]
+    elif data.clock in KINDS and data.kind in ContactKind.values:
+        problem = clock_problem(data.kind, data.clock, opening_day(data.received_at))
+        if problem:
+            errors["clock"] = [problem]
     if not data.description.strip():
         errors["description"] = [_("Write what was reported.")]
     children = [p for p in data.persons
@@ -291,7 +305,7 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
         if municipality is None:
             raise ValidationError({"municipality_code": [
                 _("Give the family's municipality; it decides the regional team.")]})
-        clock = data.clock or DEFAULT_CLOCK.get(data.kind, "shl_contact")
+        clock = data.clock or required_clock(data.kind)
         open_assessment = (Assessment.objects.select_for_update()
                            .filter(child=child, completed_on__isnull=True).first())
         contact = Contact.objects.create(
@@ -324,10 +338,31 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
     return contact
 
 
+def _clock_label(code: str) -> str:
+    return str(dict(CLOCK_CHOICES).get(code, code))
+
+
+def clock_problem(kind: str, clock: str, opened_on: date) -> str | None:
+    """Why a contact of ``kind`` opened on ``opened_on`` may not carry ``clock``, or None. The
+    kind's statutory clock can be made stricter, never dropped, postponed or replaced."""
+    required = required_clock(kind)
+    if clock_allowed(required, clock, opened_on):
+        return None
+    kind_label = str(ContactKind(kind).label)
+    dropped = weakened_obligations(required, clock, opened_on)
+    if dropped:
+        return _("This kind of contact (%(kind)s) always carries the clock “%(required)s”. "
+                 "The chosen clock would drop or postpone: %(obligations)s. Keep the required "
+                 "clock or choose a stricter one.") % {
+            "kind": kind_label, "required": _clock_label(required),
+            "obligations": ", ".join(str(OBLIGATION_LABELS.get(code, code)) for code in dropped)}
+    return _("This kind of contact (%(kind)s) always carries the clock “%(required)s”. The "
+             "chosen clock adds nothing to it and would replace it: keep the required clock or "
+             "choose a stricter one.") % {"kind": kind_label, "required": _clock_label(required)}
+
+
 def _create_deadlines(contact: Contact) -> None:
     today = timezone.localdate()
-    from luotsi.deadlines.rules import deadline_status
-
     Deadline.objects.bulk_create([
         Deadline(contact=contact, code=d.code, due_on=d.due_on, basis=d.basis,
                  status=deadline_status(d.due_on, today, None))
@@ -338,6 +373,76 @@ def _create_deadlines(contact: Contact) -> None:
 def _meet(contact_ids, code: str, on: date) -> None:
     Deadline.objects.filter(contact_id__in=contact_ids, code=code, met_on__isnull=True).update(
         met_on=on, status=DeadlineStatus.MET)
+
+
+def contact_change_clock(*, actor, contact: Contact, clock: str, reason: str,
+                         expected_version: int | None = None) -> ClockChange:
+    """Change the statutory clock of an open contact after registration: a recorded decision
+    with its reason (who, when, from, to, why). The kind's statutory clock can be made stricter,
+    never dropped or replaced. The deadlines are recomputed from the opening day: an obligation
+    of the new clock replaces the old one's due date, an obligation already fulfilled keeps its
+    date, an unmet obligation the new clock does not carry is removed."""
+    _require(actor)
+    errors: dict[str, list[str]] = {}
+    if clock not in KINDS:
+        errors["clock"] = [_("Unknown statutory clock.")]
+    elif clock == contact.clock:
+        errors["clock"] = [_("The contact already carries this clock.")]
+    else:
+        problem = clock_problem(contact.kind, clock, contact.opened_on)
+        if problem:
+            errors["clock"] = [problem]
+    if not reason.strip():
+        errors["reason"] = [_("Write the reason for changing the clock.")]
+    if errors:
+        raise ValidationError(errors)
+    _may_write_contact(actor, contact, "clock")
+    with transaction.atomic():
+        contact = _locked(contact, expected_version)
+        if contact.status == ContactStatus.CLOSED:
+            raise ValidationError(_("The contact is closed."))
+        if contact.clock == clock:
+            raise ValidationError({"clock": [_("The contact already carries this clock.")]})
+        change = ClockChange.objects.create(
+            contact=contact, from_clock=contact.clock, to_clock=clock, reason=reason.strip(),
+            changed_by=actor, changed_at=timezone.now())
+        contact.clock = clock
+        contact.version += 1
+        contact.save(update_fields=["clock", "version", "updated_at"])
+        _recompute_deadlines(contact)
+        queue_keys.refresh([contact.pk])
+        _log_contact(actor, contact, LogAction.UPDATE,
+                     f"clock {change.from_clock} -> {change.to_clock}")
+    return change
+
+
+def _fulfilled_on(contact: Contact, code: str) -> date | None:
+    """When an obligation a newly carried clock adds was already fulfilled, from the records
+    (the urgency assessment, the start of the service-need assessment)."""
+    if code == "urgency_assessment" and contact.urgency_at:
+        return timezone.localdate(contact.urgency_at)
+    if code == "assessment_start" and contact.assessment_id:
+        return Assessment.objects.filter(pk=contact.assessment_id).values_list(
+            "started_on", flat=True).first()
+    return None
+
+
+def _recompute_deadlines(contact: Contact) -> None:
+    today = timezone.localdate()
+    stored = {d.code: d for d in contact.deadlines.select_for_update()}
+    computed = compute_deadlines(contact.clock, contact.received_at)
+    for d in computed:
+        deadline = stored.pop(d.code, None)
+        if deadline is None:
+            met_on = _fulfilled_on(contact, d.code)
+            Deadline.objects.create(contact=contact, code=d.code, due_on=d.due_on, basis=d.basis,
+                                    met_on=met_on, status=deadline_status(d.due_on, today, met_on))
+            continue
+        deadline.due_on, deadline.basis = d.due_on, d.basis
+        if deadline.met_on is None:
+            deadline.status = deadline_status(d.due_on, today, None)
+        deadline.save(update_fields=["due_on", "basis", "status"])
+    Deadline.objects.filter(pk__in=[d.pk for d in stored.values() if d.met_on is None]).delete()
 
 
 def _may_write_contact(actor, contact: Contact, detail: str) -> None:
@@ -407,11 +512,22 @@ def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str =
 
 def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: str = "",
                               referral_code: str = "", informed_on: date | None = None,
+                              not_informed_reason: str = "",
                               expected_version: int | None = None) -> InitialAssessment:
     """The central team's initial assessment. Routes to the regional team of the family's
-    municipality, refers to a catalogue service, or closes the contact."""
+    municipality, refers to a catalogue service, or closes the contact.
+
+    A contact carrying the LSL 26 § decision deadline needs the date the child and guardian were
+    informed of the notification and what follows, or the reason why they were not: only then
+    is the decision met."""
     _require(actor)
     errors: dict[str, list[str]] = {}
+    if (not informed_on and not not_informed_reason.strip()
+            and contact.deadlines.filter(code="investigation_decision",
+                                         met_on__isnull=True).exists()):
+        errors["informed_on"] = [_(
+            "Record when the child and guardian were informed of the notification and what "
+            "follows (LSL 26 §), or write why they were not.")]
     if outcome not in InitialAssessment.Outcome.values:
         errors["outcome"] = [_("Choose the outcome of the initial assessment.")]
     if outcome in (InitialAssessment.Outcome.NO_ACTION, InitialAssessment.Outcome.ADVICE) \
@@ -446,7 +562,8 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
             raise ValidationError({"urgency": [_("Assess the urgency first.")]})
         assessment = InitialAssessment.objects.create(
             contact=contact, outcome=outcome, reason=reason.strip(), referral=referral,
-            informed_on=informed_on, decided_by=actor, decided_on=today)
+            informed_on=informed_on, not_informed_reason=not_informed_reason.strip(),
+            decided_by=actor, decided_on=today)
         _meet([contact.pk], "investigation_decision", today)
         contact.initial_outcome = outcome
         if team is not None:
@@ -712,17 +829,51 @@ def consultation_answer(*, actor, consultation: Consultation, answer: str) -> Co
     return locked
 
 
+@dataclass
+class AssessmentResult:
+    """The required content of the assessment's result (palvelutarpeen arvio, SHL 36 §) beside
+    the summary (``reason``): the conclusions on the conditions for clienthood, the client's own
+    view, the need for a named worker (SHL 42 §) and, for an adult, the situation of any child
+    in their care."""
+
+    conclusions: str = ""
+    client_view: str = ""
+    named_worker_need: str = ""
+    children_situation: str = ""
+
+
+def _result_errors(assessment: Assessment, result: AssessmentResult,
+                   completed_on: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not result.conclusions.strip():
+        errors["conclusions"] = [_("Write the conclusions on the conditions for clienthood.")]
+    if not result.client_view.strip():
+        errors["client_view"] = [_("Write the client's own view of their needs.")]
+    if result.named_worker_need not in NamedWorkerNeed.values:
+        errors["named_worker_need"] = [_(
+            "Record whether a named worker (omatyöntekijä, SHL 42 §) is needed.")]
+    born = assessment.child.birth_date
+    if (born is not None and _age_on(born, completed_on) >= ADULT_AGE
+            and not result.children_situation.strip()):
+        errors["children_situation"] = [_(
+            "The person assessed is an adult: record the situation of any child in their care.")]
+    return errors
+
+
 def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: str,
                         completed_on: date, responsible_worker: User | None = None,
                         informed_on: date | None = None,
+                        result: AssessmentResult | None = None,
                         expected_version: int | None = None) -> Assessment:
-    """Complete the service-need assessment. A client relationship names the responsible worker
-    (omatyöntekijä, SHL 42 §); a child-welfare client relationship (LSL 27 §) needs the date the
-    child and guardian were informed."""
+    """Complete the service-need assessment with its result's required content
+    (``AssessmentResult``). A client relationship names the responsible worker (omatyöntekijä,
+    SHL 42 §); a child-welfare client relationship (LSL 27 §) needs the date the child and
+    guardian were informed. The completion deadline is met only with all of these."""
     _require(actor)
     _require_team(actor, assessment)
-    errors: dict[str, list[str]] = {}
+    result = result or AssessmentResult()
     today = timezone.localdate()
+    errors = _result_errors(assessment, result, min(completed_on, today))
     if outcome not in Assessment.Outcome.values:
         errors["outcome"] = [_("Choose the outcome of the assessment.")]
     if not reason.strip():
@@ -754,10 +905,16 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
         locked.completed_on, locked.outcome, locked.outcome_reason = (
             completed_on, outcome, reason.strip())
         locked.informed_on = informed_on
+        locked.conclusions, locked.client_view = (result.conclusions.strip(),
+                                                  result.client_view.strip())
+        locked.named_worker_need = result.named_worker_need
+        locked.children_situation = result.children_situation.strip()
         locked.responsible_worker = responsible_worker if opens_client else None
         locked.version += 1
         locked.save(update_fields=["completed_on", "outcome", "outcome_reason", "informed_on",
-                                   "responsible_worker", "version", "updated_at"])
+                                   "conclusions", "client_view", "named_worker_need",
+                                   "children_situation", "responsible_worker", "version",
+                                   "updated_at"])
         contact_ids = _assessment_contact_ids(locked)
         _meet(contact_ids, "assessment_completion", completed_on)
         for contact in Contact.objects.select_for_update().filter(pk__in=contact_ids):

@@ -8,17 +8,18 @@ running at once do the same idempotent work. Notifications are deduplicated by a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from luotsi.common.formatting import format_date
 from luotsi.deadlines.calendar import nth_working_day_after
-from luotsi.deadlines.rules import DUE_SOON_WORKING_DAYS
+from luotsi.deadlines.rules import DUE_SOON_WORKING_DAYS, working_days_late
 from luotsi.intake import queue_keys
 from luotsi.intake.models import (
     OBLIGATION_LABELS,
@@ -37,6 +38,13 @@ class SweepResult:
     on_time: int = 0
     notifications: int = 0
     emails: int = 0
+    met_late: int = 0
+
+
+#: A deadline met late in this many days before the sweep is reported (once) to the worker and
+#: the team leads; older ones were reported by earlier sweeps or predate the report.
+MET_LATE_REPORT_DAYS = 7
+MET_LATE = "met_late"
 
 
 def update_statuses(today: date) -> SweepResult:
@@ -72,9 +80,66 @@ def _text(deadline: Deadline, user: User) -> str:
         label = str(OBLIGATION_LABELS.get(deadline.code, deadline.code))
         values = {"obligation": label, "due": format_date(deadline.due_on),
                   "contact": deadline.contact_id}
+        if deadline.met_on is not None:
+            return _("Met late: %(obligation)s (due %(due)s, met %(met)s, %(late)s working "
+                     "days late), contact %(contact)s.") % {
+                **values, "met": format_date(deadline.met_on),
+                "late": working_days_late(deadline.due_on, deadline.met_on)}
         if deadline.status == DeadlineStatus.OVERDUE:
             return _("Overdue: %(obligation)s (due %(due)s), contact %(contact)s.") % values
         return _("Due soon: %(obligation)s (due %(due)s), contact %(contact)s.") % values
+
+
+def _leads_by_team(team_ids) -> dict[int, list[User]]:
+    leads_by_team: dict[int, list[User]] = {}
+    for lead in User.objects.filter(role=Role.TEAM_LEAD, is_active=True,
+                                    teams__in=team_ids).prefetch_related("teams").distinct():
+        for team in lead.teams.all():
+            leads_by_team.setdefault(team.pk, []).append(lead)
+    return leads_by_team
+
+
+def _deliver(result: SweepResult, deadline: Deadline, users: list[User], key: str,
+             send_email: bool) -> None:
+    for user in users:
+        text = _text(deadline, user)
+        _note, created = Notification.objects.get_or_create(
+            user=user, key=key,
+            defaults={"text": text, "link": f"/intake/contacts/{deadline.contact_id}/"})
+        if not created:
+            continue
+        result.notifications += 1
+        if send_email and user.email:
+            send_mail(subject="Luotsi", message=text, from_email=settings.DEFAULT_FROM_EMAIL,
+                      recipient_list=[user.email], fail_silently=True)
+            result.emails += 1
+
+
+def report_met_late(result: SweepResult, today: date, *, send_email: bool = True) -> SweepResult:
+    """A deadline met after its final day says so: the worker and the team leads hear of it once
+    (``notified_status`` = ``met_late``), counted in ``result.met_late``."""
+    late = list(
+        Deadline.objects.filter(met_on__gt=F("due_on"),
+                                met_on__gte=today - timedelta(days=MET_LATE_REPORT_DAYS))
+        .exclude(notified_status=MET_LATE)
+        .select_related("contact", "contact__assignee", "contact__pair_worker")
+        .order_by("pk")[:5000])
+    if not late:
+        return result
+    leads_by_team = _leads_by_team({d.contact.team_id for d in late})
+    for deadline in late:
+        with transaction.atomic():
+            claimed = Deadline.objects.filter(pk=deadline.pk).exclude(
+                notified_status=MET_LATE).update(notified_status=MET_LATE)
+            if not claimed:  # another sweeper got there first
+                continue
+            result.met_late += 1
+            contact = deadline.contact
+            people = [u for u in (contact.assignee, contact.pair_worker) if u is not None]
+            people += leads_by_team.get(contact.team_id, [])
+            users = list({u.pk: u for u in people if u.is_active}.values())
+            _deliver(result, deadline, users, f"deadline:{deadline.pk}:{MET_LATE}", send_email)
+    return result
 
 
 def notify(result: SweepResult, *, send_email: bool = True) -> SweepResult:
@@ -124,7 +189,8 @@ def models_status_field():
 
 
 def sweep(today: date, *, send_email: bool = True) -> SweepResult:
-    return notify(update_statuses(today), send_email=send_email)
+    return report_met_late(notify(update_statuses(today), send_email=send_email), today,
+                           send_email=send_email)
 
 
 

@@ -36,6 +36,7 @@ from luotsi.intake.forms import (
     AssignForm,
     BulkAssignForm,
     CaseloadForm,
+    ClockForm,
     CompleteForm,
     ConsultationAnswerForm,
     ConsultationForm,
@@ -312,6 +313,7 @@ def _contact_initial(request, contact, data):
                 actor=request.user, contact=contact, outcome=cleaned["outcome"],
                 reason=cleaned["reason"], referral_code=cleaned["referral_code"],
                 informed_on=cleaned["informed_on"],
+                not_informed_reason=cleaned["not_informed_reason"],
                 expected_version=cleaned["expected_version"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -319,6 +321,23 @@ def _contact_initial(request, contact, data):
             messages.success(request, _("The initial assessment was recorded."))
             return None
     return {"initial_form": form}
+
+
+def _contact_clock(request, contact, data):
+    form = ClockForm(data, current=contact.clock)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.contact_change_clock(
+                actor=request.user, contact=contact, clock=cleaned["clock"],
+                reason=cleaned["reason"], expected_version=cleaned["expected_version"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The statutory clock was changed and the deadlines "
+                                        "recomputed."))
+            return None
+    return {"clock_form": form}
 
 
 def _assign_team_ids(user, contact) -> list[int]:
@@ -350,6 +369,7 @@ CONTACT_INTENTS = {
     "urgency": _contact_urgency,
     "initial": _contact_initial,
     "assign": _contact_assign,
+    "clock": _contact_clock,
 }
 
 
@@ -380,6 +400,7 @@ def _bind_only(handler, contact, data, request_user) -> dict:
                            {"municipality_id": contact.municipality_id}),
         _contact_assign: (AssignForm, "assign_form",
                           {"team_ids": _assign_team_ids(request_user, contact)}),
+        _contact_clock: (ClockForm, "clock_form", {"current": contact.clock}),
     }[handler]
     form = form_class(data, **kwargs)
     form.is_valid()
@@ -413,6 +434,8 @@ def _render_contact(request, contact: Contact, bound: dict):
             team_ids=_assign_team_ids(request.user, contact),
             initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id,
                      **version})
+        context["clock_form"] = bound.get("clock_form") or ClockForm(
+            current=contact.clock, initial=version)
         if initial is None and contact.assessment_id is None:
             context["initial_form"] = bound.get("initial_form") or InitialAssessmentForm(
                 municipality_id=contact.municipality_id, initial=version)
@@ -637,6 +660,10 @@ def _assessment_complete(request, assessment, data):
         actor=request.user, assessment=assessment, outcome=cleaned["outcome"],
         reason=cleaned["reason"], completed_on=cleaned["completed_on"],
         responsible_worker=cleaned["responsible_worker"], informed_on=cleaned["informed_on"],
+        result=services.AssessmentResult(
+            conclusions=cleaned["conclusions"], client_view=cleaned["client_view"],
+            named_worker_need=cleaned["named_worker_need"],
+            children_situation=cleaned["children_situation"]),
         expected_version=cleaned["expected_version"]), _("The assessment was completed."))
     return None if done else {"complete_form": form}
 

@@ -170,6 +170,9 @@ def test_child_welfare_notification_from_registration_to_client_relationship(
     # Completing without the responsible worker is refused and names the field.
     page.check("input[name=outcome][value=child_welfare_client]")
     page.fill("#id_reason", "Lapsi tarvitsee lastensuojelun tukitoimia.")
+    page.fill("#id_conclusions", "Lapsen kasvuolot vaarantavat kehityksen (LSL 27 §).")
+    page.fill("#id_client_view", "Lapsi ja huoltaja toivovat tukea.")
+    page.check("input[name=named_worker_need][value=needed]")
     page.select_option("#id_responsible_worker", "")
     page.fill("#id_informed_on", today)
     _submit(page, "complete")

@@ -16,6 +16,8 @@ import pytest
 from django.utils import timezone
 from e2e_helpers import PASSWORD, assert_accessible, assert_path, login
 
+from luotsi.intake.tests.factories import RESULT
+
 pytestmark = pytest.mark.e2e
 
 MAX_TABS = 250
@@ -179,6 +181,7 @@ def test_contact_to_service_need_assessment_by_keyboard_alone(new_page, county):
     assert_accessible(page)
     pick_radio(page, "outcome", "service_need_assessment")
     type_into(page, "#id_reason", "Tarvitaan palvelutarpeen arviointi.")
+    type_into(page, "#id_not_informed_reason", "Huoltajaa ei vielä tavoitettu puhelimitse.")
     press_button(page, "main form:has(input[name=intent][value=initial]) button[type=submit]")
     contact.refresh_from_db()
     assert contact.status == "routed"
@@ -205,6 +208,9 @@ def test_contact_to_service_need_assessment_by_keyboard_alone(new_page, county):
     assert_accessible(page)
     pick_radio(page, "outcome", "family_social_services")
     type_into(page, "#id_reason", "Perhe tarvitsee perhetyötä.")
+    type_into(page, "#id_conclusions", "Perhe on perhesosiaalityön asiakas.")
+    type_into(page, "#id_client_view", "Huoltaja toivoo tukea arkeen.")
+    pick_radio(page, "named_worker_need", "needed")
     choose(page, "#id_responsible_worker", str(county["worker"].pk))
     press_button(page, "main form:has(input[name=intent][value=complete]) button[type=submit]")
     assessment.refresh_from_db()
@@ -230,7 +236,8 @@ def test_home_urgent_line_opens_the_queue_with_the_same_contacts(new_page, count
         services.contact_assess_urgency(actor=worker, contact=contact, urgency="urgent",
                                         note="Poliisi paikalla.")
         services.initial_assessment_record(actor=worker, contact=contact,
-                                           outcome="service_need_assessment")
+                                           outcome="service_need_assessment",
+                                           informed_on=contact.opened_on)
     page = new_page(language="en")
     login(page, "leena")
     line = page.locator("#home-urgent a")
@@ -287,7 +294,8 @@ def test_consultation_answered_after_completion(new_page, county):
                                     temporary=True)]))
     services.contact_assess_urgency(actor=worker, contact=contact, urgency="not_urgent")
     services.initial_assessment_record(actor=worker, contact=contact,
-                                       outcome="service_need_assessment")
+                                       outcome="service_need_assessment",
+                                       informed_on=contact.opened_on)
     contact.refresh_from_db()
     today = timezone.localdate()
     assessment = services.assessment_start(actor=sara, assessment=contact.assessment,
@@ -295,7 +303,8 @@ def test_consultation_answered_after_completion(new_page, county):
     consultation = services.consultation_add(actor=sara, assessment=assessment,
                                              expert="Koulukuraattori", question="Poissaolot?")
     services.assessment_complete(actor=sara, assessment=assessment, outcome="closed",
-                                 reason="Ei tarvetta.", completed_on=today)
+                                 reason="Ei tarvetta.", completed_on=today,
+                                 result=RESULT)
     page = new_page(language="en")
     login(page, "sara")
     page.goto(f"/intake/assessments/{assessment.pk}/")

@@ -39,7 +39,8 @@ BATCH = 2000
 # kind: (weight, clocks to choose from)
 KINDS = {
     "child_welfare_notification": (52, ("child_welfare_notification",)),
-    "shl_notification": (9, ("shl_contact", "shl_special_support_child")),
+    "shl_notification": (6, ("shl_contact", "shl_special_support_child")),
+    "shl_special_support_notification": (3, ("shl_special_support_child",)),
     "shl_contact": (10, ("shl_contact", "shl_special_support_child")),
     "guardian_application": (10, ("shl_contact", "shl_special_support_child")),
     "child_application": (2, ("shl_contact",)),
@@ -50,6 +51,7 @@ KINDS = {
 CHANNELS = {
     "child_welfare_notification": ("electronic", "electronic", "phone", "written"),
     "shl_notification": ("electronic", "phone"),
+    "shl_special_support_notification": ("electronic", "phone"),
     "shl_contact": ("phone", "electronic", "in_person"),
     "guardian_application": ("electronic", "phone", "in_person"),
     "child_application": ("phone", "in_person"),
@@ -61,6 +63,7 @@ REPORTERS = {
     "child_welfare_notification": ("health_care", "education", "early_childhood", "police",
                                    "social_services", "relative", "private_person", "anonymous"),
     "shl_notification": ("health_care", "education", "early_childhood", "social_services"),
+    "shl_special_support_notification": ("health_care", "education", "early_childhood"),
     "shl_contact": ("health_care", "education", "early_childhood", "social_services"),
     "guardian_application": ("guardian",),
     "child_application": ("child",),
@@ -88,6 +91,11 @@ DESCRIPTIONS = {
     "shl_notification": (
         "Perhe tarvitsee tukea arkeen; vanhempi on kertonut uupumuksesta neuvolassa.",
         "Koulukuraattori arvioi, että perhe hyötyisi perhetyöstä.",
+    ),
+    "shl_special_support_notification": (
+        "Oppilashuolto arvioi, että lapsi tarvitsee erityistä tukea: koulunkäynti on katkennut "
+        "ja lapsella on todettu neuropsykiatrisia vaikeuksia.",
+        "Neuvolan mukaan lapsen kehitys ei etene ja perhe ei ole hakenut apua.",
     ),
     "shl_contact": (
         "Huoltaja toivoo kotipalvelua vauvaperheen arkeen, ilmoitus tehty huoltajan luvalla.",
@@ -158,6 +166,19 @@ def _urgency_at(plan: dict) -> datetime:
     """Assessed in the afternoon of its day, never before the contact came in nor after now."""
     at = max(_aware(plan["urgency"], 15, 0), plan["received_at"] + timedelta(minutes=30))
     return min(at, timezone.now())
+
+
+def _result_content(outcome: str) -> dict:
+    """The required content of a completed assessment's result (SHL 36 §) by its outcome."""
+    if not outcome:
+        return {}
+    client = outcome in ("child_welfare_client", "family_social_services")
+    return {
+        "conclusions": ("Asiakkuuden edellytykset täyttyvät; tuki jatkuu asiakassuunnitelman "
+                        "mukaan." if client else "Asiakkuuden edellytyksiä ei ole."),
+        "client_view": "Perhe kertoi oman näkemyksensä tuen tarpeesta arviointikäynnillä.",
+        "named_worker_need": "needed" if client else "not_needed",
+    }
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -361,7 +382,8 @@ def seed(seed: int, today: date, advance) -> int:  # noqa: C901, PLR0912, PLR091
                 pair_worker=lead if assigned and lead and rng.random() < 0.12 else None,
                 opened_on=plan["decided_on"], started_on=plan["started_on"],
                 completed_on=plan["completed_on"], outcome=outcome, outcome_reason=reason,
-                informed_on=informed, responsible_worker=responsible)
+                informed_on=informed, responsible_worker=responsible,
+                **_result_content(outcome))
             assessments.append(plan["assessment"])
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
 

@@ -109,6 +109,16 @@ def child_hetu() -> str:
     return hetu.build(dt.date(2016, 1, 1) + dt.timedelta(days=n // 100), 900 + n % 100)
 
 
+#: The required content of a service-need assessment's result (SHL 36 §), for tests that
+#: complete one: through the services (``RESULT``), the API or the form (``RESULT_FIELDS``).
+RESULT_FIELDS = {
+    "conclusions": "Lapsen kasvuolot eivät vaaranna kehitystä; perhe tarvitsee tukea arkeen.",
+    "client_view": "Perhe toivoo perhetyötä ja kokee sen auttavan.",
+    "named_worker_need": "needed",
+}
+RESULT = services.AssessmentResult(**RESULT_FIELDS)
+
+
 def contact_input(*, persons: list[services.PersonRef] | None = None,
                   child: Person | None = None, **overrides) -> services.ContactInput:
     """A valid child-welfare notification received an hour ago; override any field."""

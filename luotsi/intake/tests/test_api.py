@@ -15,7 +15,7 @@ from luotsi.api.models import ApiToken, IdempotencyRecord
 from luotsi.deadlines.calendar import HELSINKI
 from luotsi.deadlines.rules import working_days_late
 from luotsi.intake.models import Contact, ContactStatus, Deadline, DeadlineStatus
-from luotsi.intake.tests.factories import build_world, bulk_contacts, child_hetu
+from luotsi.intake.tests.factories import RESULT_FIELDS, build_world, bulk_contacts, child_hetu
 
 pytestmark = pytest.mark.django_db
 
@@ -481,7 +481,7 @@ def test_a_notification_from_registration_to_a_client_relationship(world, as_use
     completed = alice.post(f"/assessments/{aid}/complete", {
         "outcome": "child_welfare_client", "reason": "Lastensuojelun tarve.",
         "completed_on": "2026-02-05", "responsible_worker_id": world.alice.pk,
-        "informed_on": "2026-02-05", "expected_version": version})
+        "informed_on": "2026-02-05", **RESULT_FIELDS, "expected_version": version})
     assert completed.status_code == 200, completed.content
     assert completed.json()["outcome"] == "child_welfare_client"
     assert {d["status"] for d in completed.json()["deadlines"]} == {"met"}
@@ -499,7 +499,7 @@ def test_a_stale_version_is_a_conflict(world, as_user):
                       {"urgency": "urgent", "note": "Uusi tieto.",
                        "expected_version": contact["version"]})
     initial = iris.post(f"/contacts/{contact['id']}/initial-assessment",
-                        {"outcome": "no_action", "reason": "Ei huolta.",
+                        {"outcome": "no_action", "reason": "Ei huolta.", "informed_on": TODAY,
                          "expected_version": contact["version"]})
 
     assert (again.status_code, initial.status_code) == (409, 409)
@@ -513,7 +513,7 @@ def test_write_errors_name_the_api_fields(world, as_user):
 
     urgent_without_note = iris.post(f"/contacts/{contact['id']}/urgency", {"urgency": "urgent"})
     no_reason = iris.post(f"/contacts/{contact['id']}/initial-assessment",
-                          {"outcome": "no_action"})
+                          {"outcome": "no_action", "informed_on": TODAY})
     outsider = iris.post(f"/contacts/{contact['id']}/assign", {"assignee_id": world.alice.pk})
     nobody = iris.post(f"/contacts/{contact['id']}/assign", {"assignee_id": 999999})
 
@@ -529,13 +529,15 @@ def test_completion_errors_name_the_api_fields(world, as_user):
     iris, alice = as_user("iris"), as_user("alice")
     iris.post(f"/contacts/{contact['id']}/urgency", {"urgency": "not_urgent"})
     aid = iris.post(f"/contacts/{contact['id']}/initial-assessment",
-                    {"outcome": "service_need_assessment"}).json()["assessment_id"]
+                    {"outcome": "service_need_assessment",
+                     "not_informed_reason": "Huoltajaa ei tavoitettu."}).json()["assessment_id"]
 
     before_start = alice.post(f"/assessments/{aid}/complete", {
         "outcome": "child_welfare_client", "reason": "Tarve.", "completed_on": TODAY})
 
     assert before_start.status_code == 422
-    assert _fields(before_start) == {"completed_on", "responsible_worker_id", "informed_on"}
+    assert _fields(before_start) == {"completed_on", "responsible_worker_id", "informed_on",
+                                     "conclusions", "client_view", "named_worker_need"}
 
 
 def test_the_openapi_schema_documents_the_operations_and_the_conflict(world, client):

@@ -27,6 +27,7 @@ from luotsi.intake.models import (
 )
 from luotsi.intake.services import PersonRef
 from luotsi.intake.tests.factories import (
+    RESULT,
     ServiceCatalogueItemFactory,
     build_world,
     child_hetu,
@@ -282,7 +283,8 @@ def test_no_action_and_advice_need_a_reason(world):
     for outcome in ("no_action", "advice"):
         with pytest.raises(ValidationError) as exc:
             services.initial_assessment_record(actor=world.iris, contact=contact,
-                                               outcome=outcome, reason="  ")
+                                               outcome=outcome, reason="  ",
+                                               informed_on=contact.opened_on)
         assert _fields(exc) == {"reason"}
 
     assert _counts() == before
@@ -298,7 +300,8 @@ def test_referral_to_a_service_not_serving_the_municipality_is_refused(world):
 
     with pytest.raises(ValidationError) as exc:
         services.initial_assessment_record(actor=world.iris, contact=contact, outcome="referral",
-                                           referral_code="family-counselling")
+                                           referral_code="family-counselling",
+                                           informed_on=contact.opened_on)
 
     assert _fields(exc) == {"referral_code"}
     assert _counts() == before
@@ -310,7 +313,8 @@ def test_referral_to_a_service_serving_the_municipality_closes_the_contact(world
     services.contact_assess_urgency(actor=world.iris, contact=contact, urgency="not_urgent")
 
     initial = services.initial_assessment_record(actor=world.iris, contact=contact,
-                                                 outcome="referral", referral_code="family-work")
+                                                 outcome="referral", referral_code="family-work",
+                                                 informed_on=contact.opened_on)
 
     contact.refresh_from_db()
     assert initial.referral == service
@@ -325,7 +329,8 @@ def test_initial_assessment_needs_the_urgency_first(world):
 
     with pytest.raises(ValidationError) as exc:
         services.initial_assessment_record(actor=world.iris, contact=contact,
-                                           outcome="no_action", reason="Ei huolta.")
+                                           outcome="no_action", reason="Ei huolta.",
+                                           informed_on=contact.opened_on)
 
     assert _fields(exc) == {"urgency"}
     assert not InitialAssessment.objects.exists()
@@ -353,7 +358,8 @@ def test_child_welfare_client_needs_informed_on_and_a_responsible_worker(
     before = _counts()
 
     with pytest.raises(ValidationError) as exc:
-        services.assessment_complete(actor=world.alice, assessment=started, **arguments)
+        services.assessment_complete(actor=world.alice, assessment=started, **arguments,
+                                     result=RESULT)
 
     assert _fields(exc) == expected
     assert _counts() == before
@@ -367,12 +373,14 @@ def test_completion_before_the_start_is_refused(world, time_machine):
     arguments = {"outcome": "closed", "reason": "Ei tarvetta.", "completed_on": TODAY}
 
     with pytest.raises(ValidationError) as not_started:
-        services.assessment_complete(actor=world.alice, assessment=assessment, **arguments)
+        services.assessment_complete(actor=world.alice, assessment=assessment, **arguments,
+                                     result=RESULT)
     time_machine.move_to(NOW + dt.timedelta(days=2), tick=False)
     started = services.assessment_start(actor=world.alice, assessment=assessment,
                                         started_on=TODAY + dt.timedelta(days=1))
     with pytest.raises(ValidationError) as before_start:
-        services.assessment_complete(actor=world.alice, assessment=started, **arguments)
+        services.assessment_complete(actor=world.alice, assessment=started, **arguments,
+                                     result=RESULT)
 
     assert _fields(not_started) == _fields(before_start) == {"completed_on"}
     assessment.refresh_from_db()
@@ -393,7 +401,8 @@ def test_a_stale_version_is_refused(world):
     with pytest.raises(ValidationError):
         services.initial_assessment_record(actor=world.ilona, contact=contact,
                                            outcome="no_action", reason="Ei huolta.",
-                                           expected_version=seen)
+                                           expected_version=seen,
+                                           informed_on=contact.opened_on)
 
     contact.refresh_from_db()
     assert (contact.urgency, contact.version) == ("not_urgent", seen + 1)
@@ -406,7 +415,8 @@ def test_a_stale_assessment_version_is_refused(world, started):
     with pytest.raises(ValidationError):
         services.assessment_complete(actor=world.alice, assessment=started, outcome="closed",
                                      reason="Ei tarvetta.", completed_on=TODAY,
-                                     expected_version=seen)
+                                     expected_version=seen,
+                                     result=RESULT)
 
     started.refresh_from_db()
     assert started.completed_on is None
@@ -487,7 +497,8 @@ def test_completion_meets_its_deadline_opens_a_case_for_the_named_worker_and_clo
     done = services.assessment_complete(
         actor=world.alice, assessment=started, outcome="child_welfare_client",
         reason="Lastensuojelun tarve.", completed_on=TODAY, responsible_worker=carl,
-        informed_on=TODAY)
+        informed_on=TODAY,
+                                        result=RESULT)
 
     contact = done.contacts.get()
     completion = _deadline(contact, "assessment_completion")

@@ -80,7 +80,8 @@ def test_statuses_move_from_on_time_to_due_soon_to_overdue_and_met_stays_met(
 
     # Late is still done: the decision is met (on the day it was made) and stays met.
     services.initial_assessment_record(actor=world.iris, contact=contact,
-                                       outcome="service_need_assessment")
+                                       outcome="service_need_assessment",
+                                       informed_on=contact.opened_on)
     _sweep(time_machine, FRI_13 + dt.timedelta(days=30))
     decision = Deadline.objects.get(contact=contact, code="investigation_decision")
     assert (decision.status, decision.met_on) == (DeadlineStatus.MET, FRI_13.date())
@@ -162,7 +163,8 @@ def test_sweeping_twice_notifies_once(world, time_machine, mailoutbox):
 def test_closed_contacts_are_not_notified(world, time_machine):
     contact = _contact(world, assignee=world.iris)
     services.initial_assessment_record(actor=world.iris, contact=contact, outcome="advice",
-                                       reason="Neuvottu puhelimessa.")
+                                       reason="Neuvottu puhelimessa.",
+                                       informed_on=contact.opened_on)
 
     result = _sweep(time_machine, FRI_13)
 
@@ -180,9 +182,9 @@ def test_the_command_prints_counts_and_running_it_twice_creates_no_duplicates(
     call_command("sweep_deadlines", "--no-email", stdout=second)
 
     assert first.getvalue().strip() == (
-        "overdue 2, due soon 0, on time 0; notifications 4, e-mails 0")
+        "overdue 2, due soon 0, on time 0, met late 0; notifications 4, e-mails 0")
     assert second.getvalue().strip() == (
-        "overdue 0, due soon 0, on time 0; notifications 0, e-mails 0")
+        "overdue 0, due soon 0, on time 0, met late 0; notifications 0, e-mails 0")
     assert Notification.objects.count() == 4
     assert mailoutbox == []
 
@@ -201,7 +203,8 @@ def test_the_command_sends_email_by_default(world, time_machine, mailoutbox):
 def test_sweep__closed_contact_deadlines_do_not_turn_overdue(world, time_machine):
     contact = _contact(world, assignee=world.iris)
     services.initial_assessment_record(actor=world.iris, contact=contact, outcome="advice",
-                                       reason="Neuvottu puhelimessa.")
+                                       reason="Neuvottu puhelimessa.",
+                                       informed_on=contact.opened_on)
     before = _statuses(contact)
     _sweep(time_machine, FRI_13)
     assert _statuses(contact) == before

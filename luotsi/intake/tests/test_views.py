@@ -22,6 +22,7 @@ from luotsi.intake.models import (
     Notification,
     ServiceCatalogueItem,
 )
+from luotsi.intake.tests.factories import RESULT, RESULT_FIELDS
 from luotsi.organisation.models import Role, TeamKind
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 from luotsi.people.models import Person
@@ -357,7 +358,8 @@ def test_initial_assessment_no_action_without_reason_names_the_field(en, iw, con
     services.contact_assess_urgency(actor=iw, contact=contact, urgency="not_urgent")
     en.force_login(iw)
     response = en.post(f"/intake/contacts/{contact.pk}/", {
-        "intent": "initial", "outcome": "no_action", "reason": "", "expected_version": "2"})
+        "intent": "initial", "outcome": "no_action", "reason": "",
+        "informed_on": timezone.localdate().isoformat(), "expected_version": "2"})
     assert response.status_code == 200
     text = _text(response)
     assert 'href="#id_reason"' in text
@@ -394,7 +396,7 @@ def test_initial_assessment_referral_from_the_catalogue(en, iw, contact, catalog
     assert '<option value="family-counselling">Family counselling' in page
     response = en.post(f"/intake/contacts/{contact.pk}/", {
         "intent": "initial", "outcome": "referral", "referral_code": "family-counselling",
-        "expected_version": "2"})
+        "informed_on": timezone.localdate().isoformat(), "expected_version": "2"})
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.status == "closed"
@@ -404,7 +406,8 @@ def test_initial_assessment_referral_from_the_catalogue(en, iw, contact, catalog
 def test_a_step_done_meanwhile_is_refused_visibly(en, iw, iw2, contact):
     services.contact_assess_urgency(actor=iw2, contact=contact, urgency="not_urgent")
     services.initial_assessment_record(actor=iw2, contact=contact, outcome="advice",
-                                       reason="Neuvottu puhelimessa.")
+                                       reason="Neuvottu puhelimessa.",
+                                       informed_on=contact.opened_on)
     en.force_login(iw)
     response = en.post(f"/intake/contacts/{contact.pk}/", {
         "intent": "initial", "outcome": "no_action", "reason": "Ei toimenpiteitä."})
@@ -658,7 +661,7 @@ def test_assessment_start_meeting_consultation_complete(en, alice, lead, assessm
     # Without the responsible worker and the date the family was informed: both named.
     response = en.post(url, {"intent": "complete", "outcome": "child_welfare_client",
                              "reason": "Tarve lastensuojelulle.", "completed_on": today,
-                             "responsible_worker": "", "informed_on": "",
+                             "responsible_worker": "", "informed_on": "", **RESULT_FIELDS,
                              "expected_version": str(assessment.version)})
     assert response.status_code == 200
     text = _text(response)
@@ -668,7 +671,7 @@ def test_assessment_start_meeting_consultation_complete(en, alice, lead, assessm
     response = en.post(url, {"intent": "complete", "outcome": "child_welfare_client",
                              "reason": "Tarve lastensuojelulle.", "completed_on": today,
                              "responsible_worker": alice.pk, "informed_on": today,
-                             "expected_version": str(assessment.version)})
+                             **RESULT_FIELDS, "expected_version": str(assessment.version)})
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.outcome == "child_welfare_client"
@@ -748,7 +751,8 @@ def test_services_keep_the_queue_keys_and_closing_makes_deadlines_not_needed(iw,
     assert (rank, next_due) == (0, due["investigation_decision"])
     assert status in ("on_time", "due_soon")
     services.initial_assessment_record(actor=iw, contact=contact, outcome="advice",
-                                       reason="Neuvottu.", expected_version=contact.version)
+                                       reason="Neuvottu.", expected_version=contact.version,
+                                       informed_on=contact.opened_on)
     contact.refresh_from_db()
     assert contact.status == "closed" and contact.deadline_status == "not_needed"
     assert contact.initial_outcome == "advice"  # copied for the key figures
@@ -833,7 +837,8 @@ def test_closing_an_assessment_without_a_client_relationship_ends_the_teams_acce
     assessment = services.assessment_start(actor=alice, assessment=assessment,
                                            started_on=today)
     services.assessment_complete(actor=alice, assessment=assessment, outcome="closed",
-                                 reason="Ei tarvetta.", completed_on=today)
+                                 reason="Ei tarvetta.", completed_on=today,
+                                 result=RESULT)
     case = ClientRelationship.objects.filter(source=f"intake.Assessment:{assessment.pk}")
     assert case.exists()
     limit = timezone.now() + dt.timedelta(days=services.CLOSED_ACCESS_DAYS, minutes=1)
@@ -930,7 +935,8 @@ def _completed(alice, assessment, outcome="child_welfare_client"):
                                              question="Miten lapsi voi koulussa?")
     services.assessment_complete(actor=alice, assessment=assessment, outcome=outcome,
                                  reason="Tarve.", completed_on=today, responsible_worker=alice,
-                                 informed_on=today)
+                                 informed_on=today,
+                                 result=RESULT)
     return consultation
 
 

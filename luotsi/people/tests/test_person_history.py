@@ -15,6 +15,7 @@ from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.intake import services
 from luotsi.intake.models import Assessment, Contact
+from luotsi.intake.tests.factories import RESULT
 from luotsi.organisation.models import Role, TeamKind
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 from luotsi.people.tests.factories import PersonFactory
@@ -83,7 +84,8 @@ def client_history(iw, alice, east, family):
     services.assessment_complete(actor=alice, assessment=assessment,
                                  outcome=Assessment.Outcome.CHILD_WELFARE_CLIENT,
                                  reason="Tarve lastensuojelulle.", completed_on=today,
-                                 responsible_worker=alice, informed_on=today)
+                                 responsible_worker=alice, informed_on=today,
+                                 result=RESULT)
     return contact
 
 

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luotsi.common.validation import date_problem
 from luotsi.deadlines.calendar import HELSINKI, opening_day
-from luotsi.deadlines.rules import KINDS, compute_deadlines
+from luotsi.deadlines.rules import KINDS, compute_deadlines, working_days_late
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -41,6 +41,27 @@ def parse_received(value: str) -> datetime:
     if problem:
         raise CommandError(f"--received {value!r}: {problem}")
     return received
+
+
+def parse_met(values: list[str], codes: set[str]) -> dict[str, date]:
+    """``CODE=YYYY-MM-DD`` pairs: the day each obligation was met."""
+    met: dict[str, date] = {}
+    for value in values:
+        code, _sep, day = value.partition("=")
+        if code not in codes:
+            raise CommandError(f"--met {value!r}: no clock {code!r} in this kind; "
+                               f"its clocks: {', '.join(sorted(codes))}")
+        try:
+            met[code] = date.fromisoformat(day)
+        except ValueError as exc:
+            raise CommandError(f"--met {value!r}: the day is not YYYY-MM-DD") from exc
+    return met
+
+
+def _met_fields(due_on: date, met_on: date | None) -> dict:
+    if met_on is None:
+        return {}
+    return {"met_on": met_on.isoformat(), "late_working_days": working_days_late(due_on, met_on)}
 
 
 def _day(d: date) -> str:
@@ -67,6 +88,13 @@ class Command(BaseCommand):
             help="When the case was received, ISO 8601 (e.g. 2025-06-17T10:00+03:00).",
         )
         parser.add_argument(
+            "--met",
+            action="append",
+            default=[],
+            metavar="CODE=YYYY-MM-DD",
+            help="The day an obligation was met (repeatable): shows whether it was met late.",
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             help="Print JSON instead of a table.",
@@ -79,13 +107,15 @@ class Command(BaseCommand):
         received = parse_received(options["received"])
         opened_on = opening_day(received)
         deadlines = compute_deadlines(kind, received)
+        met = parse_met(options["met"], {d.code for d in deadlines})
 
         if options["json"]:
             payload = {
                 "kind": kind,
                 "opened_on": opened_on.isoformat(),
                 "deadlines": [
-                    {"code": d.code, "due_on": d.due_on.isoformat(), "basis": d.basis}
+                    {"code": d.code, "due_on": d.due_on.isoformat(), "basis": d.basis,
+                     **_met_fields(d.due_on, met.get(d.code))}
                     for d in deadlines
                 ],
             }
@@ -99,4 +129,10 @@ class Command(BaseCommand):
         code_width = max(len("Clock"), *(len(d.code) for d in deadlines))
         self.stdout.write(f"{'Clock':<{code_width}}  {'Due on':<14}  Basis")
         for d in deadlines:
-            self.stdout.write(f"{d.code:<{code_width}}  {_day(d.due_on):<14}  {d.basis}")
+            line = f"{d.code:<{code_width}}  {_day(d.due_on):<14}  {d.basis}"
+            met_on = met.get(d.code)
+            if met_on is not None:
+                late = working_days_late(d.due_on, met_on)
+                line += f"  (met {_day(met_on)}" + (
+                    f", LATE by {late} working days)" if late else ", in time)")
+            self.stdout.write(line)

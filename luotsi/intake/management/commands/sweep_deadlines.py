@@ -19,7 +19,8 @@ class Command(BaseCommand):
         while True:
             result = sweep(timezone.localdate(), send_email=not no_email)
             self.stdout.write(
-                f"overdue {result.overdue}, due soon {result.due_soon}, on time {result.on_time}; "
+                f"overdue {result.overdue}, due soon {result.due_soon}, on time {result.on_time}, "
+                f"met late {result.met_late}; "
                 f"notifications {result.notifications}, e-mails {result.emails}")
             if not loop:
                 return
