@@ -26,7 +26,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -634,18 +633,13 @@ def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response:
     def write(user, plan, expected):
         _visible_goal(user, plan, payload.goal_id)
         try:
-            with transaction.atomic():
-                if expected is not None:
-                    # rating_add takes no revision: check it under the row lock, held until
-                    # the rating is saved.
-                    locked = Plan.objects.select_for_update().get(pk=plan.pk)
-                    if locked.revision != expected:
-                        raise services.PlanConflict(locked, expected)
-                rating = services.rating_add(actor=user, plan=plan, data=services.RatingInput(
-                    goal_id=payload.goal_id, value=payload.value,
-                    rated_by_kind=payload.rated_by_kind,
-                    client_took_part=payload.client_took_part, occasion=payload.occasion,
-                    rated_on=payload.rated_on))
+            rating = services.rating_add(actor=user, plan=plan, expected_revision=expected,
+                                         data=services.RatingInput(
+                                             goal_id=payload.goal_id, value=payload.value,
+                                             rated_by_kind=payload.rated_by_kind,
+                                             client_took_part=payload.client_took_part,
+                                             occasion=payload.occasion,
+                                             rated_on=payload.rated_on))
         except ValidationError as exc:
             raise _renamed(exc, {"goal": "goal_id"}) from None
         scale = rating.scale

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from luotsi.access.models import LogAction
 from luotsi.common.forms import save_through_service
-from luotsi.plans import edit_services, services
 from luotsi.plans import forms as plan_forms
+from luotsi.plans import services
 from luotsi.plans.models import Goal, Step
 from luotsi.plans.views import _int, _log, _Page, _plan_url, _visible_plan
 
@@ -114,7 +114,7 @@ def goal_edit(request, plan_id: int, goal_id: int):
     goal = _goal(state, goal_id)
 
     def save(data):
-        return edit_services.goal_update(
+        return services.goal_update(
             actor=request.user, goal=goal, expected_revision=data["revision"],
             data=services.GoalInput(
                 goal_area_id=_int(data["goal_area"]), client_wording=data["client_wording"],
@@ -138,7 +138,7 @@ def step_edit(request, plan_id: int, step_id: int):
     step = _step(state, step_id)
 
     def save(data):
-        return edit_services.step_update(
+        return services.step_update(
             actor=request.user, step=step, expected_revision=data["revision"],
             data=services.StepInput(what=data["what"], owner_kind=data["owner_kind"],
                                     due_on=data["due_on"], owner_id=_int(data["owner"]),
@@ -188,7 +188,7 @@ def goal_remove(request, plan_id: int, goal_id: int):
     facts = {"text": goal.client_wording, "steps": len(view.steps),
              "ratings": len(view.ratings)}
     return _remove(request, state, row=goal, kind="goal", facts=facts,
-                   remove=lambda revision: edit_services.goal_remove(
+                   remove=lambda revision: services.goal_remove(
                        actor=request.user, goal=goal, expected_revision=revision))
 
 
@@ -199,7 +199,7 @@ def step_remove(request, plan_id: int, step_id: int):
     state = _state(request, plan_id)
     step = _step(state, step_id)
     return _remove(request, state, row=step, kind="step", facts={"text": step.what},
-                   remove=lambda revision: edit_services.step_remove(
+                   remove=lambda revision: services.step_remove(
                        actor=request.user, step=step, expected_revision=revision))
 
 
@@ -213,7 +213,7 @@ def service_remove(request, plan_id: int, service_id: int):
         raise Http404
     return _remove(request, state, row=service, kind="service",
                    facts={"text": f"{service.item.name} ({service.get_sector_display()})"},
-                   remove=lambda revision: edit_services.service_remove(
+                   remove=lambda revision: services.service_remove(
                        actor=request.user, service=service, expected_revision=revision))
 
 
@@ -227,5 +227,5 @@ def method_remove(request, plan_id: int, method_id: int):
     if method is None:
         raise Http404
     return _remove(request, state, row=method, kind="method", facts={"text": method.method.name},
-                   remove=lambda revision: edit_services.method_remove(
+                   remove=lambda revision: services.method_remove(
                        actor=request.user, method=method, expected_revision=revision))

@@ -73,12 +73,13 @@ def test_plan_save_under_emergency_access__refused_with_a_message(client, bob, p
     assert refusal.category == Category.PLAN
 
 
-def test_plan_save_by_the_case_worker__unchanged(client, alice, plan, client_person):
+def test_plan_save_by_the_case_worker__saved_and_logged_on_their_case_basis(
+        client, alice, plan, client_person):
     client.force_login(alice)
     response = client.post(f"/plans/{plan.pk}/texts/", text_post(plan, client_view="Hyvä."))
     assert response.status_code == 302
     assert Plan.objects.get(pk=plan.pk).client_view == "Hyvä."
-    assert writes_of(alice, client_person).last().basis == Basis.CARE_TEAM
+    assert writes_of(alice, client_person).last().basis == Basis.CASE
 
 
 def test_plan_api_patch_under_emergency_access__403(client, bob, plan, emergency, client_person):

@@ -46,7 +46,7 @@ from luotsi.plans.models import (
     Sector,
     Step,
 )
-from luotsi.plans.services import _changes
+from luotsi.plans.services import version_changes
 
 NAME = "plans"
 PERSONS_PER_PLAN = 30
@@ -353,7 +353,7 @@ def seed(seed: int, today: date, advance) -> int:
             versions.append(PlanVersion(
                 plan=s.plan, number=number, accepted_at=_at(day, 14),
                 accepted_by=s.plan.coordinator, client_took_part=True, snapshot=snapshot,
-                changes=_changes(previous, snapshot)))
+                changes=version_changes(previous, snapshot)))
             previous = snapshot
     _bulk(PlanVersion, versions)
     advance(len(specs) - 3 * (len(specs) // 4))

@@ -89,11 +89,9 @@ def test_goal_edit__concurrent_save_refused_both_texts_kept(client, alice, plan,
     stale = goal_post(goal, plan, client_wording="Minun versioni")
     s.goal_add(actor=alice, plan=Plan.objects.get(pk=plan.pk), data=s.GoalInput(
         goal_area_id=goal.goal_area_id, client_wording="Toinen tavoite"))
-    from luotsi.plans import edit_services
-    edit_services.goal_update(actor=alice, goal=Goal.objects.get(pk=goal.pk),
-                              expected_revision=revision(plan), data=s.GoalInput(
-                                  goal_area_id=goal.goal_area_id,
-                                  client_wording="Kollegan versio"))
+    s.goal_update(actor=alice, goal=Goal.objects.get(pk=goal.pk),
+                  expected_revision=revision(plan), data=s.GoalInput(
+                      goal_area_id=goal.goal_area_id, client_wording="Kollegan versio"))
     response = client.post(f"/plans/{plan.pk}/goals/{goal.pk}/edit/", stale)
     assert response.status_code == 409
     body = response.content.decode()

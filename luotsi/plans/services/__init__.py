@@ -1,0 +1,62 @@
+"""Writes of the client plan, by aggregate: ``plan`` (opening the plan, its texts, coordinator
+and participants), ``sections`` (sector sections, imported drafts), ``goals`` (goals, their
+factors and steps), ``plan_services`` (services and methods), ``consents``, ``versions``
+(accepted versions and reviews) and ``ratings``.
+
+Each write is ``<noun>_<verb>(*, actor, ...)``: it validates everything first, then in one
+transaction locks the plan, checks the editor's ``expected_revision`` (``PlanConflict`` when
+someone else saved meanwhile), changes the rows, raises the revision and logs the change
+(``luotsi.plans.revisions``). Callers use ``from luotsi.plans import services``."""
+
+from luotsi.plans.revisions import PlanConflict
+from luotsi.plans.services.consents import consent_add, consent_withdraw
+from luotsi.plans.services.goals import (
+    GoalInput,
+    StepInput,
+    goal_add,
+    goal_factor_add,
+    goal_remove,
+    goal_update,
+    step_add,
+    step_mark_done,
+    step_remove,
+    step_update,
+)
+from luotsi.plans.services.plan import (
+    DEFAULT_REVIEW_MONTHS,
+    EDITABLE_FIELDS,
+    PlanChanges,
+    coordinator_set,
+    participant_add,
+    plan_open,
+    plan_update,
+    start_access,
+    starting_by_registration,
+)
+from luotsi.plans.services.plan_services import (
+    ServiceInput,
+    method_add,
+    method_remove,
+    service_add,
+    service_remove,
+)
+from luotsi.plans.services.ratings import RatingInput, rating_add
+from luotsi.plans.services.sections import MergeResult, section_add, section_import, section_merge
+from luotsi.plans.services.versions import (
+    CHANGE_PARTS,
+    plan_accept,
+    review_record,
+    review_schedule,
+    version_changes,
+)
+
+__all__ = [
+    "CHANGE_PARTS", "DEFAULT_REVIEW_MONTHS", "EDITABLE_FIELDS", "GoalInput", "MergeResult",
+    "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
+    "consent_withdraw", "coordinator_set", "goal_add", "goal_factor_add", "goal_remove",
+    "goal_update", "method_add", "method_remove", "participant_add", "plan_accept", "plan_open",
+    "plan_update", "rating_add", "review_record", "review_schedule", "section_add",
+    "section_import", "section_merge", "service_add", "service_remove", "start_access",
+    "starting_by_registration", "step_add", "step_mark_done", "step_remove", "step_update",
+    "version_changes",
+]

@@ -1,0 +1,48 @@
+"""Checks shared by the plan's write services: a refusal as a ``ValidationError`` naming the
+field, a code of the AVAIN code lists, an active professional, and the care team a professional
+named in the plan joins."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from luotsi.access import services as access_services
+from luotsi.access.models import Basis, ClientRelationship
+from luotsi.organisation.models import User
+from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans.models import CodeListItem, Plan
+
+
+def fail(errors: dict[str, str]) -> None:
+    raise ValidationError({name: [message] for name, message in errors.items()})
+
+
+def code_item(code_list: str, item_id, field_name: str) -> CodeListItem:
+    item = CodeListItem.objects.filter(pk=item_id, code_list=code_list, active=True).first() \
+        if item_id else None
+    if item is None:
+        fail({field_name: _("Choose a value from the list.")})
+    return item
+
+
+def active_professional(user_id, field_name: str) -> User | None:
+    if not user_id:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not has_permission(user, Action.VIEW_CLIENT):
+        fail({field_name: _("Choose an active professional.")})
+    return user
+
+
+def care_team_grant(actor, plan: Plan, user: User | None) -> None:
+    """A professional named in the plan joins the care team and may see the client."""
+    if user is None:
+        return
+    source = f"plans.Plan:{plan.pk}"
+    if ClientRelationship.objects.filter(person_id=plan.person_id, user=user,
+                                         basis=Basis.CARE_TEAM, source=source,
+                                         ends_at__isnull=True).exists():
+        return
+    access_services.relationship_open(actor=actor, person=plan.person, basis=Basis.CARE_TEAM,
+                                      user=user, source=source)
