@@ -21,6 +21,7 @@ from luotsi.intake.models import (
     DeadlineStatus,
     Urgency,
 )
+from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind
 
 _OPEN = ~Q(status=ContactStatus.CLOSED)
 
@@ -346,3 +347,18 @@ def caseload_preview(user, from_user, to_user, *, limit: int = 200) -> CaseloadP
         assessments=Assessment.objects.filter(worker=from_user,
                                               completed_on__isnull=True).count(),
         paired=Contact.objects.filter(_OPEN, pair_worker=from_user).count())
+
+
+def intake_team_for(actor) -> Team | None:
+    """The central family intake team: the actor's own if they are in one, else the county's."""
+    teams = Team.objects.filter(kind=TeamKind.INTAKE, service_task=ServiceTask.FAMILY_SERVICES)
+    return teams.filter(members=actor).order_by("pk").first() or teams.order_by("pk").first()
+
+
+def assessment_team_for(municipality: Municipality) -> Team | None:
+    """The regional service-need-assessment team of the family's municipality (routing table)."""
+    if municipality.region_id is None:
+        return None
+    return (Team.objects.filter(kind=TeamKind.ASSESSMENT, region_id=municipality.region_id,
+                                service_task=ServiceTask.FAMILY_SERVICES)
+            .order_by("pk").first())

@@ -47,9 +47,11 @@ from luotsi.intake.models import (
     ServiceCatalogueItem,
     Urgency,
 )
-from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind, User
+from luotsi.intake.selectors import assessment_team_for, intake_team_for
+from luotsi.organisation.models import Municipality, ServiceTask, Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import services as people_services
+from luotsi.people.lookup import find_by_hetu
 from luotsi.people.models import Person
 
 # A received time this far ahead of the server clock is tolerated (clock skew of devices).
@@ -106,21 +108,6 @@ class ContactInput:
             json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def intake_team_for(actor) -> Team | None:
-    """The central family intake team: the actor's own if they are in one, else the county's."""
-    teams = Team.objects.filter(kind=TeamKind.INTAKE, service_task=ServiceTask.FAMILY_SERVICES)
-    return teams.filter(members=actor).order_by("pk").first() or teams.order_by("pk").first()
-
-
-def assessment_team_for(municipality: Municipality) -> Team | None:
-    """The regional service-need-assessment team of the family's municipality (routing table)."""
-    if municipality.region_id is None:
-        return None
-    return (Team.objects.filter(kind=TeamKind.ASSESSMENT, region_id=municipality.region_id,
-                                service_task=ServiceTask.FAMILY_SERVICES)
-            .order_by("pk").first())
-
-
 def _resolve_person(actor, ref: PersonRef, index: int, errors: dict) -> Person | None:
     prefix = f"persons.{index}"
     if ref.role not in ContactPerson.Role.values:
@@ -134,7 +121,7 @@ def _resolve_person(actor, ref: PersonRef, index: int, errors: dict) -> Person |
             errors[f"{prefix}.person_id"] = [_("Person not found.")]
         return person
     if ref.hetu.strip():
-        person = people_services.find_by_hetu(ref.hetu)
+        person = find_by_hetu(ref.hetu)
         if person is not None:
             return person
     try:

@@ -45,7 +45,7 @@ class PersonInput:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
-def new_temporary_id() -> str:
+def _new_temporary_id() -> str:
     return f"TMP-{secrets.token_hex(5).upper()}"
 
 
@@ -137,7 +137,7 @@ def person_create(*, actor, data: PersonInput) -> Person:
         person.hetu_encrypted = crypto.encrypt(parsed.value)
         person.hetu_lookup = crypto.lookup_hash(parsed.value)
     else:
-        person.temporary_id = new_temporary_id()
+        person.temporary_id = _new_temporary_id()
     try:
         with transaction.atomic():
             person.save()

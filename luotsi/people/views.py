@@ -18,7 +18,8 @@ from luotsi.common.middleware import pending_form_data
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import selectors
 from luotsi.people.forms import EmergencyAccessForm, PersonForm, PersonSearchForm
-from luotsi.people.services import PersonInput, find_by_hetu, person_create
+from luotsi.people.lookup import find_by_hetu
+from luotsi.people.services import PersonInput, person_create
 
 SEARCH_LIMIT = 50
 

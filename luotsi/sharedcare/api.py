@@ -476,7 +476,7 @@ def answer_consultation(request: HttpRequest, consultation_id: Id, payload: Answ
                         response: HttpResponse):
     user = request.auth
     _require_client_work(user)
-    found = services.consultations_for(user).filter(pk=consultation_id) \
+    found = selectors.consultations_for(user).filter(pk=consultation_id) \
         .values_list("person_id", flat=True).first()
     _access(user, found, f"api: consultation {consultation_id} answer")
 

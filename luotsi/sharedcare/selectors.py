@@ -8,12 +8,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from luotsi.access.gateway import filter_visible, visible_persons
 from luotsi.people.models import Person
+from luotsi.plans.models import Consent
 from luotsi.sharedcare.models import Consultation, SharedClient
 from luotsi.usage.models import EventSector, Flag, IdentificationRule, Measure, ServiceEvent
 
@@ -307,3 +309,23 @@ def svg_layout(path: ServicePath) -> dict:
     return {"lanes": lanes, "years": years, "width": width, "height": height,
             "cell": SVG_CELL, "year_y": SVG_TOP - 8, "line_top": SVG_TOP - 18,
             "line_bottom": height - 2}
+
+
+DEFAULT_DECLINE_HIDE_DAYS = 180
+
+
+def decline_hide_days() -> int:
+    """Days a declined person stays off the candidate list (``SHAREDCARE_DECLINE_HIDE_DAYS``)."""
+    return int(getattr(settings, "SHAREDCARE_DECLINE_HIDE_DAYS", DEFAULT_DECLINE_HIDE_DAYS))
+
+
+def valid_consent(person_id: int, sector: str, on: date) -> Consent | None:
+    """The client's consent in force on ``on`` that covers ``sector``, if any."""
+    return (Consent.objects.filter(plan__person_id=person_id, sector=sector,
+                                   valid_from__lte=on, withdrawn_on__isnull=True)
+            .exclude(valid_until__lt=on).order_by("-valid_from").first())
+
+
+def consultations_for(user):
+    """Consultations asked of ``user`` or of one of their teams."""
+    return Consultation.objects.filter(Q(expert_id=user.pk) | Q(expert_team_id__in=user.team_ids()))

@@ -26,7 +26,7 @@ from luotsi.intake.models import Notification
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import services as plan_services
-from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Consent, Participant, Sector, Step
+from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Participant, Sector, Step
 from luotsi.sharedcare.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -38,15 +38,10 @@ from luotsi.sharedcare.models import (
     SharedClient,
     StatutoryBasis,
 )
+from luotsi.sharedcare.selectors import consultations_for, decline_hide_days, valid_consent
 
-DEFAULT_DECLINE_HIDE_DAYS = 180
 # How long an expert keeps access to the person after the answer is due.
 CONSULTATION_ACCESS_DAYS = 30
-
-
-def decline_hide_days() -> int:
-    """Days a declined person stays off the candidate list (``SHAREDCARE_DECLINE_HIDE_DAYS``)."""
-    return int(getattr(settings, "SHAREDCARE_DECLINE_HIDE_DAYS", DEFAULT_DECLINE_HIDE_DAYS))
 
 
 def _fail(errors: dict[str, str]) -> None:
@@ -406,13 +401,6 @@ class ConsultationInput:
     statutory_basis: str = ""
 
 
-def valid_consent(person_id: int, sector: str, on: date) -> Consent | None:
-    """The client's consent in force on ``on`` that covers ``sector``, if any."""
-    return (Consent.objects.filter(plan__person_id=person_id, sector=sector,
-                                   valid_from__lte=on, withdrawn_on__isnull=True)
-            .exclude(valid_until__lt=on).order_by("-valid_from").first())
-
-
 def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consultation:
     """Ask an expert of another sector about a client. The disclosure needs the client's consent
     covering the expert's sector or a named statutory basis; it is logged as a disclosure and the
@@ -487,13 +475,6 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
         _log(actor, access.person.pk, LogAction.DISCLOSE, access.basis,
              f"consultation {consultation.pk} to {to} ({data.sector}); basis {why}")
     return consultation
-
-
-def consultations_for(user):
-    """Consultations asked of ``user`` or of one of their teams."""
-    from django.db.models import Q
-
-    return Consultation.objects.filter(Q(expert_id=user.pk) | Q(expert_team_id__in=user.team_ids()))
 
 
 def consultation_answer(*, actor, consultation_id: int, answer: str) -> Consultation:

@@ -141,7 +141,7 @@ def decline(request, person_id: int):
         return redirect("sharedcare:candidates")
     return render(request, "sharedcare/decline.html",
                   {"person": access.person, "form": form,
-                   "hide_days": services.decline_hide_days()})
+                   "hide_days": selectors.decline_hide_days()})
 
 
 @login_required
@@ -358,7 +358,7 @@ def consultation_detail(request, consultation_id: int):
                     .filter(pk=consultation_id).first())
     access = _access(user, consultation.person_id if consultation else None,
                      f"consultation {consultation_id}")
-    is_expert = services.consultations_for(user).filter(pk=consultation.pk).exists()
+    is_expert = selectors.consultations_for(user).filter(pk=consultation.pk).exists()
     form = sc_forms.AnswerForm(request.POST or None) if is_expert else None
     if request.method == "POST":
         if not is_expert:

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship, LogAction
 from luotsi.api.models import ApiToken
 from luotsi.people import hetu
+from luotsi.people.lookup import find_by_hetu
 from luotsi.people.models import Person
-from luotsi.people.services import REGISTRATION_ACCESS_DAYS, find_by_hetu
+from luotsi.people.services import REGISTRATION_ACCESS_DAYS
 from luotsi.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
