@@ -9,7 +9,8 @@ consented to share with their sector — is left out here, once, for every outpu
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.urls import reverse
@@ -376,24 +377,64 @@ def _change_names(items: list[CodeListItem]) -> dict[str, dict[str, str]]:
 _DATE_PARTS = frozenset({"review_on", "reviews"})
 
 
-def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) -> dict:
-    """The plan as the page shows it to ``user``: only what ``user`` may see.
+@dataclass
+class PlanPage:
+    """The plan as one professional may see it: what the plan page, the client's memo and the
+    export show (``context()`` gives the templates' context)."""
 
-    With ``all_versions_shown=False`` only the latest ``VERSIONS_SHOWN`` versions' changes are
-    listed (the plan page); ``version_count`` tells how many there are."""
-    consents = list(plan.consents.all())
-    allowed = selectors.visible_sectors(user, plan, consents)
+    plan: Plan
+    allowed_sectors: set[str] | None  # None: every sector
+    sections: list[PlanSection]  # the active sections shown
+    hidden_sections: int
+    imported: list[ImportedDraft]
+    goals: list[GoalView]
+    loose_steps: list[Step]  # steps of no goal
+    visible_steps: list[Step]
+    plan_methods: list  # methods of no goal
+    services: list
+    participants: list
+    consents: list
+    active_consents: set[int]
+    versions: list[dict]
+    version_count: int
+    reviews: list
+    scale: RatingScale | None
+    today: date
+    memo_steps: list[dict]
+    memo_more_steps: int
 
-    def shown(sector: str) -> bool:
-        return selectors.section_visible(sector, allowed)
+    @property
+    def person(self):
+        return self.plan.person
 
-    sections = list(plan.sections.all())
-    active_sections = [s for s in sections
-                       if s.status == PlanSection.Status.ACTIVE and shown(s.sector)]
-    drafts = [s for s in sections
-              if s.status == PlanSection.Status.IMPORTED and shown(s.sector)]
-    hidden_sections = sum(1 for s in sections if not shown(s.sector))
+    @property
+    def sees_all(self) -> bool:
+        return self.allowed_sectors is None
 
+    @property
+    def open_loose_steps(self) -> list[Step]:
+        return [s for s in self.loose_steps if s.done_on is None]
+
+    @property
+    def open_reviews(self) -> list:
+        return [r for r in self.reviews if r.held_on is None]
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.plan.review_on < self.today
+
+    def context(self) -> dict:
+        """The page's fields and derived values by name, for a template."""
+        context = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("person", "sees_all", "open_loose_steps", "open_reviews",
+                     "review_overdue"):
+            context[name] = getattr(self, name)
+        return context
+
+
+def _visible_goals(plan: Plan, shown: Callable[[str], bool], found: Lookups) -> list[GoalView]:
+    """The goals of the whole plan and of the active sections shown, numbered, each with its
+    factors, its ratings (levels named) and their chart."""
     default_scale = found.default_scale
     goals: list[GoalView] = []
     for goal in plan.goals.all():
@@ -410,36 +451,50 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
             if len(ratings) > 1:
                 view.change = ratings[-1].value - ratings[0].value
         goals.append(view)
-    goal_by_id = {g.goal.pk: g for g in goals}
+    return goals
 
-    loose_steps, visible_steps = [], []
+
+@dataclass
+class _Attached:
+    loose_steps: list[Step]
+    visible_steps: list[Step]
+    plan_methods: list
+    visible_methods: list
+
+
+def _attach_steps_and_methods(plan: Plan, goal_by_id: dict[int, GoalView]) -> _Attached:
+    """Each step and method under its shown goal, or the plan's own when it has no goal; those
+    of goals not shown are left out."""
+    attached = _Attached([], [], [], [])
     for step in plan.steps.all():
         if step.goal_id is None:
-            loose_steps.append(step)
+            attached.loose_steps.append(step)
         elif step.goal_id in goal_by_id:
             goal_by_id[step.goal_id].steps.append(step)
         else:
             continue
-        visible_steps.append(step)
-
-    plan_methods, visible_methods = [], []
+        attached.visible_steps.append(step)
     for method in plan.methods.all():
         if method.goal_id is None:
-            plan_methods.append(method)
+            attached.plan_methods.append(method)
         elif method.goal_id in goal_by_id:
             goal_by_id[method.goal_id].methods.append(method)
         else:
             continue
-        visible_methods.append(method)
+        attached.visible_methods.append(method)
+    return attached
 
-    services = [s for s in plan.services.all() if shown(s.sector)]
+
+def _imported_drafts(drafts: list[PlanSection], goals: list[GoalView], services: list,
+                     found: Lookups) -> list[ImportedDraft]:
+    """The imported draft sections' goals and services, named from the code lists, each with
+    the plan's goals of the same area or services of the same code it overlaps."""
     area_codes: dict[str, list[Goal]] = defaultdict(list)
     for view in goals:
         area_codes[view.goal.goal_area.code].append(view.goal)
     service_codes: dict[str, list] = defaultdict(list)
     for service in services:
         service_codes[service.item.code].append(service)
-
     imported = []
     for draft in drafts:
         content = draft.imported if isinstance(draft.imported, dict) else {}
@@ -466,15 +521,15 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
                 overlaps=service_codes.get(code, []),
                 mergeable=item is not None and item.active and sector in Sector.values))
         imported.append(ImportedDraft(draft, draft_goals, draft_services))
+    return imported
 
-    today = timezone.localdate()
-    active_consents = {c.pk for c in consents if c.withdrawn_on is None and c.valid_from <= today
-                       and (c.valid_until is None or c.valid_until >= today)}
-    labels = _visible_change_texts(goals, visible_steps, services, visible_methods, allowed)
-    shown_names = _change_names(found.items)
-    all_versions = list(plan.versions.all())
-    versions = []
-    for version in all_versions if all_versions_shown else all_versions[:VERSIONS_SHOWN]:
+
+def _version_rows(versions: list, allowed: set[str] | None, labels: dict[str, set[str]],
+                  shown_names: dict[str, dict[str, str]]) -> list[dict]:
+    """Each version's changes as the reader may see them: a change of a part of a hidden
+    sector without its text, dates in the reader's format, names in the reader's language."""
+    rows_by_version = []
+    for version in versions:
         rows = []
         for change in version.changes or []:
             part = change.get("part", "")
@@ -491,60 +546,92 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) 
             rows.append({"part": PART_LABELS.get(part, part),
                          "change": CHANGE_LABELS.get(change.get("change"), change.get("change")),
                          "text": text})
-        versions.append({"version": version, "changes": rows})
+        rows_by_version.append({"version": version, "changes": rows})
+    return rows_by_version
 
-    _annotate_rows(plan, goals, visible_steps, visible_methods)
-    memo_steps = sorted(
+
+def _memo_steps(visible_steps: list[Step], goal_by_id: dict[int, GoalView]) -> list[dict]:
+    """The open steps by due date, each with its goal's number, for the client's memo."""
+    return sorted(
         ({"step": s, "goal_number": goal_by_id[s.goal_id].number if s.goal_id else None}
          for s in visible_steps if s.done_on is None),
         key=lambda row: (row["step"].due_on, row["step"].pk))
-    reviews = list(plan.reviews.all())
-    return {
-        "memo_steps": memo_steps[:MEMO_STEPS],
-        "memo_more_steps": max(len(memo_steps) - MEMO_STEPS, 0),
-        "plan": plan,
-        "person": plan.person,
-        "allowed_sectors": allowed,
-        "sees_all": allowed is None,
-        "sections": active_sections,
-        "hidden_sections": hidden_sections,
-        "imported": imported,
-        "goals": goals,
-        "loose_steps": loose_steps,
-        "visible_steps": visible_steps,
-        "open_loose_steps": [s for s in loose_steps if s.done_on is None],
-        "plan_methods": plan_methods,
-        "services": services,
-        "participants": list(plan.participants.all()),
-        "consents": consents,
-        "active_consents": active_consents,
-        "versions": versions,
-        "version_count": len(all_versions),
-        "reviews": reviews,
-        "open_reviews": [r for r in reviews if r.held_on is None],
-        "review_overdue": plan.review_on < today,
-        "scale": default_scale,
-        "today": today,
-    }
+
+
+def _consents_in_force(consents: list, today: date) -> set[int]:
+    return {c.pk for c in consents if c.withdrawn_on is None and c.valid_from <= today
+            and (c.valid_until is None or c.valid_until >= today)}
+
+
+def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) -> PlanPage:
+    """The plan as the page shows it to ``user``: only what ``user`` may see.
+
+    With ``all_versions_shown=False`` only the latest ``VERSIONS_SHOWN`` versions' changes are
+    listed (the plan page); ``version_count`` tells how many there are."""
+    consents = list(plan.consents.all())
+    allowed = selectors.visible_sectors(user, plan, consents)
+
+    def shown(sector: str) -> bool:
+        return selectors.section_visible(sector, allowed)
+
+    sections = list(plan.sections.all())
+    goals = _visible_goals(plan, shown, found)
+    goal_by_id = {g.goal.pk: g for g in goals}
+    attached = _attach_steps_and_methods(plan, goal_by_id)
+    services = [s for s in plan.services.all() if shown(s.sector)]
+    drafts = [s for s in sections if s.status == PlanSection.Status.IMPORTED and shown(s.sector)]
+    imported = _imported_drafts(drafts, goals, services, found)
+    today = timezone.localdate()
+    labels = _visible_change_texts(goals, attached.visible_steps, services,
+                                   attached.visible_methods, allowed)
+    all_versions = list(plan.versions.all())
+    versions = _version_rows(
+        all_versions if all_versions_shown else all_versions[:VERSIONS_SHOWN], allowed, labels,
+        _change_names(found.items))
+    _annotate_rows(plan, goals, attached.visible_steps, attached.visible_methods)
+    memo_steps = _memo_steps(attached.visible_steps, goal_by_id)
+    return PlanPage(
+        plan=plan,
+        allowed_sectors=allowed,
+        sections=[s for s in sections
+                  if s.status == PlanSection.Status.ACTIVE and shown(s.sector)],
+        hidden_sections=sum(1 for s in sections if not shown(s.sector)),
+        imported=imported,
+        goals=goals,
+        loose_steps=attached.loose_steps,
+        visible_steps=attached.visible_steps,
+        plan_methods=attached.plan_methods,
+        services=services,
+        participants=list(plan.participants.all()),
+        consents=consents,
+        active_consents=_consents_in_force(consents, today),
+        versions=versions,
+        version_count=len(all_versions),
+        reviews=list(plan.reviews.all()),
+        scale=found.default_scale,
+        today=today,
+        memo_steps=memo_steps[:MEMO_STEPS],
+        memo_more_steps=max(len(memo_steps) - MEMO_STEPS, 0),
+    )
 
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export(context: dict) -> dict:
+def export(shown: PlanPage) -> dict:
     """The plan as plain data for a JSON download: what the professional sees on the page."""
-    plan = context["plan"]
+    plan = shown.plan
     return {
         "plan": {"id": plan.pk, "person_id": plan.person_id, "language": plan.language,
                  "revision": plan.revision, "accepted_version": plan.accepted_version,
                  "client_situation": plan.client_situation, "client_view": plan.client_view,
                  "disagreement": plan.disagreement, "review_on": _iso(plan.review_on),
                  "coordinator": plan.coordinator.get_full_name() if plan.coordinator else None},
-        "hidden_sections": context["hidden_sections"],
+        "hidden_sections": shown.hidden_sections,
         "sections": [{"id": s.pk, "sector": s.sector, "summary": s.summary,
                       "responsible": s.responsible.get_full_name() if s.responsible else None}
-                     for s in context["sections"]],
+                     for s in shown.sections],
         "goals": [{"id": g.goal.pk, "goal_area": g.goal.goal_area.code,
                    "goal_area_label": g.goal.goal_area.name,
                    "client_wording": g.goal.client_wording,
@@ -559,24 +646,24 @@ def export(context: dict) -> dict:
                                 "rated_by": r.rating.rated_by_kind,
                                 "client_took_part": r.rating.client_took_part}
                                for r in g.ratings]}
-                  for g in context["goals"]],
-        "steps": [_step(s) for s in context["loose_steps"]],
-        "methods": [{"method": m.method.code, "note": m.note} for m in context["plan_methods"]],
+                  for g in shown.goals],
+        "steps": [_step(s) for s in shown.loose_steps],
+        "methods": [{"method": m.method.code, "note": m.note} for m in shown.plan_methods],
         "services": [{"id": s.pk, "item": s.item.code, "item_label": s.item.name,
                       "sector": s.sector, "provider": s.provider, "status": s.status,
                       "responsible": s.responsible.get_full_name() if s.responsible else None,
                       "starts_on": _iso(s.starts_on), "ends_on": _iso(s.ends_on)}
-                     for s in context["services"]],
+                     for s in shown.services],
         "participants": [{"kind": p.kind,
                           "name": p.user.get_full_name() if p.user else p.name,
-                          "role": p.role_text} for p in context["participants"]],
+                          "role": p.role_text} for p in shown.participants],
         "consents": [{"sector": c.sector, "scope": c.scope, "valid_from": _iso(c.valid_from),
                       "valid_until": _iso(c.valid_until), "withdrawn_on": _iso(c.withdrawn_on)}
-                     for c in context["consents"]],
+                     for c in shown.consents],
         "versions": [{"number": v["version"].number,
                       "accepted_at": v["version"].accepted_at.isoformat(),
                       "client_took_part": v["version"].client_took_part}
-                     for v in context["versions"]],
+                     for v in shown.versions],
     }
 
 

@@ -81,7 +81,7 @@ class _Page:
         self.plan = selectors.plan_for_page(plan_id)
         self.found = page.lookups()
         self.ctx = page.build(self.plan, request.user, self.found,
-                              all_versions_shown=request.GET.get("versions") == "all")
+                              all_versions_shown=request.GET.get("versions") == "all").context()
 
     def _kwargs(self, key: str) -> dict:
         ctx, found = self.ctx, self.found
@@ -568,11 +568,15 @@ def section_merge(request, plan_id: int, section_id: int):
 # --- the client's memo and the export ----------------------------------------------------------
 
 
-def _memo_context(request, plan_id: int, action: str, detail: str) -> dict:
+def _memo_page(request, plan_id: int, action: str, detail: str) -> page.PlanPage:
     plan = _visible_plan(request.user, plan_id, action)
     _log(request.user, plan, action, detail)
     full = selectors.plan_for_page(plan.pk)
-    context = page.build(full, request.user, page.lookups(professionals=False))
+    return page.build(full, request.user, page.lookups(professionals=False))
+
+
+def _memo_context(request, plan_id: int, action: str, detail: str) -> dict:
+    context = _memo_page(request, plan_id, action, detail).context()
     context["generated"] = timezone.now()
     return context
 
@@ -628,9 +632,8 @@ def plan_memo_pdf(request, plan_id: int):
 @require_GET
 @never_cache
 def plan_export(request, plan_id: int):
-    context = _memo_context(request, plan_id, LogAction.EXPORT, "plan export JSON")
-    response = JsonResponse(page.export(context), json_dumps_params={"ensure_ascii": False,
-                                                                     "indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="client-plan-{context["plan"].pk}.json"')
+    shown = _memo_page(request, plan_id, LogAction.EXPORT, "plan export JSON")
+    response = JsonResponse(page.export(shown), json_dumps_params={"ensure_ascii": False,
+                                                                   "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="client-plan-{shown.plan.pk}.json"'
     return response

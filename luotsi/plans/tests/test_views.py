@@ -789,7 +789,7 @@ def test_memo__a_full_plan_fits_on_one_a4_page(alice, plan):
                 what=f"Askel {j}: soitan ja varaan ajan, kysyn neuvoa ja täytän lomakkeen",
                 owner_kind="professional", owner_id=alice.pk, due_on=TODAY(), goal_id=goal.pk))
     context = page.build(selectors.plan_for_page(plan.pk), alice,
-                         page.lookups(professionals=False))
+                         page.lookups(professionals=False)).context()
     assert len(context["memo_steps"]) == page.MEMO_STEPS
     assert context["memo_more_steps"] == 24 - page.MEMO_STEPS
     with translation.override(plan.language):
