@@ -86,8 +86,8 @@ NOT_YET_BEHIND_THE_GATEWAY = {
     "luotsi.home.views": "counts of my and my team's clients and my emergency accesses on the "
                          "home page, read directly",
     "luotsi.people.selectors": "the person page lists who has access to the person",
-    "luotsi.plans.services": "checks that a care-team relationship from the plan is already open "
-                             "before granting it",
+    "luotsi.plans.services.common": "checks that a care-team relationship from the plan is "
+                                    "already open before granting it",
     "luotsi.intake.services": "ends the relationships of a closed contact or assessment with an "
                               "UPDATE, not through access.services",
 }
