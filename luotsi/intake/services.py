@@ -43,6 +43,7 @@ from luotsi.intake.models import (
     InitialAssessment,
     Meeting,
     NamedWorkerNeed,
+    Notification,
     ReporterKind,
     ServiceCatalogueItem,
     Urgency,
@@ -924,3 +925,13 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
         _log_assessment(actor, locked, LogAction.UPDATE, f"assessment completed: {outcome}")
     return locked
 
+
+def notifications_mark_read(*, actor, ids: list[int] | None = None) -> int:
+    """Mark ``actor``'s own unread in-app notifications read: those of ``ids``, or all of them.
+    Returns how many. A notification holds no client data beyond a contact number, so there is
+    nothing to log."""
+    with transaction.atomic():
+        unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+        if ids:
+            unread = unread.filter(pk__in=ids)
+        return unread.update(read_at=timezone.now())

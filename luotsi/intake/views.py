@@ -56,7 +56,6 @@ from luotsi.intake.models import (
     ContactPerson,
     ContactStatus,
     DeadlineStatus,
-    Notification,
 )
 from luotsi.organisation.permissions import Action, has_permission
 
@@ -567,11 +566,7 @@ def my_work(request):
     if request.method == "POST" and request.POST.get("intent") == "read":
         form = NotificationsReadForm(request.POST)
         if form.is_valid():
-            # Only the user's own notices; they hold no client data beyond a contact number.
-            unread = Notification.objects.filter(user=user, read_at__isnull=True)
-            if form.cleaned_data["ids"]:
-                unread = unread.filter(pk__in=form.cleaned_data["ids"])
-            count = unread.update(read_at=timezone.now())
+            count = services.notifications_mark_read(actor=user, ids=form.cleaned_data["ids"])
             messages.success(request, ngettext("%(count)s notification marked read.",
                                                "%(count)s notifications marked read.",
                                                count) % {"count": count})
