@@ -2,15 +2,44 @@
 
 - ``alice``: a social worker with an open case for ``client``;
 - ``bob``: a social worker in another team, no relationship with ``client``;
-- ``charlie``: the data-protection officer.
+- ``charlie``: the data-protection officer;
+- ``demo_county``: the demo county seeded once for a module whose tests only read it.
+
+Passwords are hashed with a fast hasher in tests; the tests of the production hasher (Argon2id
+with the measured parameters) are marked ``production_hashers``.
 """
 
+from collections.abc import Iterator
+from io import StringIO
+
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 from luotsi.people.tests.factories import PersonFactory
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2id costs about 0.15 s per hash on purpose; a test that signs in or creates users
+    checks the same behaviour with any hasher. Session-wide, so module-scoped fixtures (the
+    seeded demo county and its logins) hash fast too."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _production_hashers_when_marked(request) -> None:
+    """Tests marked ``production_hashers`` check the configured Argon2id hasher itself."""
+    if request.node.get_closest_marker("production_hashers"):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
 
 
 @pytest.fixture
@@ -69,13 +98,36 @@ def _steady_session_writes(settings):
     settings.SESSION_REFRESH_SECONDS = 600
 
 
+def restore_reference_data() -> None:
+    """Put the AVAIN code lists, the rating scale, the plain-language terms, the identification
+    rules and the shared-client checklist back when a browser test's flush has emptied them (the
+    data migrations wrote them once, at the test database's creation)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from luotsi.plans.models import RatingScale
+    from luotsi.sharedcare.models import ChecklistItem
+    from luotsi.usage.models import IdentificationRule
+
+    if not RatingScale.objects.exists():
+        import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
+        import_module("luotsi.plans.migrations.0004_plain_language_terms_seeded").load(
+            apps, None)
+    if not IdentificationRule.objects.exists():
+        import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
+            apps, None)
+    if not ChecklistItem.objects.exists():
+        import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
+            apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _avain_code_lists(request):
     """Browser tests empty every table after each test, data migrations included. Put the
-    AVAIN code lists, the rating scale, the identification rules and the shared-client checklist
-    back for the ordinary (rolled-back) database tests
-    that run after them on the same worker. Transactional tests set up their own data and are
-    left alone, so their fixtures keep their own set-up and tear-down order."""
+    reference data back for the ordinary (rolled-back) database tests that run after them on the
+    same worker. Transactional tests set up their own data and are left alone, so their fixtures
+    keep their own set-up and tear-down order."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(
         {"transactional_db", "live_server", "django_db_reset_sequences"}
@@ -83,22 +135,25 @@ def _avain_code_lists(request):
         or (marker and marker.kwargs.get("transaction")))
     if not transactional and (marker or "db" in request.fixturenames):
         request.getfixturevalue("db")
-        from importlib import import_module
-
-        from django.apps import apps
-
-        from luotsi.plans.models import RatingScale
-        from luotsi.sharedcare.models import ChecklistItem
-        from luotsi.usage.models import IdentificationRule
-
-        if not RatingScale.objects.exists():
-            import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-            import_module("luotsi.plans.migrations.0004_plain_language_terms_seeded").load(
-                apps, None)
-        if not IdentificationRule.objects.exists():
-            import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
-                apps, None)
-        if not ChecklistItem.objects.exists():
-            import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
-                apps, None)
+        restore_reference_data()
     yield
+
+
+@pytest.fixture(scope="module")
+def demo_county(request, django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo county, seeded once for the module that asks for it: ``seed_demo`` with the
+    module's ``DEMO_COUNTY`` options (e.g. ``{"persons": 1000, "seed": 3}``); its value is the
+    command's output. The seed runs in a transaction that is rolled back after the module's last
+    test, and every test still runs in its own savepoint inside it, rolled back after the test:
+    what one test writes (sessions, access-log records) is gone before the next one, and nothing
+    of the county is left for the other modules."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    options = request.module.DEMO_COUNTY
+    with override_settings(DEMO_MODE=True), django_db_blocker.unblock(), transaction.atomic():
+        restore_reference_data()
+        out = StringIO()
+        call_command("seed_demo", stdout=out, **options)
+        yield out.getvalue()
+        transaction.set_rollback(True)

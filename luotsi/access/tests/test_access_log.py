@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from luotsi.access import log
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
+from luotsi.common.tests.production import manage, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -479,11 +480,9 @@ def test_verify_access_log__expect_from_the_command_line(entries, monkeypatch, c
 
 
 def test_access_log_key__required_outside_demo_mode(tmp_path):
-    from luotsi.common.tests.test_security import _manage, _production_env
-
-    env = _production_env(tmp_path)
+    env = production_env(tmp_path)
     del env["LUOTSI_ACCESS_LOG_KEY"]
-    result = _manage(env, "check")
+    result = manage(env, "check")
     assert result.returncode != 0
     assert "LUOTSI_ACCESS_LOG_KEY" in result.stderr
 
@@ -491,8 +490,6 @@ def test_access_log_key__required_outside_demo_mode(tmp_path):
 @pytest.mark.parametrize("key", ["short", "demo-only-access-log-key-never-use-with-real-data-"
                                           "0123456789abcdef"])
 def test_access_log_key__short_or_published_key_refused(tmp_path, key):
-    from luotsi.common.tests.test_security import _manage, _production_env
-
-    result = _manage(_production_env(tmp_path) | {"LUOTSI_ACCESS_LOG_KEY": key}, "check")
+    result = manage(production_env(tmp_path) | {"LUOTSI_ACCESS_LOG_KEY": key}, "check")
     assert result.returncode != 0
     assert "LUOTSI_ACCESS_LOG_KEY must be a secret" in result.stderr

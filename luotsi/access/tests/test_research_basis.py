@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from luotsi.access import log
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
-from luotsi.reports.tests.test_effectiveness import make_plans
+from luotsi.plans.tests.builders import make_plans
 
 pytestmark = pytest.mark.django_db
 

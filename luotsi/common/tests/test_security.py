@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,11 +11,10 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from luotsi.common.tests.production import manage, production_env
 from luotsi.people.models import Person
 
 pytestmark = pytest.mark.django_db
-
-BASE_DIR = Path(settings.BASE_DIR)
 
 
 @pytest.fixture(autouse=True)
@@ -132,47 +127,22 @@ def test_security__logout_needs_post(client, alice):
 # --- deployment check ----------------------------------------------------------------------
 
 
-def _production_env(tmp_path) -> dict[str, str]:
-    """A clean production environment: nothing inherited from the test run but the basics
-    (the test run's own variables, e.g. those of the browser tests, are not production's)."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR", "SYSTEMROOT")
-           if key in os.environ}
-    env.update({
-        "LUOTSI_DEMO": "0",
-        "LUOTSI_DEBUG": "0",
-        "LUOTSI_SECRET_KEY": secrets.token_urlsafe(64),
-        "LUOTSI_PERSONAL_DATA_KEY": secrets.token_urlsafe(48),
-        "LUOTSI_ACCESS_LOG_KEY": secrets.token_urlsafe(48),
-        "LUOTSI_ALLOWED_HOSTS": "luotsi.example.fi",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'luotsi.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    })
-    return env
-
-
-def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), *args],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )
-
-
 def test_security__deploy_check_passes_in_production(tmp_path):
-    result = _manage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_security__deploy_check_refuses_demo_mode(tmp_path):
-    env = _production_env(tmp_path) | {"LUOTSI_DEMO": "1"}
-    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    env = production_env(tmp_path) | {"LUOTSI_DEMO": "1"}
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "luotsi.E001" in result.stdout + result.stderr
 
 
 def test_security__production_needs_the_keys(tmp_path):
-    env = _production_env(tmp_path)
+    env = production_env(tmp_path)
     del env["LUOTSI_PERSONAL_DATA_KEY"]
-    result = _manage(env, "check")
+    result = manage(env, "check")
     assert result.returncode != 0
     assert "LUOTSI_PERSONAL_DATA_KEY" in result.stderr
 
@@ -188,7 +158,7 @@ DEMO_SECRET = "demo-only-insecure-secret-never-use-with-real-data-0123456789abcd
     ("abab" * 20, "different characters"),
 ])
 def test_security__published_or_short_key_refused_at_start(tmp_path, variable, value, reason):
-    result = _manage(_production_env(tmp_path) | {variable: value}, "check", "--deploy")
+    result = manage(production_env(tmp_path) | {variable: value}, "check", "--deploy")
     assert result.returncode != 0
     assert f"{variable} must be a secret" in result.stderr
     assert reason in result.stderr

@@ -1,4 +1,7 @@
-"""The demo county: seeding, demo logins, determinism and the demo-mode guard."""
+"""Seeding the demo county: the generator, determinism, interrupted seeds, the demo-mode guard,
+and the larger counties' care teams and coordination. Each test seeds its own county (into an
+empty database, or with other sizes and seeds); the tests that only read the usual county share
+one in test_seeded_county."""
 
 from __future__ import annotations
 
@@ -10,23 +13,14 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError, RestrictedError
 
-from luotsi.access import gateway
-from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship
-from luotsi.access.selectors import emergency_accesses_for_review
-from luotsi.demo import data, generator, seeding
-from luotsi.organisation.models import Municipality, Team, User
-from luotsi.people import crypto, hetu
-from luotsi.people.models import LinkKind, Person, PersonLink, search_key
+from luotsi.access.models import Basis, ClientRelationship
+from luotsi.demo import generator, seeding
+from luotsi.people import hetu
+from luotsi.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
 PERSONS = 200
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # Argon2 costs ~0.15 s per demo login; the login form works the same with any hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def population():
@@ -78,51 +72,6 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
-def test_seed_builds_the_county():
-    output = seed()
-    assert "Seeded the demo county" in output
-    assert population().count() == PERSONS
-    assert set(Municipality.objects.values_list("code", "region__code")) == {
-        ("018", "central"), ("638", "central"), ("753", "west"), ("505", "west"),
-        ("434", "east"), ("407", "east"), ("504", "east")}
-    assert Municipality.objects.get(code="505").name_sv == "Borgnäs"
-    intake = Team.objects.get(code="family-intake")
-    assert (intake.kind, intake.service_task, intake.region) == ("intake", "family_services", None)
-    assert PersonLink.objects.filter(kind=LinkKind.GUARDIAN).exists()
-    assert PersonLink.objects.filter(kind=LinkKind.HOUSEHOLD).exists()
-    assert set(Person.objects.values_list("language", flat=True)) >= {"fi", "sv"}
-    # Seeding is not anybody's processing of client data: nothing in the access log.
-    assert AccessLogEntry.objects.count() == 0
-
-
-def test_every_demo_login_signs_in_through_the_form(client):
-    seed()
-    for login in data.LOGINS:
-        user = User.objects.get(username=login.username)
-        assert user.is_demo and user.role == login.role
-        assert sorted(user.teams.values_list("code", flat=True)) == sorted(login.teams)
-        response = client.post("/login/", {"username": login.username,
-                                           "password": data.DEMO_PASSWORD})
-        assert response.status_code == 302, login.username
-        assert response.headers["Location"] == "/"
-        client.logout()
-    admin = User.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser
-
-
-def test_every_identity_code_is_a_unique_test_range_code():
-    seed()
-    codes = []
-    assert not Person.objects.filter(hetu_lookup__isnull=True, temporary_id__isnull=True).exists()
-    for person in population():
-        parsed = hetu.parse(person.hetu)
-        assert parsed.is_test_range and int(parsed.value[7:10]) >= 900
-        assert parsed.birth_date == person.birth_date
-        assert person.hetu_lookup == crypto.lookup_hash(parsed.value)
-        codes.append(parsed.value)
-    assert len(codes) == len(set(codes)) == PERSONS
-
-
 def test_generator_keeps_codes_unique_on_crowded_days():
     # 5,000 persons: many share a birth date, each day has only 50 codes per sex.
     population = generator.generate_population(5_000, 1, date(2025, 1, 15))
@@ -144,18 +93,6 @@ def test_same_seed_same_county():
     wipe_client_data()
     seed(seed=12)
     assert seeding.population_digest() != first
-
-
-def test_if_empty_does_nothing_the_second_time():
-    seed()
-    counts = (Person.objects.count(), PersonLink.objects.count(),
-              ClientRelationship.objects.count(), User.objects.count())
-    output = seed(if_empty=True)
-    assert "nothing to do" in output
-    assert counts == (Person.objects.count(), PersonLink.objects.count(),
-                      ClientRelationship.objects.count(), User.objects.count())
-    with pytest.raises(CommandError, match="already holds"):
-        seed()
 
 
 def test_an_interrupted_seed_rolls_back_the_phase_and_finishes_on_the_next_run(monkeypatch):
@@ -212,38 +149,6 @@ def test_refused_outside_demo_mode(settings):
     assert "sw-east" not in out.getvalue()
 
 
-def test_demo_logins_lists_logins_url_and_password():
-    seed()
-    out = StringIO()
-    call_command("demo_logins", stdout=out)
-    text = out.getvalue()
-    for login in data.LOGINS:
-        assert login.username in text
-    assert "social_worker" in text and "assessment-east" in text
-    assert "http://127.0.0.1:8000" in text and "password: demo" in text
-
-
-def test_demo_users_see_their_clients_in_the_person_search(client):
-    seed()
-    sw_east = User.objects.get(username="sw-east")
-    visible = list(gateway.visible_persons(sw_east).select_related("municipality"))
-    assert len(visible) >= 10
-    assert {p.municipality.region.code for p in visible} == {"east"}
-    person = visible[0]
-    client.force_login(sw_east)
-    response = client.post("/persons/", {"name": person.last_name})
-    assert response.status_code == 200
-    assert f'href="/persons/{person.pk}/"' in response.content.decode()
-    assert str(person) in response.content.decode()  # "Last, First"
-    hidden = Person.objects.exclude(relationships__isnull=False).first()
-    response = client.post("/persons/", {"hetu": hidden.hetu})
-    assert f'href="/persons/{hidden.pk}/"' not in response.content.decode()
-    assert client.get(f"/persons/{person.pk}/").status_code == 200
-    assert client.get(f"/persons/{hidden.pk}/").status_code == 404
-    for username in ("intake", "sw-central", "sw-west", "adult-sw", "employment", "nurse", "mhs"):
-        assert gateway.visible_persons(User.objects.get(username=username)).exists(), username
-
-
 def test_working_age_teams_share_a_care_team():
     seed(persons=1_000)
     shared = set(ClientRelationship.objects.filter(basis=Basis.CARE_TEAM, team__code="health")
@@ -253,19 +158,6 @@ def test_working_age_teams_share_a_care_team():
         team_clients = set(ClientRelationship.objects.filter(team__code=code)
                            .values_list("person_id", flat=True))
         assert shared <= team_clients
-
-
-def test_emergency_accesses_wait_for_the_leads_review(client):
-    seed()
-    lead = User.objects.get(username="lead")
-    pending = list(emergency_accesses_for_review(lead))
-    assert len(pending) == len(generator.EMERGENCY_ACCESSES)
-    assert {rel.user.username for rel in pending} == {"sw-west"}
-    client.force_login(lead)
-    response = client.get("/access-log/emergency/")
-    assert response.status_code == 200
-    for rel in pending:
-        assert str(rel.person) in response.content.decode()
 
 
 def test_coordinated_clients_have_fewer_emergency_visits_after_coordination_started():
@@ -288,20 +180,6 @@ def test_coordinated_clients_have_fewer_emergency_visits_after_coordination_star
         elif started <= day < started + timedelta(days=365):
             after += 1
     assert before > 2 * after > 0
-
-
-def test_a_seeded_county_is_recognised_by_its_own_persons_not_by_all_persons():
-    """The benchmarks reuse a seeded database: the demo flows and later work add persons beyond
-    the scale's population, and the county is still the one seeded with that many."""
-    seed()
-    Person.objects.create(first_name="Syntymätön", last_name="Virtanen",
-                          search_name=search_key("Syntymätön", "Virtanen"),
-                          temporary_id="TMP-BENCH0001", expected_birth_date=date(2027, 3, 1))
-    assert Person.objects.count() > PERSONS
-    assert seeding.population() == PERSONS
-    assert seeding.seeded_with(PERSONS)
-    assert not seeding.seeded_with(PERSONS + 1)
-    assert not seeding.seeded_with(generator.SCALES["small"])
 
 
 def test_an_unfinished_seed_is_not_a_seeded_county():

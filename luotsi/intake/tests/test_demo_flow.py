@@ -1,5 +1,6 @@
 """The demo county's intake flow: a year of contacts (and the year before) that leaves queues,
-deadlines and key figures looking like a real team's Monday morning."""
+deadlines and key figures looking like a real team's Monday morning. The county is seeded once
+for the module (``demo_county`` in the root conftest); each test's writes are rolled back."""
 
 from __future__ import annotations
 
@@ -27,20 +28,13 @@ from luotsi.organisation.models import User
 pytestmark = pytest.mark.django_db
 
 PERSONS = 1000
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEMO_COUNTY = {"persons": PERSONS, "seed": 3}
 
 
 @pytest.fixture
-def county():
-    assert not flow.done()
-    out = StringIO()
-    call_command("seed_demo", persons=PERSONS, seed=3, stdout=out)
-    assert "intake (" in out.getvalue()
-    return out.getvalue()
+def county(demo_county):
+    assert "intake (" in demo_county  # the flow ran in this seed, not before it
+    return demo_county
 
 
 def test_two_years_of_every_kind_and_outcome(county):

@@ -139,6 +139,7 @@ def test_login__demo_user_allowed_in_demo_mode(client, fast_hashing, team):
         assert sign_in(client, "demo-sw", PASSWORD).status_code == 302
 
 
+@pytest.mark.production_hashers
 def test_login__passwords_hashed_with_argon2(client, team):
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     user = UserFactory(username="hashed", teams=[team])
@@ -149,6 +150,7 @@ def test_login__passwords_hashed_with_argon2(client, team):
     assert sign_in(client, "hashed", PASSWORD).status_code == 302
 
 
+@pytest.mark.production_hashers
 def test_login__argon2_parameters_are_the_measured_ones():
     from django.contrib.auth.hashers import get_hasher
 
@@ -157,6 +159,7 @@ def test_login__argon2_parameters_are_the_measured_ones():
     assert "$argon2id$v=19$m=19456,t=2,p=1$" in make_password("another secret phrase")
 
 
+@pytest.mark.production_hashers
 def test_login__old_hash_is_rehashed_with_the_configured_parameters(client, team, settings):
     """A hash made with Django's default parameters (100 MiB, 8 lanes) still signs in, and the
     sign-in stores a new hash with Luotsi's parameters."""

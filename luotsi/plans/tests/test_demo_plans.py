@@ -1,13 +1,11 @@
 """The demo county's client plans: seeded by ``seed_demo``, opened by the demo professionals,
 with versions, ratings that show change, consents and reviews due, and enough for the
-effectiveness report to show figures."""
+effectiveness report to show figures. The county is seeded once for the module (``demo_county``
+in the root conftest); each test's writes are rolled back."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry
@@ -18,12 +16,7 @@ from luotsi.plans.models import Consent, Plan, PlanSection, PlanVersion, Rating,
 pytestmark = pytest.mark.django_db
 
 PERSONS = 600
-
-
-@pytest.fixture(autouse=True)
-def demo(settings):
-    settings.DEMO_MODE = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEMO_COUNTY = {"persons": PERSONS, "seed": 3}
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +24,7 @@ def _english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-def seed(seed: int = 3) -> None:
-    call_command("seed_demo", persons=PERSONS, seed=seed, stdout=StringIO())
-
-
-def test_demo_plans__adult_sw_coordinates_and_opens_them(client):
-    seed()
+def test_demo_plans__adult_sw_coordinates_and_opens_them(client, demo_county):
     plans = Plan.objects.filter(accepted_version__gte=1)  # other flows may start plans too
     assert 15 <= plans.count() <= 40
     adult_sw = User.objects.get(username="adult-sw")
@@ -79,8 +67,7 @@ def test_demo_plans__adult_sw_coordinates_and_opens_them(client):
         assert client.get(f"/plans/{nurse_plan.pk}/").status_code == 200
 
 
-def test_demo_plans__effectiveness_report_has_figures(client):
-    seed()
+def test_demo_plans__effectiveness_report_has_figures(client, demo_county):
     assert not AccessLogEntry.objects.exists()  # seeding is nobody's processing
     lead = User.objects.get(username="lead")
     client.force_login(lead)

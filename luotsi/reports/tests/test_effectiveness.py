@@ -12,19 +12,8 @@ from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction
 from luotsi.organisation.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
-from luotsi.people.tests.factories import PersonFactory
-from luotsi.plans.models import (
-    CodeList,
-    CodeListItem,
-    Goal,
-    Plan,
-    PlanMethod,
-    PlanSection,
-    PlanService,
-    Rating,
-    RatingScale,
-    Sector,
-)
+from luotsi.plans.models import Plan, Sector
+from luotsi.plans.tests.builders import make_plans
 from luotsi.reports.research import pseudonym
 
 pytestmark = pytest.mark.django_db
@@ -35,35 +24,6 @@ URL = "/plans/effectiveness/"
 @pytest.fixture(autouse=True)
 def _english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-def item(code_list: str, index: int = 0) -> CodeListItem:
-    return CodeListItem.objects.filter(code_list=code_list).order_by("sort_order", "pk")[index]
-
-
-def make_plans(coordinator, ratings: list[tuple[int, ...]], *, municipality=None,
-               sector=Sector.WORKING_AGE_SOCIAL, method=True, service=True, area_index=0):
-    """One plan (and client) per entry; each entry is one goal's ratings in date order."""
-    scale = RatingScale.objects.get(is_default=True)
-    today = timezone.localdate()
-    area = item(CodeList.GOAL_AREA, area_index)
-    for values in ratings:
-        person = PersonFactory(municipality=municipality, birth_date=dt.date(1985, 5, 5))
-        plan = Plan.objects.create(person=person, coordinator=coordinator, created_by=coordinator,
-                                   updated_by=coordinator, review_on=today + dt.timedelta(days=90))
-        section = PlanSection.objects.create(plan=plan, sector=sector, responsible=coordinator)
-        goal = Goal.objects.create(plan=plan, section=section, goal_area=area,
-                                   client_wording="Oma koti")
-        for index, value in enumerate(values):
-            Rating.objects.create(
-                goal=goal, occasion="start" if index == 0 else "review",
-                rated_on=today - dt.timedelta(days=100 - 30 * index), scale=scale, value=value,
-                rated_by_kind="together", recorded_by=coordinator)
-        if method:
-            PlanMethod.objects.create(plan=plan, method=item(CodeList.METHOD))
-            PlanMethod.objects.create(plan=plan, goal=goal, method=item(CodeList.METHOD))
-        if service:
-            PlanService.objects.create(plan=plan, item=item(CodeList.SERVICE), sector=sector)
 
 
 def table(response, slug: str) -> dict[str, list[str]]:
