@@ -19,13 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -52,12 +50,12 @@ def corpus() -> list[tuple[str, object]]:
 CORPUS = corpus()
 
 
+DEMO_COUNTY = {"persons": PERSONS, "seed": 3}  # seeded once for the module (root conftest)
+
+
 @pytest.fixture
-def county(settings):
-    settings.DEMO_MODE = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def county(demo_county, settings):
     settings.API_TOKEN_RATE = settings.API_ADDRESS_RATE = "1000000/min"
-    call_command("seed_demo", persons=PERSONS, seed=3, stdout=StringIO())
 
 
 class _Rollback(Exception):

@@ -322,7 +322,6 @@ def _same_404(missing, refused) -> bool:
 @pytest.fixture
 def demo(settings):
     settings.DEMO_MODE = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", persons=1000, seed=5, stdout=StringIO())
 
 

@@ -24,11 +24,6 @@ from luotsi.common.tests.production import manage, production_env
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def entries(alice, bob, client_person, case, client):
     """Several records written through the ordinary paths: pages, a search and direct writes."""

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 URL = "/access-log/report/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def processed(client, alice, bob, client_person, case):
     """alice reads the person's page (allowed), bob tries to (refused)."""

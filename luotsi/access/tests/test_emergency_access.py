@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 REASON = "Asiakas soitti päivystykseen, tarvitsen yhteystiedot heti."
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def stranger(municipality):
     """A person nobody has a client relationship with."""

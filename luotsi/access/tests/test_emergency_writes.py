@@ -23,7 +23,6 @@ REASON = "Asiakas soitti päivystykseen illalla, tarvitsen suunnitelman heti."
 
 @pytest.fixture(autouse=True)
 def _english(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 

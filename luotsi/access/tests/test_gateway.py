@@ -23,11 +23,6 @@ from luotsi.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 is the production hasher (checked in test_login); tests need not pay for it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 PERSON_ID = re.compile(r"<(?:int:|id:)?person_id>")
 
 

@@ -15,11 +15,6 @@ from luotsi.organisation.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", first_name="Riku", last_name="Root", role=Role.ADMIN,

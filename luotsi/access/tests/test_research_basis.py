@@ -22,11 +22,6 @@ URL = "/access-log/report/"
 RESEARCH_URL = "/plans/effectiveness/research.csv"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _period(prefix: str = "", **extra) -> dict:
     today = timezone.localdate()
     data = {f"{prefix}start": str(today - timedelta(days=30)), f"{prefix}end": str(today)}

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 HUGE = 2**63 + 1
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def headers(alice, case):
     return {"Authorization": f"Bearer {ApiToken.issue(alice)[1]}"}

@@ -22,11 +22,6 @@ ENTRIES = {"last_name": "Odottaja", "first_name": "Outi", "temporary": "on", "la
            "street_address": "Jonotie 5", "password": "never kept"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(browser, next_url: str = ""):
     """Sign in as alice the way a browser does: load the login page, post it with its token."""
     token = browser.get("/login/").context["csrf_token"]

@@ -17,11 +17,6 @@ from luotsi.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _directives(header: str) -> dict[str, list[str]]:
     parsed = {}
     for part in header.split(";"):

@@ -38,11 +38,6 @@ DAILY = {"/", "/persons/", "/intake/queue/", "/intake/my-work/", "/plans/",
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 

@@ -26,11 +26,6 @@ NOW = dt.datetime(2026, 2, 3, 10, 0, tzinfo=HELSINKI)
 NEW = "/intake/contacts/new/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(time_machine):
     time_machine.move_to(NOW, tick=False)

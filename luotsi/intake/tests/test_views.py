@@ -37,12 +37,6 @@ MY_WORK = "/intake/my-work/"
 CASELOAD = "/intake/caseload/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """These tests sign in with force_login: no need for a slow password hash per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- the organisation -------------------------------------------------------------------------
 
 @pytest.fixture

@@ -22,11 +22,6 @@ PASSWORD = "correct horse battery staple"  # the factories' password
 ADDRESS = "10.1.2.3"
 
 
-@pytest.fixture
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(client, username: str, password: str, address: str = ADDRESS, **extra):
     return client.post("/login/", {"username": username, "password": password, **extra},
                        REMOTE_ADDR=address)
@@ -40,24 +35,24 @@ def test_login__page_shown(client):
     assert 'name="csrfmiddlewaretoken"' in html
 
 
-def test_login__correct_password_signs_in(client, fast_hashing, alice):
+def test_login__correct_password_signs_in(client, alice):
     response = sign_in(client, "alice", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").wsgi_request.user == alice
 
 
-def test_login__next_followed(client, fast_hashing, alice):
+def test_login__next_followed(client, alice):
     response = sign_in(client, "alice", PASSWORD, next="/persons/new/")
     assert response["Location"] == "/persons/new/"
 
 
-def test_login__next_to_another_site_ignored(client, fast_hashing, alice):
+def test_login__next_to_another_site_ignored(client, alice):
     response = sign_in(client, "alice", PASSWORD, next="https://evil.example/")
     assert response["Location"] == "/"
 
 
-def test_login__wrong_password_refused(client, fast_hashing, alice):
+def test_login__wrong_password_refused(client, alice):
     response = sign_in(client, "alice", "wrong password")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -70,7 +65,7 @@ def test_login__anonymous_sent_to_login(client):
     assert response["Location"] == "/login/?next=/persons/"
 
 
-def test_login__throttled_after_five_failures_then_released(client, fast_hashing, alice):
+def test_login__throttled_after_five_failures_then_released(client, alice):
     assert settings.AXES_FAILURE_LIMIT == 5
     statuses = [sign_in(client, "alice", "wrong password").status_code for _attempt in range(5)]
     assert statuses == [200, 200, 200, 200, 429]  # the fifth failure starts the pause
@@ -86,7 +81,7 @@ def test_login__throttled_after_five_failures_then_released(client, fast_hashing
         assert client.get("/").status_code == 200
 
 
-def test_login__attempt_during_the_pause_starts_it_again(client, fast_hashing, alice):
+def test_login__attempt_during_the_pause_starts_it_again(client, alice):
     for _attempt in range(5):
         sign_in(client, "alice", "wrong password")
     start = timezone.now()
@@ -98,7 +93,7 @@ def test_login__attempt_during_the_pause_starts_it_again(client, fast_hashing, a
         assert sign_in(client, "alice", PASSWORD).status_code == 302
 
 
-def test_login__throttle_is_per_user_name_and_address(client, fast_hashing, alice, bob):
+def test_login__throttle_is_per_user_name_and_address(client, alice, bob):
     for _attempt in range(5):
         sign_in(client, "alice", "wrong password")
     assert sign_in(client, "alice", PASSWORD).status_code == 429
@@ -107,7 +102,7 @@ def test_login__throttle_is_per_user_name_and_address(client, fast_hashing, alic
     assert sign_in(client, "alice", PASSWORD, address="10.9.9.9").status_code == 302
 
 
-def test_login__success_resets_the_failure_count(client, fast_hashing, alice):
+def test_login__success_resets_the_failure_count(client, alice):
     for _attempt in range(4):
         sign_in(client, "alice", "wrong password")
     assert sign_in(client, "alice", PASSWORD).status_code == 302
@@ -118,7 +113,7 @@ def test_login__success_resets_the_failure_count(client, fast_hashing, alice):
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-def test_login__demo_user_refused_outside_demo_mode(client, fast_hashing, team, language):
+def test_login__demo_user_refused_outside_demo_mode(client, team, language):
     UserFactory(username="demo-sw", is_demo=True, teams=[team])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     with override_settings(DEMO_MODE=False):
@@ -133,7 +128,7 @@ def test_login__demo_user_refused_outside_demo_mode(client, fast_hashing, team, 
     assert escape(expected) in response.content.decode()
 
 
-def test_login__demo_user_allowed_in_demo_mode(client, fast_hashing, team):
+def test_login__demo_user_allowed_in_demo_mode(client, team):
     UserFactory(username="demo-sw", is_demo=True, teams=[team])
     with override_settings(DEMO_MODE=True):
         assert sign_in(client, "demo-sw", PASSWORD).status_code == 302
@@ -222,7 +217,7 @@ def test_login__overlong_or_control_character_user_name_refused(client, path):
         assert "_auth_user_id" not in client.session
 
 
-def test_login__password_at_the_bound_is_still_checked(client, fast_hashing):
+def test_login__password_at_the_bound_is_still_checked(client):
     user = UserFactory()
     user.set_password("p" * 1024)
     user.save()
@@ -231,7 +226,7 @@ def test_login__password_at_the_bound_is_still_checked(client, fast_hashing):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_login__backend_never_hashes_an_overlong_password(fast_hashing, rf):
+def test_login__backend_never_hashes_an_overlong_password(rf):
     from django.contrib.auth import authenticate
 
     user = UserFactory()

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(client, username, password, address, **extra):
     return client.post("/login/", {"username": username, "password": password},
                        REMOTE_ADDR=address, **extra)

@@ -20,11 +20,6 @@ from luotsi.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 is the production hasher (checked in test_login); tests need not pay for it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 NEW_HETU = hetu.build(date(1990, 3, 4), 912)
 API_URL = "/api/v1/persons"
 

@@ -23,11 +23,6 @@ from luotsi.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def intake_team(db):
     return TeamFactory(code="family-intake", name_fi="Lapsiperheiden asiakasohjaus",

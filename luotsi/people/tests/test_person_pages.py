@@ -16,11 +16,6 @@ from luotsi.people.views import SEARCH_LIMIT
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def visible_to(user, **person_fields):
     person = PersonFactory(**person_fields)
     RelationshipFactory(person=person, user=user)

@@ -82,11 +82,10 @@ def test_search__query_in_the_url_is_ignored(client, alice, client_person, case)
 
 
 def test_search__dpo_report_shows_who_looked_for_the_person(client, bob, charlie, client_person,
-                                                            case, settings):
+                                                            case):
     """A search that found the person outside bob's relationships, and name searches that
     found no one (the person's name typed whole), appear in the person's report; another
     person's search does not."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     client.force_login(bob)
     client.post("/persons/", {"hetu": client_person.hetu})
     client.post("/persons/", {"name": "Joku Muu"})  # someone else, found no one

@@ -22,7 +22,6 @@ PERSONS = 1000
 @pytest.fixture(autouse=True)
 def demo(settings):
     settings.DEMO_MODE = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_demo_sharedcare__stages_and_who_sees_them(client):
