@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from luotsi.access import log
 from luotsi.access.gateway import PersonNotFound
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import Team
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.permissions import Action
 from luotsi.people.models import Person
 
 MIN_EMERGENCY_REASON = 20
@@ -59,8 +60,7 @@ def emergency_access_open(*, actor, person_id: int | None, reason: str) -> Clien
 
     An unknown person gives PersonNotFound; the attempt is logged either way.
     """
-    if not has_permission(actor, Action.BREAK_GLASS):
-        raise PermissionDenied
+    require_action(actor, Action.BREAK_GLASS)
     reason = (reason or "").strip()
     if len(reason) < MIN_EMERGENCY_REASON:
         raise ValidationError(
@@ -89,8 +89,7 @@ def emergency_access_open(*, actor, person_id: int | None, reason: str) -> Clien
 @transaction.atomic
 def emergency_access_review(*, actor, relationship_id: int, finding: str,
                             note: str) -> ClientRelationship:
-    if not has_permission(actor, Action.REVIEW_BREAK_GLASS):
-        raise PermissionDenied
+    require_action(actor, Action.REVIEW_BREAK_GLASS)
     relationship = (
         ClientRelationship.objects.select_for_update()
         .filter(pk=relationship_id, basis=Basis.EMERGENCY, reviewed_at__isnull=True)

@@ -29,8 +29,9 @@ from luotsi.access.selectors import (
     window_records_by_access,
 )
 from luotsi.access.services import emergency_access_review
+from luotsi.organisation.decorators import action_required
 from luotsi.organisation.models import Role, Team
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.permissions import Action
 from luotsi.people.lookup import (
     find_by_hetu,
     find_by_name_and_birth_date,
@@ -42,15 +43,10 @@ def _basis_detail(basis: str) -> str:
     return f"; basis {basis}" if basis else ""
 
 
-def _require(user, action) -> None:
-    if not has_permission(user, action):
-        raise PermissionDenied
-
-
 @login_required
+@action_required(Action.ACCESS_LOG_REPORT)
 def access_log_report(request):
     """A person's access-log report for a period: page, CSV or PDF (the client's right to know)."""
-    _require(request.user, Action.ACCESS_LOG_REPORT)
     posted = request.POST if request.method == "POST" else None
     unnamed = posted is not None and posted.get("report") == "unnamed"
     form = PersonReportForm(None if unnamed else posted)
@@ -156,12 +152,12 @@ def _record_links(user, rows, opened: set[int]) -> None:
 
 @login_required
 @never_cache
+@action_required(Action.REVIEW_BREAK_GLASS)
 def emergency_reviews(request):
     """Emergency accesses waiting for review, each with what its holder read and changed in
     its window (links to the log records). Showing them is logged as the reviewer's reading of
     each person's access log."""
     user = request.user
-    _require(user, Action.REVIEW_BREAK_GLASS)
     pending = list(emergency_accesses_for_review(user)[:200])
     found = window_records_by_access(pending)
     opened = set(gateway.access_bases(user, {rel.person_id for rel in pending}))
@@ -179,11 +175,11 @@ def emergency_reviews(request):
 
 @login_required
 @never_cache
+@action_required(Action.REVIEW_BREAK_GLASS)
 def emergency_record(request, relationship_id: int, seq: int):
     """One access-log record of an emergency access's window, with its place in the chain and
     links to the client records it speaks of where the reviewer may open them."""
     user = request.user
-    _require(user, Action.REVIEW_BREAK_GLASS)
     relationship = emergency_accesses(user).filter(pk=relationship_id).first()
     if relationship is None:
         raise Http404
@@ -202,8 +198,8 @@ def emergency_record(request, relationship_id: int, seq: int):
 
 
 @login_required
+@action_required(Action.REVIEW_BREAK_GLASS)
 def emergency_review(request, relationship_id: int):
-    _require(request.user, Action.REVIEW_BREAK_GLASS)
     if request.method != "POST":
         return redirect("emergency_reviews")
     if not emergency_accesses_for_review(request.user).filter(pk=relationship_id).exists():

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -46,8 +46,9 @@ from luotsi.intake.models import (
     ReporterKind,
     Urgency,
 )
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import User
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.permissions import Action
 from luotsi.people.api import MunicipalityOut
 from luotsi.people.models import Language
 
@@ -524,8 +525,7 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
                    idempotency_key: str | None = Header(None, alias=idempotency.HEADER)):
     user = request.auth
     # Checked before a replay too: someone who may no longer register is not answered.
-    if not has_permission(user, Action.CREATE_PERSON):
-        raise PermissionDenied
+    require_action(user, Action.CREATE_PERSON)
     data = services.ContactInput(
         kind=payload.kind, clock=payload.clock, channel=payload.channel,
         received_at=payload.received_at, reporter_kind=payload.reporter_kind,

@@ -49,6 +49,7 @@ from luotsi.intake.models import (
     Urgency,
 )
 from luotsi.intake.selectors import assessment_team_for, intake_team_for
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import Municipality, ServiceTask, Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import services as people_services
@@ -60,11 +61,6 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 # After a contact is closed the intake team keeps access this long, for follow-up questions.
 CLOSED_ACCESS_DAYS = 30
 DUPLICATE_WINDOW = timedelta(days=3)
-
-
-def _require(actor, action: str = Action.VIEW_CLIENT) -> None:
-    if not has_permission(actor, action):
-        raise PermissionDenied
 
 
 def _fail(field_name: str, message: str):
@@ -215,7 +211,7 @@ def contact_register(*, actor, data: ContactInput, idempotency_key: str | None =
     With ``idempotency_key``, the same key and body return the first contact; the same key with
     another body is refused.
     """
-    _require(actor, Action.CREATE_PERSON)
+    require_action(actor, Action.CREATE_PERSON)
     fingerprint = data.fingerprint()
     existing = _replayed(actor, idempotency_key, fingerprint)
     if existing is not None:
@@ -370,7 +366,7 @@ def contact_change_clock(*, actor, contact: Contact, clock: str, reason: str,
     never dropped or replaced. The deadlines are recomputed from the opening day: an obligation
     of the new clock replaces the old one's due date, an obligation already fulfilled keeps its
     date, an unmet obligation the new clock does not carry is removed."""
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     errors: dict[str, list[str]] = {}
     if clock not in KINDS:
         errors["clock"] = [_("Unknown statutory clock.")]
@@ -469,7 +465,7 @@ def urgency_open(contact: Contact) -> bool:
 
 def contact_assess_urgency(*, actor, contact: Contact, urgency: str, note: str = "",
                            expected_version: int | None = None) -> Contact:
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     if urgency not in Urgency.values:
         _fail("urgency", _("Choose whether the matter is urgent."))
     if urgency == Urgency.URGENT and not note.strip():
@@ -508,7 +504,7 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
     A contact carrying the LSL 26 § decision deadline needs the date the child and guardian were
     informed of the notification and what follows, or the reason why they were not: only then
     is the decision met."""
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     errors: dict[str, list[str]] = {}
     if (not informed_on and not not_informed_reason.strip()
             and contact.deadlines.filter(code="investigation_decision",
@@ -605,7 +601,7 @@ def contacts_assign(*, actor, contact_ids: list[int], assignee: User,
 
     ``expected_versions`` maps contact ids to the versions the worker saw; when another worker
     changed (e.g. assigned) any of them meanwhile, nothing is assigned."""
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     if pair_worker is not None and pair_worker.pk == assignee.pk:
         _fail("pair_worker", _("The pair worker must be another person."))
     with transaction.atomic():
@@ -666,7 +662,7 @@ def _hand_over(actor, contact: Contact, worker: User) -> None:
 
 def caseload_check(*, actor, from_user: User, to_user: User) -> None:
     """The rules of moving a caseload, checked for the preview and again when it is moved."""
-    _require(actor, Action.MANAGE_TEAM)
+    require_action(actor, Action.MANAGE_TEAM)
     if not set(actor.team_ids()) & set(from_user.team_ids()):
         raise PermissionDenied
     if from_user.pk == to_user.pk:
@@ -730,7 +726,7 @@ def _log_assessment(actor, assessment: Assessment, action: str, detail: str) -> 
 
 def assessment_start(*, actor, assessment: Assessment, started_on: date,
                      pair_worker: User | None = None) -> Assessment:
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     _require_team(actor, assessment)
     today = timezone.localdate()
     if started_on > today:
@@ -759,7 +755,7 @@ def assessment_start(*, actor, assessment: Assessment, started_on: date,
 
 def meeting_add(*, actor, assessment: Assessment, kind: str, held_on: date, notes: str,
                 participants: str = "") -> Meeting:
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     _require_team(actor, assessment)
     if kind not in Meeting.Kind.values:
         _fail("kind", _("Choose the kind of meeting."))
@@ -777,7 +773,7 @@ def meeting_add(*, actor, assessment: Assessment, kind: str, held_on: date, note
 
 def consultation_add(*, actor, assessment: Assessment, expert: str, question: str,
                      answer: str = "") -> Consultation:
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     _require_team(actor, assessment)
     if not expert.strip():
         _fail("expert", _("Name the professional consulted."))
@@ -799,7 +795,7 @@ def consultation_answer(*, actor, consultation: Consultation, answer: str) -> Co
     """Record the consulted professional's answer to a consultation asked during a service-need
     assessment, also after the assessment is completed (the answer often arrives later); logged,
     and noted as recorded after completion when it was."""
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     assessment = consultation.assessment
     _require_team(actor, assessment)
     if not answer.strip():
@@ -857,7 +853,7 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
     (``AssessmentResult``). A client relationship names the responsible worker (omatyöntekijä,
     SHL 42 §); a child-welfare client relationship (LSL 27 §) needs the date the child and
     guardian were informed. The completion deadline is met only with all of these."""
-    _require(actor)
+    require_action(actor, Action.VIEW_CLIENT)
     _require_team(actor, assessment)
     result = result or AssessmentResult()
     today = timezone.localdate()

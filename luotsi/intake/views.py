@@ -16,7 +16,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,6 +57,7 @@ from luotsi.intake.models import (
     ContactStatus,
     DeadlineStatus,
 )
+from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 
 QUEUE_PAGE_SIZE = 50
@@ -86,11 +87,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-def _require(user, action) -> None:
-    if not has_permission(user, action):
-        raise PermissionDenied
-
 
 def _kept_message(request) -> None:
     messages.info(request, _("Your session had expired. Your entries were kept: check them and "
@@ -231,10 +227,9 @@ def _after_register(request, contact: Contact):
 
 @login_required
 @GET_POST
+@action_required(Action.CREATE_PERSON, Action.VIEW_CLIENT)
 def contact_create(request):
     """Register a contact or notification about a child, once."""
-    _require(request.user, Action.CREATE_PERSON)
-    _require(request.user, Action.VIEW_CLIENT)
     children_errors: list[str] = []
     kept = pending_form_data(request)
     if kept is not None:
@@ -494,10 +489,10 @@ def _query_string(data) -> str:
 
 @login_required
 @GET_POST
+@action_required(Action.VIEW_CLIENT)
 def queue(request):
     """The central intake queue and each regional team's queue: urgent first, then the nearest
     deadline; bulk assignment of the checked rows."""
-    _require(request.user, Action.VIEW_CLIENT)
     user = request.user
     directory = family_team_directory()
     filter_data = _queue_filter_data(request, directory)
@@ -559,9 +554,9 @@ def queue(request):
 
 @login_required
 @GET_POST
+@action_required(Action.VIEW_CLIENT)
 def my_work(request):
     """My open deadlines, contacts and assessments, and my unread notifications."""
-    _require(request.user, Action.VIEW_CLIENT)
     user = request.user
     if request.method == "POST" and request.POST.get("intent") == "read":
         form = NotificationsReadForm(request.POST)
@@ -786,11 +781,11 @@ def _fingerprint(ids) -> str:
 
 @login_required
 @GET_POST
+@action_required(Action.MANAGE_TEAM)
 def caseload(request):
     """The team lead moves a leaving worker's whole open caseload to another worker: first a
     preview of what will move and to whom, then the move, refused when the caseload changed
     after the preview."""
-    _require(request.user, Action.MANAGE_TEAM)
     user = request.user
     team_ids = user.team_ids()
     kept = pending_form_data(request)

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from luotsi.access import log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import Municipality
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.permissions import Action
 from luotsi.people import crypto, hetu
 from luotsi.people.lookup import find_by_hetu
 from luotsi.people.models import Language, LinkKind, Person, PersonLink, search_key
@@ -105,8 +106,7 @@ def person_create(*, actor, data: PersonInput) -> Person:
     registration relationship is opened, and the attempt is logged as a registration of an
     already registered person (docs/personal-data.md).
     """
-    if not has_permission(actor, Action.CREATE_PERSON):
-        raise PermissionDenied
+    require_action(actor, Action.CREATE_PERSON)
     errors, parsed, municipality = _validate(data)
     if errors:
         raise ValidationError(errors)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from luotsi.access.services import emergency_access_open
 from luotsi.common.formatting import format_datetime
 from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
+from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import selectors
 from luotsi.people.forms import EmergencyAccessForm, PersonForm, PersonSearchForm
@@ -24,17 +25,12 @@ from luotsi.people.services import PersonInput, person_create
 SEARCH_LIMIT = 50
 
 
-def _require(user, action) -> None:
-    if not has_permission(user, action):
-        raise PermissionDenied
-
-
 @login_required
+@action_required(Action.SEARCH_PERSONS)
 def person_search(request):
     """The search form posts its query (CSRF-protected) and the results are rendered in the
     answer: identity codes, names and birth dates never enter a URL, the browser history or a
     server's request log. A query in the URL is ignored."""
-    _require(request.user, Action.SEARCH_PERSONS)
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_bound and form.is_valid():
@@ -78,8 +74,8 @@ def person_not_found(request, person_id: int):
 
 
 @login_required
+@action_required(Action.CREATE_PERSON)
 def person_create_view(request):
-    _require(request.user, Action.CREATE_PERSON)
     kept = pending_form_data(request)
     if kept is not None:
         messages.info(request, _("Your session had expired. Your entries were kept: check them "
@@ -106,11 +102,11 @@ def person_create_view(request):
 
 
 @login_required
+@action_required(Action.BREAK_GLASS)
 def emergency_access(request, person_id: int | None = None):
     """Break the glass for the person of an identity code (``/persons/emergency/``) or, posted
     from a person page's not-found answer, for that page's person
     (``/persons/<id>/emergency/``, POST only)."""
-    _require(request.user, Action.BREAK_GLASS)
     if person_id is not None and request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     data = request.POST.copy() if request.method == "POST" else None

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -32,7 +32,8 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.common.forms import save_through_service
 from luotsi.common.paging import CappedPaginator
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import page, plain_language, selectors, services
 from luotsi.plans.models import Plan
@@ -238,12 +239,11 @@ def plan_detail(request, plan_id: int):
 @login_required
 @require_GET
 @never_cache
+@action_required(Action.VIEW_CLIENT)
 def plan_list(request):
     """The plans this professional coordinates or has a section in, the nearest review first,
     a page at a time; only the clients on the page shown are logged."""
     user = request.user
-    if not has_permission(user, Action.VIEW_CLIENT):
-        raise PermissionDenied
     number = request.GET.get("page")
     review_due = request.GET.get("review") == "due"
     plans = selectors.reviews_due(user) if review_due else selectors.my_plans(user)

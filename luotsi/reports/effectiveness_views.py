@@ -9,7 +9,6 @@ producing it is recorded in the access log (see ``luotsi.reports.research``). Bo
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,14 +16,10 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action
 from luotsi.reports import effectiveness, research
 from luotsi.reports.effectiveness_forms import EffectivenessFilterForm, ResearchExportForm
-
-
-def _require_lead(user) -> None:
-    if not has_permission(user, Action.MANAGE_TEAM):
-        raise PermissionDenied
 
 
 def _language() -> str:
@@ -33,10 +28,10 @@ def _language() -> str:
 
 @login_required
 @require_GET
+@action_required(Action.MANAGE_TEAM)
 def effectiveness_report(request):
     """Share of goals improved, mean change, goals and clients by team, sector, method and
     service over the chosen period."""
-    _require_lead(request.user)
     form = EffectivenessFilterForm(request.GET, today=timezone.localdate())
     context = {"form": form, "research_form": ResearchExportForm()}
     if not form.is_valid():
@@ -56,8 +51,8 @@ def effectiveness_report(request):
 
 @login_required
 @require_GET
+@action_required(Action.MANAGE_TEAM)
 def effectiveness_csv(request):
-    _require_lead(request.user)
     form = EffectivenessFilterForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return render(request, "plans/effectiveness.html",
@@ -73,9 +68,9 @@ def effectiveness_csv(request):
 @login_required
 @require_GET
 @never_cache
+@action_required(Action.MANAGE_TEAM)
 def research_csv(request):
     """The anonymised research file for the chosen period and purpose."""
-    _require_lead(request.user)
     form = EffectivenessFilterForm(request.GET, today=timezone.localdate())
     research_form = ResearchExportForm(request.GET)
     if not (form.is_valid() and research_form.is_valid()):

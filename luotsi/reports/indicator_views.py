@@ -8,26 +8,21 @@ so, like the other key-figure reports, viewing them writes no access-log records
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action
 from luotsi.reports import indicators
 from luotsi.reports.indicator_forms import IndicatorFilterForm
 
 
-def _require_lead(user) -> None:
-    if not has_permission(user, Action.MANAGE_TEAM):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
+@action_required(Action.MANAGE_TEAM)
 def indicator_report(request):
-    _require_lead(request.user)
     form = IndicatorFilterForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return render(request, "usage/indicators.html", {"form": form}, status=400)
@@ -45,8 +40,8 @@ def indicator_report(request):
 
 @login_required
 @require_GET
+@action_required(Action.MANAGE_TEAM)
 def indicator_csv(request):
-    _require_lead(request.user)
     form = IndicatorFilterForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return render(request, "usage/indicators.html", {"form": form}, status=400)

@@ -9,21 +9,16 @@ page reads past the access gateway and **writes no access-log records** (see
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action
 from luotsi.reports import tables
 from luotsi.reports.forms import KpiFilterForm
-
-
-def _require_lead(user) -> None:
-    if not has_permission(user, Action.MANAGE_TEAM):
-        raise PermissionDenied
 
 
 def _language() -> str:
@@ -32,9 +27,9 @@ def _language() -> str:
 
 @login_required
 @require_GET
+@action_required(Action.MANAGE_TEAM)
 def kpis(request):
     """Key figures for the chosen period, region, team and municipality."""
-    _require_lead(request.user)
     form = KpiFilterForm(request.GET, today=timezone.localdate())
     context = {"form": form, "tables": [], "table_names": tables.TABLES}
     if not form.is_valid():
@@ -50,9 +45,9 @@ def kpis(request):
 
 @login_required
 @require_GET
+@action_required(Action.MANAGE_TEAM)
 def kpi_csv(request, table: str):
     """One table of the key-figure page as CSV (semicolons, UTF-8 with a byte-order mark)."""
-    _require_lead(request.user)
     if table not in tables.TABLES:
         raise Http404
     form = KpiFilterForm(request.GET, today=timezone.localdate())

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.schemas import Id, Offset, StrictInput, choice
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
 from luotsi.sharedcare import selectors, services
@@ -285,14 +286,9 @@ class ConsultationPageOut(Schema):
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _require_client_work(user) -> None:
-    if not has_permission(user, Action.VIEW_CLIENT):
-        raise PermissionDenied
-
-
 def _access(user, person_id: int, detail: str, action: str = LogAction.VIEW) -> gateway.Access:
     """Check and log access to the person (404, logged, when not theirs to see)."""
-    _require_client_work(user)
+    require_action(user, Action.VIEW_CLIENT)
     return gateway.access_person_by_id(user, person_id, category=Category.SHARED_CARE,
                                        action=action, detail=detail)
 
@@ -424,7 +420,7 @@ _IDEMPOTENCY_NOTE = (
 )
 def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Page]):
     user = request.auth
-    _require_client_work(user)
+    require_action(user, Action.VIEW_CLIENT)
     today = timezone.localdate()
     queryset = selectors.candidates(user, today)
     count = queryset.count()
@@ -451,7 +447,7 @@ def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Pa
 )
 def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
     user = request.auth
-    _require_client_work(user)
+    require_action(user, Action.VIEW_CLIENT)
     queryset = selectors.work_list(user)
     count = queryset.count()
     rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
@@ -475,7 +471,7 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
 def answer_consultation(request: HttpRequest, consultation_id: Id, payload: AnswerIn,
                         response: HttpResponse):
     user = request.auth
-    _require_client_work(user)
+    require_action(user, Action.VIEW_CLIENT)
     found = selectors.consultations_for(user).filter(pk=consultation_id) \
         .values_list("person_id", flat=True).first()
     _access(user, found, f"api: consultation {consultation_id} answer")

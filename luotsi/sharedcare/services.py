@@ -23,6 +23,7 @@ from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, LogAction
 from luotsi.common.formatting import format_date
 from luotsi.intake.models import Notification
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import services as plan_services
@@ -51,8 +52,7 @@ def _fail(errors: dict[str, str]) -> None:
 def _access(actor, person_id, action: str, detail: str) -> gateway.Access:
     """The person, for a write service: seen through the gateway (logged), and refused when
     emergency access is the only basis (``gateway.check_write``, logged)."""
-    if not has_permission(actor, Action.VIEW_CLIENT):
-        raise PermissionDenied
+    require_action(actor, Action.VIEW_CLIENT)
     access = gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,
                                          action=action, detail=detail)
     gateway.check_write(actor, [access.person.pk], category=Category.SHARED_CARE, detail=detail)
@@ -480,8 +480,7 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
 def consultation_answer(*, actor, consultation_id: int, answer: str) -> Consultation:
     """The expert's answer; it stays with the client's record and is logged as a disclosure to
     the professional who asked."""
-    if not has_permission(actor, Action.VIEW_CLIENT):
-        raise PermissionDenied
+    require_action(actor, Action.VIEW_CLIENT)
     consultation = consultations_for(actor).filter(pk=consultation_id).first()
     person_id = consultation.person_id if consultation else None
     access = gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,

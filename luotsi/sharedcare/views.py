@@ -19,6 +19,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
+from luotsi.organisation.decorators import action_required, require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
 from luotsi.sharedcare import forms as sc_forms
@@ -28,13 +29,8 @@ from luotsi.sharedcare.models import ChecklistItem, Meeting, SharedClient
 PAGE_SIZE = 50
 
 
-def _require_client_work(user) -> None:
-    if not has_permission(user, Action.VIEW_CLIENT):
-        raise PermissionDenied
-
-
 def _access(user, person_id, detail: str, action: str = LogAction.VIEW):
-    _require_client_work(user)
+    require_action(user, Action.VIEW_CLIENT)
     return gateway.access_person_by_id(user, person_id, category=Category.SHARED_CARE,
                                        action=action, detail=detail)
 
@@ -47,10 +43,10 @@ def _shared(person_id: int) -> SharedClient | None:
 @login_required
 @require_GET
 @never_cache
+@action_required(Action.VIEW_CLIENT)
 def candidates(request):
     """Flagged persons the professional may see, with why; a team lead also sees area counts."""
     user = request.user
-    _require_client_work(user)
     page = Paginator(selectors.candidates(user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     gateway.log_listed(user, rows, category=Category.SHARED_CARE, detail="shared-client candidates")
@@ -333,10 +329,10 @@ def consultation_create(request, person_id: int):
 @login_required
 @require_GET
 @never_cache
+@action_required(Action.VIEW_CLIENT)
 def consultations(request):
     """Open consultations asked of me or my teams (overdue first), and those I asked."""
     user = request.user
-    _require_client_work(user)
     open_rows = list(selectors.work_list(user))
     mine = list(gateway.filter_visible(selectors.asked_by(user), user)[:100])
     gateway.log_listed(user, [c.person for c in open_rows] + [c.person for c in mine],
@@ -347,10 +343,10 @@ def consultations(request):
 
 @login_required
 @never_cache
+@action_required(Action.VIEW_CLIENT)
 def consultation_detail(request, consultation_id: int):
     """One consultation: the question and, for the expert, the answer form."""
     user = request.user
-    _require_client_work(user)
     from luotsi.sharedcare.models import Consultation
 
     consultation = (Consultation.objects.select_related("person", "asked_by", "expert",

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Participant, Plan
 from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
@@ -23,8 +23,7 @@ EDITABLE_FIELDS = ("client_situation", "client_view", "disagreement", "review_on
 
 
 def _access(actor, person_id: int, action: str = LogAction.VIEW, detail: str = ""):
-    if not has_permission(actor, Action.VIEW_CLIENT):
-        raise PermissionDenied
+    require_action(actor, Action.VIEW_CLIENT)
     return gateway.access_person_by_id(actor, person_id, category=Category.PLAN, action=action,
                                        detail=detail)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
 from luotsi.common import validation
-from luotsi.organisation.permissions import Action, has_permission
+from luotsi.organisation.decorators import require_action
+from luotsi.organisation.permissions import Action
 from luotsi.plans.fhir.import_ import parse_bundle, read_plan
 from luotsi.plans.models import CodeList, CodeListItem, Goal, Plan, PlanSection, PlanService, Sector
 from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
@@ -144,8 +144,7 @@ def section_import(*, actor, plan: Plan, body, sector: str | None = None,
     The sector comes from ``sector`` or else the CarePlan's Luotsi sector category. Everything is
     checked before anything is written; the write raises the plan's revision and is logged.
     """
-    if not has_permission(actor, Action.VIEW_CLIENT):
-        raise PermissionDenied
+    require_action(actor, Action.VIEW_CLIENT)
     if sector and sector not in Sector.values:
         fail({"sector": _("Choose the sector.")})
     imported = read_plan(parse_bundle(body), plan.person)
