@@ -5,8 +5,6 @@ Both can be narrowed to one basis."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
 from luotsi.access.selectors import access_log_for_person, period_bounds
 from luotsi.common.formatting import format_datetime
+from luotsi.common.spreadsheet import write_csv
 
 MAX_ROWS = 20_000
 
@@ -162,19 +161,10 @@ def headers() -> list[str]:
 
 
 def as_csv(rows: list[ReportRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(headers())
-    for row in rows:
-        writer.writerow([_safe(value) for value in (
-            row.at, row.who, row.role, row.team, row.category, row.action, row.basis,
-            row.outcome, row.request_id)])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """The report's rows (``common.spreadsheet``: a cell that a spreadsheet would run as a
+    formula is written as text)."""
+    return write_csv(headers(), ([row.at, row.who, row.role, row.team, row.category, row.action,
+                                  row.basis, row.outcome, row.request_id] for row in rows))
 
 
 def as_pdf(context: dict) -> bytes:

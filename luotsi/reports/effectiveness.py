@@ -22,10 +22,8 @@ so, like the key figures of intake, reading it writes no access-log records.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection
 from django.db.models import (
@@ -40,11 +38,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luotsi.common.charts import COLOURS, Series, bar_chart
+from luotsi.common.periods import MonthPeriod
+from luotsi.common.spreadsheet import figure, write_csv
 from luotsi.organisation.models import Team, User
 from luotsi.plans.models import (
     CodeList,
@@ -67,30 +66,13 @@ TABLES = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(day: date) -> date:
-    return add_months(day, 1) - timedelta(days=1)
-
-
 @dataclass(frozen=True)
-class EffectivenessFilters:
+class EffectivenessFilters(MonthPeriod):
     end: date  # any day of the last month of the period
     months: int = DEFAULT_MONTHS
     region_id: int | None = None
     team_id: int | None = None
     sector: str = ""
-
-    @property
-    def start(self) -> date:
-        return add_months(self.end, -(self.months - 1))
-
-    @property
-    def until(self) -> date:
-        return month_end(self.end)
 
 
 # --- the base query --------------------------------------------------------------------------
@@ -259,27 +241,16 @@ def chart(slug: str, groups: list[Group]) -> str:
         unit=" %", max_value=100.0)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return number_format(round(value, 2), 2)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def _csv_cell(value):
+    return figure(value, 2) if isinstance(value, float) else value
 
 
 def as_csv(report: Report) -> str:
-    """All tables in one file (semicolons, UTF-8 with a byte-order mark)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Table"), *headers()])
+    """All tables in one file (``common.spreadsheet``)."""
+    rows = []
     for slug, groups in [("total", [report.total]), *report.tables.items()]:
         caption = _("Total") if slug == "total" else str(TABLES[slug])
-        for g in groups:
-            writer.writerow([_csv_cell(c) for c in (caption, g.label, g.goals, g.clients,
-                                                    g.improved, g.improved_share,
-                                                    g.mean_change)])
-    return "\ufeff" + buffer.getvalue()
+        rows.extend([_csv_cell(c) for c in (caption, g.label, g.goals, g.clients, g.improved,
+                                            g.improved_share, g.mean_change)]
+                    for g in groups)
+    return write_csv([_("Table"), *headers()], rows)

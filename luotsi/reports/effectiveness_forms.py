@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from luotsi.common.formatting import format_month
+from luotsi.common.periods import month_start_after
 from luotsi.organisation.models import Region, Team
 from luotsi.plans.forms import PlanForm
 from luotsi.plans.models import Sector
@@ -17,7 +18,6 @@ from luotsi.reports.effectiveness import (
     DEFAULT_MONTHS,
     PERIOD_CHOICES,
     EffectivenessFilters,
-    add_months,
 )
 
 
@@ -47,7 +47,7 @@ class EffectivenessFilterForm(PlanForm):
         self.fields["months"].choices = [
             (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
             for n in PERIOD_CHOICES]
-        months = [add_months(this_month, -i) for i in range(36)]
+        months = [month_start_after(this_month, -i) for i in range(36)]
         self.fields["end"].choices = [(f"{m:%Y-%m}", format_month(m)) for m in months]
 
     def clean_months(self) -> int:

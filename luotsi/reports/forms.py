@@ -10,12 +10,12 @@ from django.utils.translation import ngettext
 
 from luotsi.common.formatting import format_month
 from luotsi.common.forms import Form
+from luotsi.common.periods import month_start_after
 from luotsi.organisation.models import Municipality, Region, Team, TeamKind
 from luotsi.reports.selectors import (
     DEFAULT_MONTHS,
     PERIOD_CHOICES,
     KpiFilters,
-    add_months,
 )
 
 END_MONTHS_BACK = 36  # how far back the period may end
@@ -52,7 +52,7 @@ class KpiFilterForm(Form):
             for n in PERIOD_CHOICES]
         self.fields["end"].choices = [
             (_month_value(month), format_month(month))
-            for month in (add_months(this_month, -i) for i in range(END_MONTHS_BACK))]
+            for month in (month_start_after(this_month, -i) for i in range(END_MONTHS_BACK))]
 
     def clean_end(self) -> date:
         value = self.cleaned_data.get("end") or _month_value(self.today)

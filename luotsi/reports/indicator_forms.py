@@ -10,8 +10,9 @@ from django.utils.translation import ngettext
 
 from luotsi.common.formatting import format_month
 from luotsi.common.forms import Form
+from luotsi.common.periods import month_start_after
 from luotsi.organisation.models import Municipality, Region
-from luotsi.reports.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters, add_months
+from luotsi.reports.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters
 
 
 class IndicatorFilterForm(Form):
@@ -37,7 +38,7 @@ class IndicatorFilterForm(Form):
         self.fields["months"].choices = [
             (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
             for n in PERIOD_CHOICES]
-        months = [add_months(this_month, -i) for i in range(60)]
+        months = [month_start_after(this_month, -i) for i in range(60)]
         self.fields["end"].choices = [(f"{m:%Y-%m}", format_month(m)) for m in months]
 
     def clean_months(self) -> int:

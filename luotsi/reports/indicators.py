@@ -35,8 +35,6 @@ the same cells, so two views cannot be subtracted from each other either.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -59,6 +57,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from luotsi.common.charts import COLOURS, Series, bar_chart
+from luotsi.common.periods import MonthPeriod
+from luotsi.common.spreadsheet import figure, write_csv
 from luotsi.organisation.models import Municipality
 from luotsi.people.models import Person
 from luotsi.usage.models import ServiceEvent
@@ -81,25 +81,12 @@ _GROUP_COUNTS = {CLIENTS: "clients", COORDINATED: "coordinated", WITH_PLAN: "wit
 _ON_CLIENTS = {COORDINATED, WITH_PLAN}
 
 
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
-class Filters:
+class Filters(MonthPeriod):
     end: date  # the first day of the last month of the period
     months: int = DEFAULT_MONTHS
     region_id: int | None = None
     municipality_id: int | None = None
-
-    @property
-    def start(self) -> date:
-        return add_months(self.end, -(self.months - 1))
-
-    @property
-    def until(self) -> date:
-        return add_months(self.end, 1) - timedelta(days=1)
 
 
 @dataclass
@@ -423,24 +410,23 @@ def table(report: Report) -> list[dict]:
     return rows
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value):
     if value is None or value == "–":  # a suppressed figure or count: an empty cell
-        return ""
+        return None
     if isinstance(value, float):
-        return number_format(round(value, 2), 2)
-    return str(value)
+        return figure(value, 2)
+    return value
 
 
 def as_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Level"), *headers()])
+    """Each region, its municipalities, then the county (``common.spreadsheet``)."""
+    rows = []
     for region in report.regions:
-        writer.writerow([_("Region"), region.label, *map(_csv_cell, cells(region))])
-        for row in region.children:
-            writer.writerow([_("Municipality"), row.label, *map(_csv_cell, cells(row))])
-    writer.writerow([_("County"), report.total.label, *map(_csv_cell, cells(report.total))])
-    return "\ufeff" + buffer.getvalue()
+        rows.append([_("Region"), region.label, *map(_csv_cell, cells(region))])
+        rows.extend([_("Municipality"), row.label, *map(_csv_cell, cells(row))]
+                    for row in region.children)
+    rows.append([_("County"), report.total.label, *map(_csv_cell, cells(report.total))])
+    return write_csv([_("Level"), *headers()], rows)
 
 
 def charts(report: Report) -> list:

@@ -16,10 +16,8 @@ identity codes, no free text and no database ids.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
@@ -32,6 +30,7 @@ from django.utils import timezone
 
 from luotsi.access import log
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.common.spreadsheet import write_csv
 from luotsi.organisation.models import Team
 from luotsi.plans.models import PlanMethod, PlanService, Rating
 from luotsi.reports.effectiveness import EffectivenessFilters, goal_queryset
@@ -151,8 +150,6 @@ def build(filters: EffectivenessFilters, purpose: str) -> tuple[list[list], dict
 def export(*, actor, filters: EffectivenessFilters, purpose: str) -> str:
     """The research CSV; its production is recorded in the access log."""
     released, summary = build(filters, purpose)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     generated = timezone.now()
     notes = [
         f"# Luotsi AVAIN research file, generated {generated:%Y-%m-%d %H:%M %Z}",
@@ -164,10 +161,7 @@ def export(*, actor, filters: EffectivenessFilters, purpose: str) -> str:
         f"# goals {summary['goals']}, released {summary['released']}, "
         f"generalised {summary['generalised']}, left out {summary['left_out']}",
     ]
-    for note in notes:
-        buffer.write(note.replace("\r", " ").replace("\n", " ") + "\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(released)
+    content = write_csv(COLUMNS, released, notes=notes)
     log.record(actor, person_id=None, category=Category.PLAN, action=LogAction.EXPORT,
                basis=Basis.RESEARCH,
                outcome=Outcome.ALLOWED,
@@ -175,4 +169,4 @@ def export(*, actor, filters: EffectivenessFilters, purpose: str) -> str:
                        f"purpose: {purpose}; rows {summary['released']}, clients "
                        f"{summary['clients']}, generalised {summary['generalised']}, left out "
                        f"{summary['left_out']}"))
-    return "\ufeff" + buffer.getvalue()
+    return content

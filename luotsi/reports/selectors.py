@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from luotsi.common.periods import MonthPeriod, month_end, month_start_after
 from luotsi.intake import selectors as intake_selectors
 from luotsi.intake.models import (
     Contact,
@@ -46,18 +47,8 @@ PERIOD_CHOICES = (3, 6, 12, 24)
 DEFAULT_MONTHS = 12
 
 
-def add_months(day: date, months: int) -> date:
-    """The first day of the month ``months`` away from ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
 @dataclass(frozen=True)
-class KpiFilters:
+class KpiFilters(MonthPeriod):
     """What the key figures cover. ``end`` is any day of the last month of the period."""
 
     end: date
@@ -65,17 +56,6 @@ class KpiFilters:
     region_id: int | None = None
     team_id: int | None = None
     municipality_id: int | None = None
-
-    @property
-    def start(self) -> date:
-        return add_months(self.end, -(self.months - 1))
-
-    @property
-    def until(self) -> date:
-        return month_end(self.end)
-
-    def month_starts(self) -> list[date]:
-        return [add_months(self.start, i) for i in range(self.months)]
 
     def contacts_q(self, prefix: str = "") -> Q:
         q = Q()
@@ -209,7 +189,7 @@ def routing_by_month(filters: KpiFilters, *, today: date | None = None) -> Routi
     a year earlier (one more query), never with the whole month: the row says so
     (``through``)."""
     today = today or timezone.localdate()
-    earliest = add_months(filters.start, -12)
+    earliest = month_start_after(filters.start, -12)
     counts = {
         _month(row["month"]): (row["assessed"], row["routed"])
         for row in (
@@ -230,10 +210,10 @@ def routing_by_month(filters: KpiFilters, *, today: date | None = None) -> Routi
         assessed, routed = counts.get(month, (0, 0))
         through = partial_through(month, today)
         if through is None:
-            previous_assessed, previous_routed = counts.get(add_months(month, -12), (0, 0))
+            previous_assessed, previous_routed = counts.get(month_start_after(month, -12), (0, 0))
         else:
             previous_assessed, previous_routed = _routed_between(
-                filters, add_months(month, -12), same_day_a_year_earlier(through))
+                filters, month_start_after(month, -12), same_day_a_year_earlier(through))
         rows.append(RoutingRow(month, assessed, routed, previous_assessed, previous_routed,
                                through))
     total = RoutingRow(

@@ -4,8 +4,6 @@ show the same figures. Cells are typed: ``int``, ``float`` (one decimal), ``date
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.common.formatting import format_month
+from luotsi.common.spreadsheet import Figure, figure, guard, write_csv
 from luotsi.intake.models import OBLIGATION_LABELS
 from luotsi.reports import selectors
 
@@ -61,9 +60,6 @@ class KpiTable:
 
 # --- cells -----------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
-
-
 def csv_cell(value: Cell) -> str:
     """A cell for a spreadsheet: numbers with the language's decimal mark, months as
     YYYY-MM, and text that a spreadsheet would run as a formula quoted with a leading
@@ -73,15 +69,14 @@ def csv_cell(value: Cell) -> str:
     if isinstance(value, PartialMonth):
         return value.csv()
     if isinstance(value, bool):
-        return "1" if value else "0"
+        return Figure("1" if value else "0")
     if isinstance(value, int):
-        return str(value)
+        return Figure(value)
     if isinstance(value, float):
-        return number_format(round(value, 1), 1)
+        return figure(value, 1)
     if isinstance(value, date):
         return f"{value:%Y-%m}"
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return guard(value)
 
 
 def page_cell(value: Cell) -> str:
@@ -97,15 +92,11 @@ def page_cell(value: Cell) -> str:
 
 
 def as_csv(table: KpiTable) -> str:
-    """Semicolon-separated, UTF-8 with a byte-order mark (spreadsheets then read ä and ö)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_cell(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow([csv_cell(c) for c in row])
+    """The table with its total row (``common.spreadsheet``)."""
+    rows = [[csv_cell(c) for c in row] for row in table.rows]
     if table.total is not None:
-        writer.writerow([csv_cell(c) for c in table.total])
-    return "\ufeff" + buffer.getvalue()
+        rows.append([csv_cell(c) for c in table.total])
+    return write_csv([csv_cell(h) for h in table.headers], rows)
 
 
 def _short_month(day: date, through: date | None = None) -> str:

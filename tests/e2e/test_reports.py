@@ -20,6 +20,7 @@ def kpi_world(db):
     and late, closed contacts and open ones per worker."""
     from django.utils import timezone
 
+    from luotsi.common.periods import month_start_after
     from luotsi.intake import queue_keys
     from luotsi.intake.models import (
         Contact,
@@ -36,7 +37,6 @@ def kpi_world(db):
         UserFactory,
     )
     from luotsi.people.tests.factories import PersonFactory
-    from luotsi.reports.selectors import add_months
 
     east_region = RegionFactory(code="east", name_fi="Itäinen alue", name_sv="Östra området",
                                 name_en="Eastern region")
@@ -58,8 +58,8 @@ def kpi_world(db):
     today = timezone.localdate()
     this_month = today.replace(day=1)
     contacts = []
-    for month, routed, assessed in ((this_month, 4, 10), (add_months(this_month, -12), 5, 10),
-                                    (add_months(this_month, -1), 3, 6)):
+    for month, routed, assessed in ((this_month, 4, 10), (month_start_after(this_month, -12), 5, 10),
+                                    (month_start_after(this_month, -1), 3, 6)):
         for i in range(assessed):
             opened = month + dt.timedelta(days=i % 3)
             closed = opened + dt.timedelta(days=1 + i) if i % 3 == 0 else None

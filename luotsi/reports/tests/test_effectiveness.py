@@ -171,3 +171,32 @@ def test_research_csv__follows_the_filters(client, lead, alice, bob, municipalit
     assert {r["first_rating"] for r in rows} == {"2"}
     _notes, all_rows = _research(client)
     assert len(all_rows) == 10
+
+
+def test_effectiveness_csv__hostile_cell_written_as_text(client, lead):
+    """A group label that a spreadsheet would run as a formula comes out as text; the report's
+    own negative figures stay numbers."""
+    evil = TeamFactory(code="evil", name_fi='=HYPERLINK("http://x";"y")',
+                       name_en='=HYPERLINK("http://x";"y")')
+    make_plans(UserFactory(username="eve", teams=[evil]), [(5, 1)])
+    client.force_login(lead)
+    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    by_team = next(row for row in rows if row[0] == "By team")
+    assert by_team[1] == "'=HYPERLINK(\"http://x\";\"y\")"
+    assert by_team[6] == "-4.00"
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r", "|")) for row in rows
+                   for cell in row)
+
+
+def test_research_csv__hostile_cell_written_as_text(client, lead, municipality):
+    """A team code that a spreadsheet would run as a formula comes out as text; a fall in the
+    ratings stays a number."""
+    evil = TeamFactory(code="=cmd|' /c calc'!A0", name_fi="Paha tiimi")
+    make_plans(UserFactory(username="eve", teams=[evil]), [(4, 2)] * 5,
+               municipality=municipality)
+    client.force_login(lead)
+    _notes, rows = _research(client)
+    assert len(rows) == 5
+    assert {r["team"] for r in rows} == {"'=cmd|' /c calc'!A0"}
+    assert {r["change"] for r in rows} == {"-2"}

@@ -298,3 +298,16 @@ def test_indicators__small_region_hides_another_region_and_one_of_its_municipali
     assert filtered["Loviisa"][1] == "–" and filtered["Porvoo"][1] == "9"
     one = rows(client.get(URL, {"municipality": loviisa.pk}))
     assert one["Loviisa"][1] == one[east][1] == one["All"][1] == "–"
+
+
+def test_indicators__csv_hostile_cell_written_as_text(client, lead, municipality):
+    """A municipality name that a spreadsheet would run as a formula comes out as text."""
+    municipality.name_en = municipality.name_fi = "@SUM(A1:A9)"
+    municipality.save()
+    shared(lead, municipality, 5, started=timezone.localdate() - dt.timedelta(days=500))
+    client.force_login(lead)
+    content = client.get(CSV_URL).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert ["Municipality", "'@SUM(A1:A9)"] == lines[2][:2]
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r", "|")) for line in lines
+                   for cell in line)

@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
+from luotsi.common.periods import month_end, month_start_after
 from luotsi.intake.models import Deadline
 from luotsi.reports import selectors
-from luotsi.reports.selectors import KpiFilters, add_months, month_end
+from luotsi.reports.selectors import KpiFilters
 from luotsi.reports.tests.builders import ADVICE, SNA, contact, routed_month
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ PERIOD = KpiFilters(end=D(2025, 5, 20), months=5)
 def test_period_months():
     assert PERIOD.start == D(2025, 1, 1) and PERIOD.until == D(2025, 5, 31)
     assert PERIOD.month_starts() == [D(2025, m, 1) for m in range(1, 6)]
-    assert add_months(D(2025, 1, 31), -1) == D(2024, 12, 1)
+    assert month_start_after(D(2025, 1, 31), -1) == D(2024, 12, 1)
     assert month_end(D(2024, 2, 10)) == D(2024, 2, 29)
     assert KpiFilters(end=D(2025, 3, 1)).start == D(2024, 4, 1)  # twelve months by default
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry
+from luotsi.common.periods import month_start_after
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
-from luotsi.reports.selectors import add_months
 from luotsi.reports.tests.builders import ADVICE, SNA, contact, routed_month
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_only_get(lead_client):
 def test_page_figures_and_year_earlier(lead_client, world, month_over):
     month = _this_month()
     routed_month(world, month, assessed=10, routed=4)
-    routed_month(world, add_months(month, -12), assessed=10, routed=5)
+    routed_month(world, month_start_after(month, -12), assessed=10, routed=5)
 
     response = lead_client.get(URL, {"months": 3})
 
@@ -137,11 +137,11 @@ def test_filters_narrow_the_figures(lead_client, world):
 
 
 def test_end_month_moves_the_period(lead_client, world):
-    earlier = add_months(_this_month(), -5)
+    earlier = month_start_after(_this_month(), -5)
     routed_month(world, earlier, assessed=5, routed=5)
-    response = lead_client.get(URL, {"months": 6, "end": f"{add_months(earlier, 2):%Y-%m}"})
+    response = lead_client.get(URL, {"months": 6, "end": f"{month_start_after(earlier, 2):%Y-%m}"})
     rows = response.context["tables"][0].rows
-    assert rows[0][0] == add_months(earlier, -3) and rows[-1][0] == add_months(earlier, 2)
+    assert rows[0][0] == month_start_after(earlier, -3) and rows[-1][0] == month_start_after(earlier, 2)
     assert [r[1] for r in rows] == [0, 0, 0, 5, 0, 0]
 
 
@@ -208,12 +208,12 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_data(lead_client, worl
 def test_csv_routing(lead_client, world, month_over):
     month = _this_month()
     routed_month(world, month, assessed=10, routed=4)
-    routed_month(world, add_months(month, -12), assessed=10, routed=5)
+    routed_month(world, month_start_after(month, -12), assessed=10, routed=5)
 
     response = lead_client.get(reverse("reports_kpi_csv", args=["routing"]), {"months": "3"})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    start = add_months(month, -2)
+    start = month_start_after(month, -2)
     assert response["Content-Disposition"] == (
         f'attachment; filename="luotsi-routing-{start:%Y%m}-{month:%Y%m}.csv"')
     rows = _csv(response)
@@ -226,7 +226,7 @@ def test_csv_routing(lead_client, world, month_over):
 
 def test_csv_in_finnish_uses_decimal_comma(client, world, month_over):
     routed_month(world, _this_month(), assessed=10, routed=4)
-    routed_month(world, add_months(_this_month(), -12), assessed=10, routed=5)
+    routed_month(world, month_start_after(_this_month(), -12), assessed=10, routed=5)
     client.force_login(world.lead)
     rows = _csv(client.get(reverse("reports_kpi_csv", args=["routing"]), {"months": "3"}))
     assert rows[3][3] == "40,0" and rows[3][8] == "-20,0"
