@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
@@ -167,12 +166,5 @@ def as_csv(rows: list[ReportRow]) -> str:
                                   row.basis, row.outcome, row.request_id] for row in rows))
 
 
-def as_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("access/report_pdf.html", context)
-    return HTML(string=html).write_pdf()
-
-
-__all__ = ["AccessLogEntry", "as_csv", "as_pdf", "headers", "rows_for", "unnamed_headers",
+__all__ = ["AccessLogEntry", "as_csv", "headers", "rows_for", "unnamed_headers",
            "unnamed_rows"]

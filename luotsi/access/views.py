@@ -29,6 +29,7 @@ from luotsi.access.selectors import (
     window_records_by_access,
 )
 from luotsi.access.services import emergency_access_review
+from luotsi.common.pdf import render_pdf
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.models import Role, Team
 from luotsi.organisation.permissions import Action
@@ -87,9 +88,7 @@ def access_log_report(request):
             response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
             return response
         if output == "pdf":
-            response = HttpResponse(reports.as_pdf(context), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-            return response
+            return render_pdf("access/report_pdf.html", context, f"{filename}.pdf")
     return render(request, "access/report.html", context)
 
 

@@ -21,9 +21,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +31,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.common.forms import save_through_service
 from luotsi.common.paging import CappedPaginator
+from luotsi.common.pdf import pdf_bytes, render_pdf
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action
 from luotsi.plans import forms as plan_forms
@@ -608,9 +608,7 @@ def memo_pdf_bytes(plan_id: int, html: str) -> bytes:
     key = f"plans:memo-pdf:{plan_id}:{digest}"
     pdf = MEMO_PDFS.get(key)
     if pdf is None:
-        from weasyprint import HTML
-
-        pdf = HTML(string=html).write_pdf()
+        pdf = pdf_bytes(html)
         MEMO_PDFS.set(key, pdf)
     return pdf
 
@@ -621,11 +619,8 @@ def memo_pdf_bytes(plan_id: int, html: str) -> bytes:
 def plan_memo_pdf(request, plan_id: int):
     context = _memo_context(request, plan_id, LogAction.PRINT, "client memo PDF")
     plan = context["plan"]
-    with translation.override(plan.language):
-        html = render_to_string("plans/memo_pdf.html", context)
-    response = HttpResponse(memo_pdf_bytes(plan.pk, html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="client-plan-{plan.pk}.pdf"'
-    return response
+    return render_pdf("plans/memo_pdf.html", context, f"client-plan-{plan.pk}.pdf", plan.language,
+                      make=lambda html: memo_pdf_bytes(plan.pk, html))
 
 
 @login_required

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,6 +19,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
+from luotsi.common.pdf import render_pdf
 from luotsi.organisation.decorators import action_required, require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
@@ -289,16 +290,10 @@ def meeting_minutes(request, meeting_id: int):
 @require_GET
 @never_cache
 def meeting_pdf(request, meeting_id: int):
-    from weasyprint import HTML
-
     access, meeting = _visible_meeting(request.user, meeting_id, "network meeting minutes PDF",
                                        LogAction.PRINT)
-    context = _minutes_context(access, meeting)
-    with translation.override(_minutes_language(meeting, access.person)):
-        html = render_to_string("sharedcare/minutes_pdf.html", context)
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="network-meeting-{meeting.pk}.pdf"'
-    return response
+    return render_pdf("sharedcare/minutes_pdf.html", _minutes_context(access, meeting),
+                      f"network-meeting-{meeting.pk}.pdf", _minutes_language(meeting, access.person))
 
 
 @login_required
