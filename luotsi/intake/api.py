@@ -27,6 +27,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
 from luotsi.api.errors import responses
+from luotsi.api.paging import DEFAULT_LIMIT, Limit, page_of
 from luotsi.api.schemas import CheckedInput, Id, Offset, StrictInput, Version, choice
 from luotsi.intake import selectors, services
 from luotsi.intake.models import (
@@ -55,7 +56,6 @@ from luotsi.people.models import Language
 contacts_router = Router(tags=["contacts"])
 assessments_router = Router(tags=["assessments"])
 
-MAX_PAGE = 200
 
 # The codes of the API: enumerations in the OpenAPI document.
 KindCode = choice(ContactKind)
@@ -123,7 +123,7 @@ class ContactFilters(CheckedInput):
     kind: KindOrBlank = Field("", description="Kind of contact; empty for all.")
     municipality: str = Field("", max_length=10, description="Municipality code.")
     include_closed: bool = False
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    limit: Limit = DEFAULT_LIMIT
     offset: Offset = 0
 
 
@@ -589,10 +589,8 @@ def list_contacts(request, filters: Query[ContactFilters]):
         municipality_code=filters.municipality.strip(), kind=filters.kind,
         status=filters.status, include_closed=filters.include_closed,
     ))
-    count = queryset.count()
-    contacts = list(queryset.prefetch_related(
-        Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
-        [filters.offset:filters.offset + filters.limit])
+    contacts, count = page_of(queryset.prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk"))), filters)
     if contacts:
         children = gateway.visible_persons(request.auth).filter(
             pk__in={c.child_id for c in contacts}).only("pk")

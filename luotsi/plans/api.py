@@ -37,6 +37,7 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
 from luotsi.api.errors import ErrorDetail, error_body, responses
+from luotsi.api.paging import DEFAULT_LIMIT, Limit, page_of
 from luotsi.api.schemas import Id, Offset, StrictInput, choice
 from luotsi.plans import fhir, selectors, services
 from luotsi.plans.models import (
@@ -55,7 +56,6 @@ from luotsi.plans.models import (
 
 router = Router(tags=["client plans"])
 
-MAX_PAGE = 200
 MAX_TEXT = 20_000
 FHIR_JSON = "application/fhir+json"
 
@@ -84,7 +84,7 @@ ETAG_DOC = (
 class ClientFilters(Schema):
     has_plan: bool | None = Field(None, description="Only clients with (true) or without "
                                                     "(false) a plan.")
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    limit: Limit = DEFAULT_LIMIT
     offset: Offset = 0
 
 
@@ -477,8 +477,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
                .order_by("last_name", "first_name", "pk"))
     if filters.has_plan is not None:
         persons = persons.filter(plan__isnull=not filters.has_plan)
-    count = persons.count()
-    page = list(persons[filters.offset:filters.offset + filters.limit])
+    page, count = page_of(persons, filters)
     gateway.log_listed(user, page, category=Category.PLAN, detail="api: clients")
     items = [{"id": p.pk, "first_name": p.first_name, "last_name": p.last_name,
               "birth_date": p.birth_date, "has_plan": p.plan_pk is not None,

@@ -31,7 +31,8 @@ from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
 from luotsi.api.errors import responses
-from luotsi.api.schemas import Id, Offset, StrictInput, choice
+from luotsi.api.paging import Page, page_of
+from luotsi.api.schemas import Id, StrictInput, choice
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
@@ -47,7 +48,6 @@ from luotsi.sharedcare.models import (
 
 router = Router(tags=["shared clients"])
 
-MAX_PAGE = 200
 MAX_TEXT = 20_000
 
 # The codes of the API: enumerations in the OpenAPI document.
@@ -65,11 +65,6 @@ ParticipantCode = choice(MeetingParticipant.Kind)
 
 
 # --- schemas: in ------------------------------------------------------------------------------
-
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: Offset = 0
 
 
 class ClosePersonIn(StrictInput):
@@ -423,8 +418,7 @@ def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Pa
     require_action(user, Action.VIEW_CLIENT)
     today = timezone.localdate()
     queryset = selectors.candidates(user, today)
-    count = queryset.count()
-    persons = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    persons, count = page_of(queryset, page)
     gateway.log_listed(user, persons, category=Category.SHARED_CARE,
                        detail="api: shared-client candidates")
     why = selectors.candidate_reasons(persons)
@@ -449,8 +443,7 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
     user = request.auth
     require_action(user, Action.VIEW_CLIENT)
     queryset = selectors.work_list(user)
-    count = queryset.count()
-    rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    rows, count = page_of(queryset, page)
     if rows:
         persons = gateway.visible_persons(user).filter(pk__in={c.person_id for c in rows})
         gateway.log_listed(user, persons.only("pk"), category=Category.SHARED_CARE,
@@ -554,8 +547,7 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
                   page: Query[Page]):
     access = _access(request.auth, person_id, "api: network meetings")
     queryset = _meetings(access.person.pk)
-    count = queryset.count()
-    rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    rows, count = page_of(queryset, page)
     _private(response)
     return {"items": [_meeting(m) for m in rows], "count": count}
 
@@ -606,8 +598,7 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
                        page: Query[Page]):
     access = _access(request.auth, person_id, "api: consultations")
     queryset = selectors.consultations_of_person(access.person.pk)
-    count = queryset.count()
-    rows = list(queryset[page.offset:page.offset + page.limit]) if count else []
+    rows, count = page_of(queryset, page)
     _private(response)
     return {"items": [_consultation(c) for c in rows], "count": count}
 
