@@ -9,21 +9,42 @@ producing it is recorded in the access log (see ``luotsi.reports.research``). Bo
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action
 from luotsi.reports import effectiveness, research
+from luotsi.reports.base import Report, csv_response, invalid_filters, report_csv, report_page
 from luotsi.reports.effectiveness_forms import EffectivenessFilterForm, ResearchExportForm
 
 
-def _language() -> str:
-    return (get_language() or "fi")[:2]
+class EffectivenessReport(Report):
+    template = "plans/effectiveness.html"
+    form_class = EffectivenessFilterForm
+    csv_name = "luotsi-avain"
+
+    def base_context(self, form) -> dict:
+        return {"form": form, "research_form": ResearchExportForm()}
+
+    def build(self, filters, language: str) -> effectiveness.Report:
+        return effectiveness.build(filters, language=language)
+
+    def page_context(self, data, request) -> dict:
+        return {
+            "report": data,
+            "headers": effectiveness.headers(),
+            "sections": [
+                {"slug": slug, "caption": effectiveness.TABLES[slug], "groups": groups,
+                 "chart": effectiveness.chart(slug, groups)}
+                for slug, groups in data.tables.items()],
+        }
+
+    def as_csv(self, filters, language: str) -> str:
+        return effectiveness.as_csv(self.build(filters, language))
+
+
+EFFECTIVENESS = EffectivenessReport()
 
 
 @login_required
@@ -32,37 +53,14 @@ def _language() -> str:
 def effectiveness_report(request):
     """Share of goals improved, mean change, goals and clients by team, sector, method and
     service over the chosen period."""
-    form = EffectivenessFilterForm(request.GET, today=timezone.localdate())
-    context = {"form": form, "research_form": ResearchExportForm()}
-    if not form.is_valid():
-        return render(request, "plans/effectiveness.html", context, status=400)
-    report = effectiveness.build(form.filters(), language=_language())
-    context.update({
-        "report": report,
-        "headers": effectiveness.headers(),
-        "sections": [
-            {"slug": slug, "caption": effectiveness.TABLES[slug], "groups": groups,
-             "chart": effectiveness.chart(slug, groups)}
-            for slug, groups in report.tables.items()],
-        "query": request.GET.urlencode(),
-    })
-    return render(request, "plans/effectiveness.html", context)
+    return report_page(request, EFFECTIVENESS)
 
 
 @login_required
 @require_GET
 @action_required(Action.MANAGE_TEAM)
 def effectiveness_csv(request):
-    form = EffectivenessFilterForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return render(request, "plans/effectiveness.html",
-                      {"form": form, "research_form": ResearchExportForm()}, status=400)
-    filters = form.filters()
-    report = effectiveness.build(filters, language=_language())
-    response = HttpResponse(effectiveness.as_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="luotsi-avain-{filters.start:%Y%m}-{filters.until:%Y%m}.csv"')
-    return response
+    return report_csv(request, EFFECTIVENESS)
 
 
 @login_required
@@ -71,16 +69,13 @@ def effectiveness_csv(request):
 @action_required(Action.MANAGE_TEAM)
 def research_csv(request):
     """The anonymised research file for the chosen period and purpose."""
-    form = EffectivenessFilterForm(request.GET, today=timezone.localdate())
+    form = EFFECTIVENESS.form(request)
     research_form = ResearchExportForm(request.GET)
     if not (form.is_valid() and research_form.is_valid()):
-        return render(request, "plans/effectiveness.html",
-                      {"form": form, "research_form": research_form}, status=400)
+        return invalid_filters(request, EFFECTIVENESS,
+                               {"form": form, "research_form": research_form})
     filters = form.filters()
     content = research.export(actor=request.user, filters=filters,
                               purpose=research_form.cleaned_data["purpose"])
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="luotsi-avain-research-{filters.start:%Y%m}-'
-        f'{filters.until:%Y%m}.csv"')
-    return response
+    return csv_response(content, f"{EFFECTIVENESS.csv_name}-research-{filters.start:%Y%m}-"
+                                 f"{filters.until:%Y%m}.csv")

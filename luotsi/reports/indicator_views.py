@@ -8,47 +8,48 @@ so, like the other key-figure reports, viewing them writes no access-log records
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action
 from luotsi.reports import indicators
+from luotsi.reports.base import Report, report_csv, report_page
 from luotsi.reports.indicator_forms import IndicatorFilterForm
+
+
+class IndicatorReport(Report):
+    template = "usage/indicators.html"
+    form_class = IndicatorFilterForm
+    csv_name = "luotsi-shared-clients"
+
+    def build(self, filters, language: str) -> indicators.Report:
+        return indicators.build(filters)
+
+    def page_context(self, data, request) -> dict:
+        return {
+            "report": data,
+            "headers": indicators.headers(),
+            "rows": indicators.table(data),
+            "charts": indicators.charts(data),
+            "small": indicators.SMALL,
+        }
+
+    def as_csv(self, filters, language: str) -> str:
+        return indicators.as_csv(self.build(filters, language))
+
+
+INDICATORS = IndicatorReport()
 
 
 @login_required
 @require_GET
 @action_required(Action.MANAGE_TEAM)
 def indicator_report(request):
-    form = IndicatorFilterForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return render(request, "usage/indicators.html", {"form": form}, status=400)
-    report = indicators.build(form.filters())
-    return render(request, "usage/indicators.html", {
-        "form": form,
-        "report": report,
-        "headers": indicators.headers(),
-        "rows": indicators.table(report),
-        "charts": indicators.charts(report),
-        "small": indicators.SMALL,
-        "query": request.GET.urlencode(),
-    })
+    return report_page(request, INDICATORS)
 
 
 @login_required
 @require_GET
 @action_required(Action.MANAGE_TEAM)
 def indicator_csv(request):
-    form = IndicatorFilterForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return render(request, "usage/indicators.html", {"form": form}, status=400)
-    filters = form.filters()
-    report = indicators.build(filters)
-    response = HttpResponse(indicators.as_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="luotsi-shared-clients-{filters.start:%Y%m}-'
-        f'{filters.until:%Y%m}.csv"')
-    return response
+    return report_csv(request, INDICATORS)

@@ -9,20 +9,39 @@ page reads past the access gateway and **writes no access-log records** (see
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action
 from luotsi.reports import tables
+from luotsi.reports.base import Report, report_csv, report_page
 from luotsi.reports.forms import KpiFilterForm
 
 
-def _language() -> str:
-    return (get_language() or "fi")[:2]
+class KpiReport(Report):
+    template = "reports/kpis.html"
+    form_class = KpiFilterForm
+    csv_name = "luotsi"
+
+    def base_context(self, form) -> dict:
+        return {"form": form, "tables": [], "table_names": tables.TABLES}
+
+    def build(self, filters, language: str):
+        return filters, tables.build_all(filters, language=language)
+
+    def page_context(self, data, request) -> dict:
+        filters, built = data
+        return {"filters": filters, "tables": built}
+
+    def as_csv(self, filters, language: str, *, table: str) -> str:
+        return tables.as_csv(tables.build(table, filters, language=language))
+
+    def csv_filename(self, filters, *, table: str) -> str:
+        return f"{self.csv_name}-{table}-{filters.start:%Y%m}-{filters.until:%Y%m}.csv"
+
+
+KPIS = KpiReport()
 
 
 @login_required
@@ -30,33 +49,14 @@ def _language() -> str:
 @action_required(Action.MANAGE_TEAM)
 def kpis(request):
     """Key figures for the chosen period, region, team and municipality."""
-    form = KpiFilterForm(request.GET, today=timezone.localdate())
-    context = {"form": form, "tables": [], "table_names": tables.TABLES}
-    if not form.is_valid():
-        return render(request, "reports/kpis.html", context, status=400)
-    filters = form.filters()
-    context.update({
-        "filters": filters,
-        "tables": tables.build_all(filters, language=_language()),
-        "query": request.GET.urlencode(),
-    })
-    return render(request, "reports/kpis.html", context)
+    return report_page(request, KPIS)
 
 
 @login_required
 @require_GET
 @action_required(Action.MANAGE_TEAM)
 def kpi_csv(request, table: str):
-    """One table of the key-figure page as CSV (semicolons, UTF-8 with a byte-order mark)."""
+    """One table of the key-figure page as CSV."""
     if table not in tables.TABLES:
         raise Http404
-    form = KpiFilterForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return render(request, "reports/kpis.html",
-                      {"form": form, "tables": [], "table_names": tables.TABLES}, status=400)
-    filters = form.filters()
-    data = tables.build(table, filters, language=_language())
-    response = HttpResponse(tables.as_csv(data), content_type="text/csv; charset=utf-8")
-    filename = f"luotsi-{table}-{filters.start:%Y%m}-{filters.until:%Y%m}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return report_csv(request, KPIS, table=table)
