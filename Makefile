@@ -28,7 +28,8 @@ test: install
 	$(BIN)/ruff check .
 	LUOTSI_DEMO=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	LUOTSI_DEMO=1 $(BIN)/mypy
+	$(BIN)/python -m pytest -n 2 --dist loadfile --cov --cov-report=term:skip-covered
 
 lint: install
 	$(BIN)/ruff check .

@@ -17,7 +17,8 @@ class PeriodForm(Form):
     end = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end of the period is before its start."))
@@ -67,7 +68,8 @@ class AccessLogReportForm(PeriodForm):
         return self.cleaned_data["temporary_id"].strip().upper()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         ways = [name for name, given in (
             ("hetu", data.get("hetu") or "hetu" in self.errors),
             ("temporary_id", data.get("temporary_id")),

@@ -53,7 +53,8 @@ from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.models import Person
 
 # When several relationships apply, the strongest names the basis in the log.
-_BASIS_ORDER = [Basis.CASE, Basis.CARE_TEAM, Basis.INTAKE, Basis.REGISTRATION, Basis.EMERGENCY]
+_BASIS_ORDER: list[str] = [Basis.CASE, Basis.CARE_TEAM, Basis.INTAKE, Basis.REGISTRATION,
+                           Basis.EMERGENCY]
 # Bases that carry a need to know a protected (safety-ban) address.
 _ADDRESS_BASES = {Basis.CASE, Basis.CARE_TEAM}
 # Bases that open only the person record, never client records.
@@ -154,7 +155,7 @@ def access_bases(user, person_ids: Iterable[int], category: str | None = None) -
     ``visible_persons`` ranks them."""
     if not has_permission(user, Action.VIEW_CLIENT):
         return {}
-    rank = {basis: i for i, basis in enumerate(_BASIS_ORDER)}
+    rank: dict[str, int] = {basis: i for i, basis in enumerate(_BASIS_ORDER)}
     best: dict[int, str] = {}
     rows = _related(user, category).filter(
         person_id__in=set(person_ids)).values_list("person_id", "basis")
@@ -208,8 +209,8 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
         if pk is not None
         else None
     )
-    relationship = (_strongest(relationships_of(user, pk, category)) if person is not None
-                    else None)
+    relationship = (_strongest(relationships_of(user, person.pk, category))
+                    if person is not None else None)
     if person is None or relationship is None:
         log.record(user, person_id=pk, category=category, action=action, basis=Basis.NONE,
                    outcome=Outcome.REFUSED, detail=detail)
@@ -220,7 +221,8 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
                    basis=Basis.EMERGENCY, outcome=Outcome.REFUSED,
                    detail=f"refused: emergency access is read-only; {detail}".strip("; "))
         raise EmergencyWriteRefused()
-    team_code = relationship.team.code if relationship.team_id else None
+    team = relationship.team  # no query when the relationship has no team
+    team_code = team.code if team is not None else None
     log.record(user, person_id=person.pk, category=category, action=action,
                basis=relationship.basis, outcome=Outcome.ALLOWED, detail=detail,
                team_code=team_code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,9 @@ from django.utils.translation import pgettext_lazy
 from luotsi.common.formatting import format_datetime
 from luotsi.organisation.models import ServiceTask, Team
 from luotsi.people.models import Person
+
+if TYPE_CHECKING:
+    from luotsi.access.selectors import WindowRecords
 
 
 class Basis(models.TextChoices):
@@ -36,6 +41,9 @@ class ClientRelationship(models.Model):
 
     Written only through ``luotsi.access.services``; read only by ``luotsi.access.gateway``.
     """
+
+    # Set on the emergency accesses of the lead's review page: what was read and changed.
+    window: WindowRecords
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships",
                                verbose_name=_("person"))
@@ -128,6 +136,9 @@ class AccessLogEntry(models.Model):
     Plain ids rather than foreign keys: a log record must outlive and never change with the
     records it speaks of.
     """
+
+    # Set on the records shown in an emergency access's window (access.selectors, views).
+    is_write: bool
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

@@ -72,7 +72,7 @@ def window_records_by_access(relationships: list[ClientRelationship]) -> dict[in
     condition = Q()
     for rel in relationships:
         condition |= _in_window(rel)
-    windows: dict[tuple[int, int], list[ClientRelationship]] = {}
+    windows: dict[tuple[int | None, int | None], list[ClientRelationship]] = {}
     for rel in relationships:
         windows.setdefault((rel.user_id, rel.person_id), []).append(rel)
     for row in AccessLogEntry.objects.filter(condition).order_by("seq"):

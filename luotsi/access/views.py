@@ -52,7 +52,7 @@ def access_log_report(request):
     unnamed = posted is not None and posted.get("report") == "unnamed"
     form = PersonReportForm(None if unnamed else posted)
     unnamed_form = UnnamedRecordsForm(posted if unnamed else None, prefix="unnamed")
-    context = {"form": form, "unnamed_form": unnamed_form}
+    context: dict[str, object] = {"form": form, "unnamed_form": unnamed_form}
     if unnamed:
         if unnamed_form.is_valid():
             context.update(_unnamed_records(request.user, unnamed_form.cleaned_data))
@@ -216,6 +216,6 @@ def emergency_review(request, relationship_id: int):
             messages.success(request, _("The review was saved."))
     else:
         for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}")
+            for message in errors:
+                messages.error(request, f"{form.fields[field].label}: {message}")
     return redirect("emergency_reviews")

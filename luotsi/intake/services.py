@@ -281,6 +281,8 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
                 _("Name at least one child (or the unborn child) concerned.")]
         if person_errors:
             raise ValidationError(person_errors)
+        assert child is not None  # no child concerned is a person error above
+        assert data.received_at is not None  # refused by _validate_contact
         municipality = None
         if data.municipality_code:
             municipality = Municipality.objects.get(code=data.municipality_code.strip())

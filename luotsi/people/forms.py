@@ -29,7 +29,8 @@ class PersonSearchForm(Form):
         return clean_hetu_field(self.cleaned_data["hetu"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("name") or data.get("hetu") or data.get("birth_date")):
             if not self.errors:
                 raise forms.ValidationError(
@@ -59,7 +60,9 @@ class PersonForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality_code"].choices = [("", "—")] + [
+        municipality = self.fields["municipality_code"]
+        assert isinstance(municipality, forms.ChoiceField)
+        municipality.choices = [("", "—")] + [
             (m.code, str(m)) for m in Municipality.objects.order_by("name_fi")
         ]
 
@@ -82,7 +85,8 @@ class EmergencyAccessForm(Form):
         return clean_hetu_field(self.cleaned_data["hetu"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("person_id") and not data.get("hetu") and "hetu" not in self.errors:
             self.add_error("hetu", _("Enter a personal identity code."))
         return data

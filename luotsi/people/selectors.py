@@ -148,7 +148,8 @@ def person_page(user, access: gateway.Access) -> dict:
     # The basic data, family and relationships are the gateway's view record; each category of
     # history shown gets its own.
     shown = list(dict.fromkeys(s.category for s in sections if s.rows))
-    team_code = access.relationship.team.code if access.relationship.team_id else None
+    team = access.relationship.team  # no query when the relationship has no team
+    team_code = team.code if team is not None else None
     log.append(log.Actor.of(user, team_code), [  # nothing is written when nothing is shown
         log.Event(person.pk, category, LogAction.VIEW, access.basis, Outcome.ALLOWED,
                   "person page") for category in shown])
