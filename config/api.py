@@ -45,7 +45,7 @@ def _loc_field(loc) -> str:
     return ".".join(parts) or "body"
 
 
-def _schema_message(err: dict) -> str:
+def _schema_message(err: dict) -> str:  # noqa: PLR0911 -- one flat dispatch on the error kind
     """The message of one schema error in the user's language (the schema library's own
     messages are English)."""
     kind = err.get("type", "")

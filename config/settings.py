@@ -44,7 +44,7 @@ PERSONAL_DATA_KEY = env_secret("LUOTSI_PERSONAL_DATA_KEY", demo_mode=DEMO_MODE,
 # Key of the access log's hash chain (HMAC-SHA256): without it no one can recompute the chain after
 # changing a record, even with the database's append-only triggers off. Held outside the database;
 # never changed (the records written with it verify only with it).
-_INSECURE_DEMO_ACCESS_LOG_KEY = "demo-only-access-log-key-never-use-with-real-data-0123456789abcdef"  # noqa: S105 - used only in demo mode
+_INSECURE_DEMO_ACCESS_LOG_KEY = "demo-only-access-log-key-never-use-with-real-data-0123456789abcdef"  # used only in demo mode
 ACCESS_LOG_KEY = env_secret("LUOTSI_ACCESS_LOG_KEY", demo_mode=DEMO_MODE,
                             demo_value=_INSECURE_DEMO_ACCESS_LOG_KEY, min_length=KEY_MIN_LENGTH)
 PUBLISHED_KEYS = (_INSECURE_DEMO_SECRET, _INSECURE_DEMO_ACCESS_LOG_KEY)

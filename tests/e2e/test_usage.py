@@ -91,7 +91,7 @@ def test_indicators__filters_table_charts_csv_accessible(new_page, usage_world, 
     page.goto(URL)
     with page.expect_download() as download:
         page.click("#indicators-csv")
-    content = open(download.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    content = open(download.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert any(row[1] == shown_area and row[3] == "7" for row in rows[1:])
 

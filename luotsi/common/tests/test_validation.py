@@ -213,7 +213,7 @@ def test_person_form__date_picker_offers_only_the_accepted_range(client, world):
 
 
 def test_fhir_import__nul_in_goal_text_refused(client, alice, case, client_person):
-    from luotsi.plans import services as plan_services  # noqa: PLC0415
+    from luotsi.plans import services as plan_services
 
     plan, _created = plan_services.plan_open(actor=alice, person_id=client_person.pk)
     token = ApiToken.issue(alice)[1]
@@ -242,14 +242,14 @@ def _subclasses(cls):
 
 
 def test_every_form_of_luotsi_passes_the_shared_checks():
-    import luotsi.access.forms  # noqa: F401, PLC0415
-    import luotsi.intake.forms  # noqa: F401, PLC0415
-    import luotsi.people.forms  # noqa: F401, PLC0415
-    import luotsi.plans.forms  # noqa: F401, PLC0415
-    import luotsi.reports.effectiveness_forms  # noqa: F401, PLC0415
-    import luotsi.reports.forms  # noqa: F401, PLC0415
-    import luotsi.reports.indicator_forms  # noqa: F401, PLC0415
-    import luotsi.sharedcare.forms  # noqa: F401, PLC0415
+    import luotsi.access.forms
+    import luotsi.intake.forms
+    import luotsi.people.forms
+    import luotsi.plans.forms
+    import luotsi.reports.effectiveness_forms
+    import luotsi.reports.forms
+    import luotsi.reports.indicator_forms
+    import luotsi.sharedcare.forms  # noqa: F401
 
     unguarded = [f"{c.__module__}.{c.__name__}" for c in _subclasses(forms.BaseForm)
                  if c.__module__.startswith("luotsi.") and ".tests." not in c.__module__
@@ -259,7 +259,7 @@ def test_every_form_of_luotsi_passes_the_shared_checks():
 
 
 def test_every_api_input_schema_passes_the_shared_checks():
-    from config.api import api  # noqa: PLC0415
+    from config.api import api
 
     unguarded = []
     for _prefix, router in api._routers:

@@ -99,7 +99,7 @@ def test_opening_day_is_the_helsinki_date(received: datetime, expected: date) ->
 
 def test_opening_day_rejects_naive_datetime() -> None:
     with pytest.raises(ValueError, match="naive"):
-        opening_day(datetime(2025, 6, 17, 10, 0))  # noqa: DTZ001
+        opening_day(datetime(2025, 6, 17, 10, 0))
 
 
 # --- working days -----------------------------------------------------------

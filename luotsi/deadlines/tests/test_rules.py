@@ -244,7 +244,7 @@ def test_unknown_kind_names_kind_and_known_kinds() -> None:
 
 def test_naive_received_is_rejected() -> None:
     with pytest.raises(ValueError, match="naive"):
-        compute_deadlines("shl_contact", datetime(2025, 6, 17, 10, 0))  # noqa: DTZ001
+        compute_deadlines("shl_contact", datetime(2025, 6, 17, 10, 0))
 
 
 # --- deadline_status --------------------------------------------------------

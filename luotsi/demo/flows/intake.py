@@ -205,7 +205,7 @@ def _families(today: date):
 
 
 @transaction.atomic
-def seed(seed: int, today: date, advance) -> int:  # noqa: C901, PLR0912, PLR0915 - one story
+def seed(seed: int, today: date, advance) -> int:
     from django.contrib.auth import get_user_model
 
     from luotsi.access.models import Basis, ClientRelationship

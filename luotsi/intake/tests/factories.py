@@ -66,7 +66,7 @@ def professional(*, teams: list[Team] = (), **values) -> User:
     and hashing a password with Argon2 is slow on purpose."""
     values.setdefault("role", Role.SOCIAL_WORKER)
     values.setdefault("last_name", f"Työntekijä{next(_numbers)}")
-    user = User.objects.create(password="!", **values)  # noqa: S106 - "!" is unusable
+    user = User.objects.create(password="!", **values)  # "!" is unusable
     user.teams.set(teams)
     return user
 

@@ -106,7 +106,7 @@ class ImportedPlan:
         return {"source": self.source, "goals": self.goals, "services": self.services}
 
 
-def read_plan(bundle: Bundle, person) -> ImportedPlan:
+def read_plan(bundle: Bundle, person) -> ImportedPlan:  # noqa: C901 -- one pass over the Bundle
     """The plan content of a validated Bundle, checked against the client it is filed under."""
     resources = [(i, e.resource) for i, e in enumerate(bundle.entry or []) if e.resource]
     plans = [(i, r) for i, r in resources if r.get_resource_type() == "CarePlan"]

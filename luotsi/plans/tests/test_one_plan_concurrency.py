@@ -62,7 +62,7 @@ def _race(target, args_list) -> list:
         try:
             barrier.wait(timeout=30)
             results[index] = target(*args)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()

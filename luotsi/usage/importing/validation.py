@@ -63,7 +63,7 @@ class RowValidator:
             self.dates[raw] = value
         return value
 
-    def clean(self, raw: Sequence | str) -> tuple | str:
+    def clean(self, raw: Sequence | str) -> tuple | str:  # noqa: C901 -- per-row hot path, flat for speed
         """The event as (hetu, sector, service code, organisation, date, kind), or a reason."""
         if isinstance(raw, str):  # the reader could not read the row: its reason
             return raw

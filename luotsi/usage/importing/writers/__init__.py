@@ -54,7 +54,7 @@ class BackgroundWriter(threading.Thread):
         try:
             while (batch := self.batches.get()) is not None:
                 self.store(batch)
-        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+        except BaseException as error:  # handed to the caller's thread
             self.error = error
         finally:
             connection.close()
