@@ -19,14 +19,24 @@ they change anything (the refusal is logged) and log every write through ``log_w
 ``record_write``, which refuses the same writes again inside the writer's transaction, so a write
 service cannot log a write that emergency access alone would not allow.
 
+Records of client data (a contact, an assessment, a plan, a meeting, a consultation) are read by
+id through one public access function per entity, ``access_<entity>_by_id(user, id, ...)`` in
+the capability's ``selectors.py``. Each is built on ``access_record_by_id`` here and marked with
+``access_function``: fetch by id, check the record's person with the gateway, log the access with
+the real basis, or answer "not found" and log the refusal, whether the record is missing or not
+the caller's to see. Lists of persons are logged with ``log_listed_ids``, which looks each
+person's basis up itself.
+
 This module reads relationships only; it never imports intake, plans or shared clients. Those
 capabilities write relationships through ``luotsi.access.services``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any, Generic, NoReturn, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +45,7 @@ from django.db.models import (
     Case,
     Exists,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -42,6 +53,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -83,6 +95,33 @@ class EmergencyWriteRefused(ValidationError):
             gettext("Emergency access lets you read this client's data but not change it. Ask "
                     "the client's own worker or team to make the change."),
             code="emergency_read_only")
+
+
+# Every public access function (``access_*_by_id``) by name, filled by ``access_function``, and
+# the signal each sends when called (``sender``: its name): a test walks every route that takes
+# an id of client data and checks that its view went through one of them.
+ACCESS_FUNCTIONS: dict[str, Callable] = {}
+access_checked = Signal()
+
+F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R", bound=Model)
+
+
+def access_function(func: F) -> F:
+    """Register ``func`` as the access function of its entity: it fetches a record by id, checks
+    it with the gateway and logs the access or the refusal. Each call is announced through
+    ``access_checked`` (no receiver in production; the route test listens)."""
+    name = func.__name__
+    if not (name.startswith("access_") and name.endswith("_by_id")):
+        raise ValueError(f"an access function is named access_<entity>_by_id, not {name}")
+
+    @functools.wraps(func)
+    def checked(user, record_id, *args, **kwargs):
+        access_checked.send(sender=name, user=user, record_id=record_id)
+        return func(user, record_id, *args, **kwargs)
+
+    ACCESS_FUNCTIONS[name] = checked
+    return checked  # type: ignore[return-value]
 
 
 def emergency_writes_allowed() -> bool:
@@ -190,6 +229,21 @@ def _strongest(relationships: Iterable[ClientRelationship]) -> ClientRelationshi
     return ordered[0] if ordered else None
 
 
+def _as_pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refused(user, person_id: int | None, *, category: str, action: str,
+             detail: str) -> NoReturn:
+    log.record(user, person_id=person_id, category=category, action=action, basis=Basis.NONE,
+               outcome=Outcome.REFUSED, detail=detail)
+    raise PersonNotFound()
+
+
+@access_function
 def access_person_by_id(user, person_id, *, category: str, action: str = LogAction.VIEW,
                         detail: str = "") -> Access:
     """Return the person and the basis for ``user`` to process their data, and log it.
@@ -200,10 +254,7 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
     disclose), emergency access alone gives ``EmergencyWriteRefused`` (logged) unless the county
     allows emergency writes.
     """
-    try:
-        pk = int(person_id)
-    except (TypeError, ValueError):
-        pk = None
+    pk = _as_pk(person_id)
     person = (
         Person.objects.select_related("municipality", "municipality__region").filter(pk=pk).first()
         if pk is not None
@@ -212,9 +263,7 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
     relationship = (_strongest(relationships_of(user, person.pk, category))
                     if person is not None else None)
     if person is None or relationship is None:
-        log.record(user, person_id=pk, category=category, action=action, basis=Basis.NONE,
-                   outcome=Outcome.REFUSED, detail=detail)
-        raise PersonNotFound()
+        _refused(user, pk, category=category, action=action, detail=detail)
     if (action in WRITE_ACTIONS and relationship.basis == Basis.EMERGENCY
             and not emergency_writes_allowed()):
         log.record(user, person_id=person.pk, category=category, action=action,
@@ -232,6 +281,47 @@ def access_person_by_id(user, person_id, *, category: str, action: str = LogActi
             and has_permission(user, Action.VIEW_PROTECTED_ADDRESS))
     )
     return Access(person=person, relationship=relationship, sees_protected_address=sees_address)
+
+
+@dataclass(frozen=True)
+class RecordAccess(Generic[R]):
+    """What an access function allowed: the record and, for a read, the gateway's ``Access``
+    (its person, basis and protected-address right). A check before a write carries no
+    ``Access``: the write service logs what it changes, on the writer's own basis."""
+
+    record: R
+    access: Access | None
+
+
+def access_record_by_id(user, queryset: QuerySet[R], record_id, *, person_field: str,
+                        category: str, entity: str, action: str = LogAction.VIEW,
+                        for_write: bool = False, detail: str = "") -> RecordAccess[R]:
+    """Fetch the record ``record_id`` of ``queryset`` whose person is ``person_field``, if
+    ``user`` may process that person's data of ``category``.
+
+    A read (``for_write`` false) is checked and logged by ``access_person_by_id`` with the real
+    basis (``detail`` defaults to "<entity> <id>"). A check before a write (``for_write``) logs
+    nothing when allowed: the write service checks emergency access and logs the write itself.
+    Either way a missing record and a record of a person ``user`` may not see answer the same
+    "not found" (``PersonNotFound``), and the refused attempt is logged on that person (on no
+    one when there is no such record), with ``action``."""
+    pk = _as_pk(record_id)
+    detail = detail or f"{entity} {record_id}"
+    if pk is None:
+        _refused(user, None, category=category, action=action, detail=detail)
+    if for_write:
+        record = filter_visible(queryset, user, person_field, category).filter(pk=pk).first()
+        if record is not None:
+            return RecordAccess(record, None)
+        person_id = queryset.model._default_manager.filter(pk=pk).values_list(
+            f"{person_field}_id", flat=True).first()
+        _refused(user, person_id, category=category, action=action, detail=detail)
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        _refused(user, None, category=category, action=action, detail=detail)
+    access = access_person_by_id(user, getattr(record, f"{person_field}_id"), category=category,
+                                 action=action, detail=detail)
+    return RecordAccess(record, access)
 
 
 def first_records_by_registration(user, person_id) -> bool:
@@ -252,13 +342,30 @@ def first_records_by_registration(user, person_id) -> bool:
 
 
 def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = "") -> None:
-    """Log that ``persons`` were shown to ``user`` in a list (search results, queues)."""
+    """Log that ``persons`` were shown to ``user`` in a list (search results, queues), each with
+    the basis it carries (``access_basis``, as ``visible_persons`` gives it). A list of other
+    rows logs their persons with ``log_listed_ids``."""
     events = [
         log.Event(p.pk, category, LogAction.LIST, getattr(p, "access_basis", None) or Basis.NONE,
                   Outcome.ALLOWED, detail)
         for p in persons
     ]
     log.append(log.Actor.of(user), events)
+
+
+def log_listed_ids(user, person_ids: Iterable[int | None], *, category: str,
+                   detail: str = "") -> None:
+    """Log that the persons ``person_ids`` were shown to ``user`` in a list, once each (in the
+    order first given), each with the strongest basis on which ``user`` sees their data of
+    ``category`` (``access_bases``: one read); a person listed on no basis of ``user``'s, e.g.
+    in a role-based list such as the review of emergency accesses, is logged with ``none``."""
+    ids = list(dict.fromkeys(pid for pid in person_ids if pid is not None))
+    if not ids:
+        return
+    bases = access_bases(user, ids, category)
+    log.append(log.Actor.of(user), [
+        log.Event(pid, category, LogAction.LIST, bases.get(pid, Basis.NONE), Outcome.ALLOWED,
+                  detail) for pid in ids])
 
 
 # --- the write path ------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Contacts and service-need assessments in the API, through the access gateway and the services.
 
-Visibility always comes from ``selectors.visible_contacts``/``visible_assessments``: a contact or
-an assessment whose child the caller cannot see answers 404, the same as a missing one, and the
-refusal is written to the access log. Reads of one record are logged by
-``gateway.access_person_by_id``; lists by ``gateway.log_listed``; writes by the services.
+A contact or an assessment is fetched by id through ``selectors.access_contact_by_id`` /
+``access_assessment_by_id``: one whose child the caller cannot see answers 404, the same as a
+missing one, and the refusal is written to the access log. Reads of one record are logged there
+with the real basis; lists by ``gateway.log_listed_ids``; writes by the services.
 
 Registering a contact takes an ``Idempotency-Key`` through ``luotsi.api.idempotency``, the one
 mechanism of the API: keys are the caller's own (per professional), a retry replays the stored
@@ -18,13 +18,13 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from luotsi.access import gateway
-from luotsi.access.models import Category, LogAction
+from luotsi.access.models import Category
 from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.paging import DEFAULT_LIMIT, Limit, page_of
@@ -402,9 +402,14 @@ def _contact_state(contact: Contact) -> dict:
     }
 
 
-def _registered_state(user, contact: Contact) -> dict:
-    """The contact's state as its registrant may see it (``ContactRegisteredOut``)."""
+def _registered_state(user, contact: Contact, *, replayed: bool = False) -> dict:
+    """The contact's state as its registrant may see it now (``ContactRegisteredOut``). A
+    replayed answer is read again through the gateway, and logged: the registrant may have lost
+    access to the child since."""
     if selectors.visible_contacts(user).filter(pk=contact.pk).exists():
+        if replayed:
+            contact = selectors.access_contact_by_id(
+                user, contact.pk, detail=f"api: contact {contact.pk} registration replayed").record
         return {**_contact_state(contact), "visible": True}
     return {"id": contact.pk, "version": contact.version, "status": None,
             "opened_on": contact.opened_on, "urgency": None, "team": None,
@@ -427,30 +432,6 @@ def _assessment_state(assessment: Assessment) -> dict:
         "responsible_worker_id": assessment.responsible_worker_id,
         "deadlines": _assessment_deadlines(assessment),
     }
-
-
-def _refuse(request, model, pk: int, action: str) -> None:
-    """Log the refused attempt on the record's child (or on nobody when there is no such
-    record) through the gateway, and answer 404 either way."""
-    child_id = model.objects.filter(pk=pk).values_list("child_id", flat=True).first()
-    gateway.access_person_by_id(request.auth, child_id, category=Category.INTAKE, action=action,
-                                detail=f"{model._meta.model_name} {pk}")
-    raise Http404
-
-
-def _contact_for_write(request, contact_id: int) -> Contact:
-    contact = selectors.visible_contacts(request.auth).filter(pk=contact_id).first()
-    if contact is None:
-        _refuse(request, Contact, contact_id, LogAction.UPDATE)
-    return contact
-
-
-def _assessment_for_write(request, assessment_id: int) -> Assessment:
-    assessment = (selectors.visible_assessments(request.auth).select_related("team")
-                  .filter(pk=assessment_id).first())
-    if assessment is None:
-        _refuse(request, Assessment, assessment_id, LogAction.UPDATE)
-    return assessment
 
 
 def _professional(field_name: str, pk: int | None) -> User | None:
@@ -542,7 +523,7 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
     earlier = _registered_with_key_before(user, idempotency_key, data)
     if earlier is not None:
         response[idempotency.REPLAYED_HEADER] = "true"
-        return Status(201, _registered_state(user, earlier))
+        return Status(201, _registered_state(user, earlier, replayed=True))
 
     def write():
         return 201, _registered_state(user, services.contact_register(actor=user, data=data))
@@ -592,10 +573,8 @@ def list_contacts(request, filters: Query[ContactFilters]):
     contacts, count = page_of(queryset.prefetch_related(
         Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk"))), filters)
     if contacts:
-        children = gateway.visible_persons(request.auth).filter(
-            pk__in={c.child_id for c in contacts}).only("pk")
-        gateway.log_listed(request.auth, children, category=Category.INTAKE,
-                           detail="contacts list")
+        gateway.log_listed_ids(request.auth, [c.child_id for c in contacts],
+                               category=Category.INTAKE, detail="contacts list")
     items = []
     for contact in contacts:
         deadlines = list(contact.deadlines.all())
@@ -620,12 +599,8 @@ def list_contacts(request, filters: Query[ContactFilters]):
     description="404 when the contact does not exist or its child is not yours to see.",
 )
 def get_contact(request, contact_id: Id):
-    contact = selectors.visible_contacts(request.auth).filter(pk=contact_id).first()
-    if contact is None:
-        _refuse(request, Contact, contact_id, LogAction.VIEW)
-    gateway.access_person_by_id(request.auth, contact.child_id, category=Category.INTAKE,
-                                detail=f"contact {contact.pk}")
-    contact = selectors.contact_detail(contact)
+    contact = selectors.contact_detail(
+        selectors.access_contact_by_id(request.auth, contact_id).record)
     protected = contact.reporter_protected
     initial = getattr(contact, "initial_assessment", None)
     duplicates = selectors.visible_contacts(request.auth).filter(
@@ -669,7 +644,7 @@ def get_contact(request, contact_id: Id):
     description="Meets the `urgency_assessment` deadline." + _CONFLICT_NOTE,
 )
 def assess_urgency(request, contact_id: Id, payload: UrgencyIn):
-    contact = _contact_for_write(request, contact_id)
+    contact = selectors.access_contact_by_id(request.auth, contact_id, for_write=True).record
     with _version_checked(Contact, contact.pk, payload.expected_version):
         contact = services.contact_assess_urgency(
             actor=request.auth, contact=contact, urgency=payload.urgency, note=payload.note,
@@ -687,7 +662,7 @@ def assess_urgency(request, contact_id: Id, payload: UrgencyIn):
                  "contact." + _CONFLICT_NOTE),
 )
 def record_initial_assessment(request, contact_id: Id, payload: InitialAssessmentIn):
-    contact = _contact_for_write(request, contact_id)
+    contact = selectors.access_contact_by_id(request.auth, contact_id, for_write=True).record
     with _version_checked(Contact, contact.pk, payload.expected_version):
         services.initial_assessment_record(
             actor=request.auth, contact=contact, outcome=payload.outcome, reason=payload.reason,
@@ -721,7 +696,7 @@ def change_clock(request, contact_id: Id, payload: ClockChangeIn):
     "assessment follows.",
 )
 def assign_contact(request, contact_id: Id, payload: AssignIn):
-    contact = _contact_for_write(request, contact_id)
+    contact = selectors.access_contact_by_id(request.auth, contact_id, for_write=True).record
     assignee = _professional("assignee_id", payload.assignee_id)
     pair_worker = _professional("pair_worker_id", payload.pair_worker_id)
     with _fields_renamed(assignee="assignee_id", pair_worker="pair_worker_id"):
@@ -741,11 +716,7 @@ def assign_contact(request, contact_id: Id, payload: AssignIn):
     "it does not exist or its child is not yours to see.",
 )
 def get_assessment(request, assessment_id: Id):
-    assessment = selectors.visible_assessments(request.auth).filter(pk=assessment_id).first()
-    if assessment is None:
-        _refuse(request, Assessment, assessment_id, LogAction.VIEW)
-    gateway.access_person_by_id(request.auth, assessment.child_id, category=Category.INTAKE,
-                                detail=f"assessment {assessment.pk}")
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id).record
     assessment = (Assessment.objects.select_related("team").prefetch_related(
         Prefetch("contacts", queryset=Contact.objects.order_by("received_at", "pk")),
         Prefetch("meetings", queryset=Meeting.objects.order_by("held_on", "pk")),
@@ -775,7 +746,8 @@ def get_assessment(request, assessment_id: Id):
     description="Meets the `assessment_start` deadline of its contacts.",
 )
 def start_assessment(request, assessment_id: Id, payload: AssessmentStartIn):
-    assessment = _assessment_for_write(request, assessment_id)
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
     pair_worker = _professional("pair_worker_id", payload.pair_worker_id)
     assessment = services.assessment_start(actor=request.auth, assessment=assessment,
                                            started_on=payload.started_on,
@@ -788,7 +760,8 @@ def start_assessment(request, assessment_id: Id, payload: AssessmentStartIn):
     summary="Record a meeting (office, network meeting, home visit, remote)",
 )
 def add_meeting(request, assessment_id: Id, payload: AssessmentMeetingIn):
-    assessment = _assessment_for_write(request, assessment_id)
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
     meeting = services.meeting_add(actor=request.auth, assessment=assessment, kind=payload.kind,
                                    held_on=payload.held_on, notes=payload.notes,
                                    participants=payload.participants)
@@ -805,7 +778,8 @@ def add_meeting(request, assessment_id: Id, payload: AssessmentMeetingIn):
                  + _CONFLICT_NOTE),
 )
 def complete_assessment(request, assessment_id: Id, payload: AssessmentCompleteIn):
-    assessment = _assessment_for_write(request, assessment_id)
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
     responsible = _professional("responsible_worker_id", payload.responsible_worker_id)
     with (_version_checked(Assessment, assessment.pk, payload.expected_version),
           _fields_renamed(responsible_worker="responsible_worker_id")):

@@ -1,4 +1,6 @@
-"""Reads for intake pages, the API and reports. Visibility always comes from the gateway."""
+"""Reads for intake pages, the API and reports. Visibility always comes from the gateway: a
+contact or an assessment is fetched by id only through ``access_contact_by_id`` /
+``access_assessment_by_id``, lists through ``visible_contacts``/``visible_assessments``."""
 
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from luotsi.access.gateway import filter_visible, visibility
+from luotsi.access.gateway import (
+    RecordAccess,
+    access_function,
+    access_record_by_id,
+    filter_visible,
+    visibility,
+)
+from luotsi.access.models import Category, LogAction
 from luotsi.common.validation import shifted
 from luotsi.intake.models import (
     Assessment,
@@ -33,6 +42,32 @@ def visible_contacts(user) -> QuerySet[Contact]:
 
 def visible_assessments(user) -> QuerySet[Assessment]:
     return filter_visible(Assessment.objects.all(), user, person_field="child")
+
+
+@access_function
+def access_contact_by_id(user, contact_id, *, for_write: bool = False,
+                         action: str | None = None, category: str = Category.INTAKE,
+                         detail: str = "") -> RecordAccess[Contact]:
+    """The contact ``contact_id`` if ``user`` may see its child: a read is logged with the real
+    basis (``detail`` defaults to "contact <id>"); ``for_write`` only checks (the service logs
+    the write). A missing contact and one not ``user``'s to see are both "not found", and the
+    refused attempt is logged (``action``: view for a read, update before a write)."""
+    return access_record_by_id(
+        user, Contact.objects.all(), contact_id, person_field="child", category=category,
+        entity="contact", for_write=for_write, detail=detail,
+        action=action or (LogAction.UPDATE if for_write else LogAction.VIEW))
+
+
+@access_function
+def access_assessment_by_id(user, assessment_id, *, for_write: bool = False,
+                            action: str | None = None, category: str = Category.INTAKE,
+                            detail: str = "") -> RecordAccess[Assessment]:
+    """The service-need assessment ``assessment_id`` (with its team) if ``user`` may see its
+    child; as ``access_contact_by_id``."""
+    return access_record_by_id(
+        user, Assessment.objects.select_related("team"), assessment_id, person_field="child",
+        category=category, entity="assessment", for_write=for_write, detail=detail,
+        action=action or (LogAction.UPDATE if for_write else LogAction.VIEW))
 
 
 @dataclass(frozen=True)
@@ -273,13 +308,6 @@ def unread_notifications(user):
 
     return Notification.objects.filter(user=user, read_at__isnull=True).order_by(
         "-created_at", "-pk")
-
-
-def access_bases(user, person_ids) -> dict[int, str]:
-    """The strongest basis on which ``user`` sees each person (for logging a listed page)."""
-    from luotsi.access.gateway import access_bases
-
-    return access_bases(user, person_ids)
 
 
 # The home page's queue lines and the queue filters their links carry: the line counts the

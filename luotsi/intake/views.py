@@ -2,9 +2,10 @@
 service-need assessment and the team lead's caseload.
 
 Thin views: gateway/selector → form → service → redirect. Every contact and assessment is fetched
-through ``selectors.visible_contacts``/``visible_assessments``; a missing or invisible one is "not
-found" (the refused attempt is logged by the gateway, as for a person). A page that shows a
-contact or an assessment logs one view of the child through ``gateway.access_person_by_id``.
+through ``selectors.access_contact_by_id``/``access_assessment_by_id``; a missing or invisible
+one is "not found" (the refused attempt is logged by the gateway, as for a person). A page that
+shows a contact or an assessment logs one view of the child, with the real basis; a posted form
+is only checked, and its service logs the write.
 Each page posts its forms to itself with an ``intent``, so that a form posted after the session
 timed out comes back filled in after signing in again.
 """
@@ -17,7 +18,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -93,33 +94,10 @@ def _kept_message(request) -> None:
                              "save again."))
 
 
-def _not_found(user, model, pk: int):
-    """A missing or invisible contact or assessment. When it exists, the refused attempt is
-    logged by the gateway (which raises the same "not found" as a missing person)."""
-    child_id = model.objects.filter(pk=pk).values_list("child_id", flat=True).first()
-    if child_id is not None:
-        gateway.access_person_by_id(user, child_id, category=Category.INTAKE,
-                                    detail=f"{model._meta.model_name} {pk}")
-    raise Http404
-
-
-def _visible_contact(user, contact_id: int) -> Contact:
-    contact = selectors.visible_contacts(user).filter(pk=contact_id).first()
-    return contact if contact is not None else _not_found(user, Contact, contact_id)
-
-
-def _visible_assessment(user, assessment_id: int) -> Assessment:
-    assessment = selectors.visible_assessments(user).filter(pk=assessment_id).first()
-    return assessment if assessment is not None else _not_found(user, Assessment, assessment_id)
-
-
 def _log_listed(user, persons, detail: str) -> None:
     """Log the children shown in a list once each, with the basis the user sees them on."""
-    unique = {p.pk: p for p in persons}
-    bases = selectors.access_bases(user, unique)
-    for person in unique.values():
-        person.access_basis = bases.get(person.pk)
-    gateway.log_listed(user, unique.values(), category=Category.INTAKE, detail=detail)
+    gateway.log_listed_ids(user, [p.pk for p in persons], category=Category.INTAKE,
+                           detail=detail)
 
 
 def _deadline_rows(deadlines):
@@ -370,20 +348,21 @@ CONTACT_INTENTS = {
 @login_required
 @GET_POST
 def contact_detail(request, contact_id: int):
-    contact = _visible_contact(request.user, contact_id)
-    bound: dict = {}
     kept = pending_form_data(request)
     data = kept if kept is not None else (request.POST if request.method == "POST" else None)
-    if data is not None:
-        handler = CONTACT_INTENTS.get(data.get("intent", ""))
-        if handler is not None and kept is None:
-            bound = handler(request, contact, data)
-            if bound is None:
-                return redirect("intake:contact_detail", contact_id=contact.pk)
-        elif handler is not None:
-            _kept_message(request)
-            bound = _bind_only(handler, contact, data, request.user)
-    return _render_contact(request, contact, bound)
+    handler = CONTACT_INTENTS.get(data.get("intent", "")) if data is not None else None
+    if handler is not None and kept is None:  # a posted form: checked; its service logs
+        contact = selectors.access_contact_by_id(request.user, contact_id, for_write=True).record
+        bound = handler(request, contact, data)
+        if bound is None:
+            return redirect("intake:contact_detail", contact_id=contact.pk)
+        return _render_contact(request, contact, bound)
+    found = selectors.access_contact_by_id(request.user, contact_id)
+    bound: dict = {}
+    if handler is not None:
+        _kept_message(request)
+        bound = _bind_only(handler, found.record, data, request.user)
+    return _render_contact(request, found.record, bound, found.access)
 
 
 def _bind_only(handler, contact, data, request_user) -> dict:
@@ -401,9 +380,9 @@ def _bind_only(handler, contact, data, request_user) -> dict:
     return {key: form}
 
 
-def _render_contact(request, contact: Contact, bound: dict):
-    access = gateway.access_person_by_id(request.user, contact.child_id,
-                                         category=Category.INTAKE, detail=f"contact {contact.pk}")
+def _render_contact(request, contact: Contact, bound: dict, access=None):
+    if access is None:  # after a form: the page logs its view of the child
+        access = selectors.access_contact_by_id(request.user, contact.pk).access
     contact = selectors.contact_detail(contact)
     initial = getattr(contact, "initial_assessment", None)
     is_open = contact.status != ContactStatus.CLOSED
@@ -670,33 +649,35 @@ ASSESSMENT_INTENTS = {
 @login_required
 @GET_POST
 def assessment_detail(request, assessment_id: int):
-    assessment = _visible_assessment(request.user, assessment_id)
-    bound: dict = {}
     kept = pending_form_data(request)
     data = kept if kept is not None else (request.POST if request.method == "POST" else None)
-    if data is not None and data.get("intent") in ASSESSMENT_INTENTS:
-        handler, form_class, key, by_team = ASSESSMENT_INTENTS[data["intent"]]
-        if kept is None:
-            bound = handler(request, assessment, data)
-            if bound is None:
-                return redirect("intake:assessment_detail", assessment_id=assessment.pk)
+    intent = ASSESSMENT_INTENTS.get(data.get("intent", "")) if data is not None else None
+    if intent is not None and kept is None:  # a posted form: checked; its service logs
+        assessment = selectors.access_assessment_by_id(request.user, assessment_id,
+                                                       for_write=True).record
+        bound = intent[0](request, assessment, data)
+        if bound is None:
+            return redirect("intake:assessment_detail", assessment_id=assessment.pk)
+        return _render_assessment(request, assessment, bound)
+    found = selectors.access_assessment_by_id(request.user, assessment_id)
+    assessment, bound = found.record, {}
+    if intent is not None:
+        _, form_class, key, by_team = intent
+        _kept_message(request)
+        if by_team:
+            form = form_class(data, team_ids=[assessment.team_id])
+        elif form_class is ConsultationAnswerForm:
+            form = _answer_form(data, assessment)
         else:
-            _kept_message(request)
-            if by_team:
-                form = form_class(data, team_ids=[assessment.team_id])
-            elif form_class is ConsultationAnswerForm:
-                form = _answer_form(data, assessment)
-            else:
-                form = form_class(data)
-            form.is_valid()
-            bound = {key: form}
-    return _render_assessment(request, assessment, bound)
+            form = form_class(data)
+        form.is_valid()
+        bound = {key: form}
+    return _render_assessment(request, assessment, bound, found.access)
 
 
-def _render_assessment(request, assessment: Assessment, bound: dict):
-    access = gateway.access_person_by_id(request.user, assessment.child_id,
-                                         category=Category.INTAKE,
-                                         detail=f"assessment {assessment.pk}")
+def _render_assessment(request, assessment: Assessment, bound: dict, access=None):
+    if access is None:  # after a form: the page logs its view of the child
+        access = selectors.access_assessment_by_id(request.user, assessment.pk).access
     assessment = selectors.assessment_detail(assessment)
     contacts = list(assessment.contacts.all())
     due = {}
