@@ -1,8 +1,7 @@
 """Client plans in the API, under ``/api/v1/clients``.
 
-Every read goes through the access gateway (``gateway.access_person_by_id`` / ``visible_persons``)
-and ``selectors.visible_plans``, and is logged; a client the caller may not see, or without a
-plan, is 404. Sections of sectors hidden from the caller (``selectors.visible_sectors``) are left
+Every read goes through the access gateway (``selectors.access_client_plan_by_id`` / lists by
+``visible_persons``), and is logged; a client the caller may not see, or without a plan, is 404. Sections of sectors hidden from the caller (``selectors.visible_sectors``) are left
 out, with their goals, services and steps.
 
 **ETag.** A plan carries ``ETag: W/"<plan id>-<revision>"``. It is a *weak* tag: it names the
@@ -27,7 +26,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -380,18 +379,6 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
     return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
 
 
-def _access_plan(user, person_id: int, *, action: str = LogAction.VIEW,
-                 detail: str) -> tuple[gateway.Access, int]:
-    """Check and log access to the client, then find their plan (404 when none)."""
-    access = gateway.access_person_by_id(user, person_id, category=Category.PLAN, action=action,
-                                         detail=detail)
-    plan_id = (selectors.visible_plans(user).filter(person_id=access.person.pk)
-               .values_list("pk", flat=True).first())
-    if plan_id is None:
-        raise Http404
-    return access, plan_id
-
-
 def _professional(user) -> dict | None:
     return {"id": user.pk, "name": str(user)} if user is not None else None
 
@@ -462,10 +449,6 @@ def _private(response: HttpResponse, outcome: idempotency.Outcome | None = None,
         response[idempotency.REPLAYED_HEADER] = "true"
 
 
-def _plan_for_write(plan_id: int) -> Plan:
-    return Plan.objects.select_related("person").get(pk=plan_id)
-
-
 # --- operations -------------------------------------------------------------------------------
 
 @router.get("", response=responses({200: ClientListOut}),
@@ -491,7 +474,8 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
             description=ETAG_DOC)
 def get_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
-    _access, plan_id = _access_plan(user, person_id, detail="api: plan")
+    plan = selectors.access_client_plan_by_id(user, person_id, detail="api: plan").record
+    plan_id = plan.pk
     body = plan_body(user, plan_id)
     _private(response, plan_id=plan_id, revision=body["revision"])
     return body
@@ -504,7 +488,8 @@ def get_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
 def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
                 response: HttpResponse):
     user = request.auth
-    _access, plan_id = _access_plan(user, person_id, detail="api: plan update")
+    plan = selectors.access_client_plan_by_id(user, person_id, detail="api: plan update").record
+    plan_id = plan.pk
     given = payload.model_fields_set
     try:
         expected = _if_match(request, plan_id, required=True)
@@ -515,7 +500,7 @@ def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
         if nulls:
             raise ValidationError(nulls)
         plan = services.plan_update(
-            actor=user, plan=_plan_for_write(plan_id), expected_revision=expected,
+            actor=user, plan=plan, expected_revision=expected,
             changes=services.PlanChanges(**{name: getattr(payload, name) for name in given}))
     except (_Stale, services.PlanConflict):
         return _stale_response(plan_id)
@@ -543,11 +528,12 @@ def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
 def _post_to_plan(request, person_id: int, response: HttpResponse, detail: str, write):
     """Access → idempotent write with optional If-Match → 201 with the plan's new ETag."""
     user = request.auth
-    _access, plan_id = _access_plan(user, person_id, detail=detail)
+    plan = selectors.access_client_plan_by_id(user, person_id, detail=detail).record
+    plan_id = plan.pk
 
     def handler():
         expected = _if_match(request, plan_id, required=False)
-        row = write(user, _plan_for_write(plan_id), expected)
+        row = write(user, plan, expected)
         return 201, row
 
     try:
@@ -659,8 +645,9 @@ def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response:
             summary="The plan as a FHIR R4 Bundle (application/fhir+json)")
 def export_fhir(request: HttpRequest, person_id: Id):
     user = request.auth
-    _access, plan_id = _access_plan(user, person_id, action=LogAction.EXPORT,
-                                    detail="api: plan FHIR export")
+    plan = selectors.access_client_plan_by_id(user, person_id, action=LogAction.EXPORT,
+                                              detail="api: plan FHIR export").record
+    plan_id = plan.pk
     response = HttpResponse(fhir.plan_bundle_json(user, plan_id), content_type=FHIR_JSON)
     _private(response, plan_id=plan_id, revision=_revision(plan_id))
     return response
@@ -676,11 +663,12 @@ def export_fhir(request: HttpRequest, person_id: Id):
 def import_fhir(request: HttpRequest, person_id: Id, response: HttpResponse,
                 sector: SectorCode | None = None):
     user = request.auth
-    _access, plan_id = _access_plan(user, person_id, action=LogAction.CREATE,
-                                    detail="api: plan FHIR import")
+    plan = selectors.access_client_plan_by_id(user, person_id, action=LogAction.CREATE,
+                                              detail="api: plan FHIR import").record
+    plan_id = plan.pk
 
     def write():
-        section = services.section_import(actor=user, plan=_plan_for_write(plan_id),
+        section = services.section_import(actor=user, plan=plan,
                                           body=request.body, sector=sector)
         return 201, {"id": section.pk, "plan_id": plan_id, "plan_revision": _revision(plan_id),
                      "sector": section.sector, "status": section.status,

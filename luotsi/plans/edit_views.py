@@ -20,14 +20,15 @@ from django.views.decorators.http import require_http_methods
 from luotsi.access.models import LogAction
 from luotsi.common.forms import save_through_service
 from luotsi.plans import forms as plan_forms
-from luotsi.plans import services
+from luotsi.plans import selectors, services
 from luotsi.plans.models import Goal, Step
-from luotsi.plans.views import _int, _log, _Page, _plan_url, _visible_plan
+from luotsi.plans.views import _int, _log, _Page, _plan_url
 
 
 def _state(request, plan_id: int) -> _Page:
     action = LogAction.VIEW if request.method == "GET" else LogAction.UPDATE
-    plan = _visible_plan(request.user, plan_id, action)
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=action,
+                                       for_write=True).record
     return _Page(request, plan.pk)
 
 

@@ -1,4 +1,6 @@
-"""Reads of the client plan: visibility of sector sections, the plan page, snapshots."""
+"""Reads of the client plan: visibility of sector sections, the plan page, snapshots. A plan is
+fetched by id only through ``access_plan_by_id`` (by the plan's id) or ``access_client_plan_by_id``
+(by its client's id, as the API addresses it)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from luotsi.access.gateway import filter_visible
+from luotsi.access.gateway import (
+    RecordAccess,
+    access_function,
+    access_person_by_id,
+    access_record_by_id,
+    filter_visible,
+)
+from luotsi.access.models import Category, LogAction
 from luotsi.plans.models import (
     SECTOR_OF_SERVICE_TASK,
     Consent,
@@ -28,6 +38,32 @@ from luotsi.plans.models import (
 
 def visible_plans(user) -> QuerySet[Plan]:
     return filter_visible(Plan.objects.all(), user, person_field="person")
+
+
+@access_function
+def access_plan_by_id(user, plan_id, *, action: str = LogAction.VIEW, for_write: bool = False,
+                      category: str = Category.PLAN, detail: str = "") -> RecordAccess[Plan]:
+    """The plan ``plan_id`` if ``user`` may see its client's plan: a read is logged with the real
+    basis (``detail`` defaults to "plan <id>"); ``for_write`` only checks, for a form whose
+    service logs the write or whose page logs its view when it renders. A missing plan and one
+    not ``user``'s to see are both "not found", and the refused ``action`` is logged."""
+    return access_record_by_id(user, Plan.objects.all(), plan_id, person_field="person",
+                               category=category, entity="plan", action=action,
+                               for_write=for_write, detail=detail)
+
+
+@access_function
+def access_client_plan_by_id(user, person_id, *, action: str = LogAction.VIEW,
+                             category: str = Category.PLAN, detail: str = ""
+                             ) -> RecordAccess[Plan]:
+    """The plan of the client ``person_id`` (with its person), the access to the client checked
+    and logged by the gateway (a refusal too); "not found" when the client has no plan."""
+    access = access_person_by_id(user, person_id, category=category, action=action,
+                                 detail=detail)
+    plan = Plan.objects.select_related("person").filter(person_id=access.person.pk).first()
+    if plan is None:
+        raise Http404
+    return RecordAccess(plan, access)
 
 
 def my_plans(user) -> QuerySet[Plan]:

@@ -51,17 +51,6 @@ def _int(value) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-def _visible_plan(user, plan_id: int, action: str) -> Plan:
-    """The plan if ``user`` may see it; otherwise "not found", with the refusal logged."""
-    plan = selectors.visible_plans(user).filter(pk=plan_id).first()
-    if plan is None:
-        person_id = Plan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
-        gateway.access_person_by_id(user, person_id, category=Category.PLAN, action=action,
-                                    detail=f"plan {plan_id}")
-        raise Http404
-    return plan
-
-
 def _log(user, plan: Plan, action: str, detail: str) -> None:
     gateway.access_person_by_id(user, plan.person_id, category=Category.PLAN, action=action,
                                 detail=detail)
@@ -77,8 +66,9 @@ def _plan_url(plan_id: int, anchor: str = "", checked: str = "") -> str:
 class _Page:
     """The plan as ``user`` sees it, loaded once per request, and the forms built on it."""
 
-    def __init__(self, request, plan_id: int) -> None:
+    def __init__(self, request, plan_id: int, *, viewed: bool = False) -> None:
         self.request = request
+        self.viewed = viewed  # the view of the plan page is logged already
         self.plan = selectors.plan_for_page(plan_id)
         self.found = page.lookups()
         self.ctx = page.build(self.plan, request.user, self.found,
@@ -123,7 +113,8 @@ class _Page:
 
     def render(self, *, bound: dict | None = None, status: int = 200, **extra) -> HttpResponse:
         user, plan = self.request.user, self.plan
-        _log(user, plan, LogAction.VIEW, "plan page")
+        if not self.viewed:
+            _log(user, plan, LogAction.VIEW, "plan page")
         bound = bound or {}
         context = dict(self.ctx)
         page.annotate_step_rows(context["visible_steps"], get_token(self.request),
@@ -227,8 +218,8 @@ def plan_open(request, person_id: int):
 @require_GET
 @never_cache
 def plan_detail(request, plan_id: int):
-    plan = _visible_plan(request.user, plan_id, LogAction.VIEW)
-    state = _Page(request, plan.pk)
+    plan = selectors.access_plan_by_id(request.user, plan_id, detail="plan page").record
+    state = _Page(request, plan.pk, viewed=True)
     extra = {}
     checked = request.GET.get("checked", "")
     if checked:
@@ -253,11 +244,8 @@ def plan_list(request):
         count_upto=lambda limit: selectors.my_plans_count(
             user, limit=limit, review_due=review_due)).get_page(number)
     plans = selectors.plan_rows(list(page.object_list))
-    persons = {plan.person_id: plan.person for plan in plans}
-    bases = gateway.access_bases(user, persons)
-    for person_id, person in persons.items():
-        person.access_basis = bases.get(person_id)
-    gateway.log_listed(user, persons.values(), category=Category.PLAN, detail="plan list")
+    gateway.log_listed_ids(user, [plan.person_id for plan in plans], category=Category.PLAN,
+                           detail="plan list")
     today = timezone.localdate()
     due = today + timedelta(days=selectors.REVIEW_DUE_DAYS)
     return render(request, "plans/list.html",
@@ -274,7 +262,8 @@ def _post(request, plan_id: int, key: str, save: Callable, message: str,
     section (``anchor``, or a function of what was saved that gives it): the section is
     focusable (``tabindex="-1"``) so that the browser moves focus there, and a keyboard user
     goes on from where they were, not from the top of the page."""
-    plan = _visible_plan(request.user, plan_id, LogAction.UPDATE)
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
     state = _Page(request, plan.pk)
     if key in CHECKABLE and request.POST.get("action") == "check":
         return _check(state, key, request.POST)
@@ -291,7 +280,8 @@ def _post(request, plan_id: int, key: str, save: Callable, message: str,
 def plan_text(request, plan_id: int):
     """The plan's own texts, the next review and the language: refused if someone else saved
     after this professional opened the plan, with both texts shown."""
-    plan = _visible_plan(request.user, plan_id, LogAction.UPDATE)
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
     state = _Page(request, plan.pk)
     if request.POST.get("action") == "check":
         return _check(state, "text", request.POST)
@@ -483,7 +473,8 @@ def rating_add(request, plan_id: int):
 def plan_accept(request, plan_id: int):
     """Accept the plan with the client: a version. Refused if the plan changed after this
     professional opened it, so that no one accepts what they have not seen."""
-    plan = _visible_plan(request.user, plan_id, LogAction.UPDATE)
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
     state = _Page(request, plan.pk)
     form = state.form("accept", data=request.POST)
     try:
@@ -508,7 +499,8 @@ def plan_accept(request, plan_id: int):
 
 def _row_action(request, plan_id: int, find: Callable, act: Callable, message: str,
                 anchor: str) -> HttpResponse:
-    plan = _visible_plan(request.user, plan_id, LogAction.UPDATE)
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
     state = _Page(request, plan.pk)
     row = find(state.ctx)
     if row is None:
@@ -569,8 +561,7 @@ def section_merge(request, plan_id: int, section_id: int):
 
 
 def _memo_page(request, plan_id: int, action: str, detail: str) -> page.PlanPage:
-    plan = _visible_plan(request.user, plan_id, action)
-    _log(request.user, plan, action, detail)
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=action, detail=detail).record
     full = selectors.plan_for_page(plan.pk)
     return page.build(full, request.user, page.lookups(professionals=False))
 

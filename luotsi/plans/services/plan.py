@@ -22,12 +22,6 @@ DEFAULT_REVIEW_MONTHS = 6
 EDITABLE_FIELDS = ("client_situation", "client_view", "disagreement", "review_on", "language")
 
 
-def _access(actor, person_id: int, action: str = LogAction.VIEW, detail: str = ""):
-    require_action(actor, Action.VIEW_CLIENT)
-    return gateway.access_person_by_id(actor, person_id, category=Category.PLAN, action=action,
-                                       detail=detail)
-
-
 def starting_by_registration(actor, person_id) -> bool:
     """Whether ``actor`` may start the person's plan only because they registered the person:
     a registration opens no client records, but the worker who registered a new client may
@@ -53,15 +47,17 @@ def plan_open(*, actor, person_id: int) -> tuple[Plan, bool]:
     Two professionals creating at once still get one plan (the unique person constraint). The
     worker who registered a new client may start their plan on that basis alone; they then
     join its care team (``starting_by_registration``)."""
+    require_action(actor, Action.VIEW_CLIENT)
     by_registration = starting_by_registration(actor, person_id)
     if by_registration:
         access = start_access(actor, person_id, "plan")
     else:
-        access = _access(actor, person_id, LogAction.VIEW, "plan")
+        access = gateway.access_person_by_id(actor, person_id, category=Category.PLAN,
+                                             detail="plan")
     existing = Plan.objects.filter(person_id=person_id).first()
     if existing is not None:
         if by_registration:  # started by someone else meanwhile: the registration opens it not
-            _access(actor, person_id, LogAction.VIEW, "plan")
+            gateway.access_person_by_id(actor, person_id, category=Category.PLAN, detail="plan")
         return existing, False
     gateway.check_write(actor, [person_id], category=Category.PLAN, action=LogAction.CREATE,
                         detail="plan")
@@ -79,7 +75,7 @@ def plan_open(*, actor, person_id: int) -> tuple[Plan, bool]:
             plan_change_log(actor, plan, LogAction.CREATE, "plan created")
     except IntegrityError:
         if by_registration:  # started by someone else meanwhile: the registration opens it not
-            _access(actor, person_id, LogAction.VIEW, "plan")
+            gateway.access_person_by_id(actor, person_id, category=Category.PLAN, detail="plan")
         return Plan.objects.get(person_id=person_id), False
     return plan, True
 
