@@ -4,7 +4,9 @@ the demo county with a real object's id
 
 - as anonymous: the login page (pages) or 401 (API);
 - as an unrelated worker (no relationship with the client): 404, exactly the answer for an id
-  that does not exist, and the refusal is written to the access log;
+  that does not exist, the refusal is written to the access log, and the view reached the data
+  through one of the gateway's access functions (``access_*_by_id``, registered in
+  ``gateway.ACCESS_FUNCTIONS``): a route that fetches client data by id any other way fails;
 - as the right worker (who has the relationship): the documented status.
 
 A route or operation that is not in the tables fails the test: a new one is classified when it
@@ -301,6 +303,16 @@ def _refusal_logged(user: User, since: int) -> bool:
                                          outcome=Outcome.REFUSED).exists()
 
 
+class _AccessCalls:
+    """The access functions (``access_*_by_id``) called while a request is answered."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def __call__(self, sender, **kwargs) -> None:
+        self.names.append(sender)
+
+
 def _last_seq() -> int:
     return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
@@ -341,6 +353,12 @@ def test_every_route_is_classified_and_client_data_answers_only_the_right_worker
 
     objects = _objects()
     tokens: dict[int, str] = {}
+    calls = _AccessCalls()
+    gateway.access_checked.connect(calls)
+    assert set(gateway.ACCESS_FUNCTIONS) >= {
+        "access_person_by_id", "access_contact_by_id", "access_assessment_by_id",
+        "access_plan_by_id", "access_client_plan_by_id", "access_shared_client_by_id",
+        "access_meeting_by_id", "access_consultation_by_id"}
 
     def token(user):
         if user.pk not in tokens:
@@ -359,8 +377,12 @@ def test_every_route_is_classified_and_client_data_answers_only_the_right_worker
             failures.append(f"{name} anonymous: {response.status_code}")
         client.force_login(unrelated)
         since = _last_seq()
+        calls.names = []
         refused = _page(client, rule.method, url)
+        through = calls.names
         missing = _page(client, rule.method, _fill(pages[name], missing_ids))
+        if not through:
+            failures.append(f"{name}: not through an access_*_by_id function")
         if not _same_404(missing, refused):
             failures.append(f"{name} unrelated {unrelated}: {refused.status_code} "
                             f"(missing id: {missing.status_code})")
@@ -383,7 +405,11 @@ def test_every_route_is_classified_and_client_data_answers_only_the_right_worker
         if response.status_code != 401:
             failures.append(f"{name} anonymous: {response.status_code}")
         since = _last_seq()
+        calls.names = []
         refused = _api(client, method, url, token(unrelated), rule.body)
+        through = calls.names
+        if not through:
+            failures.append(f"{name}: not through an access_*_by_id function")
         missing = _api(client, method, _fill_api(operations[name], missing_ids),
                        token(unrelated), rule.body)
         if not _same_404(missing, refused):
@@ -397,6 +423,7 @@ def test_every_route_is_classified_and_client_data_answers_only_the_right_worker
                             f"{answer.content[:200]!r}")
         tried += 3
 
+    gateway.access_checked.disconnect(calls)
     assert failures == [], "\n".join(failures)
     classified = len(PAGES) + len(OPERATIONS)
     with_ids = sum(isinstance(r, Ids) for r in [*PAGES.values(), *OPERATIONS.values()])

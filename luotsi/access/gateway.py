@@ -292,16 +292,22 @@ class RecordAccess(Generic[R]):
     record: R
     access: Access | None
 
+    def __iter__(self):
+        """``record, access = access_x_by_id(...)``."""
+        return iter((self.record, self.access))
+
 
 def access_record_by_id(user, queryset: QuerySet[R], record_id, *, person_field: str,
                         category: str, entity: str, action: str = LogAction.VIEW,
                         for_write: bool = False, detail: str = "") -> RecordAccess[R]:
-    """Fetch the record ``record_id`` of ``queryset`` whose person is ``person_field``, if
-    ``user`` may process that person's data of ``category``.
+    """Fetch the record ``record_id`` of ``queryset`` whose person is ``person_field`` (a field or
+    a path such as ``shared_client__person``, which ``queryset`` should select), if ``user`` may
+    process that person's data of ``category``.
 
     A read (``for_write`` false) is checked and logged by ``access_person_by_id`` with the real
-    basis (``detail`` defaults to "<entity> <id>"). A check before a write (``for_write``) logs
-    nothing when allowed: the write service checks emergency access and logs the write itself.
+    basis (``detail`` defaults to "<entity> <id>"). A check only (``for_write``) logs nothing
+    when allowed: the write service checks emergency access and logs the write itself (or the
+    page logs its view when it renders).
     Either way a missing record and a record of a person ``user`` may not see answer the same
     "not found" (``PersonNotFound``), and the refused attempt is logged on that person (on no
     one when there is no such record), with ``action``."""
@@ -319,7 +325,11 @@ def access_record_by_id(user, queryset: QuerySet[R], record_id, *, person_field:
     record = queryset.filter(pk=pk).first()
     if record is None:
         _refused(user, None, category=category, action=action, detail=detail)
-    access = access_person_by_id(user, getattr(record, f"{person_field}_id"), category=category,
+    holder = record
+    *path, last = person_field.split("__")  # e.g. a meeting's "shared_client__person"
+    for name in path:
+        holder = getattr(holder, name)
+    access = access_person_by_id(user, getattr(holder, f"{last}_id"), category=category,
                                  action=action, detail=detail)
     return RecordAccess(record, access)
 

@@ -681,7 +681,7 @@ def record_initial_assessment(request, contact_id: Id, payload: InitialAssessmen
                  "`clock`, and nothing is saved." + _CONFLICT_NOTE),
 )
 def change_clock(request, contact_id: Id, payload: ClockChangeIn):
-    contact = _contact_for_write(request, contact_id)
+    contact = selectors.access_contact_by_id(request.auth, contact_id, for_write=True).record
     with _version_checked(Contact, contact.pk, payload.expected_version):
         services.contact_change_clock(
             actor=request.auth, contact=contact, clock=payload.clock, reason=payload.reason,

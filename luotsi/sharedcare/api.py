@@ -8,9 +8,9 @@ gets the area-wide counts of ``selectors.area_counts`` (no names). Every write g
 the client's consent or a statutory basis and is logged as a disclosure — so the API refuses
 exactly what the forms refuse, with the field named in the API's terms.
 
-Every read of a person goes through the gateway and is logged (``access_person_by_id``, lists
-with ``log_listed``); a person the caller may not see answers 404, exactly as a missing one, and
-the refusal is logged. ``POST`` of meetings, consultations and answers accepts
+Every read of a person goes through the gateway and is logged (``selectors.access_*_by_id``,
+lists with ``log_listed``/``log_listed_ids``); a person the caller may not see answers 404,
+exactly as a missing one, and the refusal is logged. ``POST`` of meetings, consultations and answers accepts
 ``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the stored answer
 (``Idempotent-Replayed: true``); the same key with a different request is 409 ``conflict``.
 """
@@ -28,7 +28,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from luotsi.access import gateway
-from luotsi.access.models import Category, LogAction
+from luotsi.access.models import Category
 from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.paging import Page, page_of
@@ -281,11 +281,6 @@ class ConsultationPageOut(Schema):
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _access(user, person_id: int, detail: str, action: str = LogAction.VIEW) -> gateway.Access:
-    """Check and log access to the person (404, logged, when not theirs to see)."""
-    require_action(user, Action.VIEW_CLIENT)
-    return gateway.access_person_by_id(user, person_id, category=Category.SHARED_CARE,
-                                       action=action, detail=detail)
 
 
 def _professional(user) -> dict | None:
@@ -380,11 +375,6 @@ def _consultation(c: Consultation) -> dict:
     }
 
 
-def _consultation_by_id(pk: int) -> Consultation:
-    return (Consultation.objects.select_related("asked_by", "expert", "expert_team")
-            .get(pk=pk))
-
-
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
@@ -444,9 +434,7 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
     require_action(user, Action.VIEW_CLIENT)
     queryset = selectors.work_list(user)
     rows, count = page_of(queryset, page)
-    if rows:
-        persons = gateway.visible_persons(user).filter(pk__in={c.person_id for c in rows})
-        gateway.log_listed(user, persons.only("pk"), category=Category.SHARED_CARE,
+    gateway.log_listed_ids(user, [c.person_id for c in rows], category=Category.SHARED_CARE,
                            detail="api: consultations asked of me")
     _private(response)
     return {"items": [_consultation(c) for c in rows], "count": count}
@@ -464,15 +452,13 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
 def answer_consultation(request: HttpRequest, consultation_id: Id, payload: AnswerIn,
                         response: HttpResponse):
     user = request.auth
-    require_action(user, Action.VIEW_CLIENT)
-    found = selectors.consultations_for(user).filter(pk=consultation_id) \
-        .values_list("person_id", flat=True).first()
-    _access(user, found, f"api: consultation {consultation_id} answer")
+    selectors.access_consultation_by_id(user, consultation_id, asked_of_user=True,
+                                        detail=f"api: consultation {consultation_id} answer")
 
     def write():
         answered = services.consultation_answer(actor=user, consultation_id=consultation_id,
                                                 answer=payload.answer)
-        return 200, _consultation(_consultation_by_id(answered.pk))
+        return 200, _consultation(selectors.consultation_detail(answered))
 
     outcome = idempotency.run(request, write)
     _private(response, outcome)
@@ -491,7 +477,7 @@ def answer_consultation(request: HttpRequest, consultation_id: Id, payload: Answ
 )
 def get_shared_client(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
-    access = _access(user, person_id, "api: shared client")
+    access = selectors.access_shared_client_by_id(user, person_id, detail="api: shared client")
     person = access.person
     shared = (SharedClient.objects.select_related("coordinator", "plan")
               .prefetch_related("decisions").filter(person=person).first())
@@ -545,7 +531,7 @@ def get_shared_client(request: HttpRequest, person_id: Id, response: HttpRespons
 )
 def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
                   page: Query[Page]):
-    access = _access(request.auth, person_id, "api: network meetings")
+    access = selectors.access_shared_client_by_id(request.auth, person_id, detail="api: network meetings")
     queryset = _meetings(access.person.pk)
     rows, count = page_of(queryset, page)
     _private(response)
@@ -565,7 +551,7 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
 def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingIn,
                    response: HttpResponse):
     user = request.auth
-    access = _access(user, person_id, "api: network meeting")
+    access = selectors.access_shared_client_by_id(user, person_id, detail="api: network meeting")
     data = services.MeetingInput(
         held_at=_aware(payload.held_at), kind=payload.kind, place=payload.place,
         agenda=payload.agenda, notes=payload.notes, client_present=payload.client_present,
@@ -596,7 +582,7 @@ def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingI
 )
 def list_consultations(request: HttpRequest, person_id: Id, response: HttpResponse,
                        page: Query[Page]):
-    access = _access(request.auth, person_id, "api: consultations")
+    access = selectors.access_shared_client_by_id(request.auth, person_id, detail="api: consultations")
     queryset = selectors.consultations_of_person(access.person.pk)
     rows, count = page_of(queryset, page)
     _private(response)
@@ -616,7 +602,7 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
 def create_consultation(request: HttpRequest, person_id: Id, payload: ConsultationIn,
                         response: HttpResponse):
     user = request.auth
-    access = _access(user, person_id, "api: consultation")
+    access = selectors.access_shared_client_by_id(user, person_id, detail="api: consultation")
     data = services.ConsultationInput(
         sector=payload.sector, question=payload.question, basis=payload.basis,
         due_on=payload.due_on, expert_id=payload.expert_id,
@@ -627,7 +613,7 @@ def create_consultation(request: HttpRequest, person_id: Id, payload: Consultati
             asked = services.consultation_ask(actor=user, person_id=access.person.pk, data=data)
         except ValidationError as exc:
             raise _renamed(exc, lambda name: _CONSULTATION_FIELDS.get(name, name)) from None
-        return 201, _consultation(_consultation_by_id(asked.pk))
+        return 201, _consultation(selectors.consultation_detail(asked))
 
     outcome = idempotency.run(request, write)
     _private(response, outcome)

@@ -1,6 +1,8 @@
 """Reads of shared-client work, shaped for the pages: candidates, area counts, the why and the
 service path of one person, the consultation work list. Client data only through the gateway's
-``visible_persons``/``filter_visible``."""
+``visible_persons``/``filter_visible``, and by id only through the access functions here:
+``access_shared_client_by_id`` (a person's shared-client data), ``access_meeting_by_id`` and
+``access_consultation_by_id``."""
 
 from __future__ import annotations
 
@@ -9,15 +11,82 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from luotsi.access.gateway import filter_visible, visible_persons
+from luotsi.access.gateway import (
+    Access,
+    RecordAccess,
+    access_function,
+    access_person_by_id,
+    access_record_by_id,
+    filter_visible,
+    visible_persons,
+)
+from luotsi.access.models import Category, LogAction
+from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.models import Person
 from luotsi.plans.models import Consent
-from luotsi.sharedcare.models import Consultation, SharedClient
+from luotsi.sharedcare.models import Consultation, Meeting, SharedClient
 from luotsi.usage.models import EventSector, Flag, IdentificationRule, Measure, ServiceEvent
+
+
+def _client_work(user) -> None:
+    """Shared-client work is client work: a role without it is refused outright (403)."""
+    if not has_permission(user, Action.VIEW_CLIENT):
+        raise PermissionDenied
+
+
+@access_function
+def access_shared_client_by_id(user, person_id, *, action: str = LogAction.VIEW,
+                               category: str = Category.SHARED_CARE, detail: str = "") -> Access:
+    """The person ``person_id`` as a (candidate or confirmed) shared client, checked and logged
+    by the gateway with the real basis; "not found", logged, when not ``user``'s to see."""
+    _client_work(user)
+    return access_person_by_id(user, person_id, category=category, action=action,
+                               detail=detail or f"shared client {person_id}")
+
+
+@access_function
+def access_meeting_by_id(user, meeting_id, *, action: str = LogAction.VIEW,
+                         category: str = Category.SHARED_CARE, detail: str = ""
+                         ) -> RecordAccess[Meeting]:
+    """The network meeting ``meeting_id`` (with its shared-client record, plan and coordinator)
+    if ``user`` may see its client's shared-client data; the read is logged with the real basis,
+    a refusal (a missing meeting too) as "not found"."""
+    _client_work(user)
+    return access_record_by_id(
+        user, Meeting.objects.select_related("shared_client", "shared_client__plan",
+                                             "shared_client__coordinator", "created_by"),
+        meeting_id, person_field="shared_client__person", category=category,
+        entity="network meeting", action=action, detail=detail)
+
+
+@access_function
+def access_consultation_by_id(user, consultation_id, *, action: str = LogAction.VIEW,
+                              asked_of_user: bool = False, category: str = Category.SHARED_CARE,
+                              detail: str = "") -> RecordAccess[Consultation]:
+    """The consultation ``consultation_id`` (with its person and professionals) if ``user`` may
+    see its client's shared-client data, and with ``asked_of_user`` only one asked of ``user``
+    or their team (the expert's answer); the read is logged with the real basis, a refusal (a
+    missing consultation too) as "not found"."""
+    _client_work(user)
+    queryset = consultations_for(user) if asked_of_user else Consultation.objects.all()
+    return access_record_by_id(
+        user, queryset.select_related("person", "asked_by", "expert", "expert_team",
+                                      "answered_by", "consent"),
+        consultation_id, person_field="person", category=category, entity="consultation",
+        action=action, detail=detail)
+
+
+def consultation_detail(consultation: Consultation) -> Consultation:
+    """A consultation already checked (or just written) by the caller, read again with the
+    professionals its answer names."""
+    return (Consultation.objects.select_related("asked_by", "expert", "expert_team")
+            .get(pk=consultation.pk))
+
 
 PATH_YEARS = 3
 EMERGENCY = "emergency_visit"

@@ -23,11 +23,11 @@ from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, LogAction
 from luotsi.common.formatting import format_date
 from luotsi.intake.models import Notification
-from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import services as plan_services
 from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Participant, Sector, Step
+from luotsi.sharedcare import selectors
 from luotsi.sharedcare.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -39,7 +39,7 @@ from luotsi.sharedcare.models import (
     SharedClient,
     StatutoryBasis,
 )
-from luotsi.sharedcare.selectors import consultations_for, decline_hide_days, valid_consent
+from luotsi.sharedcare.selectors import decline_hide_days, valid_consent
 
 # How long an expert keeps access to the person after the answer is due.
 CONSULTATION_ACCESS_DAYS = 30
@@ -49,12 +49,11 @@ def _fail(errors: dict[str, str]) -> None:
     raise ValidationError({name: [message] for name, message in errors.items()})
 
 
-def _access(actor, person_id, action: str, detail: str) -> gateway.Access:
-    """The person, for a write service: seen through the gateway (logged), and refused when
-    emergency access is the only basis (``gateway.check_write``, logged)."""
-    require_action(actor, Action.VIEW_CLIENT)
-    access = gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,
-                                         action=action, detail=detail)
+def _writable(actor, person_id, detail: str) -> gateway.Access:
+    """The person, for a write service: seen through ``selectors.access_shared_client_by_id``
+    (logged), and refused when emergency access is the only basis (``gateway.check_write``,
+    logged)."""
+    access = selectors.access_shared_client_by_id(actor, person_id, detail=detail)
     gateway.check_write(actor, [access.person.pk], category=Category.SHARED_CARE, detail=detail)
     return access
 
@@ -106,7 +105,7 @@ def _decision(shared: SharedClient, actor, status: str, at: datetime, reason: st
 def shared_client_confirm(*, actor, person_id: int, data: ConfirmInput) -> SharedClient:  # noqa: C901, PLR0912 -- to split
     """Confirm a person as a shared client with the checklist gone through with them, their
     consent to multi-sector cooperation (SHL 41 §), a coordinator and a care team."""
-    access = _access(actor, person_id, LogAction.VIEW, "shared client: confirm")
+    access = _writable(actor, person_id, "shared client: confirm")
     person = access.person
     existing = SharedClient.objects.filter(person=person).first()
     errors: dict[str, str] = {}
@@ -181,7 +180,7 @@ def shared_client_confirm(*, actor, person_id: int, data: ConfirmInput) -> Share
 def shared_client_decline(*, actor, person_id: int, reason: str) -> SharedClient:
     """Record that the person is not taken on as a shared client now; the flag stays hidden from
     the candidate list for ``decline_hide_days()`` days."""
-    access = _access(actor, person_id, LogAction.VIEW, "shared client: decline")
+    access = _writable(actor, person_id, "shared client: decline")
     reason = (reason or "").strip()
     existing = SharedClient.objects.filter(person=access.person).first()
     errors = {}
@@ -231,7 +230,7 @@ def shared_client_end(*, actor, person_id: int, reason: str) -> SharedClient:
     """End the coordination of a confirmed shared client (the plan and its consents stay). Only
     the coordinator or a team lead may; when someone else than the coordinator ends it, the
     coordinator is notified."""
-    access = _access(actor, person_id, LogAction.VIEW, "shared client: end coordination")
+    access = _writable(actor, person_id, "shared client: end coordination")
     reason = (reason or "").strip()
     shared = SharedClient.objects.filter(person=access.person).first()
     errors = {}
@@ -294,8 +293,8 @@ def _all_sectors_of(user: User) -> set[str]:
     return {SECTOR_OF_SERVICE_TASK[task] for task in tasks if task in SECTOR_OF_SERVICE_TASK}
 
 
-def _shared_access(actor, shared: SharedClient, action: str, detail: str) -> gateway.Access:
-    access = _access(actor, shared.person_id, action, detail)
+def _shared_writable(actor, shared: SharedClient, detail: str) -> gateway.Access:
+    access = _writable(actor, shared.person_id, detail)
     if shared.status != SharedClient.Status.CONFIRMED or shared.plan_id is None:
         _fail({"person": _("Network meetings are held for confirmed shared clients.")})
     return access
@@ -305,7 +304,7 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
                  meeting: Meeting | None = None) -> Meeting:
     """Create or edit a network meeting. New decisions become steps of the shared plan; decisions
     already recorded are steps and are changed in the plan."""
-    access = _shared_access(actor, shared_client, LogAction.VIEW, "network meeting")
+    access = _shared_writable(actor, shared_client, "network meeting")
     errors: dict[str, str] = {}
     if data.held_at is None:
         errors["held_at"] = _("Give the date and time of the meeting.")
@@ -383,7 +382,7 @@ def meeting_create(*, actor, person_id: int, data: MeetingInput) -> Meeting:
     refused as ``meeting_save`` refuses it."""
     shared = SharedClient.objects.select_related("plan").filter(person_id=person_id).first()
     if shared is None:
-        _access(actor, person_id, LogAction.VIEW, "network meeting")
+        _writable(actor, person_id, "network meeting")
         _fail({"person": _("Network meetings are held for confirmed shared clients.")})
     return meeting_save(actor=actor, shared_client=shared, data=data)
 
@@ -405,7 +404,7 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
     """Ask an expert of another sector about a client. The disclosure needs the client's consent
     covering the expert's sector or a named statutory basis; it is logged as a disclosure and the
     expert gets time-boxed access to the person."""
-    access = _access(actor, person_id, LogAction.VIEW, "consultation: ask")
+    access = _writable(actor, person_id, "consultation: ask")
     today = timezone.localdate()
     errors: dict[str, str] = {}
     shared = SharedClient.objects.filter(person=access.person).only("status").first()
@@ -480,12 +479,9 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
 def consultation_answer(*, actor, consultation_id: int, answer: str) -> Consultation:
     """The expert's answer; it stays with the client's record and is logged as a disclosure to
     the professional who asked."""
-    require_action(actor, Action.VIEW_CLIENT)
-    consultation = consultations_for(actor).filter(pk=consultation_id).first()
-    person_id = consultation.person_id if consultation else None
-    access = gateway.access_person_by_id(actor, person_id, category=Category.SHARED_CARE,
-                                         action=LogAction.VIEW,
-                                         detail=f"consultation {consultation_id} answer")
+    consultation, access = selectors.access_consultation_by_id(
+        actor, consultation_id, asked_of_user=True,
+        detail=f"consultation {consultation_id} answer")
     gateway.check_write(actor, [access.person.pk], category=Category.SHARED_CARE,
                         action=LogAction.DISCLOSE, detail=f"consultation {consultation_id} answer")
     errors = {}

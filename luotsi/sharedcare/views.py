@@ -20,7 +20,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
 from luotsi.common.pdf import render_pdf
-from luotsi.organisation.decorators import action_required, require_action
+from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
 from luotsi.sharedcare import forms as sc_forms
@@ -30,10 +30,6 @@ from luotsi.sharedcare.models import ChecklistItem, Meeting, SharedClient
 PAGE_SIZE = 50
 
 
-def _access(user, person_id, detail: str, action: str = LogAction.VIEW):
-    require_action(user, Action.VIEW_CLIENT)
-    return gateway.access_person_by_id(user, person_id, category=Category.SHARED_CARE,
-                                       action=action, detail=detail)
 
 
 def _shared(person_id: int) -> SharedClient | None:
@@ -65,7 +61,8 @@ def candidates(request):
 @never_cache
 def person(request, person_id: int):
     """Why the person was flagged, their service path, the decision, meetings, consultations."""
-    access = _access(request.user, person_id, "shared client: why and service path")
+    access = selectors.access_shared_client_by_id(request.user, person_id,
+                                                  detail="shared client: why and service path")
     today = timezone.localdate()
     flags = selectors.person_flags(access.person.pk)
     longest = max([flag.rule.window_days for flag in flags] + [366 * selectors.PATH_YEARS])
@@ -97,7 +94,8 @@ def _date_or_none(value):
 @never_cache
 def confirm(request, person_id: int):
     """Go through the checklist with the client; record the consent, coordinator and care team."""
-    access = _access(request.user, person_id, "shared client: checklist")
+    access = selectors.access_shared_client_by_id(request.user, person_id,
+                                                  detail="shared client: checklist")
     items = list(ChecklistItem.objects.filter(active=True))
     users = list(sc_forms.professionals())
     form = sc_forms.ConfirmForm(request.POST or None, items=items, users=users,
@@ -128,7 +126,8 @@ def confirm(request, person_id: int):
 @login_required
 @never_cache
 def decline(request, person_id: int):
-    access = _access(request.user, person_id, "shared client: decline")
+    access = selectors.access_shared_client_by_id(request.user, person_id,
+                                                  detail="shared client: decline")
     form = sc_forms.DeclineForm(request.POST or None)
     if request.method == "POST" and save_through_service(
             request, form, lambda data: services.shared_client_decline(
@@ -146,7 +145,8 @@ def decline(request, person_id: int):
 def end(request, person_id: int):
     """End the coordination of a shared client, with the reason, in two steps: the reason, then
     a confirmation that names what ending means. Only the coordinator or a team lead."""
-    access = _access(request.user, person_id, "shared client: end coordination")
+    access = selectors.access_shared_client_by_id(request.user, person_id,
+                                                  detail="shared client: end coordination")
     shared = _confirmed(access.person.pk)
     if not services.may_end_coordination(request.user, shared):
         raise PermissionDenied
@@ -238,24 +238,17 @@ def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None
 @login_required
 @never_cache
 def meeting_create(request, person_id: int):
-    access = _access(request.user, person_id, "network meeting: new")
+    access = selectors.access_shared_client_by_id(request.user, person_id,
+                                                  detail="network meeting: new")
     shared = _confirmed(access.person.pk)
     return _meeting_page(request, access, shared, None)
-
-
-def _visible_meeting(user, meeting_id: int, detail: str, action: str = LogAction.VIEW):
-    meeting = (Meeting.objects.select_related("shared_client", "shared_client__plan",
-                                              "shared_client__coordinator", "created_by")
-               .filter(pk=meeting_id).first())
-    person_id = meeting.shared_client.person_id if meeting else None
-    access = _access(user, person_id, detail, action)
-    return access, meeting
 
 
 @login_required
 @never_cache
 def meeting_edit(request, meeting_id: int):
-    access, meeting = _visible_meeting(request.user, meeting_id, "network meeting: edit")
+    meeting, access = selectors.access_meeting_by_id(request.user, meeting_id,
+                                                     detail="network meeting: edit")
     return _meeting_page(request, access, meeting.shared_client, meeting)
 
 
@@ -276,8 +269,9 @@ def _minutes_language(meeting: Meeting, person) -> str:
 @never_cache
 def meeting_minutes(request, meeting_id: int):
     """Printable minutes (A4) in the client's language; viewing is logged as printing."""
-    access, meeting = _visible_meeting(request.user, meeting_id, "network meeting minutes",
-                                       LogAction.PRINT)
+    meeting, access = selectors.access_meeting_by_id(request.user, meeting_id,
+                                                     action=LogAction.PRINT,
+                                                     detail="network meeting minutes")
     context = _minutes_context(access, meeting)
     language = _minutes_language(meeting, access.person)
     with translation.override(language):
@@ -290,8 +284,9 @@ def meeting_minutes(request, meeting_id: int):
 @require_GET
 @never_cache
 def meeting_pdf(request, meeting_id: int):
-    access, meeting = _visible_meeting(request.user, meeting_id, "network meeting minutes PDF",
-                                       LogAction.PRINT)
+    meeting, access = selectors.access_meeting_by_id(request.user, meeting_id,
+                                                     action=LogAction.PRINT,
+                                                     detail="network meeting minutes PDF")
     return render_pdf("sharedcare/minutes_pdf.html", _minutes_context(access, meeting),
                       f"network-meeting-{meeting.pk}.pdf", _minutes_language(meeting, access.person))
 
@@ -299,7 +294,8 @@ def meeting_pdf(request, meeting_id: int):
 @login_required
 @never_cache
 def consultation_create(request, person_id: int):
-    access = _access(request.user, person_id, "consultation: new")
+    access = selectors.access_shared_client_by_id(request.user, person_id,
+                                                  detail="consultation: new")
     form = sc_forms.ConsultationForm(request.POST or None, users=sc_forms.professionals()
                                      .exclude(pk=request.user.pk))
 
@@ -330,8 +326,8 @@ def consultations(request):
     user = request.user
     open_rows = list(selectors.work_list(user))
     mine = list(gateway.filter_visible(selectors.asked_by(user), user)[:100])
-    gateway.log_listed(user, [c.person for c in open_rows] + [c.person for c in mine],
-                       category=Category.SHARED_CARE, detail="consultations")
+    gateway.log_listed_ids(user, [c.person_id for c in open_rows] + [c.person_id for c in mine],
+                           category=Category.SHARED_CARE, detail="consultations")
     return render(request, "sharedcare/consultations.html",
                   {"open_rows": open_rows, "asked": mine, "today": timezone.localdate()})
 
@@ -342,13 +338,8 @@ def consultations(request):
 def consultation_detail(request, consultation_id: int):
     """One consultation: the question and, for the expert, the answer form."""
     user = request.user
-    from luotsi.sharedcare.models import Consultation
-
-    consultation = (Consultation.objects.select_related("person", "asked_by", "expert",
-                                                        "expert_team", "answered_by", "consent")
-                    .filter(pk=consultation_id).first())
-    access = _access(user, consultation.person_id if consultation else None,
-                     f"consultation {consultation_id}")
+    consultation, access = selectors.access_consultation_by_id(
+        user, consultation_id, detail=f"consultation {consultation_id}")
     is_expert = selectors.consultations_for(user).filter(pk=consultation.pk).exists()
     form = sc_forms.AnswerForm(request.POST or None) if is_expert else None
     if request.method == "POST":
