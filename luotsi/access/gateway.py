@@ -363,19 +363,34 @@ def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = 
     log.append(log.Actor.of(user), events)
 
 
-def log_listed_ids(user, person_ids: Iterable[int | None], *, category: str,
-                   detail: str = "") -> None:
-    """Log that the persons ``person_ids`` were shown to ``user`` in a list, once each (in the
-    order first given), each with the strongest basis on which ``user`` sees their data of
-    ``category`` (``access_bases``: one read); a person listed on no basis of ``user``'s, e.g.
-    in a role-based list such as the review of emergency accesses, is logged with ``none``."""
+def listed_events(user, person_ids: Iterable[int | None], *, category: str, detail: str = "",
+                  visible_only: bool = False) -> tuple[dict[int, str], list[log.Event]]:
+    """The bases on which ``user`` sees the data of ``category`` of ``person_ids`` and the log
+    events of listing them (``log_listed_ids``), for a page that appends them with its other
+    records in one write."""
     ids = list(dict.fromkeys(pid for pid in person_ids if pid is not None))
     if not ids:
-        return
+        return {}, []
     bases = access_bases(user, ids, category)
-    log.append(log.Actor.of(user), [
-        log.Event(pid, category, LogAction.LIST, bases.get(pid, Basis.NONE), Outcome.ALLOWED,
-                  detail) for pid in ids])
+    return bases, [log.Event(pid, category, LogAction.LIST, bases.get(pid, Basis.NONE),
+                             Outcome.ALLOWED, detail)
+                   for pid in ids if pid in bases or not visible_only]
+
+
+def log_listed_ids(user, person_ids: Iterable[int | None], *, category: str, detail: str = "",
+                   visible_only: bool = False) -> dict[int, str]:
+    """Log that the persons ``person_ids`` were shown to ``user`` in a list, once each (in the
+    order first given), each with the strongest basis on which ``user`` sees their data of
+    ``category`` (``access_bases``: one read), and return those bases.
+
+    A person listed on no basis of ``user``'s (e.g. in a list chosen by role) is logged with
+    ``none``; with ``visible_only`` such a person is not logged: the page shows them without
+    their data (e.g. "a guardian (no access)"), so only the persons in the returned bases may
+    be named."""
+    bases, events = listed_events(user, person_ids, category=category, detail=detail,
+                                  visible_only=visible_only)
+    log.append(log.Actor.of(user), events)
+    return bases
 
 
 # --- the write path ------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.access import gateway, log
+from luotsi.access import gateway
 from luotsi.access.gateway import filter_visible
-from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.access.models import Category
 from luotsi.intake.models import Assessment, ContactPerson
 from luotsi.people.history import Section
 
@@ -78,10 +78,6 @@ def earlier_for_contact(user, contact, persons) -> dict:
     children = [p.person_id for p in persons if p.role in CHILD_ROLES]
     statuses = [a for a in assessments_of(user, children) if a.pk != contact.assessment_id]
     others = {row.contact.child_id for row in earlier} - {contact.child_id}
-    if others:
-        bases = gateway.access_bases(user, others)
-        log.append(log.Actor.of(user), [
-            log.Event(child_id, Category.INTAKE, LogAction.LIST, bases.get(child_id, Basis.NONE),
-                      Outcome.ALLOWED, f"earlier contacts on contact {contact.pk}")
-            for child_id in sorted(others)])
+    gateway.log_listed_ids(user, sorted(others), category=Category.INTAKE,
+                           detail=f"earlier contacts on contact {contact.pk}")
     return {"earlier": earlier, "client_statuses": statuses}

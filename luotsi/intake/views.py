@@ -387,10 +387,18 @@ def _render_contact(request, contact: Contact, bound: dict, access=None):
     initial = getattr(contact, "initial_assessment", None)
     is_open = contact.status != ContactStatus.CLOSED
     version = {"expected_version": contact.version}
+    persons = list(contact.persons.all())
+    # The child is the contact's own (checked above); another person concerned is named only
+    # when the user may see them, and is then logged as listed.
+    named = {contact.child_id} | set(gateway.log_listed_ids(
+        request.user, [link.person_id for link in persons if link.person_id != contact.child_id],
+        category=Category.BASIC_DATA, detail=f"contact {contact.pk}: persons concerned",
+        visible_only=True))
     context = {
         "contact": contact,
         "access": access,
-        "persons": list(contact.persons.all()),
+        "persons": persons,
+        "named": named,
         "deadlines": _deadline_rows(contact.deadlines.all()),
         "duplicates": list(selectors.probable_duplicates(contact)),
         **person_history.earlier_for_contact(request.user, contact, contact.persons.all()),

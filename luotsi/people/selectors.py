@@ -145,14 +145,20 @@ def person_page(user, access: gateway.Access) -> dict:
             if member.pk not in known:
                 known.add(member.pk)
                 family_elsewhere.append((label, member))
-    # The basic data, family and relationships are the gateway's view record; each category of
-    # history shown gets its own.
+    # The basic data and relationships are the gateway's view record; each category of history
+    # shown gets its own. A family member is named only when ``user`` may see their basic data
+    # (and is then logged as listed, with that basis); the others are shown without a name.
+    family = [p.pk for p in guardians + children + household]
+    bases, listed = gateway.listed_events(
+        user, family + [member.pk for _label, member in family_elsewhere],
+        category=Category.BASIC_DATA, detail="person page: family", visible_only=True)
+    named = set(bases)
     shown = list(dict.fromkeys(s.category for s in sections if s.rows))
     team = access.relationship.team  # no query when the relationship has no team
     team_code = team.code if team is not None else None
     log.append(log.Actor.of(user, team_code), [  # nothing is written when nothing is shown
         log.Event(person.pk, category, LogAction.VIEW, access.basis, Outcome.ALLOWED,
-                  "person page") for category in shown])
+                  "person page") for category in shown] + listed)
     return {
         "person": person,
         "access": access,
@@ -160,6 +166,7 @@ def person_page(user, access: gateway.Access) -> dict:
         "children": children,
         "household": household,
         "family_elsewhere": family_elsewhere,
+        "named": named,
         "relationships": relationships,
         "history": sections,
         "registration_only": registration_only,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.common.formatting import format_date
 from luotsi.organisation.tests.factories import UserFactory
@@ -29,6 +30,7 @@ def processed(client, alice, bob, client_person, case):
     assert client.get(f"/persons/{client_person.pk}/").status_code == 200
     client.force_login(bob)
     assert client.get(f"/persons/{client_person.pk}/").status_code == 404
+    assert_refused(bob, client_person)
     client.logout()
     return client_person
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship, LogAction, Outcome
 from luotsi.access.services import MIN_EMERGENCY_REASON
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.people import hetu
 from luotsi.people.tests.factories import PersonFactory
 
@@ -51,6 +52,7 @@ def test_emergency_access__short_reason_refused(client, alice, stranger):
     assert not ClientRelationship.objects.filter(basis=Basis.EMERGENCY).exists()
     assert not emergency_rows().exists()
     assert client.get(f"/persons/{stranger.pk}/").status_code == 404
+    assert_refused(alice, stranger)
 
 
 def test_emergency_access__blank_reason_refused(client, alice, stranger):

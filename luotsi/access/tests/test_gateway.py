@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.api.models import ApiToken
 from luotsi.organisation.models import Role
@@ -134,6 +135,7 @@ def test_gateway__future_relationship_not_yet_valid(client, alice, client_person
     RelationshipFactory(person=client_person, user=alice,
                         starts_at=timezone.now() + timedelta(days=1))
     assert _get(client, alice, route.format(id=client_person.pk)).status_code == 404
+    assert_refused(alice, client_person)
 
 
 @pytest.mark.parametrize("route", ["/persons/{id}/", "/api/v1/persons/{id}"])
@@ -148,6 +150,7 @@ def test_gateway__team_relationship_covers_team_members(client, team, lead, bob,
         assert (entry.outcome, entry.basis, entry.team) == (Outcome.ALLOWED, Basis.INTAKE,
                                                             team.code)
     assert _get(client, bob, route.format(id=client_person.pk)).status_code == 404
+    assert_refused(bob, client_person)
 
 
 def test_gateway__strongest_basis_logged(client, alice, team, client_person, case):

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship, Outcome
+from luotsi.access.tests.assertions import ANY, assert_refused
 from luotsi.api.models import ApiToken
 from luotsi.intake import services as intake_services
 from luotsi.intake.tests.factories import build_world, contact_input
@@ -87,8 +88,11 @@ def test_registration__existing_code_opens_no_client_records(client, world, reco
     ]
     for url, missing in pages:
         assert client.get(url).status_code == 404, url
+        assert_refused(bob, ANY)
         assert client.get(missing).status_code == 404, missing
+        assert_refused(bob, None)
     assert client.post(f"/plans/person/{child.pk}/").status_code == 404
+    assert_refused(bob, child)
     headers = _token(bob)
     calls = [
         ("get", f"/api/v1/clients/{child.pk}/plan", f"/api/v1/clients/{MISSING}/plan"),
@@ -158,5 +162,7 @@ def test_registration__no_plan_started_for_a_person_with_records(client, world):
     intake_services.contact_register(actor=world.iris, data=contact_input(child=child))
     _register(client, world.bob, child.hetu)
     assert client.get(f"/plans/person/{child.pk}/").status_code == 404
+    assert_refused(world.bob, child)
     assert client.post(f"/plans/person/{child.pk}/").status_code == 404
+    assert_refused(world.bob, child)
     assert not Plan.objects.filter(person=child).exists()

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from luotsi.access import log
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.plans.tests.builders import make_plans
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,7 @@ def test_person_report__filter_by_basis(client, charlie, alice, bob, client_pers
     assert client.get(f"/persons/{client_person.pk}/").status_code == 200
     client.force_login(bob)
     assert client.get(f"/persons/{client_person.pk}/").status_code == 404
+    assert_refused(bob, client_person)
     client.force_login(charlie)
     data = {"hetu": client_person.hetu, "format": "page", **_period()}
     rows = client.post(URL, data).context["rows"]

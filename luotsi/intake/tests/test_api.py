@@ -11,11 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.api.models import ApiToken, IdempotencyRecord
 from luotsi.deadlines.calendar import HELSINKI
 from luotsi.deadlines.rules import working_days_late
 from luotsi.intake.models import Contact, ContactStatus, Deadline, DeadlineStatus
 from luotsi.intake.tests.factories import RESULT_FIELDS, build_world, bulk_contacts, child_hetu
+from luotsi.organisation.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -296,8 +298,12 @@ def test_bob_gets_404_for_the_assessment(world, as_user):
 
     bob = as_user("bob")
     assert bob.get(f"/assessments/{routed['assessment_id']}").status_code == 404
+    assert_refused(User.objects.get(username="bob"),
+                   Contact.objects.get(pk=contact["id"]).child_id)
     assert bob.post(f"/assessments/{routed['assessment_id']}/start",
                     {"started_on": TODAY}).status_code == 404
+    assert_refused(User.objects.get(username="bob"),
+                   Contact.objects.get(pk=contact["id"]).child_id)
     assert as_user("alice").get(f"/assessments/{routed['assessment_id']}").status_code == 200
 
 
@@ -442,6 +448,7 @@ def test_a_notification_from_registration_to_a_client_relationship(world, as_use
     assert urgency.status_code == 200, urgency.content
     assert urgency.json()["deadlines"][0]["status"] == "met"
     assert alice.get(f"/contacts/{cid}").status_code == 404
+    assert_refused(User.objects.get(username="alice"), Contact.objects.get(pk=cid).child_id)
 
     routed = iris.post(f"/contacts/{cid}/initial-assessment",
                        {"outcome": "service_need_assessment", "informed_on": TODAY})

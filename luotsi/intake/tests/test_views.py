@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.intake import queue_keys, services
 from luotsi.intake.models import (
     Consultation,
@@ -309,7 +310,9 @@ def test_contact_page_not_found_for_bob_and_refusal_logged(client, bob, contact)
     assert client.post(f"/intake/contacts/{contact.pk}/",
                        {"intent": "urgency", "urgency": "urgent",
                         "urgency_note": "x"}).status_code == 404
+    assert_refused(bob, contact.child_id)
     assert client.get("/intake/contacts/999999/").status_code == 404
+    assert_refused(bob, None)
     contact.refresh_from_db()
     assert contact.urgency == ""
 
@@ -381,6 +384,7 @@ def test_initial_assessment_routes_to_the_regional_team(en, iw, alice, bob, cont
     assert en.get(f"/intake/assessments/{contact.assessment_id}/").status_code == 200
     en.force_login(bob)
     assert en.get(f"/intake/assessments/{contact.assessment_id}/").status_code == 404
+    assert_refused(bob, contact.child_id)
 
 
 def test_initial_assessment_referral_from_the_catalogue(en, iw, contact, catalogue):
@@ -636,7 +640,9 @@ def test_assessment_page_logs_one_view_and_404_for_bob(en, alice, bob, assessmen
     assert "Start the service-need assessment" in text and "due by" in text
     en.force_login(bob)
     assert en.get(f"/intake/assessments/{assessment.pk}/").status_code == 404
+    assert_refused(bob, assessment.child_id)
     assert en.get("/intake/assessments/999999/").status_code == 404
+    assert_refused(bob, None)
 
 
 def test_assessment_start_meeting_consultation_complete(en, alice, lead, assessment):
@@ -963,6 +969,7 @@ def test_assessment__the_answer_to_a_consultation_is_recorded_after_completion(
     en.force_login(bob)
     assert en.post(url, {"intent": "answer", "consultation": consultation.pk,
                          "answer": "x"}).status_code == 404
+    assert_refused(bob, assessment.child_id)
 
 
 @pytest.mark.parametrize(("outcome", "steps"), [

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship, LogAction
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.api.models import ApiToken
 from luotsi.people import hetu
 from luotsi.people.lookup import find_by_hetu
@@ -134,6 +135,7 @@ def test_person_create__registering_team_gets_access(client, alice, lead, bob, t
     assert client.get(f"/persons/{person.pk}/").status_code == 200
     client.force_login(bob)  # another team
     assert client.get(f"/persons/{person.pk}/").status_code == 404
+    assert_refused(bob, person)
 
 
 @pytest.mark.parametrize(("bad_hetu", "named"), [

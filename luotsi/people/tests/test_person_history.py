@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.intake import services
 from luotsi.intake.models import Assessment, Contact
@@ -127,6 +128,7 @@ def test_person_page__worker_sees_only_what_they_may(client, team, family, clien
     assert f'/intake/contacts/{client_history.pk}/' not in html
     assert f'href="/plans/{plan.pk}/"' in html
     assert client.get(f"/persons/{child.pk}/").status_code == 404
+    assert_refused(nurse, child)
 
 
 def test_person_page__registration_basis_shows_no_history(client, family, client_history, team):

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import UserFactory
 
@@ -41,6 +42,7 @@ def test_not_found__no_offer_to_a_role_without_emergency_access(client, charlie,
     client.force_login(charlie)
     status, html = _page(client, client_person.pk)
     assert status == 404
+    assert_refused(charlie, client_person)
     assert "/persons/ID/emergency/" not in html and 'name="reason"' not in html
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from luotsi.access.models import AccessLogEntry, Basis, LogAction
 from luotsi.access.tests.factories import RelationshipFactory
@@ -36,13 +36,21 @@ def test_person_page__shows_basic_data(client, alice, client_person, case, munic
     assert municipality.name_fi in html
 
 
-def test_person_page__shows_family(client, alice, client_person, case):
-    guardian = PersonFactory(first_name="Gunnar", last_name="Huoltaja")
-    child = PersonFactory(first_name="Lilja", last_name="Lapsi")
-    sibling = PersonFactory(first_name="Sisko", last_name="Samassa")
+def _family(client_person, **fields):
+    guardian = fields.get("guardian") or PersonFactory(first_name="Gunnar", last_name="Huoltaja")
+    child = fields.get("child") or PersonFactory(first_name="Lilja", last_name="Lapsi")
+    sibling = fields.get("sibling") or PersonFactory(first_name="Sisko", last_name="Samassa")
     PersonLink.objects.create(person=guardian, other=client_person, kind=LinkKind.GUARDIAN)
     PersonLink.objects.create(person=client_person, other=child, kind=LinkKind.GUARDIAN)
     PersonLink.objects.create(person=sibling, other=client_person, kind=LinkKind.HOUSEHOLD)
+    return guardian, child, sibling
+
+
+def test_person_page__shows_family(client, alice, client_person, case):
+    guardian, child, sibling = _family(
+        client_person, guardian=visible_to(alice, first_name="Gunnar", last_name="Huoltaja"),
+        child=visible_to(alice, first_name="Lilja", last_name="Lapsi"),
+        sibling=visible_to(alice, first_name="Sisko", last_name="Samassa"))
     client.force_login(alice)
     response = client.get(f"/persons/{client_person.pk}/")
     assert [p.pk for p in response.context["guardians"]] == [guardian.pk]
@@ -51,6 +59,26 @@ def test_person_page__shows_family(client, alice, client_person, case):
     html = response.content.decode()
     for name in ("Gunnar Huoltaja", "Lilja Lapsi", "Sisko Samassa"):
         assert name in html
+    listed = AccessLogEntry.objects.filter(user_id=alice.pk, action=LogAction.LIST,
+                                           detail="person page: family")
+    assert sorted(listed.values_list("person_id", "basis")) == sorted(
+        (p.pk, Basis.CASE) for p in (guardian, child, sibling))
+
+
+def test_person_page__family_member_not_seen_is_not_named(client, alice, client_person, case):
+    """A family member whom the worker may not see is shown without a name, and not logged."""
+    guardian, child, sibling = _family(
+        client_person, guardian=visible_to(alice, first_name="Gunnar", last_name="Huoltaja"))
+    client.force_login(alice)
+    response = client.get(f"/persons/{client_person.pk}/")
+    html = response.content.decode()
+    assert "Gunnar Huoltaja" in html
+    assert "Lilja Lapsi" not in html and "Sisko Samassa" not in html
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert html.count(translation.gettext("no access to this person")) == 2
+    listed = AccessLogEntry.objects.filter(user_id=alice.pk, action=LogAction.LIST,
+                                           detail="person page: family")
+    assert list(listed.values_list("person_id", flat=True)) == [guardian.pk]
 
 
 def test_person_page__lists_active_relationships_only(client, alice, bob, team, client_person,

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.api import idempotency
 from luotsi.api.models import ApiToken, IdempotencyRecord
@@ -143,16 +144,19 @@ def test_plan__404_for_bob_and_refusal_logged(as_bob, bob, plan, client_person):
     assert logged(client_person, LogAction.EXPORT, bob, Outcome.REFUSED).exists()
     response = as_bob("patch", f"/clients/{client_person.pk}/plan", {"client_view": "x"})
     assert response.status_code == 404
+    assert_refused(bob, client_person)
     response = as_bob("post", f"/clients/{client_person.pk}/plan/goals",
                       {"goal_area": area().code, "client_wording": "x"})
     assert response.status_code == 404
+    assert_refused(bob, client_person)
     assert Goal.objects.count() == 0
 
 
-def test_plan__404_when_the_client_has_no_plan(as_alice, case, client_person):
+def test_plan__404_when_the_client_has_no_plan(as_alice, alice, case, client_person):
     response = as_alice("get", f"/clients/{client_person.pk}/plan")
     assert response.status_code == 404
     assert as_alice("get", "/clients/999999/plan").status_code == 404
+    assert_refused(alice, None)
 
 
 def test_plan__sections_of_hidden_sectors_are_left_out(as_alice, alice, plan, client_person):

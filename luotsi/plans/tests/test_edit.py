@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.plans import services as s
 from luotsi.plans.models import CodeListItem, Goal, Plan, PlanVersion, Rating, Step
 
@@ -225,7 +226,9 @@ def test_service_and_method_remove__bob_outside_gets_404(client, alice, bob, pla
     for address in (f"/plans/{plan.pk}/services/{service.pk}/remove/",
                     f"/plans/{plan.pk}/methods/{method.pk}/remove/"):
         assert client.get(address).status_code == 404
+        assert_refused(bob, client_person)
         assert client.post(address, {"revision": revision(plan)}).status_code == 404
+        assert_refused(bob, client_person)
     assert service.__class__.objects.filter(pk=service.pk).exists()
     assert method.__class__.objects.filter(pk=method.pk).exists()
     entry = AccessLogEntry.objects.filter(user_id=bob.pk, person_id=client_person.pk) \

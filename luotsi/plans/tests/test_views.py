@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
@@ -160,6 +161,7 @@ def test_plan_page__alice_with_a_case_sees_it_and_the_view_is_logged(as_alice, a
 def test_plan_page__dpo_has_no_access(client, charlie, plan):
     client.force_login(charlie)
     assert client.get(url(plan)).status_code == 404
+    assert_refused(charlie, plan.person_id)
 
 
 # --- sections hidden without consent -----------------------------------------------------------

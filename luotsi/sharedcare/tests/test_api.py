@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.api.models import ApiToken
 from luotsi.people.tests.factories import PersonFactory
@@ -183,14 +184,18 @@ def test_person_endpoints__no_relationship_is_the_same_404_as_a_missing_person(
         as_bob, bob, flagged, confirmed):
     missing = as_bob("get", "/999999")
     assert missing.status_code == 404
+    assert_refused(bob, None)
     for path in (f"/{flagged.pk}", f"/{flagged.pk}/meetings", f"/{flagged.pk}/consultations"):
         response = as_bob("get", path)
         assert response.status_code == 404 and response.json() == missing.json()
+        assert_refused(bob, flagged)
     response = as_bob("post", f"/{flagged.pk}/meetings",
                       {"held_at": timezone.now().isoformat()})
     assert response.status_code == 404 and response.json() == missing.json()
+    assert_refused(bob, flagged)
     response = as_bob("post", f"/{flagged.pk}/consultations", {"question": "?"})
     assert response.status_code == 404
+    assert_refused(bob, flagged)
     refused = _logged(flagged, LogAction.VIEW, bob, outcome=Outcome.REFUSED)
     assert refused.count() == 5
     assert not Meeting.objects.exists() and not Consultation.objects.exists()
@@ -353,13 +358,16 @@ def test_consultation_post__with_consent_links_it_idempotent(as_alice, nurse, fl
 
 
 def test_consultation_answer__by_the_expert_only_logged_once(as_alice, as_nurse, as_bob, alice,
-                                                             nurse, flagged, confirmed):
+                                                             bob, nurse, flagged, confirmed):
     asked = as_alice("post", f"/{flagged.pk}/consultations", _question(nurse)).json()
     path = f"/consultations/{asked['id']}/answer"
     # The asker and an outsider: the consultation does not exist for them.
     assert as_alice("post", path, {"answer": "Minä vastaan"}).status_code == 404
+    assert_refused(alice, None)
     assert as_bob("post", path, {"answer": "Minä vastaan"}).status_code == 404
+    assert_refused(bob, None)
     assert as_bob("post", "/consultations/999999/answer", {"answer": "x"}).status_code == 404
+    assert_refused(bob, None)
     empty = as_nurse("post", path, {"answer": " "})
     assert empty.status_code == 422 and _fields(empty) == ["answer"]
 

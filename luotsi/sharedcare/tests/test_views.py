@@ -5,6 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, LogAction
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans.models import Step
@@ -108,6 +109,7 @@ def test_person_pages__no_relationship_is_404(client, bob, flagged):
                 f"/shared-clients/persons/{flagged.pk}/consultations/new/",
                 "/shared-clients/persons/999999/"):
         assert client.get(url).status_code == 404, url
+        assert_refused(bob, None if url.startswith("/shared-clients/persons/999999/") else flagged)
 
 
 def test_confirm__form_errors_name_fields_and_save_nothing(client, alice, flagged, checklist):
@@ -224,6 +226,7 @@ def test_consultation__bob_cannot_open(client, alice, bob, nurse, flagged):
             expert_id=nurse.pk))
     client.force_login(bob)
     assert client.get(f"/shared-clients/consultations/{consultation.pk}/").status_code == 404
+    assert_refused(bob, flagged)
 
 
 def test_minutes__in_the_plans_language(client, alice, flagged, checklist):
