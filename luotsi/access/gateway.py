@@ -34,7 +34,7 @@ capabilities write relationships through ``luotsi.access.services``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NoReturn, TypeVar
 
@@ -43,6 +43,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
     IntegerField,
     Model,
@@ -180,11 +181,20 @@ def visible_persons(user, category: str | None = None) -> QuerySet[Person]:
     if not has_permission(user, Action.VIEW_CLIENT):
         return Person.objects.none()
     related = _related(user, category).filter(person=OuterRef("pk"))
+    return Person.objects.filter(Exists(related)).annotate(
+        access_basis=basis_of(user, "pk", category))
+
+
+def basis_of(user, person_field: str = "person", category: str | None = None):
+    """An expression giving, for each row, the strongest basis on which ``user`` sees the data of
+    ``category`` of the row's person (``None`` when none): a list annotates it as
+    ``access_basis`` and passes the values to ``log_listed_ids`` in the same read."""
+    if not has_permission(user, Action.VIEW_CLIENT):
+        return Value(None, output_field=CharField())
+    related = _related(user, category).filter(person=OuterRef(person_field))
     rank = Case(*[When(basis=basis, then=Value(i)) for i, basis in enumerate(_BASIS_ORDER)],
                 default=Value(len(_BASIS_ORDER)), output_field=IntegerField())
-    return Person.objects.filter(Exists(related)).annotate(
-        access_basis=Subquery(related.annotate(rank=rank).order_by("rank").values("basis")[:1])
-    )
+    return Subquery(related.annotate(rank=rank).order_by("rank").values("basis")[:1])
 
 
 def access_bases(user, person_ids: Iterable[int], category: str | None = None) -> dict[int, str]:
@@ -364,21 +374,25 @@ def log_listed(user, persons: Iterable[Person], *, category: str, detail: str = 
 
 
 def listed_events(user, person_ids: Iterable[int | None], *, category: str, detail: str = "",
-                  visible_only: bool = False) -> tuple[dict[int, str], list[log.Event]]:
+                  visible_only: bool = False, bases: Mapping[int, str | None] | None = None
+                  ) -> tuple[dict[int, str], list[log.Event]]:
     """The bases on which ``user`` sees the data of ``category`` of ``person_ids`` and the log
     events of listing them (``log_listed_ids``), for a page that appends them with its other
-    records in one write."""
+    records in one write. ``bases``: the bases already read with the list (``basis_of``)."""
     ids = list(dict.fromkeys(pid for pid in person_ids if pid is not None))
     if not ids:
         return {}, []
-    bases = access_bases(user, ids, category)
-    return bases, [log.Event(pid, category, LogAction.LIST, bases.get(pid, Basis.NONE),
+    if bases is None:
+        bases = access_bases(user, ids, category)
+    known = {pid: basis for pid, basis in bases.items() if basis}
+    return known, [log.Event(pid, category, LogAction.LIST, known.get(pid, Basis.NONE),
                              Outcome.ALLOWED, detail)
-                   for pid in ids if pid in bases or not visible_only]
+                   for pid in ids if pid in known or not visible_only]
 
 
 def log_listed_ids(user, person_ids: Iterable[int | None], *, category: str, detail: str = "",
-                   visible_only: bool = False) -> dict[int, str]:
+                   visible_only: bool = False, bases: Mapping[int, str | None] | None = None
+                   ) -> dict[int, str]:
     """Log that the persons ``person_ids`` were shown to ``user`` in a list, once each (in the
     order first given), each with the strongest basis on which ``user`` sees their data of
     ``category`` (``access_bases``: one read), and return those bases.
@@ -386,9 +400,10 @@ def log_listed_ids(user, person_ids: Iterable[int | None], *, category: str, det
     A person listed on no basis of ``user``'s (e.g. in a list chosen by role) is logged with
     ``none``; with ``visible_only`` such a person is not logged: the page shows them without
     their data (e.g. "a guardian (no access)"), so only the persons in the returned bases may
-    be named."""
+    be named. A list that read each row's basis with ``basis_of`` passes them as ``bases``
+    (person id → basis), so nothing more is read."""
     bases, events = listed_events(user, person_ids, category=category, detail=detail,
-                                  visible_only=visible_only)
+                                  visible_only=visible_only, bases=bases)
     log.append(log.Actor.of(user), events)
     return bases
 

@@ -324,10 +324,14 @@ def consultation_create(request, person_id: int):
 def consultations(request):
     """Open consultations asked of me or my teams (overdue first), and those I asked."""
     user = request.user
-    open_rows = list(selectors.work_list(user))
-    mine = list(gateway.filter_visible(selectors.asked_by(user), user)[:100])
-    gateway.log_listed_ids(user, [c.person_id for c in open_rows] + [c.person_id for c in mine],
-                           category=Category.SHARED_CARE, detail="consultations")
+    basis = gateway.basis_of(user, "person", Category.SHARED_CARE)
+    open_rows = list(selectors.work_list(user).annotate(access_basis=basis))
+    mine = list(gateway.filter_visible(selectors.asked_by(user), user)
+                .annotate(access_basis=basis)[:100])
+    rows = open_rows + mine
+    gateway.log_listed_ids(user, [c.person_id for c in rows], category=Category.SHARED_CARE,
+                           detail="consultations",
+                           bases={c.person_id: c.access_basis for c in rows})
     return render(request, "sharedcare/consultations.html",
                   {"open_rows": open_rows, "asked": mine, "today": timezone.localdate()})
 
