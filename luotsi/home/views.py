@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from luotsi.access.models import Basis, ClientRelationship
+from luotsi.access.gateway import log_listed_ids
+from luotsi.access.models import Basis, Category, ClientRelationship
 from luotsi.access.selectors import emergency_accesses_for_review
 from luotsi.intake.selectors import home_summary
 from luotsi.organisation.permissions import Action, has_permission
@@ -40,6 +41,9 @@ def home(request):
             active.filter(user=user, basis=Basis.EMERGENCY)
             .select_related("person").order_by("-starts_at")[:20]
         )
+        # The persons named are logged as listed, each with the user's basis (emergency).
+        log_listed_ids(user, [rel.person_id for rel in context["my_emergency"]],
+                       category=Category.BASIC_DATA, detail="home: your emergency accesses")
         context["intake"] = _linked(home_summary(user, limit=HOME_COUNT_LIMIT))
     if has_permission(user, Action.VIEW_CLIENT):
         context["plan_reviews"] = _plan_reviews_due(user)
@@ -72,8 +76,6 @@ def _plan_reviews_due(user) -> dict:
     """Plans to review within two weeks or overdue, counted as the plan list filtered to them
     (``reviews_due``, the list the line links to) and the first ones named; the clients named
     are logged like search results."""
-    from luotsi.access.gateway import log_listed, visible_persons
-    from luotsi.access.models import Category
     from luotsi.plans.selectors import reviews_due
 
     due = reviews_due(user)
@@ -82,9 +84,8 @@ def _plan_reviews_due(user) -> dict:
     today = timezone.localdate()
     for plan in plans:
         plan.overdue = plan.review_on < today
-    if plans:
-        persons = visible_persons(user).filter(pk__in=[p.person_id for p in plans])
-        log_listed(user, persons, category=Category.PLAN, detail="plan reviews due")
+    log_listed_ids(user, [p.person_id for p in plans], category=Category.PLAN,
+                   detail="plan reviews due")
     return {"count": count, "named": plans}
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from luotsi.access.models import AccessLogEntry, Basis, ClientRelationship, LogAction, Outcome
 from luotsi.access.services import MIN_EMERGENCY_REASON
 from luotsi.access.tests.assertions import assert_refused
+from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.people import hetu
 from luotsi.people.tests.factories import PersonFactory
 
@@ -195,3 +196,18 @@ def test_emergency_access__lead_of_another_team_cannot_review(client, bob, alice
     assert response.status_code == 403
     relationship.refresh_from_db()
     assert relationship.reviewed_at is None
+
+
+def test_home_page__own_emergency_accesses_named_and_logged(client, alice, stranger):
+    """The home page names the persons of the user's open emergency accesses; each is logged as
+    listed, on the emergency basis."""
+    RelationshipFactory(person=stranger, user=alice, basis=Basis.EMERGENCY,
+                        ends_at=timezone.now() + timedelta(hours=8))
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert stranger.full_name in response.content.decode()
+    listed = AccessLogEntry.objects.filter(user_id=alice.pk, action=LogAction.LIST,
+                                           detail="home: your emergency accesses")
+    assert list(listed.values_list("person_id", "basis", "outcome")) == [
+        (stranger.pk, Basis.EMERGENCY, Outcome.ALLOWED)]

@@ -9,8 +9,9 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
+from luotsi.access.models import AccessLogEntry, Category, ClientRelationship, LogAction, Outcome
 from luotsi.access.tests.assertions import assert_refused
 from luotsi.api.models import ApiToken, IdempotencyRecord
 from luotsi.deadlines.calendar import HELSINKI
@@ -187,6 +188,19 @@ def test_a_key_stored_on_the_contact_before_is_still_answered(world, as_user):
     other = as_user("ilona").post("/contacts", body, key="old-key")
     assert other.status_code == 201 and other.json()["id"] != first["id"]
     assert Contact.objects.count() == 2
+
+    # The replayed answer is read through the gateway and logged; once the registrant has lost
+    # access to the child, it says only that the contact was registered.
+    iris_user = User.objects.get(username="iris")
+    replayed = AccessLogEntry.objects.filter(
+        user_id=iris_user.pk, detail=f"api: contact {first['id']} registration replayed")
+    assert list(replayed.values_list("person_id", "outcome")) == [
+        (world.child.pk, Outcome.ALLOWED)]
+    ClientRelationship.objects.filter(person=world.child).update(ends_at=timezone.now())
+    lost = iris.post("/contacts", body, key="old-key")
+    assert lost.status_code == 201 and lost.json()["visible"] is False
+    assert lost.json()["team"] is None and lost.json()["deadlines"] == []
+    assert replayed.count() == 1
 
 
 def test_without_a_key_each_request_registers(world, as_user):
