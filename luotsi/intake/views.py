@@ -94,12 +94,6 @@ def _kept_message(request) -> None:
                              "save again."))
 
 
-def _log_listed(user, persons, detail: str) -> None:
-    """Log the children shown in a list once each, with the basis the user sees them on."""
-    gateway.log_listed_ids(user, [p.pk for p in persons], category=Category.INTAKE,
-                           detail=detail)
-
-
 def _deadline_rows(deadlines):
     return [{"deadline": d, "label": OBLIGATION_LABELS.get(d.code, d.code)} for d in deadlines]
 
@@ -528,7 +522,8 @@ def queue(request):
                           filters=filters).get_page(page_number)
     rows = _with_lateness([{"contact": c, "status": selectors.row_status(c)}
                            for c in page.object_list])
-    _log_listed(user, [row["contact"].child for row in rows], "intake queue")
+    gateway.log_listed_ids(user, [row["contact"].child_id for row in rows],
+                           category=Category.INTAKE, detail="intake queue")
     checked = set(assign_form["ids"].value() or []) if assign_form.is_bound else set()
     return render(request, "intake/queue.html", {
         "filters_form": filters_form, "assign_form": assign_form, "page": page, "rows": rows,
@@ -559,8 +554,9 @@ def my_work(request):
     deadlines = list(selectors.my_deadlines(user, status=only))
     contacts = list(selectors.my_contacts(user))
     assessments = list(selectors.my_assessments(user))
-    _log_listed(user, [d.contact.child for d in deadlines] + [c.child for c in contacts]
-                + [a.child for a in assessments], "my work")
+    gateway.log_listed_ids(user, [d.contact.child_id for d in deadlines]
+                           + [c.child_id for c in contacts] + [a.child_id for a in assessments],
+                           category=Category.INTAKE, detail="my work")
     return render(request, "intake/my_work.html", {
         "deadlines": _deadline_rows(deadlines),
         "deadline_filter": only,
@@ -811,7 +807,8 @@ def caseload(request):
                             "%(count)s open contacts moved from %(from)s to %(to)s.", moved) % {
                             "count": moved, "from": from_user, "to": to_user})
                         return redirect("intake:caseload")
-                _log_listed(user, [c.child for c in preview.shown], "caseload preview")
+                gateway.log_listed_ids(user, [c.child_id for c in preview.shown],
+                                       category=Category.INTAKE, detail="caseload preview")
     else:
         form = CaseloadForm(team_ids=team_ids)
     return render(request, "intake/caseload.html", {

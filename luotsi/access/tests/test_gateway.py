@@ -322,3 +322,54 @@ def test_gateway__person_page_query_count_does_not_grow(client, alice,
     person_id = AccessLogEntry.objects.filter(user_id=alice.pk).order_by("-seq")[0].person_id
     with django_assert_max_num_queries(PERSON_PAGE_MAX_QUERIES + 2 * _chain_lock_queries()):
         client.get(f"/persons/{person_id}/")
+
+
+# --- the access functions and the list log -------------------------------------------------------
+
+
+def test_log_listed_ids__each_person_once_with_their_own_basis(alice, client_person, case):
+    from luotsi.access import gateway
+
+    registered = PersonFactory()
+    RelationshipFactory(person=registered, user=alice, basis=Basis.REGISTRATION)
+    unknown = PersonFactory()
+    bases = gateway.log_listed_ids(
+        alice, [client_person.pk, registered.pk, client_person.pk, unknown.pk, None],
+        category=Category.BASIC_DATA, detail="a list")
+    assert bases == {client_person.pk: Basis.CASE, registered.pk: Basis.REGISTRATION}
+    listed = AccessLogEntry.objects.filter(user_id=alice.pk, detail="a list").order_by("seq")
+    assert list(listed.values_list("person_id", "basis", "action")) == [
+        (client_person.pk, Basis.CASE, LogAction.LIST),
+        (registered.pk, Basis.REGISTRATION, LogAction.LIST),
+        (unknown.pk, Basis.NONE, LogAction.LIST)]
+    # Client records: a registration opens none; with visible_only the unseen are not logged.
+    bases = gateway.log_listed_ids(alice, [client_person.pk, registered.pk, unknown.pk],
+                                   category=Category.PLAN, detail="shown only",
+                                   visible_only=True)
+    assert bases == {client_person.pk: Basis.CASE}
+    shown = AccessLogEntry.objects.filter(user_id=alice.pk, detail="shown only")
+    assert list(shown.values_list("person_id", flat=True)) == [client_person.pk]
+
+
+def test_access_functions__registered_by_name_and_missing_record_refused(alice, client_person,
+                                                                         case):
+    from luotsi.access import gateway
+    from luotsi.intake.selectors import access_contact_by_id
+
+    assert {"access_person_by_id", "access_contact_by_id"} <= set(gateway.ACCESS_FUNCTIONS)
+    with pytest.raises(ValueError):
+        gateway.access_function(lambda user, pk: None)
+    calls = []
+
+    def heard(sender, **kwargs):
+        calls.append((sender, kwargs["record_id"]))
+
+    gateway.access_checked.connect(heard)
+    try:
+        with pytest.raises(gateway.PersonNotFound):
+            access_contact_by_id(alice, 2**62)
+    finally:
+        gateway.access_checked.disconnect(heard)
+    assert calls == [("access_contact_by_id", 2**62)]
+    entry = assert_refused(alice, None, category=Category.INTAKE)
+    assert entry.detail == f"contact {2**62}"
