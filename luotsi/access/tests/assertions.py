@@ -9,7 +9,8 @@ ANY = object()
 
 def assert_refused(user, person=ANY, *, category: str | None = None) -> AccessLogEntry:
     """The newest access-log record of ``user`` is a refusal, about ``person`` (a person, their
-    id, or ``None`` for an id that names no record; ``ANY`` does not check) and of ``category``
+    id — for a missing person the id asked for — or ``None`` for the id of another kind of record
+    that does not exist; ``ANY`` does not check) and of ``category``
     when given. Called right after a request answered 404: a refused read leaves exactly such a
     record, and nothing is logged after it."""
     last = AccessLogEntry.objects.filter(user_id=user.pk).order_by("-seq").first()

@@ -156,7 +156,7 @@ def test_plan__404_when_the_client_has_no_plan(as_alice, alice, case, client_per
     response = as_alice("get", f"/clients/{client_person.pk}/plan")
     assert response.status_code == 404
     assert as_alice("get", "/clients/999999/plan").status_code == 404
-    assert_refused(alice, None)
+    assert_refused(alice, 999999)
 
 
 def test_plan__sections_of_hidden_sectors_are_left_out(as_alice, alice, plan, client_person):

@@ -184,7 +184,7 @@ def test_person_endpoints__no_relationship_is_the_same_404_as_a_missing_person(
         as_bob, bob, flagged, confirmed):
     missing = as_bob("get", "/999999")
     assert missing.status_code == 404
-    assert_refused(bob, None)
+    assert_refused(bob, 999999)  # a missing person: the id asked for
     for path in (f"/{flagged.pk}", f"/{flagged.pk}/meetings", f"/{flagged.pk}/consultations"):
         response = as_bob("get", path)
         assert response.status_code == 404 and response.json() == missing.json()
