@@ -49,9 +49,14 @@ def person_history(user, person) -> list[Section]:
     if as_child:
         seen = set()
         for row in (ContactPerson.objects.filter(contact_id__in=as_child, role__in=PARENT_ROLES)
-                    .exclude(person_id=person.pk).select_related("person").order_by("pk")):
+                    .exclude(person_id=person.pk).select_related("person")
+                    .annotate(access_basis=gateway.basis_of(user, "person",
+                                                            Category.BASIC_DATA))
+                    .order_by("pk")):
             if row.person_id not in seen:
                 seen.add(row.person_id)
+                # The person page names a member only when ``user`` may see them.
+                row.person.access_basis = row.access_basis
                 family.append((row.get_role_display(), row.person))
     assessments = assessments_of(user, [person.pk])
     return [

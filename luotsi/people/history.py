@@ -26,7 +26,9 @@ class Section:
 
     ``template`` renders ``rows``; ``category`` is the access-log category of the data shown;
     ``family`` are (label, person) pairs the capability knows of the person's family (e.g. the
-    guardians registered in a contact), shown under the family.
+    guardians registered in a contact), shown under the family and named only when the viewer
+    may see that person: each person carries ``access_basis`` (``gateway.basis_of`` read with
+    the family, for ``Category.BASIC_DATA``), or the person page reads the bases itself.
     """
 
     key: str

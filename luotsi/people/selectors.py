@@ -117,9 +117,14 @@ def person_page(user, access: gateway.Access) -> dict:
     the history each capability holds (``luotsi.people.history``), as the worker may see it.
     Each category of history shown is logged (the rest is the gateway's view record)."""
     person = access.person
+    # Each family member's basis for ``user`` is read with the links (one statement): a member
+    # is named only when ``user`` may see them.
     links = list(
         PersonLink.objects.filter(Q(person=person) | Q(other=person))
-        .select_related("person", "other").order_by("kind", "pk")
+        .select_related("person", "other")
+        .annotate(person_basis=gateway.basis_of(user, "person", Category.BASIC_DATA),
+                  other_basis=gateway.basis_of(user, "other", Category.BASIC_DATA))
+        .order_by("kind", "pk")
     )
     guardians = [link.person for link in links if link.kind == "guardian" and link.other_id == person.pk]
     children = [link.other for link in links if link.kind == "guardian" and link.person_id == person.pk]
@@ -148,11 +153,21 @@ def person_page(user, access: gateway.Access) -> dict:
     # The basic data and relationships are the gateway's view record; each category of history
     # shown gets its own. A family member is named only when ``user`` may see their basic data
     # (and is then logged as listed, with that basis); the others are shown without a name.
+    bases = {}
+    for link in links:
+        bases[link.person_id] = link.person_basis
+        bases[link.other_id] = link.other_basis
+    elsewhere = [member for _label, member in family_elsewhere]
+    if all(hasattr(member, "access_basis") for member in elsewhere):
+        bases.update({member.pk: member.access_basis for member in elsewhere})
+    else:  # a capability that did not read the bases with its family: read them here
+        bases.update(gateway.access_bases(user, [m.pk for m in elsewhere], Category.BASIC_DATA))
+        bases.update({m.pk: None for m in elsewhere if m.pk not in bases})
     family = [p.pk for p in guardians + children + household]
-    bases, listed = gateway.listed_events(
-        user, family + [member.pk for _label, member in family_elsewhere],
-        category=Category.BASIC_DATA, detail="person page: family", visible_only=True)
-    named = set(bases)
+    shown_bases, listed = gateway.listed_events(
+        user, family + [member.pk for member in elsewhere], category=Category.BASIC_DATA,
+        detail="person page: family", visible_only=True, bases=bases)
+    named = set(shown_bases)
     shown = list(dict.fromkeys(s.category for s in sections if s.rows))
     team = access.relationship.team  # no query when the relationship has no team
     team_code = team.code if team is not None else None
