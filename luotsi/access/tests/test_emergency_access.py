@@ -206,7 +206,7 @@ def test_home_page__own_emergency_accesses_named_and_logged(client, alice, stran
     client.force_login(alice)
     response = client.get("/")
     assert response.status_code == 200
-    assert stranger.full_name in response.content.decode()
+    assert str(stranger) in response.content.decode()
     listed = AccessLogEntry.objects.filter(user_id=alice.pk, action=LogAction.LIST,
                                            detail="home: your emergency accesses")
     assert list(listed.values_list("person_id", "basis", "outcome")) == [
