@@ -112,6 +112,14 @@ TEMPLATES = [
             "builtins": ["luotsi.common.templatetags.luotsi_format"],
         },
     },
+    {
+        # The fragments a page repeats many times (its rows, a goal's chart), autoescaped:
+        # luotsi.common.partials and docs/decisions/0002-html-in-templates.md.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "luotsi.common.partials.environment"},
+    },
 ]
 
 # Databases: the embedded SQLite (WAL) by default; DATABASE_URL selects another
