@@ -26,7 +26,7 @@ EMPTY = [("", "—")]
 
 
 class PlanForm(Form):
-    """The plan's forms write their widgets in Python (``luotsi.plans.rendering``)."""
+    """The plan's forms write their common widgets through Jinja2 (``luotsi.plans.rendering``)."""
 
     default_renderer = RENDERER
 

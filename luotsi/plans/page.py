@@ -13,13 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from luotsi.common import charts, partials
 from luotsi.common.formatting import format_date
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
@@ -67,22 +64,20 @@ CHANGE_LABELS = {
 # professional sees that row now.
 _SECTOR_BOUND = {"sections", "goals", "services", "steps", "methods", "factors", "ratings"}
 
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 220, 70, 10
 # The plan page lists the latest versions (newest first); the rest are one link away
 # (?versions=all).
 VERSIONS_SHOWN = 3
-_SENTINEL = 2_147_483_647
 # The client's memo fits on one A4 page: the nearest open steps, and how many more there are.
 MEMO_STEPS = 8
 
 
 @dataclass
-class Chart:
-    width: int
-    height: int
-    points: list[tuple[float, float, int]]
-    polyline: str
-    grid: list[tuple[float, int]]
+class RatingSeries:
+    """A goal's rating values in order and the bounds of their scale (the chart's axis)."""
+
+    values: list[int]
+    minimum: int | None
+    maximum: int | None
 
 
 @dataclass
@@ -99,7 +94,7 @@ class GoalView:
     methods: list = field(default_factory=list)
     factors: list = field(default_factory=list)
     ratings: list[RatingRow] = field(default_factory=list)
-    chart: Chart | None = None
+    chart: RatingSeries | None = None
     change: int | None = None
 
     @property
@@ -181,22 +176,10 @@ def _level_label(scale: RatingScale | None, value: int) -> str:
     return ""
 
 
-def _chart(values: list[int], scale: RatingScale | None) -> Chart:
-    low = scale.minimum if scale else min(values)
-    high = scale.maximum if scale else max(values)
-    low, high = min([low, *values]), max([high, *values])
-    span = max(high - low, 1)
-    inner_w, inner_h = CHART_WIDTH - 2 * CHART_PAD, CHART_HEIGHT - 2 * CHART_PAD
-
-    def y(value: int) -> float:
-        return round(CHART_PAD + (high - value) / span * inner_h, 1)
-
-    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
-    points = [(round(CHART_PAD + (i * step if len(values) > 1 else inner_w / 2), 1), y(v), v)
-              for i, v in enumerate(values)]
-    grid = [(y(v), v) for v in range(low, high + 1)] if high - low <= 10 else []
-    return Chart(CHART_WIDTH, CHART_HEIGHT, points,
-                 " ".join(f"{px},{py}" for px, py, _v in points), grid)
+def _chart(values: list[int], scale: RatingScale | None) -> RatingSeries:
+    """What a goal's AVAIN chart shows (``charts.rating_chart`` draws it)."""
+    return RatingSeries(values, scale.minimum if scale else None,
+                        scale.maximum if scale else None)
 
 
 def _choice_labels(model, field_name: str) -> dict:
@@ -209,15 +192,13 @@ class _Urls:
 
     def __init__(self, plan_id: int) -> None:
         self.plan_id = plan_id
-        self.patterns: dict[str, tuple[str, str]] = {}
+        self.patterns: dict[str, partials.UrlPattern] = {}
 
     def __call__(self, name: str, key: str, pk: int) -> str:
         pattern = self.patterns.get(name)
         if pattern is None:
-            url = reverse(name, kwargs={"plan_id": self.plan_id, key: _SENTINEL})
-            head, _sep, tail = url.rpartition(str(_SENTINEL))
-            pattern = self.patterns[name] = (head, tail)
-        return f"{pattern[0]}{pk}{pattern[1]}"
+            pattern = self.patterns[name] = partials.UrlPattern(name, key, plan_id=self.plan_id)
+        return pattern(pk)
 
 
 def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods: list) -> None:
@@ -255,83 +236,42 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
         method.remove_url = urls("plan_method_remove", "method_id", method.pk)
 
 
-def _rating_figure(view: GoalView, texts: dict) -> str:
-    """A goal's AVAIN chart and rating list: the markup the plan page's goal card wrote for
-    them, written here once per goal."""
-    chart, pk = view.chart, view.goal.pk
-    values = " → ".join(str(row.rating.value) for row in view.ratings)
-    grid = "".join(f'<line class="chart-grid" x1="10" x2="{chart.width - 10}" y1="{y}" y2="{y}"/>'
-                   for y, _v in chart.grid)
-    line = (f'<polyline class="chart-line" points="{escape(chart.polyline)}"/>'
-            if len(chart.points) > 1 else "")
-    points = "".join(f'<circle class="chart-point" cx="{x}" cy="{y}" r="4"/>'
-                     for x, y, _v in chart.points)
-    caption = (escape(texts["change"] % {"change": f"{view.change:+d}"})
-               if view.change is not None else texts["one"])
-    items = []
-    for row in view.ratings:
-        rating = row.rating
-        level = f" – {escape(row.level)}" if row.level else ""
-        absent = "" if rating.client_took_part else f"; {texts['absent']}"
-        items.append(f"<li>{escape(format_date(rating.rated_on))} "
-                     f"{escape(row.occasion_label)}: <strong>{rating.value}</strong>{level} "
-                     f"({escape(row.rated_by_label)}{absent})</li>")
-    return (
-        f'<figure class="rating-chart">\n      <svg class="chart" width="{chart.width}" '
-        f'height="{chart.height}" viewBox="0 0 {chart.width} {chart.height}" role="img" '
-        f'aria-labelledby="chart-{pk}-title" focusable="false">\n'
-        f'        <title id="chart-{pk}-title">{texts["title"]}: {values}</title>\n'
-        f'        <rect class="chart-frame" x="0.5" y="0.5" width="{chart.width - 1}" '
-        f'height="{chart.height - 1}"/>\n        {grid}\n        {line}\n        {points}\n'
-        f"      </svg>\n      <figcaption>{caption}</figcaption>\n    </figure>\n"
-        f'    <ol class="rating-list">\n      {"".join(items)}\n    </ol>')
+# The plan page's rows: macros of the Jinja2 partial, called once per row (the Django
+# template loop over fifty step rows and twenty goals' ratings cost more than the rest of the
+# page's template; docs/decisions/0002-html-in-templates.md).
+ROWS = "plans/rows.html"
 
 
 def _annotate_figures(goals: list[GoalView]) -> None:
+    """Each rated goal's AVAIN chart and rating list (``view.ratings_html``)."""
     if not any(view.ratings for view in goals):
         return
-    texts = {"title": escape(gettext("AVAIN ratings")),
-             "change": gettext("Change since the first rating: %(change)s"),
-             "one": escape(gettext("One rating so far.")),
-             "absent": escape(gettext("the client did not take part"))}
+    rows = partials.macros(ROWS)
+    title = gettext("AVAIN ratings")
+    texts = {"change": gettext("Change since the first rating: %(change)s"),
+             "one": gettext("One rating so far."),
+             "absent": gettext("the client did not take part")}
     for view in goals:
         if view.ratings:
-            view.ratings_html = mark_safe(  # noqa: S308 - every value escaped
-                _rating_figure(view, texts))
+            series = view.chart
+            chart = charts.rating_chart(
+                chart_id=f"chart-{view.goal.pk}", values=series.values,
+                minimum=series.minimum, maximum=series.maximum,
+                title=f"{title}: {' → '.join(str(value) for value in series.values)}")
+            view.ratings_html = rows.ratings(view, chart, texts)
 
 
 def annotate_step_rows(steps: list[Step], csrf_token: str, today: date) -> None:
-    """Each step's table row (``step.row_html``) written once here: the same markup
-    ``plans/_steps.html`` wrote per row, without a template loop of fifty rows with their
-    dates, translations and forms. Needs ``_annotate_rows`` first (the addresses)."""
+    """Each step's table row (``step.row_html``, shown by ``plans/_steps.html``), with its
+    "mark done" form. Needs ``_annotate_rows`` first (the addresses)."""
     if not steps:
         return
-    the_client = escape(pgettext("step owner", "The client"))
-    late = escape(gettext("late"))
-    mark_done, edit, remove = (escape(gettext("Mark done")), escape(gettext("Edit")),
-                               escape(gettext("Remove")))
-    done_text = gettext("Done %(on)s")
-    token = escape(csrf_token)
+    row = partials.macros(ROWS).step_row
+    texts = {"the_client": pgettext("step owner", "The client"), "late": gettext("late"),
+             "mark_done": gettext("Mark done"), "edit": gettext("Edit"),
+             "remove": gettext("Remove"), "done": gettext("Done %(on)s")}
     for step in steps:
-        short = escape(Truncator(step.what).chars(60))
-        owner = the_client if step.owner_kind == "client" else escape(step.owner_label)
-        due = escape(format_date(step.due_on)) if step.due_on else ""
-        if not step.done_on and step.due_on is not None and step.due_on < today:
-            due += f' <span class="overdue">({late})</span>'
-        if step.done_on:
-            on = escape(format_date(step.done_on))
-            done = f'<span class="done">{done_text % {"on": on}}</span>'
-        else:
-            done = (f'<form method="post" action="{step.done_url}" class="inline-action">'
-                    f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-                    f'<button type="submit">{mark_done}<span class="visually-hidden">: {short}'
-                    "</span></button></form>")
-        step.row_html = mark_safe(  # noqa: S308 - every value escaped above
-            f'<tr id="step-{step.pk}" tabindex="-1">\n    <td>{escape(step.what)}</td>\n'
-            f"    <td>{owner}</td>\n    <td>{due}</td>\n    <td>{done}</td>\n"
-            f'    <td><a href="{step.edit_url}">{edit}<span class="visually-hidden">: {short}'
-            f'</span></a> · <a href="{step.remove_url}">{remove}<span class="visually-hidden">'
-            f": {short}</span></a></td>\n  </tr>")
+        step.row_html = row(step, texts, csrf_token, today)
 
 
 def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str, set[str]]:
