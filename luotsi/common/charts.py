@@ -1,9 +1,18 @@
-"""Server-rendered bar charts as inline SVG: no JavaScript, no external libraries.
+"""Every chart of Luotsi, as inline SVG written on the server: no JavaScript, no libraries.
 
-The Content Security Policy forbids inline scripts and styles, so the SVG uses presentation
-attributes only (``fill``, ``font-size`` …), never ``style=``. Each chart is an image to
-assistive technology (``role="img"`` with ``<title>`` and ``<desc>``) and the page shows the same
-figures in a table next to it, which is the text alternative.
+- ``bar_chart``: vertical bars by category and series (the key figures, the AVAIN
+  effectiveness report, the shared-client indicators);
+- ``rating_chart``: one goal's AVAIN ratings as a line (the plan page);
+- ``service_path_chart``: a person's service events by sector and month (the shared-client
+  page).
+
+This module computes the geometry (numbers only); the markup is in the Jinja2 templates
+``templates/jinja2/charts/``, which escape every text that reaches the SVG (titles,
+descriptions, labels, colours), so no text is ever written into the markup unescaped
+(docs/decisions/0002-html-in-templates.md). The Content Security Policy forbids inline scripts
+and styles, so the SVG uses presentation attributes or classes, never ``style=``. Each chart is an
+image to assistive technology (``role="img"`` and a ``<title>``); the page shows the same figures
+as text next to it (a table or a list), which is the text alternative.
 """
 
 from __future__ import annotations
@@ -11,10 +20,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from markupsafe import Markup
+
+from luotsi.common import partials
 
 INK = "#1a1a1a"
 GRID = "#c8c8c8"
@@ -62,8 +73,10 @@ def _label(value: float, decimals: int, unit: str) -> str:
 def bar_chart(*, chart_id: str, title: str, description: str, categories: Sequence[str],
               series: Sequence[Series], unit: str = "", decimals: int = 0,
               max_value: float | None = None,
-              value_label: Callable[[float], str] | None = None) -> SafeString:
-    """A vertical bar chart, one group of bars per category, one bar per series."""
+              value_label: Callable[[float], str] | None = None) -> Markup:
+    """A vertical bar chart, one group of bars per category, one bar per series, with a legend
+    and a value axis of five round steps; the values are written on the bars when there are
+    at most 16 of them. ``None`` draws no bar."""
     values = [v for s in series for v in s.values if v is not None]
     top = max_value if max_value is not None else nice_ceiling(max(values, default=0.0))
     count = max(len(categories), 1)
@@ -78,51 +91,112 @@ def bar_chart(*, chart_id: str, title: str, description: str, categories: Sequen
     def y(value: float) -> float:
         return baseline - plot_height * min(value, top) / top
 
-    parts = [
-        f'<svg id="{escape(chart_id)}" class="chart" role="img" focusable="false" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        f'viewBox="0 0 {_num(width)} {_HEIGHT}" width="{_num(width)}" height="{_HEIGHT}" '
-        f'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" '
-        f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
-    ]
-    # legend
-    x = _LEFT
+    legend, x = [], _LEFT
     for item in series:
-        parts.append(f'<rect x="{_num(x)}" y="10" width="14" height="14" fill="{item.colour}"/>')
-        parts.append(f'<text x="{_num(x + 20)}" y="22" font-size="13" fill="{INK}">'
-                     f'{escape(item.label)}</text>')
+        legend.append({"x": _num(x), "text_x": _num(x + 20), "colour": item.colour,
+                       "label": item.label})
         x += 28 + 7.5 * len(item.label)
     # value axis: five steps of a round size (10, 0.5, 4 …), labelled without false precision
     tick = top / _TICKS
     tick_decimals = 0 if abs(tick - round(tick)) < 1e-9 else 1
-    for step in range(_TICKS + 1):
-        value = tick * step
-        gy = y(value)
-        parts.append(f'<line x1="{_LEFT}" x2="{_num(_LEFT + plot_width)}" y1="{_num(gy)}" '
-                     f'y2="{_num(gy)}" stroke="{GRID}" stroke-width="1"/>')
-        parts.append(f'<text x="{_LEFT - 6}" y="{_num(gy + 4)}" font-size="11" fill="{INK}" '
-                     f'text-anchor="end">{escape(_label(value, tick_decimals, unit))}</text>')
+    ticks = [{"y": _num(y(tick * step)), "text_y": _num(y(tick * step) + 4),
+              "label": _label(tick * step, tick_decimals, unit)} for step in range(_TICKS + 1)]
     show_values = len(categories) * len(series) <= _VALUE_LABELS_UP_TO
+    groups = []
     for index, category in enumerate(categories):
         gx = _LEFT + group * index + group * 0.1
+        bars = []
         for position, item in enumerate(series):
             value = item.values[index] if index < len(item.values) else None
             if value is None:
                 continue
             bx = gx + bar_width * position
             by = y(value)
-            parts.append(f'<rect x="{_num(bx)}" y="{_num(by)}" width="{_num(bar_width - 1)}" '
-                         f'height="{_num(baseline - by)}" fill="{item.colour}"/>')
-            if show_values:
-                parts.append(f'<text x="{_num(bx + bar_width / 2)}" y="{_num(by - 4)}" '
-                             f'font-size="10" fill="{INK}" text-anchor="middle">'
-                             f'{escape(fmt(value))}</text>')
-        parts.append(f'<text x="{_num(_LEFT + group * index + group / 2)}" '
-                     f'y="{_num(baseline + 18)}" font-size="11" fill="{INK}" '
-                     f'text-anchor="middle">{escape(category)}</text>')
-    parts.append(f'<line x1="{_LEFT}" x2="{_num(_LEFT + plot_width)}" y1="{_num(baseline)}" '
-                 f'y2="{_num(baseline)}" stroke="{INK}" stroke-width="1"/>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+            bars.append({"x": _num(bx), "y": _num(by), "width": _num(bar_width - 1),
+                         "height": _num(baseline - by), "colour": item.colour,
+                         "text_x": _num(bx + bar_width / 2), "text_y": _num(by - 4),
+                         "label": fmt(value) if show_values else None})
+        groups.append({"bars": bars, "label": category,
+                       "x": _num(_LEFT + group * index + group / 2),
+                       "y": _num(baseline + 18)})
+    return partials.render("charts/bar.svg", {
+        "id": chart_id, "title": title, "description": description,
+        "width": _num(width), "height": _HEIGHT, "left": _LEFT, "right": _num(_LEFT + plot_width),
+        "baseline": _num(baseline), "legend": legend, "ticks": ticks, "groups": groups,
+        "ink": INK, "grid": GRID,
+    })
+
+
+RATING_WIDTH, RATING_HEIGHT, RATING_PAD = 220, 70, 10
+
+
+def rating_chart(*, chart_id: str, title: str, values: Sequence[int],
+                 minimum: int | None = None, maximum: int | None = None) -> Markup:
+    """A goal's AVAIN ratings in order as points joined by a line, on the scale from
+    ``minimum`` to ``maximum`` (the values' own range without a scale), with a grid line per
+    level when there are at most eleven. ``title`` is the chart's accessible name."""
+    low = min([minimum if minimum is not None else min(values), *values])
+    high = max([maximum if maximum is not None else max(values), *values])
+    span = max(high - low, 1)
+    inner_w, inner_h = RATING_WIDTH - 2 * RATING_PAD, RATING_HEIGHT - 2 * RATING_PAD
+
+    def y(value: int) -> float:
+        return round(RATING_PAD + (high - value) / span * inner_h, 1)
+
+    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
+    points = [(round(RATING_PAD + (i * step if len(values) > 1 else inner_w / 2), 1), y(v))
+              for i, v in enumerate(values)]
+    return partials.render("charts/rating.svg", {
+        "id": chart_id, "title": title, "width": RATING_WIDTH, "height": RATING_HEIGHT,
+        "pad": RATING_PAD, "points": points,
+        "polyline": " ".join(f"{px},{py}" for px, py in points) if len(points) > 1 else "",
+        "grid": [y(v) for v in range(low, high + 1)] if high - low <= 10 else [],
+    })
+
+
+PATH_LABEL = 270
+PATH_CELL = 18
+PATH_GAP = 3
+PATH_LANE = 30
+PATH_TOP = 24
+
+
+@dataclass(frozen=True)
+class PathLane:
+    """One sector's row of the service path: its label and per month the level of shade
+    (0–4) and whether there was an emergency visit."""
+
+    label: str
+    levels: Sequence[int]
+    emergencies: Sequence[bool]
+
+
+def service_path_chart(*, chart_id: str, title: str, months: Sequence[date],
+                       lanes: Sequence[PathLane]) -> Markup:
+    """A person's service path: one lane per sector, one square per month whose shade (the
+    classes ``sc-l0`` … ``sc-l4``) tells the number of events, a black corner on months with an
+    emergency visit, the years above. ``title`` is the chart's accessible name."""
+    rows = []
+    for row, lane in enumerate(lanes):
+        top = PATH_TOP + row * PATH_LANE
+        cells = []
+        for col, (level, emergency) in enumerate(zip(lane.levels, lane.emergencies,
+                                                     strict=True)):
+            x = PATH_LABEL + col * (PATH_CELL + PATH_GAP)
+            cells.append({"x": x, "level": level, "corner": (
+                f"{x + PATH_CELL - 9},{top} {x + PATH_CELL},{top} {x + PATH_CELL},{top + 9}"
+                if emergency else None)})
+        rows.append({"label": lane.label, "y": top, "text_y": top + PATH_CELL - 3,
+                     "cells": cells})
+    # A year's label at its January, and at the first month when that is early enough in the
+    # year for the label not to run into the next one.
+    years = [{"x": PATH_LABEL + i * (PATH_CELL + PATH_GAP), "label": m.year,
+              "line_x": PATH_LABEL + i * (PATH_CELL + PATH_GAP) - PATH_GAP // 2,
+              "january": m.month == 1}
+             for i, m in enumerate(months) if m.month == 1 or (i == 0 and m.month <= 9)]
+    height = PATH_TOP + len(lanes) * PATH_LANE + 4
+    return partials.render("charts/service_path.svg", {
+        "id": chart_id, "title": title, "rows": rows, "years": years, "size": PATH_CELL,
+        "width": PATH_LABEL + len(months) * (PATH_CELL + PATH_GAP) + 4, "height": height,
+        "year_y": PATH_TOP - 8, "line_top": PATH_TOP - 18, "line_bottom": height - 2,
+    })

@@ -345,41 +345,6 @@ def coordinated_by(user) -> QuerySet[SharedClient]:
         .select_related("person", "plan").order_by("person__last_name", "person__first_name"),
         user)
 
-
-# --- Geometry of the service-path picture (server-rendered SVG) --------------------------------
-
-SVG_LABEL = 270
-SVG_CELL = 18
-SVG_GAP = 3
-SVG_LANE = 30
-SVG_TOP = 24
-
-
-def svg_layout(path: ServicePath) -> dict:
-    """Coordinates of the service-path SVG: one lane per sector, one square per month whose shade
-    tells the number of events, a black triangle on months with an emergency visit."""
-    lanes = []
-    for row, lane in enumerate(path.lanes):
-        y = SVG_TOP + row * SVG_LANE
-        cells = []
-        for col, month in enumerate(lane.months):
-            x = SVG_LABEL + col * (SVG_CELL + SVG_GAP)
-            cells.append({**month, "x": x, "y": y,
-                          "tri": f"{x + SVG_CELL - 9},{y} {x + SVG_CELL},{y} "
-                                 f"{x + SVG_CELL},{y + 9}"})
-        lanes.append({"lane": lane, "y": y, "text_y": y + SVG_CELL - 3, "cells": cells})
-    # A year's label at its January, and at the first month when that is early enough in the
-    # year for the label not to run into the next one.
-    years = [{"x": SVG_LABEL + i * (SVG_CELL + SVG_GAP), "label": m.year,
-              "line_x": SVG_LABEL + i * (SVG_CELL + SVG_GAP) - SVG_GAP // 2, "january": m.month == 1}
-             for i, m in enumerate(path.months) if m.month == 1 or (i == 0 and m.month <= 9)]
-    width = SVG_LABEL + len(path.months) * (SVG_CELL + SVG_GAP) + 4
-    height = SVG_TOP + len(path.lanes) * SVG_LANE + 4
-    return {"lanes": lanes, "years": years, "width": width, "height": height,
-            "cell": SVG_CELL, "year_y": SVG_TOP - 8, "line_top": SVG_TOP - 18,
-            "line_bottom": height - 2}
-
-
 DEFAULT_DECLINE_HIDE_DAYS = 180
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.common import charts
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
 from luotsi.common.pdf import render_pdf
@@ -74,7 +75,7 @@ def person(request, person_id: int):
     context = {
         "person": access.person, "age": selectors.age(access.person.birth_date, today),
         "reasons": selectors.reasons(flags, events),
-        "path": path, "svg": selectors.svg_layout(path), "shared": shared,
+        "path": path, "path_chart": _path_chart(path), "shared": shared,
         "decisions": list(shared.decisions.select_related("decided_by", "coordinator"))
         if shared else [],
         "meetings": list(shared.meetings.prefetch_related("decisions"))
@@ -84,6 +85,18 @@ def person(request, person_id: int):
         "may_end": services.may_end_coordination(request.user, shared),
     }
     return render(request, "sharedcare/person.html", context)
+
+
+def _path_chart(path: selectors.ServicePath):
+    """The service path as a picture; its name lists each sector's number of events."""
+    return charts.service_path_chart(
+        chart_id="path-summary", months=path.months,
+        title=_("Service path") + ": " + ", ".join(f"{lane.label} {lane.total}"
+                                                   for lane in path.lanes),
+        lanes=[charts.PathLane(label=lane.label,
+                               levels=[month["level"] for month in lane.months],
+                               emergencies=[bool(month["emergency"]) for month in lane.months])
+               for lane in path.lanes])
 
 
 def _date_or_none(value):
