@@ -127,6 +127,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, categories: Sequen
     })
 
 
+# The frame of a rating chart (written as numbers in templates/jinja2/charts/rating.svg).
 RATING_WIDTH, RATING_HEIGHT, RATING_PAD = 220, 70, 10
 
 
@@ -147,8 +148,7 @@ def rating_chart(*, chart_id: str, title: str, values: Sequence[int],
     points = [(round(RATING_PAD + (i * step if len(values) > 1 else inner_w / 2), 1), y(v))
               for i, v in enumerate(values)]
     return partials.render("charts/rating.svg", {
-        "id": chart_id, "title": title, "width": RATING_WIDTH, "height": RATING_HEIGHT,
-        "pad": RATING_PAD, "points": points,
+        "id": chart_id, "title": title, "points": points,
         "polyline": " ".join(f"{px},{py}" for px, py in points) if len(points) > 1 else "",
         "grid": [y(v) for v in range(low, high + 1)] if high - low <= 10 else [],
     })

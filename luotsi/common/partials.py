@@ -45,12 +45,12 @@ def environment(**options) -> Environment:
     return env
 
 
-def render(template_name: str, context: dict, request=None) -> Markup:
-    """The partial rendered with ``context``; with ``request`` it also gets ``csrf_token`` and
-    ``csrf_input``. The result is markup for a Django template (it has ``__html__``)."""
-    template = engines["jinja2"].get_template(template_name)
+def render(template_name: str, context: dict) -> Markup:
+    """The partial rendered with ``context``, as markup for a Django template (it has
+    ``__html__``, so Django prints it as it is)."""
+    template = engines["jinja2"].env.get_template(template_name)
     # Jinja2 escaped every value: its output is the markup the template itself wrote.
-    return Markup(template.render(context, request))  # noqa: S704
+    return Markup(template.render(context))  # noqa: S704
 
 
 def macros(template_name: str):

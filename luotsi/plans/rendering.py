@@ -28,13 +28,14 @@ _JINJA2_TEMPLATES = {
 
 
 class WidgetRenderer(DjangoTemplates):
-    """Django's template form renderer, with the widgets above from the ``jinja2`` engine."""
+    """Django's template form renderer, with the widgets above from the ``jinja2`` engine
+    (straight from its environment: a widget's context is plain data, no request)."""
 
-    def get_template(self, template_name):
+    def render(self, template_name, context, request=None):
         jinja2_name = _JINJA2_TEMPLATES.get(template_name)
-        if jinja2_name is not None:
-            return engines["jinja2"].get_template(jinja2_name)
-        return super().get_template(template_name)
+        if jinja2_name is None:
+            return super().render(template_name, context, request)
+        return engines["jinja2"].env.get_template(jinja2_name).render(context)
 
 
 RENDERER = WidgetRenderer()
