@@ -345,6 +345,7 @@ def coordinated_by(user) -> QuerySet[SharedClient]:
         .select_related("person", "plan").order_by("person__last_name", "person__first_name"),
         user)
 
+
 DEFAULT_DECLINE_HIDE_DAYS = 180
 
 
