@@ -1,19 +1,5 @@
-"""Django's locale formats for 'fi': the ones of ``luotsi.common.formatting``, so an unfiltered
-``{{ value }}``, the admin and the date widgets agree with Luotsi's own pages."""
+"""Django's locale formats for 'fi': those of ``config.formats.base``."""
 
-from luotsi.common.formatting import (
-    DATE_FORMATS,
-    DATE_INPUT_FORMATS,
-    DATETIME_FORMATS,
-    DATETIME_INPUT_FORMATS,
-    MONTH_FORMATS,
-    TIME_FORMATS,
-    TIME_INPUT_FORMATS,
-)
+from config.formats.base import locale_formats
 
-DATE_FORMAT = SHORT_DATE_FORMAT = DATE_FORMATS["fi"]
-DATETIME_FORMAT = SHORT_DATETIME_FORMAT = DATETIME_FORMATS["fi"]
-TIME_FORMAT = TIME_FORMATS["fi"]
-YEAR_MONTH_FORMAT = MONTH_FORMATS["fi"]
-FIRST_DAY_OF_WEEK = 1  # Monday
-__all__ = ["DATE_INPUT_FORMATS", "TIME_INPUT_FORMATS", "DATETIME_INPUT_FORMATS"]
+globals().update(locale_formats("fi"))
