@@ -24,6 +24,7 @@ from enum import StrEnum
 from django.utils.translation import gettext, gettext_noop
 
 from luotsi.deadlines.calendar import (
+    add_months,
     months_deadline,
     nth_working_day_after,
     opening_day,
@@ -74,6 +75,15 @@ class Clock:
             return months_deadline(opened_on, count)
         return opened_on
 
+    def target_on(self, opened_on: date) -> date | None:
+        """The team's internal target: for a month period, the unmoved final day (150/1930 § 3)
+        when § 5 moved the legal final day to the next working day; otherwise ``None``."""
+        unit, count = _parse_rule(self.rule)
+        if unit != MONTHS:
+            return None
+        unmoved = add_months(opened_on, count)
+        return unmoved if unmoved != self.due_on(opened_on) else None
+
 
 @dataclass(frozen=True)
 class ComputedDeadline:
@@ -82,6 +92,9 @@ class ComputedDeadline:
     code: str
     due_on: date
     basis: str
+    #: The unmoved final day of a month period when it differs from ``due_on`` (the team's
+    #: internal target); ``None`` otherwise.
+    target_on: date | None = None
 
     @property
     def basis_label(self) -> str:
@@ -181,7 +194,8 @@ def compute_deadlines(kind: str, received: datetime) -> list[ComputedDeadline]:
         known = ", ".join(sorted(KINDS))
         raise ValueError(f"Unknown deadline kind {kind!r}; known kinds: {known}")
     opened_on = opening_day(received)
-    return [ComputedDeadline(c.code, c.due_on(opened_on), c.basis) for c in clocks]
+    return [ComputedDeadline(c.code, c.due_on(opened_on), c.basis, c.target_on(opened_on))
+            for c in clocks]
 
 
 class DeadlineStatus(StrEnum):
@@ -193,7 +207,8 @@ class DeadlineStatus(StrEnum):
     ON_TIME = "on_time"
 
 
-def deadline_status(due_on: date, today: date, met_on: date | None) -> DeadlineStatus:
+def deadline_status(due_on: date, today: date, met_on: date | None,
+                    target_on: date | None = None) -> DeadlineStatus:
     """Return the status of a deadline due on ``due_on`` as seen on ``today``.
 
     * ``met``: the obligation was fulfilled (``met_on`` is set), even late;
@@ -203,13 +218,15 @@ def deadline_status(due_on: date, today: date, met_on: date | None) -> DeadlineS
     * ``on_time``: otherwise.
 
     The final day itself is still in time (150/1930: the act may be done on the
-    final day).
+    final day). With the team's internal ``target_on`` (earlier than ``due_on``), "due soon" is
+    counted towards the target, and a passed target is "due soon" until the final day.
     """
     if met_on is not None:
         return DeadlineStatus.MET
     if today > due_on:
         return DeadlineStatus.OVERDUE
-    if working_days_between(today, due_on) <= DUE_SOON_WORKING_DAYS:
+    warn_on = min(due_on, target_on) if target_on else due_on
+    if working_days_between(today, warn_on) <= DUE_SOON_WORKING_DAYS:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.ON_TIME
 

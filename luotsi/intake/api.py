@@ -201,6 +201,9 @@ class TeamOut(Schema):
 class DeadlineOut(Schema):
     code: str
     due_on: date
+    target_on: date | None = Field(None, description=(
+        "The team's internal target: the unmoved final day of a three-month deadline that Act "
+        "150/1930 § 5 moved to the next working day (`due_on`); null when they are the same."))
     basis: str
     status: DeadlineStatusCode
     met_on: date | None
@@ -384,7 +387,8 @@ def _team(team) -> dict:
 
 
 def _deadline(d: Deadline) -> dict:
-    return {"code": d.code, "due_on": d.due_on, "basis": d.basis, "status": d.status,
+    return {"code": d.code, "due_on": d.due_on, "target_on": d.target_on, "basis": d.basis,
+            "status": d.status,
             "met_on": d.met_on, "late_working_days": d.late_working_days}
 
 

@@ -395,6 +395,10 @@ class Deadline(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="deadlines")
     code = models.CharField(_("obligation"), max_length=40)
     due_on = models.DateField(_("due"))
+    target_on = models.DateField(
+        _("team's target"), null=True, blank=True,
+        help_text=_("The unmoved final day of a three-month period that Act 150/1930 § 5 moved "
+                    "to the next working day."))
     basis = models.CharField(_("legal basis"), max_length=120)
     status = models.CharField(_("status"), max_length=20, choices=DeadlineStatus.choices,
                               default=DeadlineStatus.ON_TIME)

@@ -350,8 +350,8 @@ def clock_problem(kind: str, clock: str, opened_on: date) -> str | None:
 def _create_deadlines(contact: Contact) -> None:
     today = timezone.localdate()
     Deadline.objects.bulk_create([
-        Deadline(contact=contact, code=d.code, due_on=d.due_on, basis=d.basis,
-                 status=deadline_status(d.due_on, today, None))
+        Deadline(contact=contact, code=d.code, due_on=d.due_on, target_on=d.target_on,
+                 basis=d.basis, status=deadline_status(d.due_on, today, None, d.target_on))
         for d in compute_deadlines(contact.clock, contact.received_at)
     ])
 
@@ -421,13 +421,15 @@ def _recompute_deadlines(contact: Contact) -> None:
         deadline = stored.pop(d.code, None)
         if deadline is None:
             met_on = _fulfilled_on(contact, d.code)
-            Deadline.objects.create(contact=contact, code=d.code, due_on=d.due_on, basis=d.basis,
-                                    met_on=met_on, status=deadline_status(d.due_on, today, met_on))
+            Deadline.objects.create(
+                contact=contact, code=d.code, due_on=d.due_on, target_on=d.target_on,
+                basis=d.basis, met_on=met_on,
+                status=deadline_status(d.due_on, today, met_on, d.target_on))
             continue
-        deadline.due_on, deadline.basis = d.due_on, d.basis
+        deadline.due_on, deadline.target_on, deadline.basis = d.due_on, d.target_on, d.basis
         if deadline.met_on is None:
-            deadline.status = deadline_status(d.due_on, today, None)
-        deadline.save(update_fields=["due_on", "basis", "status"])
+            deadline.status = deadline_status(d.due_on, today, None, d.target_on)
+        deadline.save(update_fields=["due_on", "target_on", "basis", "status"])
     Deadline.objects.filter(pk__in=[d.pk for d in stored.values() if d.met_on is None]).delete()
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -56,9 +56,15 @@ def update_statuses(today: date) -> SweepResult:
     with transaction.atomic():
         overdue = open_deadlines.filter(due_on__lt=today).exclude(
             status=DeadlineStatus.OVERDUE).update(status=DeadlineStatus.OVERDUE)
-        due_soon = open_deadlines.filter(due_on__gte=today, due_on__lte=soon_limit).exclude(
+        # Due soon towards the team's internal target where there is one (a three-month
+        # deadline moved by Act 150/1930 § 5), and until the legal final day once it passed.
+        # (a target is never a working day: it is "soon" before the working day after the limit)
+        target_end = nth_working_day_after(soon_limit, 1)
+        near = Q(due_on__lte=soon_limit) | Q(target_on__lt=target_end)
+        due_soon = open_deadlines.filter(near, due_on__gte=today).exclude(
             status=DeadlineStatus.DUE_SOON).update(status=DeadlineStatus.DUE_SOON)
         on_time = open_deadlines.filter(due_on__gt=soon_limit).exclude(
+            target_on__lt=target_end).exclude(
             status=DeadlineStatus.ON_TIME).update(status=DeadlineStatus.ON_TIME)
         # The queue's stored keys follow the statuses in the same transaction.
         if overdue or due_soon or on_time:
@@ -87,6 +93,9 @@ def _text(deadline: Deadline, user: User) -> str:
                 "late": working_days_late(deadline.due_on, deadline.met_on)}
         if deadline.status == DeadlineStatus.OVERDUE:
             return _("Overdue: %(obligation)s (due %(due)s), contact %(contact)s.") % values
+        if deadline.target_on:
+            return _("Due soon: %(obligation)s (team's target %(target)s, due %(due)s), "
+                     "contact %(contact)s.") % {**values, "target": format_date(deadline.target_on)}
         return _("Due soon: %(obligation)s (due %(due)s), contact %(contact)s.") % values
 
 

@@ -441,9 +441,10 @@ def seed(seed: int, today: date, advance) -> int:
             if met_on is None and plan["closed_on"]:
                 status = "not_needed"
             else:
-                status = str(deadline_status(d.due_on, today, met_on))
+                status = str(deadline_status(d.due_on, today, met_on, d.target_on))
             deadlines.append(Deadline(contact=contact, code=d.code, due_on=d.due_on,
-                                      basis=d.basis, status=status, met_on=met_on,
+                                      target_on=d.target_on, basis=d.basis, status=status,
+                                      met_on=met_on,
                                       notified_status=status if status in (
                                           "overdue", "due_soon") else ""))
         if plan["decided_on"]:

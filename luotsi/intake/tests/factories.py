@@ -182,8 +182,8 @@ def bulk_contacts(world: World, count: int, *, team: Team, assignee: User | None
     computed = compute_deadlines(clock, received_at)
     today = timezone.localdate()
     Deadline.objects.bulk_create([
-        Deadline(contact=contact, code=d.code, due_on=d.due_on, basis=d.basis,
-                 status=deadline_status(d.due_on, today, None))
+        Deadline(contact=contact, code=d.code, due_on=d.due_on, target_on=d.target_on,
+                 basis=d.basis, status=deadline_status(d.due_on, today, None, d.target_on))
         for contact in contacts for d in computed])
     ContactPerson.objects.bulk_create([
         ContactPerson(contact=contact, person=contact.child, role="child")

@@ -114,8 +114,9 @@ class Command(BaseCommand):
                 "kind": kind,
                 "opened_on": opened_on.isoformat(),
                 "deadlines": [
-                    {"code": d.code, "due_on": d.due_on.isoformat(), "basis": d.basis,
-                     **_met_fields(d.due_on, met.get(d.code))}
+                    {"code": d.code, "due_on": d.due_on.isoformat(),
+                     **({"target_on": d.target_on.isoformat()} if d.target_on else {}),
+                     "basis": d.basis, **_met_fields(d.due_on, met.get(d.code))}
                     for d in deadlines
                 ],
             }
@@ -130,6 +131,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'Clock':<{code_width}}  {'Due on':<14}  Basis")
         for d in deadlines:
             line = f"{d.code:<{code_width}}  {_day(d.due_on):<14}  {d.basis}"
+            if d.target_on:
+                line += f"  (team's target {_day(d.target_on)})"
             met_on = met.get(d.code)
             if met_on is not None:
                 late = working_days_late(d.due_on, met_on)
