@@ -125,7 +125,7 @@ def main_worker(args) -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from luotsi.plans.views import MEMO_PDFS as cache
+    from luotsi.plans.views.memo import MEMO_PDFS as cache
 
     worker, plan = _build_plan()
     client = Client()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luotsi.plans import edit_views, views
+from luotsi.plans import views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
@@ -12,15 +12,15 @@ urlpatterns = [
          name="plan_section_merge"),
     path("<id:plan_id>/coordinator/", views.coordinator_set, name="plan_coordinator"),
     path("<id:plan_id>/goals/", views.goal_add, name="plan_goal_add"),
-    path("<id:plan_id>/goals/<id:goal_id>/edit/", edit_views.goal_edit, name="plan_goal_edit"),
-    path("<id:plan_id>/goals/<id:goal_id>/remove/", edit_views.goal_remove,
+    path("<id:plan_id>/goals/<id:goal_id>/edit/", views.goal_edit, name="plan_goal_edit"),
+    path("<id:plan_id>/goals/<id:goal_id>/remove/", views.goal_remove,
          name="plan_goal_remove"),
-    path("<id:plan_id>/steps/<id:step_id>/edit/", edit_views.step_edit, name="plan_step_edit"),
-    path("<id:plan_id>/steps/<id:step_id>/remove/", edit_views.step_remove,
+    path("<id:plan_id>/steps/<id:step_id>/edit/", views.step_edit, name="plan_step_edit"),
+    path("<id:plan_id>/steps/<id:step_id>/remove/", views.step_remove,
          name="plan_step_remove"),
-    path("<id:plan_id>/services/<id:service_id>/remove/", edit_views.service_remove,
+    path("<id:plan_id>/services/<id:service_id>/remove/", views.service_remove,
          name="plan_service_remove"),
-    path("<id:plan_id>/methods/<id:method_id>/remove/", edit_views.method_remove,
+    path("<id:plan_id>/methods/<id:method_id>/remove/", views.method_remove,
          name="plan_method_remove"),
     path("<id:plan_id>/factors/", views.factor_add, name="plan_factor_add"),
     path("<id:plan_id>/services/", views.service_add, name="plan_service_add"),

@@ -567,7 +567,7 @@ def test_queue_query_count_does_not_grow(en, iw, iw2, intake_team, east,
 
 
 def test_a_long_queue_is_counted_only_so_far(en, iw, intake_team, east, monkeypatch):
-    from luotsi.intake import views
+    from luotsi.intake.views import queues as views
 
     monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
     monkeypatch.setattr(views, "QUEUE_COUNT_LIMIT", 3)

@@ -15,8 +15,8 @@ from django.utils import timezone
 from luotsi.access.models import AccessLogEntry, Category, LogAction
 from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.people.tests.factories import PersonFactory
-from luotsi.plans import views
 from luotsi.plans.models import Plan, PlanSection
+from luotsi.plans.views import pages as views
 
 pytestmark = pytest.mark.django_db
 

@@ -613,14 +613,14 @@ def test_memo__pdf_is_a_pdf_and_logged_as_print(as_alice, alice, plan, goal, cli
 
 
 def _memo_pdf_keys(plan) -> list[str]:
-    from luotsi.plans.views import MEMO_PDFS
+    from luotsi.plans.views.memo import MEMO_PDFS
 
     return [key for key in MEMO_PDFS._cache if f"plans:memo-pdf:{plan.pk}:" in key]
 
 
 def test_memo__pdf_made_once_per_version_and_language_then_from_the_cache(
         as_alice, alice, plan, goal, client_person):
-    from luotsi.plans.views import MEMO_PDFS
+    from luotsi.plans.views.memo import MEMO_PDFS
 
     MEMO_PDFS.clear()
     first = as_alice.get(url(plan, "memo.pdf"))

@@ -1,10 +1,5 @@
-"""Changing and removing a goal or a step: an edit page and a confirmation page each.
-
-A save or removal based on an older revision of the plan is refused (409) with the
-professional's own text kept in the form and what is saved now shown beside it, exactly like the
-plan's texts (``views.plan_text``). Only goals and steps the professional sees on the plan page
-(their sector sections, see ``selectors.visible_sectors``) can be opened; others are "not found".
-"""
+"""Editing and removing goals, steps, services and methods: the edit and confirmation pages, a
+concurrent save refused with both texts kept."""
 
 from __future__ import annotations
 
@@ -22,36 +17,36 @@ from luotsi.common.forms import save_through_service
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import selectors, services
 from luotsi.plans.models import Goal, Step
-from luotsi.plans.views import _int, _log, _Page, _plan_url
+from luotsi.plans.views.plan_page import PlanPageState, as_int, log_plan_access, plan_url
 
 
-def _state(request, plan_id: int) -> _Page:
+def _state(request, plan_id: int) -> PlanPageState:
     action = LogAction.VIEW if request.method == "GET" else LogAction.UPDATE
     plan = selectors.access_plan_by_id(request.user, plan_id, action=action,
                                        for_write=True).record
-    return _Page(request, plan.pk)
+    return PlanPageState(request, plan.pk)
 
 
-def _goal(state: _Page, goal_id: int) -> Goal:
+def _goal(state: PlanPageState, goal_id: int) -> Goal:
     goal = next((g.goal for g in state.ctx["goals"] if g.goal.pk == goal_id), None)
     if goal is None:
         raise Http404
     return goal
 
 
-def _step(state: _Page, step_id: int) -> Step:
+def _step(state: PlanPageState, step_id: int) -> Step:
     step = next((s for s in state.ctx["visible_steps"] if s.pk == step_id), None)
     if step is None:
         raise Http404
     return step
 
 
-def _render(request, state: _Page, template: str, status: int = 200, **context) -> HttpResponse:
-    _log(request.user, state.plan, LogAction.VIEW, context.pop("detail"))
+def render_row_page(request, state: PlanPageState, template: str, status: int = 200, **context) -> HttpResponse:
+    log_plan_access(request.user, state.plan, LogAction.VIEW, context.pop("detail"))
     return render(request, template, {"plan": state.plan, **context}, status=status)
 
 
-def _kept(state: _Page, form_class, form, kwargs: dict):
+def _kept(state: PlanPageState, form_class, form, kwargs: dict):
     """The professional's own input, now based on the current revision."""
     data = form.data.copy()
     current = state.plan.__class__.objects.only("revision").get(pk=state.plan.pk).revision
@@ -61,13 +56,13 @@ def _kept(state: _Page, form_class, form, kwargs: dict):
     return kept
 
 
-def _edit(request, state: _Page, *, row, kind: str, form_class, kwargs: dict, initial: dict,
+def _edit(request, state: PlanPageState, *, row, kind: str, form_class, kwargs: dict, initial: dict,
           save: Callable, now: Callable, fields: tuple[str, ...]) -> HttpResponse:
     detail = f"{kind} {row.pk} edit"
     title = _("Edit the goal") if kind == "goal" else _("Edit the step")
     if request.method == "GET":
         form = form_class(initial={**initial, "revision": state.plan.revision}, **kwargs)
-        return _render(request, state, "plans/edit.html", form=form, title=title, kind=kind,
+        return render_row_page(request, state, "plans/edit.html", form=form, title=title, kind=kind,
                        detail=detail)
     form = form_class(request.POST, **kwargs)
     try:
@@ -80,12 +75,12 @@ def _edit(request, state: _Page, *, row, kind: str, form_class, kwargs: dict, in
                     "now": [] if current is None else [
                         (form.fields[name].label, value) for name, value in current.items()
                         if name in fields]}
-        return _render(request, state, "plans/edit.html", status=409, title=title,
+        return render_row_page(request, state, "plans/edit.html", status=409, title=title,
                        kind=kind, form=_kept(state, form_class, form, kwargs),
                        conflict=conflict, detail=detail)
     if saved:
-        return redirect(_plan_url(state.plan.pk, f"{kind}-{row.pk}"))
-    return _render(request, state, "plans/edit.html", status=400, form=form, title=title,
+        return redirect(plan_url(state.plan.pk, f"{kind}-{row.pk}"))
+    return render_row_page(request, state, "plans/edit.html", status=400, form=form, title=title,
                    kind=kind, detail=detail)
 
 
@@ -118,9 +113,9 @@ def goal_edit(request, plan_id: int, goal_id: int):
         return services.goal_update(
             actor=request.user, goal=goal, expected_revision=data["revision"],
             data=services.GoalInput(
-                goal_area_id=_int(data["goal_area"]), client_wording=data["client_wording"],
+                goal_area_id=as_int(data["goal_area"]), client_wording=data["client_wording"],
                 target_date=data["target_date"], priority=data["priority"],
-                section_id=_int(data["section"])))
+                section_id=as_int(data["section"])))
 
     initial = {"goal_area": str(goal.goal_area_id), "client_wording": goal.client_wording,
                "target_date": goal.target_date, "priority": goal.priority,
@@ -142,8 +137,8 @@ def step_edit(request, plan_id: int, step_id: int):
         return services.step_update(
             actor=request.user, step=step, expected_revision=data["revision"],
             data=services.StepInput(what=data["what"], owner_kind=data["owner_kind"],
-                                    due_on=data["due_on"], owner_id=_int(data["owner"]),
-                                    goal_id=_int(data["goal"])))
+                                    due_on=data["due_on"], owner_id=as_int(data["owner"]),
+                                    goal_id=as_int(data["goal"])))
 
     initial = {"what": step.what, "owner_kind": step.owner_kind,
                "owner": str(step.owner_id or ""), "due_on": step.due_on,
@@ -154,7 +149,7 @@ def step_edit(request, plan_id: int, step_id: int):
                  fields=("what", "owner_kind", "owner", "due_on", "goal"))
 
 
-def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: dict):
+def _remove(request, state: PlanPageState, *, row, kind: str, remove: Callable, facts: dict):
     detail = f"{kind} {row.pk} removal"
     title = {"goal": _("Remove the goal"), "step": _("Remove the step"),
              "service": _("Remove the service"), "method": _("Remove the method")}[kind]
@@ -162,7 +157,7 @@ def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: d
                                  initial={"revision": state.plan.revision})
     context = {"title": title, "kind": kind, "row": row, "facts": facts, "detail": detail}
     if request.method == "GET":
-        return _render(request, state, "plans/remove.html", form=form, **context)
+        return render_row_page(request, state, "plans/remove.html", form=form, **context)
     message = {"goal": _("The goal was removed."), "step": _("The step was removed."),
                "service": _("The service was removed."),
                "method": _("The method was removed.")}[kind]
@@ -172,11 +167,11 @@ def _remove(request, state: _Page, *, row, kind: str, remove: Callable, facts: d
     except services.PlanConflict as exc:
         fresh = plan_forms.RemoveForm(initial={"revision": exc.plan.revision})
         conflict = {"by": exc.plan.updated_by, "at": exc.plan.updated_at}
-        return _render(request, state, "plans/remove.html", status=409, form=fresh,
+        return render_row_page(request, state, "plans/remove.html", status=409, form=fresh,
                        conflict=conflict, **context)
     if not removed:
-        return _render(request, state, "plans/remove.html", status=400, form=form, **context)
-    return redirect(_plan_url(state.plan.pk, "services" if kind == "service" else "goals"))
+        return render_row_page(request, state, "plans/remove.html", status=400, form=form, **context)
+    return redirect(plan_url(state.plan.pk, "services" if kind == "service" else "goals"))
 
 
 @login_required

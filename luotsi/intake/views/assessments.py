@@ -1,0 +1,205 @@
+"""The service-need assessment page: start, meetings, consultations and their answers,
+completion."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luotsi.common.forms import save_through_service
+from luotsi.common.middleware import pending_form_data
+from luotsi.intake import selectors, services
+from luotsi.intake.forms import (
+    CompleteForm,
+    ConsultationAnswerForm,
+    ConsultationForm,
+    MeetingForm,
+    StartForm,
+)
+from luotsi.intake.models import Assessment
+from luotsi.intake.views._common import GET_POST, deadline_rows, kept_message, orphan_errors
+
+
+def _assessment_start(request, assessment, data):
+    form = StartForm(data, team_ids=[assessment.team_id])
+    done = save_through_service(request, form, lambda cleaned: services.assessment_start(
+        actor=request.user, assessment=assessment, started_on=cleaned["started_on"],
+        pair_worker=cleaned["pair_worker"]), _("The start of the assessment was recorded."))
+    return None if done else {"start_form": form}
+
+
+def _while_open(assessment, call):
+    """The service call of a meeting or consultation form; refused once the assessment is
+    completed."""
+    def run(cleaned):
+        if not assessment.is_open:
+            raise ValidationError(_("The assessment is completed."))
+        call(cleaned)
+    return run
+
+
+def _assessment_meeting(request, assessment, data):
+    form = MeetingForm(data)
+    done = save_through_service(request, form, _while_open(assessment, lambda cleaned: (
+        services.meeting_add(actor=request.user, assessment=assessment, **cleaned))),
+        _("The meeting was recorded."))
+    return None if done else {"meeting_form": form}
+
+
+def _assessment_consultation(request, assessment, data):
+    form = ConsultationForm(data)
+    done = save_through_service(request, form, _while_open(assessment, lambda cleaned: (
+        services.consultation_add(actor=request.user, assessment=assessment, **cleaned))),
+        _("The consultation was recorded."))
+    return None if done else {"consultation_form": form}
+
+
+def _answer_form(data, assessment) -> ConsultationAnswerForm:
+    """A posted answer form, with the element ids of the consultation it answers."""
+    chosen = str(data.get("consultation", ""))
+    return ConsultationAnswerForm(
+        data, consultations=assessment.consultations.all(),
+        auto_id=f"id_answer-{chosen if chosen.isdigit() else 'x'}-%s")
+
+
+def _assessment_answer(request, assessment, data):
+    form = _answer_form(data, assessment)
+    done = save_through_service(request, form, lambda cleaned: services.consultation_answer(
+        actor=request.user, consultation=cleaned["consultation"], answer=cleaned["answer"]),
+        _("The answer to the consultation was recorded."))
+    return None if done else {"answer_form": form}
+
+
+def _assessment_complete(request, assessment, data):
+    form = CompleteForm(data, team_ids=[assessment.team_id])
+    done = save_through_service(request, form, lambda cleaned: services.assessment_complete(
+        actor=request.user, assessment=assessment, outcome=cleaned["outcome"],
+        reason=cleaned["reason"], completed_on=cleaned["completed_on"],
+        responsible_worker=cleaned["responsible_worker"], informed_on=cleaned["informed_on"],
+        result=services.AssessmentResult(
+            conclusions=cleaned["conclusions"], client_view=cleaned["client_view"],
+            named_worker_need=cleaned["named_worker_need"],
+            children_situation=cleaned["children_situation"]),
+        expected_version=cleaned["expected_version"]), _("The assessment was completed."))
+    return None if done else {"complete_form": form}
+
+
+ASSESSMENT_INTENTS = {
+    "start": (_assessment_start, StartForm, "start_form", True),
+    "meeting": (_assessment_meeting, MeetingForm, "meeting_form", False),
+    "consultation": (_assessment_consultation, ConsultationForm, "consultation_form", False),
+    "complete": (_assessment_complete, CompleteForm, "complete_form", True),
+    "answer": (_assessment_answer, ConsultationAnswerForm, "answer_form", False),
+}
+
+
+@login_required
+@GET_POST
+def assessment_detail(request, assessment_id: int):
+    kept = pending_form_data(request)
+    data = kept if kept is not None else (request.POST if request.method == "POST" else None)
+    intent = ASSESSMENT_INTENTS.get(data.get("intent", "")) if data is not None else None
+    if intent is not None and kept is None:  # a posted form: checked; its service logs
+        assessment = selectors.access_assessment_by_id(request.user, assessment_id,
+                                                       for_write=True).record
+        bound = intent[0](request, assessment, data)
+        if bound is None:
+            return redirect("intake:assessment_detail", assessment_id=assessment.pk)
+        return _render_assessment(request, assessment, bound)
+    found = selectors.access_assessment_by_id(request.user, assessment_id)
+    assessment, bound = found.record, {}
+    if intent is not None:
+        _, form_class, key, by_team = intent
+        kept_message(request)
+        if by_team:
+            form = form_class(data, team_ids=[assessment.team_id])
+        elif form_class is ConsultationAnswerForm:
+            form = _answer_form(data, assessment)
+        else:
+            form = form_class(data)
+        form.is_valid()
+        bound = {key: form}
+    return _render_assessment(request, assessment, bound, found.access)
+
+
+def _render_assessment(request, assessment: Assessment, bound: dict, access=None):
+    if access is None:  # after a form: the page logs its view of the child
+        access = selectors.access_assessment_by_id(request.user, assessment.pk).access
+    assessment = selectors.assessment_detail(assessment)
+    contacts = list(assessment.contacts.all())
+    due = {}
+    for contact in contacts:
+        for deadline in contact.deadlines.all():
+            if deadline.code in ("assessment_start", "assessment_completion"):
+                current = due.get(deadline.code)
+                if current is None or deadline.due_on < current.due_on:
+                    due[deadline.code] = deadline
+    today = timezone.localdate()
+    team_ids = [assessment.team_id]
+    context = {
+        "assessment": assessment,
+        "access": access,
+        "contacts": [{"contact": c, "deadlines": deadline_rows(c.deadlines.all()),
+                      "heading_id": f"contact-{c.pk}-heading"} for c in contacts],
+        "start_due": due.get("assessment_start"),
+        "completion_due": due.get("assessment_completion"),
+        "meetings": list(assessment.meetings.all()),
+        "consultations": _consultation_rows(assessment, bound.get("answer_form")),
+        "next_steps": _next_steps(assessment),
+    }
+    if any(row["answer_form"] is not None and row["answer_form"] is bound.get("answer_form")
+           for row in context["consultations"]):
+        context["answer_form"] = bound["answer_form"]
+    if assessment.is_open:
+        if not assessment.started_on:
+            context["start_form"] = bound.get("start_form") or StartForm(
+                team_ids=team_ids, initial={"started_on": today,
+                                            "pair_worker": assessment.pair_worker_id})
+        context["meeting_form"] = bound.get("meeting_form") or MeetingForm(
+            initial={"held_on": today})
+        context["consultation_form"] = bound.get("consultation_form") or ConsultationForm()
+        if assessment.started_on:
+            context["complete_form"] = bound.get("complete_form") or CompleteForm(
+                team_ids=team_ids, initial={
+                    "expected_version": assessment.version, "completed_on": today,
+                    "responsible_worker": assessment.worker_id})
+    orphan_errors(request, bound, context)
+    return render(request, "intake/assessment_detail.html", context)
+
+
+def _consultation_rows(assessment: Assessment, bound_answer) -> list[dict]:
+    """Each consultation, with a form for its answer while none is recorded (also after the
+    assessment is completed: answers often come later)."""
+    rows = []
+    consultations = list(assessment.consultations.all())
+    for item in consultations:
+        form = None
+        if not item.answer:
+            chosen = bound_answer is not None and str(bound_answer["consultation"].value()) \
+                == str(item.pk)
+            form = bound_answer if chosen else ConsultationAnswerForm(
+                consultations=consultations, auto_id=f"id_answer-{item.pk}-%s",
+                initial={"consultation": item.pk})
+        rows.append({"item": item, "answer_form": form})
+    return rows
+
+
+def _next_steps(assessment: Assessment) -> list[dict]:
+    """What follows a completed assessment that opened a client relationship: the client plan
+    (started, or opened when the child has one) and, for a child-welfare client, the client
+    relationship on the child's page."""
+    if assessment.is_open:
+        return []
+    steps = []
+    if assessment.outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT:
+        steps.append({"url": reverse("person_detail", args=[assessment.child_id]) + "#rel-heading",
+                      "text": _("Open the child-welfare client record"), "id": "next-clienthood"})
+    if assessment.outcome in (Assessment.Outcome.CHILD_WELFARE_CLIENT,
+                              Assessment.Outcome.FAMILY_SOCIAL_SERVICES):
+        steps.append({"url": reverse("plan_open", args=[assessment.child_id]),
+                      "text": _("Start the client plan"), "id": "next-plan"})
+    return steps

@@ -1,0 +1,335 @@
+"""Registering a contact and the contact page (urgency, initial assessment, assignment, statutory
+clock)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from luotsi.access import gateway
+from luotsi.access.models import Category
+from luotsi.common.forms import apply_service_errors
+from luotsi.common.middleware import pending_form_data
+from luotsi.intake import person_history, selectors, services
+from luotsi.intake.forms import (
+    AssignForm,
+    ClockForm,
+    InitialAssessmentForm,
+    UrgencyForm,
+    contact_forms,
+)
+from luotsi.intake.models import Contact, ContactPerson, ContactStatus
+from luotsi.intake.views._common import GET_POST, deadline_rows, kept_message, orphan_errors
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action, has_permission
+
+
+def _error_summary(forms) -> list[dict]:
+    """The entries of an error summary over several forms, each naming its field (and the
+    fieldset, for the repeated child and guardian rows)."""
+    entries = []
+    for form in forms:
+        legend = getattr(form, "legend", "")
+        first = next(iter(form), None)
+        for message in form.non_field_errors():
+            entries.append({"anchor": first.id_for_label if first else "", "legend": legend,
+                            "label": "", "message": message})
+        for field in form:
+            for message in field.errors:
+                entries.append({"anchor": field.id_for_label, "legend": legend,
+                                "label": field.label, "message": message})
+    return entries
+
+
+def _person_refs(forms) -> tuple[list[services.PersonRef], list]:
+    """The persons concerned, in the order the service numbers them, and the form row of each."""
+    refs, owners = [], []
+    unborn = forms["unborn"].cleaned_data
+    for form in forms["children"]:
+        if form.is_filled():
+            data = form.cleaned_data
+            refs.append(services.PersonRef(
+                role=ContactPerson.Role.CHILD, hetu=data["hetu"], temporary=data["temporary"],
+                first_name=data["first_name"], last_name=data["last_name"]))
+            owners.append(form)
+    if unborn.get("unborn"):
+        refs.append(services.PersonRef(role=ContactPerson.Role.UNBORN, temporary=True,
+                                       expected_birth_date=unborn["expected_birth_date"]))
+        owners.append(forms["unborn"])
+    parent_role = (ContactPerson.Role.EXPECTANT_PARENT if unborn.get("unborn")
+                   else ContactPerson.Role.GUARDIAN)
+    for form in forms["guardians"]:
+        if form.is_filled():
+            data = form.cleaned_data
+            refs.append(services.PersonRef(
+                role=parent_role, hetu=data["hetu"], temporary=data["temporary"],
+                first_name=data["first_name"], last_name=data["last_name"]))
+            owners.append(form)
+    return refs, owners
+
+
+def _register_errors(forms, owners, exc: ValidationError, children_errors: list) -> None:
+    contact_form = forms["contact"]
+    if not hasattr(exc, "error_dict"):
+        apply_service_errors(contact_form, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        if name.startswith("persons."):
+            _prefix, index, field = (name.split(".", 2) + ["", ""])[:3]
+            try:
+                form = owners[int(index)]
+            except (ValueError, IndexError):
+                form = contact_form
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        elif name == "persons":
+            children_errors.extend(errors)
+        elif name == "Idempotency-Key":
+            contact_form.add_error(None, _("This form was already saved with other entries. "
+                                           "Open the registered contact from the queue, or "
+                                           "start a new registration."))
+        else:
+            target = {"received_at": "received_time"}.get(name, name)
+            for message in errors:
+                contact_form.add_error(target if target in contact_form.fields else None,
+                                       message)
+
+
+def _after_register(request, contact: Contact):
+    messages.success(request, _("The contact was registered."))
+    # Someone who may not see the child (a notification from another sector) learns nothing
+    # about the child's assessment or other contacts.
+    if not selectors.visible_contacts(request.user).filter(pk=contact.pk).exists():
+        messages.info(request, _("The contact was passed to the central intake team."))
+        return redirect("home")
+    if contact.assessment_id:
+        messages.info(request, _("The child already has an open service-need assessment: the "
+                                 "contact was attached to it."))
+    if selectors.probable_duplicates(contact).exists():
+        messages.warning(request, _("There are probable duplicates of this contact; they are "
+                                    "listed on the contact page."))
+    return redirect("intake:contact_detail", contact_id=contact.pk)
+
+
+@login_required
+@GET_POST
+@action_required(Action.CREATE_PERSON, Action.VIEW_CLIENT)
+def contact_create(request):
+    """Register a contact or notification about a child, once."""
+    children_errors: list[str] = []
+    kept = pending_form_data(request)
+    if kept is not None:
+        kept_message(request)
+        forms = contact_forms(kept)
+        for form in _all_forms(forms):
+            form.is_valid()
+    elif request.method == "POST":
+        forms = contact_forms(request.POST)
+        valid = [form.is_valid() for form in _all_forms(forms)]
+        if all(valid):
+            refs, owners = _person_refs(forms)
+            data = forms["contact"].cleaned_data
+            # The form's own key: posting the same form twice registers one contact.
+            key = f"web-{data['idempotency_key']}" if data["idempotency_key"] else None
+            contact_input = services.ContactInput(
+                kind=data["kind"], channel=data["channel"], received_at=data.get("received_at"),
+                reporter_kind=data["reporter_kind"], description=data["description"],
+                persons=refs, clock=data["clock"], municipality_code=data["municipality_code"],
+                reporter_name=data["reporter_name"],
+                reporter_organisation=data["reporter_organisation"],
+                reporter_phone=data["reporter_phone"],
+                reporter_protected=data["reporter_protected"],
+                family_informed=data["family_informed"])
+            try:
+                contact = services.contact_register(actor=request.user, data=contact_input,
+                                                    idempotency_key=key)
+            except ValidationError as exc:
+                _register_errors(forms, owners, exc, children_errors)
+            else:
+                return _after_register(request, contact)
+    else:
+        forms = contact_forms()
+    if not forms["contact"]["idempotency_key"].value():
+        forms["contact"].initial["idempotency_key"] = uuid.uuid4().hex
+        if forms["contact"].is_bound:
+            forms["contact"].data = forms["contact"].data.copy()
+            forms["contact"].data["idempotency_key"] = forms["contact"].initial["idempotency_key"]
+    summary = _error_summary(_all_forms(forms))
+    if children_errors:
+        summary += [{"anchor": "id_child-0-hetu", "legend": _("Children concerned"), "label": "",
+                     "message": message} for message in children_errors]
+    return render(request, "intake/contact_create.html", {
+        **forms, "children_errors": children_errors, "summary": summary})
+
+
+def _all_forms(forms) -> list:
+    return [forms["contact"], *forms["children"], forms["unborn"], *forms["guardians"]]
+
+
+def _contact_urgency(request, contact, data):
+    form = UrgencyForm(data)
+    if form.is_valid():
+        try:
+            services.contact_assess_urgency(
+                actor=request.user, contact=contact, urgency=form.cleaned_data["urgency"],
+                note=form.cleaned_data["urgency_note"],
+                expected_version=form.cleaned_data["expected_version"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The urgency assessment was recorded."))
+            return None
+    return {"urgency_form": form}
+
+
+def _contact_initial(request, contact, data):
+    form = InitialAssessmentForm(data, municipality_id=contact.municipality_id)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.initial_assessment_record(
+                actor=request.user, contact=contact, outcome=cleaned["outcome"],
+                reason=cleaned["reason"], referral_code=cleaned["referral_code"],
+                informed_on=cleaned["informed_on"],
+                not_informed_reason=cleaned["not_informed_reason"],
+                expected_version=cleaned["expected_version"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The initial assessment was recorded."))
+            return None
+    return {"initial_form": form}
+
+
+def _contact_clock(request, contact, data):
+    form = ClockForm(data, current=contact.clock)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.contact_change_clock(
+                actor=request.user, contact=contact, clock=cleaned["clock"],
+                reason=cleaned["reason"], expected_version=cleaned["expected_version"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The statutory clock was changed and the deadlines "
+                                        "recomputed."))
+            return None
+    return {"clock_form": form}
+
+
+def _assign_team_ids(user, contact) -> list[int]:
+    """Whom a contact may be assigned to: the members of its team; for a lead of that team, the
+    workers of every team they lead (``services.contacts_assign`` hands it over)."""
+    if has_permission(user, Action.MANAGE_TEAM) and contact.team_id in user.team_ids():
+        return user.team_ids()
+    return [contact.team_id]
+
+
+def _contact_assign(request, contact, data):
+    form = AssignForm(data, team_ids=_assign_team_ids(request.user, contact))
+    if form.is_valid():
+        try:
+            version = form.cleaned_data["expected_version"]
+            services.contacts_assign(actor=request.user, contact_ids=[contact.pk],
+                                     assignee=form.cleaned_data["assignee"],
+                                     pair_worker=form.cleaned_data["pair_worker"],
+                                     expected_versions={contact.pk: version} if version else None)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was assigned."))
+            return None
+    return {"assign_form": form}
+
+
+CONTACT_INTENTS = {
+    "urgency": _contact_urgency,
+    "initial": _contact_initial,
+    "assign": _contact_assign,
+    "clock": _contact_clock,
+}
+
+
+@login_required
+@GET_POST
+def contact_detail(request, contact_id: int):
+    kept = pending_form_data(request)
+    data = kept if kept is not None else (request.POST if request.method == "POST" else None)
+    handler = CONTACT_INTENTS.get(data.get("intent", "")) if data is not None else None
+    if handler is not None and kept is None:  # a posted form: checked; its service logs
+        contact = selectors.access_contact_by_id(request.user, contact_id, for_write=True).record
+        bound = handler(request, contact, data)
+        if bound is None:
+            return redirect("intake:contact_detail", contact_id=contact.pk)
+        return _render_contact(request, contact, bound)
+    found = selectors.access_contact_by_id(request.user, contact_id)
+    bound: dict = {}
+    if handler is not None:
+        kept_message(request)
+        bound = _bind_only(handler, found.record, data, request.user)
+    return _render_contact(request, found.record, bound, found.access)
+
+
+def _bind_only(handler, contact, data, request_user) -> dict:
+    """A form kept over an expired session: shown filled in and checked, not saved."""
+    form_class, key, kwargs = {
+        _contact_urgency: (UrgencyForm, "urgency_form", {}),
+        _contact_initial: (InitialAssessmentForm, "initial_form",
+                           {"municipality_id": contact.municipality_id}),
+        _contact_assign: (AssignForm, "assign_form",
+                          {"team_ids": _assign_team_ids(request_user, contact)}),
+        _contact_clock: (ClockForm, "clock_form", {"current": contact.clock}),
+    }[handler]
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return {key: form}
+
+
+def _render_contact(request, contact: Contact, bound: dict, access=None):
+    if access is None:  # after a form: the page logs its view of the child
+        access = selectors.access_contact_by_id(request.user, contact.pk).access
+    contact = selectors.contact_detail(contact)
+    initial = getattr(contact, "initial_assessment", None)
+    is_open = contact.status != ContactStatus.CLOSED
+    version = {"expected_version": contact.version}
+    persons = list(contact.persons.all())
+    # The child is the contact's own (checked above); another person concerned is named only
+    # when the user may see them, and is then logged as listed.
+    named = {contact.child_id} | set(gateway.log_listed_ids(
+        request.user, [link.person_id for link in persons if link.person_id != contact.child_id],
+        category=Category.BASIC_DATA, detail=f"contact {contact.pk}: persons concerned",
+        visible_only=True))
+    context = {
+        "contact": contact,
+        "access": access,
+        "persons": persons,
+        "named": named,
+        "deadlines": deadline_rows(contact.deadlines.all()),
+        "duplicates": list(selectors.probable_duplicates(contact)),
+        **person_history.earlier_for_contact(request.user, contact, contact.persons.all()),
+        "initial": initial,
+        "attached": contact.assessment_id is not None and initial is None,
+        "is_open": is_open,
+    }
+    if is_open and services.urgency_open(contact):
+        context["urgency_form"] = bound.get("urgency_form") or UrgencyForm(
+            initial={**version, "urgency": contact.urgency or None,
+                     "urgency_note": contact.urgency_note})
+    if is_open:
+        context["assign_form"] = bound.get("assign_form") or AssignForm(
+            team_ids=_assign_team_ids(request.user, contact),
+            initial={"assignee": contact.assignee_id, "pair_worker": contact.pair_worker_id,
+                     **version})
+        context["clock_form"] = bound.get("clock_form") or ClockForm(
+            current=contact.clock, initial=version)
+        if initial is None and contact.assessment_id is None:
+            context["initial_form"] = bound.get("initial_form") or InitialAssessmentForm(
+                municipality_id=contact.municipality_id, initial=version)
+    orphan_errors(request, bound, context)
+    return render(request, "intake/contact_detail.html", context)

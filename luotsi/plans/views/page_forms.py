@@ -1,0 +1,332 @@
+"""The forms and row buttons of the plan page: each validates, saves through its plan service and
+opens the page again at the saved section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luotsi.access.models import LogAction
+from luotsi.common.forms import save_through_service
+from luotsi.plans import forms as plan_forms
+from luotsi.plans import selectors, services
+from luotsi.plans.models import Plan
+from luotsi.plans.views.plan_page import FORMS, PlanPageState, as_int, findings, plan_url
+
+CHECKABLE = {"text": plan_forms.PlanTextForm, "goal": plan_forms.GoalForm,
+             "step": plan_forms.StepForm}
+
+
+def check_form(state: PlanPageState, key: str, posted) -> HttpResponse:
+    """The clear-language check without saving: the form comes back with the text as written."""
+    probe = state.form(key)
+    values = {name: posted.get(probe.add_prefix(name), "") for name in probe.fields}
+    form = state.form(key, initial=values)
+    return state.render(bound={key: form},
+                        findings={key: {"parts": findings(FORMS[key], values,
+                                                             state.plan.language)}})
+
+
+def post_plan_form(request, plan_id: int, key: str, save: Callable, message: str,
+          anchor: str | Callable, checked: Callable | None = None) -> HttpResponse:
+    """Validate and save one form of the plan page. After a save the page opens at the saved
+    section (``anchor``, or a function of what was saved that gives it): the section is
+    focusable (``tabindex="-1"``) so that the browser moves focus there, and a keyboard user
+    goes on from where they were, not from the top of the page."""
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
+    state = PlanPageState(request, plan.pk)
+    if key in CHECKABLE and request.POST.get("action") == "check":
+        return check_form(state, key, request.POST)
+    form = state.form(key, data=request.POST)
+    saved = save_through_service(request, form, lambda data: save(state, data), message)
+    if saved:
+        target = anchor(saved.result) if callable(anchor) else anchor
+        return redirect(plan_url(plan.pk, target, checked(saved.result) if checked else ""))
+    return state.render(bound={key: form})
+
+
+@login_required
+@require_POST
+def plan_text(request, plan_id: int):
+    """The plan's own texts, the next review and the language: refused if someone else saved
+    after this professional opened the plan, with both texts shown."""
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
+    state = PlanPageState(request, plan.pk)
+    if request.POST.get("action") == "check":
+        return check_form(state, "text", request.POST)
+    form = state.form("text", data=request.POST)
+
+    def save(data):
+        now = state.plan
+        changes = services.PlanChanges(
+            client_situation=data["client_situation"], client_view=data["client_view"],
+            disagreement=data["disagreement"],
+            review_on=data["review_on"] if data["review_on"] != now.review_on else None,
+            language=data["language"] if data["language"] != now.language else None)
+        return services.plan_update(actor=request.user, plan=now, changes=changes,
+                                    expected_revision=data["revision"])
+
+    try:
+        saved = save_through_service(request, form, save, _("The plan was saved."))
+    except services.PlanConflict as exc:
+        return _conflict(state, form, exc.plan)
+    if saved:
+        return redirect(plan_url(plan.pk, "plan-texts", "text"))
+    return state.render(bound={"text": form})
+
+
+def _conflict(state: PlanPageState, form, current: Plan) -> HttpResponse:
+    """Someone else saved first: keep this professional's text in the form (now based on the
+    current revision, so that it can be re-applied and saved) and show what is saved now."""
+    data = form.data.copy()
+    data[form.add_prefix("revision")] = str(current.revision)
+    kept = state.form("text", data=data)
+    kept.is_valid()
+    languages = dict(plan_forms.LANGUAGES)
+    now_saved = {}
+    for name in ("client_situation", "client_view", "disagreement", "review_on", "language"):
+        mine, now = form.cleaned_data.get(name), getattr(current, name)
+        if (mine or "") != (now or ""):
+            now_saved[name] = languages.get(now, now) if name == "language" else now
+    conflict = {"by": current.updated_by, "at": current.updated_at, "now": now_saved}
+    return state.render(bound={"text": kept}, conflict=conflict, status=409)
+
+
+@login_required
+@require_POST
+def section_add(request, plan_id: int):
+    def save(state, data):
+        return services.section_add(actor=request.user, plan=state.plan, sector=data["sector"],
+                                    responsible_id=as_int(data["responsible"]),
+                                    summary=data["summary"])
+    return post_plan_form(request, plan_id, "section", save, _("The section was added."),
+                 lambda section: f"section-{section.pk}")
+
+
+@login_required
+@require_POST
+def coordinator_set(request, plan_id: int):
+    def save(state, data):
+        return services.coordinator_set(actor=request.user, plan=state.plan,
+                                         coordinator_id=as_int(data["coordinator"]))
+    return post_plan_form(request, plan_id, "coordinator", save, _("The contact person was saved."),
+                 "participants")
+
+
+@login_required
+@require_POST
+def goal_add(request, plan_id: int):
+    def save(state, data):
+        return services.goal_add(actor=request.user, plan=state.plan, data=services.GoalInput(
+            goal_area_id=as_int(data["goal_area"]), client_wording=data["client_wording"],
+            target_date=data["target_date"], priority=data["priority"],
+            section_id=as_int(data["section"])))
+    return post_plan_form(request, plan_id, "goal", save, _("The goal was added."),
+                 lambda goal: f"goal-{goal.pk}", checked=lambda goal: f"goal-{goal.pk}")
+
+
+def _visible_goal(state: PlanPageState, goal_id) -> object:
+    goal = next((g.goal for g in state.ctx["goals"] if str(g.goal.pk) == str(goal_id)), None)
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@login_required
+@require_POST
+def factor_add(request, plan_id: int):
+    def save(state, data):
+        return services.goal_factor_add(actor=request.user,
+                                        goal=_visible_goal(state, data["goal"]),
+                                        factor_id=as_int(data["factor"]), effect=data["effect"],
+                                        note=data["note"])
+    return post_plan_form(request, plan_id, "factor", save, _("The situation factor was added."),
+                 lambda factor: f"goal-{factor.goal_id}")
+
+
+@login_required
+@require_POST
+def service_add(request, plan_id: int):
+    def save(state, data):
+        return services.service_add(actor=request.user, plan=state.plan,
+                                    data=services.ServiceInput(
+                                        item_id=as_int(data["item"]), sector=data["sector"],
+                                        provider=data["provider"],
+                                        responsible_id=as_int(data["responsible"]),
+                                        starts_on=data["starts_on"], ends_on=data["ends_on"],
+                                        status=data["status"]))
+    return post_plan_form(request, plan_id, "service", save, _("The service was added."), "services")
+
+
+@login_required
+@require_POST
+def method_add(request, plan_id: int):
+    def save(state, data):
+        return services.method_add(actor=request.user, plan=state.plan,
+                                   method_id=as_int(data["method"]), goal_id=as_int(data["goal"]),
+                                   note=data["note"])
+    return post_plan_form(request, plan_id, "method", save, _("The method was added."),
+                 lambda method: f"goal-{method.goal_id}" if method.goal_id else "plan-methods")
+
+
+@login_required
+@require_POST
+def step_add(request, plan_id: int):
+    def save(state, data):
+        return services.step_add(actor=request.user, plan=state.plan, data=services.StepInput(
+            what=data["what"], owner_kind=data["owner_kind"], due_on=data["due_on"],
+            owner_id=as_int(data["owner"]), goal_id=as_int(data["goal"])))
+    return post_plan_form(request, plan_id, "step", save, _("The step was added."),
+                 lambda step: f"goal-{step.goal_id}" if step.goal_id else "other-steps",
+                 checked=lambda step: f"step-{step.pk}")
+
+
+@login_required
+@require_POST
+def participant_add(request, plan_id: int):
+    def save(state, data):
+        return services.participant_add(actor=request.user, plan=state.plan, kind=data["kind"],
+                                        user_id=as_int(data["user"]), name=data["name"],
+                                        role_text=data["role_text"])
+    return post_plan_form(request, plan_id, "participant", save, _("The participant was added."),
+                 "participants")
+
+
+@login_required
+@require_POST
+def consent_add(request, plan_id: int):
+    def save(state, data):
+        return services.consent_add(actor=request.user, plan=state.plan, sector=data["sector"],
+                                    scope=data["scope"], valid_from=data["valid_from"],
+                                    valid_until=data["valid_until"])
+    return post_plan_form(request, plan_id, "consent", save, _("The consent was recorded."), "consents")
+
+
+@login_required
+@require_POST
+def review_schedule(request, plan_id: int):
+    def save(state, data):
+        return services.review_schedule(actor=request.user, plan=state.plan,
+                                        scheduled_on=data["scheduled_on"])
+    return post_plan_form(request, plan_id, "review", save, _("The review was scheduled."), "reviews")
+
+
+@login_required
+@require_POST
+def review_record(request, plan_id: int):
+    def save(state, data):
+        review = next((r for r in state.ctx["open_reviews"] if str(r.pk) == data["review"]),
+                      None)
+        if review is None:
+            raise ValidationError({"review": [_("Choose a scheduled review.")]})
+        return services.review_record(actor=request.user, review=review,
+                                      held_on=data["held_on"], notes=data["notes"],
+                                      next_review_on=data["next_review_on"])
+    return post_plan_form(request, plan_id, "held", save, _("The review was recorded."), "reviews")
+
+
+@login_required
+@require_POST
+def rating_add(request, plan_id: int):
+    def save(state, data):
+        return services.rating_add(actor=request.user, plan=state.plan, data=services.RatingInput(
+            goal_id=_visible_goal(state, data["goal"]).pk, value=data["value"],
+            rated_by_kind=data["rated_by_kind"], client_took_part=data["client_took_part"],
+            occasion=data["occasion"], rated_on=data["rated_on"]))
+    return post_plan_form(request, plan_id, "rating", save, _("The rating was saved."),
+                 lambda rating: f"goal-{rating.goal_id}")
+
+
+@login_required
+@require_POST
+def plan_accept(request, plan_id: int):
+    """Accept the plan with the client: a version. Refused if the plan changed after this
+    professional opened it, so that no one accepts what they have not seen."""
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
+    state = PlanPageState(request, plan.pk)
+    form = state.form("accept", data=request.POST)
+    try:
+        saved = save_through_service(
+            request, form,
+            lambda data: services.plan_accept(actor=request.user, plan=state.plan,
+                                              client_took_part=data["client_took_part"],
+                                              expected_revision=data["revision"]),
+            lambda version: _("Version %(number)s of the plan was accepted.") % {
+                "number": version.number})
+    except services.PlanConflict:
+        messages.error(request, _("The plan changed after you opened it. Check the plan and "
+                                  "accept it again."))
+        return state.render(status=409)
+    if saved:
+        return redirect(plan_url(plan.pk, "versions"))
+    return state.render(bound={"accept": form})
+
+
+def _row_action(request, plan_id: int, find: Callable, act: Callable, message: str,
+                anchor: str) -> HttpResponse:
+    plan = selectors.access_plan_by_id(request.user, plan_id, action=LogAction.UPDATE,
+                                       for_write=True).record
+    state = PlanPageState(request, plan.pk)
+    row = find(state.ctx)
+    if row is None:
+        raise Http404
+    try:
+        act(row)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(plan_url(plan.pk, anchor))
+
+
+@login_required
+@require_POST
+def step_done(request, plan_id: int, step_id: int):
+    return _row_action(
+        request, plan_id,
+        lambda ctx: next((s for s in ctx["visible_steps"] if s.pk == step_id), None),
+        lambda step: services.step_mark_done(actor=request.user, step=step),
+        _("The step was marked done."), "goals")
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, plan_id: int, consent_id: int):
+    def act(consent):
+        if consent.withdrawn_on is not None:
+            raise ValidationError(_("The consent has already been withdrawn."))
+        services.consent_withdraw(actor=request.user, consent=consent)
+
+    return _row_action(
+        request, plan_id,
+        lambda ctx: next((c for c in ctx["consents"] if c.pk == consent_id), None),
+        act, _("The consent was withdrawn."), "consents")
+
+
+@login_required
+@require_POST
+def section_merge(request, plan_id: int, section_id: int):
+    def act(section):
+        result = services.section_merge(actor=request.user, section=section)
+        if result.left_goals or result.left_services:
+            messages.warning(request, _(
+                "%(goals)s goals and %(services)s services could not be merged: they have no "
+                "AVAIN code. They stay in the imported plan; add them by hand.") % {
+                "goals": result.left_goals, "services": result.left_services})
+
+    return _row_action(
+        request, plan_id,
+        lambda ctx: next((d.section for d in ctx["imported"] if d.section.pk == section_id),
+                         None),
+        act, _("The imported plan was merged into the plan."), "sections")

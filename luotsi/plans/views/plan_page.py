@@ -1,0 +1,130 @@
+"""The plan page as one request sees it (``PlanPageState``: the plan loaded once, its lookups, the
+page's forms), and the steps every plan page shares: the access check, the plan's address, one
+posted form saved through its service."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from luotsi.access import gateway
+from luotsi.access.models import Category, LogAction
+from luotsi.plans import forms as plan_forms
+from luotsi.plans import page, plain_language, selectors
+from luotsi.plans.models import Plan
+
+
+def as_int(value) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def log_plan_access(user, plan: Plan, action: str, detail: str) -> None:
+    gateway.access_person_by_id(user, plan.person_id, category=Category.PLAN, action=action,
+                                detail=detail)
+
+
+def plan_url(plan_id: int, anchor: str = "", checked: str = "") -> str:
+    url = reverse("plan_detail", kwargs={"plan_id": plan_id})
+    if checked:
+        url += f"?checked={checked}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+class PlanPageState:
+    """The plan as ``user`` sees it, loaded once per request, and the forms built on it."""
+
+    def __init__(self, request, plan_id: int, *, viewed: bool = False) -> None:
+        self.request = request
+        self.viewed = viewed  # the view of the plan page is logged already
+        self.plan = selectors.plan_for_page(plan_id)
+        self.found = page.lookups()
+        self.ctx = page.build(self.plan, request.user, self.found,
+                              all_versions_shown=request.GET.get("versions") == "all").context()
+
+    def _kwargs(self, key: str) -> dict:
+        ctx, found = self.ctx, self.found
+        professionals = found.professionals
+        return {
+            "section": {"professionals": professionals},
+            "coordinator": {"professionals": professionals},
+            "goal": {"found": found, "sections": ctx["sections"]},
+            "factor": {"found": found, "goals": ctx["goals"]},
+            "service": {"found": found, "professionals": professionals},
+            "method": {"found": found, "goals": ctx["goals"]},
+            "step": {"goals": ctx["goals"], "professionals": professionals},
+            "participant": {"professionals": professionals},
+            "held": {"reviews": ctx["open_reviews"]},
+            "rating": {"goals": ctx["goals"], "scale": ctx["scale"]},
+        }.get(key, {})
+
+    def _initial(self, key: str) -> dict:
+        plan, today = self.plan, timezone.localdate()
+        if key == "text":
+            return {"revision": plan.revision, "client_situation": plan.client_situation,
+                    "client_view": plan.client_view, "disagreement": plan.disagreement,
+                    "review_on": plan.review_on, "language": plan.language}
+        if key == "accept":
+            return {"revision": plan.revision}
+        if key == "consent":
+            return {"valid_from": today}
+        if key == "held":
+            return {"held_on": today}
+        if key == "coordinator" and plan.coordinator_id:
+            return {"coordinator": str(plan.coordinator_id)}
+        return {}
+
+    def form(self, key: str, data=None, initial=None):
+        form_class = FORMS[key]
+        return form_class(data, prefix=key, initial=initial if initial is not None
+                          else self._initial(key), **self._kwargs(key))
+
+    def render(self, *, bound: dict | None = None, status: int = 200, **extra) -> HttpResponse:
+        user, plan = self.request.user, self.plan
+        if not self.viewed:
+            log_plan_access(user, plan, LogAction.VIEW, "plan page")
+        bound = bound or {}
+        context = dict(self.ctx)
+        page.annotate_step_rows(context["visible_steps"], get_token(self.request),
+                                context["today"])
+        context["forms"] = {key: bound.get(key) or self.form(key) for key in FORMS}
+        context["open_form"] = next(iter(bound), "")
+        context.update(extra)
+        now_saved = (extra.get("conflict") or {}).get("now", {})
+        context["text_rows"] = [
+            {"field": field, "conflicted": field.name in now_saved,
+             "now": now_saved.get(field.name)}
+            for field in context["forms"]["text"].visible_fields()]
+        return render(self.request, "plans/detail.html", context, status=status)
+
+
+FORMS = {
+    "text": plan_forms.PlanTextForm,
+    "section": plan_forms.SectionForm,
+    "coordinator": plan_forms.CoordinatorForm,
+    "goal": plan_forms.GoalForm,
+    "factor": plan_forms.FactorForm,
+    "service": plan_forms.ServiceForm,
+    "method": plan_forms.MethodForm,
+    "step": plan_forms.StepForm,
+    "participant": plan_forms.ParticipantForm,
+    "consent": plan_forms.ConsentForm,
+    "accept": plan_forms.AcceptForm,
+    "review": plan_forms.ReviewScheduleForm,
+    "held": plan_forms.ReviewRecordForm,
+    "rating": plan_forms.RatingForm,
+}
+
+
+def findings(form_class, values: dict, language: str) -> list[dict]:
+    """The clear-language findings of the texts a form checks, field by field."""
+    terms = plain_language.jargon_terms(language)
+    out = []
+    for name in form_class.CHECKED:
+        text = values.get(name) or ""
+        if text.strip():
+            out.append({"label": form_class.base_fields[name].label,
+                        "findings": plain_language.check(text, language, terms)})
+    return out
