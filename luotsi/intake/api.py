@@ -535,6 +535,11 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
     outcome = idempotency.run(request, write)
     if outcome.replayed:
         response[idempotency.REPLAYED_HEADER] = "true"
+        if outcome.status == 201:
+            # The stored answer is not sent as it was: the registrant may have lost access to
+            # the child since, so the contact is read again through the gateway.
+            contact = Contact.objects.get(pk=outcome.body["id"])
+            return Status(201, _registered_state(user, contact, replayed=True))
     return Status(outcome.status, outcome.body)
 
 

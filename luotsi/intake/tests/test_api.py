@@ -203,6 +203,33 @@ def test_a_key_stored_on_the_contact_before_is_still_answered(world, as_user):
     assert replayed.count() == 1
 
 
+def test_create_contact__replay_after_lost_access_is_read_again(as_user, world):
+    """A retry answered from the idempotency store is read again through the gateway: once the
+    registrant has lost access to the child, it says only that the contact was registered."""
+    iris = as_user("iris")
+    body = _body(world)
+    first = iris.post("/contacts", body, key="retry-1")
+    assert first.status_code == 201 and first.json()["visible"] is True
+    contact_id = first.json()["id"]
+
+    again = iris.post("/contacts", body, key="retry-1")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    iris_user = User.objects.get(username="iris")
+    replayed = AccessLogEntry.objects.filter(
+        user_id=iris_user.pk, detail=f"api: contact {contact_id} registration replayed")
+    assert list(replayed.values_list("person_id", "outcome")) == [
+        (world.child.pk, Outcome.ALLOWED)]
+
+    ClientRelationship.objects.filter(person=world.child).update(ends_at=timezone.now())
+    lost = iris.post("/contacts", body, key="retry-1")
+    assert lost.status_code == 201 and lost.headers["Idempotent-Replayed"] == "true"
+    assert lost.json()["id"] == contact_id and lost.json()["visible"] is False
+    assert lost.json()["team"] is None and lost.json()["deadlines"] == []
+    assert replayed.count() == 1
+    assert Contact.objects.count() == 1
+
+
 def test_without_a_key_each_request_registers(world, as_user):
     iris = as_user("iris")
 
