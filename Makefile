@@ -16,7 +16,11 @@ $(STAMP): requirements.lock requirements-dev.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# The OpenID Connect provider the sign-in tests run (tests/oidc), when node is present.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	if command -v node >/dev/null 2>&1; then npm ci --prefix tests/oidc --no-audit --no-fund; fi
+
+install: $(STAMP) tests/oidc/node_modules/.package-lock.json
 
 run: install
 	LUOTSI_DEMO=1 $(BIN)/python manage.py migrate --noinput

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -151,6 +152,7 @@ AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "luotsi.organisation.backends.LuotsiModelBackend",
+    "luotsi.organisation.oidc.LuotsiOIDCBackend",
 ]
 # Argon2id with parameters measured for the servers (bench/bench_login.py, bench/README.md), never
 # below OWASP's minimums: memory in KiB (19 MiB = 19456), passes, lanes. Hashes with other
@@ -175,6 +177,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Staff sign-in through the county's OpenID Connect provider (luotsi.organisation.oidc,
+# docs/operations.md "Staff sign-in"): offered when the issuer, client id and secret are set.
+# Endpoints come from the issuer's discovery document; the redirect URI is
+# <site>/auth/oidc/callback/.
+OIDC_ISSUER = env_str("LUOTSI_OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env_str("LUOTSI_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env_str("LUOTSI_OIDC_CLIENT_SECRET", default="")
+OIDC_USERNAME_CLAIM = env_str("LUOTSI_OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_RP_SIGN_ALGO = env_str("LUOTSI_OIDC_SIGN_ALGORITHM", default="RS256")
+OIDC_RP_SCOPES = "openid profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the hint for signing out at the provider
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -254,6 +273,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+_OIDC_ORIGIN = ["{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER))] if OIDC_ISSUER else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -262,7 +282,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The sign-out form's redirect to the identity provider's end_session_endpoint (its
+        # origin is the issuer's) is a form action too.
+        "form-action": [SELF, *_OIDC_ORIGIN],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
