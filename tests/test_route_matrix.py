@@ -69,6 +69,8 @@ PAGES = {
     "healthz": NoClientData("health check"),
     "login": NoClientData("sign-in"),
     "logout": NoClientData("sign-out"),
+    "oidc_login": NoClientData("sign-in through the identity provider (404 when not configured)"),
+    "oidc_callback": NoClientData("the identity provider's answer (404 when not configured)"),
     "person_search": LISTS,
     "person_create": NoClientData("registration form"),
     "emergency_access": NoClientData("the emergency-access form; its reason is logged"),

@@ -140,8 +140,8 @@ class LuotsiOIDCBackend(OIDCAuthenticationBackend):
         try:
             return super().authenticate(request, **kwargs)
         except requests.HTTPError as exc:
-            raise OIDCRefused("token_request_refused", str(exc.response.status_code
-                                                           if exc.response is not None else ""))
+            status = exc.response.status_code if exc.response is not None else ""
+            raise OIDCRefused("token_request_refused", str(status)) from exc
         except requests.RequestException as exc:
             raise OIDCRefused("provider_unreachable", str(exc)) from exc
 

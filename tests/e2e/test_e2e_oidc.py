@@ -174,7 +174,8 @@ def test_discovery_naming_another_issuer_is_refused(worker, oidc_settings, provi
                                                    caplog):
     oidc_settings.OIDC_ISSUER = provider.issuer.replace("127.0.0.1", "localhost")
     with caplog.at_level(logging.WARNING, logger="luotsi.security"):
-        answer = requests.get(f"{live_server.url}/auth/oidc/login/", allow_redirects=False)
+        answer = requests.get(f"{live_server.url}/auth/oidc/login/", allow_redirects=False,
+                              timeout=30)
     assert answer.headers["Location"] == "/login/?oidc=refused"
     assert [r.reason for r in caplog.records if getattr(r, "event", "") ==
             "oidc_sign_in_refused"] == ["discovery_issuer_mismatch"]
