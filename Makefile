@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint migrations-check messages bench probe clean
+.PHONY: run serve test install lint migrations-check messages bench probe clean
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Luotsi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -25,8 +25,13 @@ install: $(STAMP) tests/oidc/node_modules/.package-lock.json
 run: install
 	LUOTSI_DEMO=1 $(BIN)/python manage.py migrate --noinput
 	LUOTSI_DEMO=1 $(BIN)/python manage.py seed_demo --scale small --if-empty
-	LUOTSI_DEMO=1 $(BIN)/python manage.py demo_logins
+	LUOTSI_DEMO=1 $(BIN)/python manage.py demo_logins --host $(HOST) --port $(PORT)
 	LUOTSI_DEMO=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+# The production server (docs/operations.md): after `manage.py migrate` and
+# `manage.py collectstatic --noinput`, with the environment of .env.example set. It only serves.
+serve: install
+	$(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 test: install
 	$(BIN)/ruff check .

@@ -88,7 +88,8 @@ def env_secret(name: str, *, demo_mode: bool, demo_value: str, min_length: int) 
     if problem:
         raise ImproperlyConfigured(
             f"{name} must be a secret of at least {min_length} random characters "
-            f"({SECRET_MIN_DISTINCT}+ different ones), not a published value: {problem} "
+            f"({SECRET_MIN_DISTINCT}+ different ones), not a published value: {problem}. "
+            "Make one with: python3 -c \"import secrets; print(secrets.token_urlsafe(48))\" "
             "(see .env.example).")
     return value
 

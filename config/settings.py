@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "luotsi.common.logs.UserIdMiddleware",
     "luotsi.common.middleware.NoStoreMiddleware",
     "luotsi.common.middleware.PendingFormMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -303,7 +304,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here (LUOTSI_STATIC_ROOT, default staticfiles/ in the checkout) and
+# whitenoise serves it with far-future caching; see docs/operations.md for the order of commands.
+STATIC_ROOT = Path(env_str("LUOTSI_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or env_bool("LUOTSI_STATIC_FROM_FINDERS", False)
 if WHITENOISE_USE_FINDERS:
     STATIC_ROOT.mkdir(exist_ok=True)  # served from the finders; the folder only has to exist
@@ -312,7 +315,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if WHITENOISE_USE_FINDERS
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "luotsi.common.staticfiles.LuotsiStaticFilesStorage"
     },
 }
 
@@ -332,12 +335,38 @@ SHAREDCARE_DECLINE_HIDE_DAYS = env_int("LUOTSI_SHAREDCARE_DECLINE_HIDE_DAYS", 18
 # stated special reason (Act 703/2023; see docs/personal-data.md).
 ACCESS_LOG_REPORT_FREE_YEARS = 2
 
+# Logs: one JSON object per line on stdout (LUOTSI_LOG_FORMAT=json, the default) or plain text
+# (plain). Every record carries the request id and the signed-in professional's id, never a name,
+# an identity code or a query string (luotsi.common.logs).
+_LOG_FORMAT = env_str("LUOTSI_LOG_FORMAT", default="json")
+if _LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LUOTSI_LOG_FORMAT must be json or plain, not {_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "luotsi.common.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "luotsi.common.logs.LuotsiJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": _LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env_str("LUOTSI_LOG_LEVEL", default="INFO")},
     # luotsi.security: refused sign-ins and API tokens (without the secrets), for the SIEM.
-    "loggers": {"axes": {"level": "WARNING"}, "luotsi.security": {"level": "INFO"}},
+    # django.server (runserver's request lines) carry query strings: not logged.
+    "loggers": {"axes": {"level": "WARNING"}, "luotsi.security": {"level": "INFO"},
+                "django.server": {"level": "WARNING"}},
 }
+
+# Error reporting to a Sentry-compatible service when SENTRY_DSN is set (config.observability:
+# no personal data, no request bodies, cookies, query strings or user data in events).
+SENTRY_DSN = env_str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.observability import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", default="production"),
+                release=env_str("SENTRY_RELEASE", default=""))

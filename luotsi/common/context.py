@@ -17,9 +17,30 @@ def current_request_id() -> str:
     return value
 
 
+def request_id_or_empty() -> str:
+    """The id of the current request, or "" outside one (log records do not make one up)."""
+    return _request_id.get()
+
+
 def set_request_id(value: str):
     return _request_id.set(value)
 
 
 def reset_request_id(token) -> None:
     _request_id.reset(token)
+
+
+# The signed-in professional's id (never a name) for log records; empty when no one is signed in.
+_user_id: ContextVar[str] = ContextVar("luotsi_user_id", default="")
+
+
+def current_user_id() -> str:
+    return _user_id.get()
+
+
+def set_user_id(value: str):
+    return _user_id.set(value)
+
+
+def reset_user_id(token) -> None:
+    _user_id.reset(token)

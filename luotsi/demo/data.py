@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo logins
-DEMO_URL = "http://127.0.0.1:8000"
 
 COUNTY = {
     "code": "itu",

@@ -1,7 +1,7 @@
 """System checks that `manage.py check --deploy` adds for Luotsi."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from config.env import secret_problem
 
@@ -44,3 +44,28 @@ def keys_are_secrets(app_configs, **kwargs):
                 id="luotsi.E003",
             ))
     return errors
+
+
+def _static_manifest_problem() -> str | None:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if getattr(staticfiles_storage, "manifest_missing", None) and staticfiles_storage.manifest_missing():
+        return (f"The static files are not collected: no {staticfiles_storage.manifest_name} in "
+                f"{settings.STATIC_ROOT}. Pages are served without their styles.")
+    return None
+
+
+_COLLECT_HINT = ("Run `manage.py collectstatic --noinput` after each upgrade, before starting the "
+                 "server (docs/operations.md).")
+
+
+@register(Tags.staticfiles)
+def static_files_collected(app_configs, **kwargs):
+    problem = _static_manifest_problem()
+    return [Warning(problem, hint=_COLLECT_HINT, id="luotsi.W010")] if problem else []
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_files_collected_for_deploy(app_configs, **kwargs):
+    problem = _static_manifest_problem()
+    return [Error(problem, hint=_COLLECT_HINT, id="luotsi.E010")] if problem else []

@@ -112,6 +112,27 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def readyz(request):
+    """Readiness: 200 only when the database answers and every migration is applied; otherwise
+    503 with the reason, so a load balancer sends no traffic to a process that cannot serve."""
+    from django.db import DatabaseError
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        return JsonResponse({"status": "unavailable", "reason": "database unreachable",
+                             "error": exc.__class__.__name__}, status=503)
+    if pending:
+        return JsonResponse({"status": "unavailable", "reason": "migrations not applied",
+                             "pending": [f"{migration.app_label}.{migration.name}"
+                                         for migration, _backwards in pending]}, status=503)
+    return JsonResponse({"status": "ready"})
+
+
 def bad_request(request, exception=None):
     return render(request, "errors/400.html", status=400)
 

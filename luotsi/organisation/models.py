@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -114,8 +114,18 @@ class Team(LocalisedNameModel):
         ordering = ["code"]
 
 
+class LuotsiUserManager(UserManager):
+    """``createsuperuser`` makes an administrator (role ``admin``), not a social worker."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A professional (or an administrator) who signs in to Luotsi."""
+
+    objects = LuotsiUserManager()
 
     title = models.CharField(_("title"), max_length=120, blank=True)
     role = models.CharField(_("role"), max_length=40, choices=Role.choices,

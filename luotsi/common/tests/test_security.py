@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from luotsi.common.tests.production import manage, production_env
+from luotsi.common.tests.production import collected_static_root, manage, production_env
 from luotsi.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +123,16 @@ def test_security__logout_needs_post(client, alice):
 
 
 def test_security__deploy_check_passes_in_production(tmp_path):
-    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    env = production_env(tmp_path) | {"LUOTSI_STATIC_ROOT": str(collected_static_root())}
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_security__deploy_check_asks_for_collectstatic(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy")
+    assert result.returncode != 0
+    assert "luotsi.E010" in result.stderr
+    assert "collectstatic" in result.stderr
 
 
 def test_security__deploy_check_refuses_demo_mode(tmp_path):
@@ -157,6 +165,7 @@ def test_security__published_or_short_key_refused_at_start(tmp_path, variable, v
     assert result.returncode != 0
     assert f"{variable} must be a secret" in result.stderr
     assert reason in result.stderr
+    assert "secrets.token_urlsafe(48)" in result.stderr  # how to make one
 
 
 def test_security__deploy_check_names_a_key_that_is_no_key(settings):

@@ -102,6 +102,16 @@ def test_demo_logins_lists_logins_url_and_password(demo_county):
     assert "http://127.0.0.1:8000" in text and "password: demo" in text
 
 
+def test_demo_logins_print_the_port_the_server_listens_on(demo_county, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "http://127.0.0.1:8123" in out.getvalue()
+    out = StringIO()
+    call_command("demo_logins", "--host", "luotsi.local", "--port", "9001", stdout=out)
+    assert "http://luotsi.local:9001" in out.getvalue() and ":8123" not in out.getvalue()
+
+
 def test_demo_users_see_their_clients_in_the_person_search(client, demo_county):
     sw_east = User.objects.get(username="sw-east")
     visible = list(gateway.visible_persons(sw_east).select_related("municipality"))

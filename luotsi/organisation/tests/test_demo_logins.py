@@ -94,3 +94,15 @@ def test_demo_login__deploy_check_fails_on_demo_relationships_alone(client_perso
         assert "luotsi.E002" not in _deploy_check_ids()
         RelationshipFactory(person=client_person, user=alice, source=seeding.SOURCE)
         assert "luotsi.E002" in _deploy_check_ids()
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from luotsi.organisation.models import Role
+
+    call_command("createsuperuser", interactive=False, username="root-admin",
+                 email="admin@example.fi", verbosity=0)
+    admin = get_user_model().objects.get(username="root-admin")
+    assert admin.role == Role.ADMIN and admin.is_superuser and admin.is_staff

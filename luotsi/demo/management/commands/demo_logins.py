@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -11,6 +13,12 @@ from luotsi.demo import data
 
 class Command(BaseCommand):
     help = "Print the demo logins (demo mode only)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1",
+                            help="host the server listens on (default: HOST or 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000),
+                            help="port the server listens on (default: PORT or 8000)")
 
     def handle(self, *args, **options) -> None:
         if not settings.DEMO_MODE:
@@ -37,5 +45,6 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write("")
-        self.stdout.write(f"Sign in at {data.DEMO_URL}  —  password: {data.DEMO_PASSWORD}")
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(f"Sign in at {url}  —  password: {data.DEMO_PASSWORD}")
         self.stdout.write("")
