@@ -24,7 +24,7 @@ class Sector(models.TextChoices):
 
 
 # Which plan sector a professional works in, from their teams' service tasks.
-SECTOR_OF_SERVICE_TASK = {
+SECTOR_OF_SERVICE_TASK: dict[str, Sector] = {
     ServiceTask.WORKING_AGE: Sector.WORKING_AGE_SOCIAL,
     ServiceTask.EMPLOYMENT: Sector.EMPLOYMENT,
     ServiceTask.HEALTH: Sector.HEALTH,

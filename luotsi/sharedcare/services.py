@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from luotsi.intake.models import Notification
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import services as plan_services
-from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Participant, Sector, Step
+from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Consent, Participant, Sector, Step
 from luotsi.sharedcare import selectors
 from luotsi.sharedcare.models import (
     ChecklistAnswer,
@@ -45,7 +46,7 @@ from luotsi.sharedcare.selectors import decline_hide_days, valid_consent
 CONSULTATION_ACCESS_DAYS = 30
 
 
-def _fail(errors: dict[str, str]) -> None:
+def _fail(errors: dict[str, str]) -> NoReturn:
     raise ValidationError({name: [message] for name, message in errors.items()})
 
 
@@ -240,7 +241,7 @@ def shared_client_end(*, actor, person_id: int, reason: str) -> SharedClient:
         raise PermissionDenied(_("Only the coordinator or a team lead can end the coordination."))
     if len(reason) < 5:
         errors["reason"] = _("Write why the coordination ends.")
-    if errors:
+    if errors or shared is None:
         _fail(errors)
     now = timezone.now()
     with transaction.atomic():
@@ -319,7 +320,7 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
             errors[f"close_relation_{index}"] = _("Write how the close person is related to "
                                                   "the client.")
     today = timezone.localdate()
-    decisions = []
+    decisions: list[tuple[int, DecisionInput, date]] = []
     for index, row in enumerate(data.decisions, start=1):
         if not row.what.strip() and not row.owner_id and row.due_on is None \
                 and row.owner_kind in ("", Step.Owner.CLIENT):
@@ -331,13 +332,17 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
             errors[f"owner_{index}"] = _("Choose who does it: the client or a professional.")
         if row.due_on is None:
             errors[f"due_{index}"] = _("Give the date by when it is done.")
-        elif row.due_on < today:
+            continue
+        if row.due_on < today:
             errors[f"due_{index}"] = _("The date cannot be in the past.")
-        decisions.append((index, row))
-    if errors:
+        decisions.append((index, row, row.due_on))
+    if errors or data.held_at is None:
         _fail(errors)
+    plan = shared_client.plan
+    if plan is None:
+        _fail({"person": _("Network meetings are held for confirmed shared clients.")})
     professionals = _professionals(data.professional_ids, "professionals")
-    for index, row in decisions:
+    for index, row, _due_on in decisions:
         if row.owner_kind == Step.Owner.PROFESSIONAL:
             _professionals([row.owner_id], f"owner_{index}")
     sectors = _sectors_of(professionals)
@@ -361,16 +366,15 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
         rows += [MeetingParticipant(meeting=meeting, kind=MeetingParticipant.Kind.CLOSE_PERSON,
                                     name=name, relation=relation) for name, relation in close]
         MeetingParticipant.objects.bulk_create(rows)
-        plan = shared_client.plan
-        for _index, row in decisions:
+        for _index, row, due_on in decisions:
             owner_id = row.owner_id if row.owner_kind == Step.Owner.PROFESSIONAL else None
             step = plan_services.step_add(
                 actor=actor, plan=plan,
                 data=plan_services.StepInput(what=row.what.strip(), owner_kind=row.owner_kind,
-                                             due_on=row.due_on, owner_id=owner_id))
+                                             due_on=due_on, owner_id=owner_id))
             MeetingDecision.objects.create(meeting=meeting, what=row.what.strip(),
                                            owner_kind=row.owner_kind, owner_id=owner_id,
-                                           due_on=row.due_on, step=step)
+                                           due_on=due_on, step=step)
         _log(actor, shared_client.person_id, LogAction.UPDATE, access.basis,
              f"network meeting {meeting.pk} saved, {len(decisions)} decisions")
     return meeting
@@ -398,6 +402,23 @@ class ConsultationInput:
     expert_id: int | None = None
     expert_team_id: int | None = None
     statutory_basis: str = ""
+
+
+def _disclosure_to_and_basis(expert: User | None, team: Team | None, data: ConsultationInput,
+                             consent: Consent | None) -> tuple[str, str]:
+    """Whom a checked consultation discloses to (the expert, else the expert team) and on what
+    basis (the statute named, else the consent), as the disclosure record names them."""
+    if expert is not None:
+        to = expert.username
+    elif team is not None:
+        to = f"team {team.code}"
+    else:
+        _fail({"expert": _("Choose the expert or the expert team.")})
+    if data.basis == Consultation.Basis.STATUTORY:
+        return to, data.statutory_basis
+    if consent is None:
+        _fail({"basis": _("A consultation needs the client's consent or a statutory basis.")})
+    return to, f"consent {consent.pk}"
 
 
 def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consultation:  # noqa: C901, PLR0912 -- to split
@@ -455,8 +476,9 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
             errors["expert_team"] = _("The team does not work in the sector chosen "
                                       "(%(sector)s): choose a team of that sector or change "
                                       "the sector.") % {"sector": Sector(data.sector).label}
-    if errors:
+    if errors or data.due_on is None:
         _fail(errors)
+    to, why = _disclosure_to_and_basis(expert, team, data, consent)
     with transaction.atomic():
         consultation = Consultation.objects.create(
             person=access.person, asked_by=actor, expert=expert, expert_team=team,
@@ -469,8 +491,6 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
             actor=actor, person=access.person, basis=Basis.CARE_TEAM, user=expert, team=team,
             source=f"sharedcare.Consultation:{consultation.pk}",
             reason=_("Consultation about the client"), ends_at=ends)
-        to = expert.username if expert else f"team {team.code}"
-        why = consultation.statutory_basis or f"consent {consent.pk}"
         _log(actor, access.person.pk, LogAction.DISCLOSE, access.basis,
              f"consultation {consultation.pk} to {to} ({data.sector}); basis {why}")
     return consultation

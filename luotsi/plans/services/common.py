@@ -4,6 +4,8 @@ named in the plan joins."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -14,7 +16,7 @@ from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import CodeListItem, Plan
 
 
-def fail(errors: dict[str, str]) -> None:
+def fail(errors: dict[str, str]) -> NoReturn:
     raise ValidationError({name: [message] for name, message in errors.items()})
 
 

@@ -26,7 +26,7 @@ def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date 
         errors["valid_from"] = _("Give the date the consent starts.")
     elif valid_until and valid_until < valid_from:
         errors["valid_until"] = _("The consent cannot end before it starts.")
-    if errors:
+    if errors or valid_from is None:
         fail(errors)
     plan_write_check(actor, plan)
     with transaction.atomic():

@@ -86,7 +86,7 @@ def step_add(*, actor, plan: Plan, data: StepInput, expected_revision: int | Non
         errors["owner"] = _("Name the professional who does it.")
     if data.due_on is None:
         errors["due_on"] = _("Give the date by when it is done.")
-    if errors:
+    if errors or data.due_on is None:
         fail(errors)
     owner = active_professional(data.owner_id, "owner") if data.owner_kind == Step.Owner.PROFESSIONAL \
         else None
@@ -180,7 +180,7 @@ def step_update(*, actor, step: Step, data: StepInput, expected_revision: int) -
         errors["due_on"] = _("Give the date by when it is done.")
     if data.goal_id and not plan.goals.filter(pk=data.goal_id).exists():
         errors["goal"] = _("Choose a goal of this plan.")
-    if errors:
+    if errors or data.due_on is None:
         fail(errors)
     owner = (active_professional(data.owner_id, "owner")
              if data.owner_kind == Step.Owner.PROFESSIONAL else None)

@@ -45,7 +45,7 @@ def rating_add(*, actor, plan: Plan, data: RatingInput,
     rated_on = data.rated_on or timezone.localdate()
     if rated_on > timezone.localdate():
         errors["rated_on"] = _("A rating cannot be dated in the future.")
-    if errors:
+    if errors or goal is None or scale is None or data.value is None:
         fail(errors)
     review = plan.reviews.filter(pk=data.review_id).first() if data.review_id else None
     plan_write_check(actor, plan)

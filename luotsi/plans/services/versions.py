@@ -113,7 +113,7 @@ def review_record(*, actor, review: Review, held_on: date, notes: str,
         errors["held_on"] = _("Record a review after it has been held.")
     if next_review_on is None or next_review_on <= held_on:
         errors["next_review_on"] = _("Give the date of the next review, after this one.")
-    if errors:
+    if errors or next_review_on is None:
         fail(errors)
     plan_write_check(actor, review.plan)
     with transaction.atomic():
