@@ -95,7 +95,8 @@ def test_person_page(page_en, alice, case, client_person):
 
 def test_person_page_shows_the_history(page_en, alice, team, municipality):
     """A child with a notification: the contact with its status, the guardian named in it under
-    the family, the plan and shared-client sections; axe-clean."""
+    the family only once the worker may see her too, the plan and shared-client sections;
+    axe-clean."""
     from django.utils import timezone
 
     from luotsi.access.tests.factories import RelationshipFactory
@@ -124,6 +125,11 @@ def test_person_page_shows_the_history(page_en, alice, team, municipality):
     contacts = page.locator("table[aria-labelledby=history-contacts] tbody tr")
     assert contacts.count() == 1
     assert contacts.first.locator(f"a[href='/intake/contacts/{contact.pk}/']").count() == 1
+    family = page.locator("main").inner_text()
+    assert "Maija Lapsi" not in family and "no access to this person" in family
+
+    RelationshipFactory(person=mother, user=alice)
+    page.reload()
     assert "Maija Lapsi" in page.locator("main").inner_text()
     assert page.locator("#history-plan").is_visible()
     assert page.locator("#history-shared_client").is_visible()
