@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -122,13 +123,19 @@ def queue_count(user, filters: QueueFilters, *, limit: int) -> tuple[int, bool]:
     says the filters match more than ``limit`` contacts."""
     candidates = (_filtered(Contact.objects.all(), filters).order_by()
                   .values("pk", "child_id")[:limit + 1])
-    candidates_sql, candidates_params = candidates.query.sql_with_params()
+    try:
+        candidates_sql, candidates_params = candidates.query.sql_with_params()
+    except EmptyResultSet:  # filters that can match nothing, e.g. the teams of a newcomer in none
+        return 0, False
     # The visibility check is applied outside the limited row set, so the database probes the
     # relationships of those rows by index rather than reading every relationship of the user's
     # teams; the row set keeps the table's name for the check's reference to the child.
     query = Contact.objects.all().query
     seen = visibility(user, "child").resolve_expression(query)
-    seen_sql, seen_params = query.get_compiler(connection=connection).compile(seen)
+    try:
+        seen_sql, seen_params = query.get_compiler(connection=connection).compile(seen)
+    except EmptyResultSet:  # a professional who may see no child at all
+        return 0, candidates.count() > limit
     table = connection.ops.quote_name(Contact._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {seen_sql}) "  # noqa: S608

@@ -186,3 +186,44 @@ def test_home__on_the_demo_county_each_count_equals_its_list(client, username):
 
 
 DEMO_PERSONS = 200
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.INTAKE_WORKER])
+def test_home__professional_in_no_team(client, role):
+    """A professional not yet placed in any team sees the home page with empty counts, and the
+    queue it links to, instead of an error."""
+    from luotsi.organisation.tests.factories import UserFactory
+
+    user = UserFactory(username="newcomer", role=role, teams=[])
+    client.force_login(user)
+    home = client.get("/")
+    assert home.status_code == 200
+    queue = client.get("/intake/queue/")
+    assert queue.status_code in (200, 403)
+
+
+def _pages_without_parameters():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and "<" not in route and "(" not in route:
+                yield "/" + route.lstrip("^").rstrip("$")
+
+    return sorted({path for path in walk(get_resolver().url_patterns)
+                   if not path.startswith(("/admin", "/api/", "/static", "/auth/oidc"))
+                   and "logout" not in path})
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page__professional_in_no_team(client, role):
+    """Every page without parameters answers a professional in no team without an error."""
+    from luotsi.organisation.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="newcomer", role=role, teams=[]))
+    failures = {path: response.status_code for path in _pages_without_parameters()
+                if (response := client.get(path)).status_code >= 500}
+    assert failures == {}
