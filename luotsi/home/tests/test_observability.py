@@ -149,14 +149,16 @@ def test_json_log_line__carries_request_and_professional_ids_only(alice):
     console = next(handler for handler in logging.getLogger().handlers
                    if isinstance(handler.formatter, LuotsiJsonFormatter))
     written = io.StringIO()
-    original = console.setStream(written)
+    # Swapped directly: setStream would flush the old stream, which an earlier test's output
+    # capture may have closed.
+    original, console.stream = console.stream, written
     try:
         browser = Client()
         browser.force_login(alice)
         response = browser.get("/nothing-here/?q=Virtanen+010101-123N",
                                HTTP_X_REQUEST_ID="req-log-test-0001")
     finally:
-        console.setStream(original)
+        console.stream = original
     assert response.status_code == 404
     output = written.getvalue()
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
