@@ -52,7 +52,9 @@ def _modules(package: str) -> list[str]:
     for path in sorted(base.iterdir()):
         if path.name in ("tests", "__pycache__", "__init__.py") or path.name.startswith("."):
             continue
-        if path.suffix == ".py" or (path / "__init__.py").exists():
+        # A file with a dot in its stem (config/gunicorn.conf.py, read by gunicorn) is no module:
+        # nothing can import it by name.
+        if (path.suffix == ".py" and "." not in path.stem) or (path / "__init__.py").exists():
             names.append(f"{package}.{path.stem}")
     return names
 

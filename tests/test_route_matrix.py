@@ -67,6 +67,7 @@ LISTS = NoClientData("a list or form filtered to the caller's own clients; no id
 PAGES = {
     "home": LISTS,
     "healthz": NoClientData("health check"),
+    "readyz": NoClientData("readiness check (database reachable, migrations applied)"),
     "login": NoClientData("sign-in"),
     "logout": NoClientData("sign-out"),
     "oidc_login": NoClientData("sign-in through the identity provider (404 when not configured)"),
