@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
-from luotsi.common.forms import apply_service_errors
+from luotsi.common.forms import apply_service_errors, save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.intake import person_history, selectors, services
 from luotsi.intake.forms import (
@@ -173,54 +173,31 @@ def _all_forms(forms) -> list:
 
 def _contact_urgency(request, contact, data):
     form = UrgencyForm(data)
-    if form.is_valid():
-        try:
-            services.contact_assess_urgency(
-                actor=request.user, contact=contact, urgency=form.cleaned_data["urgency"],
-                note=form.cleaned_data["urgency_note"],
-                expected_version=form.cleaned_data["expected_version"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The urgency assessment was recorded."))
-            return None
-    return {"urgency_form": form}
+    done = save_through_service(request, form, lambda cleaned: services.contact_assess_urgency(
+        actor=request.user, contact=contact, urgency=cleaned["urgency"],
+        note=cleaned["urgency_note"], expected_version=cleaned["expected_version"]),
+        _("The urgency assessment was recorded."))
+    return None if done else {"urgency_form": form}
 
 
 def _contact_initial(request, contact, data):
     form = InitialAssessmentForm(data, municipality_id=contact.municipality_id)
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.initial_assessment_record(
-                actor=request.user, contact=contact, outcome=cleaned["outcome"],
-                reason=cleaned["reason"], referral_code=cleaned["referral_code"],
-                informed_on=cleaned["informed_on"],
-                not_informed_reason=cleaned["not_informed_reason"],
-                expected_version=cleaned["expected_version"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The initial assessment was recorded."))
-            return None
-    return {"initial_form": form}
+    done = save_through_service(request, form, lambda cleaned: services.initial_assessment_record(
+        actor=request.user, contact=contact, outcome=cleaned["outcome"],
+        reason=cleaned["reason"], referral_code=cleaned["referral_code"],
+        informed_on=cleaned["informed_on"], not_informed_reason=cleaned["not_informed_reason"],
+        expected_version=cleaned["expected_version"]),
+        _("The initial assessment was recorded."))
+    return None if done else {"initial_form": form}
 
 
 def _contact_clock(request, contact, data):
     form = ClockForm(data, current=contact.clock)
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.contact_change_clock(
-                actor=request.user, contact=contact, clock=cleaned["clock"],
-                reason=cleaned["reason"], expected_version=cleaned["expected_version"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The statutory clock was changed and the deadlines "
-                                        "recomputed."))
-            return None
-    return {"clock_form": form}
+    done = save_through_service(request, form, lambda cleaned: services.contact_change_clock(
+        actor=request.user, contact=contact, clock=cleaned["clock"], reason=cleaned["reason"],
+        expected_version=cleaned["expected_version"]),
+        _("The statutory clock was changed and the deadlines recomputed."))
+    return None if done else {"clock_form": form}
 
 
 def _assign_team_ids(user, contact) -> list[int]:
@@ -233,19 +210,16 @@ def _assign_team_ids(user, contact) -> list[int]:
 
 def _contact_assign(request, contact, data):
     form = AssignForm(data, team_ids=_assign_team_ids(request.user, contact))
-    if form.is_valid():
-        try:
-            version = form.cleaned_data["expected_version"]
-            services.contacts_assign(actor=request.user, contact_ids=[contact.pk],
-                                     assignee=form.cleaned_data["assignee"],
-                                     pair_worker=form.cleaned_data["pair_worker"],
-                                     expected_versions={contact.pk: version} if version else None)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The contact was assigned."))
-            return None
-    return {"assign_form": form}
+
+    def assign(cleaned):
+        version = cleaned["expected_version"]
+        return services.contacts_assign(
+            actor=request.user, contact_ids=[contact.pk], assignee=cleaned["assignee"],
+            pair_worker=cleaned["pair_worker"],
+            expected_versions={contact.pk: version} if version else None)
+
+    done = save_through_service(request, form, assign, _("The contact was assigned."))
+    return None if done else {"assign_form": form}
 
 
 CONTACT_INTENTS = {
