@@ -329,6 +329,11 @@ EMERGENCY_ACCESS_HOURS = env_int("LUOTSI_EMERGENCY_ACCESS_HOURS", 4)
 # Emergency access is for reading; a county may allow writes under it, each then marked in the
 # access log and listed in the access's review.
 EMERGENCY_WRITES = env_bool("LUOTSI_EMERGENCY_WRITES", default=False)
+# The most children one responsible social worker has as child-welfare clients (LSL 13 b §:
+# 30 from 2024). Shown on the team lead's caseload page and warned about when naming one.
+CHILDREN_PER_SOCIAL_WORKER = env_int("LUOTSI_CHILDREN_PER_SOCIAL_WORKER", 30)
+if CHILDREN_PER_SOCIAL_WORKER < 1:
+    raise ImproperlyConfigured("LUOTSI_CHILDREN_PER_SOCIAL_WORKER must be 1 or more.")
 # Days a declined shared-client flag stays out of the candidates list.
 SHAREDCARE_DECLINE_HIDE_DAYS = env_int("LUOTSI_SHAREDCARE_DECLINE_HIDE_DAYS", 180)
 # A person's access-log report for a period starting more than this many years back needs a

@@ -121,28 +121,36 @@ class LoginData:
     language: str = "fi"
     is_staff: bool = False
     is_superuser: bool = False
+    # Qualification (817/2015) and Valvira's registration number (invented, 11 digits).
+    qualification: str = ""
+    registration_number: str = ""
 
 
+_SW = "licensed_social_worker"
 LOGINS = (
     LoginData("admin", "Mikko", "Järvinen", "admin", "järjestelmäpääkäyttäjä", ("administration",),
               is_staff=True, is_superuser=True),
     LoginData("dpo", "Helena", "Lindqvist", "dpo", "tietosuojavastaava", ("administration",),
               language="sv"),
     LoginData("lead", "Leena", "Lahtinen", "team_lead", "johtava sosiaalityöntekijä",
-              ("family-intake", "assessment-east", "assessment-central", "assessment-west")),
-    LoginData("intake", "Sari", "Koskinen", "intake_worker", "sosiaaliohjaaja", ("family-intake",)),
+              ("family-intake", "assessment-east", "assessment-central", "assessment-west"),
+              qualification=_SW, registration_number="10099000101"),
+    LoginData("intake", "Sari", "Koskinen", "intake_worker", "sosiaaliohjaaja", ("family-intake",),
+              qualification="social_counsellor", registration_number="10099000102"),
     LoginData("sw-east", "Anna", "Nieminen", "social_worker", "sosiaalityöntekijä",
-              ("assessment-east",)),
+              ("assessment-east",), qualification=_SW, registration_number="10099000103"),
     LoginData("sw-central", "Johanna", "Mäkelä", "social_worker", "sosiaalityöntekijä",
-              ("assessment-central",)),
+              ("assessment-central",), qualification=_SW, registration_number="10099000104"),
     LoginData("sw-west", "Katja", "Heikkinen", "social_worker", "sosiaalityöntekijä",
-              ("assessment-west",)),
+              ("assessment-west",), qualification=_SW, registration_number="10099000105"),
     LoginData("adult-sw", "Tuomas", "Laine", "social_worker", "sosiaalityöntekijä",
-              ("working-age",)),
+              ("working-age",), qualification=_SW, registration_number="10099000106"),
     LoginData("employment", "Pekka", "Hämäläinen", "employment_coordinator",
-              "työllisyyskoordinaattori", ("employment",)),
-    LoginData("nurse", "Maria", "Korhonen", "nurse", "sairaanhoitaja", ("health",)),
-    LoginData("mhs", "Jussi", "Salonen", "mhs_worker", "psykiatrinen sairaanhoitaja", ("mhs",)),
+              "työllisyyskoordinaattori", ("employment",), qualification="other"),
+    LoginData("nurse", "Maria", "Korhonen", "nurse", "sairaanhoitaja", ("health",),
+              qualification="other"),
+    LoginData("mhs", "Jussi", "Salonen", "mhs_worker", "psykiatrinen sairaanhoitaja", ("mhs",),
+              qualification="other"),
 )
 
 # --- Names -------------------------------------------------------------------------------------

@@ -108,6 +108,8 @@ def seed_logins() -> None:
             "title": login.title, "language": login.language, "is_staff": login.is_staff,
             "is_superuser": login.is_superuser, "is_active": True, "is_demo": True,
             "email": f"{login.username}@example.com",
+            "qualification": login.qualification,
+            "registration_number": login.registration_number,
         })
         if created:
             user.set_password(data.DEMO_PASSWORD)

@@ -361,6 +361,13 @@ class AssessmentStateOut(Schema):
     deadlines: list[ContactDeadlineOut]
 
 
+class AssessmentCompletedOut(AssessmentStateOut):
+    warnings: list[str] = Field(..., description=(
+        "Warnings that did not stop the completion, in the caller's language: the responsible "
+        "social worker now has more children as child-welfare clients than the LSL 13 b § cap "
+        "(`LUOTSI_CHILDREN_PER_SOCIAL_WORKER`, 30)."))
+
+
 class AssessmentOut(AssessmentStateOut):
     child_id: int
     team: TeamOut
@@ -779,11 +786,18 @@ def add_meeting(request, assessment_id: Id, payload: AssessmentMeetingIn):
 
 @assessments_router.post(
     "/{assessment_id}/complete",
-    response=responses({200: AssessmentStateOut}, *_WRITE, 409),
+    response=responses({200: AssessmentCompletedOut}, *_WRITE, 409),
     summary="Complete the service-need assessment",
     description=("Meets the `assessment_completion` deadline and closes the contacts. A client "
                  "relationship outcome names the responsible worker, who gets access to the "
-                 "child; a child-welfare client relationship needs `informed_on`."
+                 "child; a child-welfare client relationship needs `informed_on`.\n\n"
+                 "**Qualification.** The responsible worker of a child-welfare client must be "
+                 "recorded as a licensed social worker (LSL 13 b §); of a family-services "
+                 "client, a social-welfare professional, and a licensed social worker when a "
+                 "contact of the assessment says the child needs special support (SHL 42 §). "
+                 "Otherwise **422** naming `responsible_worker_id`, and nothing is saved. "
+                 "Naming a social worker over the cap of children is not refused: the answer's "
+                 "`warnings` says so."
                  + _CONFLICT_NOTE),
 )
 def complete_assessment(request, assessment_id: Id, payload: AssessmentCompleteIn):
@@ -801,4 +815,5 @@ def complete_assessment(request, assessment_id: Id, payload: AssessmentCompleteI
                 named_worker_need=payload.named_worker_need,
                 children_situation=payload.children_situation),
             expected_version=payload.expected_version)
-    return _assessment_state(assessment)
+    warning = services.caseload_warning(assessment)
+    return {**_assessment_state(assessment), "warnings": [warning] if warning else []}

@@ -29,7 +29,7 @@ from luotsi.intake.models import (
     ServiceCatalogueItem,
     Urgency,
 )
-from luotsi.intake.selectors import MY_TEAMS, UNASSESSED
+from luotsi.intake.selectors import MY_TEAMS, UNASSESSED, children_cap, with_children
 from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind, User
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -486,6 +486,22 @@ class ConsultationAnswerForm(Form):
         field.error_messages["invalid_choice"] = _("Choose a consultation of this assessment.")
 
 
+class ResponsibleWorkerChoiceField(WorkerChoiceField):
+    """A worker shown with their qualification and, for a licensed social worker, the children
+    they already have as child-welfare clients against the cap (LSL 13 b §): the choice is
+    warned about before it is made (annotate the queryset ``with_children``)."""
+
+    def label_from_instance(self, obj) -> str:
+        name = worker_label(obj)
+        qualification = (obj.get_qualification_display() if obj.qualification
+                         else pgettext_lazy("qualification", "qualification not recorded"))
+        if not obj.may_be_responsible_social_worker:
+            return f"{name} ({qualification})"
+        return _("%(name)s (%(qualification)s; %(children)s/%(cap)s children as child-welfare "
+                 "clients)") % {"name": name, "qualification": qualification,
+                                "children": getattr(obj, "children", 0), "cap": children_cap()}
+
+
 class CompleteForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Outcome of the assessment"),
                                 choices=Assessment.Outcome.choices, widget=forms.RadioSelect)
@@ -500,16 +516,20 @@ class CompleteForm(VersionedForm):
                                required=False,
                                help_text=_("Required when the person assessed is an adult."))
     completed_on = _date_field(_("Assessment completed"))
-    responsible_worker = WorkerChoiceField(
+    responsible_worker = ResponsibleWorkerChoiceField(
         label=_("Responsible worker (omatyöntekijä)"), queryset=User.objects.none(),
-        required=False, help_text=_("Required when the outcome opens a client relationship."))
+        required=False, help_text=_(
+            "Required when the outcome opens a client relationship. The responsible social "
+            "worker of a child-welfare client is a licensed social worker (LSL 13 b §); the "
+            "named worker of a family-services client is a social-welfare professional, a "
+            "licensed social worker when the child needs special support (SHL 42 §)."))
     informed_on = _date_field(_("Child and guardian informed"), required=False,
                               help_text=_("Required for a child-welfare client relationship "
                                           "(LSL 27 §)."))
 
     def __init__(self, *args, team_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_worker"].queryset = members_of(team_ids)
+        self.fields["responsible_worker"].queryset = with_children(members_of(team_ids))
 
 
 # --- caseload -----------------------------------------------------------------------------------

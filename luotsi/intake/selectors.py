@@ -7,9 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from luotsi.access.gateway import (
@@ -31,7 +44,14 @@ from luotsi.intake.models import (
     DeadlineStatus,
     Urgency,
 )
-from luotsi.organisation.models import Municipality, ServiceTask, Team, TeamKind
+from luotsi.organisation.models import (
+    Municipality,
+    Qualification,
+    ServiceTask,
+    Team,
+    TeamKind,
+    User,
+)
 
 _OPEN = ~Q(status=ContactStatus.CLOSED)
 
@@ -397,3 +417,95 @@ def assessment_team_for(municipality: Municipality) -> Team | None:
     return (Team.objects.filter(kind=TeamKind.ASSESSMENT, region_id=municipality.region_id,
                                 service_task=ServiceTask.FAMILY_SERVICES)
             .order_by("pk").first())
+
+
+# --- client relationships and the responsible social workers' caseloads (LSL 13 b §) ----------
+
+CLIENT_OUTCOMES = (Assessment.Outcome.CHILD_WELFARE_CLIENT,
+                   Assessment.Outcome.FAMILY_SOCIAL_SERVICES)
+
+
+def current_clienthoods(outcomes=CLIENT_OUTCOMES) -> QuerySet[Assessment]:
+    """The completed assessments that are their child's current client relationship: the
+    child's latest completed assessment, when it opened a client relationship of ``outcomes``
+    and named its responsible worker. A later completed assessment (e.g. closed, no need for
+    services) ends it; an open one does not."""
+    later = Assessment.objects.filter(
+        child_id=OuterRef("child_id"), completed_on__isnull=False).filter(
+        Q(completed_on__gt=OuterRef("completed_on"))
+        | Q(completed_on=OuterRef("completed_on"), pk__gt=OuterRef("pk")))
+    return (Assessment.objects.filter(outcome__in=outcomes, completed_on__isnull=False,
+                                      responsible_worker__isnull=False)
+            .exclude(Exists(later)))
+
+
+def current_clienthood_of(child_id: int) -> Assessment | None:
+    """The child's current client relationship (child-welfare or family services) with its
+    responsible worker and team, or None."""
+    return (current_clienthoods().filter(child_id=child_id)
+            .select_related("team", "responsible_worker").order_by("-completed_on", "-pk")
+            .first())
+
+
+def children_per_social_worker(worker_ids) -> dict[int, int]:
+    """How many children each of ``worker_ids`` has as child-welfare clients (LSL 13 b §), as
+    the responsible social worker of their current client relationship. One query."""
+    rows = (current_clienthoods((Assessment.Outcome.CHILD_WELFARE_CLIENT,))
+            .filter(responsible_worker_id__in=list(worker_ids)).order_by()
+            .values("responsible_worker_id")
+            .annotate(children=Count("child_id", distinct=True)))
+    return {row["responsible_worker_id"]: row["children"] for row in rows}
+
+
+def children_cap() -> int:
+    """The LSL 13 b § cap of children per responsible social worker (setting
+    ``LUOTSI_CHILDREN_PER_SOCIAL_WORKER``)."""
+    return settings.CHILDREN_PER_SOCIAL_WORKER
+
+
+@dataclass(frozen=True)
+class SocialWorkerCaseload:
+    """One responsible social worker's children as child-welfare clients against the cap."""
+
+    worker: User
+    children: int
+    cap: int
+
+    @property
+    def over(self) -> int:
+        return max(0, self.children - self.cap)
+
+    @property
+    def free(self) -> int:
+        return max(0, self.cap - self.children)
+
+    @property
+    def qualified(self) -> bool:
+        return self.worker.may_be_responsible_social_worker
+
+
+def with_children(users: QuerySet[User]) -> QuerySet[User]:
+    """``users``, each annotated with ``children``: how many children they have as
+    child-welfare clients as the responsible social worker (a subquery, no query of its own)."""
+    counts = (current_clienthoods((Assessment.Outcome.CHILD_WELFARE_CLIENT,))
+              .filter(responsible_worker_id=OuterRef("pk")).order_by()
+              .values("responsible_worker_id")
+              .annotate(children=Count("child_id", distinct=True)).values("children"))
+    return users.annotate(children=Coalesce(Subquery(counts, output_field=IntegerField()),
+                                            Value(0)))
+
+
+def social_worker_caseloads(team_ids) -> list[SocialWorkerCaseload]:
+    """The team lead's view: each licensed social worker of the teams ``team_ids`` (and any
+    other member who is the responsible worker of a child-welfare client) with the children
+    they have as child-welfare clients, against the cap. One query, whatever the number of
+    workers or clients."""
+    members = User.objects.filter(
+        pk__in=User.objects.filter(teams__in=list(team_ids), is_active=True).values("pk"))
+    workers = (with_children(members)
+               .filter(Q(qualification=Qualification.LICENSED_SOCIAL_WORKER)
+                       | Q(children__gt=0))
+               .order_by("-children", "last_name", "first_name", "pk"))
+    cap = children_cap()
+    return [SocialWorkerCaseload(worker=worker, children=worker.children, cap=cap)
+            for worker in workers]

@@ -48,7 +48,12 @@ from luotsi.intake.models import (
     ServiceCatalogueItem,
     Urgency,
 )
-from luotsi.intake.selectors import assessment_team_for, intake_team_for
+from luotsi.intake.selectors import (
+    assessment_team_for,
+    children_cap,
+    children_per_social_worker,
+    intake_team_for,
+)
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import Municipality, ServiceTask, Team, User
 from luotsi.organisation.permissions import Action, has_permission
@@ -848,6 +853,50 @@ def _result_errors(assessment: Assessment, result: AssessmentResult,
     return errors
 
 
+# Clocks and kinds of contact that say the child needs special support (SHL 36 §, SHL 42 §).
+SPECIAL_SUPPORT_CLOCKS = ("shl_special_support_child",)
+SPECIAL_SUPPORT_KINDS = (ContactKind.SHL_SPECIAL_SUPPORT_NOTIFICATION,)
+
+
+def needs_special_support(assessment: Assessment) -> bool:
+    """Whether the assessed child needs special support: a contact of the assessment carries
+    the special-support clock (SHL 36 §) or is a notification about such a child."""
+    return assessment.contacts.filter(
+        Q(clock__in=SPECIAL_SUPPORT_CLOCKS) | Q(kind__in=SPECIAL_SUPPORT_KINDS)).exists()
+
+
+def responsible_worker_problem(outcome: str, worker: User, *, special_support: bool) -> str | None:
+    """Why ``worker`` may not be named the responsible worker of a client relationship of
+    ``outcome``, or None. The responsible social worker of a child-welfare client is a licensed
+    social worker (LSL 13 b §); the named worker (omatyöntekijä, SHL 42 §) of a family-services
+    client is a social-welfare professional, and a licensed social worker when the child needs
+    special support. The qualification is the professional's record (``User.qualification``)."""
+    name = str(worker)
+    if outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT:
+        if not worker.may_be_responsible_social_worker:
+            return _("%(name)s is not recorded as a licensed social worker: the responsible "
+                     "social worker of a child-welfare client must be one (LSL 13 b §).") % {
+                "name": name}
+    elif outcome == Assessment.Outcome.FAMILY_SOCIAL_SERVICES:
+        if special_support and not worker.may_be_responsible_social_worker:
+            return _("%(name)s is not recorded as a licensed social worker: the named worker "
+                     "(omatyöntekijä) of a child needing special support must be one "
+                     "(SHL 42 §).") % {"name": name}
+        if not worker.is_social_welfare_professional:
+            return _("%(name)s is not recorded as a social-welfare professional: the named "
+                     "worker (omatyöntekijä) must be one (SHL 42 §).") % {"name": name}
+    return None
+
+
+def _responsible_worker_errors(assessment: Assessment, outcome: str,
+                               worker: User | None) -> dict[str, list[str]]:
+    if worker is None:
+        return {"responsible_worker": [_("Name the responsible worker of the client.")]}
+    problem = responsible_worker_problem(outcome, worker,
+                                         special_support=needs_special_support(assessment))
+    return {"responsible_worker": [problem]} if problem else {}
+
+
 def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: str,
                         completed_on: date, responsible_worker: User | None = None,
                         informed_on: date | None = None,
@@ -874,8 +923,8 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
         errors["completed_on"] = [_("The assessment cannot be completed before it started.")]
     opens_client = outcome in (Assessment.Outcome.CHILD_WELFARE_CLIENT,
                                Assessment.Outcome.FAMILY_SOCIAL_SERVICES)
-    if opens_client and responsible_worker is None:
-        errors["responsible_worker"] = [_("Name the responsible worker of the client.")]
+    if opens_client:
+        errors.update(_responsible_worker_errors(assessment, outcome, responsible_worker))
     if outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT and informed_on is None:
         errors["informed_on"] = [_("Record when the child and guardian were informed of the "
                                    "child-welfare client relationship (LSL 27 §).")]
@@ -924,6 +973,22 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
                 service_task=task, source=f"intake.Assessment:{locked.pk}")
         _log_assessment(actor, locked, LogAction.UPDATE, f"assessment completed: {outcome}")
     return locked
+
+
+def caseload_warning(assessment: Assessment) -> str | None:
+    """A warning, not a refusal, when the responsible social worker just named to a
+    child-welfare client now has more children as child-welfare clients than the LSL 13 b § cap
+    (``LUOTSI_CHILDREN_PER_SOCIAL_WORKER``), else None."""
+    worker = assessment.responsible_worker
+    if assessment.outcome != Assessment.Outcome.CHILD_WELFARE_CLIENT or worker is None:
+        return None
+    children, cap = children_per_social_worker([worker.pk]).get(worker.pk, 0), children_cap()
+    if children <= cap:
+        return None
+    return _("%(name)s is now the responsible social worker of %(children)s children as "
+             "child-welfare clients, over the cap of %(cap)s per social worker (LSL 13 b §). "
+             "Consider naming another social worker.") % {
+        "name": worker, "children": children, "cap": cap}
 
 
 def notifications_mark_read(*, actor, ids: list[int] | None = None) -> int:

@@ -53,11 +53,18 @@ class GroupAdmin(BaseGroupAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "title", "role", "is_active", "is_demo"]
-    list_filter = ["role", "is_active", "is_demo", "teams"]
+    list_display = ["username", "first_name", "last_name", "title", "role", "qualification",
+                    "is_active", "is_demo"]
+    list_filter = ["role", "qualification", "is_active", "is_demo", "teams"]
+    search_fields = [*BaseUserAdmin.search_fields, "registration_number"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Work"), {"fields": ["title", "role", "teams", "phone", "language", "is_demo"]}),
+        (_("Qualification"), {"fields": ["qualification", "registration_number"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Qualification"), {"fields": ["role", "qualification", "registration_number"]}),
     ]
     # Set by Luotsi, not typed: shown, not edited (their split date and time inputs would
     # have no labels either).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,26 @@ class Role(models.TextChoices):
     MHS_WORKER = "mhs_worker", pgettext_lazy("role", "Mental-health and substance worker")
     DPO = "dpo", pgettext_lazy("role", "Data-protection officer")
     ADMIN = "admin", pgettext_lazy("role", "Administrator")
+
+
+class Qualification(models.TextChoices):
+    """A professional's qualification under the Act on social-welfare professionals (817/2015),
+    as registered by Valvira (JulkiSuosikki). Who may be named to what follows from it
+    (``User.may_be_responsible_social_worker``, ``User.is_social_welfare_professional``)."""
+
+    LICENSED_SOCIAL_WORKER = "licensed_social_worker", pgettext_lazy(
+        "qualification", "Licensed social worker")
+    SOCIAL_COUNSELLOR = "social_counsellor", pgettext_lazy(
+        "qualification", "Social counsellor")
+    OTHER_SOCIAL_WELFARE = "other_social_welfare", pgettext_lazy(
+        "qualification", "Other social-welfare professional")
+    OTHER = "other", pgettext_lazy("qualification", "Other")
+
+
+# Licensed professions (817/2015 § 7 and 8): their registration number is required.
+LICENSED_QUALIFICATIONS = (Qualification.LICENSED_SOCIAL_WORKER, Qualification.SOCIAL_COUNSELLOR)
+SOCIAL_WELFARE_QUALIFICATIONS = (*LICENSED_QUALIFICATIONS, Qualification.OTHER_SOCIAL_WELFARE)
+REGISTRATION_NUMBER = r"^\d{11}$"
 
 
 class County(LocalisedNameModel):
@@ -139,14 +160,52 @@ class User(AbstractUser):
         _("demo login"), default=False,
         help_text=_("Demo logins can sign in only when the server runs in demo mode."),
     )
+    qualification = models.CharField(
+        _("qualification"), max_length=30, choices=Qualification.choices, blank=True,
+        help_text=_("As registered by Valvira (JulkiSuosikki). Only a licensed social worker "
+                    "may be the responsible social worker of a child-welfare client "
+                    "(LSL 13 b §)."))
+    registration_number = models.CharField(
+        _("registration number"), max_length=11, blank=True,
+        validators=[RegexValidator(REGISTRATION_NUMBER, _(
+            "A registration number (Valvira, JulkiSuosikki) has 11 digits."))],
+        help_text=_("Valvira's registration number of the professional (11 digits); required "
+                    "for a licensed social worker and a social counsellor."))
 
     class Meta:
         verbose_name = _("professional")
         verbose_name_plural = _("professionals")
+        constraints = [
+            models.UniqueConstraint(fields=["registration_number"],
+                                    condition=~models.Q(registration_number=""),
+                                    name="user_registration_number_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(qualification__in=LICENSED_QUALIFICATIONS)
+                | ~models.Q(registration_number=""),
+                name="user_licensed_registration_number"),
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()
         return full or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.qualification in LICENSED_QUALIFICATIONS and not self.registration_number:
+            raise ValidationError({"registration_number": [_(
+                "Enter the registration number (Valvira, JulkiSuosikki) of a licensed "
+                "professional.")]})
+
+    @property
+    def may_be_responsible_social_worker(self) -> bool:
+        """A licensed social worker (LSL 13 b §; SHL 42 § for a client needing special
+        support)."""
+        return self.qualification == Qualification.LICENSED_SOCIAL_WORKER
+
+    @property
+    def is_social_welfare_professional(self) -> bool:
+        """A social-welfare professional (817/2015): may be a named worker (SHL 42 §)."""
+        return self.qualification in SOCIAL_WELFARE_QUALIFICATIONS
 
     def _teams_cached(self) -> list[Team]:
         """This professional's teams by id, read once per instance (one query per request)."""

@@ -21,8 +21,17 @@ from luotsi.intake.models import (
     Deadline,
     ServiceCatalogueItem,
 )
-from luotsi.organisation.models import Municipality, Role, Team, TeamKind, User
+from luotsi.organisation.models import (
+    LICENSED_QUALIFICATIONS,
+    Municipality,
+    Qualification,
+    Role,
+    Team,
+    TeamKind,
+    User,
+)
 from luotsi.organisation.tests.factories import (
+    QUALIFICATION_OF_ROLE,
     MunicipalityFactory,
     RegionFactory,
     TeamFactory,
@@ -66,6 +75,10 @@ def professional(*, teams: list[Team] = (), **values) -> User:
     and hashing a password with Argon2 is slow on purpose."""
     values.setdefault("role", Role.SOCIAL_WORKER)
     values.setdefault("last_name", f"Työntekijä{next(_numbers)}")
+    values.setdefault("qualification", QUALIFICATION_OF_ROLE.get(values["role"],
+                                                                 Qualification.OTHER))
+    if values["qualification"] in LICENSED_QUALIFICATIONS:
+        values.setdefault("registration_number", f"{20000000000 + next(_numbers)}")
     user = User.objects.create(password="!", **values)  # "!" is unusable
     user.teams.set(teams)
     return user

@@ -3,6 +3,7 @@ completion."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -85,6 +86,10 @@ def _assessment_complete(request, assessment, data):
             named_worker_need=cleaned["named_worker_need"],
             children_situation=cleaned["children_situation"]),
         expected_version=cleaned["expected_version"]), _("The assessment was completed."))
+    if done:
+        warning = services.caseload_warning(done.result)
+        if warning:
+            messages.warning(request, warning)
     return None if done else {"complete_form": form}
 
 

@@ -1,4 +1,6 @@
-"""The team lead's caseload: open contacts and assessments by worker, and reassigning them."""
+"""The team lead's caseload: open contacts and assessments by worker, each responsible social
+worker's children as child-welfare clients against the LSL 13 b § cap, and reassigning a
+leaving worker's caseload."""
 
 from __future__ import annotations
 
@@ -76,4 +78,6 @@ def caseload(request):
     return render(request, "intake/caseload.html", {
         "form": form, "preview": preview,
         "fingerprint": _fingerprint(preview.ids) if preview else "",
-        "counts": selectors.open_counts_by_worker(team_ids)})
+        "counts": selectors.open_counts_by_worker(team_ids),
+        "social_workers": selectors.social_worker_caseloads(team_ids),
+        "cap": selectors.children_cap()})

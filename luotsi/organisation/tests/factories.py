@@ -1,6 +1,25 @@
 import factory
 
-from luotsi.organisation.models import County, Municipality, Region, Role, Team, TeamKind, User
+from luotsi.organisation.models import (
+    LICENSED_QUALIFICATIONS,
+    County,
+    Municipality,
+    Qualification,
+    Region,
+    Role,
+    Team,
+    TeamKind,
+    User,
+)
+
+# The qualification a professional of each role usually has (a factory user gets it unless the
+# test names another).
+QUALIFICATION_OF_ROLE = {
+    Role.SOCIAL_WORKER: Qualification.LICENSED_SOCIAL_WORKER,
+    Role.TEAM_LEAD: Qualification.LICENSED_SOCIAL_WORKER,
+    Role.SOCIAL_COUNSELLOR: Qualification.SOCIAL_COUNSELLOR,
+    Role.INTAKE_WORKER: Qualification.SOCIAL_COUNSELLOR,
+}
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
@@ -56,6 +75,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Sanna"
     last_name = factory.Sequence(lambda n: f"Työntekijä{n}")
     role = Role.SOCIAL_WORKER
+    qualification = factory.LazyAttribute(
+        lambda o: QUALIFICATION_OF_ROLE.get(o.role, Qualification.OTHER))
+    registration_number = factory.LazyAttributeSequence(
+        lambda o, n: f"{10000000000 + n}" if o.qualification in LICENSED_QUALIFICATIONS else "")
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
