@@ -495,7 +495,12 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
     description=(
         "Registers a contact once, computes its statutory deadlines and gives the central intake "
         "team access to the persons concerned. A contact about a child with an open "
-        "service-need assessment is attached to it.\n\n"
+        "service-need assessment is attached to it. A contact about a child who already is a "
+        "client (child welfare or family services: their latest completed assessment opened a "
+        "client relationship with a responsible worker) goes to that responsible worker "
+        "(`assignee_id`) and their team (`team`), not to the central queue, and the responsible "
+        "worker gets an in-app notification. A probable duplicate is listed on the contact "
+        "(`probable_duplicates` of `GET /contacts/{id}`), never merged.\n\n"
         "**What you see.** A contact about a child you may not see (for instance a "
         "notification from another sector) is passed to the central intake team; the answer "
         "then says only that it was registered (`visible` false): nothing about the child's "

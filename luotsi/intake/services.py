@@ -7,16 +7,18 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
+from luotsi.common.formatting import format_date
 from luotsi.deadlines.calendar import opening_day
 from luotsi.deadlines.rules import (
     KINDS,
@@ -52,6 +54,7 @@ from luotsi.intake.selectors import (
     assessment_team_for,
     children_cap,
     children_per_social_worker,
+    current_clienthood_of,
     intake_team_for,
 )
 from luotsi.organisation.decorators import require_action
@@ -299,6 +302,9 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
         clock = data.clock or required_clock(data.kind)
         open_assessment = (Assessment.objects.select_for_update()
                            .filter(child=child, completed_on__isnull=True).first())
+        # A child who already is a client (child welfare or family services) goes to the
+        # responsible worker and their team, not back to the central queue.
+        clienthood = None if open_assessment else current_clienthood_of(child.pk)
         contact = Contact.objects.create(
             kind=data.kind, clock=clock, channel=data.channel, received_at=data.received_at,
             opened_on=opening_day(data.received_at), reporter_kind=data.reporter_kind,
@@ -307,8 +313,10 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
             reporter_phone=data.reporter_phone.strip(), reporter_protected=data.reporter_protected,
             description=data.description.strip(), family_informed=data.family_informed,
             child=child, municipality=municipality,
-            team=open_assessment.team if open_assessment else team,
-            assignee=open_assessment.worker if open_assessment else None,
+            team=(open_assessment.team if open_assessment
+                  else clienthood.team if clienthood else team),
+            assignee=(open_assessment.worker if open_assessment
+                      else clienthood.responsible_worker if clienthood else None),
             status=ContactStatus.ROUTED if open_assessment else ContactStatus.NEW,
             assessment=open_assessment, registered_by=actor,
             idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
@@ -323,10 +331,44 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
             access_services.relationship_open(
                 actor=actor, person=person, basis=Basis.INTAKE, team=team,
                 service_task=ServiceTask.FAMILY_SERVICES, source=f"intake.Contact:{contact.pk}")
+        if clienthood is not None:
+            _attach_to_clienthood(actor, contact, clienthood, [p for p, _r in persons])
         gateway.log_writes(actor, [
             log.Event(p.pk, Category.INTAKE, LogAction.CREATE, Basis.INTAKE, Outcome.ALLOWED,
                       f"contact {contact.pk}") for p, _role in persons], team_code=team.code)
     return contact
+
+
+def _attach_to_clienthood(actor, contact: Contact, clienthood: Assessment,
+                          persons: list[Person]) -> None:
+    """A new contact about a child who already is a client: the responsible worker's team (and
+    the worker, when not a member of it) gets access to the persons concerned until the contact
+    closes, and the responsible worker an in-app notice in their own language. The notice names
+    no client: the link leads through the access gateway."""
+    worker = clienthood.responsible_worker
+    assert worker is not None  # a current client relationship names its responsible worker
+    task = (ServiceTask.CHILD_WELFARE
+            if clienthood.outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT
+            else ServiceTask.FAMILY_SERVICES)
+    source = f"intake.Contact:{contact.pk}"
+    for person in persons:
+        access_services.relationship_open(
+            actor=actor, person=person, basis=Basis.INTAKE, team=clienthood.team,
+            service_task=task, source=source, reason="client of the team")
+        if not _member_of(worker, clienthood.team):
+            access_services.relationship_open(
+                actor=actor, person=person, basis=Basis.INTAKE, user=worker,
+                service_task=task, source=source, reason="responsible worker")
+    if not worker.is_active:
+        return
+    with translation.override(worker.language or settings.LANGUAGE_CODE):
+        text = _("A new contact (%(kind)s, %(date)s) about a child whose responsible worker you "
+                 "are was passed to you.") % {
+            "kind": ContactKind(contact.kind).label,
+            "date": format_date(timezone.localdate(contact.received_at))}
+    Notification.objects.get_or_create(
+        user=worker, key=f"intake:attached:{contact.pk}",
+        defaults={"text": text[:300], "link": f"/intake/contacts/{contact.pk}/"})
 
 
 def _clock_label(code: str) -> str:

@@ -100,6 +100,14 @@ def _register_errors(forms, owners, exc: ValidationError, children_errors: list)
                                        message)
 
 
+def _passed_to_responsible_worker(contact: Contact) -> bool:
+    """Whether the new contact went to the responsible worker of the child's client
+    relationship (``services.contact_register``)."""
+    clienthood = selectors.current_clienthood_of(contact.child_id)
+    return (clienthood is not None and contact.assignee_id == clienthood.responsible_worker_id
+            and contact.team_id == clienthood.team_id)
+
+
 def _after_register(request, contact: Contact):
     messages.success(request, _("The contact was registered."))
     # Someone who may not see the child (a notification from another sector) learns nothing
@@ -110,6 +118,11 @@ def _after_register(request, contact: Contact):
     if contact.assessment_id:
         messages.info(request, _("The child already has an open service-need assessment: the "
                                  "contact was attached to it."))
+    elif _passed_to_responsible_worker(contact):
+        messages.info(request, _(
+            "The child is already a client: the contact was passed to the responsible worker "
+            "%(worker)s and the team %(team)s, who were notified.") % {
+            "worker": contact.assignee, "team": contact.team})
     if selectors.probable_duplicates(contact).exists():
         messages.warning(request, _("There are probable duplicates of this contact; they are "
                                     "listed on the contact page."))
