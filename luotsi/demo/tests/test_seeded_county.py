@@ -69,6 +69,25 @@ def test_every_demo_login_signs_in_through_the_form(client, demo_county):
     assert admin.is_staff and admin.is_superuser
 
 
+def test_demo_professionals_carry_their_qualification(demo_county):
+    """Social workers and the lead are licensed social workers, the intake worker a social
+    counsellor (each with a registration number), the nurses and the coordinator neither."""
+    qualified = dict(User.objects.filter(is_demo=True).values_list("username", "qualification"))
+    assert {name for name, q in qualified.items() if q == "licensed_social_worker"} == {
+        "lead", "sw-east", "sw-central", "sw-west", "adult-sw"}
+    assert qualified["intake"] == "social_counsellor"
+    assert qualified["nurse"] == qualified["mhs"] == qualified["employment"] == "other"
+    numbers = User.objects.filter(qualification__in=["licensed_social_worker",
+                                                     "social_counsellor"]).values_list(
+        "registration_number", flat=True)
+    assert all(len(n) == 11 and n.isdigit() for n in numbers)
+    # Every responsible social worker the seeded assessments name may be one (LSL 13 b §).
+    from luotsi.intake.models import Assessment
+    named = Assessment.objects.filter(outcome="child_welfare_client").values_list(
+        "responsible_worker__qualification", flat=True).distinct()
+    assert set(named) <= {"licensed_social_worker"}
+
+
 def test_every_identity_code_is_a_unique_test_range_code(demo_county):
     codes = []
     assert not Person.objects.filter(hetu_lookup__isnull=True, temporary_id__isnull=True).exists()

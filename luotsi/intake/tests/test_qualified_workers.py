@@ -352,3 +352,22 @@ def test_admin__a_licensed_qualification_needs_a_valid_registration_number(world
 def test_admin_lists_and_filters_professionals_by_qualification(world):
     admin = site._registry[User]
     assert "qualification" in admin.list_display and "qualification" in admin.list_filter
+
+
+def test_admin__a_professional_is_added_with_a_qualification(world, client):
+    admin = User.objects.create_superuser("root", password="x", email="")
+    client.force_login(admin)
+    client.cookies["django_language"] = "en"
+    form = {"username": "uusi.sosiaalityontekija", "usable_password": "false",
+            "role": "social_worker", "qualification": "licensed_social_worker"}
+
+    refused = client.post("/admin/organisation/user/add/", {**form, "registration_number": ""})
+    assert refused.status_code == 200
+    assert "registration_number" in refused.context["adminform"].form.errors
+    assert not User.objects.filter(username="uusi.sosiaalityontekija").exists()
+
+    added = client.post("/admin/organisation/user/add/",
+                        {**form, "registration_number": "10099654321"})
+    assert added.status_code == 302, added.context["adminform"].form.errors
+    user = User.objects.get(username="uusi.sosiaalityontekija")
+    assert user.may_be_responsible_social_worker and user.registration_number == "10099654321"
