@@ -383,6 +383,7 @@ class CaseloadPreview:
     by_team: list[dict]
     assessments: int
     paired: int
+    clients: int = 0
 
 
 def caseload_preview(user, from_user, to_user, *, limit: int = 200) -> CaseloadPreview:
@@ -401,7 +402,8 @@ def caseload_preview(user, from_user, to_user, *, limit: int = 200) -> CaseloadP
         ids=ids, shown=shown, by_team=by_team,
         assessments=Assessment.objects.filter(worker=from_user,
                                               completed_on__isnull=True).count(),
-        paired=Contact.objects.filter(_OPEN, pair_worker=from_user).count())
+        paired=Contact.objects.filter(_OPEN, pair_worker=from_user).count(),
+        clients=current_clienthoods().filter(responsible_worker=from_user).count())
 
 
 def intake_team_for(actor) -> Team | None:

@@ -55,6 +55,7 @@ from luotsi.intake.selectors import (
     children_cap,
     children_per_social_worker,
     current_clienthood_of,
+    current_clienthoods,
     intake_team_for,
 )
 from luotsi.organisation.decorators import require_action
@@ -720,6 +721,11 @@ def caseload_check(*, actor, from_user: User, to_user: User) -> None:
         _fail("to_user", _("Choose another worker to take over the caseload."))
     if not set(to_user.team_ids()) & set(from_user.team_ids()):
         _fail("to_user", _("The new worker must share a team with the leaving worker."))
+    for clienthood in current_clienthoods().filter(responsible_worker=from_user).order_by("pk"):
+        problem = responsible_worker_problem(
+            clienthood.outcome, to_user, special_support=needs_special_support(clienthood))
+        if problem:
+            _fail("to_user", problem)
 
 
 def caseload_reassign(*, actor, from_user: User, to_user: User,
@@ -745,6 +751,7 @@ def caseload_reassign(*, actor, from_user: User, to_user: User,
             status=ContactStatus.CLOSED).update(pair_worker=None)
         Assessment.objects.filter(worker=from_user, completed_on__isnull=True).update(
             worker=to_user)
+        _move_clients(actor, from_user, to_user)
         for contact in Contact.objects.filter(pk__in=outside):
             _hand_over(actor, contact, to_user)
         gateway.log_writes(actor, [
@@ -752,6 +759,29 @@ def caseload_reassign(*, actor, from_user: User, to_user: User,
                       Outcome.ALLOWED, f"contact {pk} reassigned {from_user.username}"
                       f" -> {to_user.username}") for pk, child_id, _t in rows])
     return moved
+
+
+def _move_clients(actor, from_user: User, to_user: User) -> None:
+    """The leaving worker's clients (their current client relationships) get the new worker as
+    their responsible worker, with the new worker's case relationship to the child; the leaving
+    worker's own relationship from that assessment ends."""
+    now = timezone.now()
+    for clienthood in (current_clienthoods().filter(responsible_worker=from_user)
+                       .select_related("child", "team").select_for_update(of=("self",))):
+        source = f"intake.Assessment:{clienthood.pk}"
+        ClientRelationship.objects.filter(source=source, basis=Basis.CASE, user=from_user).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)).update(ends_at=now)
+        clienthood.responsible_worker = to_user
+        clienthood.version += 1
+        clienthood.save(update_fields=["responsible_worker", "version", "updated_at"])
+        task = (ServiceTask.CHILD_WELFARE
+                if clienthood.outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT
+                else ServiceTask.FAMILY_SERVICES)
+        access_services.relationship_open(
+            actor=actor, person=clienthood.child, basis=Basis.CASE, user=to_user,
+            service_task=task, source=source, reason=f"caseload of {from_user.username}")
+        _log_assessment(actor, clienthood, LogAction.UPDATE,
+                        f"responsible worker {from_user.username} -> {to_user.username}")
 
 
 # --- service-need assessment -----------------------------------------------------------------
@@ -1024,6 +1054,11 @@ def caseload_warning(assessment: Assessment) -> str | None:
     worker = assessment.responsible_worker
     if assessment.outcome != Assessment.Outcome.CHILD_WELFARE_CLIENT or worker is None:
         return None
+    return worker_cap_warning(worker)
+
+
+def worker_cap_warning(worker: User) -> str | None:
+    """The warning of ``caseload_warning`` for ``worker``, or None under the cap."""
     children, cap = children_per_social_worker([worker.pk]).get(worker.pk, 0), children_cap()
     if children <= cap:
         return None

@@ -58,7 +58,8 @@ def test_a_leaving_workers_whole_caseload_moves_in_one_call(world, caseload):
     # (one statement on PostgreSQL; SQLite caps the parameters of one statement).
     log_inserts = [q for q in queries.captured_queries
                    if q["sql"].startswith('INSERT INTO "access_accesslogentry"')]
-    assert len(queries) - len(log_inserts) <= 15
+    # Two of them read the leaving worker's current clients (checked, then moved): none here.
+    assert len(queries) - len(log_inserts) <= 17
     assert 1 <= len(log_inserts) <= CASELOAD // 50
     assert _open_of(world.alice) == 0
     assert _open_of(world.sami) == CASELOAD + 5

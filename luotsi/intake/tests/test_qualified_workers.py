@@ -371,3 +371,37 @@ def test_admin__a_professional_is_added_with_a_qualification(world, client):
     assert added.status_code == 302, added.context["adminform"].form.errors
     user = User.objects.get(username="uusi.sosiaalityontekija")
     assert user.may_be_responsible_social_worker and user.registration_number == "10099654321"
+
+
+# --- moving a leaving worker's caseload moves the responsible-worker role too -----------------
+
+def test_caseload_move__clients_go_to_a_qualified_worker_only(world, client):
+    from luotsi.access.models import ClientRelationship
+
+    assessment = _client_of(world, world.sami)
+    client.cookies["django_language"] = "en"
+    client.force_login(world.lead)
+
+    refused = client.post(CASELOAD, {"intent": "preview", "from_user": world.sami.pk,
+                                     "to_user": world.extra["sonja"].pk})
+    assert "not recorded as a licensed social worker" in str(
+        refused.context["form"].errors["to_user"])
+    preview = client.post(CASELOAD, {"intent": "preview", "from_user": world.sami.pk,
+                                     "to_user": world.alice.pk})
+    assert "1 client whose responsible worker the leaving worker is" in preview.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.responsible_worker == world.sami  # the preview moves nothing
+
+    client.post(CASELOAD, {"intent": "confirm", "from_user": world.sami.pk,
+                           "to_user": world.alice.pk,
+                           "fingerprint": preview.context["fingerprint"]})
+
+    assessment.refresh_from_db()
+    assert assessment.responsible_worker == world.alice
+    assert selectors.children_per_social_worker([world.sami.pk, world.alice.pk]) == {
+        world.alice.pk: 1}
+    source = f"intake.Assessment:{assessment.pk}"
+    assert ClientRelationship.objects.filter(source=source, user=world.alice,
+                                             ends_at__isnull=True).exists()
+    assert not ClientRelationship.objects.filter(source=source, user=world.sami,
+                                                 ends_at__isnull=True).exists()

@@ -70,6 +70,9 @@ def caseload(request):
                             "%(count)s open contact moved from %(from)s to %(to)s.",
                             "%(count)s open contacts moved from %(from)s to %(to)s.", moved) % {
                             "count": moved, "from": from_user, "to": to_user})
+                        warning = services.worker_cap_warning(to_user)
+                        if warning:
+                            messages.warning(request, warning)
                         return redirect("intake:caseload")
                 gateway.log_listed_ids(user, [c.child_id for c in preview.shown],
                                        category=Category.INTAKE, detail="caseload preview")
