@@ -166,3 +166,70 @@ def admin_user(db):
 
     return UserFactory(username="admin", first_name="Aapo", last_name="Admin", role=Role.ADMIN,
                        is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_routes_recorded() -> Iterator[None]:
+    """With ``LUOTSI_AXE_ROUTES=<file>``, write each test's axe-checked page routes there
+    (JSON), to see what the browser tests cover."""
+    yield
+    target = os.environ.get("LUOTSI_AXE_ROUTES")
+    if target:
+        import json
+
+        from e2e_helpers import CHECKED
+
+        Path(target).write_text(json.dumps({test: sorted(routes)
+                                            for test, routes in sorted(CHECKED.items())},
+                                           indent=1))
+
+
+# Each test's outcome, by test function (all its parameters), for the coverage check below.
+_PASSED: dict[str, list[bool]] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        _PASSED.setdefault(item.nodeid.split("[")[0], []).append(report.passed)
+
+
+def _unchecked_routes() -> list[str]:
+    """The routes ``axe_coverage`` names a test for that passed in this run without checking
+    them with axe (in any of its parameters)."""
+    from axe_coverage import page_test
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from e2e_helpers import CHECKED
+
+    def routes(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                yield from routes(entry, inner)
+            elif isinstance(entry, URLPattern):
+                yield f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+
+    checked: dict[str, set[str]] = {}
+    for test, seen in CHECKED.items():
+        checked.setdefault(test.split("[")[0], set()).update(seen)
+    return sorted(f"{route} ({test})" for route in set(routes(get_resolver()))
+                  if (test := page_test(route)) and _PASSED.get(test)
+                  and all(_PASSED[test]) and route not in checked.get(test, set()))
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A run fails when a test named in ``axe_coverage.py`` passed without checking with axe a
+    page route it is named for: the list of covered pages cannot drift from the tests."""
+    if not _PASSED:
+        return
+    unchecked = _unchecked_routes()
+    if unchecked:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line("Page routes named in tests/e2e/axe_coverage.py but not checked "
+                                f"with axe by their test: {', '.join(unchecked)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

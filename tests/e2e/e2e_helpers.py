@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -65,6 +66,30 @@ def assert_accessible(page) -> None:
     results = _AXE.run(page, options=options)
     violations = results.response["violations"]
     assert violations == [], f"{page.url}\n{_describe(violations)}"
+    _record_checked(page.url)
+
+
+# The page routes (URL names from Django's resolver) each browser test has checked with axe, by
+# test: ``tests/e2e/axe_coverage.py`` names the test that checks each page route, and the
+# browser tests' conftest fails a test that no longer visits a route it is named for.
+CHECKED: dict[str, set[str]] = {}
+
+
+def route_of(url: str) -> str | None:
+    """The URL name (with its namespace) of the page at ``url``, or None for no route."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        return None
+
+
+def _record_checked(url: str) -> None:
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    route = route_of(url)
+    if test and route:
+        CHECKED.setdefault(test, set()).add(route)
 
 
 LAPTOP = {"width": 1366, "height": 768}

@@ -118,6 +118,13 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     assert "/minutes/" in page.url
     assert page.locator("text=Lääkityksen tarkistus").count() >= 1
     assert_accessible(page)
+    # The meeting's edit page, styled like the other forms
+    minutes = page.url
+    with page.expect_navigation():
+        page.click("main a[href*='/meetings/'][href$='/edit/']")
+    assert page.url.endswith("/edit/") and page.locator("main form.form").count() == 1
+    assert_accessible(page)
+    _go(page, minutes)
     steps = Step.objects.filter(plan_id=shared.plan_id)
     assert sorted(steps.values_list("what", flat=True)) == [
         "Asiakas varaa ajan terveysasemalle", "Lääkityksen tarkistus"]

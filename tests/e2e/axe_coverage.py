@@ -1,0 +1,144 @@
+"""Which browser test checks each page route with axe.
+
+Every route of Django's URL resolver is either a page, named here with the browser test that
+opens it and runs ``assert_accessible`` on it, or in ``NOT_PAGES`` with the reason it is not a
+page (a download, a redirect, JSON). ``tests/test_axe_coverage.py`` fails for a route in
+neither; the browser tests' conftest fails a run in which a test named here passed without
+checking its routes (``e2e_helpers.CHECKED`` records each checked page's route).
+"""
+
+from __future__ import annotations
+
+_ACCESS_LOG = "tests/e2e/test_e2e_access_log.py::test_report_results_table"
+_EMERGENCY = "tests/e2e/test_e2e_emergency.py"
+_EVERY = "tests/e2e/test_e2e_every_page.py"
+_PERSONS = "tests/e2e/test_e2e_persons.py"
+_INTAKE = ("tests/e2e/test_intake_flow.py::"
+           "test_child_welfare_notification_from_registration_to_client_relationship")
+_PLAN = "tests/e2e/test_plans.py::test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf"
+_PLAN_FORMS = f"{_EVERY}::test_plan_page_as_each_form_answers_an_invalid_post"
+_PLAN_ROWS = f"{_EVERY}::test_plan_step_service_and_method_pages"
+_EFFECTIVENESS = "tests/e2e/test_plans_effectiveness.py"
+_SHARED = ("tests/e2e/test_shared_clients.py::"
+           "test_shared_client__why_path_confirm_meeting_and_consultation")
+
+# Every page of the Django admin (index, app lists, each model's list, add, change, history and
+# delete pages, passwords) is opened by one test, which walks the admin's registry.
+ADMIN_PREFIX = "admin:"
+ADMIN_TEST = f"{_EVERY}::test_every_admin_page"
+
+COVERED = {
+    "home": "tests/e2e/test_e2e_home.py::test_home_as_social_worker",
+    "login": "tests/e2e/test_e2e_login.py::test_login_page_is_accessible",
+    "person_search": f"{_PERSONS}::test_search_with_results",
+    "person_create": f"{_PERSONS}::test_register_page_empty",
+    "person_detail": f"{_PERSONS}::test_person_page",
+    "emergency_access": f"{_EMERGENCY}::test_emergency_form_errors",
+    "person_emergency_access":
+        f"{_EVERY}::test_emergency_access_from_a_person_page__a_missing_reason_named",
+    "access_log_report": _ACCESS_LOG,
+    "emergency_reviews": f"{_EMERGENCY}::test_team_lead_reviews_emergency_access",
+    "emergency_record":
+        f"{_EMERGENCY}::test_dpo_sees_what_was_read_and_changed_under_emergency_access",
+    "api_tokens": "tests/e2e/test_e2e_api_tokens.py::test_api_tokens_listed_and_one_revoked",
+    "intake:contact_create": _INTAKE,
+    "intake:contact_detail": _INTAKE,
+    "intake:queue": _INTAKE,
+    "intake:assessment_detail": _INTAKE,
+    "intake:my_work": f"{_EVERY}::test_my_work",
+    "intake:caseload": "tests/e2e/test_intake_keyboard.py::test_caseload_preview_then_move",
+    "reports_kpis": "tests/e2e/test_reports.py::test_kpi_page_with_charts_and_tables",
+    "plan_list": "tests/e2e/test_plan_list.py::test_plan_list__pages_of_plans_reviews_first",
+    "plan_effectiveness": f"{_EFFECTIVENESS}::test_effectiveness_report",
+    "plan_research_csv": f"{_EFFECTIVENESS}::test_effectiveness_report",
+    "plan_open": f"{_PERSONS}::test_registrant_of_a_new_client_starts_their_plan",
+    "plan_detail": _PLAN,
+    "plan_memo": _PLAN,
+    "plan_text": _PLAN_FORMS,
+    "plan_section_add": _PLAN_FORMS,
+    "plan_coordinator": _PLAN_FORMS,
+    "plan_goal_add": _PLAN_FORMS,
+    "plan_factor_add": _PLAN_FORMS,
+    "plan_service_add": _PLAN_FORMS,
+    "plan_method_add": _PLAN_FORMS,
+    "plan_step_add": _PLAN_FORMS,
+    "plan_participant_add": _PLAN_FORMS,
+    "plan_consent_add": _PLAN_FORMS,
+    "plan_review_schedule": _PLAN_FORMS,
+    "plan_rating_add": _PLAN_FORMS,
+    "plan_goal_edit": f"{_EFFECTIVENESS}::test_goal_edit_and_remove",
+    "plan_goal_remove": f"{_EFFECTIVENESS}::test_goal_edit_and_remove",
+    "plan_step_edit": _PLAN_ROWS,
+    "plan_step_remove": _PLAN_ROWS,
+    "plan_service_remove": _PLAN_ROWS,
+    "plan_method_remove": _PLAN_ROWS,
+    "usage:indicators":
+        "tests/e2e/test_usage.py::test_indicators__filters_table_charts_csv_accessible",
+    "sharedcare:candidates": _SHARED,
+    "sharedcare:person": _SHARED,
+    "sharedcare:confirm": _SHARED,
+    "sharedcare:meeting_create": _SHARED,
+    "sharedcare:meeting_minutes": _SHARED,
+    "sharedcare:meeting_edit": _SHARED,
+    "sharedcare:consultation_create": _SHARED,
+    "sharedcare:consultation_detail": _SHARED,
+    "sharedcare:consultations": _SHARED,
+    "sharedcare:decline":
+        "tests/e2e/test_shared_clients.py::test_shared_client__decline_and_end_of_coordination",
+    "sharedcare:end":
+        "tests/e2e/test_shared_clients.py::test_shared_client__decline_and_end_of_coordination",
+}
+
+_DOWNLOAD = "a file download (CSV, PDF or JSON), not a page"
+_REDIRECT = "POST only; answers with a redirect to a page checked under its own route"
+
+API_PREFIX = "api:"
+API_WHY = "the JSON API (its answers are checked against the OpenAPI document)"
+
+NOT_PAGES = {
+    "healthz": "health check (plain text)",
+    "readyz": "readiness check (JSON)",
+    "logout": "signing out: POST, then a redirect to the sign-in page",
+    "oidc_login": "a redirect to the county's identity provider",
+    "oidc_callback": "the identity provider's answer: a redirect",
+    "set_language": "the language choice: a redirect back",
+    "api_token_revoke": _REDIRECT,
+    "emergency_review": _REDIRECT,
+    "plan_section_merge": _REDIRECT,
+    "plan_step_done": _REDIRECT,
+    "plan_consent_withdraw": _REDIRECT,
+    "plan_accept": "POST from the plan page; its fields are all optional, so it answers with a "
+                   "redirect, or the plan page (plan_detail's) on a concurrent change",
+    "plan_review_record": "POST from the plan page; an empty post records the review due and "
+                          "redirects back to the plan page",
+    "plan_export": _DOWNLOAD,
+    "plan_memo_pdf": _DOWNLOAD,
+    "reports_kpi_csv": _DOWNLOAD,
+    "plan_effectiveness_csv": _DOWNLOAD,
+    "usage:indicators_csv": _DOWNLOAD,
+    "sharedcare:meeting_pdf": _DOWNLOAD,
+    "admin:jsi18n": "the admin's translations as JavaScript",
+    "admin:autocomplete": "the admin's autocomplete answers (JSON)",
+    "admin:view_on_site": "a redirect to the object's own page",
+    "admin:logout": "signing out of the admin: POST, then the sign-in page",
+    "admin:login": "the admin's sign-in redirects a signed-in user; the sign-in is Luotsi's",
+    "admin:password_change_done": "shown only after a password change, the admin's frame",
+    "admin:None": "the admin's unnamed routes: an object's short address redirecting to its "
+                  "change page, and the catch-all answering 404",
+    **{f"admin:{model}_{view}": "refused to everyone (403): the records are read-only in the "
+                                "admin, written by sign-ins and imports"
+       for model, views in (("axes_accessattempt", ["add"]), ("axes_accesslog", ["add"]),
+                            ("axes_accessfailurelog", ["add"]),
+                            ("usage_identificationrun", ["add", "delete"]),
+                            ("usage_importbatch", ["add", "delete"]))
+       for view in views},
+}
+
+
+def page_test(route: str) -> str | None:
+    """The browser test named for ``route``, or None when it is not a page."""
+    if route in NOT_PAGES or route.startswith(API_PREFIX):
+        return None
+    if route.startswith(ADMIN_PREFIX):
+        return ADMIN_TEST
+    return COVERED.get(route, "")
