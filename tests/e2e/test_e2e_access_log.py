@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.utils import timezone
-from e2e_helpers import assert_accessible, assert_path, login
+from e2e_helpers import LAPTOP, assert_accessible, assert_path, login
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +61,13 @@ def test_report_results_table(page_en, charlie, viewed_client):
     assert "Alice Aalto (alice)" in rows.first.inner_text()
     assert page.locator(f"{REPORT} thead th[scope=col]").count() == 9
     assert_accessible(page)
+    # Every column in view on a laptop screen (1366 px), without scrolling sideways.
+    page.set_viewport_size(LAPTOP)
+    outside = page.eval_on_selector_all(
+        f"{REPORT} thead th", """cells => cells.filter(
+            th => th.getBoundingClientRect().right > window.innerWidth + 0.5).map(
+            th => th.textContent.trim())""")
+    assert outside == []
 
 
 def test_report_as_csv_download(page_en, charlie, viewed_client):
