@@ -491,9 +491,11 @@ def _version_rows(versions: list, allowed: set[str] | None, labels: dict[str, se
 
 
 def _memo_steps(visible_steps: list[Step], goal_by_id: dict[int, GoalView]) -> list[dict]:
-    """The open steps by due date, each with its goal's number, for the client's memo."""
+    """The open steps by due date, each with its goal's number and the goal in the client's
+    words, for the client's memo."""
     return sorted(
-        ({"step": s, "goal_number": goal_by_id[s.goal_id].number if s.goal_id else None}
+        ({"step": s, "goal_number": goal_by_id[s.goal_id].number if s.goal_id else None,
+          "goal_wording": goal_by_id[s.goal_id].goal.client_wording if s.goal_id else ""}
          for s in visible_steps if s.done_on is None),
         key=lambda row: (row["step"].due_on, row["step"].pk))
 

@@ -659,7 +659,8 @@ def test_memo__services_factors_methods_labelled_goals_and_no_empty_phone(
     assert service.name_fi in body and "Porvoon kaupunki" in body
     assert f"Vaikeuttaa: {factor.name_fi}" in body
     assert method.name_fi in body
-    assert "<td>Tavoite 1</td>" in body  # the goal column says which goal, not a bare number
+    # the goal column names the goal in the client's words, beside its number in the list
+    assert "<td>1. Oma asunto</td>" in body
     assert "Puhelin" not in body and "—" not in body.split('id="memo"')[1]
 
 
