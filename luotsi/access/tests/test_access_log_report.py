@@ -278,3 +278,22 @@ def test_access_log_report__person_must_be_named_one_way(client, charlie, client
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
     assert "person" not in response.context
+
+
+@pytest.mark.parametrize(("language", "pattern"), [
+    ("fi", r"^\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}\.\d{2}$"),
+    ("sv", r"^\d{1,2}\.\d{1,2}\.\d{4} kl\. \d{1,2}\.\d{2}\.\d{2}$"),
+    ("en", r"^\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}$"),
+])
+def test_access_log_report__csv_and_page_times_in_the_one_format_of_the_language(
+        client, charlie, processed, language, pattern):
+    import re
+
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    text = report(client, charlie, processed, output="csv").content.decode("utf-8")
+    lines = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert [line[0] for line in lines[1:] if not re.match(pattern, line[0])] == []
+    page = report(client, charlie, processed).content.decode()
+    assert re.search(pattern[1:-1], page)
