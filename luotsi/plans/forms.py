@@ -234,8 +234,11 @@ class RatingForm(PlanForm):
     goal = forms.ChoiceField(label=_("Goal"))
     value = forms.IntegerField(label=_("Rating"), widget=forms.RadioSelect,
                                error_messages={"required": _("Choose the rating.")})
-    rated_by_kind = forms.ChoiceField(label=_("Rated by"), choices=Rating.RatedBy.choices,
-                                      initial=Rating.RatedBy.TOGETHER)
+    # Who rated says whether the client took part in the rating: chosen by the worker, never
+    # given in advance.
+    rated_by_kind = forms.ChoiceField(
+        label=_("Rated by"), choices=[("", _("Choose who rated"))] + Rating.RatedBy.choices,
+        error_messages={"required": _("Choose who rated.")})
     client_took_part = forms.BooleanField(label=_("The client took part"), required=False)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Rating.Occasion.choices)
     rated_on = _date(label=_("Date"), required=False)

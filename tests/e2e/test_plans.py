@@ -97,6 +97,7 @@ def _rate(page, goal_pk: int, value: int, occasion: str) -> None:
     form = _open(page, "rating")
     page.select_option("#id_rating-goal", str(goal_pk))
     page.check(f"input[name='rating-value'][value='{value}']")
+    page.select_option("#id_rating-rated_by_kind", "together")
     page.select_option("#id_rating-occasion", occasion)
     _submit(page, form, "button.primary")
 
@@ -174,6 +175,7 @@ def test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf(
     # AVAIN ratings at the start and at a review: a small chart per goal with a text alternative.
     form = _open(page, "rating")
     assert not page.is_checked("#id_rating-client_took_part")  # never pre-ticked
+    assert page.input_value("#id_rating-rated_by_kind") == ""  # nor who rated chosen
     _rate(page, home.pk, 2, "start")
     assert _focused(page) == f"goal-{home.pk}"
     _rate(page, home.pk, 4, "review")

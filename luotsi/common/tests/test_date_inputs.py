@@ -4,31 +4,18 @@ refused for a field the worker never touched."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from datetime import date, time
 
 import pytest
 from django import forms
 from django.utils import translation
 
-FORM_MODULES = ["luotsi.plans.forms", "luotsi.sharedcare.forms", "luotsi.intake.forms",
-                "luotsi.people.forms", "luotsi.access.forms", "luotsi.reports.indicator_forms",
-                "luotsi.reports.forms",
-                "luotsi.reports.effectiveness_forms", "luotsi.organisation.forms"]
+from luotsi.common.tests.form_classes import form_fields
 
 
 def _fields(kind):
-    for name in FORM_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        for _name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == name:
-                for field_name, field in cls.base_fields.items():
-                    if isinstance(field, kind):
-                        yield f"{name}.{cls.__name__}.{field_name}", field
+    """Each date or time field of every form of every module (found by importing them all)."""
+    return form_fields(kind)
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])

@@ -4,8 +4,6 @@ database's defaults. A worker ticks it when it is true."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from datetime import timedelta
 
@@ -13,6 +11,7 @@ import pytest
 from django import forms
 from django.utils import timezone
 
+from luotsi.common.tests.form_classes import form_classes
 from luotsi.plans import services as s
 from luotsi.plans.models import CodeListItem, PlanVersion, Rating
 from luotsi.sharedcare import services as sc
@@ -20,30 +19,40 @@ from luotsi.sharedcare.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-FORM_MODULES = ["luotsi.plans.forms", "luotsi.sharedcare.forms", "luotsi.intake.forms",
-                "luotsi.people.forms", "luotsi.access.forms", "luotsi.reports.indicator_forms",
-                "luotsi.reports.forms",
-                "luotsi.reports.effectiveness_forms", "luotsi.common.forms", "luotsi.organisation.forms"]
 CHECKED_BOX = re.compile(r'<input type="checkbox"[^>]*\schecked[\s>]')
 
 
-def _form_classes():
-    for name in FORM_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        for _name, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, forms.BaseForm) and value.__module__ == name:
-                yield value
-
-
 def test_no_form_field_of_any_app_is_ticked_in_advance():
+    """Every form class of every module (found by importing them all): no box and no
+    multiple choice is given in advance."""
+    classes = form_classes()
+    assert len(classes) > 40
     ticked = [f"{cls.__module__}.{cls.__name__}.{field_name}"
-              for cls in _form_classes()
+              for cls in classes
               for field_name, field in cls.base_fields.items()
-              if isinstance(field, forms.BooleanField) and field.initial]
+              if isinstance(field, forms.BooleanField | forms.MultipleChoiceField)
+              and field.initial]
     assert ticked == []
+
+
+def test_who_rated_is_chosen_by_the_worker(client, alice, plan_with_goal):
+    """Who rated says whether the client took part in the rating: the form offers no answer
+    in advance and refuses a rating without one, naming the field."""
+    from luotsi.plans.forms import RatingForm
+
+    assert RatingForm.base_fields["rated_by_kind"].initial is None
+    client.force_login(alice)
+    body = client.get(f"/plans/{plan_with_goal.pk}/").content.decode()
+    select = re.search(r'<select name="rating-rated_by_kind"[^>]*>(.*?)</select>', body, re.S)
+    assert select and "selected" not in select.group(1).split("</option>", 1)[1]
+    goal = plan_with_goal.goals.get()
+    response = client.post(f"/plans/{plan_with_goal.pk}/ratings/", {
+        "rating-goal": goal.pk, "rating-value": "3", "rating-occasion": "start",
+        "rating-revision": plan_with_goal.__class__.objects.get(pk=plan_with_goal.pk).revision})
+    assert response.status_code == 200
+    assert "Choose who rated." in response.content.decode() or \
+        "Valitse arvioija." in response.content.decode()
+    assert not Rating.objects.exists()
 
 
 def test_the_defaults_of_api_services_and_database_say_no():

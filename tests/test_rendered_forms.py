@@ -1,0 +1,122 @@
+"""Every form as a worker first sees it, on the demo county: each page route (the route
+matrix's classification) opened by each role, and each page of client data by the worker who
+may open it; the shared-client checklist of a candidate too.
+
+On every page:
+
+- each ``<input type="date">`` carries an ISO value (``2026-12-05``) or none, and each
+  ``<input type="time">`` ``HH:MM``: a native date picker shows any other value as an empty
+  field, and the form is then refused for a field the worker never touched;
+- no checkbox is ticked and no radio button chosen on a form of a new record, and no "who
+  rated" is chosen: an attestation, consent or legal statement is recorded only when a worker ticks it.
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from luotsi.organisation.models import User
+from luotsi.sharedcare.selectors import candidates
+from tests.test_route_matrix import PAGES, Ids, _fill, _objects, _page_routes
+
+pytestmark = pytest.mark.django_db
+
+INPUT = re.compile(r"<input\b[^>]*>")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?")
+SELECT = re.compile(r'<select\b[^>]*name="([^"]*)"[^>]*>(.*?)</select>', re.S)
+# Selects whose value states who took part: chosen by the worker, never given.
+ATTESTING_SELECTS = ("rated_by_kind",)
+SKIPPED = ("admin/", "api/", "logout", "auth/oidc", "i18n/")
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    found = re.search(rf'\s{name}(?:="([^"]*)")?(?=[\s>/])', tag)
+    if found is None:
+        return None
+    return found.group(1) or ""
+
+
+def problems_of(url: str, html: str, *, saved: bool = False) -> list[str]:
+    """What is wrong on the page; ``saved``: an edit form of a saved record, whose boxes show
+    what was recorded."""
+    found = []
+    for tag in INPUT.findall(html):
+        kind, value = _attribute(tag, "type"), _attribute(tag, "value")
+        if kind == "date" and value and not ISO_DATE.fullmatch(value):
+            found.append(f"{url}: date input {tag}")
+        if kind == "time" and value and not ISO_TIME.fullmatch(value):
+            found.append(f"{url}: time input {tag}")
+        if kind in {"checkbox", "radio"} and not saved and _attribute(tag, "checked") is not None:
+            found.append(f"{url}: ticked in advance {tag}")
+    for name, options in SELECT.findall(html):
+        if name.endswith(ATTESTING_SELECTS) and re.search(
+                r'<option value="[^"]+"[^>]*\sselected', options):
+            found.append(f"{url}: {name} chosen in advance")
+    return found
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", persons=1000, seed=5, stdout=StringIO())
+
+
+def _get_pages() -> tuple[list[str], dict[str, str]]:
+    """The pages without ids (each role opens them) and the GET pages with ids (name → route)."""
+    plain, with_ids = [], {}
+    for name, route in _page_routes():
+        if route.startswith(SKIPPED) or name.startswith("api:"):
+            continue
+        rule = PAGES.get(name)
+        if isinstance(rule, Ids):
+            if rule.method == "GET":
+                with_ids[name] = route
+        elif "<" not in route and not route.endswith((".csv", "csv/")) \
+                and "csv" not in name:
+            plain.append("/" + route)
+    return plain, with_ids
+
+
+def test_every_page_form__iso_dates_and_nothing_ticked_in_advance(client, demo):
+    plain, with_ids = _get_pages()
+    assert len(plain) > 10 and len(with_ids) > 10
+    failures, pages = [], 0
+    for user in User.objects.filter(is_active=True).order_by("username"):
+        client.force_login(user)
+        for url in plain:
+            response = client.get(url)
+            if response.status_code == 200 and "text/html" in response["Content-Type"]:
+                failures += problems_of(f"{user.username} {url}", response.content.decode())
+                pages += 1
+    objects = _objects()
+    for name, route in with_ids.items():
+        ids, right, _unrelated, _missing = objects[PAGES[name].kind]
+        client.force_login(right)
+        url = _fill(route, ids)
+        response = client.get(url)
+        assert response.status_code == PAGES[name].right, (name, url, response.status_code)
+        if response.status_code != 200:
+            continue
+        failures += problems_of(f"{right.username} {url}", response.content.decode(),
+                                saved=name.endswith("_edit"))
+        pages += 1
+    # The checklist of a candidate not yet decided on: the consent's start date is given.
+    lead = User.objects.get(username="lead")
+    candidate = candidates(lead).first()
+    assert candidate is not None
+    if candidate is not None:
+        client.force_login(lead)
+        url = f"/shared-clients/persons/{candidate.pk}/confirm/"
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert re.search(r'type="date"[^>]*value="\d{4}-\d{2}-\d{2}"', body), body
+        failures += problems_of(url, body)
+        pages += 1
+    assert failures == [], "\n".join(failures)
+    assert pages > 50
