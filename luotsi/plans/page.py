@@ -41,6 +41,7 @@ PART_LABELS = {
     "disagreement": pgettext_lazy("plan part", "Disagreement"),
     "review_on": pgettext_lazy("plan part", "Next review"),
     "coordinator": pgettext_lazy("plan part", "Contact person"),
+    "language": pgettext_lazy("plan part", "Language of the plan"),
     "sections": pgettext_lazy("plan part", "Section"),
     "goals": pgettext_lazy("plan part", "Goal"),
     "services": pgettext_lazy("plan part", "Service"),
@@ -478,6 +479,8 @@ def _version_rows(versions: list, allowed: set[str] | None, labels: dict[str, se
                 text = None
             elif part in _DATE_PARTS and text:
                 text = format_date(date.fromisoformat(text))
+            elif part == "language":
+                text = dict(Plan._meta.get_field("language").choices).get(text, text)
             elif text and part in shown_names:
                 # The whole text is a name, or (a situation factor) starts with one.
                 names = shown_names[part]

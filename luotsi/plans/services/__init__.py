@@ -44,6 +44,7 @@ from luotsi.plans.services.ratings import RatingInput, rating_add
 from luotsi.plans.services.sections import MergeResult, section_add, section_import, section_merge
 from luotsi.plans.services.versions import (
     CHANGE_PARTS,
+    PLAN_FIELDS,
     plan_accept,
     review_record,
     review_schedule,
@@ -52,7 +53,7 @@ from luotsi.plans.services.versions import (
 
 __all__ = [
     "CHANGE_PARTS", "DEFAULT_REVIEW_MONTHS", "EDITABLE_FIELDS", "GoalInput", "MergeResult",
-    "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
+    "PLAN_FIELDS", "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
     "consent_withdraw", "coordinator_set", "goal_add", "goal_factor_add", "goal_remove",
     "goal_update", "method_add", "method_remove", "participant_add", "plan_accept", "plan_open",
     "plan_update", "rating_add", "review_record", "review_schedule", "section_add",

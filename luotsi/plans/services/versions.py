@@ -15,6 +15,9 @@ from luotsi.plans.selectors import plan_snapshot
 from luotsi.plans.services.common import fail
 
 # The parts of a snapshot compared row by row (each row has an ``id``), in the order listed.
+# The plan's own fields in a snapshot, each a change of its own when it differs.
+PLAN_FIELDS = ("client_situation", "client_view", "disagreement", "review_on", "coordinator",
+               "language")
 CHANGE_PARTS = ("sections", "goals", "factors", "services", "methods", "steps", "ratings",
                 "reviews", "consents", "participants")
 # Keys left out of a row's comparison: older snapshots kept a goal's factors inside the goal;
@@ -44,7 +47,7 @@ def version_changes(previous: dict | None, current: dict) -> list[dict]:
     if previous is None:
         return [{"part": "plan", "change": "created", "text": ""}]
     out = []
-    for key in ("client_situation", "client_view", "disagreement", "review_on", "coordinator"):
+    for key in PLAN_FIELDS:
         if previous.get(key) != current.get(key):
             out.append({"part": key, "change": "changed", "text": str(current.get(key) or "")})
     for part in CHANGE_PARTS:

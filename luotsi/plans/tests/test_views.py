@@ -29,6 +29,7 @@ from luotsi.plans.models import (
     Review,
     Step,
 )
+from luotsi.plans.selectors import plan_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -532,6 +533,23 @@ def test_accept__every_kind_of_change_is_in_the_version_history(as_alice, alice,
     version = s.plan_accept(actor=alice, plan=fresh(plan), client_took_part=True)
     assert ("reviews", "held") in {(c["part"], c["change"]) for c in version.changes}
     assert "Review held" in html(as_alice.get(url(plan)))
+
+
+def test_version_changes__every_part_of_the_snapshot_is_compared(alice, plan, goal):
+    """Whatever a version stores of the plan is compared with the previous version: a part of
+    the snapshot left out of the comparison would be agreed to without being listed."""
+    snapshot = plan_snapshot(fresh(plan))
+    assert set(snapshot) == set(s.PLAN_FIELDS) | set(s.CHANGE_PARTS)
+
+
+def test_accept__a_changed_language_is_in_the_version_history(as_alice, alice, plan, goal):
+    s.plan_accept(actor=alice, plan=fresh(plan), client_took_part=True)
+    response = as_alice.post(url(plan, "texts/"), text_post(plan, fresh(plan).revision,
+                                                            language="sv"))
+    assert response.status_code == 302
+    version = s.plan_accept(actor=alice, plan=fresh(plan), client_took_part=True)
+    assert {"part": "language", "change": "changed", "text": "sv"} in version.changes
+    assert "Language of the plan changed: svenska" in html(as_alice.get(url(plan)))
 
 
 def test_accept__refused_when_the_plan_changed_after_opening(as_alice, alice, plan, goal):
