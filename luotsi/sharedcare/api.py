@@ -272,6 +272,9 @@ class ConsultationOut(Schema):
     answer: str
     answered_at: datetime | None
     answered_by_id: int | None
+    late_working_days: int | None = Field(
+        description="Working days after the due date the answer was given (0: in time; null: "
+                    "not answered). An answer given late stays late.")
 
 
 class ConsultationPageOut(Schema):
@@ -372,6 +375,7 @@ def _consultation(c: Consultation) -> dict:
         "statutory_basis": c.statutory_basis, "consent_id": c.consent_id, "due_on": c.due_on,
         "asked_at": c.created_at, "is_open": c.is_open, "answer": c.answer,
         "answered_at": c.answered_at, "answered_by_id": c.answered_by_id,
+        "late_working_days": c.late_working_days,
     }
 
 

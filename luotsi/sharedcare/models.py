@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.formatting import format_datetime
 from luotsi.common.models import TimeStampedModel
+from luotsi.deadlines.rules import working_days_late
 from luotsi.organisation.models import Team
 from luotsi.people.models import Person
 from luotsi.plans.models import Plan, Sector, Step
@@ -271,3 +273,11 @@ class Consultation(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+    @property
+    def late_working_days(self) -> int | None:
+        """Working days after the answer's due date it was answered (0 in time, ``None`` not
+        answered): an answer given late stays late."""
+        if self.answered_at is None:
+            return None
+        return working_days_late(self.due_on, timezone.localdate(self.answered_at))

@@ -436,3 +436,23 @@ def test_openapi__shared_client_operations_documented(client):
             "/api/v1/shared-clients/consultations/{consultation_id}/answer"} <= set(paths)
     assert "post" in paths["/api/v1/shared-clients/{person_id}/meetings"]
     assert SharedClient  # the record's status values are the model's
+
+
+def test_consultation_answered_late__keeps_its_lateness(as_alice, as_nurse, nurse, flagged,
+                                                        confirmed):
+    """An answer given after its due date stays late: late by N working days, in the API (and
+    on the pages, test_views)."""
+    from luotsi.deadlines.rules import working_days_late
+
+    asked = as_alice("post", f"/{flagged.pk}/consultations", _question(nurse)).json()
+    listed = as_alice("get", f"/{flagged.pk}/consultations").json()
+    assert listed["items"][0]["late_working_days"] is None  # not answered
+    due = timezone.localdate() - timedelta(days=8)
+    Consultation.objects.filter(pk=asked["id"]).update(due_on=due)
+    answered = as_nurse("post", f"/consultations/{asked['id']}/answer", {"answer": "Myöhässä."})
+    assert answered.status_code == 200
+    late = working_days_late(due, timezone.localdate())
+    assert late >= 5
+    assert answered.json()["late_working_days"] == late
+    listed = as_alice("get", f"/{flagged.pk}/consultations").json()
+    assert listed["items"][0]["late_working_days"] == late

@@ -357,3 +357,32 @@ def test_end__care_team_member_is_not_offered_it_and_is_refused(client, alice, n
     assert client.post(end_url, {"reason": "Lopetetaan nyt", "confirmed": "on"}).status_code \
         == 403
     assert SharedClient.objects.get(person=flagged).status == "confirmed"
+
+
+def test_consultation_answered_late__lateness_kept_on_every_page(client, settings, alice, nurse,
+                                                                 flagged):
+    """An answer given after its due date shows "late by N working days" on the consultation,
+    in the asker's list and on the shared-client page; one given in time shows none."""
+    from luotsi.deadlines.rules import working_days_late
+
+    settings.LANGUAGE_CODE = "en"
+    today = timezone.localdate()
+    due = today - timedelta(days=8)
+    asked = {}
+    for question in ("Myöhään", "Ajallaan"):
+        asked[question] = services.consultation_ask(
+            actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+                sector="health", question=question, basis=Consultation.Basis.STATUTORY,
+                statutory_basis=StatutoryBasis.SHL_41, due_on=today, expert_id=nurse.pk))
+        services.consultation_answer(actor=nurse, consultation_id=asked[question].pk,
+                                     answer=f"Vastaus: {question}")
+    Consultation.objects.filter(pk=asked["Myöhään"].pk).update(due_on=due)
+    late = working_days_late(due, today)
+    text = f"late by {late} working days"
+    client.force_login(alice)
+    for url in (f"/shared-clients/consultations/{asked['Myöhään'].pk}/",
+                "/shared-clients/consultations/", f"/shared-clients/persons/{flagged.pk}/"):
+        body = client.get(url, headers={"accept-language": "en"}).content.decode()
+        assert body.count(text) == 1 and body.count('class="late"') == 1, url
+    body = client.get(f"/shared-clients/consultations/{asked['Ajallaan'].pk}/").content.decode()
+    assert 'class="late"' not in body
