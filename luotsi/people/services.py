@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luotsi.access import log
+from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.organisation.decorators import require_action
@@ -177,6 +177,7 @@ def person_link(*, actor, person: Person, other: Person, kind: str,
     if person.pk == other.pk:
         raise ValidationError({"other": _("A person cannot be linked to themselves.")})
     link, _created = PersonLink.objects.get_or_create(person=person, other=other, kind=kind)
-    log.record(actor, person_id=other.pk, category=Category.FAMILY, action=LogAction.UPDATE,
-               basis=basis, outcome=Outcome.ALLOWED, detail=f"{kind} {person.pk}")
+    # The gateway's write path: refused (and rolled back) where emergency access is the basis.
+    gateway.record_write(actor, person_id=other.pk, category=Category.FAMILY,
+                         action=LogAction.UPDATE, basis=basis, detail=f"{kind} {person.pk}")
     return link

@@ -250,3 +250,75 @@ def test_review_card_and_refusal_in_finnish(client, settings, bob, charlie, plan
     assert "Mitä hätäkäytön aikana tehtiin" in page
     assert "Estetty: 1 tapahtuma" in page
     assert "Hätäkäyttö on vain lukemista varten" in page
+
+
+# --- every write path --------------------------------------------------------------------------
+
+WRITE_SERVICE_MODULES = ["luotsi/intake/services.py", "luotsi/sharedcare/services.py",
+                         "luotsi/people/services.py", "luotsi/plans/services/*.py"]
+# The plan's revision and change-log helpers, which the plan services call.
+HELPER_MODULES = ["luotsi/plans/revisions.py"]
+# The gateway's write path: a write checked (and refused under emergency access only) there.
+WRITE_PATH = {"check_write", "log_writes", "record_write"}
+ORM_WRITES = {"save", "create", "update", "delete", "get_or_create", "update_or_create",
+              "bulk_create", "bulk_update"}
+# Writes that are not about a client reached through a relationship, each with its reason.
+NOT_CLIENT_WRITES = {
+    "notifications_mark_read": "the professional's own notifications",
+    "person_create": "registering a person opens the registering team's own relationship "
+                     "(registration basis), whatever other access the professional has",
+}
+
+
+def _functions():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    found, services = {}, set()
+    for pattern in WRITE_SERVICE_MODULES + HELPER_MODULES:
+        for path in sorted(root.glob(pattern)):
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.FunctionDef):
+                    calls = {c.func.attr if isinstance(c.func, ast.Attribute)
+                             else getattr(c.func, "id", None)
+                             for c in ast.walk(node) if isinstance(c, ast.Call)}
+                    found.setdefault(node.name, set()).update(calls - {None})
+                    if pattern in WRITE_SERVICE_MODULES:
+                        services.add(node.name)
+    return found, services
+
+
+def test_every_write_service_goes_through_the_gateways_write_path():
+    """Each service of intake, plans, shared care and people that writes the database reaches
+    ``gateway.check_write``/``log_writes``/``record_write`` (directly or through the module's
+    helpers), which refuse a write whose only basis is emergency access. The pages and the API
+    call these services, so no page or operation writes around the check; a new service that
+    writes and logs any other way fails here."""
+    functions, services = _functions()
+
+    def reaches(name, seen):
+        if name in WRITE_PATH:
+            return True
+        if name in seen or name not in functions:
+            return False
+        seen.add(name)
+        return any(reaches(call, seen) for call in functions[name])
+
+    writers = {name for name in services
+               if not name.startswith("_") and functions[name] & ORM_WRITES}
+    assert len(writers) > 30
+    around = sorted(name for name in writers - set(NOT_CLIENT_WRITES)
+                    if not reaches(name, set()))
+    assert around == []
+
+
+def test_family_link_under_emergency_access__refused(bob, client_person, emergency):
+    from luotsi.access.gateway import EmergencyWriteRefused
+    from luotsi.people.models import PersonLink
+    from luotsi.people.services import person_link
+    from luotsi.people.tests.factories import PersonFactory
+
+    with pytest.raises(EmergencyWriteRefused):
+        person_link(actor=bob, person=PersonFactory(), other=client_person, kind="guardian")
+    assert not PersonLink.objects.exists()
