@@ -86,7 +86,8 @@ def _home_lines(client) -> dict[str, tuple[int, str]]:
     text = client.get("/").content.decode()
     lines = {}
     for line_id, href, label in re.findall(
-            r'<li id="(home-[a-z-]+|plan-reviews)"><a href="([^"]+)">([^<]+)</a>', text):
+            r'<li id="(home-[a-z-]+|plan-reviews|consultations-waiting)"><a href="([^"]+)">([^<]+)</a>',
+            text):
         count = re.search(r"\d+", label)
         lines[line_id] = (int(count.group()), href.replace("&amp;", "&"))
     return lines
@@ -106,6 +107,8 @@ def _rows(client, href: str) -> int:
         return _section(text, anchor).count("<tr>") - 1  # the header row
     if anchor == "notifications-heading":
         return _section(text, anchor).count('<input type="hidden" name="ids"')
+    if path.startswith("/shared-clients/consultations/"):
+        return _section(text, "open-heading").count("<tr>") - 1  # the header row
     if path.startswith("/plans/"):
         rows = len(re.findall(r'<tr><td><a href="/plans/\d+/">', text))
         total = re.search(r'<h2 id="plans-heading">(\d+) ', text)
@@ -183,6 +186,14 @@ def test_home__on_the_demo_county_each_count_equals_its_list(client, username):
         assert _rows(client, href) == count, (username, line_id, href)
     if username == "lead":
         assert "home-urgent" in lines or "home-unassessed" in lines
+        # The queue as it first opens hides no urgent contact the lead may see: the default
+        # filter shows every open urgent row of the queue with no team filter at all.
+        first = client.get("/intake/queue/").content.decode()
+        everyone = client.get("/intake/queue/?team=&urgency=urgent").content.decode()
+        shown = first.count('<strong class="urgent">')
+        urgent_total = int(re.search(r'<h2 id="queue-heading">(\d+) ', everyone).group(1))
+        assert shown == min(urgent_total, QUEUE_PAGE)
+        assert shown == lines.get("home-urgent", (0, ""))[0]
 
 
 DEMO_PERSONS = 200

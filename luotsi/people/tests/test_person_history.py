@@ -180,6 +180,9 @@ def test_contact_page__second_notification_shows_earlier_contact_and_status(
     [status] = response.context["client_statuses"]
     assert status.outcome == Assessment.Outcome.CHILD_WELFARE_CLIENT
     assert status.responsible_worker == alice and str(alice) in html
+    # The same reporter about the same child within days: the duplicate hint, never merged.
+    assert 'id="duplicates-heading"' in html
+    assert [c.pk for c in response.context["duplicates"]] == [client_history.pk]
 
 
 def test_contact_page__sibling_contact_through_guardian_logged(client, iw, municipality, family,
