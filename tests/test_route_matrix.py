@@ -90,6 +90,10 @@ PAGES = {
     "api_tokens": NoClientData("the caller's own API tokens"),
     "api_token_revoke": NoClientData("the caller's own API token"),
     "intake:contact_create": NoClientData("registration form"),
+    "intake:advice_create": NoClientData("the form of advice or a consultation (no person data)"),
+    "intake:advice_detail": Excluded("an advice record names no one and is visible to its "
+                                     "team; access_advice_by_id logs reads and refusals "
+                                     "(intake test_advice covers it)"),
     "intake:contact_detail": Ids("contact"),
     "intake:queue": LISTS,
     "intake:my_work": LISTS,

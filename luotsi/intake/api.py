@@ -29,9 +29,14 @@ from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.paging import DEFAULT_LIMIT, Limit, page_of
 from luotsi.api.schemas import CheckedInput, Id, Offset, StrictInput, Version, choice
-from luotsi.intake import selectors, services
+from luotsi.intake import advice, selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
+    AdviceKind,
+    AdviceOutcome,
+    AdviceRecord,
+    AdviceTopic,
+    AskerGroup,
     Assessment,
     Channel,
     Consultation,
@@ -76,6 +81,11 @@ NamedWorkerNeedOrBlank = choice(NamedWorkerNeed, blank=True)
 ClockOrBlank = choice([code for code, _label in CLOCK_CHOICES], blank=True)
 OpenDeadlineStatusOrBlank = choice(OpenDeadlineStatus, blank=True)
 KindOrBlank = choice(ContactKind, blank=True)
+ContactOrAdviceKindCode = choice([*ContactKind.values, *AdviceKind.values])
+ReporterOrBlank = choice(ReporterKind, blank=True)
+AdviceTopicOrBlank = choice(AdviceTopic, blank=True)
+AskerGroupOrBlank = choice(AskerGroup, blank=True)
+AdviceOutcomeOrBlank = choice(AdviceOutcome, blank=True)
 
 
 
@@ -95,24 +105,47 @@ class ContactPersonIn(StrictInput):
 
 
 class ContactCreateIn(StrictInput):
-    kind: KindCode
+    kind: ContactOrAdviceKindCode = Field(..., description=(
+        "A named contact's kind, or `advice` / `professional_consultation`: advice, guidance or "
+        "a professional's consultation without a named child. Those take `topic`, `channel`, "
+        "`received_at`, `asker_group`, `duration_minutes`, `outcome` and `summary`, and no "
+        "person data: `persons`, the reporter's details, `description`, `clock` and "
+        "`municipality_code` are refused (422 naming the field), as is an identity code in "
+        "`summary`. No statutory clock runs."))
     clock: ClockOrBlank = Field("", description=(
         "The statutory clock; empty for the one the kind requires. A stricter clock may be "
         "chosen; one that drops, postpones or replaces the kind's clock is refused (422, "
         "`clock`)."))
     channel: ChannelCode
     received_at: datetime = Field(..., description="ISO 8601 with its UTC offset.")
-    reporter_kind: ReporterCode
+    reporter_kind: ReporterOrBlank = Field("", description="Required for a named contact.")
     reporter_name: str = Field("", max_length=200)
     reporter_organisation: str = Field("", max_length=200)
     reporter_phone: str = Field("", max_length=40)
     reporter_protected: bool = Field(False, description=(
         "The reporter's identity is protected from the family; the API then omits it."))
     family_informed: bool = False
-    description: str = Field(..., max_length=20000)
+    description: str = Field("", max_length=20000,
+                             description="Required for a named contact: what was reported.")
     municipality_code: str = Field("", max_length=10, description=(
         "The family's municipality (three digits); empty to take the child's."))
-    persons: list[ContactPersonIn] = Field(..., max_length=30)
+    persons: list[ContactPersonIn] = Field(default_factory=list, max_length=30, description=(
+        "The persons concerned: at least one child (or the unborn child) for a named contact; "
+        "none for advice or a consultation."))
+    advice_id: Id | None = Field(None, description=(
+        "Convert this advice record of your team into the named contact: the contact is "
+        "received at the record's `received_at` (its clocks start then) and the record's "
+        "outcome becomes `converted`."))
+    topic: AdviceTopicOrBlank = Field("", description="Advice and consultations: the topic.")
+    asker_group: AskerGroupOrBlank = Field("", description=(
+        "Advice and consultations: who asked, as a group, never a name."))
+    duration_minutes: int | None = Field(None, description=(
+        "Advice and consultations: the duration in whole minutes."))
+    outcome: AdviceOutcomeOrBlank = Field("", description=(
+        "Advice and consultations: how it ended (`converted` only by conversion)."))
+    summary: str = Field("", max_length=5000, description=(
+        "Advice and consultations: what was asked and advised, without names or identity "
+        "codes."))
 
 
 class ContactFilters(CheckedInput):
@@ -383,6 +416,23 @@ class AssessmentOut(AssessmentStateOut):
     consultations: list[AssessmentConsultationOut]
 
 
+class AdviceRecordOut(Schema):
+    """An advice record or consultation: no person data."""
+
+    id: int
+    version: int
+    kind: str
+    topic: str
+    channel: ChannelCode
+    asker_group: str
+    received_at: datetime
+    duration_minutes: int
+    outcome: str
+    summary: str
+    team: TeamOut
+    converted_to_id: int | None
+
+
 class CreatedOut(Schema):
     id: int
 
@@ -490,8 +540,8 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
 # --- contacts ---------------------------------------------------------------------------------
 
 @contacts_router.post(
-    "", response=responses({201: ContactRegisteredOut}, 400, 403, 409),
-    summary="Register a contact or notification",
+    "", response=responses({201: ContactRegisteredOut | AdviceRecordOut}, 400, 403, 409),
+    summary="Register a contact or notification, or record advice or a consultation",
     description=(
         "Registers a contact once, computes its statutory deadlines and gives the central intake "
         "team access to the persons concerned. A contact about a child with an open "
@@ -521,8 +571,13 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
 def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
                    idempotency_key: str | None = Header(None, alias=idempotency.HEADER)):
     user = request.auth
+    if payload.kind in AdviceKind.values:
+        return _create_advice(request, response, payload)
     # Checked before a replay too: someone who may no longer register is not answered.
     require_action(user, Action.CREATE_PERSON)
+    _no_advice_fields(payload)
+    source = (selectors.access_advice_by_id(user, payload.advice_id, for_write=True).record
+              if payload.advice_id is not None else None)
     data = services.ContactInput(
         kind=payload.kind, clock=payload.clock, channel=payload.channel,
         received_at=payload.received_at, reporter_kind=payload.reporter_kind,
@@ -542,6 +597,9 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
         return Status(201, _registered_state(user, earlier, replayed=True))
 
     def write():
+        if source is not None:
+            return 201, _registered_state(user, advice.advice_convert(
+                actor=user, record=source, data=data))
         return 201, _registered_state(user, services.contact_register(actor=user, data=data))
 
     outcome = idempotency.run(request, write)
@@ -552,6 +610,60 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
             # the child since, so the contact is read again through the gateway.
             contact = Contact.objects.get(pk=outcome.body["id"])
             return Status(201, _registered_state(user, contact, replayed=True))
+    return Status(outcome.status, outcome.body)
+
+
+# What only a named contact has, and what only advice has, with the value meaning "not given".
+_NAMED_ONLY = {"clock": "", "reporter_kind": "", "reporter_name": "",
+               "reporter_organisation": "", "reporter_phone": "", "reporter_protected": False,
+               "family_informed": False, "description": "", "municipality_code": "",
+               "persons": [], "advice_id": None}
+_ADVICE_ONLY = {"topic": "", "asker_group": "", "duration_minutes": None, "outcome": "",
+                "summary": ""}
+
+
+def _refuse_given(payload: ContactCreateIn, fields: dict, message: str) -> None:
+    given = {name: [message] for name, empty in fields.items()
+             if getattr(payload, name) != empty}
+    if given:
+        raise ValidationError(given)
+
+
+def _no_advice_fields(payload: ContactCreateIn) -> None:
+    _refuse_given(payload, _ADVICE_ONLY, _(
+        "Only advice and consultations have this field; leave it out of a named contact."))
+
+
+def _advice_state(record: AdviceRecord) -> dict:
+    return {"id": record.pk, "version": record.version, "kind": record.kind,
+            "topic": record.topic, "channel": record.channel, "asker_group": record.asker_group,
+            "received_at": record.received_at, "duration_minutes": record.duration_minutes,
+            "outcome": record.outcome, "summary": record.summary, "team": _team(record.team),
+            "converted_to_id": record.converted_to_id}
+
+
+def _create_advice(request, response: HttpResponse, payload: ContactCreateIn):
+    """``POST /contacts`` with an advice kind: an advice record of the caller's intake team."""
+    user = request.auth
+    require_action(user, Action.VIEW_CLIENT)
+    if advice.advice_team_for(user) is None:
+        raise HttpError(403, _("Advice and consultations are recorded by the central family "
+                               "intake team."))
+    _refuse_given(payload, _NAMED_ONLY, _(
+        "Advice and consultations hold no person data and no statutory clock: leave this field "
+        "out, or register a named contact."))
+    data = advice.AdviceInput(
+        kind=payload.kind, topic=payload.topic, channel=payload.channel,
+        asker_group=payload.asker_group, received_at=payload.received_at,
+        duration_minutes=payload.duration_minutes, outcome=payload.outcome,
+        summary=payload.summary)
+
+    def write():
+        return 201, _advice_state(advice.advice_record(actor=user, data=data))
+
+    outcome = idempotency.run(request, write)
+    if outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
     return Status(outcome.status, outcome.body)
 
 

@@ -15,8 +15,13 @@ from django.utils.translation import pgettext_lazy
 
 from luotsi.common.converters import MAX_ID
 from luotsi.common.forms import DateInput, Form, TimeInput
+from luotsi.intake.advice import MAX_DURATION_MINUTES
 from luotsi.intake.models import (
     CLOCK_CHOICES,
+    AdviceKind,
+    AdviceOutcome,
+    AdviceTopic,
+    AskerGroup,
     Assessment,
     Channel,
     Consultation,
@@ -152,24 +157,63 @@ class ContactForm(Form):
         return value if _IDEMPOTENCY_KEY.match(value or "") else ""
 
     def clean(self):
-        data = super().clean()
-        day, time = data.get("received_date"), data.get("received_time")
-        if day and time:
-            naive = datetime.combine(day, time.replace(second=0, microsecond=0))
-            aware = naive.replace(tzinfo=HELSINKI)
-            if aware.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None) != naive:
-                self.add_error("received_time", _(
-                    "This time does not exist in Finnish time: the clocks were put forward "
-                    "that night."))
-            else:
-                data["received_at"] = aware
-        return data
+        return _with_received_at(self, super().clean())
 
     @classmethod
     def initial_now(cls) -> dict:
-        now = timezone.localtime(timezone.now(), HELSINKI)
-        return {"received_date": now.date(), "received_time": now.time().replace(
-            second=0, microsecond=0)}
+        return received_initial(timezone.now())
+
+
+def received_initial(at: datetime) -> dict:
+    """The received date and time fields' initial values for ``at``, in Finnish time."""
+    local = timezone.localtime(at, HELSINKI)
+    return {"received_date": local.date(),
+            "received_time": local.time().replace(second=0, microsecond=0)}
+
+
+def _with_received_at(form, data: dict) -> dict:
+    """``received_at`` (aware, Finnish time) from the received date and time fields."""
+    day, time = data.get("received_date"), data.get("received_time")
+    if day and time:
+        naive = datetime.combine(day, time.replace(second=0, microsecond=0))
+        aware = naive.replace(tzinfo=HELSINKI)
+        if aware.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None) != naive:
+            form.add_error("received_time", _(
+                "This time does not exist in Finnish time: the clocks were put forward "
+                "that night."))
+        else:
+            data["received_at"] = aware
+    return data
+
+
+class AdviceForm(Form):
+    """Advice, guidance or a professional's consultation, without any person data."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=BLANK + AdviceKind.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=BLANK + AdviceTopic.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=BLANK + Channel.choices)
+    asker_group = forms.ChoiceField(label=_("Who asked"), choices=BLANK + AskerGroup.choices,
+                                    help_text=_("A group, never a name."))
+    received_date = _date_field(_("Date received"))
+    received_time = forms.TimeField(
+        label=_("Time received"), widget=TimeInput(),
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"], help_text=_("Finnish time."))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1,
+                                          max_value=MAX_DURATION_MINUTES)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=BLANK + [
+        (code, label) for code, label in AdviceOutcome.choices
+        if code != AdviceOutcome.CONVERTED])
+    summary = _text(_("Summary"), rows=4, required=False, max_length=5000,
+                    help_text=_("What was asked and advised, without names or personal "
+                                "identity codes."))
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_idempotency_key(self) -> str:
+        value = self.cleaned_data["idempotency_key"]
+        return value if _IDEMPOTENCY_KEY.match(value or "") else ""
+
+    def clean(self):
+        return _with_received_at(self, super().clean())
 
 
 class PersonRowForm(Form):

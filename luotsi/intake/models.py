@@ -231,6 +231,12 @@ class Contact(TimeStampedModel):
     # The initial assessment's outcome, copied when it is recorded: the key figures count
     # routed contacts by month from one index, without joining the initial assessments.
     initial_outcome = models.CharField(max_length=30, blank=True, editable=False)
+    # The team that made (or is to make) the routing decision: the registering intake team,
+    # then the team that recorded the initial assessment. It stays when the contact moves on to
+    # a regional team, so the pilot's measure is filtered by the deciding team.
+    routing_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", editable=False,
+                                     verbose_name=_("team that made the routing decision"))
 
     class Meta:
         verbose_name = _("contact")
@@ -268,6 +274,91 @@ class Contact(TimeStampedModel):
     @property
     def is_urgent_open(self) -> bool:
         return self.urgency == Urgency.URGENT and self.status != ContactStatus.CLOSED
+
+
+class AdviceKind(models.TextChoices):
+    """Work of the one door that names no child: advice and guidance to families and
+    consultations from other professionals ("should I notify?")."""
+
+    ADVICE = "advice", pgettext_lazy("contact kind", "Advice and guidance")
+    PROFESSIONAL_CONSULTATION = "professional_consultation", pgettext_lazy(
+        "contact kind", "Consultation from a professional")
+
+
+class AdviceTopic(models.TextChoices):
+    PARENTING = "parenting", pgettext_lazy("advice topic", "Parenting and upbringing")
+    CHILD_DEVELOPMENT = "child_development", pgettext_lazy(
+        "advice topic", "Child's development or health")
+    SCHOOL_DAYCARE = "school_daycare", pgettext_lazy(
+        "advice topic", "School or early childhood education")
+    MENTAL_HEALTH = "mental_health", pgettext_lazy("advice topic", "Mental health")
+    SUBSTANCE_USE = "substance_use", pgettext_lazy("advice topic", "Substance use")
+    VIOLENCE = "violence", pgettext_lazy("advice topic", "Violence or its threat")
+    SEPARATION = "separation", pgettext_lazy(
+        "advice topic", "Separation, custody and contact")
+    LIVELIHOOD = "livelihood", pgettext_lazy("advice topic", "Livelihood and housing")
+    SERVICES = "services", pgettext_lazy("advice topic", "Services and how to apply")
+    NOTIFICATION_DUTY = "notification_duty", pgettext_lazy(
+        "advice topic", "Whether to notify (duty to notify)")
+    OTHER = "other", pgettext_lazy("advice topic", "Other")
+
+
+class AskerGroup(models.TextChoices):
+    PARENT = "parent", pgettext_lazy("asker", "Parent or guardian")
+    CHILD = "child", pgettext_lazy("asker", "Child or young person")
+    RELATIVE = "relative", pgettext_lazy("asker", "Other relative")
+    SCHOOL = "professional_school", pgettext_lazy("asker", "Professional: school")
+    DAYCARE = "professional_daycare", pgettext_lazy(
+        "asker", "Professional: early childhood education")
+    HEALTH = "professional_health", pgettext_lazy("asker", "Professional: health care")
+    POLICE = "professional_police", pgettext_lazy("asker", "Professional: police")
+    OTHER_PROFESSIONAL = "professional_other", pgettext_lazy("asker", "Professional: other")
+    ANONYMOUS = "anonymous", pgettext_lazy("asker", "Anonymous")
+
+
+class AdviceOutcome(models.TextChoices):
+    ADVICE_GIVEN = "advice_given", pgettext_lazy("advice outcome", "Advice given")
+    REFERRED = "referred", pgettext_lazy("advice outcome", "Referred elsewhere")
+    NOTIFICATION_ADVISED = "notification_advised", pgettext_lazy(
+        "advice outcome", "Advised to notify")
+    CONVERTED = "converted", pgettext_lazy("advice outcome", "Converted into a named contact")
+
+
+class AdviceRecord(TimeStampedModel):
+    """Advice, guidance or a professional's consultation at the one door, without a named child
+    and without any person data: what it was about, through which channel, who asked (a group,
+    never a name), how long it took and how it ended. No statutory clock runs. When names are
+    given it is converted into a named contact (``converted_to``), whose clocks start at this
+    record's received time."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=AdviceKind.choices)
+    topic = models.CharField(_("topic"), max_length=30, choices=AdviceTopic.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    asker_group = models.CharField(_("who asked"), max_length=30, choices=AskerGroup.choices)
+    received_at = models.DateTimeField(_("received"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    outcome = models.CharField(_("outcome"), max_length=30, choices=AdviceOutcome.choices)
+    summary = models.TextField(
+        _("summary"), blank=True,
+        help_text=_("What was asked and advised, without names or identity codes."))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="advice_records",
+                             verbose_name=_("team"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    converted_to = models.OneToOneField(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="advice_record",
+        verbose_name=_("named contact"))
+    converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("advice or consultation")
+        verbose_name_plural = _("advice and consultations")
+        indexes = [models.Index(fields=["received_at", "kind"], name="advice_received_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
 
 
 class ContactPerson(models.Model):

@@ -25,16 +25,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from luotsi.access import log
 from luotsi.access.gateway import (
+    PersonNotFound,
     RecordAccess,
     access_function,
     access_record_by_id,
     filter_visible,
     visibility,
 )
-from luotsi.access.models import Category, LogAction
+from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.common.validation import shifted
 from luotsi.intake.models import (
+    AdviceRecord,
     Assessment,
     ClockChange,
     Contact,
@@ -77,6 +80,32 @@ def access_contact_by_id(user, contact_id, *, for_write: bool = False,
         user, Contact.objects.all(), contact_id, person_field="child", category=category,
         entity="contact", for_write=for_write, detail=detail,
         action=action or (LogAction.UPDATE if for_write else LogAction.VIEW))
+
+
+@access_function
+def access_advice_by_id(user, advice_id, *, for_write: bool = False,
+                        detail: str = "") -> RecordAccess[AdviceRecord]:
+    """The advice or consultation record ``advice_id`` if ``user`` is a member of its team. It
+    holds no person data, so its team may see it; the read is still logged as an intake record
+    (on no person), and a missing record or one of another team is "not found", the refusal
+    logged. ``for_write`` only checks (the service logs the write)."""
+    action = LogAction.UPDATE if for_write else LogAction.VIEW
+    detail = detail or f"advice {advice_id}"
+    try:
+        pk = int(advice_id)
+    except (TypeError, ValueError):
+        pk = None
+    record = (AdviceRecord.objects.select_related("team", "recorded_by")
+              .filter(pk=pk, team__in=user.team_ids()).first() if pk is not None else None)
+    if record is None:
+        log.record(user, person_id=None, category=Category.INTAKE, action=action,
+                   basis=Basis.NONE, outcome=Outcome.REFUSED, detail=detail)
+        raise PersonNotFound()
+    if not for_write:
+        log.record(user, person_id=None, category=Category.INTAKE, action=action,
+                   basis=Basis.INTAKE, outcome=Outcome.ALLOWED, detail=detail,
+                   team_code=record.team.code)
+    return RecordAccess(record, None)
 
 
 @access_function

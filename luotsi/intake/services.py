@@ -319,7 +319,7 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
             assignee=(open_assessment.worker if open_assessment
                       else clienthood.responsible_worker if clienthood else None),
             status=ContactStatus.ROUTED if open_assessment else ContactStatus.NEW,
-            assessment=open_assessment, registered_by=actor,
+            assessment=open_assessment, registered_by=actor, routing_team=team,
             idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
         )
         ContactPerson.objects.bulk_create(
@@ -602,6 +602,8 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
             decided_by=actor, decided_on=today)
         _meet([contact.pk], "investigation_decision", today)
         contact.initial_outcome = outcome
+        # The pilot's measure counts the contact for the team that decided, wherever it goes.
+        contact.routing_team_id = contact.team_id
         if team is not None:
             contact.status = ContactStatus.ROUTED
             contact.team = team
@@ -611,7 +613,8 @@ def initial_assessment_record(*, actor, contact: Contact, outcome: str, reason: 
             _close_contact(actor, contact, today)
         contact.version += 1
         contact.save(update_fields=["status", "team", "assignee", "assessment", "closed_on",
-                                    "initial_outcome", "version", "updated_at"])
+                                    "initial_outcome", "routing_team", "version",
+                                    "updated_at"])
         queue_keys.refresh([contact.pk])
         _log_contact(actor, contact, LogAction.UPDATE, f"initial assessment {outcome}")
     return assessment

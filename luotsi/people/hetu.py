@@ -144,3 +144,16 @@ def build(birth_date: date, individual: int, *, sign: str | None = None) -> str:
     head = birth_date.strftime("%d%m%y")
     body = f"{individual:03d}"
     return f"{head}{sign}{body}{CHECK_CHARACTERS[int(head + body) % 31]}"
+
+
+# Anything shaped like an identity code inside free text: six digits, a century sign, three
+# digits and a check character, not part of a longer word or number. The check character is
+# not verified: a mistyped code is as much person data as a valid one.
+_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y](?![0-9A-Za-z])",
+                      re.ASCII | re.IGNORECASE)
+
+
+def appears_in_text(text: str) -> bool:
+    """Whether ``text`` holds something shaped like a personal identity code (also in other
+    scripts' digits or with a look-alike dash, as ``canonical`` folds them)."""
+    return bool(_IN_TEXT.search(canonical(text or "")))

@@ -9,10 +9,12 @@ is only checked, and its service logs the write.
 Each page posts its forms to itself with an ``intent``, so that a form posted after the session
 timed out comes back filled in after signing in again."""
 
+from luotsi.intake.views.advice import advice_create, advice_detail
 from luotsi.intake.views.assessments import assessment_detail
 from luotsi.intake.views.caseload import caseload
 from luotsi.intake.views.contacts import contact_create, contact_detail
 from luotsi.intake.views.my_work import my_work
 from luotsi.intake.views.queues import queue
 
-__all__ = ["assessment_detail", "caseload", "contact_create", "contact_detail", "my_work", "queue"]
+__all__ = ["advice_create", "advice_detail", "assessment_detail", "caseload", "contact_create",
+           "contact_detail", "my_work", "queue"]

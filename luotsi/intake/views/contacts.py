@@ -15,13 +15,14 @@ from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.common.forms import apply_service_errors, save_through_service
 from luotsi.common.middleware import pending_form_data
-from luotsi.intake import person_history, selectors, services
+from luotsi.intake import advice, person_history, selectors, services
 from luotsi.intake.forms import (
     AssignForm,
     ClockForm,
     InitialAssessmentForm,
     UrgencyForm,
     contact_forms,
+    received_initial,
 )
 from luotsi.intake.models import Contact, ContactPerson, ContactStatus
 from luotsi.intake.views._common import GET_POST, deadline_rows, kept_message, orphan_errors
@@ -133,8 +134,13 @@ def _after_register(request, contact: Contact):
 @GET_POST
 @action_required(Action.CREATE_PERSON, Action.VIEW_CLIENT)
 def contact_create(request):
-    """Register a contact or notification about a child, once."""
+    """Register a contact or notification about a child, once; with ``?advice=<id>``, convert
+    that advice record into the named contact (received when the advice was)."""
     children_errors: list[str] = []
+    source = _advice_source(request)
+    if source is not None and source.converted_to_id is not None:
+        messages.info(request, _("This record was already converted into a named contact."))
+        return redirect("intake:advice_detail", advice_id=source.pk)
     kept = pending_form_data(request)
     if kept is not None:
         kept_message(request)
@@ -159,14 +165,22 @@ def contact_create(request):
                 reporter_protected=data["reporter_protected"],
                 family_informed=data["family_informed"])
             try:
-                contact = services.contact_register(actor=request.user, data=contact_input,
-                                                    idempotency_key=key)
+                if source is not None:
+                    contact = advice.advice_convert(actor=request.user, record=source,
+                                                    data=contact_input, idempotency_key=key)
+                else:
+                    contact = services.contact_register(actor=request.user, data=contact_input,
+                                                        idempotency_key=key)
             except ValidationError as exc:
                 _register_errors(forms, owners, exc, children_errors)
             else:
                 return _after_register(request, contact)
     else:
         forms = contact_forms()
+        if source is not None:
+            forms["contact"].initial.update({
+                **received_initial(source.received_at), "channel": source.channel,
+                "description": source.summary})
     if not forms["contact"]["idempotency_key"].value():
         forms["contact"].initial["idempotency_key"] = uuid.uuid4().hex
         if forms["contact"].is_bound:
@@ -177,7 +191,18 @@ def contact_create(request):
         summary += [{"anchor": "id_child-0-hetu", "legend": _("Children concerned"), "label": "",
                      "message": message} for message in children_errors]
     return render(request, "intake/contact_create.html", {
-        **forms, "children_errors": children_errors, "summary": summary})
+        **forms, "children_errors": children_errors, "summary": summary,
+        "advice_source": source})
+
+
+def _advice_source(request):
+    """The advice record being converted (``?advice=<id>``), checked as the team's own: read
+    (logged) on the form's page, only checked when the form is posted (the service logs)."""
+    advice_id = request.GET.get("advice")
+    if not advice_id:
+        return None
+    return selectors.access_advice_by_id(request.user, advice_id,
+                                         for_write=request.method == "POST").record
 
 
 def _all_forms(forms) -> list:

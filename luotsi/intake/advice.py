@@ -1,0 +1,162 @@
+"""Writes of advice, guidance and professional consultations at the one door (seed 004's
+"neuvonta, ohjaus ja ammattilaiskonsultaatio"): recorded without a named child and without any
+person data, no statutory clock; converted into a named contact when names are given.
+
+An advice record names no one, so it is visible to its team (``selectors.access_advice_by_id``);
+its writes and reads are still logged as intake records, on no person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luotsi.access import gateway, log
+from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.intake import services
+from luotsi.intake.models import (
+    AdviceKind,
+    AdviceOutcome,
+    AdviceRecord,
+    AdviceTopic,
+    AskerGroup,
+    Channel,
+    Contact,
+)
+from luotsi.organisation.decorators import require_action
+from luotsi.organisation.models import ServiceTask, Team, TeamKind
+from luotsi.organisation.permissions import Action
+from luotsi.people import hetu
+
+MAX_DURATION_MINUTES = 8 * 60
+# The free-text fields of an advice record, checked for identity codes.
+FREE_TEXT = ("summary",)
+
+
+@dataclass
+class AdviceInput:
+    kind: str
+    topic: str
+    channel: str
+    asker_group: str
+    received_at: datetime | None
+    duration_minutes: int | None
+    outcome: str
+    summary: str = ""
+
+
+def advice_team_for(actor) -> Team | None:
+    """The central family intake team ``actor`` works in: advice and consultations are its own
+    work, recorded by its members."""
+    return (Team.objects.filter(kind=TeamKind.INTAKE, service_task=ServiceTask.FAMILY_SERVICES,
+                                members=actor).order_by("pk").first())
+
+
+def person_data_errors(values: dict[str, str]) -> dict[str, list[str]]:
+    """Each free-text field of ``values`` that holds something shaped like a personal identity
+    code, with the refusal naming it."""
+    return {name: [_("An advice record holds no person data: remove the personal identity "
+                     "code. Convert the record into a named contact to name the persons.")]
+            for name, value in values.items() if hetu.appears_in_text(value)}
+
+
+def _errors(data: AdviceInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.kind not in AdviceKind.values:
+        errors["kind"] = [_("Choose advice and guidance or a professional's consultation.")]
+    if data.topic not in AdviceTopic.values:
+        errors["topic"] = [_("Choose the topic.")]
+    if data.channel not in Channel.values:
+        errors["channel"] = [_("Choose the channel.")]
+    if data.asker_group not in AskerGroup.values:
+        errors["asker_group"] = [_("Choose who asked.")]
+    if data.outcome == AdviceOutcome.CONVERTED:
+        errors["outcome"] = [_("A record becomes converted only when it is converted into a "
+                               "named contact.")]
+    elif data.outcome not in AdviceOutcome.values:
+        errors["outcome"] = [_("Choose the outcome.")]
+    if data.duration_minutes is None or not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = [
+            _("Give the duration in whole minutes, 1–%(max)s.") % {"max": MAX_DURATION_MINUTES}]
+    if data.received_at is None:
+        errors["received_at"] = [_("Enter when the contact was received.")]
+    elif timezone.is_naive(data.received_at):
+        errors["received_at"] = [_("Give the time with its time zone.")]
+    elif data.received_at > timezone.now() + services.FUTURE_TOLERANCE:
+        errors["received_at"] = [_("The received time cannot be in the future.")]
+    errors.update(person_data_errors({"summary": data.summary}))
+    return errors
+
+
+def _log(actor, record: AdviceRecord, action: str, detail: str) -> None:
+    gateway.log_writes(actor, [log.Event(None, Category.INTAKE, action, Basis.INTAKE,
+                                         Outcome.ALLOWED, detail)],
+                       team_code=record.team.code)
+
+
+def advice_record(*, actor, data: AdviceInput, idempotency_key: str | None = None
+                  ) -> AdviceRecord:
+    """Record advice or a consultation of ``actor``'s intake team; nothing is saved when any
+    field is invalid. The same ``idempotency_key`` again returns the first record."""
+    require_action(actor, Action.VIEW_CLIENT)
+    team = advice_team_for(actor)
+    if team is None:
+        raise PermissionDenied
+    if idempotency_key:
+        earlier = AdviceRecord.objects.filter(idempotency_key=idempotency_key,
+                                              recorded_by=actor).first()
+        if earlier is not None:
+            return earlier
+    errors = _errors(data)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            record = AdviceRecord.objects.create(
+                kind=data.kind, topic=data.topic, channel=data.channel,
+                asker_group=data.asker_group, received_at=data.received_at,
+                duration_minutes=data.duration_minutes, outcome=data.outcome,
+                summary=data.summary.strip(), team=team, recorded_by=actor,
+                idempotency_key=idempotency_key or None)
+            _log(actor, record, LogAction.CREATE, f"advice {record.pk}")
+    except IntegrityError:
+        earlier = AdviceRecord.objects.filter(idempotency_key=idempotency_key,
+                                              recorded_by=actor).first()
+        if earlier is None:
+            raise ValidationError({"Idempotency-Key": [
+                _("This Idempotency-Key was already used with a different request.")]}) from None
+        return earlier
+    return record
+
+
+def advice_convert(*, actor, record: AdviceRecord, data: services.ContactInput,
+                   idempotency_key: str | None = None) -> Contact:
+    """Convert an advice record into a named contact once names are given: the contact is
+    registered as any other (``services.contact_register``), received when the advice record
+    was, so its statutory clocks start at the original received time; the record links to it
+    and its outcome becomes converted. Nothing is saved when the contact is refused."""
+    require_action(actor, Action.CREATE_PERSON)
+    if record.team_id not in actor.team_ids():
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = AdviceRecord.objects.select_for_update().select_related("team").get(
+            pk=record.pk)
+        if locked.converted_to_id is not None:
+            raise ValidationError(_("This record was already converted into a named contact."))
+        contact = services.contact_register(
+            actor=actor, data=replace(data, received_at=locked.received_at),
+            idempotency_key=idempotency_key)
+        locked.converted_to = contact
+        locked.converted_at = timezone.now()
+        locked.outcome = AdviceOutcome.CONVERTED
+        locked.version += 1
+        locked.save(update_fields=["converted_to", "converted_at", "outcome", "version",
+                                   "updated_at"])
+        _log(actor, locked, LogAction.UPDATE,
+             f"advice {locked.pk} converted into contact {contact.pk}")
+    return contact

@@ -1,0 +1,69 @@
+"""Advice, guidance and professional consultations at the one door: recording one (no person
+data) and its page, from which it is converted into a named contact (the register form with
+``?advice=<id>``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from luotsi.common.forms import save_through_service
+from luotsi.common.middleware import pending_form_data
+from luotsi.intake import advice, selectors
+from luotsi.intake.forms import AdviceForm, received_initial
+from luotsi.intake.views._common import GET_POST, kept_message
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action
+
+
+def _record(request, cleaned):
+    key = cleaned["idempotency_key"]
+    return advice.advice_record(
+        actor=request.user, idempotency_key=f"web-{key}" if key else None,
+        data=advice.AdviceInput(
+            kind=cleaned["kind"], topic=cleaned["topic"], channel=cleaned["channel"],
+            asker_group=cleaned["asker_group"], received_at=cleaned.get("received_at"),
+            duration_minutes=cleaned["duration_minutes"], outcome=cleaned["outcome"],
+            summary=cleaned["summary"]))
+
+
+@login_required
+@GET_POST
+@action_required(Action.VIEW_CLIENT)
+def advice_create(request):
+    """Record advice, guidance or a professional's consultation of the intake team."""
+    if advice.advice_team_for(request.user) is None:
+        raise PermissionDenied
+    kept = pending_form_data(request)
+    if kept is not None:
+        kept_message(request)
+        form = AdviceForm(kept)
+        form.is_valid()
+    elif request.method == "POST":
+        form = AdviceForm(request.POST)
+        saved = save_through_service(request, form, lambda cleaned: _record(request, cleaned),
+                                     _("The advice record was saved."))
+        if saved:
+            return redirect("intake:advice_detail", advice_id=saved.result.pk)
+    else:
+        form = AdviceForm(initial={**received_initial(timezone.now()),
+                                   "idempotency_key": uuid.uuid4().hex})
+    if not form["idempotency_key"].value() and form.is_bound:
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = uuid.uuid4().hex
+    return render(request, "intake/advice_create.html", {"form": form})
+
+
+@login_required
+@require_GET
+@action_required(Action.VIEW_CLIENT)
+def advice_detail(request, advice_id: int):
+    """An advice record: its facts, the named contact it became, or the way to convert it."""
+    record = selectors.access_advice_by_id(request.user, advice_id).record
+    return render(request, "intake/advice_detail.html", {"record": record})
