@@ -105,12 +105,14 @@ def check_text(value, field: str | None = None, *, multiline: bool = False,
     return value
 
 
-def shifted(value: datetime, delta: timedelta) -> datetime:
-    """``value + delta``, held at the smallest or largest datetime instead of overflowing (for
-    arithmetic on values stored before the range check existed)."""
+def shifted(value, delta: timedelta):
+    """``value + delta`` (a date or a datetime), held at the smallest or largest value instead of
+    overflowing (for arithmetic on values stored before the range check existed)."""
     try:
         return value + delta
     except OverflowError:
+        if not isinstance(value, datetime):
+            return date.min if delta < timedelta(0) else date.max
         low = datetime.min if delta < timedelta(0) else datetime.max
         return low.replace(tzinfo=UTC) if timezone.is_aware(value) else low
 

@@ -26,6 +26,7 @@ from luotsi.access.gateway import (
     visible_persons,
 )
 from luotsi.access.models import Category, LogAction
+from luotsi.common.validation import shifted
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.models import Person
 from luotsi.plans.models import Consent
@@ -245,7 +246,7 @@ def reasons(flags: list[Flag], events: list[tuple[str, str, date]]) -> list[Rule
     for flag in flags:
         rule = flag.rule
         end = flag.as_of
-        start = end - timedelta(days=rule.window_days - 1)
+        start = shifted(end, -timedelta(days=rule.window_days - 1))
         inside = [(s, k) for s, k, d in events if start <= d <= end]
         if rule.measure == Measure.DISTINCT_SECTORS:
             counts = Counter(s for s, _k in inside)
@@ -273,7 +274,7 @@ def candidate_reasons(persons: list[Person]) -> dict[int, list[RuleReason]]:
     flags = [flag for person in persons for flag in person.flags]
     if not flags:
         return {person.pk: [] for person in persons}
-    since = min(flag.as_of - timedelta(days=flag.rule.window_days - 1) for flag in flags)
+    since = min(shifted(flag.as_of, -timedelta(days=flag.rule.window_days - 1)) for flag in flags)
     events: dict[int, list[tuple[str, str, date]]] = defaultdict(list)
     rows = (ServiceEvent.objects.filter(person_id__in=[person.pk for person in persons],
                                         event_date__gte=since)

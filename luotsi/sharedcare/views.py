@@ -21,6 +21,7 @@ from luotsi.common import charts
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
 from luotsi.common.pdf import render_pdf
+from luotsi.common.validation import shifted
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
@@ -68,8 +69,9 @@ def person(request, person_id: int):
     flags = selectors.person_flags(access.person.pk)
     longest = max([flag.rule.window_days for flag in flags] + [366 * selectors.PATH_YEARS])
     earliest = min([flag.as_of for flag in flags] + [today])
+    # shifted: a date stored before the range check (year 1) holds at the calendar's start
     events = selectors.person_events(access.person.pk,
-                                     earliest - timedelta(days=longest))
+                                     shifted(earliest, -timedelta(days=longest)))
     shared = _shared(access.person.pk)
     path = selectors.service_path(events, today)
     context = {

@@ -386,3 +386,16 @@ def test_consultation_answered_late__lateness_kept_on_every_page(client, setting
         assert body.count(text) == 1 and body.count('class="late"') == 1, url
     body = client.get(f"/shared-clients/consultations/{asked['Ajallaan'].pk}/").content.decode()
     assert 'class="late"' not in body
+
+
+def test_person__flag_stored_with_a_year_one_date_still_opens(client, alice, flagged):
+    """A flag stored with an extreme date (written straight into the database, before the range
+    check) does not break the page: the service path's window holds at the calendar's start."""
+    from datetime import date
+
+    from luotsi.usage.models import Flag
+
+    Flag.objects.filter(person=flagged).update(as_of=date(1, 1, 1))
+    client.force_login(alice)
+    response = client.get(f"/shared-clients/persons/{flagged.pk}/")
+    assert response.status_code == 200
