@@ -106,6 +106,12 @@ def test_deadlines_command__year_one_refused():
                      received="0001-01-01T00:00+00:00")
 
 
+def test_deadlines_command__year_one_met_day_refused():
+    with pytest.raises(CommandError, match="--met .*1900"):
+        call_command("deadlines", kind="child_welfare_notification",
+                     received="2026-02-02T10:00+02:00", met=["urgency_assessment=0001-01-01"])
+
+
 def test_identify_command__far_future_as_of_refused(world):
     with pytest.raises(CommandError, match="--as-of"):
         call_command("identify_shared_clients", as_of="9999-12-31")

@@ -55,6 +55,9 @@ def parse_met(values: list[str], codes: set[str]) -> dict[str, date]:
             met[code] = date.fromisoformat(day)
         except ValueError as exc:
             raise CommandError(f"--met {value!r}: the day is not YYYY-MM-DD") from exc
+        problem = date_problem(met[code])
+        if problem:
+            raise CommandError(f"--met {value!r}: {problem}")
     return met
 
 
