@@ -151,11 +151,14 @@ def test_security__production_needs_the_keys(tmp_path):
 
 
 DEMO_SECRET = "demo-only-insecure-secret-never-use-with-real-data-0123456789abcdef"
+DEMO_ACCESS_LOG_KEY = "demo-only-access-log-key-never-use-with-real-data-0123456789abcdef"
 
 
-@pytest.mark.parametrize("variable", ["LUOTSI_SECRET_KEY", "LUOTSI_PERSONAL_DATA_KEY"])
+@pytest.mark.parametrize("variable", ["LUOTSI_SECRET_KEY", "LUOTSI_PERSONAL_DATA_KEY",
+                                      "LUOTSI_ACCESS_LOG_KEY"])
 @pytest.mark.parametrize("value, reason", [
     (DEMO_SECRET, "published value"),
+    (DEMO_ACCESS_LOG_KEY, "published value"),
     ("django-insecure-" + "k" * 60, "published value"),
     ("Sh0rt-but-random-19", "shorter than"),
     ("abab" * 20, "different characters"),
