@@ -324,6 +324,32 @@ class _AccessCalls:
         return [] if self.names else [f"{name}: not through an access_*_by_id function"]
 
 
+def _stored(name: str, *answers) -> list[str]:
+    """The failure of a route with client data whose answer may be kept in a cache."""
+    return [f"{name}: {a.status_code} without Cache-Control: no-store" for a in answers
+            if "no-store" not in a.get("Cache-Control", "")]
+
+
+def test_no_route_with_client_data_lets_its_answers_be_cached():
+    """Only routes classified as carrying no client data may opt out of ``no-store``."""
+    from luotsi.common.middleware import CACHE_ALLOWED_ATTR
+
+    opted_out = [name for name, entry in _patterns_by_name()
+                 if getattr(entry.callback, CACHE_ALLOWED_ATTR, False)]
+    assert [n for n in opted_out if not isinstance(PAGES.get(n), NoClientData)] == []
+
+
+def _patterns_by_name(resolver=None, namespace: str = ""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _patterns_by_name(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}:{entry.name}" if namespace else (entry.name or "")), entry
+
+
 def _last_seq() -> int:
     return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
@@ -401,6 +427,7 @@ def test_every_route_is_classified_and_client_data_answers_only_the_right_worker
         answer = _page(client, rule.method, url)
         if answer.status_code != rule.right:
             failures.append(f"{name} right {right}: {answer.status_code}, not {rule.right}")
+        failures += _stored(name, refused, answer)
         tried += 3
 
     client.logout()
@@ -428,6 +455,7 @@ def test_every_route_is_classified_and_client_data_answers_only_the_right_worker
         if answer.status_code != rule.right:
             failures.append(f"{name} right {right}: {answer.status_code}, not {rule.right} "
                             f"{answer.content[:200]!r}")
+        failures += _stored(name, response, refused, answer)
         tried += 3
 
     gateway.access_checked.disconnect(calls)
