@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from luotsi.common.formatting import format_month
-from luotsi.common.forms import Form
+from luotsi.common.forms import DateInput, Form
 from luotsi.common.periods import month_start_after
 from luotsi.organisation.models import Municipality, Region, Team, TeamKind
 from luotsi.reports.selectors import (
@@ -37,6 +37,13 @@ class KpiFilterForm(Form):
     municipality = forms.ModelChoiceField(
         Municipality.objects.order_by("name_fi"), required=False, label=_("Municipality"),
         empty_label=_("All municipalities"), help_text=_("The family's municipality."))
+
+    measure_from = forms.DateField(
+        label=_("Measure from"), required=False, widget=DateInput(),
+        help_text=_("The pilot measure's first day; empty for the period's first day."))
+    measure_to = forms.DateField(
+        label=_("Measure to"), required=False, widget=DateInput(),
+        help_text=_("The pilot measure's last day; empty for the period's last day."))
 
     def __init__(self, data=None, *, today: date, **kwargs):
         self.today = today
@@ -69,4 +76,12 @@ class KpiFilterForm(Form):
             region_id=data["region"].pk if data.get("region") else None,
             team_id=data["team"].pk if data.get("team") else None,
             municipality_id=data["municipality"].pk if data.get("municipality") else None,
+            measure_from=data.get("measure_from"), measure_to=data.get("measure_to"),
         )
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("measure_from"), data.get("measure_to")
+        if first and last and first > last:
+            self.add_error("measure_to", _("The last day cannot be before the first day."))
+        return data

@@ -32,6 +32,7 @@ from django.utils import timezone
 from luotsi.common.periods import MonthPeriod, month_end, month_start_after
 from luotsi.intake import selectors as intake_selectors
 from luotsi.intake.models import (
+    AdviceRecord,
     Contact,
     ContactStatus,
     Deadline,
@@ -56,6 +57,9 @@ class KpiFilters(MonthPeriod):
     region_id: int | None = None
     team_id: int | None = None
     municipality_id: int | None = None
+    # The pilot measure's date range (any days); None: the period's first and last day.
+    measure_from: date | None = None
+    measure_to: date | None = None
 
     def contacts_q(self, prefix: str = "") -> Q:
         q = Q()
@@ -422,3 +426,67 @@ def open_items(filters: KpiFilters, *, language: str = "fi",
         by_team=_open_grouped(open_contacts, "team__", overdue, language),
         by_municipality=_open_grouped(open_contacts, "municipality__", overdue, language),
     )
+
+
+# --- the pilot's own measure (seed 004) over any date range -----------------------------------
+
+@dataclass
+class MeasureRow:
+    first: date
+    last: date
+    contacts: int
+    assessed: int
+
+    @property
+    def share(self) -> float | None:
+        return _percent(self.assessed, self.contacts)
+
+
+def _measure_q(filters: KpiFilters) -> Q:
+    q = Q()
+    if filters.region_id:
+        q &= Q(municipality__region_id=filters.region_id)
+    if filters.team_id:
+        q &= Q(routing_team_id=filters.team_id)
+    if filters.municipality_id:
+        q &= Q(municipality_id=filters.municipality_id)
+    return q
+
+
+def pilot_measure(filters: KpiFilters, first: date, last: date) -> tuple[MeasureRow, MeasureRow]:
+    """The measure for ``first``–``last`` and the same dates a year earlier: one query."""
+    earlier = (same_day_a_year_earlier(first), same_day_a_year_earlier(last))
+    now_q = Q(opened_on__gte=first, opened_on__lte=last)
+    then_q = Q(opened_on__gte=earlier[0], opened_on__lte=earlier[1])
+    led = Q(assessment__isnull=False)
+    counts = Contact.objects.filter(_measure_q(filters)).filter(now_q | then_q).aggregate(
+        contacts=Count("pk", filter=now_q), assessed=Count("pk", filter=now_q & led),
+        contacts_before=Count("pk", filter=then_q),
+        assessed_before=Count("pk", filter=then_q & led))
+    return (MeasureRow(first, last, counts["contacts"], counts["assessed"]),
+            MeasureRow(earlier[0], earlier[1], counts["contacts_before"],
+                       counts["assessed_before"]))
+
+
+def advice_volumes(filters: KpiFilters, first: date, last: date) -> list[tuple[str, str, int, int]]:
+    """Advice and consultations by kind, topic and asker group: (grouping, code, count in the
+    range, count on the same dates a year earlier). One query; the team filter is the
+    recording team, region and municipality do not apply (no family is named)."""
+    earlier = (same_day_a_year_earlier(first), same_day_a_year_earlier(last))
+    now_q = Q(received_at__date__gte=first, received_at__date__lte=last)
+    then_q = Q(received_at__date__gte=earlier[0], received_at__date__lte=earlier[1])
+    records = AdviceRecord.objects.filter(now_q | then_q)
+    if filters.team_id:
+        records = records.filter(team_id=filters.team_id)
+    rows = (records.values("kind", "topic", "asker_group")
+            .annotate(now=Count("pk", filter=now_q), before=Count("pk", filter=then_q))
+            .order_by())
+    totals: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        for grouping in ("kind", "topic", "asker_group"):
+            cell = totals.setdefault((grouping, row[grouping]), [0, 0])
+            cell[0] += row["now"]
+            cell[1] += row["before"]
+    order = {"kind": 0, "topic": 1, "asker_group": 2}
+    return [(g, code, n, b) for (g, code), (n, b) in
+            sorted(totals.items(), key=lambda item: (order[item[0][0]], item[0][1]))]

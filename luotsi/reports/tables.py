@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.common.formatting import format_month
 from luotsi.common.spreadsheet import Figure, figure, guard, write_csv
-from luotsi.intake.models import OBLIGATION_LABELS
+from luotsi.intake.models import OBLIGATION_LABELS, AdviceKind, AdviceTopic, AskerGroup
 from luotsi.reports import selectors
 
 
@@ -37,6 +37,8 @@ class PartialMonth:
 Cell = int | float | date | str | PartialMonth | None
 
 TABLES = {
+    "measure": gettext_lazy("The pilot's measure: contacts that led to a service-need assessment"),
+    "advice": gettext_lazy("Advice and consultations"),
     "routing": gettext_lazy("Routed to a service-need assessment"),
     "compliance": gettext_lazy("Deadline compliance"),
     "median": gettext_lazy("Days from contact to outcome"),
@@ -96,6 +98,8 @@ def as_csv(table: KpiTable) -> str:
     rows = [[csv_cell(c) for c in row] for row in table.rows]
     if table.total is not None:
         rows.append([csv_cell(c) for c in table.total])
+    if table.slug == "measure":  # the measure's definition travels with its figures
+        rows.extend([[csv_cell(note)] for note in table.notes])
     return write_csv([csv_cell(h) for h in table.headers], rows)
 
 
@@ -147,6 +151,54 @@ def routing(filters: selectors.KpiFilters) -> KpiTable:
         unit=" %",
     )
     return table
+
+
+MEASURE_NOTE = gettext_lazy(
+    "Share of contacts that led to a service-need assessment: of the named contacts (every "
+    "kind of contact or notification about a child; advice and consultations without a named "
+    "child are not contacts) whose opening day falls in the dates, whether or not they had an "
+    "initial assessment, those that went on to a service-need assessment (routed by the "
+    "initial assessment or attached to one already open). Compared with the same dates a year "
+    "earlier. The team filter counts the team that made the routing decision, not the team "
+    "that holds the contact now.")
+
+
+def _measure_range(filters: selectors.KpiFilters) -> tuple[date, date]:
+    return (filters.measure_from or filters.start, filters.measure_to or filters.until)
+
+
+def measure(filters: selectors.KpiFilters) -> KpiTable:
+    first, last = _measure_range(filters)
+    now, before = selectors.pilot_measure(filters, first, last)
+    change = (now.share - before.share
+              if now.share is not None and before.share is not None else None)
+    return KpiTable(
+        "measure", str(TABLES["measure"]),
+        [_("Dates"), _("First day"), _("Last day"), _("Contacts"),
+         _("Led to a service-need assessment"), _("Share (%)")],
+        [[_("The chosen dates"), now.first.isoformat(), now.last.isoformat(), now.contacts,
+          now.assessed, now.share],
+         [_("Same dates a year earlier"), before.first.isoformat(), before.last.isoformat(),
+          before.contacts, before.assessed, before.share]],
+        [_("Change (percentage points)"), None, None, None, None, change],
+        notes=[str(MEASURE_NOTE)],
+    )
+
+
+def advice(filters: selectors.KpiFilters) -> KpiTable:
+    first, last = _measure_range(filters)
+    labels = {"kind": dict(AdviceKind.choices), "topic": dict(AdviceTopic.choices),
+              "asker_group": dict(AskerGroup.choices)}
+    headings = {"kind": _("Kind"), "topic": _("Topic"), "asker_group": _("Who asked")}
+    rows = selectors.advice_volumes(filters, first, last)
+    return KpiTable(
+        "advice", str(TABLES["advice"]),
+        [_("Counted by"), _("Value"), _("The chosen dates"), _("Same dates a year earlier")],
+        [[str(headings[g]), str(labels[g].get(code, code)), n, b] for g, code, n, b in rows],
+        notes=[_("Advice, guidance and professionals' consultations without a named child, by "
+                 "the day received, over the pilot measure's dates; the team filter is the "
+                 "recording team.")],
+    )
 
 
 def compliance(filters: selectors.KpiFilters) -> KpiTable:
@@ -228,6 +280,10 @@ def build(slug: str, filters: selectors.KpiFilters, *, language: str) -> KpiTabl
     """One table (for the CSV export), with only the queries it needs."""
     if slug == "routing":
         return routing(filters)
+    if slug == "measure":
+        return measure(filters)
+    if slug == "advice":
+        return advice(filters)
     if slug == "compliance":
         return compliance(filters)
     if slug == "median":
@@ -249,4 +305,4 @@ def all_open_tables(filters: selectors.KpiFilters,
 def build_all(filters: selectors.KpiFilters, *, language: str) -> list[KpiTable]:
     items = selectors.open_items(filters, language=language)
     return [routing(filters), compliance(filters), median(filters),
-            *all_open_tables(filters, items).values()]
+            *all_open_tables(filters, items).values(), measure(filters), advice(filters)]
