@@ -55,10 +55,12 @@ def relationship_close(*, actor, relationship: ClientRelationship,
     return relationship
 
 
-def emergency_access_open(*, actor, person_id: int | None, reason: str) -> ClientRelationship:
+def emergency_access_open(*, actor, person_id: int | None, reason: str,
+                          asked_by: str = "") -> ClientRelationship:
     """Break the glass: a time-boxed, flagged access with a written reason, listed for review.
 
-    An unknown person gives PersonNotFound; the attempt is logged either way.
+    An unknown person gives PersonNotFound; the attempt is logged either way, a refusal with
+    ``asked_by`` (how the person was looked for: a keyed hash, never a clear identity code).
     """
     require_action(actor, Action.BREAK_GLASS)
     reason = (reason or "").strip()
@@ -71,7 +73,7 @@ def emergency_access_open(*, actor, person_id: int | None, reason: str) -> Clien
     if person is None:
         log.record(actor, person_id=person_id, category=Category.BASIC_DATA,
                    action=LogAction.EMERGENCY, basis=Basis.EMERGENCY, outcome=Outcome.REFUSED,
-                   detail=reason)
+                   detail=f"{reason}; asked by {asked_by}" if asked_by else reason)
         raise PersonNotFound()
     now = timezone.now()
     with transaction.atomic():

@@ -17,7 +17,7 @@ from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.people import selectors
+from luotsi.people import crypto, selectors
 from luotsi.people.forms import EmergencyAccessForm, PersonForm, PersonSearchForm
 from luotsi.people.lookup import find_by_hetu
 from luotsi.people.services import PersonInput, person_create
@@ -115,6 +115,7 @@ def emergency_access(request, person_id: int | None = None):
     form = EmergencyAccessForm(data)
 
     def open_access(data):
+        asked_by = ""
         if data.get("person_id"):
             person_id, field = data["person_id"], None
             missing = _("No person was found.")
@@ -122,9 +123,11 @@ def emergency_access(request, person_id: int | None = None):
             person = find_by_hetu(data["hetu"])
             person_id, field = (person.pk if person else None), "hetu"
             missing = _("No person was found with this personal identity code.")
+            # whom the worker looked for, as the search logs it: the keyed hash only
+            asked_by = f"hetu {crypto.lookup_hash(data['hetu'])}"
         try:
             return emergency_access_open(actor=request.user, person_id=person_id,
-                                         reason=data["reason"])
+                                         reason=data["reason"], asked_by=asked_by)
         except gateway.PersonNotFound:
             raise ValidationError({field: missing} if field else missing) from None
 

@@ -103,7 +103,10 @@ def test_emergency_access__unknown_hetu_refused_and_logged(client, alice):
     refusal = emergency_rows().get()
     assert (refusal.user_id, refusal.person_id, refusal.outcome) == (alice.pk, None,
                                                                      Outcome.REFUSED)
-    assert refusal.detail == REASON
+    # whom the worker went looking for: the code's keyed lookup hash, never the clear code
+    from luotsi.people import crypto
+    assert refusal.detail == f"{REASON}; asked by hetu {crypto.lookup_hash(unknown)}"
+    assert unknown not in refusal.detail
 
 
 def test_emergency_access__dpo_cannot_break_the_glass(client, charlie, stranger):
