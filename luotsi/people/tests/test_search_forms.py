@@ -19,10 +19,15 @@ _FIELD_NAMES = [
 ]
 
 
+# A GET form that renders a whole form object names no field the scan could read: refused too.
+_WHOLE_FORM = re.compile(r"""\{\{\s*\w*form\w*\s*[|}]|\.as_(p|div|table|ul)\b|for\s+\w+\s+in\s+\w*form\b""")
+
+
 def _templates() -> list[Path]:
-    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    # every template backend's directories: Django's and Jinja2's
+    roots = [Path(d) for backend in settings.TEMPLATES for d in backend["DIRS"]]
     roots += list(Path(settings.BASE_DIR, "luotsi").glob("*/templates"))
-    return sorted(p for root in roots for p in root.rglob("*.html"))
+    return sorted({p for root in roots for p in root.rglob("*.html")})
 
 
 def get_forms_with_identity_fields(text: str) -> list[str]:
@@ -34,6 +39,8 @@ def get_forms_with_identity_fields(text: str) -> list[str]:
             continue
         names = {name for pattern in _FIELD_NAMES for name in pattern.findall(form.group("body"))}
         found += sorted(name for name in names if SENSITIVE.match(name.rsplit("-", 1)[-1]))
+        if _WHOLE_FORM.search(form.group("body")):
+            found.append("(a whole form rendered)")
     return found
 
 
@@ -49,11 +56,19 @@ def test_scanner__finds_get_forms_with_identity_fields():
         '<form method="post">{% csrf_token %}<input name="hetu"></form>') == []
     assert get_forms_with_identity_fields(
         '<form method="get"><select name="team"></select></form>') == []
+    assert get_forms_with_identity_fields(
+        '<form method="get">{{ form }}</form>') == ["(a whole form rendered)"]
+    assert get_forms_with_identity_fields(
+        '<form method="get">{% for field in form %}{{ field }}{% endfor %}</form>') == [
+        "(a whole form rendered)"]
+    assert get_forms_with_identity_fields('<form method="post">{{ form.as_div }}</form>') == []
 
 
 def test_templates__no_get_form_takes_an_identity_code_or_a_name():
     templates = _templates()
     assert len(templates) > 20
+    jinja2_dir = Path(settings.BASE_DIR, "templates", "jinja2")
+    assert any(jinja2_dir in path.parents for path in templates)  # Jinja2's templates scanned
     offending = {}
     for path in templates:
         names = get_forms_with_identity_fields(path.read_text(encoding="utf-8"))
