@@ -177,6 +177,12 @@ def _base_clock_contact() -> Contact:
                                   clock="shl_contact").order_by("pk")[0]
 
 
+def _catalogue_code() -> str:
+    from luotsi.intake.models import ServiceCatalogueItem
+
+    return ServiceCatalogueItem.objects.filter(active=True).order_by("code")[0].code
+
+
 def operations(today) -> dict[str, Operation]:
     """A valid request of every create and update operation, keyed by its OpenAPI operation."""
     users = {u.username: u for u in User.objects.filter(username__in=[
@@ -258,7 +264,18 @@ def operations(today) -> dict[str, Operation]:
             "sw-central", "post", f"/assessments/{started.pk}/complete",
             {"outcome": "closed", "reason": "Ei palvelutarvetta.",
              "completed_on": today.isoformat(), "conclusions": "Ei asiakkuuden edellytyksiä.",
-             "client_view": "Perhe pärjää omin voimin.", "named_worker_need": "not_needed"}),
+             "client_view": "Perhe pärjää omin voimin.", "named_worker_need": "not_needed",
+             "child_met_on": today.isoformat(), "child_view": "Kaikki on hyvin."}),
+        "luotsi_intake_api_save_assessment_result": Operation(
+            "sw-central", "put", f"/assessments/{started.pk}/result",
+            {"reason": "Perhe tarvitsee tukea.", "child_met_on": today.isoformat(),
+             "child_view": "Haluan harrastaa.", "support_need": "repeated"}),
+        "luotsi_intake_api_add_support_measure": Operation(
+            "sw-central", "post", f"/assessments/{started.pk}/support-measures",
+            {"measure": "family_work", "started_on": today.isoformat(), "note": "Kerran viikossa"}),
+        "luotsi_intake_api_add_referral": Operation(
+            "sw-central", "post", f"/assessments/{started.pk}/referrals",
+            {"service_code": _catalogue_code(), "referred_on": today.isoformat()}),
         "luotsi_sharedcare_api_create_meeting": Operation(
             coordinator, "post", f"/shared-clients/{shared.person_id}/meetings", {
                 "held_at": now.isoformat(), "kind": "in_person", "place": "Toimisto",

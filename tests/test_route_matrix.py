@@ -98,6 +98,8 @@ PAGES = {
     "intake:queue": LISTS,
     "intake:my_work": LISTS,
     "intake:assessment_detail": Ids("assessment"),
+    "intake:assessment_result": Ids("assessment"),
+    "intake:assessment_result_pdf": Ids("assessment"),
     "intake:caseload": LISTS,
     "reports_kpis": NoClientData("aggregates only"),
     "reports_kpi_csv": NoClientData("aggregates only"),
@@ -190,6 +192,12 @@ OPERATIONS = {
     "POST /api/v1/assessments/{assessment_id}/complete":
         Ids("assessment", "POST", 422, {"outcome": "closed", "reason": "",
                                         "completed_on": "1999-01-01"}),
+    "PUT /api/v1/assessments/{assessment_id}/result":
+        Ids("assessment", "PUT", 422, {"child_met_on": "1999-01-01"}),
+    "POST /api/v1/assessments/{assessment_id}/support-measures":
+        Ids("assessment", "POST", 422, {"measure": "other", "started_on": "1999-01-01"}),
+    "POST /api/v1/assessments/{assessment_id}/referrals":
+        Ids("assessment", "POST", 422, {"service_code": "none", "referred_on": "1999-01-01"}),
     "GET /api/v1/shared-clients/candidates": LISTS,
     "GET /api/v1/shared-clients/consultations": LISTS,
     "POST /api/v1/shared-clients/consultations/{consultation_id}/answer":

@@ -38,6 +38,8 @@ from luotsi.intake.models import (
     AdviceTopic,
     AskerGroup,
     Assessment,
+    AssessmentReferral,
+    AssessmentSupport,
     Channel,
     Consultation,
     Contact,
@@ -50,6 +52,9 @@ from luotsi.intake.models import (
     Meeting,
     NamedWorkerNeed,
     ReporterKind,
+    ServiceCatalogueItem,
+    SupportMeasure,
+    SupportNeed,
     Urgency,
 )
 from luotsi.organisation.decorators import require_action
@@ -78,6 +83,9 @@ AssessmentOutcomeCode = choice(Assessment.Outcome)
 MeetingKindCode = choice(Meeting.Kind)
 NamedWorkerNeedCode = choice(NamedWorkerNeed)
 NamedWorkerNeedOrBlank = choice(NamedWorkerNeed, blank=True)
+SupportNeedCode = choice(SupportNeed)
+SupportNeedOrBlank = choice(SupportNeed, blank=True)
+SupportMeasureCode = choice(SupportMeasure)
 ClockOrBlank = choice([code for code, _label in CLOCK_CHOICES], blank=True)
 OpenDeadlineStatusOrBlank = choice(OpenDeadlineStatus, blank=True)
 KindOrBlank = choice(ContactKind, blank=True)
@@ -203,7 +211,35 @@ class AssessmentMeetingIn(StrictInput):
     notes: str = Field(..., max_length=50000)
 
 
-class AssessmentCompleteIn(StrictInput):
+class AssessmentResultIn(StrictInput):
+    """The content of the result (palvelutarpeen arvio); what is required is required at
+    completion, a draft may leave it empty."""
+
+    reason: str = Field("", max_length=50000, description=(
+        "The summary of the situation and the need for services and support."))
+    conclusions: str = Field("", max_length=50000, description=(
+        "Required at completion: the conclusions on the conditions for clienthood."))
+    client_view: str = Field("", max_length=50000, description=(
+        "Required at completion: the client's own view of their needs."))
+    named_worker_need: NamedWorkerNeedOrBlank = Field("", description=(
+        "Required at completion: whether a named worker (omatyöntekijä, SHL 42 §) is needed."))
+    children_situation: str = Field("", max_length=50000, description=(
+        "The situation of any child in the adult's care; required at completion when the person "
+        "assessed is an adult."))
+    child_met_on: date | None = Field(None, description=(
+        "When the child was met and heard; for a child, this or `child_not_met_reason` is "
+        "required at completion."))
+    child_not_met_reason: str = Field("", max_length=5000, description=(
+        "Why the child was not met (only without `child_met_on`)."))
+    child_view: str = Field("", max_length=50000, description=(
+        "The child's own view; required at completion when the child was met."))
+    support_need: SupportNeedOrBlank = Field("", description=(
+        "Whether the need for support is temporary, repeated or long-term; required at "
+        "completion unless the outcome is `closed`."))
+    expected_version: Version | None = None
+
+
+class AssessmentCompleteIn(AssessmentResultIn):
     outcome: AssessmentOutcomeCode
     reason: str = Field(..., max_length=50000)
     completed_on: date
@@ -211,16 +247,19 @@ class AssessmentCompleteIn(StrictInput):
         "The named worker (omatyöntekijä); required when a client relationship is opened."))
     informed_on: date | None = Field(None, description=(
         "Child and guardian informed; required for a child-welfare client relationship."))
-    conclusions: str = Field("", max_length=50000, description=(
-        "Required: the conclusions on the conditions for clienthood."))
-    client_view: str = Field("", max_length=50000, description=(
-        "Required: the client's own view of their needs."))
-    named_worker_need: NamedWorkerNeedOrBlank = Field("", description=(
-        "Required: whether a named worker (omatyöntekijä, SHL 42 §) is needed."))
-    children_situation: str = Field("", max_length=50000, description=(
-        "The situation of any child in the adult's care; required when the person assessed is "
-        "an adult."))
-    expected_version: Version | None = None
+
+
+class AssessmentSupportIn(StrictInput):
+    measure: SupportMeasureCode
+    started_on: date
+    note: str = Field("", max_length=300, description="Details; required for `other`.")
+
+
+class AssessmentReferralIn(StrictInput):
+    service_code: str = Field(..., max_length=60, description=(
+        "The service's code in the service catalogue."))
+    referred_on: date
+    note: str = Field("", max_length=300)
 
 
 # --- schemas: out -----------------------------------------------------------------------------
@@ -382,6 +421,21 @@ class AssessmentConsultationOut(Schema):
     asked_by_id: int
 
 
+class AssessmentSupportOut(Schema):
+    id: int
+    measure: SupportMeasureCode
+    started_on: date
+    note: str
+
+
+class AssessmentReferralOut(Schema):
+    id: int
+    service_code: str
+    service_name: str
+    referred_on: date
+    note: str
+
+
 class AssessmentStateOut(Schema):
     id: int
     version: int
@@ -411,6 +465,12 @@ class AssessmentOut(AssessmentStateOut):
     client_view: str
     named_worker_need: NamedWorkerNeedCode | None
     children_situation: str
+    child_met_on: date | None
+    child_not_met_reason: str
+    child_view: str
+    support_need: SupportNeedCode | None
+    support_measures: list[AssessmentSupportOut]
+    referrals: list[AssessmentReferralOut]
     contact_ids: list[int]
     meetings: list[AssessmentMeetingOut]
     consultations: list[AssessmentConsultationOut]
@@ -493,6 +553,15 @@ def _assessment_state(assessment: Assessment) -> dict:
         "responsible_worker_id": assessment.responsible_worker_id,
         "deadlines": _assessment_deadlines(assessment),
     }
+
+
+def _result(payload: AssessmentResultIn) -> services.AssessmentResult:
+    return services.AssessmentResult(
+        conclusions=payload.conclusions, client_view=payload.client_view,
+        named_worker_need=payload.named_worker_need,
+        children_situation=payload.children_situation, child_met_on=payload.child_met_on,
+        child_not_met_reason=payload.child_not_met_reason, child_view=payload.child_view,
+        support_need=payload.support_need)
 
 
 def _professional(field_name: str, pk: int | None) -> User | None:
@@ -854,6 +923,10 @@ def get_assessment(request, assessment_id: Id):
         Prefetch("contacts", queryset=Contact.objects.order_by("received_at", "pk")),
         Prefetch("meetings", queryset=Meeting.objects.order_by("held_on", "pk")),
         Prefetch("consultations", queryset=Consultation.objects.order_by("created_at", "pk")),
+        Prefetch("support_measures", queryset=AssessmentSupport.objects.order_by(
+            "started_on", "pk")),
+        Prefetch("referrals", queryset=AssessmentReferral.objects.select_related("service")
+                 .order_by("referred_on", "pk")),
     ).get(pk=assessment.pk))
     return {
         **_assessment_state(assessment),
@@ -863,6 +936,14 @@ def get_assessment(request, assessment_id: Id):
         "conclusions": assessment.conclusions, "client_view": assessment.client_view,
         "named_worker_need": assessment.named_worker_need or None,
         "children_situation": assessment.children_situation,
+        "child_met_on": assessment.child_met_on,
+        "child_not_met_reason": assessment.child_not_met_reason,
+        "child_view": assessment.child_view, "support_need": assessment.support_need or None,
+        "support_measures": [{"id": r.pk, "measure": r.measure, "started_on": r.started_on,
+                              "note": r.note} for r in assessment.support_measures.all()],
+        "referrals": [{"id": r.pk, "service_code": r.service.code,
+                       "service_name": r.service.name, "referred_on": r.referred_on,
+                       "note": r.note} for r in assessment.referrals.all()],
         "contact_ids": [c.pk for c in assessment.contacts.all()],
         "meetings": [{"id": m.pk, "kind": m.kind, "held_on": m.held_on,
                       "participants": m.participants, "notes": m.notes,
@@ -927,10 +1008,51 @@ def complete_assessment(request, assessment_id: Id, payload: AssessmentCompleteI
             actor=request.auth, assessment=assessment, outcome=payload.outcome,
             reason=payload.reason, completed_on=payload.completed_on,
             responsible_worker=responsible, informed_on=payload.informed_on,
-            result=services.AssessmentResult(
-                conclusions=payload.conclusions, client_view=payload.client_view,
-                named_worker_need=payload.named_worker_need,
-                children_situation=payload.children_situation),
-            expected_version=payload.expected_version)
+            result=_result(payload), expected_version=payload.expected_version)
     warning = services.caseload_warning(assessment)
     return {**_assessment_state(assessment), "warnings": [warning] if warning else []}
+
+
+@assessments_router.put(
+    "/{assessment_id}/result", response=responses({200: AssessmentStateOut}, *_WRITE, 409),
+    summary="Save the result's content without completing the assessment",
+    description=("Replaces the content of the result (the fields of `AssessmentResultIn`) of an "
+                 "open assessment. What is written is checked (dates, codes); what is missing is "
+                 "required only at completion." + _CONFLICT_NOTE),
+)
+def save_assessment_result(request, assessment_id: Id, payload: AssessmentResultIn):
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
+    with _version_checked(Assessment, assessment.pk, payload.expected_version):
+        assessment = services.assessment_result_save(
+            actor=request.auth, assessment=assessment, reason=payload.reason,
+            result=_result(payload), expected_version=payload.expected_version)
+    return _assessment_state(assessment)
+
+
+@assessments_router.post(
+    "/{assessment_id}/support-measures", response=responses({201: CreatedOut}, *_WRITE),
+    summary="Record a support measure started during the assessment",
+)
+def add_support_measure(request, assessment_id: Id, payload: AssessmentSupportIn):
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
+    row = services.assessment_support_add(actor=request.auth, assessment=assessment,
+                                          measure=payload.measure, started_on=payload.started_on,
+                                          note=payload.note)
+    return Status(201, {"id": row.pk})
+
+
+@assessments_router.post(
+    "/{assessment_id}/referrals", response=responses({201: CreatedOut}, *_WRITE),
+    summary="Record a referral made during the assessment",
+)
+def add_referral(request, assessment_id: Id, payload: AssessmentReferralIn):
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
+    service = ServiceCatalogueItem.objects.filter(code=payload.service_code.strip()).first()
+    with _fields_renamed(service="service_code"):
+        row = services.assessment_referral_add(actor=request.auth, assessment=assessment,
+                                               service=service, referred_on=payload.referred_on,
+                                               note=payload.note)
+    return Status(201, {"id": row.pk})

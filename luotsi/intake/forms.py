@@ -32,6 +32,8 @@ from luotsi.intake.models import (
     NamedWorkerNeed,
     ReporterKind,
     ServiceCatalogueItem,
+    SupportMeasure,
+    SupportNeed,
     Urgency,
 )
 from luotsi.intake.selectors import MY_TEAMS, UNASSESSED, children_cap, with_children
@@ -552,7 +554,16 @@ class CompleteForm(VersionedForm):
     reason = _text(_("Summary of the situation and the need for services and support"), rows=5)
     conclusions = _text(_("Conclusions on the conditions for clienthood"), rows=4)
     client_view = _text(_("The client's own view of their needs"), rows=4,
-                        help_text=_("The child's and the family's own view."))
+                        help_text=_("The family's own view, in their words."))
+    child_met_on = _date_field(_("Child met and heard"), required=False,
+                               help_text=_("For a child: the date, or the reason why not below."))
+    child_not_met_reason = _text(_("Why the child was not met"), rows=2, required=False)
+    child_view = _text(_("The child's own view"), rows=3, required=False,
+                       help_text=_("Required when the child was met."))
+    support_need = forms.ChoiceField(
+        label=_("The need for support is"), choices=SupportNeed.choices,
+        widget=forms.RadioSelect, required=False,
+        help_text=_("Required unless the assessment is closed with no need for services."))
     named_worker_need = forms.ChoiceField(
         label=_("Need for a named worker (omatyöntekijä, SHL 42 §)"),
         choices=NamedWorkerNeed.choices, widget=forms.RadioSelect)
@@ -574,6 +585,41 @@ class CompleteForm(VersionedForm):
     def __init__(self, *args, team_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_worker"].queryset = with_children(members_of(team_ids))
+
+
+class ResultDraftForm(CompleteForm):
+    """The completion form saved without completing: every field may still be empty; the
+    service checks what is written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            form_field.required = False
+
+
+class SupportMeasureForm(Form):
+    measure = forms.ChoiceField(label=_("Support measure"),
+                                choices=BLANK + list(SupportMeasure.choices))
+    started_on = _date_field(_("Started"))
+    note = forms.CharField(label=_("Details"), max_length=300, required=False,
+                           help_text=_("Required for other support."))
+
+
+class ReferralForm(Form):
+    service_code = forms.ChoiceField(label=_("Referred to"))
+    referred_on = _date_field(_("Referral made"))
+    note = forms.CharField(label=_("Details"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = ServiceCatalogueItem.objects.filter(active=True).order_by("name_fi")
+        self.items = {item.code: item for item in items}
+        self.fields["service_code"].choices = BLANK + [
+            (item.code, f"{item} ({item.provider})") for item in self.items.values()]
+
+
+class RowRemoveForm(Form):
+    row = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
 # --- caseload -----------------------------------------------------------------------------------

@@ -116,6 +116,43 @@ class NamedWorkerNeed(models.TextChoices):
         "named worker need", "Not needed (obviously unnecessary, SHL 42 §)")
 
 
+class SupportNeed(models.TextChoices):
+    """How long the need for support is expected to last (THL: temporary, repeated or
+    continuous, long-term)."""
+
+    TEMPORARY = "temporary", pgettext_lazy("support need", "Temporary")
+    REPEATED = "repeated", pgettext_lazy("support need", "Repeated")
+    LONG_TERM = "long_term", pgettext_lazy("support need", "Long-term")
+
+
+class SupportMeasure(models.TextChoices):
+    """The code list of support started during a service-need assessment (SHL 14 and 18–19 §,
+    LSL 36 §)."""
+
+    SOCIAL_GUIDANCE = "social_guidance", pgettext_lazy("support measure", "Social guidance")
+    FAMILY_WORK = "family_work", pgettext_lazy("support measure", "Family work")
+    INTENSIVE_FAMILY_WORK = "intensive_family_work", pgettext_lazy(
+        "support measure", "Intensive family work")
+    HOME_HELP = "home_help", pgettext_lazy(
+        "support measure", "Home help for families with children")
+    FAMILY_COUNSELLING = "family_counselling", pgettext_lazy(
+        "support measure", "Child and family guidance clinic")
+    SUPPORT_PERSON = "support_person", pgettext_lazy(
+        "support measure", "Support person or support family")
+    PEER_GROUP = "peer_group", pgettext_lazy("support measure", "Peer group activity")
+    SOCIAL_REHABILITATION = "social_rehabilitation", pgettext_lazy(
+        "support measure", "Social rehabilitation")
+    SUBSTANCE_ABUSE_WORK = "substance_abuse_work", pgettext_lazy(
+        "support measure", "Substance abuse work")
+    MENTAL_HEALTH_WORK = "mental_health_work", pgettext_lazy(
+        "support measure", "Mental health work")
+    PREVENTIVE_ASSISTANCE = "preventive_assistance", pgettext_lazy(
+        "support measure", "Preventive social assistance")
+    CHILD_WELFARE_OPEN_CARE = "child_welfare_open_care", pgettext_lazy(
+        "support measure", "Child-welfare open-care support (LSL 36 §)")
+    OTHER = "other", pgettext_lazy("support measure", "Other support")
+
+
 class Assessment(TimeStampedModel):
     """A service-need assessment (palvelutarpeen arviointi, SHL 36 §) of a child and family by a
     regional team. It may hold several contacts about the same child."""
@@ -152,6 +189,11 @@ class Assessment(TimeStampedModel):
                                          blank=True)
     children_situation = models.TextField(
         _("situation of any child in the adult's care"), blank=True)
+    child_met_on = models.DateField(_("child met and heard"), null=True, blank=True)
+    child_not_met_reason = models.TextField(_("why the child was not met"), blank=True)
+    child_view = models.TextField(_("the child's own view"), blank=True)
+    support_need = models.CharField(_("need for support"), max_length=20,
+                                    choices=SupportNeed.choices, blank=True)
     responsible_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="client_cases", verbose_name=_("named worker (omatyöntekijä)"))
@@ -168,6 +210,48 @@ class Assessment(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.completed_on is None
+
+
+class AssessmentSupport(models.Model):
+    """A support measure started during a service-need assessment, and when."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="support_measures")
+    measure = models.CharField(_("support measure"), max_length=40,
+                               choices=SupportMeasure.choices)
+    started_on = models.DateField(_("started"))
+    note = models.CharField(_("details"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("support measure started")
+        verbose_name_plural = _("support measures started")
+        ordering = ["started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()} {format_date(self.started_on)}"
+
+
+class AssessmentReferral(models.Model):
+    """A referral made during a service-need assessment: to which service, and when."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="referrals")
+    service = models.ForeignKey(ServiceCatalogueItem, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("service"))
+    referred_on = models.DateField(_("referred"))
+    note = models.CharField(_("details"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["referred_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service} {format_date(self.referred_on)}"
 
 
 class Contact(TimeStampedModel):

@@ -39,6 +39,8 @@ from luotsi.common.validation import shifted
 from luotsi.intake.models import (
     AdviceRecord,
     Assessment,
+    AssessmentReferral,
+    AssessmentSupport,
     ClockChange,
     Contact,
     ContactPerson,
@@ -346,7 +348,24 @@ def assessment_detail(assessment: Assessment) -> Assessment:
                      .prefetch_related(Prefetch("deadlines",
                                                 queryset=Deadline.objects.order_by("due_on", "pk")))),
             Prefetch("meetings", queryset=Meeting.objects.select_related("recorded_by")),
-            Prefetch("consultations", queryset=Consultation.objects.select_related("asked_by")))
+            Prefetch("consultations", queryset=Consultation.objects.select_related("asked_by")),
+            Prefetch("support_measures", queryset=AssessmentSupport.objects.order_by(
+                "started_on", "pk")),
+            Prefetch("referrals", queryset=AssessmentReferral.objects.select_related("service")
+                     .order_by("referred_on", "pk")))
+        .get(pk=assessment.pk))
+
+
+def assessment_result(assessment: Assessment) -> Assessment:
+    """An assessment with what its result document shows (the person, the workers, the support
+    started and the referrals), in a fixed number of queries."""
+    return (Assessment.objects.select_related(
+        "child", "team", "worker", "pair_worker", "responsible_worker")
+        .prefetch_related(
+            Prefetch("support_measures", queryset=AssessmentSupport.objects.order_by(
+                "started_on", "pk")),
+            Prefetch("referrals", queryset=AssessmentReferral.objects.select_related("service")
+                     .order_by("referred_on", "pk")))
         .get(pk=assessment.pk))
 
 

@@ -33,6 +33,8 @@ from luotsi.intake.models import (
     CLOCK_CHOICES,
     OBLIGATION_LABELS,
     Assessment,
+    AssessmentReferral,
+    AssessmentSupport,
     Channel,
     ClockChange,
     Consultation,
@@ -48,6 +50,8 @@ from luotsi.intake.models import (
     Notification,
     ReporterKind,
     ServiceCatalogueItem,
+    SupportMeasure,
+    SupportNeed,
     Urgency,
 )
 from luotsi.intake.selectors import (
@@ -899,20 +903,58 @@ def consultation_answer(*, actor, consultation: Consultation, answer: str) -> Co
 
 @dataclass
 class AssessmentResult:
-    """The required content of the assessment's result (palvelutarpeen arvio, SHL 36 §) beside
-    the summary (``reason``): the conclusions on the conditions for clienthood, the client's own
-    view, the need for a named worker (SHL 42 §) and, for an adult, the situation of any child
-    in their care."""
+    """The content of the assessment's result (palvelutarpeen arvio, SHL 36 §) beside the
+    summary (``reason``): the conclusions on the conditions for clienthood, the client's own
+    view, the need for a named worker (SHL 42 §), for an adult the situation of any child in
+    their care; for a child, when the child was met and heard (or why not) and the child's own
+    view; whether the need for support is temporary, repeated or long-term."""
 
     conclusions: str = ""
     client_view: str = ""
     named_worker_need: str = ""
     children_situation: str = ""
+    child_met_on: date | None = None
+    child_not_met_reason: str = ""
+    child_view: str = ""
+    support_need: str = ""
 
 
-def _result_errors(assessment: Assessment, result: AssessmentResult,
-                   completed_on: date) -> dict[str, list[str]]:
+RESULT_TEXT_FIELDS = ("conclusions", "client_view", "children_situation", "child_not_met_reason",
+                      "child_view")
+
+
+def is_adult(person: Person, on: date) -> bool:
+    born = person.birth_date
+    return born is not None and _age_on(born, on) >= ADULT_AGE
+
+
+def _content_errors(assessment: Assessment, result: AssessmentResult) -> dict[str, list[str]]:
+    """What is wrong in the content as written, whether or not the assessment is completed."""
     errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    met = result.child_met_on
+    if met is not None and met > today:
+        errors["child_met_on"] = [_("The date the child was met cannot be in the future.")]
+    elif met is not None and met < assessment.opened_on:
+        errors["child_met_on"] = [
+            _("The child is met and heard during the assessment: the date cannot be before the "
+              "case was opened (%(date)s).") % {"date": format_date(assessment.opened_on)}]
+    if met is not None and result.child_not_met_reason.strip():
+        errors["child_not_met_reason"] = [_(
+            "The child was met: leave the reason why not empty, or remove the date.")]
+    if result.support_need and result.support_need not in SupportNeed.values:
+        errors["support_need"] = [_(
+            "Choose whether the need for support is temporary, repeated or long-term.")]
+    if result.named_worker_need and result.named_worker_need not in NamedWorkerNeed.values:
+        errors["named_worker_need"] = [_(
+            "Record whether a named worker (omatyöntekijä, SHL 42 §) is needed.")]
+    return errors
+
+
+def _result_errors(assessment: Assessment, result: AssessmentResult, completed_on: date,
+                   outcome: str = "") -> dict[str, list[str]]:
+    """The content and what the completed result requires (SHL 36 §, LSL 26–27 §)."""
+    errors = _content_errors(assessment, result)
     if not result.conclusions.strip():
         errors["conclusions"] = [_("Write the conclusions on the conditions for clienthood.")]
     if not result.client_view.strip():
@@ -920,11 +962,20 @@ def _result_errors(assessment: Assessment, result: AssessmentResult,
     if result.named_worker_need not in NamedWorkerNeed.values:
         errors["named_worker_need"] = [_(
             "Record whether a named worker (omatyöntekijä, SHL 42 §) is needed.")]
-    born = assessment.child.birth_date
-    if (born is not None and _age_on(born, completed_on) >= ADULT_AGE
-            and not result.children_situation.strip()):
-        errors["children_situation"] = [_(
-            "The person assessed is an adult: record the situation of any child in their care.")]
+    if outcome != Assessment.Outcome.CLOSED and result.support_need not in SupportNeed.values:
+        errors["support_need"] = [_(
+            "Choose whether the need for support is temporary, repeated or long-term.")]
+    if is_adult(assessment.child, completed_on):
+        if not result.children_situation.strip():
+            errors["children_situation"] = [_(
+                "The person assessed is an adult: record the situation of any child in their "
+                "care.")]
+    elif "child_met_on" not in errors and "child_not_met_reason" not in errors:
+        if result.child_met_on is None and not result.child_not_met_reason.strip():
+            errors["child_met_on"] = [_(
+                "Record when the child was met and heard, or why the child was not met.")]
+        elif result.child_met_on is not None and not result.child_view.strip():
+            errors["child_view"] = [_("The child was met: write the child's own view.")]
     return errors
 
 
@@ -972,6 +1023,129 @@ def _responsible_worker_errors(assessment: Assessment, outcome: str,
     return {"responsible_worker": [problem]} if problem else {}
 
 
+def _store_result(assessment: Assessment, result: AssessmentResult) -> list[str]:
+    """Put ``result`` on ``assessment`` (not saved); the names of the fields changed."""
+    for name in RESULT_TEXT_FIELDS:
+        setattr(assessment, name, getattr(result, name).strip())
+    assessment.named_worker_need = result.named_worker_need
+    assessment.support_need = result.support_need
+    assessment.child_met_on = result.child_met_on
+    return [*RESULT_TEXT_FIELDS, "named_worker_need", "support_need", "child_met_on"]
+
+
+def _locked_open(assessment: Assessment, expected_version: int | None) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(_("Someone else changed this assessment meanwhile. Reload the "
+                                "page and check the changes before saving again."))
+    if locked.completed_on:
+        raise ValidationError(_("The assessment is already completed."))
+    return locked
+
+
+def assessment_result_save(*, actor, assessment: Assessment, reason: str,
+                           result: AssessmentResult,
+                           expected_version: int | None = None) -> Assessment:
+    """Save the result's content while the assessment is open, without completing it: what is
+    written is checked (dates, choices), what is missing is required only at completion."""
+    require_action(actor, Action.VIEW_CLIENT)
+    _require_team(actor, assessment)
+    errors = _content_errors(assessment, result)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_open(assessment, expected_version)
+        changed = _store_result(locked, result)
+        locked.outcome_reason = reason.strip()
+        locked.version += 1
+        locked.save(update_fields=[*changed, "outcome_reason", "version", "updated_at"])
+        _log_assessment(actor, locked, LogAction.UPDATE, "assessment result saved")
+    return locked
+
+
+def _open_assessment_date(assessment: Assessment, field_name: str, on: date | None,
+                          *, missing: str) -> date:
+    if on is None:
+        _fail(field_name, missing)
+    assert on is not None
+    if on > timezone.localdate():
+        _fail(field_name, _("The date cannot be in the future."))
+    if on < assessment.opened_on:
+        _fail(field_name, _("The date cannot be before the case was opened (%(date)s).")
+              % {"date": format_date(assessment.opened_on)})
+    return on
+
+
+def _require_open(assessment: Assessment) -> None:
+    if not assessment.is_open:
+        raise ValidationError(_("The assessment is completed."))
+
+
+def assessment_support_add(*, actor, assessment: Assessment, measure: str,
+                           started_on: date | None, note: str = "") -> AssessmentSupport:
+    """Record a support measure started during the assessment, and when it started."""
+    require_action(actor, Action.VIEW_CLIENT)
+    _require_team(actor, assessment)
+    _require_open(assessment)
+    if measure not in SupportMeasure.values:
+        _fail("measure", _("Choose the support measure from the list."))
+    if measure == SupportMeasure.OTHER and not note.strip():
+        _fail("note", _("Describe the other support."))
+    started = _open_assessment_date(assessment, "started_on", started_on,
+                                    missing=_("Enter when the support started."))
+    with transaction.atomic():
+        Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if AssessmentSupport.objects.filter(assessment=assessment, measure=measure,
+                                            started_on=started, note=note.strip()).exists():
+            _fail("measure", _("This support measure is already recorded with this date."))
+        row = AssessmentSupport.objects.create(assessment=assessment, measure=measure,
+                                               started_on=started, note=note.strip(),
+                                               recorded_by=actor)
+        _log_assessment(actor, assessment, LogAction.UPDATE, f"support {row.pk} started: "
+                        f"{measure}")
+    return row
+
+
+def assessment_referral_add(*, actor, assessment: Assessment,
+                            service: ServiceCatalogueItem | None, referred_on: date | None,
+                            note: str = "") -> AssessmentReferral:
+    """Record a referral made during the assessment: to which service, and when."""
+    require_action(actor, Action.VIEW_CLIENT)
+    _require_team(actor, assessment)
+    _require_open(assessment)
+    if service is None or not service.active:
+        _fail("service", _("Choose the service from the catalogue."))
+    assert service is not None
+    referred = _open_assessment_date(assessment, "referred_on", referred_on,
+                                     missing=_("Enter when the referral was made."))
+    with transaction.atomic():
+        Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if AssessmentReferral.objects.filter(assessment=assessment, service=service,
+                                             referred_on=referred).exists():
+            _fail("service", _("This referral is already recorded with this date."))
+        row = AssessmentReferral.objects.create(assessment=assessment, service=service,
+                                                referred_on=referred, note=note.strip(),
+                                                recorded_by=actor)
+        _log_assessment(actor, assessment, LogAction.UPDATE,
+                        f"referral {row.pk} to {service.code}")
+    return row
+
+
+def assessment_row_remove(*, actor, assessment: Assessment, kind: str, row_id: int) -> None:
+    """Remove a support measure (``kind`` "support") or a referral ("referral") recorded by
+    mistake, while the assessment is open."""
+    require_action(actor, Action.VIEW_CLIENT)
+    _require_team(actor, assessment)
+    _require_open(assessment)
+    model: type[AssessmentSupport] | type[AssessmentReferral] = (
+        AssessmentSupport if kind == "support" else AssessmentReferral)
+    with transaction.atomic():
+        deleted, _rows = model.objects.filter(assessment=assessment, pk=row_id).delete()
+        if not deleted:
+            _fail("row", _("The row was not found; it may have been removed already."))
+        _log_assessment(actor, assessment, LogAction.UPDATE, f"{kind} {row_id} removed")
+
+
 def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: str,
                         completed_on: date, responsible_worker: User | None = None,
                         informed_on: date | None = None,
@@ -985,7 +1159,7 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
     _require_team(actor, assessment)
     result = result or AssessmentResult()
     today = timezone.localdate()
-    errors = _result_errors(assessment, result, min(completed_on, today))
+    errors = _result_errors(assessment, result, min(completed_on, today), outcome)
     if outcome not in Assessment.Outcome.values:
         errors["outcome"] = [_("Choose the outcome of the assessment.")]
     if not reason.strip():
@@ -1008,25 +1182,15 @@ def assessment_complete(*, actor, assessment: Assessment, outcome: str, reason: 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise ValidationError(_("Someone else changed this assessment meanwhile. Reload the "
-                                    "page and check the changes before saving again."))
-        if locked.completed_on:
-            raise ValidationError(_("The assessment is already completed."))
+        locked = _locked_open(assessment, expected_version)
         locked.completed_on, locked.outcome, locked.outcome_reason = (
             completed_on, outcome, reason.strip())
         locked.informed_on = informed_on
-        locked.conclusions, locked.client_view = (result.conclusions.strip(),
-                                                  result.client_view.strip())
-        locked.named_worker_need = result.named_worker_need
-        locked.children_situation = result.children_situation.strip()
+        changed = _store_result(locked, result)
         locked.responsible_worker = responsible_worker if opens_client else None
         locked.version += 1
         locked.save(update_fields=["completed_on", "outcome", "outcome_reason", "informed_on",
-                                   "conclusions", "client_view", "named_worker_need",
-                                   "children_situation", "responsible_worker", "version",
-                                   "updated_at"])
+                                   *changed, "responsible_worker", "version", "updated_at"])
         contact_ids = _assessment_contact_ids(locked)
         _meet(contact_ids, "assessment_completion", completed_on)
         for contact in Contact.objects.select_for_update().filter(pk__in=contact_ids):

@@ -12,5 +12,9 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("my-work/", views.my_work, name="my_work"),
     path("assessments/<id:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<id:assessment_id>/result/", views.assessment_result,
+         name="assessment_result"),
+    path("assessments/<id:assessment_id>/result.pdf", views.assessment_result_pdf,
+         name="assessment_result_pdf"),
     path("caseload/", views.caseload, name="caseload"),
 ]

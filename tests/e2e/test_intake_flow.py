@@ -59,7 +59,7 @@ def county(db):
 
 def _submit(page, intent: str) -> None:
     with page.expect_navigation():
-        page.click(f"main form:has(input[name=intent][value={intent}]) button[type=submit]")
+        page.click(f"main form:has(input[name=intent][value={intent}]) button[type=submit] >> nth=0")
 
 
 def _contact_id(page) -> int:
@@ -173,6 +173,9 @@ def test_child_welfare_notification_from_registration_to_client_relationship(
     page.fill("#id_conclusions", "Lapsen kasvuolot vaarantavat kehityksen (LSL 27 §).")
     page.fill("#id_client_view", "Lapsi ja huoltaja toivovat tukea.")
     page.check("input[name=named_worker_need][value=needed]")
+    page.fill("#id_child_met_on", today)
+    page.fill("#id_child_view", "Lapsi toivoo, että kotona olisi rauhallisempaa.")
+    page.check("input[name=support_need][value=long_term]")
     page.select_option("#id_responsible_worker", "")
     page.fill("#id_informed_on", today)
     _submit(page, "complete")

@@ -211,8 +211,10 @@ def test_contact_to_service_need_assessment_by_keyboard_alone(new_page, county):
     type_into(page, "#id_conclusions", "Perhe on perhesosiaalityön asiakas.")
     type_into(page, "#id_client_view", "Huoltaja toivoo tukea arkeen.")
     pick_radio(page, "named_worker_need", "needed")
+    type_into(page, "#id_child_not_met_reason", "Lapsi on vauva.")
+    pick_radio(page, "support_need", "repeated")
     choose(page, "#id_responsible_worker", str(county["worker"].pk))
-    press_button(page, "main form:has(input[name=intent][value=complete]) button[type=submit]")
+    press_button(page, "main form:has(input[name=intent][value=complete]) button.primary")
     assessment.refresh_from_db()
     assert assessment.outcome == "family_social_services"
     assert_accessible(page)

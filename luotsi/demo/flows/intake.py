@@ -168,8 +168,9 @@ def _urgency_at(plan: dict) -> datetime:
     return min(at, timezone.now())
 
 
-def _result_content(outcome: str) -> dict:
-    """The required content of a completed assessment's result (SHL 36 §) by its outcome."""
+def _result_content(outcome: str, met_on: date | None) -> dict:
+    """The required content of a completed assessment's result (SHL 36 §) by its outcome; the
+    child was met and heard on ``met_on`` (the day the assessment started)."""
     if not outcome:
         return {}
     client = outcome in ("child_welfare_client", "family_social_services")
@@ -178,6 +179,10 @@ def _result_content(outcome: str) -> dict:
                         "mukaan." if client else "Asiakkuuden edellytyksiä ei ole."),
         "client_view": "Perhe kertoi oman näkemyksensä tuen tarpeesta arviointikäynnillä.",
         "named_worker_need": "needed" if client else "not_needed",
+        "child_met_on": met_on,
+        "child_view": "Lapsi kertoi omin sanoin, mikä arjessa on hyvin ja mikä vaikeaa.",
+        "support_need": ("long_term" if outcome == "child_welfare_client" else "repeated"
+                         if client else "temporary"),
     }
 
 
@@ -383,7 +388,7 @@ def seed(seed: int, today: date, advance) -> int:
                 opened_on=plan["decided_on"], started_on=plan["started_on"],
                 completed_on=plan["completed_on"], outcome=outcome, outcome_reason=reason,
                 informed_on=informed, responsible_worker=responsible,
-                **_result_content(outcome))
+                **_result_content(outcome, plan["started_on"]))
             assessments.append(plan["assessment"])
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
 

@@ -128,6 +128,8 @@ RESULT_FIELDS = {
     "conclusions": "Lapsen kasvuolot eivät vaaranna kehitystä; perhe tarvitsee tukea arkeen.",
     "client_view": "Perhe toivoo perhetyötä ja kokee sen auttavan.",
     "named_worker_need": "needed",
+    "support_need": "repeated",
+    "child_not_met_reason": "Lapsi oli leirikoulussa; hänen näkemyksensä kysytään myöhemmin.",
 }
 RESULT = services.AssessmentResult(**RESULT_FIELDS)
 

@@ -585,7 +585,8 @@ def test_completion_errors_name_the_api_fields(world, as_user):
 
     assert before_start.status_code == 422
     assert _fields(before_start) == {"completed_on", "responsible_worker_id", "informed_on",
-                                     "conclusions", "client_view", "named_worker_need"}
+                                     "conclusions", "client_view", "named_worker_need",
+                                     "child_met_on", "support_need"}
 
 
 def test_the_openapi_schema_documents_the_operations_and_the_conflict(world, client):

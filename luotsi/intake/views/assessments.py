@@ -19,7 +19,11 @@ from luotsi.intake.forms import (
     ConsultationAnswerForm,
     ConsultationForm,
     MeetingForm,
+    ReferralForm,
+    ResultDraftForm,
+    RowRemoveForm,
     StartForm,
+    SupportMeasureForm,
 )
 from luotsi.intake.models import Assessment
 from luotsi.intake.views._common import GET_POST, deadline_rows, kept_message, orphan_errors
@@ -75,17 +79,24 @@ def _assessment_answer(request, assessment, data):
     return None if done else {"answer_form": form}
 
 
+def _result(cleaned) -> services.AssessmentResult:
+    return services.AssessmentResult(
+        conclusions=cleaned["conclusions"], client_view=cleaned["client_view"],
+        named_worker_need=cleaned["named_worker_need"],
+        children_situation=cleaned["children_situation"],
+        child_met_on=cleaned["child_met_on"],
+        child_not_met_reason=cleaned["child_not_met_reason"],
+        child_view=cleaned["child_view"], support_need=cleaned["support_need"])
+
+
 def _assessment_complete(request, assessment, data):
     form = CompleteForm(data, team_ids=[assessment.team_id])
     done = save_through_service(request, form, lambda cleaned: services.assessment_complete(
         actor=request.user, assessment=assessment, outcome=cleaned["outcome"],
         reason=cleaned["reason"], completed_on=cleaned["completed_on"],
         responsible_worker=cleaned["responsible_worker"], informed_on=cleaned["informed_on"],
-        result=services.AssessmentResult(
-            conclusions=cleaned["conclusions"], client_view=cleaned["client_view"],
-            named_worker_need=cleaned["named_worker_need"],
-            children_situation=cleaned["children_situation"]),
-        expected_version=cleaned["expected_version"]), _("The assessment was completed."))
+        result=_result(cleaned), expected_version=cleaned["expected_version"]),
+        _("The assessment was completed."))
     if done:
         warning = services.caseload_warning(done.result)
         if warning:
@@ -93,11 +104,56 @@ def _assessment_complete(request, assessment, data):
     return None if done else {"complete_form": form}
 
 
+def _assessment_result(request, assessment, data):
+    """The completion form saved without completing it."""
+    form = ResultDraftForm(data, team_ids=[assessment.team_id])
+    done = save_through_service(request, form, lambda cleaned: services.assessment_result_save(
+        actor=request.user, assessment=assessment, reason=cleaned["reason"],
+        result=_result(cleaned), expected_version=cleaned["expected_version"]),
+        _("The content of the assessment was saved. The assessment is not completed yet."))
+    return None if done else {"complete_form": form}
+
+
+def _assessment_support(request, assessment, data):
+    form = SupportMeasureForm(data)
+    done = save_through_service(request, form, lambda cleaned: services.assessment_support_add(
+        actor=request.user, assessment=assessment, **cleaned),
+        _("The support measure was recorded."))
+    return None if done else {"support_form": form}
+
+
+def _assessment_referral(request, assessment, data):
+    form = ReferralForm(data)
+    done = save_through_service(request, form, lambda cleaned: services.assessment_referral_add(
+        actor=request.user, assessment=assessment,
+        service=form.items.get(cleaned["service_code"]), referred_on=cleaned["referred_on"],
+        note=cleaned["note"]), _("The referral was recorded."),
+        field_map={"service": "service_code"})
+    return None if done else {"referral_form": form}
+
+
+def _row_remover(kind: str, key: str):
+    def remove(request, assessment, data):
+        form = RowRemoveForm(data)
+        done = save_through_service(request, form, lambda cleaned: services.assessment_row_remove(
+            actor=request.user, assessment=assessment, kind=kind, row_id=cleaned["row"]),
+            _("The row was removed."))
+        return None if done else {key: form}
+    return remove
+
+
 ASSESSMENT_INTENTS = {
     "start": (_assessment_start, StartForm, "start_form", True),
     "meeting": (_assessment_meeting, MeetingForm, "meeting_form", False),
     "consultation": (_assessment_consultation, ConsultationForm, "consultation_form", False),
     "complete": (_assessment_complete, CompleteForm, "complete_form", True),
+    "result": (_assessment_result, ResultDraftForm, "complete_form", True),
+    "support": (_assessment_support, SupportMeasureForm, "support_form", False),
+    "referral": (_assessment_referral, ReferralForm, "referral_form", False),
+    "support_remove": (_row_remover("support", "support_remove_form"), RowRemoveForm,
+                       "support_remove_form", False),
+    "referral_remove": (_row_remover("referral", "referral_remove_form"), RowRemoveForm,
+                        "referral_remove_form", False),
     "answer": (_assessment_answer, ConsultationAnswerForm, "answer_form", False),
 }
 
@@ -155,6 +211,8 @@ def _render_assessment(request, assessment: Assessment, bound: dict, access=None
         "meetings": list(assessment.meetings.all()),
         "consultations": _consultation_rows(assessment, bound.get("answer_form")),
         "next_steps": _next_steps(assessment),
+        "support_measures": list(assessment.support_measures.all()),
+        "referrals": list(assessment.referrals.all()),
     }
     if any(row["answer_form"] is not None and row["answer_form"] is bound.get("answer_form")
            for row in context["consultations"]):
@@ -167,13 +225,25 @@ def _render_assessment(request, assessment: Assessment, bound: dict, access=None
         context["meeting_form"] = bound.get("meeting_form") or MeetingForm(
             initial={"held_on": today})
         context["consultation_form"] = bound.get("consultation_form") or ConsultationForm()
+        context["support_form"] = bound.get("support_form") or SupportMeasureForm(
+            initial={"started_on": today})
+        context["referral_form"] = bound.get("referral_form") or ReferralForm(
+            initial={"referred_on": today})
         if assessment.started_on:
             context["complete_form"] = bound.get("complete_form") or CompleteForm(
-                team_ids=team_ids, initial={
-                    "expected_version": assessment.version, "completed_on": today,
-                    "responsible_worker": assessment.worker_id})
+                team_ids=team_ids, initial=_complete_initial(assessment, today))
     orphan_errors(request, bound, context)
     return render(request, "intake/assessment_detail.html", context)
+
+
+def _complete_initial(assessment: Assessment, today) -> dict:
+    """The completion form filled in with what was saved of the result so far."""
+    return {
+        "expected_version": assessment.version, "completed_on": today,
+        "responsible_worker": assessment.worker_id, "reason": assessment.outcome_reason,
+        **{name: getattr(assessment, name) for name in (
+            *services.RESULT_TEXT_FIELDS, "named_worker_need", "support_need", "child_met_on")},
+    }
 
 
 def _consultation_rows(assessment: Assessment, bound_answer) -> list[dict]:
