@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from luotsi.api.models import ApiToken
@@ -560,3 +561,147 @@ def test_bad_input__every_filter_form_of_the_list_pages(county):
                     failures.append(f"{where}: the script is shown unescaped")
     assert tried > 20
     assert failures == [], "\n".join(failures[:60])
+
+
+# --- integers beyond a database integer in every page's query parameters ------------------------
+
+HUGE = str(2**63 + 1)
+
+
+class _Links(HTMLParser):
+    """The links of a page and the fields of its GET forms."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.get_fields: dict[str, set[str]] = {}  # form action → field names
+        self._action: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and (a.get("href") or "").startswith("/"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            method = (a.get("method") or "get").lower()
+            self._action = (a.get("action") or "") if method == "get" else None
+            if self._action is not None:
+                self.get_fields.setdefault(self._action, set())
+        elif tag in ("input", "select", "textarea") and self._action is not None \
+                and a.get("name"):
+            self.get_fields[self._action].add(a["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._action = None
+
+
+def _route_of(path: str) -> str | None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.route
+
+
+def _parameterless(resolver=None, prefix=""):
+    """The page routes that take no part of the path as a parameter."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _parameterless(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and "<" not in str(entry.pattern):
+            yield "/" + prefix + str(entry.pattern)
+
+
+def _query_names(parser: _Links, path: str) -> set[str]:
+    """The query parameters a page takes: its GET forms' fields, its links' to itself, page."""
+    names = {"page"}
+    for action, fields in parser.get_fields.items():
+        if action in ("", path):
+            names |= fields
+    for link in parser.links:
+        split = urlsplit(link)
+        if split.path == path:
+            names |= {name for name, _v in parse_qsl(split.query, keep_blank_values=True)}
+    return names
+
+
+def test_huge_integers__every_query_parameter_of_every_page(county):
+    """Every page a worker of each role reaches from the home page (each URL pattern once), and
+    every page route without ids, is asked with each of its query parameters (its GET forms'
+    fields, the parameters of its links to itself, and ``page``) set to 2^63+1: never a 5xx."""
+    skip = ("/static/", "/admin/", "/api/", "/logout/", "/oidc/", "/i18n/")
+    users = list(User.objects.filter(is_active=True, is_superuser=False).order_by("username"))
+    client = Client(raise_request_exception=False)
+    failures: list[str] = []
+    done: set[str] = set()  # URL patterns tried
+    tried = 0
+
+    fixed = [p for p in _parameterless() if not p.startswith(skip) and "^" not in p]
+
+    def try_page(url: str) -> list[str]:
+        nonlocal tried
+        path = urlsplit(url).path
+        page = client.get(url)
+        tried += 1
+        if page.status_code >= 500:
+            failures.append(f"{url}: {page.status_code}")
+            return []
+        if page.status_code != 200 or not page.get("Content-Type", "").startswith("text/html"):
+            return []
+        parser = _Links()
+        parser.feed(page.content.decode())
+        for name in sorted(_query_names(parser, path) - {"csrfmiddlewaretoken"}):
+            response = client.get(path, {name: HUGE})
+            tried += 1
+            if response.status_code >= 500:
+                failures.append(f"{path}?{name}={HUGE}: {response.status_code}")
+        return parser.links
+
+    for user in users:
+        client.force_login(user)
+        queue = ["/", *fixed]
+        while queue:
+            url = queue.pop(0)
+            path = urlsplit(url).path
+            if path.startswith(skip):
+                continue
+            route = _route_of(path)
+            if route is None or (user.username, route) in done or route in done:
+                continue
+            done.add((user.username, route) if "<" not in route else route)
+            queue += try_page(url)
+    routes = {r for r in done if isinstance(r, str)}
+    print(json.dumps({"pages_tried": tried, "patterns_with_ids": len(routes)}))
+    assert len(routes) >= 15
+    assert failures == [], "\n".join(failures[:60])
+
+
+def test_unknown_fields__every_api_write_operation_refuses_them(county):
+    """Every input schema names the fields it takes: an unknown field, at the top of the body or
+    in one of its objects, is refused (422, the field named) and nothing is saved."""
+    client = Client(raise_request_exception=False)
+    caller = ApiCaller(client)
+    scenarios = operations(timezone.localdate())
+    failures: list[str] = []
+    tried = 0
+    for name, operation in scenarios.items():
+        if operation.body is None or operation.content_type != "application/json":
+            continue
+        caller.issue(operation.user)
+        places = [""] + sorted({d.rsplit(".", 1)[0] + "." for d in _body_fields(operation.body)
+                               if "." in d})
+        for place in places:
+            dotted = f"{place}luotsi_unknown"
+            with rolled_back():
+                before = row_counts()
+                response = caller.send(operation, _set(operation.body, dotted, "x"))
+                after = row_counts()
+            tried += 1
+            if response.status_code != 422 or not _names_field(response, dotted) \
+                    or after != before:
+                failures.append(f"{name} {dotted}: {response.status_code} "
+                                f"{response.content[:200]!r}")
+    assert tried >= 15
+    assert failures == [], "\n".join(failures)
