@@ -33,6 +33,7 @@ from luotsi.common.pdf import render_pdf
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.models import Role, Team
 from luotsi.organisation.permissions import Action
+from luotsi.people import crypto
 from luotsi.people.lookup import (
     find_by_hetu,
     find_by_name_and_birth_date,
@@ -67,6 +68,7 @@ def access_log_report(request):
             detail += f"; special reason: {data['special_reason'].strip()}"
         detail += _basis_detail(data["basis"])
         if person is None:
+            detail += _searched_for(data)
             log.record(request.user, person_id=None, category=Category.ACCESS_LOG, action=action,
                        basis=Basis.DPO_TASK, outcome=Outcome.REFUSED, detail=detail)
             form.add_error(field, refusal)
@@ -90,6 +92,17 @@ def access_log_report(request):
         if output == "pdf":
             return render_pdf("access/report_pdf.html", context, f"{filename}.pdf")
     return render(request, "access/report.html", context)
+
+
+def _searched_for(data: dict) -> str:
+    """Whom a report that found nobody was asked for, as a person search logs it: keyed hashes
+    of the terms, never the clear identity code, name or date of birth."""
+    if data["hetu"]:
+        return f"; hetu {crypto.lookup_hash(data['hetu'])}"
+    if data["temporary_id"]:
+        return ""  # a temporary identifier is no personal data of its own
+    return (f"; name {crypto.search_term_hash('name', crypto.name_term(data['name']))}"
+            f", birth_date {crypto.search_term_hash('birth_date', data['birth_date'].isoformat())}")
 
 
 def _report_person(data: dict):

@@ -146,6 +146,10 @@ def test_access_log_report__unknown_person_refused_and_logged(client, charlie):
     entry = AccessLogEntry.objects.filter(user_id=charlie.pk).get()
     assert (entry.person_id, entry.outcome, entry.action) == (None, Outcome.REFUSED,
                                                               LogAction.EXPORT)
+    # whom the report was asked for: the code's keyed lookup hash, never the clear code
+    from luotsi.people import crypto
+    assert f"hetu {crypto.lookup_hash(unknown)}" in entry.detail
+    assert unknown not in entry.detail
 
 
 def test_access_log_report__invalid_hetu_is_a_field_error(client, charlie):
@@ -297,3 +301,15 @@ def test_access_log_report__csv_and_page_times_in_the_one_format_of_the_language
     assert [line[0] for line in lines[1:] if not re.match(pattern, line[0])] == []
     page = report(client, charlie, processed).content.decode()
     assert re.search(pattern[1:-1], page)
+
+
+def test_access_log_report__name_finding_nobody_logs_keyed_hashes(client, charlie):
+    from luotsi.people import crypto
+
+    response = _ask(client, charlie, name="Nimetön Naapuri", birth_date="1980-02-03")
+    assert list(response.context["form"].errors) == ["name"]
+    record = AccessLogEntry.objects.filter(user_id=charlie.pk).get()
+    assert record.outcome == Outcome.REFUSED
+    name_hash = crypto.search_term_hash("name", crypto.name_term("Nimetön Naapuri"))
+    assert f"name {name_hash}" in record.detail
+    assert "Naapuri" not in record.detail and "1980" not in record.detail
