@@ -33,7 +33,8 @@ class KpiFilterForm(Form):
     team = forms.ModelChoiceField(
         Team.objects.filter(kind__in=[TeamKind.INTAKE, TeamKind.ASSESSMENT]).order_by("code"),
         required=False, label=_("Team"), empty_label=_("All teams"),
-        help_text=_("The team that holds the contact now."))
+        help_text=_("The team that holds the contact now; for the pilot's measure, the team "
+                    "that made the routing decision."))
     municipality = forms.ModelChoiceField(
         Municipality.objects.order_by("name_fi"), required=False, label=_("Municipality"),
         empty_label=_("All municipalities"), help_text=_("The family's municipality."))
