@@ -604,6 +604,10 @@ class SupportMeasureForm(Form):
     note = forms.CharField(label=_("Details"), max_length=300, required=False,
                            help_text=_("Required for other support."))
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_support-%s")  # unique beside the page's other forms
+        super().__init__(*args, **kwargs)
+
 
 class ReferralForm(Form):
     service_code = forms.ChoiceField(label=_("Referred to"))
@@ -611,6 +615,7 @@ class ReferralForm(Form):
     note = forms.CharField(label=_("Details"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_referral-%s")
         super().__init__(*args, **kwargs)
         items = ServiceCatalogueItem.objects.filter(active=True).order_by("name_fi")
         self.items = {item.code: item for item in items}

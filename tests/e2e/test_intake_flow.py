@@ -167,6 +167,17 @@ def test_child_welfare_notification_from_registration_to_client_relationship(
         "section[aria-labelledby=meetings-heading]").inner_text()
     assert_accessible(page)
 
+    # Support started and a referral made during the assessment, each with its date.
+    page.select_option("#id_support-measure", "family_work")
+    page.fill("#id_support-started_on", today)
+    _submit(page, "support")
+    page.select_option("#id_referral-service_code", "family-counselling")
+    page.fill("#id_referral-referred_on", today)
+    _submit(page, "referral")
+    assert page.locator("#support-list li").count() == 1
+    assert page.locator("#referral-list li").count() == 1
+    assert_accessible(page)
+
     # Completing without the responsible worker is refused and names the field.
     page.check("input[name=outcome][value=child_welfare_client]")
     page.fill("#id_reason", "Lapsi tarvitsee lastensuojelun tukitoimia.")
@@ -192,6 +203,23 @@ def test_child_welfare_notification_from_registration_to_client_relationship(
     assert assessment.responsible_worker == county["worker"]
     assert "Sara Sosiaalityö" in page.locator("dl.facts").inner_text()
     assert_accessible(page)
+
+    # The result document in the family's language, and its PDF.
+    assessment.child.language = language
+    assessment.child.save(update_fields=["language"])
+    with page.expect_navigation():
+        page.click("#result-link")
+    result = page.locator("article#result")
+    assert result.get_attribute("lang") == language
+    words = {"fi": ["Palvelutarpeen arvio", "Perhetyö", "Perheneuvola"],
+             "sv": ["Bedömning av servicebehovet", "Familjearbete", "Familjerådgivningen"]}
+    for word in words[language]:
+        assert word in result.inner_text()
+    assert "Lapsi toivoo, että kotona olisi rauhallisempaa." in result.inner_text()
+    assert_accessible(page)
+    pdf = page.request.get(page.locator("#result-pdf-link").get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
 
     # --- in the queue with its deadlines, all met -------------------------------------------
     page.goto(f"/intake/queue/?team={county['central'].pk}&include_closed=on")

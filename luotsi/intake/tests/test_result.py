@@ -127,7 +127,7 @@ def test_completion__a_child_needs_met_and_heard_or_why_not(world, started, clie
 def test_support__bad_input_names_the_field(world, started, client, body, field):
     page = _page(client, world.alice, "en")
     response = page.post(f"/intake/assessments/{started.pk}/", {"intent": "support", **body})
-    assert f'href="#id_{field}' in response.content.decode()
+    assert f'href="#id_support-{field}' in response.content.decode()
     assert not AssessmentSupport.objects.exists()
 
 
@@ -136,7 +136,7 @@ def test_referral__bad_input_names_the_field_and_a_good_one_is_saved(world, star
     page = _page(client, world.alice, "en")
     bad = page.post(f"/intake/assessments/{started.pk}/", {
         "intent": "referral", "service_code": "nothing", "referred_on": TODAY.isoformat()})
-    assert 'href="#id_service_code' in bad.content.decode()
+    assert 'href="#id_referral-service_code' in bad.content.decode()
     page.post(f"/intake/assessments/{started.pk}/", {
         "intent": "referral", "service_code": item.code, "referred_on": TODAY.isoformat()})
     assert AssessmentReferral.objects.get().service == item
