@@ -25,6 +25,14 @@ failing handler rolls back.
 
 Records keep response bodies that may hold client data, so they live ``RETENTION``: a user's
 expired records are removed when they store a new one, and ``purge_expired`` removes the rest.
+An operation whose answer must be read again on a replay stores only what rebuilding it needs
+(registering a contact stores the contact's id) and reads the record again through the gateway.
+
+``once`` is the same store without an HTTP request: a page's form carries its own key (the
+contact registration form's hidden key, stored as ``web-…``) so posting it twice saves once.
+An operation may name another ``fingerprint`` that also makes two requests the same: registering a
+contact accepts the fingerprint of the contact's entries, which its keys were stored with before
+they moved to this store (and which the registration form uses).
 """
 
 from __future__ import annotations
@@ -63,7 +71,7 @@ def _json_ready(body: Any) -> Any:
     return json.loads(json.dumps(body, cls=NinjaJSONEncoder))
 
 
-def fingerprint(request) -> str:
+def request_fingerprint(request) -> str:
     """A hash of what makes two requests "the same": method, full path and canonical body."""
     raw = request.body or b""
     try:
@@ -88,10 +96,13 @@ def _key(request) -> str | None:
     return key
 
 
-def _answer(record: IdempotencyRecord, digest: str) -> Outcome:
-    if record.fingerprint != digest:
-        raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
-                               "Use a new key for a new request."))
+class KeyReused(Exception):
+    """The key was already used by this professional for a different request."""
+
+
+def _answer(record: IdempotencyRecord, digests: tuple[str, ...]) -> Outcome:
+    if record.fingerprint not in digests:
+        raise KeyReused
     return Outcome(record.response_status, record.response_body, replayed=True)
 
 
@@ -101,17 +112,14 @@ def _stored(user, key: str) -> IdempotencyRecord | None:
             .first())
 
 
-def run(request, handler: Callable[[], tuple[int, Any]]) -> Outcome:
-    """Run ``handler`` (returning ``(status, body)``) at most once per (user, key)."""
-    user = request.auth
-    key = _key(request)
-    if key is None:
-        status, body = handler()
-        return Outcome(status, _json_ready(body))
-    digest = fingerprint(request)
+def once(*, user, key: str, fingerprints: tuple[str, ...], method: str, path: str,
+         handler: Callable[[], tuple[int, Any]]) -> Outcome:
+    """Run ``handler`` (returning ``(status, body)``) at most once per (user, key). The first of
+    ``fingerprints`` is stored; a retry whose record holds any of them gets the stored outcome,
+    another request with the key raises ``KeyReused``."""
     record = _stored(user, key)
     if record is not None:
-        return _answer(record, digest)
+        return _answer(record, fingerprints)
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.filter(
@@ -119,8 +127,8 @@ def run(request, handler: Callable[[], tuple[int, Any]]) -> Outcome:
             # The reservation: a concurrent request with the same key blocks on the unique
             # (user, key) index here until this transaction ends.
             record = IdempotencyRecord.objects.create(
-                user=user, key=key, method=request.method[:10],
-                path=request.get_full_path()[:500], fingerprint=digest, response_status=0)
+                user=user, key=key, method=method[:10], path=path[:500],
+                fingerprint=fingerprints[0], response_status=0)
             status, body = handler()
             record.response_status = status
             record.response_body = _json_ready(body)
@@ -131,8 +139,27 @@ def run(request, handler: Callable[[], tuple[int, Any]]) -> Outcome:
         record = _stored(user, key)
         if record is None:
             raise
-        return _answer(record, digest)
+        return _answer(record, fingerprints)
     return Outcome(record.response_status, record.response_body)
+
+
+def run(request, handler: Callable[[], tuple[int, Any]], *,
+        fingerprint: str | None = None) -> Outcome:
+    """``once`` for an API operation: the key from the ``Idempotency-Key`` header, the request's
+    fingerprint (and the operation's own ``fingerprint``, if it gives one, as the same request);
+    a reused key answers 409."""
+    key = _key(request)
+    if key is None:
+        status, body = handler()
+        return Outcome(status, _json_ready(body))
+    try:
+        return once(user=request.auth, key=key,
+                    fingerprints=(request_fingerprint(request),
+                                  *((fingerprint,) if fingerprint else ())),
+                    method=request.method, path=request.get_full_path(), handler=handler)
+    except KeyReused:
+        raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
+                               "Use a new key for a new request.")) from None
 
 
 def purge_expired(now=None) -> int:

@@ -134,8 +134,7 @@ def advice_record(*, actor, data: AdviceInput, idempotency_key: str | None = Non
     return record
 
 
-def advice_convert(*, actor, record: AdviceRecord, data: services.ContactInput,
-                   idempotency_key: str | None = None) -> Contact:
+def advice_convert(*, actor, record: AdviceRecord, data: services.ContactInput) -> Contact:
     """Convert an advice record into a named contact once names are given: the contact is
     registered as any other (``services.contact_register``), received when the advice record
     was, so its statutory clocks start at the original received time; the record links to it
@@ -149,8 +148,7 @@ def advice_convert(*, actor, record: AdviceRecord, data: services.ContactInput,
         if locked.converted_to_id is not None:
             raise ValidationError(_("This record was already converted into a named contact."))
         contact = services.contact_register(
-            actor=actor, data=replace(data, received_at=locked.received_at),
-            idempotency_key=idempotency_key)
+            actor=actor, data=replace(data, received_at=locked.received_at))
         locked.converted_to = contact
         locked.converted_at = timezone.now()
         locked.outcome = AdviceOutcome.CONVERTED

@@ -660,26 +660,25 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
             expected_birth_date=p.expected_birth_date, language=p.language,
         ) for p in payload.persons],
     )
-    earlier = _registered_with_key_before(user, idempotency_key, data)
-    if earlier is not None:
-        response[idempotency.REPLAYED_HEADER] = "true"
-        return Status(201, _registered_state(user, earlier, replayed=True))
+    registered: list[Contact] = []
 
     def write():
-        if source is not None:
-            return 201, _registered_state(user, advice.advice_convert(
-                actor=user, record=source, data=data))
-        return 201, _registered_state(user, services.contact_register(actor=user, data=data))
+        contact = (advice.advice_convert(actor=user, record=source, data=data)
+                   if source is not None else services.contact_register(actor=user, data=data))
+        registered.append(contact)
+        # Only the id is kept: a replay rebuilds the answer from the contact as it is then.
+        return 201, {"id": contact.pk}
 
-    outcome = idempotency.run(request, write)
+    # A key kept on the contact before the one store was moved to it with the fingerprint of
+    # the contact's entries (``data.fingerprint``): a retry with the same entries is the same.
+    outcome = idempotency.run(request, write, fingerprint=data.fingerprint())
     if outcome.replayed:
         response[idempotency.REPLAYED_HEADER] = "true"
-        if outcome.status == 201:
-            # The stored answer is not sent as it was: the registrant may have lost access to
-            # the child since, so the contact is read again through the gateway.
-            contact = Contact.objects.get(pk=outcome.body["id"])
-            return Status(201, _registered_state(user, contact, replayed=True))
-    return Status(outcome.status, outcome.body)
+        # The registrant may have lost access to the child since: the contact is read again
+        # through the gateway.
+        contact = Contact.objects.get(pk=outcome.body["id"])
+        return Status(201, _registered_state(user, contact, replayed=True))
+    return Status(201, _registered_state(user, registered[0]))
 
 
 # What only a named contact has, and what only advice has, with the value meaning "not given".
@@ -735,20 +734,6 @@ def _create_advice(request, response: HttpResponse, payload: ContactCreateIn):
         response[idempotency.REPLAYED_HEADER] = "true"
     return Status(outcome.status, outcome.body)
 
-
-def _registered_with_key_before(user, key: str | None, data) -> Contact | None:
-    """A contact this professional registered through the API with this key while the API kept
-    keys on the contact itself (``Contact.idempotency_key``), so that a retry sent across the
-    change is still answered, not registered twice. Only the caller's own contacts are looked
-    at; the web form's keys (``web-…``) are its own. Nothing new is stored this way."""
-    key = (key or "").strip()
-    if not key or key.startswith("web-"):
-        return None
-    earlier = Contact.objects.filter(idempotency_key=key, registered_by=user).first()
-    if earlier is not None and earlier.request_fingerprint != data.fingerprint():
-        raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
-                               "Use a new key for a new request."))
-    return earlier
 
 
 @contacts_router.get(

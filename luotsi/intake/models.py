@@ -302,8 +302,6 @@ class Contact(TimeStampedModel):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       related_name="+")
     closed_on = models.DateField(_("closed"), null=True, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    request_fingerprint = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1)
     # The queue's ordering keys, kept by luotsi.intake.queue_keys in the same transaction as
     # every change to the urgency, the status or the deadlines (services and the sweeper):

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -216,51 +216,25 @@ def _validate_contact(data: ContactInput) -> dict:
     return errors
 
 
-def contact_register(*, actor, data: ContactInput, idempotency_key: str | None = None) -> Contact:
-    """Register a contact or notification once; compute its deadlines; give the intake team
-    access to the persons concerned. Nothing is saved when any field is invalid.
+def contact_register(*, actor, data: ContactInput) -> Contact:
+    """Register a contact or notification; compute its deadlines; give the intake team access
+    to the persons concerned. Nothing is saved when any field is invalid.
 
-    A contact about a child with an open service-need assessment is attached to it.
-    With ``idempotency_key``, the same key and body return the first contact; the same key with
-    another body is refused.
+    A contact about a child with an open service-need assessment is attached to it. Callers
+    that take a retry key (the API's ``Idempotency-Key``, the form's hidden key) run this under
+    ``luotsi.api.idempotency`` with ``data.fingerprint()``, so a retry registers nothing.
     """
     require_action(actor, Action.CREATE_PERSON)
-    fingerprint = data.fingerprint()
-    existing = _replayed(actor, idempotency_key, fingerprint)
-    if existing is not None:
-        return existing
     errors = _validate_contact(data)
     if errors:
         raise ValidationError(errors)
     team = intake_team_for(actor)
     if team is None:
         raise ValidationError({"team": [_("The county has no central family intake team.")]})
-    try:
-        return _register(actor, data, team, idempotency_key, fingerprint)
-    except IntegrityError:
-        # A concurrent request with the same key won the race: answer as a replay.
-        existing = _replayed(actor, idempotency_key, fingerprint)
-        if existing is None:
-            raise
-        return existing
+    return _register(actor, data, team)
 
 
-def _replayed(actor, idempotency_key: str | None, fingerprint: str) -> Contact | None:
-    """The contact an earlier request with this key registered, or None. A key is one request of
-    one professional: another body, or another professional, is refused."""
-    if not idempotency_key:
-        return None
-    existing = Contact.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
-        return None
-    if existing.request_fingerprint != fingerprint or existing.registered_by_id != actor.pk:
-        raise ValidationError({"Idempotency-Key": [
-            _("This Idempotency-Key was already used with a different request.")]})
-    return existing
-
-
-def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None,
-              fingerprint: str) -> Contact:
+def _register(actor, data: ContactInput, team: Team) -> Contact:
     with transaction.atomic():
         persons: list[tuple[Person, str]] = []
         person_errors: dict = {}
@@ -324,7 +298,6 @@ def _register(actor, data: ContactInput, team: Team, idempotency_key: str | None
                       else clienthood.responsible_worker if clienthood else None),
             status=ContactStatus.ROUTED if open_assessment else ContactStatus.NEW,
             assessment=open_assessment, registered_by=actor, routing_team=team,
-            idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
         )
         ContactPerson.objects.bulk_create(
             [ContactPerson(contact=contact, person=p, role=role) for p, role in persons])

@@ -201,31 +201,6 @@ def test_a_probable_duplicate_is_shown_not_merged(world):
     assert Contact.objects.filter(child=world.child).count() == 3
 
 
-def test_same_idempotency_key_and_body_registers_once(world):
-    data = contact_input(child=world.child)
-
-    first = services.contact_register(actor=world.iris, data=data, idempotency_key="k-1")
-    again = services.contact_register(actor=world.iris, data=data, idempotency_key="k-1")
-
-    assert first.pk == again.pk
-    assert Contact.objects.count() == 1
-
-
-def test_same_idempotency_key_with_another_body_or_from_another_worker_is_refused(world):
-    data = contact_input(child=world.child)
-    services.contact_register(actor=world.iris, data=data, idempotency_key="k-1")
-    world.ilona.teams.add(world.intake)
-
-    with pytest.raises(ValidationError) as other_body:
-        services.contact_register(actor=world.iris, idempotency_key="k-1",
-                                  data=contact_input(child=world.child, description="Toinen"))
-    with pytest.raises(ValidationError) as other_worker:
-        services.contact_register(actor=world.ilona, data=data, idempotency_key="k-1")
-
-    assert _fields(other_body) == _fields(other_worker) == {"Idempotency-Key"}
-    assert Contact.objects.count() == 1
-
-
 def test_only_professionals_who_may_register_persons_register_contacts(world):
     dpo = professional(username="dpo", role=Role.DPO)
 

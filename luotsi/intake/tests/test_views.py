@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from luotsi.access.models import AccessLogEntry, Category, LogAction, Outcome
 from luotsi.access.tests.assertions import assert_refused
+from luotsi.api.models import IdempotencyRecord
 from luotsi.intake import queue_keys, services
 from luotsi.intake.models import (
     Consultation,
@@ -217,6 +218,37 @@ def test_register_twice_with_the_same_form_registers_once(en, iw, intake_team, e
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Contact.objects.count() == 1
+    # the form's key is kept in the one idempotency store, with the contact's id only
+    record = IdempotencyRecord.objects.get()
+    assert (record.user, record.key, record.path, record.response_body) == (
+        iw, "web-0123456789abcdef0123456789abcdef", NEW, {"id": Contact.objects.get().pk})
+
+
+def test_the_same_form_with_other_entries_is_refused_and_saves_nothing(en, iw, intake_team,
+                                                                     east):
+    en.force_login(iw)
+    key = "0123456789abcdef0123456789abcdef"
+    assert en.post(NEW, _form(idempotency_key=key)).status_code == 302
+
+    again = en.post(NEW, _form(idempotency_key=key, description="Toinen asia."))
+
+    assert again.status_code == 200
+    assert "This form was already saved with other entries." in _text(again)
+    assert Contact.objects.count() == 1
+
+
+def test_another_workers_identical_form_key_neither_collides_nor_reveals(
+        en, iw, iw2, intake_team, east):
+    key = "0123456789abcdef0123456789abcdef"
+    en.force_login(iw)
+    first = en.post(NEW, _form(idempotency_key=key))
+    en.force_login(iw2)
+    other = en.post(NEW, _form(idempotency_key=key))
+    assert first.status_code == other.status_code == 302
+    assert other["Location"] != first["Location"]
+    assert Contact.objects.count() == 2
+    assert sorted(IdempotencyRecord.objects.values_list("user__username", flat=True)) == [
+        "iw", "iw2"]
 
 
 @pytest.mark.parametrize(("overrides", "field_id", "message"), [

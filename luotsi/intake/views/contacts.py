@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
+from luotsi.api import idempotency
 from luotsi.common.forms import apply_service_errors, save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.intake import advice, person_history, selectors, services
@@ -90,10 +91,6 @@ def _register_errors(forms, owners, exc: ValidationError, children_errors: list)
                 form.add_error(field if field in form.fields else None, message)
         elif name == "persons":
             children_errors.extend(errors)
-        elif name == "Idempotency-Key":
-            contact_form.add_error(None, _("This form was already saved with other entries. "
-                                           "Open the registered contact from the queue, or "
-                                           "start a new registration."))
         else:
             target = {"received_at": "received_time"}.get(name, name)
             for message in errors:
@@ -107,6 +104,23 @@ def _passed_to_responsible_worker(contact: Contact) -> bool:
     clienthood = selectors.current_clienthood_of(contact.child_id)
     return (clienthood is not None and contact.assignee_id == clienthood.responsible_worker_id
             and contact.team_id == clienthood.team_id)
+
+
+def _register_once(request, data: services.ContactInput, form_key: str, source) -> Contact:
+    """Register the contact (converting the advice record ``source``, if given); the form's own
+    key (stored as ``web-…`` with the API's keys) makes posting the same form twice register
+    one contact."""
+    def register() -> Contact:
+        if source is not None:
+            return advice.advice_convert(actor=request.user, record=source, data=data)
+        return services.contact_register(actor=request.user, data=data)
+
+    if not form_key:
+        return register()
+    outcome = idempotency.once(
+        user=request.user, key=f"web-{form_key}", fingerprints=(data.fingerprint(),),
+        method=request.method, path=request.path, handler=lambda: (201, {"id": register().pk}))
+    return Contact.objects.get(pk=outcome.body["id"])
 
 
 def _after_register(request, contact: Contact):
@@ -153,8 +167,6 @@ def contact_create(request):
         if all(valid):
             refs, owners = _person_refs(forms)
             data = forms["contact"].cleaned_data
-            # The form's own key: posting the same form twice registers one contact.
-            key = f"web-{data['idempotency_key']}" if data["idempotency_key"] else None
             contact_input = services.ContactInput(
                 kind=data["kind"], channel=data["channel"], received_at=data.get("received_at"),
                 reporter_kind=data["reporter_kind"], description=data["description"],
@@ -165,14 +177,14 @@ def contact_create(request):
                 reporter_protected=data["reporter_protected"],
                 family_informed=data["family_informed"])
             try:
-                if source is not None:
-                    contact = advice.advice_convert(actor=request.user, record=source,
-                                                    data=contact_input, idempotency_key=key)
-                else:
-                    contact = services.contact_register(actor=request.user, data=contact_input,
-                                                        idempotency_key=key)
+                contact = _register_once(request, contact_input, data["idempotency_key"],
+                                         source)
             except ValidationError as exc:
                 _register_errors(forms, owners, exc, children_errors)
+            except idempotency.KeyReused:
+                forms["contact"].add_error(None, _(
+                    "This form was already saved with other entries. Open the registered "
+                    "contact from the queue, or start a new registration."))
             else:
                 return _after_register(request, contact)
     else:
