@@ -33,7 +33,7 @@ SERVICE_SYSTEM = "urn:luotsi:service-code"
 
 
 def _codings(resource: dict) -> list[dict]:
-    found = []
+    found: list[dict] = []
     for key in ("serviceType", "type"):
         value = resource.get(key)
         for concept in value if isinstance(value, list) else [value] if value else []:

@@ -60,7 +60,7 @@ class PersonResolver:
         fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
         values = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
         positions = {f.name: n for n, f in enumerate(fields)}
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
         table = Person._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_PERSON_STAGING} "  # noqa: S608 - constant names
@@ -85,4 +85,5 @@ class PersonResolver:
             chunk = keys[start:start + 900]
             for person_id, digest in Person.objects.filter(hetu_lookup__in=chunk).values_list(
                     "id", "hetu_lookup"):
-                self.ids[hashes[digest]] = person_id
+                if digest is not None:  # the filter above found it by its hash
+                    self.ids[hashes[digest]] = person_id

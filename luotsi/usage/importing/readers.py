@@ -186,7 +186,7 @@ def _parquet(path: str) -> Source:
     names = {name.strip().lower(): name for name in parquet.schema_arrow.names}
     state = {"rows": 0}
 
-    def rows() -> Iterator[tuple[int, Sequence]]:
+    def rows() -> Iterator[tuple[int, Sequence, None]]:
         number = 0
         for record_batch in parquet.iter_batches(batch_size=10_000,
                                                  columns=[names[c] for c in COLUMNS]):

@@ -85,7 +85,7 @@ def import_events(path: str, *, file_format: str | None = None, batch_size: int 
             result.rows += 1
             rows_in_batch += 1
             cleaned = clean(raw)
-            if type(cleaned) is str:
+            if isinstance(cleaned, str):
                 rejected_in_batch += 1
                 if len(result.rejected) < rejected_limit:
                     item = {"row": number, "reason": cleaned}

@@ -49,16 +49,19 @@ class RowValidator:
         if cached is not None:
             return cached
         text = raw[:10] if len(raw) > 10 and raw[10] in "T " else raw  # a timestamp's date
+        value: date | str
         try:
-            value: date | str = date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             value = _("the event date “%(value)s” is not a date (use YYYY-MM-DD)") % {
                 "value": raw}
         else:
-            if value > self.today:
+            if day > self.today:
                 value = _("the event date %(value)s is in the future") % {"value": raw}
-            elif value < EARLIEST:
+            elif day < EARLIEST:
                 value = _("the event date %(value)s is before 1900") % {"value": raw}
+            else:
+                value = day
         if len(self.dates) < 100_000:
             self.dates[raw] = value
         return value

@@ -14,14 +14,15 @@ def insert_events(rows: list[tuple], batch_id: int) -> int:
     (the batch runs in a transaction that holds SQLite's write lock)."""
     before = ServiceEvent.objects.aggregate(m=Max("id"))["m"] or 0
     if connection.vendor == "sqlite":
+        # in the key's order (date first): neighbouring pages
+        values: list[tuple] = sorted(
+            [(*row[:4], row[4].isoformat(), row[5], row[6], batch_id) for row in rows],
+            key=lambda value: value[6])
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {ServiceEvent._meta.db_table} (person_id, sector, "  # noqa: S608 - constant name
                 "service_code, organisation, event_date, kind, row_key, batch_id) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                # in the key's order (date first): neighbouring pages
-                sorted(((*row[:4], row[4].isoformat(), row[5], row[6], batch_id)
-                        for row in rows), key=lambda values: values[6]))
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", values)
         return ServiceEvent.objects.filter(id__gt=before).count()
     ServiceEvent.objects.bulk_create(
         [ServiceEvent(person_id=r[0], sector=r[1], service_code=r[2], organisation=r[3],

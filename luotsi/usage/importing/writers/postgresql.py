@@ -25,7 +25,7 @@ def _copy_text(rows: list[tuple]) -> bytes:
     do the dates."""
     texts: dict[str, str] = {}
     dates: dict[date, str] = {}
-    lines = []
+    lines: list[str] = []
     append = lines.append
     for person_id, sector, service_code, organisation, event_date, kind, key in rows:
         service_text = texts.get(service_code)
