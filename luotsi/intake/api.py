@@ -609,7 +609,7 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
 # --- contacts ---------------------------------------------------------------------------------
 
 @contacts_router.post(
-    "", response=responses({201: ContactRegisteredOut | AdviceRecordOut}, 400, 403, 409),
+    "", response=responses({201: ContactRegisteredOut | AdviceRecordOut}, 400, 403, 404, 409),
     summary="Register a contact or notification, or record advice or a consultation",
     description=(
         "Registers a contact once, computes its statutory deadlines and gives the central intake "

@@ -131,3 +131,10 @@ def test_a_body_that_is_not_json_is_400_in_the_one_shape(client, alice):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
     assert response.json()["error"]["message"] == "The request body is not valid JSON."
+
+
+def test_registering_a_contact_from_an_advice_record_documents_its_404(spec):
+    """``advice_id`` names an advice record: a missing one, or one not the caller's to see,
+    answers 404, so the operation documents it."""
+    responses = spec["paths"]["/api/v1/contacts"]["post"]["responses"]
+    assert "404" in responses
