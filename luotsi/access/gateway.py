@@ -309,15 +309,17 @@ class RecordAccess(Generic[R]):
 
 def access_record_by_id(user, queryset: QuerySet[R], record_id, *, person_field: str,
                         category: str, entity: str, action: str = LogAction.VIEW,
-                        for_write: bool = False, detail: str = "") -> RecordAccess[R]:
+                        for_write: bool = False, check_only: bool = False,
+                        detail: str = "") -> RecordAccess[R]:
     """Fetch the record ``record_id`` of ``queryset`` whose person is ``person_field`` (a field or
     a path such as ``shared_client__person``, which ``queryset`` should select), if ``user`` may
     process that person's data of ``category``.
 
     A read (``for_write`` false) is checked and logged by ``access_person_by_id`` with the real
     basis (``detail`` defaults to "<entity> <id>"). A check only (``for_write``) logs nothing
-    when allowed: the write service checks emergency access and logs the write itself (or the
-    page logs its view when it renders).
+    when allowed: the write service checks emergency access and logs the write itself.
+    ``check_only`` is the same check for a page that reads the record later and logs its view
+    itself when it renders (the plan's edit pages): nothing is written.
     Either way a missing record and a record of a person ``user`` may not see answer the same
     "not found" (``PersonNotFound``), and the refused attempt is logged on that person (on no
     one when there is no such record), with ``action``."""
@@ -325,7 +327,7 @@ def access_record_by_id(user, queryset: QuerySet[R], record_id, *, person_field:
     detail = detail or f"{entity} {record_id}"
     if pk is None:
         _refused(user, None, category=category, action=action, detail=detail)
-    if for_write:
+    if for_write or check_only:
         record = filter_visible(queryset, user, person_field, category).filter(pk=pk).first()
         if record is not None:
             return RecordAccess(record, None)

@@ -42,14 +42,16 @@ def visible_plans(user) -> QuerySet[Plan]:
 
 @access_function
 def access_plan_by_id(user, plan_id, *, action: str = LogAction.VIEW, for_write: bool = False,
-                      category: str = Category.PLAN, detail: str = "") -> RecordAccess[Plan]:
+                      check_only: bool = False, category: str = Category.PLAN,
+                      detail: str = "") -> RecordAccess[Plan]:
     """The plan ``plan_id`` if ``user`` may see its client's plan: a read is logged with the real
     basis (``detail`` defaults to "plan <id>"); ``for_write`` only checks, for a form whose
-    service logs the write or whose page logs its view when it renders. A missing plan and one
+    service logs the write; ``check_only`` only checks, for a page that logs its view when it
+    renders. A missing plan and one
     not ``user``'s to see are both "not found", and the refused ``action`` is logged."""
     return access_record_by_id(user, Plan.objects.all(), plan_id, person_field="person",
                                category=category, entity="plan", action=action,
-                               for_write=for_write, detail=detail)
+                               for_write=for_write, check_only=check_only, detail=detail)
 
 
 @access_function

@@ -21,9 +21,12 @@ from luotsi.plans.views.plan_page import PlanPageState, as_int, log_plan_access,
 
 
 def _state(request, plan_id: int) -> PlanPageState:
-    action = LogAction.VIEW if request.method == "GET" else LogAction.UPDATE
-    plan = selectors.access_plan_by_id(request.user, plan_id, action=action,
-                                       for_write=True).record
+    # A page (GET) is checked here and logs its view when it renders; a POST is a write whose
+    # service logs it.
+    viewing = request.method == "GET"
+    plan = selectors.access_plan_by_id(
+        request.user, plan_id, action=LogAction.VIEW if viewing else LogAction.UPDATE,
+        for_write=not viewing, check_only=viewing).record
     return PlanPageState(request, plan.pk)
 
 
