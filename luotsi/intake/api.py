@@ -147,8 +147,8 @@ class ContactCreateIn(StrictInput):
     topic: AdviceTopicOrBlank = Field("", description="Advice and consultations: the topic.")
     asker_group: AskerGroupOrBlank = Field("", description=(
         "Advice and consultations: who asked, as a group, never a name."))
-    duration_minutes: int | None = Field(None, description=(
-        "Advice and consultations: the duration in whole minutes."))
+    duration_minutes: int | None = Field(None, ge=1, le=advice.MAX_DURATION_MINUTES, description=(
+        "Advice and consultations: the duration in whole minutes, 1 to 480."))
     outcome: AdviceOutcomeOrBlank = Field("", description=(
         "Advice and consultations: how it ended (`converted` only by conversion)."))
     summary: str = Field("", max_length=5000, description=(

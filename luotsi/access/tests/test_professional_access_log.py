@@ -87,7 +87,8 @@ def test_professional_access__new_professional_logged(client, superuser):
     client.force_login(superuser)
     response = client.post("/admin/organisation/user/add/", {
         "username": "newcomer", "password1": "a long enough pass phrase 42",
-        "password2": "a long enough pass phrase 42", "usable_password": "true"})
+        "password2": "a long enough pass phrase 42", "usable_password": "true",
+        "role": "social_worker", "qualification": "", "registration_number": ""})
     assert response.status_code == 302, response.content.decode()[:3000]
     [record] = _records()
     assert record.action == LogAction.CREATE

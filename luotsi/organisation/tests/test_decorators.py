@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from luotsi.organisation.decorators import action_required, require_action
-from luotsi.organisation.models import Role
+from luotsi.organisation.models import Role, TeamKind
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
-from luotsi.organisation.tests.factories import UserFactory
+from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,11 @@ def test_guarded_page__role_without_the_action_gets_the_403_page(client, name, p
 @pytest.mark.parametrize(("name", "path", "actions"), GUARDED,
                          ids=[name for name, _p, _a in GUARDED])
 def test_guarded_page__role_with_the_action_passes_the_guard(client, team, name, path, actions):
-    client.force_login(UserFactory(username="with", role=_role_with(actions), teams=[team]))
+    # Advice and consultations are the central intake team's own work: the worker is on that
+    # team too, so a page's membership check does not stand in for the guard's answer.
+    intake = TeamFactory(code="central-intake", kind=TeamKind.INTAKE)
+    client.force_login(UserFactory(username="with", role=_role_with(actions),
+                                   teams=[team, intake]))
     response = client.get(path)
     # Past the guard the view answers for itself: a page, a redirect, 404 for an id that is
     # not there, 405 for a method it does not take; never the guard's refusal.
