@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo logins
+from luotsi.organisation.backends import DEMO_PASSWORD as DEMO_PASSWORD  # re-exported
 
 COUNTY = {
     "code": "itu",

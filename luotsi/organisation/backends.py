@@ -33,6 +33,11 @@ security_log = logging.getLogger("luotsi.security")
 MAX_USERNAME_LENGTH = 150  # the user model's own bound
 MAX_PASSWORD_LENGTH = 1024
 
+# The demo county's published password (README, ``make run``). Outside demo mode it signs in
+# nobody, whatever the account's demo flag says: an account seeded by the demo and later kept
+# (its flag cleared by hand) still carries it.
+DEMO_PASSWORD = "demo"  # noqa: S105 - published, refused outside demo mode
+
 
 def may_sign_in(user) -> bool:
     """Active accounts only, and demo logins (published password) only in demo mode."""
@@ -56,13 +61,17 @@ def sign_in_pause_reason(request, username: str | None) -> str | None:
 
 
 class LuotsiModelBackend(ModelBackend):
-    """Django's user-name and password backend that refuses demo logins outside demo mode and
-    applies the per-account and global sign-in limits."""
+    """Django's user-name and password backend that refuses demo logins and the published demo
+    password outside demo mode and applies the per-account and global sign-in limits."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         # Over-long input is never hashed, whichever form (or caller) passed it on.
         if ((password is not None and len(password) > MAX_PASSWORD_LENGTH)
                 or (username is not None and len(username) > MAX_USERNAME_LENGTH)):
+            return None
+        if password == DEMO_PASSWORD and not settings.DEMO_MODE:
+            security_log.warning("Sign-in with the published demo password refused", extra={
+                "event": "demo_password_refused", "username": username or ""})
             return None
         if request is not None:
             reason = sign_in_pause_reason(request, username)

@@ -74,6 +74,25 @@ def test_demo_login__token_of_a_demo_login_refused_outside_demo_mode(client, dem
     assert response.json()["error"]["code"] == "unauthenticated"
 
 
+def test_demo_password__refused_outside_demo_mode_for_an_account_no_longer_marked_demo(
+        client, demo_logins):
+    """A demo account kept after the demo (its flag cleared by hand) still has the published
+    password: outside demo mode that password signs in nobody, on the app's and the admin's
+    sign-in pages alike."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username__in=["admin", "intake"]).update(is_demo=False)
+    with override_settings(DEMO_MODE=False):
+        assert _admin_login(client).status_code == 200
+        assert "_auth_user_id" not in client.session
+        response = client.post("/login/", {"username": "intake", "password": DEMO_PASSWORD},
+                               REMOTE_ADDR="10.7.7.9")
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+    with override_settings(DEMO_MODE=True):
+        assert _admin_login(client).status_code == 302
+
+
 def _deploy_check_ids() -> str:
     try:
         call_command("check", deploy=True, fail_level="ERROR", verbosity=0)
