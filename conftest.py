@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from django.test import override_settings
 
 from luotsi.access.tests.factories import RelationshipFactory
+from luotsi.common.tests.smtp_relay import smtp_relay  # noqa: F401 - a real SMTP server fixture
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 from luotsi.people.tests.factories import PersonFactory

@@ -321,6 +321,25 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("LUOTSI_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("LUOTSI_FROM_EMAIL", default="luotsi@localhost")
+# The SMTP relay (with the smtp backend). Mail goes through the outbox (luotsi.common.outbox): it is
+# stored in the transaction that decides it and sent after the commit by `manage.py send_outbox`
+# (and right after each sweep), retried with doubling pauses from LUOTSI_OUTBOX_RETRY_SECONDS up to
+# LUOTSI_OUTBOX_MAX_ATTEMPTS attempts; a refusal (5xx) is final at once.
+EMAIL_HOST = env_str("LUOTSI_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("LUOTSI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("LUOTSI_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("LUOTSI_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("LUOTSI_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("LUOTSI_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("LUOTSI_EMAIL_TIMEOUT_SECONDS", 30)
+OUTBOX_MAX_ATTEMPTS = env_int("LUOTSI_OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int("LUOTSI_OUTBOX_RETRY_SECONDS", 60)
+if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_RETRY_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "LUOTSI_OUTBOX_MAX_ATTEMPTS and LUOTSI_OUTBOX_RETRY_SECONDS must be 1 or more.")
+# Retention of what `manage.py purge` removes (docs/operations.md "Purge"): sent mail is kept this
+# many days for questions of delivery; mail that failed for good is kept until purged the same way.
+OUTBOX_RETENTION_DAYS = env_int("LUOTSI_OUTBOX_RETENTION_DAYS", 30)
 
 # Days an API token is valid from its creation (manage.py create_api_token).
 API_TOKEN_DAYS = env_int("LUOTSI_API_TOKEN_DAYS", 90)

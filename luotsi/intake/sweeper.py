@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from luotsi.common import outbox
 from luotsi.common.formatting import format_date
 from luotsi.deadlines.calendar import nth_working_day_after
 from luotsi.deadlines.rules import DUE_SOON_WORKING_DAYS, working_days_late
@@ -37,7 +37,9 @@ class SweepResult:
     due_soon: int = 0
     on_time: int = 0
     notifications: int = 0
-    emails: int = 0
+    #: E-mails stored in the outbox with their notifications; sent after the commit
+    #: (``outbox.send_due``), and counted as sent only there.
+    emails_queued: int = 0
     met_late: int = 0
 
 
@@ -108,6 +110,12 @@ def _leads_by_team(team_ids) -> dict[int, list[User]]:
     return leads_by_team
 
 
+def _queue_email(result: SweepResult, user: User, text: str) -> None:
+    """The notification's e-mail, stored in the outbox in the notification's transaction."""
+    outbox.enqueue(kind="deadline", recipient=user.email, subject="Luotsi", body=text)
+    result.emails_queued += 1
+
+
 def _deliver(result: SweepResult, deadline: Deadline, users: list[User], key: str,
              send_email: bool) -> None:
     for user in users:
@@ -119,9 +127,7 @@ def _deliver(result: SweepResult, deadline: Deadline, users: list[User], key: st
             continue
         result.notifications += 1
         if send_email and user.email:
-            send_mail(subject="Luotsi", message=text, from_email=settings.DEFAULT_FROM_EMAIL,
-                      recipient_list=[user.email], fail_silently=True)
-            result.emails += 1
+            _queue_email(result, user, text)
 
 
 def report_met_late(result: SweepResult, today: date, *, send_email: bool = True) -> SweepResult:
@@ -184,10 +190,7 @@ def notify(result: SweepResult, *, send_email: bool = True) -> SweepResult:
                     continue
                 result.notifications += 1
                 if send_email and user.email:
-                    send_mail(subject="Luotsi", message=text,
-                              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email],
-                              fail_silently=True)
-                    result.emails += 1
+                    _queue_email(result, user, text)
     return result
 
 

@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from luotsi.common import outbox
+from luotsi.common.models import OutboxMail
 from luotsi.deadlines.calendar import HELSINKI
 from luotsi.intake import services
 from luotsi.intake.models import Deadline, DeadlineStatus, Notification
@@ -47,8 +49,11 @@ def _statuses(contact) -> dict[str, str]:
 
 
 def _sweep(time_machine, when, **options):
+    """A sweep, then the outbox's sender (as ``sweep_deadlines`` runs them)."""
     time_machine.move_to(when, tick=False)
-    return sweep(timezone.localdate(), **options)
+    result = sweep(timezone.localdate(), **options)
+    outbox.send_due()
+    return result
 
 
 def _notes(user) -> list[str]:
@@ -97,7 +102,7 @@ def test_the_assignee_hears_of_due_soon_and_the_lead_too_of_overdue(
 
     result = _sweep(time_machine, TUE_10)
 
-    assert (result.notifications, result.emails) == (2, 2)
+    assert (result.notifications, result.emails_queued) == (2, 2)
     assert _notes(world.iris) == [f"deadline:{decision.pk}:due_soon",
                                   f"deadline:{start.pk}:due_soon"]
     assert _notes(world.ilona) == []
@@ -107,7 +112,7 @@ def test_the_assignee_hears_of_due_soon_and_the_lead_too_of_overdue(
 
     result = _sweep(time_machine, FRI_13)
 
-    assert (result.notifications, result.emails) == (4, 4)
+    assert (result.notifications, result.emails_queued) == (4, 4)
     assert _notes(world.iris)[2:] == [f"deadline:{decision.pk}:overdue",
                                       f"deadline:{start.pk}:overdue"]
     assert _notes(world.ilona) == [f"deadline:{decision.pk}:overdue",
@@ -139,12 +144,12 @@ def test_no_email_without_an_address_and_none_with_send_email_off(
 
     result = _sweep(time_machine, TUE_10)
 
-    assert (result.notifications, result.emails) == (2, 0)
+    assert (result.notifications, result.emails_queued) == (2, 0)
     assert len(_notes(ines)) == 2 and mailoutbox == []
 
     result = _sweep(time_machine, FRI_13, send_email=False)
 
-    assert (result.notifications, result.emails) == (4, 0)
+    assert (result.notifications, result.emails_queued) == (4, 0)
     assert mailoutbox == []
 
 
@@ -156,7 +161,7 @@ def test_sweeping_twice_notifies_once(world, time_machine, mailoutbox):
 
     assert (first.overdue, first.notifications) == (2, 4)
     assert (second.overdue, second.due_soon, second.on_time, second.notifications,
-            second.emails) == (0, 0, 0, 0, 0)
+            second.emails_queued) == (0, 0, 0, 0, 0)
     assert Notification.objects.count() == 4 and len(mailoutbox) == 4
 
 
@@ -181,10 +186,11 @@ def test_the_command_prints_counts_and_running_it_twice_creates_no_duplicates(
     call_command("sweep_deadlines", "--no-email", stdout=first)
     call_command("sweep_deadlines", "--no-email", stdout=second)
 
-    assert first.getvalue().strip() == (
-        "overdue 2, due soon 0, on time 0, met late 0; notifications 4, e-mails 0")
-    assert second.getvalue().strip() == (
-        "overdue 0, due soon 0, on time 0, met late 0; notifications 0, e-mails 0")
+    assert first.getvalue().strip().splitlines() == [
+        "overdue 2, due soon 0, on time 0, met late 0; notifications 4, e-mails queued 0",
+        "e-mails sent 0, failed 0, to retry 0, waiting 0"]
+    assert second.getvalue().strip().splitlines()[0] == (
+        "overdue 0, due soon 0, on time 0, met late 0; notifications 0, e-mails queued 0")
     assert Notification.objects.count() == 4
     assert mailoutbox == []
 
@@ -196,8 +202,10 @@ def test_the_command_sends_email_by_default(world, time_machine, mailoutbox):
 
     call_command("sweep_deadlines", stdout=out)
 
-    assert "notifications 2, e-mails 2" in out.getvalue()
+    assert "notifications 2, e-mails queued 2" in out.getvalue()
+    assert "e-mails sent 2, failed 0, to retry 0, waiting 0" in out.getvalue()
     assert len(mailoutbox) == 2 and mailoutbox[0].subject == "Luotsi"
+    assert OutboxMail.objects.filter(status="sent", sent_at__isnull=False).count() == 2
 
 
 def test_sweep__closed_contact_deadlines_do_not_turn_overdue(world, time_machine):
