@@ -24,7 +24,7 @@ refused to someone who has lost access, and a refusal is logged outside the tran
 failing handler rolls back.
 
 Records keep response bodies that may hold client data, so they live ``RETENTION``: a user's
-expired records are removed when they store a new one, and ``purge_expired`` removes the rest.
+expired records are removed when they store a new one, and ``manage.py purge`` removes the rest.
 An operation whose answer must be read again on a replay stores only what rebuilding it needs
 (registering a contact stores the contact's id) and reads the record again through the gateway.
 
