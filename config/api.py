@@ -151,7 +151,7 @@ def on_unexpected(request, exc: Exception):
 
 
 def _register_routers() -> None:
-    from luotsi.intake.api import assessments_router, contacts_router
+    from luotsi.intake.api import advice_router, assessments_router, contacts_router
     from luotsi.people.api import router as people_router
     from luotsi.plans.api import router as plans_router
     from luotsi.sharedcare.api import router as sharedcare_router
@@ -160,6 +160,7 @@ def _register_routers() -> None:
     api.add_router("/clients", plans_router)
     api.add_router("/contacts", contacts_router)
     api.add_router("/assessments", assessments_router)
+    api.add_router("/advice", advice_router)
     api.add_router("/shared-clients", sharedcare_router)
 
 

@@ -94,6 +94,8 @@ PAGES = {
     "intake:advice_detail": Excluded("an advice record names no one and is visible to its "
                                      "team; access_advice_by_id logs reads and refusals "
                                      "(intake test_advice covers it)"),
+    "intake:advice_list": NoClientData("the intake team's advice records: no person data, no "
+                                       "id in the URL"),
     "intake:contact_detail": Ids("contact"),
     "intake:queue": LISTS,
     "intake:my_work": LISTS,
@@ -198,6 +200,10 @@ OPERATIONS = {
         Ids("assessment", "POST", 422, {"measure": "other", "started_on": "1999-01-01"}),
     "POST /api/v1/assessments/{assessment_id}/referrals":
         Ids("assessment", "POST", 422, {"service_code": "none", "referred_on": "1999-01-01"}),
+    "GET /api/v1/advice": NoClientData("the intake team's advice records: no person data"),
+    "GET /api/v1/advice/{advice_id}": Excluded("an advice record names no one and is visible "
+                                               "to its team; access_advice_by_id logs reads "
+                                               "and refusals (intake test_advice covers it)"),
     "GET /api/v1/shared-clients/candidates": LISTS,
     "GET /api/v1/shared-clients/consultations": LISTS,
     "POST /api/v1/shared-clients/consultations/{consultation_id}/answer":

@@ -30,7 +30,7 @@ from luotsi.intake.models import (
 )
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.models import ServiceTask, Team, TeamKind
-from luotsi.organisation.permissions import Action
+from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import hetu
 
 MAX_DURATION_MINUTES = 8 * 60
@@ -53,8 +53,16 @@ class AdviceInput:
 def advice_team_for(actor) -> Team | None:
     """The central family intake team ``actor`` works in: advice and consultations are its own
     work, recorded by its members."""
-    return (Team.objects.filter(kind=TeamKind.INTAKE, service_task=ServiceTask.FAMILY_SERVICES,
-                                members=actor).order_by("pk").first())
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return next((team for team in actor.member_teams() if team.kind == TeamKind.INTAKE
+                 and team.service_task == ServiceTask.FAMILY_SERVICES), None)
+
+
+def may_record_advice(actor) -> bool:
+    """Whether ``actor`` may record advice and consultations and see their list: a worker of
+    the central family intake team (no query beyond the actor's teams, read once a request)."""
+    return has_permission(actor, Action.VIEW_CLIENT) and advice_team_for(actor) is not None
 
 
 def person_data_errors(values: dict[str, str]) -> dict[str, list[str]]:
@@ -97,6 +105,16 @@ def _log(actor, record: AdviceRecord, action: str, detail: str) -> None:
     gateway.log_writes(actor, [log.Event(None, Category.INTAKE, action, Basis.INTAKE,
                                          Outcome.ALLOWED, detail)],
                        team_code=record.team.code)
+
+
+def log_listed(actor, records) -> None:
+    """One access-log entry for a list of advice records shown to ``actor``: they name no one,
+    so the entry is on no person and names the records."""
+    records = list(records)
+    ids = ",".join(str(r.pk) for r in records)
+    log.record(actor, person_id=None, category=Category.INTAKE, action=LogAction.VIEW,
+               basis=Basis.INTAKE, outcome=Outcome.ALLOWED, detail=f"advice list {ids}"[:500],
+               team_code=records[0].team.code)
 
 
 def advice_record(*, actor, data: AdviceInput, idempotency_key: str | None = None

@@ -65,6 +65,7 @@ from luotsi.people.models import Language
 
 contacts_router = Router(tags=["contacts"])
 assessments_router = Router(tags=["assessments"])
+advice_router = Router(tags=["advice"])
 
 
 # The codes of the API: enumerations in the OpenAPI document.
@@ -94,6 +95,7 @@ ReporterOrBlank = choice(ReporterKind, blank=True)
 AdviceTopicOrBlank = choice(AdviceTopic, blank=True)
 AskerGroupOrBlank = choice(AskerGroup, blank=True)
 AdviceOutcomeOrBlank = choice(AdviceOutcome, blank=True)
+AdviceKindOrBlank = choice(AdviceKind, blank=True)
 
 
 
@@ -164,6 +166,18 @@ class ContactFilters(CheckedInput):
     kind: KindOrBlank = Field("", description="Kind of contact; empty for all.")
     municipality: str = Field("", max_length=10, description="Municipality code.")
     include_closed: bool = False
+    limit: Limit = DEFAULT_LIMIT
+    offset: Offset = 0
+
+
+class AdviceFilters(CheckedInput):
+    kind: AdviceKindOrBlank = Field("", description="Advice or a consultation; empty for both.")
+    topic: AdviceTopicOrBlank = Field("", description="Topic; empty for all.")
+    outcome: AdviceOutcomeOrBlank = Field("", description="Outcome; empty for all.")
+    received_from: date | None = Field(None, description=(
+        "The first day received (Helsinki), included."))
+    received_to: date | None = Field(None, description=(
+        "The last day received (Helsinki), included; not before `received_from`."))
     limit: Limit = DEFAULT_LIMIT
     offset: Offset = 0
 
@@ -491,6 +505,11 @@ class AdviceRecordOut(Schema):
     summary: str
     team: TeamOut
     converted_to_id: int | None
+
+
+class AdvicePageOut(Schema):
+    items: list[AdviceRecordOut]
+    count: int
 
 
 class CreatedOut(Schema):
@@ -1041,3 +1060,58 @@ def add_referral(request, assessment_id: Id, payload: AssessmentReferralIn):
                                                service=service, referred_on=payload.referred_on,
                                                note=payload.note)
     return Status(201, {"id": row.pk})
+
+
+# --- advice and consultations -----------------------------------------------------------------
+
+def _advice_reader(request) -> User:
+    user = request.auth
+    require_action(user, Action.VIEW_CLIENT)
+    if not advice.may_record_advice(user):
+        raise HttpError(403, _("Advice and consultations are read by the central family "
+                               "intake team."))
+    return user
+
+
+@advice_router.get(
+    "", response=responses({200: AdvicePageOut}, 403),
+    summary="List advice and consultations",
+    description=(
+        "The advice and professional consultations recorded by your central family intake "
+        "team, newest first: they name no one and run no statutory clock. Filter by `kind`, "
+        "`topic`, `outcome` and the days received (`received_from`, `received_to`, Helsinki "
+        "dates, both included). Paginated with `limit` (at most 200) and `offset`; `count` is "
+        "the total.\n\n**403** for anyone not on the central family intake team; **422** "
+        "naming the field for an unknown code or `received_to` before `received_from`."),
+)
+def list_advice(request, filters: Query[AdviceFilters]):
+    user = _advice_reader(request)
+    errors = {}
+    for name, codes, message in (
+            ("kind", AdviceKind.values, _("Unknown kind of advice.")),
+            ("topic", AdviceTopic.values, _("Unknown topic.")),
+            ("outcome", AdviceOutcome.values, _("Unknown outcome."))):
+        if getattr(filters, name) and getattr(filters, name) not in codes:
+            errors[name] = [message]
+    if (filters.received_from and filters.received_to
+            and filters.received_to < filters.received_from):
+        errors["received_to"] = [_("The last day cannot be before the first day.")]
+    if errors:
+        raise ValidationError(errors)
+    records, count = page_of(selectors.advice_list(user, selectors.AdviceFilters(
+        kind=filters.kind, topic=filters.topic, outcome=filters.outcome,
+        received_from=filters.received_from, received_to=filters.received_to)), filters)
+    if records:
+        advice.log_listed(user, records)
+    return {"items": [_advice_state(record) for record in records], "count": count}
+
+
+@advice_router.get(
+    "/{advice_id}", response=responses({200: AdviceRecordOut}, 403, 404),
+    summary="Read an advice record or consultation",
+    description=("**403** for anyone not on the central family intake team; **404** when the "
+                 "record does not exist or is another team's (the refusal is logged)."),
+)
+def get_advice(request, advice_id: Id):
+    user = _advice_reader(request)
+    return _advice_state(selectors.access_advice_by_id(user, advice_id).record)

@@ -218,6 +218,30 @@ class AdviceForm(Form):
         return _with_received_at(self, super().clean())
 
 
+class AdviceFilterForm(Form):
+    """The advice list's filters (GET, nothing is saved)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", pgettext_lazy("kinds", "All"))] + AdviceKind.choices)
+    topic = forms.ChoiceField(label=_("Topic"), required=False,
+                              choices=[("", pgettext_lazy("topics", "All"))]
+                              + AdviceTopic.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False,
+        choices=[("", pgettext_lazy("outcomes", "All"))] + AdviceOutcome.choices)
+    received_from = forms.DateField(label=_("Received from"), required=False,
+                                    widget=DateInput(), help_text=_("The first day, included."))
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput(),
+                                  help_text=_("The last day, included."))
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("received_from"), data.get("received_to")
+        if first and last and first > last:
+            self.add_error("received_to", _("The last day cannot be before the first day."))
+        return data
+
+
 class PersonRowForm(Form):
     """One child or guardian of a contact: an existing person by personal identity code, or a new
     one by name (with a temporary identifier when there is no code)."""

@@ -5,7 +5,7 @@ contact or an assessment is fetched by id only through ``access_contact_by_id`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -36,6 +36,7 @@ from luotsi.access.gateway import (
 )
 from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.common.validation import shifted
+from luotsi.deadlines.calendar import HELSINKI
 from luotsi.intake.models import (
     AdviceRecord,
     Assessment,
@@ -108,6 +109,43 @@ def access_advice_by_id(user, advice_id, *, for_write: bool = False,
                    basis=Basis.INTAKE, outcome=Outcome.ALLOWED, detail=detail,
                    team_code=record.team.code)
     return RecordAccess(record, None)
+
+
+@dataclass(frozen=True)
+class AdviceFilters:
+    """The advice list's filters: each empty value leaves its filter out; the dates are the
+    received day in Helsinki, both ends included."""
+
+    kind: str = ""
+    topic: str = ""
+    outcome: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _helsinki_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=HELSINKI)
+
+
+def advice_list(user, filters: AdviceFilters) -> QuerySet[AdviceRecord]:
+    """The advice and consultation records of ``user``'s teams (they name no one, so their
+    team sees them), newest first, with the team and the recording worker read in the same
+    query. The date filters compare the received moment with Helsinki midnights, so the index
+    on ``received_at`` serves them."""
+    records = (AdviceRecord.objects.filter(team__in=user.team_ids())
+               .select_related("team", "recorded_by").order_by("-received_at", "-pk"))
+    if filters.kind:
+        records = records.filter(kind=filters.kind)
+    if filters.topic:
+        records = records.filter(topic=filters.topic)
+    if filters.outcome:
+        records = records.filter(outcome=filters.outcome)
+    if filters.received_from:
+        records = records.filter(received_at__gte=_helsinki_midnight(filters.received_from))
+    if filters.received_to:
+        records = records.filter(
+            received_at__lt=_helsinki_midnight(shifted(filters.received_to, timedelta(days=1))))
+    return records
 
 
 @access_function

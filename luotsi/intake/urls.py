@@ -7,6 +7,7 @@ app_name = "intake"
 urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<id:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("advice/", views.advice_list, name="advice_list"),
     path("advice/new/", views.advice_create, name="advice_create"),
     path("advice/<id:advice_id>/", views.advice_detail, name="advice_detail"),
     path("queue/", views.queue, name="queue"),

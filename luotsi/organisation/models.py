@@ -215,6 +215,10 @@ class User(AbstractUser):
             self._teams = cached
         return cached
 
+    def member_teams(self) -> list[Team]:
+        """This professional's teams by id, cached on the instance for the request."""
+        return list(self._teams_cached())
+
     def team_ids(self) -> list[int]:
         """The ids of this professional's teams, cached on the instance for the request."""
         return [team.pk for team in self._teams_cached()]

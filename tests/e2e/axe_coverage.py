@@ -17,6 +17,7 @@ _INTAKE = ("tests/e2e/test_intake_flow.py::"
            "test_child_welfare_notification_from_registration_to_client_relationship")
 _ADVICE = ("tests/e2e/test_intake_advice.py::"
            "test_an_anonymous_consultation_is_recorded_and_converted")
+_ADVICE_LIST = "tests/e2e/test_intake_advice_list.py::test_advice_list__filtered_and_paged"
 _PLAN = "tests/e2e/test_plans.py::test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf"
 _PLAN_FORMS = f"{_EVERY}::test_plan_page_as_each_form_answers_an_invalid_post"
 _PLAN_ROWS = f"{_EVERY}::test_plan_step_service_and_method_pages"
@@ -50,6 +51,7 @@ COVERED = {
     "intake:assessment_result": _INTAKE,
     "intake:advice_create": _ADVICE,
     "intake:advice_detail": _ADVICE,
+    "intake:advice_list": _ADVICE_LIST,
     "intake:my_work": f"{_EVERY}::test_my_work",
     "intake:caseload": "tests/e2e/test_intake_keyboard.py::test_caseload_preview_then_move",
     "reports_kpis": "tests/e2e/test_reports.py::test_kpi_page_with_charts_and_tables",

@@ -18,6 +18,14 @@ client relationships the services open (intake team for each person concerned wh
 is open and 30 days after, the regional team for the assessment, the named worker for a client
 relationship). Seeding is not a professional's action: nothing goes to the access log.
 Deterministic from the seed and today's date.
+
+Beside the named contacts, the central team's largest share of work in seed 004 ("neuvonta,
+ohjaus ja ammattilaiskonsultaatio"): advice to families and consultations from other
+professionals without a named child (``intake.AdviceRecord``), one and a half times as many as
+the named contacts, on office hours of working days, about a third of them professionals'
+consultations ("should I notify?"). A few of the professionals' notifications began as such a
+consultation and were converted into the named contact when the names were given: the record
+is received when the contact is, and links to it.
 """
 
 from __future__ import annotations
@@ -391,6 +399,7 @@ def seed(seed: int, today: date, advance) -> int:
                 **_result_content(outcome, plan["started_on"]))
             assessments.append(plan["assessment"])
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+    converted_from = _converted_plans(plans, phase_rng(seed, f"advice:{today.isoformat()}"))
 
     contacts = []
     for plan in plans:
@@ -428,7 +437,7 @@ def seed(seed: int, today: date, advance) -> int:
             urgency_at=_urgency_at(plan) if plan["urgency"] else None,
             urgency_note="Lapsi ei ole turvassa kotona tänä yönä; päivystys tavoitettu."
             if plan["urgency"] and plan["urgent"] else "",
-            assessment=assessment, registered_by=intake_worker,
+            assessment=assessment, registered_by=intake_worker, routing_team=intake_team,
             closed_on=plan["closed_on"]))
     Contact.objects.bulk_create(contacts, batch_size=BATCH)
     advance(1)
@@ -519,5 +528,96 @@ def seed(seed: int, today: date, advance) -> int:
                 created_by=assessment.responsible_worker))
     ClientRelationship.objects.bulk_create(relationships, batch_size=BATCH)
     queue_keys.sync()  # the initial outcomes and queue keys the services keep on the contact
+    _seed_advice(phase_rng(seed, f"advice:{today.isoformat()}:records"), today, per_year,
+                 intake_team, [u for u in (intake_worker, lead) if u is not None],
+                 [contacts[i] for i in converted_from])
     advance(1)
     return len(contacts)
+
+
+# Advice and consultations: (kind, weight, topics, askers, outcomes), each a weighted choice.
+ADVICE_KINDS = (
+    ("advice", 65,
+     {"parenting": 30, "child_development": 12, "school_daycare": 12, "separation": 14,
+      "livelihood": 10, "services": 12, "mental_health": 5, "substance_use": 2, "violence": 2,
+      "other": 1},
+     {"parent": 75, "child": 8, "relative": 9, "anonymous": 8},
+     {"advice_given": 72, "referred": 23, "notification_advised": 5}),
+    ("professional_consultation", 35,
+     {"notification_duty": 55, "violence": 8, "substance_use": 8, "mental_health": 9,
+      "school_daycare": 8, "services": 10, "other": 2},
+     {"professional_school": 30, "professional_daycare": 25, "professional_health": 25,
+      "professional_police": 8, "professional_other": 8, "anonymous": 4},
+     {"notification_advised": 45, "advice_given": 40, "referred": 15}),
+)
+ADVICE_CHANNELS = {"phone": 70, "electronic": 20, "in_person": 10}
+ADVICE_SUMMARIES = {
+    "advice": ("Vanhempi kysyi, miten tukea lasta arjen rutiineissa; kerrottiin perheneuvolasta.",
+               "Huoltaja tiedusteli, mistä saa kotipalvelua vauvaperheelle; ohjattiin hakemaan.",
+               "Vanhempi kysyi eron jälkeisistä tapaamisista; ohjattiin perheasioiden "
+               "sovitteluun."),
+    "professional_consultation": (
+        "Ammattilainen kysyi, täyttyykö ilmoitusvelvollisuus; käytiin läpi LSL 25 § ja ohjattiin "
+        "tekemään ilmoitus.",
+        "Ammattilainen konsultoi huolesta ilman nimiä; sovittiin, että huoltajan kanssa "
+        "tehdään yhteinen yhteydenotto.",
+        "Ammattilainen kysyi palvelutarpeen arvioinnin käynnistämisestä; kerrottiin "
+        "yhteydenoton tavoista."),
+}
+CONVERTED_SHARE = 0.08  # of the professionals' notifications, begun as a consultation
+
+
+def _weighted(rng: random.Random, weights: dict) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _converted_plans(plans: list[dict], rng: random.Random) -> list[int]:
+    """The indexes of the professionals' notifications that began as a consultation."""
+    professionals = {"health_care", "education", "early_childhood", "police"}
+    return [i for i, plan in enumerate(plans)
+            if plan["kind"] in ("child_welfare_notification", "shl_notification")
+            and plan["reporter"] in professionals and rng.random() < CONVERTED_SHARE]
+
+
+def _working_days(first: date, last: date) -> list[date]:
+    from luotsi.deadlines.calendar import is_working_day
+
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)
+            if is_working_day(first + timedelta(days=n))]
+
+
+def _seed_advice(rng: random.Random, today: date, per_year: int, team, recorders: list,
+                 converted: list) -> int:
+    """The intake team's advice and consultations over the flow's two years, and one converted
+    consultation for each contact in ``converted``."""
+    from luotsi.intake.models import AdviceRecord
+
+    if not recorders:
+        return 0
+    # Up to yesterday, so that no record is in the future whenever the demo is seeded.
+    days = _working_days(today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1))
+    now = timezone.now()
+    records = []
+    for _n in range(per_year * 3 * HISTORY_DAYS // (2 * 365)):
+        kind, _w, topics, askers, outcomes = rng.choices(
+            ADVICE_KINDS, weights=[k[1] for k in ADVICE_KINDS])[0]
+        received_at = _aware(rng.choice(days), rng.randint(8, 15), rng.randrange(60))
+        records.append(AdviceRecord(
+            kind=kind, topic=_weighted(rng, topics), channel=_weighted(rng, ADVICE_CHANNELS),
+            asker_group=_weighted(rng, askers), received_at=received_at,
+            duration_minutes=rng.choice((5, 10, 10, 15, 15, 20, 30, 45)),
+            outcome=_weighted(rng, outcomes), summary=rng.choice(ADVICE_SUMMARIES[kind]),
+            team=team, recorded_by=rng.choice(recorders)))
+    asker = {"health_care": "professional_health", "education": "professional_school",
+             "early_childhood": "professional_daycare", "police": "professional_police"}
+    for contact in converted:
+        records.append(AdviceRecord(
+            kind="professional_consultation", topic="notification_duty", channel=contact.channel
+            if contact.channel in ADVICE_CHANNELS else "phone",
+            asker_group=asker[contact.reporter_kind], received_at=contact.received_at,
+            duration_minutes=rng.choice((10, 15, 20)), outcome="converted",
+            summary=ADVICE_SUMMARIES["professional_consultation"][0], team=team,
+            recorded_by=recorders[0], converted_to=contact,
+            converted_at=min(contact.received_at + timedelta(minutes=30), now)))
+    AdviceRecord.objects.bulk_create(records, batch_size=BATCH)
+    return len(records)

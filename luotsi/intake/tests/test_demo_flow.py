@@ -136,3 +136,32 @@ def test_seeding_again_keeps_the_flow(county):
     out = StringIO()
     call_command("seed_demo", persons=PERSONS, seed=3, if_empty=True, stdout=out)
     assert Contact.objects.count() == before
+
+
+def test_advice_and_consultations_of_the_central_team(county, client):
+    """Seed 004's central team spends much of its day on advice and consultations without a
+    named child: one and a half times as many as the named contacts, both kinds, on working
+    days' office hours; a few professionals' notifications began as a consultation, converted
+    into the named contact at its received time."""
+    from luotsi.deadlines.calendar import is_working_day
+    from luotsi.intake.models import AdviceRecord
+
+    records = AdviceRecord.objects.select_related("team", "converted_to")
+    named = Contact.objects.count()
+    assert records.count() >= named
+    assert set(records.values_list("kind", flat=True)) == {"advice", "professional_consultation"}
+    assert {r.team.code for r in records} == {"family-intake"}
+    converted = [r for r in records if r.converted_to_id]
+    assert converted
+    for record in converted:
+        assert record.outcome == "converted" and record.kind == "professional_consultation"
+        assert record.received_at == record.converted_to.received_at
+    for record in records:
+        if not record.converted_to_id:
+            local = timezone.localtime(record.received_at)
+            assert is_working_day(local.date()) and 8 <= local.hour <= 15
+    assert not Contact.objects.exclude(routing_team__code="family-intake").exists()
+    client.force_login(User.objects.get(username="intake"))
+    response = client.get("/intake/advice/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == records.count()

@@ -9,7 +9,7 @@ is only checked, and its service logs the write.
 Each page posts its forms to itself with an ``intent``, so that a form posted after the session
 timed out comes back filled in after signing in again."""
 
-from luotsi.intake.views.advice import advice_create, advice_detail
+from luotsi.intake.views.advice import advice_create, advice_detail, advice_list
 from luotsi.intake.views.assessments import assessment_detail
 from luotsi.intake.views.caseload import caseload
 from luotsi.intake.views.contacts import contact_create, contact_detail
@@ -17,6 +17,6 @@ from luotsi.intake.views.my_work import my_work
 from luotsi.intake.views.queues import queue
 from luotsi.intake.views.results import assessment_result, assessment_result_pdf
 
-__all__ = ["advice_create", "advice_detail", "assessment_detail", "assessment_result",
+__all__ = ["advice_create", "advice_detail", "advice_list", "assessment_detail", "assessment_result",
            "assessment_result_pdf", "caseload", "contact_create", "contact_detail", "my_work",
            "queue"]

@@ -1,6 +1,6 @@
-"""Advice, guidance and professional consultations at the one door: recording one (no person
-data) and its page, from which it is converted into a named contact (the register form with
-``?advice=<id>``)."""
+"""Advice, guidance and professional consultations at the one door: the intake team's list of
+them, recording one (no person data) and its page, from which it is converted into a named
+contact (the register form with ``?advice=<id>``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +17,46 @@ from django.views.decorators.http import require_GET
 from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.intake import advice, selectors
-from luotsi.intake.forms import AdviceForm, received_initial
+from luotsi.intake.forms import AdviceFilterForm, AdviceForm, received_initial
 from luotsi.intake.views._common import GET_POST, kept_message
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action
+
+ADVICE_PAGE_SIZE = 50
+
+
+def _query_without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _advice_filters(form: AdviceFilterForm) -> selectors.AdviceFilters:
+    form.is_valid()  # an invalid filter is reported and left out; the others still apply
+    data = form.cleaned_data
+    return selectors.AdviceFilters(
+        kind=data.get("kind") or "", topic=data.get("topic") or "",
+        outcome=data.get("outcome") or "", received_from=data.get("received_from"),
+        received_to=data.get("received_to"))
+
+
+@login_required
+@require_GET
+@action_required(Action.VIEW_CLIENT)
+def advice_list(request):
+    """The central intake team's advice and consultations, newest first: filtered by kind,
+    topic, outcome and the days received, fifty to a page."""
+    if advice.advice_team_for(request.user) is None:
+        raise PermissionDenied
+    form = AdviceFilterForm(request.GET or None)
+    filters = _advice_filters(form) if form.is_bound else selectors.AdviceFilters()
+    page = Paginator(selectors.advice_list(request.user, filters),
+                     ADVICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        advice.log_listed(request.user, page.object_list)
+    return render(request, "intake/advice_list.html", {
+        "filters_form": form if form.is_bound else AdviceFilterForm(), "page": page,
+        "query": _query_without_page(request.GET)})
 
 
 def _record(request, cleaned):

@@ -16,7 +16,7 @@ from luotsi.access.models import Category
 from luotsi.common.forms import apply_service_errors
 from luotsi.common.middleware import pending_form_data
 from luotsi.common.paging import CappedPaginator
-from luotsi.intake import queue_rows, selectors, services
+from luotsi.intake import advice, queue_rows, selectors, services
 from luotsi.intake.forms import BulkAssignForm, QueueFilterForm, family_team_directory
 from luotsi.intake.views._common import GET_POST, kept_message, with_lateness
 from luotsi.organisation.decorators import action_required
@@ -157,4 +157,5 @@ def queue(request):
         "filters_form": filters_form, "assign_form": assign_form, "page": page, "rows": rows,
         "row_html": queue_rows.rows_html(rows, {str(pk) for pk in checked}),
         "query": _query_string(filter_data),
+        "may_record_advice": advice.may_record_advice(user),
     })
