@@ -1,17 +1,33 @@
-"""``Idempotency-Key`` for POST operations: a retried request is answered, never repeated.
+"""One idempotency mechanism for every write that creates something: a retry is answered, never
+repeated. The API's ``Idempotency-Key`` header and a page form's hidden key (stored as ``web-…``)
+both land in ``IdempotencyRecord``; nothing else in Luotsi keeps retry keys.
 
-An operation that creates something wraps its write::
+An operation wraps its write with its access check::
 
-    outcome = idempotency.run(request, lambda: (201, body))
+    outcome = idempotency.run(
+        request,
+        access=lambda: selectors.access_client_plan_by_id(user, person_id, detail=…).record,
+        handler=lambda plan: (201, body_of(services.goal_add(actor=user, plan=plan, …))))
     return Status(outcome.status, outcome.body)
 
-Without the header the handler simply runs. With it:
+``access`` is required and runs first, on every request: the first one, a retry and a retry
+racing the first alike. It is the operation's ``access_*_by_id`` call (or its role check), so a
+professional who has lost access since the first request is refused exactly as a new request
+would be (404 and the refusal logged by the access function) and **nothing stored is answered
+without that check**. Its result is handed to ``handler`` (and to ``replay``), so the write
+cannot reach its target any other way. It runs outside the write's transaction, so a refusal
+stays logged when a failing write rolls back.
+
+Without a key the handler simply runs. With one:
 
 - the first request runs the handler and stores its status and JSON body under
   (user, key) **in the same transaction** as the write, so either both are saved or neither;
 - the same key with the same request (method, path with query string, canonical JSON body)
-  replays the stored status and body without running the handler again
-  (``outcome.replayed`` is true; operations send ``Idempotent-Replayed: true``);
+  gives the stored status and body again without running the handler (``outcome.replayed``;
+  operations send ``Idempotent-Replayed: true``). An operation whose answer must be read again
+  stores only what rebuilding it needs (the created record's id) and gives ``replay``, which
+  reads the record again through its access function: registering a contact or recording
+  advice does;
 - the same key with a different request is refused with 409 (code ``conflict``);
 - keys are scoped per user: another professional's identical key is another record;
 - a refused request (4xx raised by the handler) is not stored and rolls back the reservation,
@@ -19,20 +35,14 @@ Without the header the handler simply runs. With it:
 - two concurrent requests with one key are serialised by the unique (user, key) constraint: the
   second waits for the first to commit, then is answered from its record.
 
-Operations check access (the gateway, which logs) *before* calling ``run`` so a replay is still
-refused to someone who has lost access, and a refusal is logged outside the transaction that a
-failing handler rolls back.
-
 Records keep response bodies that may hold client data, so they live ``RETENTION``: a user's
 expired records are removed when they store a new one, and ``manage.py purge`` removes the rest.
-An operation whose answer must be read again on a replay stores only what rebuilding it needs
-(registering a contact stores the contact's id) and reads the record again through the gateway.
 
-``once`` is the same store without an HTTP request: a page's form carries its own key (the
-contact registration form's hidden key, stored as ``web-…``) so posting it twice saves once.
-An operation may name another ``fingerprint`` that also makes two requests the same: registering a
-contact accepts the fingerprint of the contact's entries, which its keys were stored with before
-they moved to this store (and which the registration form uses).
+``once`` is the same store without an HTTP request: a page's form carries its own key (a
+hidden ``idempotency_key``, stored as ``web-…``) so posting it twice saves once. An operation
+may name another ``fingerprint`` that also makes two requests the same: registering a contact
+accepts the fingerprint of the contact's entries, which its keys were stored with before they
+moved to this store (and which the registration form uses); recording advice the same.
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -57,6 +67,8 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 200
 RETENTION = timedelta(hours=24)
+# A page form's own key is stored with this prefix, apart from the API's keys.
+FORM_KEY_PREFIX = "web-"
 
 
 @dataclass(frozen=True)
@@ -100,10 +112,17 @@ class KeyReused(Exception):
     """The key was already used by this professional for a different request."""
 
 
-def _answer(record: IdempotencyRecord, digests: tuple[str, ...]) -> Outcome:
+Checked = TypeVar("Checked")
+Handler = Callable[[Checked], tuple[int, Any]]
+Replay = Callable[[Checked, Any], Any]
+
+
+def _answer(record: IdempotencyRecord, digests: tuple[str, ...], checked: Checked,
+            replay: Replay | None) -> Outcome:
     if record.fingerprint not in digests:
         raise KeyReused
-    return Outcome(record.response_status, record.response_body, replayed=True)
+    body = record.response_body if replay is None else replay(checked, record.response_body)
+    return Outcome(record.response_status, body, replayed=True)
 
 
 def _stored(user, key: str) -> IdempotencyRecord | None:
@@ -113,13 +132,22 @@ def _stored(user, key: str) -> IdempotencyRecord | None:
 
 
 def once(*, user, key: str, fingerprints: tuple[str, ...], method: str, path: str,
-         handler: Callable[[], tuple[int, Any]]) -> Outcome:
-    """Run ``handler`` (returning ``(status, body)``) at most once per (user, key). The first of
-    ``fingerprints`` is stored; a retry whose record holds any of them gets the stored outcome,
-    another request with the key raises ``KeyReused``."""
+         access: Callable[[], Checked], handler: Handler,
+         replay: Replay | None = None) -> Outcome:
+    """Check ``access`` (always, first), then run ``handler(checked)`` (returning
+    ``(status, body)``) at most once per (user, key). The first of ``fingerprints`` is stored; a
+    retry whose record holds any of them gets the stored outcome (its body given to
+    ``replay(checked, body)`` when the operation reads its answer again), another request with
+    the key raises ``KeyReused``."""
+    return _once(access(), user=user, key=key, fingerprints=fingerprints, method=method,
+                 path=path, handler=handler, replay=replay)
+
+
+def _once(checked: Checked, *, user, key: str, fingerprints: tuple[str, ...], method: str,
+          path: str, handler: Handler, replay: Replay | None) -> Outcome:
     record = _stored(user, key)
     if record is not None:
-        return _answer(record, fingerprints)
+        return _answer(record, fingerprints, checked, replay)
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.filter(
@@ -129,7 +157,7 @@ def once(*, user, key: str, fingerprints: tuple[str, ...], method: str, path: st
             record = IdempotencyRecord.objects.create(
                 user=user, key=key, method=method[:10], path=path[:500],
                 fingerprint=fingerprints[0], response_status=0)
-            status, body = handler()
+            status, body = handler(checked)
             record.response_status = status
             record.response_body = _json_ready(body)
             record.save(update_fields=["response_status", "response_body"])
@@ -139,24 +167,41 @@ def once(*, user, key: str, fingerprints: tuple[str, ...], method: str, path: st
         record = _stored(user, key)
         if record is None:
             raise
-        return _answer(record, fingerprints)
+        return _answer(record, fingerprints, checked, replay)
     return Outcome(record.response_status, record.response_body)
 
 
-def run(request, handler: Callable[[], tuple[int, Any]], *,
-        fingerprint: str | None = None) -> Outcome:
-    """``once`` for an API operation: the key from the ``Idempotency-Key`` header, the request's
-    fingerprint (and the operation's own ``fingerprint``, if it gives one, as the same request);
-    a reused key answers 409."""
+def form_once(request, form_key: str, *, fingerprint: str, access: Callable[[], Checked],
+              handler: Handler, replay: Replay | None = None) -> Outcome:
+    """``once`` for a page's form: its hidden key (empty when the browser sent none: the handler
+    simply runs) stored as ``web-<key>`` for the signed-in professional, ``fingerprint`` of the
+    form's entries as the same request. ``KeyReused`` when the form was saved with other
+    entries."""
+    if not form_key:
+        status, body = handler(access())
+        return Outcome(status, _json_ready(body))
+    return once(user=request.user, key=f"{FORM_KEY_PREFIX}{form_key}",
+                fingerprints=(fingerprint,), method=request.method, path=request.path,
+                access=access, handler=handler, replay=replay)
+
+
+def run(request, *, access: Callable[[], Checked], handler: Handler,
+        replay: Replay | None = None, fingerprint: str | None = None) -> Outcome:
+    """``once`` for an API operation: ``access`` first, then the key from the
+    ``Idempotency-Key`` header, the request's fingerprint (and the operation's own
+    ``fingerprint``, if it gives one, as the same request); a reused key answers 409. Without
+    the header the handler simply runs."""
+    checked = access()
     key = _key(request)
     if key is None:
-        status, body = handler()
+        status, body = handler(checked)
         return Outcome(status, _json_ready(body))
     try:
-        return once(user=request.auth, key=key,
-                    fingerprints=(request_fingerprint(request),
-                                  *((fingerprint,) if fingerprint else ())),
-                    method=request.method, path=request.get_full_path(), handler=handler)
+        return _once(checked, user=request.auth, key=key,
+                     fingerprints=(request_fingerprint(request),
+                                   *((fingerprint,) if fingerprint else ())),
+                     method=request.method, path=request.get_full_path(), handler=handler,
+                     replay=replay)
     except KeyReused:
         raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
                                "Use a new key for a new request.")) from None

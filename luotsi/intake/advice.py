@@ -8,11 +8,13 @@ its writes and reads are still logged as intake records, on no person.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +50,26 @@ class AdviceInput:
     duration_minutes: int | None
     outcome: str
     summary: str = ""
+
+    def fingerprint(self) -> str:
+        """What makes two recordings the same: the entries as they are saved (the received time
+        in UTC, the summary stripped), so a record's own fields give it again."""
+        return entries_fingerprint(
+            kind=self.kind, topic=self.topic, channel=self.channel,
+            asker_group=self.asker_group, received_at=self.received_at,
+            duration_minutes=self.duration_minutes, outcome=self.outcome, summary=self.summary)
+
+
+def entries_fingerprint(*, kind: str, topic: str, channel: str, asker_group: str,
+                        received_at: datetime | None, duration_minutes: int | None,
+                        outcome: str, summary: str) -> str:
+    entries = {"kind": kind, "topic": topic, "channel": channel, "asker_group": asker_group,
+               "received_at": (received_at.astimezone(UTC).isoformat()
+                               if received_at is not None and not timezone.is_naive(received_at)
+                               else str(received_at)),
+               "duration_minutes": duration_minutes, "outcome": outcome,
+               "summary": summary.strip()}
+    return hashlib.sha256(json.dumps(entries, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def advice_team_for(actor) -> Team | None:
@@ -117,38 +139,24 @@ def log_listed(actor, records) -> None:
                team_code=records[0].team.code)
 
 
-def advice_record(*, actor, data: AdviceInput, idempotency_key: str | None = None
-                  ) -> AdviceRecord:
+def advice_record(*, actor, data: AdviceInput) -> AdviceRecord:
     """Record advice or a consultation of ``actor``'s intake team; nothing is saved when any
-    field is invalid. The same ``idempotency_key`` again returns the first record."""
+    field is invalid. Callers that take a retry key (the API's ``Idempotency-Key``, the form's
+    hidden key) run this under ``luotsi.api.idempotency``, so a retry records nothing."""
     require_action(actor, Action.VIEW_CLIENT)
     team = advice_team_for(actor)
     if team is None:
         raise PermissionDenied
-    if idempotency_key:
-        earlier = AdviceRecord.objects.filter(idempotency_key=idempotency_key,
-                                              recorded_by=actor).first()
-        if earlier is not None:
-            return earlier
     errors = _errors(data)
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            record = AdviceRecord.objects.create(
-                kind=data.kind, topic=data.topic, channel=data.channel,
-                asker_group=data.asker_group, received_at=data.received_at,
-                duration_minutes=data.duration_minutes, outcome=data.outcome,
-                summary=data.summary.strip(), team=team, recorded_by=actor,
-                idempotency_key=idempotency_key or None)
-            _log(actor, record, LogAction.CREATE, f"advice {record.pk}")
-    except IntegrityError:
-        earlier = AdviceRecord.objects.filter(idempotency_key=idempotency_key,
-                                              recorded_by=actor).first()
-        if earlier is None:
-            raise ValidationError({"Idempotency-Key": [
-                _("This Idempotency-Key was already used with a different request.")]}) from None
-        return earlier
+    with transaction.atomic():
+        record = AdviceRecord.objects.create(
+            kind=data.kind, topic=data.topic, channel=data.channel,
+            asker_group=data.asker_group, received_at=data.received_at,
+            duration_minutes=data.duration_minutes, outcome=data.outcome,
+            summary=data.summary.strip(), team=team, recorded_by=actor)
+        _log(actor, record, LogAction.CREATE, f"advice {record.pk}")
     return record
 
 

@@ -661,11 +661,15 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
     user = request.auth
     if payload.kind in AdviceKind.values:
         return _create_advice(request, response, payload)
-    # Checked before a replay too: someone who may no longer register is not answered.
-    require_action(user, Action.CREATE_PERSON)
-    _no_advice_fields(payload)
-    source = (selectors.access_advice_by_id(user, payload.advice_id, for_write=True).record
-              if payload.advice_id is not None else None)
+
+    def access() -> AdviceRecord | None:
+        # Before a replay too: someone who may no longer register is not answered, and the
+        # advice record converted must still be the caller's team's.
+        require_action(user, Action.CREATE_PERSON)
+        _no_advice_fields(payload)
+        return (selectors.access_advice_by_id(user, payload.advice_id, for_write=True).record
+                if payload.advice_id is not None else None)
+
     data = services.ContactInput(
         kind=payload.kind, clock=payload.clock, channel=payload.channel,
         received_at=payload.received_at, reporter_kind=payload.reporter_kind,
@@ -681,22 +685,26 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
     )
     registered: list[Contact] = []
 
-    def write():
+    def write(source: AdviceRecord | None):
         contact = (advice.advice_convert(actor=user, record=source, data=data)
                    if source is not None else services.contact_register(actor=user, data=data))
         registered.append(contact)
         # Only the id is kept: a replay rebuilds the answer from the contact as it is then.
         return 201, {"id": contact.pk}
 
-    # A key kept on the contact before the one store was moved to it with the fingerprint of
-    # the contact's entries (``data.fingerprint``): a retry with the same entries is the same.
-    outcome = idempotency.run(request, write, fingerprint=data.fingerprint())
-    if outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
+    def replay(_source, stored: dict) -> dict:
         # The registrant may have lost access to the child since: the contact is read again
         # through the gateway.
-        contact = Contact.objects.get(pk=outcome.body["id"])
-        return Status(201, _registered_state(user, contact, replayed=True))
+        contact = Contact.objects.get(pk=stored["id"])
+        return _registered_state(user, contact, replayed=True)
+
+    # A key kept on the contact before the one store was moved to it with the fingerprint of
+    # the contact's entries (``data.fingerprint``): a retry with the same entries is the same.
+    outcome = idempotency.run(request, access=access, handler=write, replay=replay,
+                              fingerprint=data.fingerprint())
+    if outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
+        return Status(201, outcome.body)
     return Status(201, _registered_state(user, registered[0]))
 
 
@@ -732,26 +740,39 @@ def _advice_state(record: AdviceRecord) -> dict:
 def _create_advice(request, response: HttpResponse, payload: ContactCreateIn):
     """``POST /contacts`` with an advice kind: an advice record of the caller's intake team."""
     user = request.auth
-    require_action(user, Action.VIEW_CLIENT)
-    if advice.advice_team_for(user) is None:
-        raise HttpError(403, _("Advice and consultations are recorded by the central family "
-                               "intake team."))
-    _refuse_given(payload, _NAMED_ONLY, _(
-        "Advice and consultations hold no person data and no statutory clock: leave this field "
-        "out, or register a named contact."))
+
+    def access() -> None:
+        require_action(user, Action.VIEW_CLIENT)
+        if advice.advice_team_for(user) is None:
+            raise HttpError(403, _("Advice and consultations are recorded by the central family "
+                                   "intake team."))
+        _refuse_given(payload, _NAMED_ONLY, _(
+            "Advice and consultations hold no person data and no statutory clock: leave this "
+            "field out, or register a named contact."))
+
     data = advice.AdviceInput(
         kind=payload.kind, topic=payload.topic, channel=payload.channel,
         asker_group=payload.asker_group, received_at=payload.received_at,
         duration_minutes=payload.duration_minutes, outcome=payload.outcome,
         summary=payload.summary)
+    recorded: list[AdviceRecord] = []
 
-    def write():
-        return 201, _advice_state(advice.advice_record(actor=user, data=data))
+    def write(_checked) -> tuple[int, dict]:
+        recorded.append(advice.advice_record(actor=user, data=data))
+        # Only the id is kept: a replay reads the record again through its access function.
+        return 201, {"id": recorded[0].pk}
 
-    outcome = idempotency.run(request, write)
+    def replay(_checked, stored: dict) -> dict:
+        # Stored bodies kept the whole record before; its id is all a replay reads. A caller
+        # no longer in the record's team is refused: 404, logged.
+        return _advice_state(selectors.access_advice_by_id(
+            user, stored["id"], detail=f"api: advice {stored['id']} recording replayed").record)
+
+    outcome = idempotency.run(request, access=access, handler=write, replay=replay)
     if outcome.replayed:
         response[idempotency.REPLAYED_HEADER] = "true"
-    return Status(outcome.status, outcome.body)
+        return Status(201, outcome.body)
+    return Status(201, _advice_state(recorded[0]))
 
 
 

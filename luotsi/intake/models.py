@@ -431,7 +431,6 @@ class AdviceRecord(TimeStampedModel):
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="advice_record",
         verbose_name=_("named contact"))
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

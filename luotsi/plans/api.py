@@ -514,13 +514,14 @@ def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
              summary="Open the client's plan, creating it on first use (Idempotency-Key)")
 def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
-    access = services.start_access(user, person_id, "api: plan open")
 
-    def write():
+    def write(access):
         plan, created = services.plan_open(actor=user, person_id=access.person.pk)
         return (201 if created else 200), plan_body(user, plan.pk)
 
-    outcome = idempotency.run(request, write)
+    outcome = idempotency.run(
+        request, access=lambda: services.start_access(user, person_id, "api: plan open"),
+        handler=write)
     _private(response, outcome, plan_id=outcome.body["id"], revision=outcome.body["revision"])
     return Status(outcome.status, outcome.body)
 
@@ -528,16 +529,21 @@ def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
 def _post_to_plan(request, person_id: int, response: HttpResponse, detail: str, write):
     """Access → idempotent write with optional If-Match → 201 with the plan's new ETag."""
     user = request.auth
-    plan = selectors.access_client_plan_by_id(user, person_id, detail=detail).record
-    plan_id = plan.pk
+    plan_id = None
 
-    def handler():
-        expected = _if_match(request, plan_id, required=False)
+    def access() -> Plan:
+        nonlocal plan_id
+        plan = selectors.access_client_plan_by_id(user, person_id, detail=detail).record
+        plan_id = plan.pk
+        return plan
+
+    def handler(plan: Plan):
+        expected = _if_match(request, plan.pk, required=False)
         row = write(user, plan, expected)
         return 201, row
 
     try:
-        outcome = idempotency.run(request, handler)
+        outcome = idempotency.run(request, access=access, handler=handler)
     except (_Stale, services.PlanConflict):
         return _stale_response(plan_id)
     _private(response, outcome, plan_id=plan_id, revision=outcome.body["plan_revision"])
@@ -663,17 +669,17 @@ def export_fhir(request: HttpRequest, person_id: Id):
 def import_fhir(request: HttpRequest, person_id: Id, response: HttpResponse,
                 sector: SectorCode | None = None):
     user = request.auth
-    plan = selectors.access_client_plan_by_id(user, person_id, action=LogAction.CREATE,
-                                              detail="api: plan FHIR import").record
-    plan_id = plan.pk
 
-    def write():
+    def write(plan: Plan):
         section = services.section_import(actor=user, plan=plan,
                                           body=request.body, sector=sector)
-        return 201, {"id": section.pk, "plan_id": plan_id, "plan_revision": _revision(plan_id),
+        return 201, {"id": section.pk, "plan_id": plan.pk, "plan_revision": _revision(plan.pk),
                      "sector": section.sector, "status": section.status,
                      "source": section.source, "imported": section.imported}
 
-    outcome = idempotency.run(request, write)
-    _private(response, outcome, plan_id=plan_id, revision=outcome.body["plan_revision"])
+    outcome = idempotency.run(request, access=lambda: selectors.access_client_plan_by_id(
+        user, person_id, action=LogAction.CREATE, detail="api: plan FHIR import").record,
+        handler=write)
+    _private(response, outcome, plan_id=outcome.body["plan_id"],
+             revision=outcome.body["plan_revision"])
     return Status(outcome.status, outcome.body)

@@ -456,15 +456,15 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
 def answer_consultation(request: HttpRequest, consultation_id: Id, payload: AnswerIn,
                         response: HttpResponse):
     user = request.auth
-    selectors.access_consultation_by_id(user, consultation_id, asked_of_user=True,
-                                        detail=f"api: consultation {consultation_id} answer")
 
-    def write():
+    def write(_access):
         answered = services.consultation_answer(actor=user, consultation_id=consultation_id,
                                                 answer=payload.answer)
         return 200, _consultation(selectors.consultation_detail(answered))
 
-    outcome = idempotency.run(request, write)
+    outcome = idempotency.run(request, access=lambda: selectors.access_consultation_by_id(
+        user, consultation_id, asked_of_user=True,
+        detail=f"api: consultation {consultation_id} answer"), handler=write)
     _private(response, outcome)
     return Status(outcome.status, outcome.body)
 
@@ -555,7 +555,6 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
 def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingIn,
                    response: HttpResponse):
     user = request.auth
-    access = selectors.access_shared_client_by_id(user, person_id, detail="api: network meeting")
     data = services.MeetingInput(
         held_at=_aware(payload.held_at), kind=payload.kind, place=payload.place,
         agenda=payload.agenda, notes=payload.notes, client_present=payload.client_present,
@@ -565,14 +564,15 @@ def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingI
                                           owner_id=d.owner_id, due_on=d.due_on)
                    for d in payload.decisions])
 
-    def write():
+    def write(access):
         try:
             meeting = services.meeting_create(actor=user, person_id=access.person.pk, data=data)
         except ValidationError as exc:
             raise _renamed(exc, _meeting_field(payload)) from None
         return 201, _meeting(_meetings(access.person.pk).get(pk=meeting.pk))
 
-    outcome = idempotency.run(request, write)
+    outcome = idempotency.run(request, access=lambda: selectors.access_shared_client_by_id(
+        user, person_id, detail="api: network meeting"), handler=write)
     _private(response, outcome)
     return Status(outcome.status, outcome.body)
 
@@ -606,19 +606,19 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
 def create_consultation(request: HttpRequest, person_id: Id, payload: ConsultationIn,
                         response: HttpResponse):
     user = request.auth
-    access = selectors.access_shared_client_by_id(user, person_id, detail="api: consultation")
     data = services.ConsultationInput(
         sector=payload.sector, question=payload.question, basis=payload.basis,
         due_on=payload.due_on, expert_id=payload.expert_id,
         expert_team_id=payload.expert_team_id, statutory_basis=payload.statutory_basis)
 
-    def write():
+    def write(access):
         try:
             asked = services.consultation_ask(actor=user, person_id=access.person.pk, data=data)
         except ValidationError as exc:
             raise _renamed(exc, lambda name: _CONSULTATION_FIELDS.get(name, name)) from None
         return 201, _consultation(selectors.consultation_detail(asked))
 
-    outcome = idempotency.run(request, write)
+    outcome = idempotency.run(request, access=lambda: selectors.access_shared_client_by_id(
+        user, person_id, detail="api: consultation"), handler=write)
     _private(response, outcome)
     return Status(outcome.status, outcome.body)

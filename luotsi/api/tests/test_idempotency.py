@@ -72,3 +72,97 @@ def test_expired_contact_keys_are_purged(client, world, time_machine):
     time_machine.move_to(timezone.now() + idempotency.RETENTION + dt.timedelta(minutes=1))
     assert idempotency.purge_expired() == 1
     assert not IdempotencyRecord.objects.exists()
+
+
+# --- a replay is never answered without the access check ------------------------------------
+
+def test_once_takes_the_access_check_and_runs_it_before_every_answer(world):
+    """``access`` is a required argument of the store, run first on the first request and on
+    every retry; the write runs once and is handed what the check gave."""
+    with pytest.raises(TypeError):
+        idempotency.once(user=world.iris, key="k", fingerprints=("f",), method="POST",  # type: ignore[call-arg]
+                         path="/x", handler=lambda checked: (201, {"id": 1}))
+    checks, writes = [], []
+
+    def access():
+        checks.append(1)
+        return "checked"
+
+    def handler(checked):
+        writes.append(checked)
+        return 201, {"id": 7}
+
+    for _attempt in range(3):
+        outcome = idempotency.once(user=world.iris, key="k", fingerprints=("f",),
+                                   method="POST", path="/x", access=access, handler=handler)
+        assert (outcome.status, outcome.body) == (201, {"id": 7})
+    assert len(checks) == 3 and writes == ["checked"]
+
+    def refused():
+        raise PermissionError("no longer")
+
+    with pytest.raises(PermissionError):
+        idempotency.once(user=world.iris, key="k", fingerprints=("f",), method="POST",
+                         path="/x", access=refused, handler=handler)
+    assert writes == ["checked"]
+
+
+def test_a_replay_after_lost_access_is_not_found_and_logged(client, alice, case, client_person):
+    """A worker adds a goal with a key, loses access to the client, then retries: the retry is
+    refused as "not found" and the refusal logged, not answered from the store."""
+    from luotsi.access.models import Category, ClientRelationship
+    from luotsi.access.tests.assertions import assert_refused
+    from luotsi.plans import services as plan_services
+    from luotsi.plans.models import Goal
+
+    plan, _created = plan_services.plan_open(actor=alice, person_id=client_person.pk)
+    body = {"goal_area": "housing", "client_wording": "Oma koti", "priority": 1}
+    url = f"/clients/{client_person.pk}/plan/goals"
+    first = _post(client, alice, url, body, key="goal-lost")
+    assert first.status_code == 201, first.content
+    again = _post(client, alice, url, body, key="goal-lost")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+
+    ClientRelationship.objects.filter(person=client_person, user=alice).update(
+        ends_at=timezone.now())
+    lost = _post(client, alice, url, body, key="goal-lost")
+    assert lost.status_code == 404
+    assert "Idempotent-Replayed" not in lost.headers
+    assert "Oma koti" not in lost.content.decode()
+    assert_refused(alice, client_person, category=Category.PLAN)
+    assert Goal.objects.filter(plan=plan).count() == 1
+
+
+def test_advice_replay_reads_the_record_again_through_its_access_function(client, world):
+    """The advice API stores only the record's id: a retry reads the record as it is now, and
+    one no longer of the caller's team is "not found", logged."""
+    from luotsi.access.models import AccessLogEntry, Category, Outcome
+    from luotsi.access.tests.assertions import assert_refused
+    from luotsi.intake.models import AdviceRecord
+    from luotsi.organisation.models import ServiceTask, TeamKind
+    from luotsi.organisation.tests.factories import TeamFactory
+
+    body = {"kind": "advice", "topic": "parenting", "channel": "phone",
+            "received_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+            "asker_group": "parent", "duration_minutes": 15, "outcome": "advice_given",
+            "summary": "Kysyi neuvoa."}
+    first = _post(client, world.iris, "/contacts", body, key="advice-1")
+    assert first.status_code == 201, first.content
+    record = AdviceRecord.objects.get()
+    assert IdempotencyRecord.objects.get(key="advice-1").response_body == {"id": record.pk}
+
+    AdviceRecord.objects.filter(pk=record.pk).update(summary="Kysyi neuvoa, täydennetty.")
+    again = _post(client, world.iris, "/contacts", body, key="advice-1")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == {**first.json(), "summary": "Kysyi neuvoa, täydennetty."}
+    assert AccessLogEntry.objects.filter(
+        user_id=world.iris.pk, outcome=Outcome.ALLOWED,
+        detail=f"api: advice {record.pk} recording replayed").count() == 1
+
+    other = TeamFactory(code="other-intake", kind=TeamKind.INTAKE, region=None,
+                        service_task=ServiceTask.FAMILY_SERVICES)
+    AdviceRecord.objects.filter(pk=record.pk).update(team=other)
+    lost = _post(client, world.iris, "/contacts", body, key="advice-1")
+    assert lost.status_code == 404 and "Kysyi" not in lost.content.decode()
+    assert_refused(world.iris, None, category=Category.INTAKE)
+    assert AdviceRecord.objects.count() == 1

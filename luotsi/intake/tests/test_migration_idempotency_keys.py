@@ -1,6 +1,7 @@
-"""The retry keys kept on contacts before the one idempotency store: the migration moves the keys
-younger than the store's retention into it, so a retry sent across the deploy is still answered
-(read again through the gateway), and then drops the field."""
+"""The retry keys kept on contacts and on advice records before the one idempotency store: the
+migrations move the keys younger than the store's retention into it, so a retry sent across the
+deploy is still answered (read again through the gateway or the record's access function), and
+then drop the fields."""
 
 from __future__ import annotations
 
@@ -12,18 +13,22 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from luotsi.access.models import AccessLogEntry, ClientRelationship, Outcome
+from luotsi.access.models import AccessLogEntry, Category, ClientRelationship, Outcome
+from luotsi.access.tests.assertions import assert_refused
 from luotsi.api.models import ApiToken, IdempotencyRecord
 from luotsi.deadlines.calendar import HELSINKI
 from luotsi.intake import services
-from luotsi.intake.models import Contact
+from luotsi.intake.models import AdviceRecord, Contact
 from luotsi.intake.tests.factories import build_world
+from luotsi.organisation.models import ServiceTask, TeamKind
+from luotsi.organisation.tests.factories import TeamFactory
 
 _APPEND_ONLY = import_module("luotsi.access.migrations.0002_access_log_append_only")
 
 NOW = dt.datetime(2026, 2, 3, 10, 0, tzinfo=HELSINKI)
 BEFORE = [("intake", "0013_assessment_result_content")]
-AFTER = [("intake", "0015_contact_idempotency_key_removed")]
+ADVICE_BEFORE = [("intake", "0015_contact_idempotency_key_removed")]
+ADVICE_FORM_KEY = "fedcba9876543210fedcba9876543210"
 FORM_KEY = "0123456789abcdef0123456789abcdef"
 
 
@@ -50,9 +55,11 @@ def migratable_db(_append_only_restored, transactional_db):
     _triggers(back=False)
 
 
-def _migrate(target):
+def _migrate(target=None):
+    """Migrate to ``target``, or forward to the latest migrations of every app."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    target = target or executor.loader.graph.leaf_nodes()
     executor.migrate(target)
     return executor.loader.project_state(target).apps
 
@@ -128,7 +135,7 @@ def test_keys_on_contacts_move_to_the_store_and_retries_are_answered(client, tim
             idempotency_key="expired-key", created_at=NOW - dt.timedelta(days=2),
             request_fingerprint=_fingerprint(_body(world, description="Vanha asia.")))
     finally:
-        _migrate(AFTER)
+        _migrate()
 
     assert sorted(IdempotencyRecord.objects.values_list("key", "response_body")) == [
         ("old-key", {"id": on_contact}), ("store-key", {"id": through_store["id"]}),
@@ -166,3 +173,64 @@ def test_keys_on_contacts_move_to_the_store_and_retries_are_answered(client, tim
     assert lost.status_code == 201 and lost.json()["visible"] is False
     assert lost.json()["id"] == on_contact and lost.json()["deadlines"] == []
     assert replayed.count() == 1
+
+
+def _advice_form(**overrides) -> dict:
+    data = {"intent": "advice", "kind": "advice", "topic": "parenting", "channel": "phone",
+            "asker_group": "parent", "received_date": "2026-02-03", "received_time": "09:30",
+            "duration_minutes": "25", "outcome": "advice_given",
+            "summary": "  Vanhempi kysyi kotiintuloajoista.  ",
+            "idempotency_key": ADVICE_FORM_KEY}
+    data.update(overrides)
+    return data
+
+
+def test_keys_on_advice_records_move_to_the_store_and_retries_are_answered(
+        client, time_machine, migratable_db):
+    time_machine.move_to(NOW, tick=False)
+    world = build_world()
+    client.force_login(world.iris)
+    # Recorded before the deploy by the form, and two days ago with another key.
+    posted = client.post("/intake/advice/new/", _advice_form())
+    assert posted.status_code == 302
+    recorded = int(posted["Location"].split("/")[-2])
+    old_key = "0" * 32
+    old = int(client.post("/intake/advice/new/", _advice_form(
+        idempotency_key=old_key, summary="Vanha asia."))["Location"].split("/")[-2])
+
+    try:
+        apps = _migrate(ADVICE_BEFORE)
+        OldAdvice = apps.get_model("intake", "AdviceRecord")
+        # the reverse migration put the form's key back on its record, where the old world
+        # kept it (and nothing in the store)
+        assert OldAdvice.objects.get(pk=recorded).idempotency_key == f"web-{ADVICE_FORM_KEY}"
+        IdempotencyRecord.objects.all().delete()
+        OldAdvice.objects.filter(pk=old).update(created_at=NOW - dt.timedelta(days=2))
+    finally:
+        _migrate()
+
+    stored = IdempotencyRecord.objects.get()
+    assert (stored.user, stored.key, stored.path, stored.response_status,
+            stored.response_body) == (world.iris, f"web-{ADVICE_FORM_KEY}", "/intake/advice/new/",
+                                      201, {"id": recorded})
+    assert stored.created_at == AdviceRecord.objects.get(pk=recorded).created_at
+
+    # the form posted again after the deploy records nothing: the same record
+    again = client.post("/intake/advice/new/", _advice_form())
+    assert again.status_code == 302 and again["Location"].endswith(f"/{recorded}/")
+    # the same form with other entries is refused, nothing saved
+    changed = client.post("/intake/advice/new/", _advice_form(summary="Toinen asia."))
+    assert changed.status_code == 200 and changed.context["form"].non_field_errors()
+    # a key older than the store keeps was not moved: the form is new
+    newer = client.post("/intake/advice/new/", _advice_form(idempotency_key=old_key,
+                                                            summary="Vanha asia."))
+    assert newer.status_code == 302 and not newer["Location"].endswith(f"/{old}/")
+    assert AdviceRecord.objects.count() == 3
+
+    # once the record is another team's, the retry is "not found", logged
+    other = TeamFactory(code="other-intake", kind=TeamKind.INTAKE, region=None,
+                        service_task=ServiceTask.FAMILY_SERVICES)
+    AdviceRecord.objects.filter(pk=recorded).update(team=other)
+    assert client.post("/intake/advice/new/", _advice_form()).status_code == 404
+    assert_refused(world.iris, None, category=Category.INTAKE)
+    assert AdviceRecord.objects.count() == 3

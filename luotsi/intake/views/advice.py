@@ -7,13 +7,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from luotsi.api import idempotency
 from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
 from luotsi.intake import advice, selectors
@@ -59,15 +60,36 @@ def advice_list(request):
         "query": _query_without_page(request.GET)})
 
 
-def _record(request, cleaned):
-    key = cleaned["idempotency_key"]
-    return advice.advice_record(
-        actor=request.user, idempotency_key=f"web-{key}" if key else None,
-        data=advice.AdviceInput(
-            kind=cleaned["kind"], topic=cleaned["topic"], channel=cleaned["channel"],
-            asker_group=cleaned["asker_group"], received_at=cleaned.get("received_at"),
-            duration_minutes=cleaned["duration_minutes"], outcome=cleaned["outcome"],
-            summary=cleaned["summary"]))
+def _record(request, cleaned) -> int:
+    """Record the advice once: the form's own key (stored as ``web-…`` with the API's keys)
+    makes posting the same form twice record one. A retry reads the record again through its
+    access function (404, logged, once the professional has left its team); the record's page
+    it leads to logs the view."""
+    data = advice.AdviceInput(
+        kind=cleaned["kind"], topic=cleaned["topic"], channel=cleaned["channel"],
+        asker_group=cleaned["asker_group"], received_at=cleaned.get("received_at"),
+        duration_minutes=cleaned["duration_minutes"], outcome=cleaned["outcome"],
+        summary=cleaned["summary"])
+
+    def access() -> None:
+        if advice.advice_team_for(request.user) is None:
+            raise PermissionDenied
+
+    def write(_checked) -> tuple[int, dict]:
+        return 201, {"id": advice.advice_record(actor=request.user, data=data).pk}
+
+    def replay(_checked, stored: dict) -> dict:
+        return {"id": selectors.access_advice_by_id(request.user, stored["id"],
+                                                    for_write=True).record.pk}
+
+    try:
+        outcome = idempotency.form_once(request, cleaned["idempotency_key"],
+                                        fingerprint=data.fingerprint(), access=access,
+                                        handler=write, replay=replay)
+    except idempotency.KeyReused:
+        raise ValidationError(_("This form was already saved with other entries. Start a new "
+                                "record for another contact.")) from None
+    return outcome.body["id"]
 
 
 @login_required
@@ -87,7 +109,7 @@ def advice_create(request):
         saved = save_through_service(request, form, lambda cleaned: _record(request, cleaned),
                                      _("The advice record was saved."))
         if saved:
-            return redirect("intake:advice_detail", advice_id=saved.result.pk)
+            return redirect("intake:advice_detail", advice_id=saved.result)
     else:
         form = AdviceForm(initial={**received_initial(timezone.now()),
                                    "idempotency_key": uuid.uuid4().hex})

@@ -109,17 +109,17 @@ def _passed_to_responsible_worker(contact: Contact) -> bool:
 def _register_once(request, data: services.ContactInput, form_key: str, source) -> Contact:
     """Register the contact (converting the advice record ``source``, if given); the form's own
     key (stored as ``web-…`` with the API's keys) makes posting the same form twice register
-    one contact."""
-    def register() -> Contact:
-        if source is not None:
-            return advice.advice_convert(actor=request.user, record=source, data=data)
-        return services.contact_register(actor=request.user, data=data)
+    one contact. The access check is this request's: the role (``contact_create``'s guard) and
+    the advice record (``_advice_source``), checked on a retry as on the first post; what is
+    shown after it is read again through the gateway (``_after_register``)."""
+    def register(source) -> tuple[int, dict]:
+        contact = (advice.advice_convert(actor=request.user, record=source, data=data)
+                   if source is not None
+                   else services.contact_register(actor=request.user, data=data))
+        return 201, {"id": contact.pk}
 
-    if not form_key:
-        return register()
-    outcome = idempotency.once(
-        user=request.user, key=f"web-{form_key}", fingerprints=(data.fingerprint(),),
-        method=request.method, path=request.path, handler=lambda: (201, {"id": register().pk}))
+    outcome = idempotency.form_once(request, form_key, fingerprint=data.fingerprint(),
+                                    access=lambda: source, handler=register)
     return Contact.objects.get(pk=outcome.body["id"])
 
 
