@@ -28,10 +28,13 @@ def report_language() -> str:
 
 
 class Report:
-    """One report. Subclasses set ``template``, ``form_class`` and ``csv_name`` and define
+    """One report. Subclasses set ``template`` (extending ``reports/_page.html``, which shows
+    ``title``, the ``stylesheet`` and the filter form), ``form_class`` and ``csv_name`` and define
     ``build``, ``page_context`` and ``as_csv``."""
 
     template: str
+    title: str
+    stylesheet: str = "css/plans.css"
     form_class: type
     csv_name: str
 
@@ -41,7 +44,7 @@ class Report:
 
     def base_context(self, form) -> dict[str, Any]:
         """What the page shows whether or not the filters are valid."""
-        return {"form": form}
+        return {"form": form, "title": self.title, "stylesheet": self.stylesheet}
 
     def build(self, filters, language: str) -> Any:
         """The report's figures for ``filters`` (aggregates only)."""

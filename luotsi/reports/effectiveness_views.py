@@ -9,6 +9,7 @@ producing it is recorded in the access log (see ``luotsi.reports.research``). Bo
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,11 +22,12 @@ from luotsi.reports.effectiveness_forms import EffectivenessFilterForm, Research
 
 class EffectivenessReport(Report):
     template = "plans/effectiveness.html"
+    title = _("Effectiveness of client plans (AVAIN)")
     form_class = EffectivenessFilterForm
     csv_name = "luotsi-avain"
 
     def base_context(self, form) -> dict:
-        return {"form": form, "research_form": ResearchExportForm()}
+        return {**super().base_context(form), "research_form": ResearchExportForm()}
 
     def build(self, filters, language: str) -> effectiveness.Report:
         return effectiveness.build(filters, language=language)
@@ -73,7 +75,7 @@ def research_csv(request):
     research_form = ResearchExportForm(request.GET)
     if not (form.is_valid() and research_form.is_valid()):
         return invalid_filters(request, EFFECTIVENESS,
-                               {"form": form, "research_form": research_form})
+                               {**EFFECTIVENESS.base_context(form), "research_form": research_form})
     filters = form.filters()
     content = research.export(actor=request.user, filters=filters,
                               purpose=research_form.cleaned_data["purpose"])

@@ -8,6 +8,7 @@ so, like the other key-figure reports, viewing them writes no access-log records
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.decorators import action_required
@@ -19,6 +20,7 @@ from luotsi.reports.indicator_forms import IndicatorFilterForm
 
 class IndicatorReport(Report):
     template = "usage/indicators.html"
+    title = _("Indicators of shared clients")
     form_class = IndicatorFilterForm
     csv_name = "luotsi-shared-clients"
 

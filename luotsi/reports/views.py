@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from luotsi.organisation.decorators import action_required
@@ -21,11 +22,13 @@ from luotsi.reports.forms import KpiFilterForm
 
 class KpiReport(Report):
     template = "reports/kpis.html"
+    title = _("Key figures of family intake")
+    stylesheet = "reports/reports.css"
     form_class = KpiFilterForm
     csv_name = "luotsi"
 
     def base_context(self, form) -> dict:
-        return {"form": form, "tables": [], "table_names": tables.TABLES}
+        return {**super().base_context(form), "tables": [], "table_names": tables.TABLES}
 
     def build(self, filters, language: str):
         return filters, tables.build_all(filters, language=language)
