@@ -42,6 +42,9 @@ SECRET_KEY = env_secret("LUOTSI_SECRET_KEY", demo_mode=DEMO_MODE, demo_value=_IN
 # both derived from this one secret (HKDF, separate labels). Rotating it needs a re-encryption run.
 PERSONAL_DATA_KEY = env_secret("LUOTSI_PERSONAL_DATA_KEY", demo_mode=DEMO_MODE,
                                demo_value=_INSECURE_DEMO_SECRET, min_length=KEY_MIN_LENGTH)
+# The key the stored data is still encrypted with while `manage.py rotate_personal_data_key` runs
+# (it re-encrypts from this key to PERSONAL_DATA_KEY); empty otherwise. Read only by that command.
+PERSONAL_DATA_KEY_PREVIOUS = env_str("LUOTSI_PERSONAL_DATA_KEY_PREVIOUS", default="")
 # Key of the access log's hash chain (HMAC-SHA256): without it no one can recompute the chain after
 # changing a record, even with the database's append-only triggers off. Held outside the database;
 # never changed (the records written with it verify only with it).

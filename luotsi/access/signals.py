@@ -16,9 +16,15 @@ from luotsi.organisation.audit import professional_access_changed
 
 
 @receiver(professional_access_changed, dispatch_uid="luotsi_access_log_professional_change")
-def log_professional_access_change(sender, *, actor, professional, created, changes, **kwargs):
+def log_professional_access_change(sender, *, actor, professional, created, changes,
+                                   source="", **kwargs):
+    """A change made by a command (``source``, e.g. ``load_organisation``) is recorded with the
+    command as the actor, as the other commands that write the log are."""
     detail = (f"professional {professional.get_username()} (id {professional.pk})"
               f"{' created' if created else ''}: " + "; ".join(changes))
-    log.record(actor, person_id=None, category=Category.PROFESSIONAL_ACCESS,
-               action=LogAction.CREATE if created else LogAction.UPDATE,
-               basis=Basis.ADMINISTRATION, outcome=Outcome.ALLOWED, detail=detail)
+    event = log.Event(None, Category.PROFESSIONAL_ACCESS,
+                      LogAction.CREATE if created else LogAction.UPDATE,
+                      Basis.ADMINISTRATION, Outcome.ALLOWED, detail)
+    who = (log.Actor(None, source, "", "", "") if actor is None and source
+           else log.Actor.of(actor))
+    log.append(who, [event])

@@ -12,4 +12,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self) -> None:
-        from luotsi.home import checks  # noqa: F401  (registers the checks)
+        from luotsi.home import (  # noqa: F401
+            checks,  # registers the checks
+            open_work,  # answers what open work a professional holds
+        )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# sender: the User class; kwargs: actor (who changed it), professional, created, changes
+# sender: the User class; kwargs: actor (who changed it, None for a command), professional,
+# created, changes, source (the command that changed it, "" for a person in the admin)
 professional_access_changed = Signal()
 
 FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -49,11 +50,12 @@ def describe_changes(before: dict | None, after: dict) -> list[str]:
     return changes
 
 
-def announce(*, actor, professional, before: dict | None) -> list[str]:
-    """Compare ``professional`` now with ``before`` and send the signal when anything changed."""
+def announce(*, actor, professional, before: dict | None, source: str = "") -> list[str]:
+    """Compare ``professional`` now with ``before`` and send the signal when anything changed.
+    ``source`` names the command that made the change when no person did (``actor`` None)."""
     changes = describe_changes(before, snapshot(professional))
     if changes:
         professional_access_changed.send(
             sender=type(professional), actor=actor, professional=professional,
-            created=before is None, changes=changes)
+            created=before is None, changes=changes, source=source)
     return changes

@@ -17,16 +17,39 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 
-def _derive(label: bytes) -> bytes:
+def _derive(label: bytes, secret: str | None = None) -> bytes:
+    key = settings.PERSONAL_DATA_KEY if secret is None else secret
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
-        settings.PERSONAL_DATA_KEY.encode("utf-8")
+        key.encode("utf-8")
     )
 
 
 @lru_cache(maxsize=4)
 def _keys(secret: str) -> tuple[Fernet, bytes]:
-    fernet = Fernet(base64.urlsafe_b64encode(_derive(b"luotsi hetu encryption v1")))
-    return fernet, _derive(b"luotsi hetu lookup v1")
+    fernet = Fernet(base64.urlsafe_b64encode(_derive(b"luotsi hetu encryption v1", secret)))
+    return fernet, _derive(b"luotsi hetu lookup v1", secret)
+
+
+class KeyRing:
+    """Encryption and lookup hashing under one given personal-data key (not necessarily the
+    configured one): what the key rotation (``rotate_personal_data_key``) reads and writes with.
+    """
+
+    def __init__(self, secret: str):
+        self.fernet, self._lookup_key = _keys(secret)
+        self.fingerprint = _derive(b"luotsi key fingerprint v1", secret).hex()[:16]
+
+    def encrypt(self, value: str) -> str:
+        return self.fernet.encrypt(value.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        """The clear value; ``cryptography.fernet.InvalidToken`` when this key did not
+        encrypt ``token``."""
+        return self.fernet.decrypt(token.encode("ascii")).decode("utf-8")
+
+    def lookup_hash(self, value: str) -> str:
+        """The keyed lookup hash of a stored code (as ``lookup_hash`` computes it)."""
+        return hmac.new(self._lookup_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _current() -> tuple[Fernet, bytes]:
@@ -51,7 +74,7 @@ def lookup_hash(value: str) -> str:
 
 @lru_cache(maxsize=4)
 def _term_key(secret: str) -> bytes:
-    return _derive(b"luotsi search term v1")
+    return _derive(b"luotsi search term v1", secret)
 
 
 def search_term_hash(kind: str, value: str) -> str:

@@ -115,3 +115,25 @@ class PersonLink(TimeStampedModel):
             models.CheckConstraint(condition=~models.Q(person=models.F("other")),
                                    name="person_link_not_self"),
         ]
+
+
+class KeyRotation(models.Model):
+    """The progress of re-encrypting the identity codes from one personal-data key to another
+    (``manage.py rotate_personal_data_key``): persons are done in order of id, a batch at a
+    time, each batch committed with ``last_person_id``, so an interrupted run continues where it
+    stopped. The keys are named by fingerprints (``crypto.KeyRing``), never stored."""
+
+    old_fingerprint = models.CharField(max_length=16)
+    new_fingerprint = models.CharField(max_length=16)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_person_id = models.BigIntegerField(default=0)
+    persons_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("personal-data key rotation")
+        verbose_name_plural = _("personal-data key rotations")
+
+    def __str__(self) -> str:
+        return f"{self.old_fingerprint} -> {self.new_fingerprint}"
