@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from luotsi.common.formatting import format_month
-from luotsi.common.forms import Form
-from luotsi.common.periods import month_start_after
-from luotsi.organisation.models import Municipality, Region
+from luotsi.organisation.models import Municipality
+from luotsi.reports.filter_forms import PeriodFilterForm
 from luotsi.reports.indicators import DEFAULT_MONTHS, PERIOD_CHOICES, Filters
 
 
-class IndicatorFilterForm(Form):
-    months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
-    end = forms.ChoiceField(label=_("Last month of the period"), required=False)
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False,
-                                    label=_("Region"), empty_label=_("All regions"))
-    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), required=False,
-                                          label=_("Municipality"),
+class IndicatorFilterForm(PeriodFilterForm):
+    municipality = forms.ModelChoiceField(Municipality.objects.order_by("name_fi"),
+                                          required=False, label=_("Municipality"),
                                           empty_label=_("All municipalities"))
 
-    def __init__(self, data=None, *, today: date, **kwargs):
-        self.today = today
-        this_month = today.replace(day=1)
-        data = data.copy() if data is not None else {}
-        data.setdefault("months", str(DEFAULT_MONTHS))
-        data.setdefault("end", f"{this_month:%Y-%m}")
+    period_choices = PERIOD_CHOICES
+    default_months = DEFAULT_MONTHS
+    end_months_back = 60
+
+    def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("code")
-        self.fields["municipality"].queryset = Municipality.objects.order_by("name_fi")
         self.fields["region"].label_from_instance = lambda region: region.name
         self.fields["municipality"].label_from_instance = lambda municipality: municipality.name
-        self.fields["months"].choices = [
-            (n, ngettext("%(count)d month", "%(count)d months", n) % {"count": n})
-            for n in PERIOD_CHOICES]
-        months = [month_start_after(this_month, -i) for i in range(60)]
-        self.fields["end"].choices = [(f"{m:%Y-%m}", format_month(m)) for m in months]
-
-    def clean_months(self) -> int:
-        return self.cleaned_data.get("months") or DEFAULT_MONTHS
-
-    def clean_end(self) -> date:
-        value = self.cleaned_data.get("end") or f"{self.today:%Y-%m}"
-        year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
 
     def clean(self):
         data = super().clean()
@@ -58,7 +33,5 @@ class IndicatorFilterForm(Form):
 
     def filters(self) -> Filters:
         data = self.cleaned_data
-        return Filters(end=data["end"], months=data["months"],
-                       region_id=data["region"].pk if data.get("region") else None,
-                       municipality_id=data["municipality"].pk if data.get("municipality")
-                       else None)
+        return Filters(end=data["end"], months=data["months"], region_id=self.chosen_pk("region"),
+                       municipality_id=self.chosen_pk("municipality"))
