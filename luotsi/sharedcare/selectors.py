@@ -6,12 +6,13 @@ service path of one person, the consultation work list. Client data only through
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,6 +27,7 @@ from luotsi.access.gateway import (
     visible_persons,
 )
 from luotsi.access.models import Category, LogAction
+from luotsi.common.months import month_of_sql, month_start
 from luotsi.common.validation import shifted
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.models import Person
@@ -235,69 +237,129 @@ def _level(count: int) -> int:
     return 4
 
 
-def person_events(person_id: int, since: date) -> list[tuple[str, str, date]]:
-    return list(ServiceEvent.objects.filter(person_id=person_id, event_date__gte=since)
-                .values_list("sector", "kind", "event_date"))
+def _window(flag: Flag) -> tuple[date, date]:
+    """The days a flag's rule counted: its window ending on the flag's date."""
+    # shifted: a date stored before the range check (year 1) holds at the calendar's start
+    return shifted(flag.as_of, -timedelta(days=flag.rule.window_days - 1)), flag.as_of
 
 
-def reasons(flags: list[Flag], events: list[tuple[str, str, date]]) -> list[RuleReason]:
-    """For each flag, the number behind it over its rule's window, computed from the events."""
-    out = []
-    for flag in flags:
-        rule = flag.rule
-        end = flag.as_of
-        start = shifted(end, -timedelta(days=rule.window_days - 1))
-        inside = [(s, k) for s, k, d in events if start <= d <= end]
-        if rule.measure == Measure.DISTINCT_SECTORS:
-            counts = Counter(s for s, _k in inside)
-            labels = dict(EventSector.choices)
-            breakdown = [(str(labels.get(s, s)), n) for s, n in sorted(counts.items())]
-            value = len(counts)
-        elif rule.measure == Measure.EVENTS_OF_KIND:
-            value = sum(1 for _s, k in inside if k == rule.event_kind)
-            breakdown = []
-        elif rule.measure == Measure.EVENTS_IN_SECTOR:
-            value = sum(1 for s, _k in inside if s == rule.sector)
-            breakdown = []
-        else:
-            value = len(inside)
-            breakdown = []
-        out.append(RuleReason(rule=rule, flag=flag, value=value, window_from=start,
-                              window_to=end, breakdown=breakdown))
+# (person id, window, event kind or "") → events per sector
+WindowCounts = dict[tuple[int, tuple[date, date], str], dict[str, int]]
+
+
+def _window_counts(flags: list[Flag]) -> WindowCounts:
+    """The events behind ``flags``, counted in the database in one statement whatever the number
+    of events: per person and sector, one count for each distinct window of the flags' rules and
+    one for each (window, kind) that a rule counting events of one kind needs.
+
+    The events are first counted by person, day and sector (the order of the path index, read
+    from the index alone without sorting), then those day counts are summed per window."""
+    if not flags:
+        return {}
+    windows = sorted({_window(flag) for flag in flags})
+    kinds = sorted({(_window(flag), flag.rule.event_kind) for flag in flags
+                    if flag.rule.measure == Measure.EVENTS_OF_KIND})
+    days = (ServiceEvent.objects
+            .filter(person_id__in={flag.person_id for flag in flags},
+                    event_date__gte=windows[0][0],
+                    event_date__lte=max(end for _start, end in windows))
+            .values("person_id", "event_date", "sector")
+            .annotate(events=Count("pk"), **{
+                f"kind_{i}": Count("pk", filter=Q(kind=kind))
+                for i, (_window_of_kind, kind) in enumerate(kinds)})
+            .order_by())
+    inner, params = days.query.sql_with_params()
+    columns: list[tuple[tuple[date, date], str]] = []
+    sums, sum_params = [], []
+    adapt = connection.ops.adapt_datefield_value
+    for window in windows:
+        columns.append((window, ""))
+        sums.append("SUM(CASE WHEN days.event_date BETWEEN %s AND %s THEN days.events "
+                    "ELSE 0 END)")
+        sum_params += [adapt(window[0]), adapt(window[1])]
+    for i, (window, kind) in enumerate(kinds):
+        columns.append((window, kind))
+        sums.append(f"SUM(CASE WHEN days.event_date BETWEEN %s AND %s THEN days.kind_{i} "
+                    "ELSE 0 END)")
+        sum_params += [adapt(window[0]), adapt(window[1])]
+    sql = (f"SELECT days.person_id, days.sector, {', '.join(sums)} "  # noqa: S608 (no input)
+           f"FROM ({inner}) days GROUP BY days.person_id, days.sector")
+    out: WindowCounts = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sum_params, *params])
+        for person_id, sector, *counts in cursor.fetchall():
+            for (window, kind), count in zip(columns, counts, strict=True):
+                if count:
+                    out[(person_id, window, kind)][sector] = int(count)
     return out
+
+
+def _reason(flag: Flag, counts: WindowCounts) -> RuleReason:
+    """The number behind ``flag`` over its rule's window, from ``_window_counts``."""
+    rule = flag.rule
+    window = _window(flag)
+    by_sector = counts.get((flag.person_id, window, ""), {})
+    breakdown: list[tuple[str, int]] = []
+    if rule.measure == Measure.DISTINCT_SECTORS:
+        labels = dict(EventSector.choices)
+        breakdown = [(str(labels.get(s, s)), n) for s, n in sorted(by_sector.items())]
+        value = len(by_sector)
+    elif rule.measure == Measure.EVENTS_OF_KIND:
+        value = sum(counts.get((flag.person_id, window, rule.event_kind), {}).values())
+    elif rule.measure == Measure.EVENTS_IN_SECTOR:
+        value = by_sector.get(rule.sector, 0)
+    else:
+        value = sum(by_sector.values())
+    return RuleReason(rule=rule, flag=flag, value=value, window_from=window[0],
+                      window_to=window[1], breakdown=breakdown)
+
+
+def reasons(flags: list[Flag]) -> list[RuleReason]:
+    """For each flag, the number behind it over its rule's window, counted in the database."""
+    counts = _window_counts(flags)
+    return [_reason(flag, counts) for flag in flags]
 
 
 def candidate_reasons(persons: list[Person]) -> dict[int, list[RuleReason]]:
     """The why of each listed candidate of ``candidates`` (their prefetched ``flags``), computed
-    as on the person page by ``reasons``: one read of the events of all of them, from the
-    earliest start of their rules' windows."""
-    flags = [flag for person in persons for flag in person.flags]
-    if not flags:
-        return {person.pk: [] for person in persons}
-    since = min(shifted(flag.as_of, -timedelta(days=flag.rule.window_days - 1)) for flag in flags)
-    events: dict[int, list[tuple[str, str, date]]] = defaultdict(list)
-    rows = (ServiceEvent.objects.filter(person_id__in=[person.pk for person in persons],
-                                        event_date__gte=since)
-            .values_list("person_id", "sector", "kind", "event_date"))
-    for person_id, sector, kind, day in rows:
-        events[person_id].append((sector, kind, day))
-    return {person.pk: reasons(person.flags, events[person.pk]) for person in persons}
+    as on the person page: one statement for all of them."""
+    counts = _window_counts([flag for person in persons for flag in person.flags])
+    return {person.pk: [_reason(flag, counts) for flag in person.flags] for person in persons}
 
 
-def service_path(events: list[tuple[str, str, date]], today: date) -> ServicePath:
-    """Events by sector and month over the last ``PATH_YEARS`` years, for the timeline."""
-    start = _month_start(today.replace(year=today.year - PATH_YEARS) + timedelta(days=31))
+def path_start(today: date) -> date:
+    """The first month of the service path: ``PATH_YEARS`` years of whole months ending with
+    the current one (a 29 February counts from its month like any other day)."""
+    return (date(today.year - PATH_YEARS, today.month, 1) + timedelta(days=32)).replace(day=1)
+
+
+def service_path(person_id: int, today: date) -> ServicePath:
+    """The person's events by sector and month over the last ``PATH_YEARS`` years, for the
+    timeline: counted in the database (one ``GROUP BY`` on sector and month), so the cost does
+    not grow with the number of events the page shows."""
+    start = path_start(today)
     months = _months(start, today)
+    after = (months[-1] + timedelta(days=32)).replace(day=1)
     index = {m: i for i, m in enumerate(months)}
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
     emergencies: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
-    for sector, kind, day in events:
-        i = index.get(_month_start(day))
-        if i is None:
-            continue
-        counts[sector][i] += 1
-        if kind == EMERGENCY:
-            emergencies[sector][i] += 1
+    # Counted by day and sector first (the path index's order: read from the index alone,
+    # without sorting), then those few rows by month (``month_of_sql``) and sector.
+    days = (ServiceEvent.objects
+            .filter(person_id=person_id, event_date__gte=start, event_date__lt=after)
+            .values("event_date", "sector")
+            .annotate(events=Count("pk"), emergencies=Count("pk", filter=Q(kind=EMERGENCY)))
+            .order_by())
+    inner, params = days.query.sql_with_params()
+    month = month_of_sql(connection, "days.event_date")
+    sql = (f"SELECT days.sector, {month}, SUM(days.events), SUM(days.emergencies) "  # noqa: S608
+           f"FROM ({inner}) days GROUP BY days.sector, {month}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for sector, month_text, events, emergency in cursor.fetchall():
+            i = index[month_start(month_text)]
+            counts[sector][i] = int(events)
+            emergencies[sector][i] = int(emergency)
     labels = dict(EventSector.choices)
     lanes = []
     max_count = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +21,6 @@ from luotsi.common import charts
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
 from luotsi.common.pdf import render_pdf
-from luotsi.common.validation import shifted
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
@@ -67,16 +66,11 @@ def person(request, person_id: int):
                                                   detail="shared client: why and service path")
     today = timezone.localdate()
     flags = selectors.person_flags(access.person.pk)
-    longest = max([flag.rule.window_days for flag in flags] + [366 * selectors.PATH_YEARS])
-    earliest = min([flag.as_of for flag in flags] + [today])
-    # shifted: a date stored before the range check (year 1) holds at the calendar's start
-    events = selectors.person_events(access.person.pk,
-                                     shifted(earliest, -timedelta(days=longest)))
     shared = _shared(access.person.pk)
-    path = selectors.service_path(events, today)
+    path = selectors.service_path(access.person.pk, today)
     context = {
         "person": access.person, "age": selectors.age(access.person.birth_date, today),
-        "reasons": selectors.reasons(flags, events),
+        "reasons": selectors.reasons(flags),
         "path": path, "path_chart": _path_chart(path), "shared": shared,
         "decisions": list(shared.decisions.select_related("decided_by", "coordinator"))
         if shared else [],

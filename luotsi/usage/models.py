@@ -140,11 +140,14 @@ class ServiceEvent(models.Model):
         verbose_name = _("service event")
         verbose_name_plural = _("service events")
         indexes = [
-            # A person's service path (and the indicators' per-person counts): the person's
-            # events, filtered by date. On the person alone, PostgreSQL stores each person id
-            # once with the list of its rows (B-tree deduplication): a fraction of the size of an
-            # index on (person, date), so an import's inserts land in few pages.
-            models.Index(fields=["person"], name="service_event_person"),
+            # A person's service path and the why of their flags (and the indicators'
+            # per-person counts): the person's events in a range of dates, counted by sector,
+            # month and kind. The index holds every column those counts read, so the database
+            # answers them from the index alone (an index-only range scan) instead of fetching
+            # each of a heavy user's tens of thousands of rows from wherever the imports put
+            # them in the table.
+            models.Index(fields=["person", "event_date", "sector", "kind"],
+                         name="service_event_path"),
             # No index on the date: the key starts with the day (``day_key``), so the key's
             # index serves the daily identification's day ranges; the rules' windows of months
             # are read with a (parallel) scan of the table in any case.
