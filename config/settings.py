@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "luotsi.organisation.apps.SignInAttemptsConfig",  # django-axes, named in fi/sv/en
+    # The second factor of password sign-ins (luotsi.organisation.second_factor): django-otp's
+    # devices and its TOTP plugin; the authenticators are never shown in the admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "luotsi.common",
     "luotsi.organisation",
     "luotsi.people",
@@ -88,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A password sign-in counts only after its second factor (outside demo mode): until then the
+    # session is nobody's, on every path (luotsi.organisation.second_factor).
+    "luotsi.organisation.second_factor.SecondFactorMiddleware",
     "luotsi.common.logs.UserIdMiddleware",
     "luotsi.common.middleware.NoStoreMiddleware",
     "luotsi.common.middleware.PendingFormMiddleware",
@@ -181,6 +188,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The second factor of password sign-ins outside demo mode (luotsi.organisation.second_factor,
+# docs/permissions.md "Two-step verification"): a TOTP authenticator app. The issuer is the name
+# the app shows beside the account.
+OTP_TOTP_ISSUER = env_str("LUOTSI_TOTP_ISSUER", default="Luotsi")
+# Wrong codes count in the sign-in limits below (one pause for passwords and codes alike), not
+# in a separate per-device delay.
+OTP_TOTP_THROTTLE_FACTOR = 0
 # Staff sign-in through the county's OpenID Connect provider (luotsi.organisation.oidc,
 # docs/operations.md "Staff sign-in"): offered when the issuer, client id and secret are set.
 # Endpoints come from the issuer's discovery document; the redirect URI is
@@ -216,7 +230,12 @@ LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LUOTSI_LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
 LOGIN_GLOBAL_FAILURE_LIMIT = env_int("LUOTSI_LOGIN_GLOBAL_FAILURE_LIMIT", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LUOTSI_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A sign-in's failures are forgotten when it is complete: after the second factor when one is
+# asked, so a correct password never wipes the count of wrong codes
+# (luotsi.organisation.second_factor).
+AXES_RESET_ON_SUCCESS = False
+# Typed codes never reach django-axes' record of the attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "luotsi.common.addresses.client_address"

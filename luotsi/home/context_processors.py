@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from luotsi.organisation.permissions import Action, has_permission
 
@@ -111,4 +112,7 @@ def luotsi(request):
         "nav": navigation(request, can),
         "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES,
         "login_pause_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        # Signed in with a second factor (no query: the session says so): the header links the
+        # professional's two-step verification page.
+        "second_factor_on": DEVICE_ID_SESSION_KEY in getattr(request, "session", {}),
     }

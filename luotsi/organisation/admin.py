@@ -2,14 +2,18 @@
 table, teams and professionals. Client data is never administered here."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luotsi.common.admin import LabelledModelAdmin
-from luotsi.organisation import audit
+from luotsi.organisation import audit, second_factor
 from luotsi.organisation.models import County, Municipality, Region, Team, User
 
 
@@ -41,6 +45,10 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 admin.site.unregister(Group)
+# An authenticator's secret is the professional's alone: never shown in the admin (django-otp
+# registers its own page); an administrator only resets it (UserAdmin's action).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Group)
@@ -54,7 +62,8 @@ class GroupAdmin(BaseGroupAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "title", "role", "qualification",
-                    "is_active", "is_demo"]
+                    "is_active", "is_demo", "two_step_verification"]
+    actions = ["reset_second_factor"]
     list_filter = ["role", "qualification", "is_active", "is_demo", "teams"]
     search_fields = [*BaseUserAdmin.search_fields, "registration_number"]
     fieldsets = [
@@ -78,6 +87,40 @@ class UserAdmin(BaseUserAdmin):
         if db_field.name in ("teams", "groups"):
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(authenticator_enrolled=Exists(
+            TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+
+    @admin.display(boolean=True, description=_("two-step verification"),
+                   ordering="authenticator_enrolled")
+    def two_step_verification(self, obj) -> bool:
+        return bool(getattr(obj, "authenticator_enrolled", False))
+
+    @admin.action(description=_("Reset two-step verification of the selected professionals"),
+                  permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """Another administrator removes a professional's authenticator and recovery codes (a
+        lost phone): their sessions end and their next password sign-in sets up a new one.
+        Written to the access log, where the data-protection officer sees it."""
+        for professional in queryset:
+            try:
+                done = second_factor.second_factor_reset(actor=request.user,
+                                                         professional=professional)
+            except PermissionDenied:
+                self.message_user(request, gettext(
+                    "You cannot reset your own two-step verification: ask another "
+                    "administrator."), messages.ERROR)
+                continue
+            if done:
+                self.message_user(request, gettext(
+                    "Two-step verification of %(name)s is reset: their sessions ended, and "
+                    "they set up an authenticator app again at their next sign-in.")
+                    % {"name": professional.get_username()}, messages.SUCCESS)
+            else:
+                self.message_user(request, gettext(
+                    "%(name)s had no two-step verification to reset.")
+                    % {"name": professional.get_username()}, messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         """Remember the stored role, flags and teams before the change (see save_related)."""

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
@@ -53,3 +54,30 @@ class LoginForm(GuardedSignInMixin, AuthenticationForm):
 
 class AdminLoginForm(GuardedSignInMixin, AdminAuthenticationForm):
     """The admin site's sign-in form, with the same bounds as the login page."""
+
+
+class SecondFactorForm(forms.Form):
+    """A code of the second factor: six digits from the authenticator app or, where
+    ``recovery`` is allowed, a recovery code."""
+
+    code = forms.CharField(max_length=20, validators=[validation.TextValidator(multiline=False)])
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery
+        field = self.fields["code"]
+        field.label = _("Code")
+        field.help_text = (
+            _("The six digits your authenticator app shows for Luotsi, or one of your recovery "
+              "codes.") if recovery else
+            _("The six digits your authenticator app shows for Luotsi."))
+        field.widget.attrs.update({
+            "autocomplete": "one-time-code", "maxlength": "20", "spellcheck": "false",
+            "autocapitalize": "none", "inputmode": "text" if recovery else "numeric"})
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not self.recovery and not code.isdigit():
+            raise ValidationError(_("Enter the six digits your authenticator app shows."),
+                                  code="digits")
+        return code

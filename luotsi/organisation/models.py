@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_otp.models import Device, TimestampMixin
 
 from luotsi.common.models import LocalisedNameModel
 
@@ -227,3 +232,74 @@ class User(AbstractUser):
         """The professional's first team (by id), the default for queues and new work."""
         teams = self._teams_cached()
         return teams[0] if teams else None
+
+
+# Recovery codes: 12 characters of an alphabet without look-alikes (no i, l, o, 0, 1), about
+# 59 bits each, shown as three groups of four.
+RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 12
+
+
+def normalise_recovery_code(value: str) -> str:
+    """A recovery code as typed, without spaces or hyphens, in lower case."""
+    return "".join(value.split()).replace("-", "").lower()
+
+
+def _recovery_code_digest(salt: str, code: str) -> str:
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+
+
+class RecoveryCodeSet(TimestampMixin, Device):
+    """A professional's one-time recovery codes, a django-otp device beside the authenticator
+    (``TOTPDevice``): a code stands in for the authenticator's code once and is then deleted.
+
+    Only a salted SHA-256 digest of each code is stored (``RecoveryCode``). The codes are random
+    (about 59 bits each), so a fast hash is enough: no dictionary to guess from, and a code is
+    worth nothing without the account's password."""
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def replace_codes(self, count: int = 10) -> list[str]:
+        """Delete this set's codes and make ``count`` new ones; returns them, formatted, the
+        only time they exist in clear."""
+        codes = ["".join(secrets.choice(RECOVERY_CODE_ALPHABET)
+                         for _position in range(RECOVERY_CODE_LENGTH)) for _code in range(count)]
+        self.codes.all().delete()
+        stored = []
+        for code in codes:
+            salt = secrets.token_hex(8)
+            stored.append(RecoveryCode(device=self,
+                                       digest=f"{salt}${_recovery_code_digest(salt, code)}"))
+        RecoveryCode.objects.bulk_create(stored)
+        return ["-".join(code[i:i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
+                for code in codes]
+
+    def verify_token(self, token) -> bool:
+        """Whether ``token`` is one of the unused codes; a matching code is used up."""
+        code = normalise_recovery_code(str(token))
+        if len(code) != RECOVERY_CODE_LENGTH:
+            return False
+        for stored in self.codes.all():
+            salt, _sep, digest = stored.digest.partition("$")
+            if hmac.compare_digest(digest, _recovery_code_digest(salt, code)):
+                stored.delete()
+                self.set_last_used_timestamp()
+                return True
+        return False
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, as ``salt$sha256(salt:code)``; deleted when it is used."""
+
+    device = models.ForeignKey(RecoveryCodeSet, on_delete=models.CASCADE, related_name="codes",
+                               verbose_name=_("recovery codes"))
+    digest = models.CharField(_("digest"), max_length=100)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.device_id}"  # never the code

@@ -13,6 +13,8 @@ _ACCESS_LOG = "tests/e2e/test_e2e_access_log.py::test_report_results_table"
 _EMERGENCY = "tests/e2e/test_e2e_emergency.py"
 _EVERY = "tests/e2e/test_e2e_every_page.py"
 _PERSONS = "tests/e2e/test_e2e_persons.py"
+_SECOND_FACTOR = ("tests/e2e/test_e2e_second_factor.py::"
+                  "test_second_factor__enrolment_then_sign_in_with_a_code")
 _INTAKE = ("tests/e2e/test_intake_flow.py::"
            "test_child_welfare_notification_from_registration_to_client_relationship")
 _ADVICE = ("tests/e2e/test_intake_advice.py::"
@@ -33,6 +35,9 @@ ADMIN_TEST = f"{_EVERY}::test_every_admin_page"
 COVERED = {
     "home": "tests/e2e/test_e2e_home.py::test_home_as_social_worker",
     "login": "tests/e2e/test_e2e_login.py::test_login_page_is_accessible",
+    "second_factor": _SECOND_FACTOR,
+    "second_factor_enrol": _SECOND_FACTOR,
+    "second_factor_account": _SECOND_FACTOR,
     "person_search": f"{_PERSONS}::test_search_with_results",
     "person_create": f"{_PERSONS}::test_register_page_empty",
     "person_detail": f"{_PERSONS}::test_person_page",

@@ -131,6 +131,20 @@ def test_demo_login_is_refused_outside_demo_mode(worker, oidc_settings, live_ser
             "oidc_sign_in_refused"] == ["may_not_sign_in"]
 
 
+def test_sign_in_through_the_provider_needs_no_second_factor(worker, oidc_settings,
+                                                            live_server):
+    """Outside demo mode a password sign-in asks a code from an authenticator app; a sign-in
+    through the identity provider does not (the provider authenticates strongly itself)."""
+    oidc_settings.DEMO_MODE = False
+    browser, answer, _ = _http_sign_in(live_server, "sanna.sw")
+    assert urlsplit(answer.url).path == "/" and answer.status_code == 200
+    persons = browser.get(f"{live_server.url}/persons/", allow_redirects=False)
+    assert persons.status_code == 200
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert not TOTPDevice.objects.exists()
+
+
 def test_http_sign_in_and_replayed_state_refused(worker, oidc_settings, live_server, caplog):
     browser, answer, callback = _http_sign_in(live_server, "sanna.sw")
     assert urlsplit(answer.url).path == "/"
