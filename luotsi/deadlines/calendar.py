@@ -63,6 +63,35 @@ def is_working_day(d: date) -> bool:
     return d.weekday() < 5 and d not in _holidays_in_year(d.year)
 
 
+@lru_cache(maxsize=64)
+def _eves_in_year(year: int) -> frozenset[date]:
+    """Midsummer Eve (the Friday between 19 and 25 June) and Christmas Eve of ``year``, where
+    the holiday set has them: the two days off that are not holy days."""
+    midsummer_eve = next(date(year, 6, day) for day in range(19, 26)
+                         if date(year, 6, day).weekday() == 4)
+    return frozenset({midsummer_eve, date(year, 12, 24)}) & _holidays_in_year(year)
+
+
+def is_working_day_counting_eves(d: date) -> bool:
+    """The stricter reading of a working day (docs/deadlines.md, the team's internal target):
+    Midsummer Eve and Christmas Eve count as working days inside a working-day window (THL's
+    counting rule names only holy days and Saturdays as non-working days)."""
+    return is_working_day(d) or (d.weekday() < 5 and d in _eves_in_year(d.year))
+
+
+def nth_working_day_after_counting_eves(d: date, n: int) -> date:
+    """As :func:`nth_working_day_after`, counting Midsummer Eve and Christmas Eve as working
+    days: the earlier of the two readings, never later than the legal final day."""
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    counted = 0
+    while counted < n:
+        d += _ONE_DAY
+        if is_working_day_counting_eves(d):
+            counted += 1
+    return d
+
+
 def next_working_day_on_or_after(d: date) -> date:
     """Return ``d`` if it is a working day, otherwise the next working day.
 

@@ -27,6 +27,7 @@ from luotsi.deadlines.calendar import (
     add_months,
     months_deadline,
     nth_working_day_after,
+    nth_working_day_after_counting_eves,
     opening_day,
     working_days_between,
 )
@@ -76,13 +77,19 @@ class Clock:
         return opened_on
 
     def target_on(self, opened_on: date) -> date | None:
-        """The team's internal target: for a month period, the unmoved final day (150/1930 § 3)
-        when § 5 moved the legal final day to the next working day; otherwise ``None``."""
+        """The team's internal target, where it is earlier than the legal final day; otherwise
+        ``None``. For a month period, the unmoved final day (150/1930 § 3) when § 5 moved the
+        legal final day to the next working day; for a working-day period, the N-th working day
+        counting Midsummer Eve and Christmas Eve as working days (the stricter reading,
+        domain specification § 2.3) when an eve falls inside the window."""
         unit, count = _parse_rule(self.rule)
-        if unit != MONTHS:
+        if unit == MONTHS:
+            target = add_months(opened_on, count)
+        elif unit == WORKING_DAYS:
+            target = nth_working_day_after_counting_eves(opened_on, count)
+        else:
             return None
-        unmoved = add_months(opened_on, count)
-        return unmoved if unmoved != self.due_on(opened_on) else None
+        return target if target != self.due_on(opened_on) else None
 
 
 @dataclass(frozen=True)
@@ -92,8 +99,9 @@ class ComputedDeadline:
     code: str
     due_on: date
     basis: str
-    #: The unmoved final day of a month period when it differs from ``due_on`` (the team's
-    #: internal target); ``None`` otherwise.
+    #: The team's internal target when it is earlier than ``due_on`` (``Clock.target_on``: the
+    #: unmoved final day of a month period, or the N-th working day counting the eves); ``None``
+    #: otherwise.
     target_on: date | None = None
 
     @property

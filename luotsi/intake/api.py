@@ -288,8 +288,11 @@ class DeadlineOut(Schema):
     code: str
     due_on: date
     target_on: date | None = Field(None, description=(
-        "The team's internal target: the unmoved final day of a three-month deadline that Act "
-        "150/1930 § 5 moved to the next working day (`due_on`); null when they are the same."))
+        "The team's internal target, earlier than the legal final day (`due_on`): for a "
+        "three-month deadline that Act 150/1930 § 5 moved to the next working day, the unmoved "
+        "final day; for a seven-working-day deadline with Midsummer Eve or Christmas Eve inside "
+        "its window, the seventh working day counting the eves as working days. Null when they "
+        "are the same."))
     basis: str
     status: DeadlineStatusCode
     met_on: date | None

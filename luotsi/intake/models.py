@@ -569,8 +569,10 @@ class Deadline(models.Model):
     due_on = models.DateField(_("due"))
     target_on = models.DateField(
         _("team's target"), null=True, blank=True,
-        help_text=_("The unmoved final day of a three-month period that Act 150/1930 § 5 moved "
-                    "to the next working day."))
+        help_text=_("Earlier than the legal final day: the unmoved final day of a three-month "
+                    "period that Act 150/1930 § 5 moved to the next working day, or the "
+                    "seventh working day counting Midsummer Eve and Christmas Eve as working "
+                    "days."))
     basis = models.CharField(_("legal basis"), max_length=120)
     status = models.CharField(_("status"), max_length=20, choices=DeadlineStatus.choices,
                               default=DeadlineStatus.ON_TIME)

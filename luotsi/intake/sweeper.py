@@ -59,8 +59,9 @@ def update_statuses(today: date) -> SweepResult:
         overdue = open_deadlines.filter(due_on__lt=today).exclude(
             status=DeadlineStatus.OVERDUE).update(status=DeadlineStatus.OVERDUE)
         # Due soon towards the team's internal target where there is one (a three-month
-        # deadline moved by Act 150/1930 § 5), and until the legal final day once it passed.
-        # (a target is never a working day: it is "soon" before the working day after the limit)
+        # deadline moved by Act 150/1930 § 5, or a seven-working-day deadline counting Midsummer
+        # Eve and Christmas Eve as working days), and until the legal final day once it passed.
+        # (a target may be a day off: it is "soon" before the working day after the limit)
         target_end = nth_working_day_after(soon_limit, 1)
         near = Q(due_on__lte=soon_limit) | Q(target_on__lt=target_end)
         due_soon = open_deadlines.filter(near, due_on__gte=today).exclude(

@@ -121,8 +121,11 @@ def _due(kind: str, received: datetime) -> dict[str, date]:
 def test_child_welfare_notification_over_midsummer_2025() -> None:
     assert compute_deadlines("child_welfare_notification", _helsinki(2025, 6, 17)) == [
         ComputedDeadline("urgency_assessment", date(2025, 6, 17), "LSL 26 § 2 mom."),
-        ComputedDeadline("investigation_decision", date(2025, 6, 27), "LSL 26 § 5 mom."),
-        ComputedDeadline("assessment_start", date(2025, 6, 27), "LSL 26 § 5 mom.; SHL 36 §"),
+        # Midsummer Eve (Fri 20.6.) inside the window: the team's target counts it.
+        ComputedDeadline("investigation_decision", date(2025, 6, 27), "LSL 26 § 5 mom.",
+                         date(2025, 6, 26)),
+        ComputedDeadline("assessment_start", date(2025, 6, 27), "LSL 26 § 5 mom.; SHL 36 §",
+                         date(2025, 6, 26)),
         ComputedDeadline(
             "assessment_completion",
             date(2025, 9, 17),

@@ -35,10 +35,13 @@ def test_json_output() -> None:
         "opened_on": "2025-06-17",
         "deadlines": [
             {"code": "urgency_assessment", "due_on": "2025-06-17", "basis": "LSL 26 § 2 mom."},
-            {"code": "investigation_decision", "due_on": "2025-06-27", "basis": "LSL 26 § 5 mom."},
+            # Midsummer Eve (20.6.) inside the window: the team's target counts it.
+            {"code": "investigation_decision", "due_on": "2025-06-27", "target_on": "2025-06-26",
+             "basis": "LSL 26 § 5 mom."},
             {
                 "code": "assessment_start",
                 "due_on": "2025-06-27",
+                "target_on": "2025-06-26",
                 "basis": "LSL 26 § 5 mom.; SHL 36 §",
             },
             {

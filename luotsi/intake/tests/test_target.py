@@ -105,3 +105,43 @@ def test_command_json_adds_target_on_where_it_differs():
     call_command("deadlines", "--kind", "child_welfare_notification",
                  "--received", "2026-03-19T12:00", stdout=table)
     assert "team's target 2026-06-19 Fri" in table.getvalue()
+
+
+def test_api_gives_the_seven_working_day_target_over_midsummer(world, client):
+    """Received Tuesday 17.6.2025, Midsummer Eve Friday 20.6. inside the window: the decision
+    and the start are due Friday 27.6., the team's target Thursday 26.6. (the eve counted)."""
+    token = ApiToken.issue(world.iris)[1]
+    response = client.post("/api/v1/contacts", json.dumps(_body(world, "2025-06-17T10:00+03:00")),
+                           content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 201, response.content
+    assert [(d["code"], d["due_on"], d["target_on"]) for d in response.json()["deadlines"]] == [
+        ("urgency_assessment", "2025-06-17", None),
+        ("investigation_decision", "2025-06-27", "2025-06-26"),
+        ("assessment_start", "2025-06-27", "2025-06-26"),
+        ("assessment_completion", "2025-09-17", None),
+    ]
+    assert Deadline.objects.get(code="investigation_decision").target_on == dt.date(2025, 6, 26)
+
+
+def test_sweeper_warns_against_the_seven_working_day_target(world, client, time_machine):
+    """Received Monday 15.6.2026: due Thursday 25.6., target Wednesday 24.6. (Midsummer Eve
+    counted). On Monday 22.6. two working days remain to the target (three to the final day):
+    due soon already, and the contact page shows the target beside the final day."""
+    time_machine.move_to(dt.datetime(2026, 6, 15, 12, 0, tzinfo=HELSINKI), tick=False)
+    contact = services.contact_register(actor=world.iris, data=contact_input(
+        child=world.child, received_at=dt.datetime(2026, 6, 15, 10, tzinfo=HELSINKI)))
+    services.contacts_assign(actor=world.iris, contact_ids=[contact.pk], assignee=world.iris)
+    time_machine.move_to(dt.datetime(2026, 6, 22, 7, 0, tzinfo=HELSINKI), tick=False)
+
+    sweep(dt.date(2026, 6, 22), send_email=False)
+
+    decision = Deadline.objects.get(contact=contact, code="investigation_decision")
+    assert (decision.due_on, decision.target_on, decision.status) == (
+        dt.date(2026, 6, 25), dt.date(2026, 6, 24), "due_soon")
+    note = Notification.objects.get(user=world.iris, key=f"deadline:{decision.pk}:due_soon")
+    assert "(tiimin tavoite 24.6.2026, määräaika 25.6.2026)" in note.text
+    client.force_login(world.iris)
+    text = client.get(f"/intake/contacts/{contact.pk}/").content.decode()
+    assert text.count("tiimin tavoite 24.6.2026") == 2  # the decision and the start
