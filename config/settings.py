@@ -155,6 +155,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# A streaming replica of the primary (docs/operations.md "Scale-out"): with DATABASE_REPLICA_URL
+# set, the report figures (key figures, effectiveness, indicators, the research file) are read
+# from it; every write, and every other read, stays on the primary (luotsi.common.replica).
+_replica_url = env_str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("LUOTSI_DB_CONN_MAX_AGE", 60),
+        # A kept connection to a replica that went away is noticed at the next request, which
+        # then reads the primary (luotsi.common.replica).
+        conn_health_checks=True)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name a replica of DATABASE_URL's database (the same engine).")
+    # The test runner's database is the primary's; the replica follows it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["luotsi.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisation.User"

@@ -8,6 +8,10 @@ CSV downloads as ``<csv_name>-<first month>-<last month>.csv``. Reports show agg
 and write no access-log records; an export that names rows (the research file) is logged by
 its own service and only borrows ``invalid_filters`` and ``csv_response``.
 
+The figures (``build``, ``page_context`` and ``as_csv``) are read inside ``replica_reads()``: from the streaming
+replica when ``DATABASE_REPLICA_URL`` is set, otherwise from the one database
+(``luotsi.common.replica``).
+
 The key figures of family intake (``views``), the AVAIN effectiveness report
 (``effectiveness_views``) and the shared-client indicators (``indicator_views``) are reports.
 """
@@ -20,6 +24,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from luotsi.common.replica import replica_reads
 
 
 def report_language() -> str:
@@ -79,8 +85,9 @@ def report_page(request, report: Report) -> HttpResponse:
     context = report.base_context(form)
     if not form.is_valid():
         return invalid_filters(request, report, context)
-    data = report.build(form.filters(), report_language())
-    context.update(report.page_context(data, request))
+    with replica_reads():
+        data = report.build(form.filters(), report_language())
+        context.update(report.page_context(data, request))
     context["query"] = request.GET.urlencode()
     return render(request, report.template, context)
 
@@ -91,5 +98,6 @@ def report_csv(request, report: Report, **kwargs) -> HttpResponse:
     if not form.is_valid():
         return invalid_filters(request, report, report.base_context(form))
     filters = form.filters()
-    return csv_response(report.as_csv(filters, report_language(), **kwargs),
-                        report.csv_filename(filters, **kwargs))
+    with replica_reads():
+        content = report.as_csv(filters, report_language(), **kwargs)
+    return csv_response(content, report.csv_filename(filters, **kwargs))

@@ -12,6 +12,8 @@ identity codes, no free text and no database ids.
   left out.
 - Producing the file is written to the access log (one record, no person: the file is about many
   people and names none of them) with the basis ``research``, secondary use under Act 552/2019.
+  The rows are read from the streaming replica when one is configured; the record is written on
+  the primary (``luotsi.common.replica``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.utils import timezone
 
 from luotsi.access import log
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.common.replica import replica_reads
 from luotsi.common.spreadsheet import write_csv
 from luotsi.organisation.models import Team
 from luotsi.plans.models import PlanMethod, PlanService, Rating
@@ -149,7 +152,8 @@ def build(filters: EffectivenessFilters, purpose: str) -> tuple[list[list], dict
 
 def export(*, actor, filters: EffectivenessFilters, purpose: str) -> str:
     """The research CSV; its production is recorded in the access log."""
-    released, summary = build(filters, purpose)
+    with replica_reads():
+        released, summary = build(filters, purpose)
     generated = timezone.now()
     notes = [
         f"# Luotsi AVAIN research file, generated {generated:%Y-%m-%d %H:%M %Z}",
