@@ -95,7 +95,7 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
     env_file.write_text("LUOTSI_DEMO=1\n")
     for unit in [*SERVICES, *TIMERS]:
         text = unit.read_text().replace("/srv/luotsi", str(ROOT)).replace(
-            "/etc/luotsi/luotsi.env", str(env_file))
+            "-/etc/luotsi/luotsi.env", f"-{env_file}")
         (tmp_path / unit.name).write_text(text)
     if not (ROOT / ".venv" / "bin" / "gunicorn").exists():
         pytest.skip("no .venv in this checkout")
