@@ -78,15 +78,26 @@ NOTHING_FOUND = "; found 0, visible 0"
 
 def search_keys(person) -> list[str]:
     """The hashed terms under which a search for ``person`` is logged (docs/personal-data.md):
-    their identity code's lookup hash and their name as it may be typed whole."""
-    from luotsi.people.crypto import name_term, search_term_hash
+    their identity code's lookup hash and their name as it may be typed whole, under the
+    current personal-data key and under the keys rotated away since (``PreviousSearchKey``)."""
+    from luotsi.people.crypto import search_term_hash
+    from luotsi.people.models import PreviousSearchKey
+
+    previous = PreviousSearchKey.objects.filter(person_id=person.pk).values_list("key", flat=True)
+    return [*term_keys(person, search_term_hash), *previous]
+
+
+def term_keys(person, term_hash) -> list[str]:
+    """``search_keys`` under one key: the stored lookup hash and the names hashed with
+    ``term_hash`` (``crypto.search_term_hash`` or a ``KeyRing``'s)."""
+    from luotsi.people.crypto import name_term
 
     keys = [f"hetu {person.hetu_lookup}"] if person.hetu_lookup else []
     first_names = person.first_name.split()
     names = {person.last_name}
     for first in {person.first_name, *first_names[:1]} - {""}:
         names |= {f"{person.last_name} {first}", f"{first} {person.last_name}"}
-    keys += [f"name {search_term_hash('name', name_term(name))}"
+    keys += [f"name {term_hash('name', name_term(name))}"
              for name in sorted(names) if name.strip()]
     return keys
 

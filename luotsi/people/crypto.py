@@ -37,6 +37,7 @@ class KeyRing:
 
     def __init__(self, secret: str):
         self.fernet, self._lookup_key = _keys(secret)
+        self._term_key = _term_key(secret)
         self.fingerprint = _derive(b"luotsi key fingerprint v1", secret).hex()[:16]
 
     def encrypt(self, value: str) -> str:
@@ -50,6 +51,10 @@ class KeyRing:
     def lookup_hash(self, value: str) -> str:
         """The keyed lookup hash of a stored code (as ``lookup_hash`` computes it)."""
         return hmac.new(self._lookup_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def search_term_hash(self, kind: str, value: str) -> str:
+        """``search_term_hash`` under this key."""
+        return hmac.new(self._term_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def _current() -> tuple[Fernet, bytes]:

@@ -137,3 +137,23 @@ class KeyRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_fingerprint} -> {self.new_fingerprint}"
+
+
+class PreviousSearchKey(models.Model):
+    """A hashed search term of a person under a personal-data key rotated away since: the
+    access log's records written before the rotation name the searches that found nobody by
+    these (``hetu <lookup hash>``, ``name <term hash>``), so the data-protection officer's
+    report of a person (``access.reports.search_keys``) still finds them. Written by
+    ``rotate_personal_data_key`` before the person's hashes change."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    rotation = models.ForeignKey(KeyRotation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("previous search key")
+        verbose_name_plural = _("previous search keys")
+        indexes = [models.Index(fields=["person"], name="previous_search_key_person")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -11,8 +11,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from luotsi.access.models import AccessLogEntry
+from luotsi.access.models import AccessLogEntry, LogAction
 from luotsi.common.tests.production import manage, production_env
 from luotsi.people import crypto, lookup
 from luotsi.people.crypto import KeyRing
@@ -43,8 +44,8 @@ def persons(db, settings):
 
 def test_rotate__every_code_under_the_new_key_and_found_by_it(persons):
     output = rotate("--batch-size", "2")
-    assert "2 of 5 persons re-encrypted" in output and "4 of 5" in output
-    assert "Finished: 5 persons re-encrypted" in output
+    assert "2 of 6 persons done" in output and "6 of 6" in output
+    assert "Finished: 6 persons done" in output
     new = KeyRing(NEW)
     for person in Person.objects.exclude(hetu_encrypted=""):
         assert new.decrypt(person.hetu_encrypted) == persons[person.pk]
@@ -52,13 +53,13 @@ def test_rotate__every_code_under_the_new_key_and_found_by_it(persons):
         assert lookup.find_by_hetu(persons[person.pk]) == person
     assert Person.objects.get(temporary_id="TMP-1").hetu_lookup is None
     rotation = KeyRotation.objects.get()
-    assert rotation.finished_at and rotation.persons_done == 5
+    assert rotation.finished_at and rotation.persons_done == 6
     details = list(AccessLogEntry.objects.filter(username="rotate_personal_data_key")
                    .order_by("seq").values_list("detail", flat=True))
     assert details[0].startswith("rotate_personal_data_key started: key ")
-    assert details[0].endswith(", 5 persons")
+    assert details[0].endswith(", 6 persons")
     assert details[-1].endswith("finished: key " + f"{KeyRing(OLD).fingerprint} -> "
-                                f"{new.fingerprint}, 5 persons")
+                                f"{new.fingerprint}, 6 persons")
     assert OLD not in "".join(details) and NEW not in "".join(details)
     # A second run has nothing to do.
     assert rotate().startswith("Nothing to do: the rotation to this key finished")
@@ -81,12 +82,39 @@ def test_rotate__interrupted_run_continues_where_it_stopped(persons, settings):
     Person.objects.filter(pk=third.pk).update(hetu_encrypted=good_token)
 
     output = rotate("--batch-size", "2")
-    assert "4 of 5 persons re-encrypted" in output
-    assert "Finished: 5 persons" in output
+    assert "4 of 6 persons done" in output
+    assert "Finished: 6 persons" in output
     assert AccessLogEntry.objects.filter(
         detail__startswith=f"rotate_personal_data_key resumed after person "
                            f"{first_two[1].pk}").exists()
     assert all(p.hetu == persons[p.pk] for p in Person.objects.exclude(hetu_encrypted=""))
+
+
+def test_rotate__searches_before_the_rotation_stay_in_the_persons_access_log_report(
+        db, settings, client, alice, charlie):
+    """A search that found nobody, logged under the old key by the hashed code and name, is
+    still in the report of the person registered later, after the rotation."""
+    from datetime import date
+
+    from luotsi.people import hetu
+
+    settings.PERSONAL_DATA_KEY = OLD
+    code = hetu.build(date(1977, 7, 7), 951)
+    client.force_login(alice)
+    client.post("/persons/", {"hetu": code})
+    client.post("/persons/", {"name": "Harvinainen Helmi"})
+    person = PersonFactory(hetu=code, first_name="Helmi", last_name="Harvinainen")
+    settings.PERSONAL_DATA_KEY, settings.PERSONAL_DATA_KEY_PREVIOUS = NEW, OLD
+    rotate()
+
+    client.force_login(charlie)
+    today = str(timezone.localdate())
+    response = client.post("/access-log/report/", {"hetu": code, "format": "page",
+                                                   "start": today, "end": today})
+    assert response.context["person"] == person
+    searches = [row for row in response.context["rows"]
+                if row.action == str(LogAction.SEARCH.label)]
+    assert len(searches) == 2
 
 
 def test_rotate__a_code_already_under_the_new_key_is_kept(persons):
@@ -154,7 +182,7 @@ def test_rotate__subprocess_outside_demo_mode(tmp_path):
     rotated_env = env | {"LUOTSI_PERSONAL_DATA_KEY": NEW, "LUOTSI_PERSONAL_DATA_KEY_PREVIOUS": OLD}
     done = manage(rotated_env, "rotate_personal_data_key")
     assert done.returncode == 0, done.stderr
-    assert "Finished: 3 persons re-encrypted" in done.stdout
+    assert "Finished: 3 persons done" in done.stdout
     read = manage(env | {"LUOTSI_PERSONAL_DATA_KEY": NEW}, "shell", "-c", READ_CODES)
     assert read.returncode == 0, read.stderr
     assert read.stdout.strip().splitlines()[-1] == codes

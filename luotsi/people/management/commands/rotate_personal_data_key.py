@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from luotsi.access import log
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.access.reports import term_keys
 from luotsi.people.crypto import KeyRing
-from luotsi.people.models import KeyRotation, Person
+from luotsi.people.models import KeyRotation, Person, PreviousSearchKey
 
 COMMAND = "rotate_personal_data_key"
 ACTOR = log.Actor(None, COMMAND, "", "", "")
@@ -29,7 +30,8 @@ class Command(BaseCommand):
     help = (
         "Re-encrypt every stored identity code from the previous personal-data key "
         "(LUOTSI_PERSONAL_DATA_KEY_PREVIOUS) to the current one (LUOTSI_PERSONAL_DATA_KEY) and "
-        "recompute the keyed lookup hashes. Works in batches, each committed with its progress: "
+        "recompute the keyed lookup hashes; each person's hashed search terms under the old key "
+        "are kept for the access-log reports. Works in batches, each committed with its progress: "
         "an interrupted run continues where it stopped when started again. Refuses to start "
         "when the previous key does not decrypt the data. Run it with the servers stopped."
     )
@@ -72,30 +74,38 @@ class Command(BaseCommand):
                       f"{new.fingerprint}, {rotation.persons_done} done, {remaining} to go")
         total = rotation.persons_done + remaining
         while self._batch(rotation, old, new, batch_size):
-            self.stdout.write(f"{rotation.persons_done} of {total} persons re-encrypted "
+            self.stdout.write(f"{rotation.persons_done} of {total} persons done "
                               f"(up to id {rotation.last_person_id})")
         rotation.finished_at = timezone.now()
         rotation.save(update_fields=["finished_at", "updated_at"])
         self._log(f"finished: key {old.fingerprint} -> {new.fingerprint}, "
                   f"{rotation.persons_done} persons")
-        self.stdout.write(f"Finished: {rotation.persons_done} persons re-encrypted under the new "
-                          "key. Empty LUOTSI_PERSONAL_DATA_KEY_PREVIOUS and start the servers.")
+        self.stdout.write(f"Finished: {rotation.persons_done} persons done, their identity codes "
+                          "re-encrypted under the new key. Empty "
+                          "LUOTSI_PERSONAL_DATA_KEY_PREVIOUS and start the servers.")
 
     def _check_first_row(self, old: KeyRing, new: KeyRing, cursor: int) -> None:
         """A wrong previous key is found on the first row, before anything is written."""
-        first = _pending(cursor).values_list("pk", "hetu_encrypted").first()
+        first = (_pending(cursor).exclude(hetu_encrypted="")
+                 .values_list("pk", "hetu_encrypted").first())
         if first is not None:
             _reencrypt(first[0], first[1], old, new)
 
     @transaction.atomic
     def _batch(self, rotation: KeyRotation, old: KeyRing, new: KeyRing, size: int) -> bool:
         rows = list(_pending(rotation.last_person_id).select_for_update()
-                    .only("pk", "hetu_encrypted", "hetu_lookup")[:size])
+                    .only("pk", "hetu_encrypted", "hetu_lookup", "first_name", "last_name")
+                    [:size])
         if not rows:
             return False
+        previous = []
         for person in rows:
-            person.hetu_encrypted, person.hetu_lookup = _reencrypt(
-                person.pk, person.hetu_encrypted, old, new)
+            previous += [PreviousSearchKey(person_id=person.pk, rotation=rotation, key=key)
+                         for key in term_keys(person, old.search_term_hash)]
+            if person.hetu_encrypted:
+                person.hetu_encrypted, person.hetu_lookup = _reencrypt(
+                    person.pk, person.hetu_encrypted, old, new)
+        PreviousSearchKey.objects.bulk_create(previous)
         Person.objects.bulk_update(rows, ["hetu_encrypted", "hetu_lookup"])
         rotation.last_person_id = rows[-1].pk
         rotation.persons_done += len(rows)
@@ -110,7 +120,9 @@ class Command(BaseCommand):
 
 
 def _pending(after: int):
-    return Person.objects.filter(pk__gt=after).exclude(hetu_encrypted="").order_by("pk")
+    """Every person after ``after``: those without an identity code too, whose names are
+    hashed search terms as well."""
+    return Person.objects.filter(pk__gt=after).order_by("pk")
 
 
 def _reencrypt(person_id: int, token: str, old: KeyRing, new: KeyRing) -> tuple[str, str]:
