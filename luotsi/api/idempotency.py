@@ -54,10 +54,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja import Header
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 
@@ -67,6 +69,12 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 200
 RETENTION = timedelta(hours=24)
+# What an operation taking the header says of it in the API document.
+DOCUMENTED = ("\n\n**Idempotency.** Send an `Idempotency-Key` header (1–200 visible ASCII "
+              "characters) to make retries safe: the same key with the same body answers with "
+              "the stored result (`Idempotent-Replayed: true`) and creates nothing new; the same "
+              "key with a different body is refused with **409** `conflict`. A key is your own "
+              "and kept for 24 hours.")
 # A page form's own key is stored with this prefix, apart from the API's keys.
 FORM_KEY_PREFIX = "web-"
 
@@ -106,6 +114,13 @@ def _key(request) -> str | None:
             _("The Idempotency-Key must be 1–%(max)s visible ASCII characters.")
             % {"max": MAX_KEY_LENGTH}]})
     return key
+
+
+def header() -> Any:
+    """An operation's ``Idempotency-Key`` parameter (``key: str | None = idempotency.header()``),
+    so the API document names the header on every operation that takes it; ``run`` reads and
+    checks it."""
+    return Header(None, alias=HEADER)
 
 
 class KeyReused(Exception):
@@ -183,6 +198,41 @@ def form_once(request, form_key: str, *, fingerprint: str, access: Callable[[], 
     return once(user=request.user, key=f"{FORM_KEY_PREFIX}{form_key}",
                 fingerprints=(fingerprint,), method=request.method, path=request.path,
                 access=access, handler=handler, replay=replay)
+
+
+def form_saved_once(request, form, call: Callable[[dict], Any], *,
+                    access: Callable[[], Any]) -> Callable[[dict], Any]:
+    """``call`` for ``save_through_service``, run at most once per the posted key of ``form``
+    (a ``luotsi.common.forms.OnceMixin`` form): posted again with the same entries it saves
+    nothing and gives the record the first post saved, read again (``None`` when it is gone
+    since); with other entries it is refused on the form. ``access`` is the page's check, as
+    for ``once``: the view's ``access_*_by_id`` call for this post."""
+    def run(cleaned: dict) -> Any:
+        made: list = []
+
+        def handler(_checked) -> tuple[int, dict]:
+            made.append(call(cleaned))
+            meta = getattr(made[0], "_meta", None)
+            return 201, {"id": getattr(made[0], "pk", None),
+                         "model": meta.label_lower if meta is not None else None}
+
+        entries = json.dumps([request.path, form.data.get("intent", ""), cleaned],
+                             sort_keys=True, default=str, ensure_ascii=False)
+        try:
+            outcome = form_once(request, form.posted_key,
+                                fingerprint=hashlib.sha256(entries.encode("utf-8")).hexdigest(),
+                                access=access, handler=handler)
+        except KeyReused:
+            raise ValidationError(_("This form was already saved with other entries. Open the "
+                                    "page again to see what is saved.")) from None
+        if made:
+            return made[0]
+        stored = outcome.body or {}
+        if not stored.get("model") or stored.get("id") is None:
+            return None
+        model = apps.get_model(stored["model"])
+        return model._default_manager.filter(pk=stored["id"]).first()
+    return run
 
 
 def run(request, *, access: Callable[[], Checked], handler: Handler,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +47,30 @@ class GuardedInputMixin:
 
 class Form(GuardedInputMixin, forms.Form):
     """The base of Luotsi's forms."""
+
+
+RETRY_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+class OnceMixin:
+    """A form whose save creates a record, saved once however often the page posts it: the
+    template writes ``retry_key`` into a hidden ``idempotency_key`` input (no id, so several such
+    forms fit on one page), and the view saves through ``luotsi.api.idempotency.form_saved_once``,
+    which stores the posted key (``posted_key``) with the one idempotency store. A form shown
+    again after a refusal keeps its key."""
+
+    data: Any
+    is_bound: bool
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = str(self.data.get("idempotency_key", "")) if self.is_bound else ""
+        self.posted_key = posted if RETRY_KEY.match(posted) else ""
+        self.retry_key = self.posted_key or uuid.uuid4().hex
+
+
+class OnceForm(OnceMixin, Form):
+    """A ``Form`` saved once per its key (``OnceMixin``)."""
 
 
 ISO_DATE = "%Y-%m-%d"

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from luotsi.access import gateway
@@ -660,7 +660,7 @@ _CONFLICT_NOTE = ("\n\nWith `expected_version`, a change made meanwhile by someo
         "(`persons.0.hetu`, `received_at`, `Idempotency-Key`, …); nothing is saved."),
 )
 def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
-                   idempotency_key: str | None = Header(None, alias=idempotency.HEADER)):
+                   idempotency_key: str | None = idempotency.header()):
     user = request.auth
     if payload.kind in AdviceKind.values:
         return _create_advice(request, response, payload)
@@ -998,16 +998,20 @@ def start_assessment(request, assessment_id: Id, payload: AssessmentStartIn):
 
 
 @assessments_router.post(
-    "/{assessment_id}/meetings", response=responses({201: CreatedOut}, *_WRITE),
+    "/{assessment_id}/meetings", response=responses({201: CreatedOut}, *_WRITE, 409),
     summary="Record a meeting (office, network meeting, home visit, remote)",
+    description=idempotency.DOCUMENTED.lstrip(),
 )
-def add_meeting(request, assessment_id: Id, payload: AssessmentMeetingIn):
-    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
-                                                   for_write=True).record
-    meeting = services.meeting_add(actor=request.auth, assessment=assessment, kind=payload.kind,
-                                   held_on=payload.held_on, notes=payload.notes,
-                                   participants=payload.participants)
-    return Status(201, {"id": meeting.pk})
+def add_meeting(request, response: HttpResponse, assessment_id: Id,
+                payload: AssessmentMeetingIn,
+                idempotency_key: str | None = idempotency.header()):
+    def write(assessment: Assessment):
+        meeting = services.meeting_add(actor=request.auth, assessment=assessment,
+                                       kind=payload.kind, held_on=payload.held_on,
+                                       notes=payload.notes, participants=payload.participants)
+        return 201, {"id": meeting.pk}
+
+    return _created_once(request, response, assessment_id, write)
 
 
 @assessments_router.post(
@@ -1059,31 +1063,49 @@ def save_assessment_result(request, assessment_id: Id, payload: AssessmentResult
 
 
 @assessments_router.post(
-    "/{assessment_id}/support-measures", response=responses({201: CreatedOut}, *_WRITE),
+    "/{assessment_id}/support-measures", response=responses({201: CreatedOut}, *_WRITE, 409),
     summary="Record a support measure started during the assessment",
+    description=idempotency.DOCUMENTED.lstrip(),
 )
-def add_support_measure(request, assessment_id: Id, payload: AssessmentSupportIn):
-    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
-                                                   for_write=True).record
-    row = services.assessment_support_add(actor=request.auth, assessment=assessment,
-                                          measure=payload.measure, started_on=payload.started_on,
-                                          note=payload.note)
-    return Status(201, {"id": row.pk})
+def add_support_measure(request, response: HttpResponse, assessment_id: Id,
+                        payload: AssessmentSupportIn,
+                        idempotency_key: str | None = idempotency.header()):
+    def write(assessment: Assessment):
+        row = services.assessment_support_add(
+            actor=request.auth, assessment=assessment, measure=payload.measure,
+            started_on=payload.started_on, note=payload.note)
+        return 201, {"id": row.pk}
+
+    return _created_once(request, response, assessment_id, write)
 
 
 @assessments_router.post(
-    "/{assessment_id}/referrals", response=responses({201: CreatedOut}, *_WRITE),
+    "/{assessment_id}/referrals", response=responses({201: CreatedOut}, *_WRITE, 409),
     summary="Record a referral made during the assessment",
+    description=idempotency.DOCUMENTED.lstrip(),
 )
-def add_referral(request, assessment_id: Id, payload: AssessmentReferralIn):
-    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
-                                                   for_write=True).record
-    service = ServiceCatalogueItem.objects.filter(code=payload.service_code.strip()).first()
-    with _fields_renamed(service="service_code"):
-        row = services.assessment_referral_add(actor=request.auth, assessment=assessment,
-                                               service=service, referred_on=payload.referred_on,
-                                               note=payload.note)
-    return Status(201, {"id": row.pk})
+def add_referral(request, response: HttpResponse, assessment_id: Id,
+                 payload: AssessmentReferralIn,
+                 idempotency_key: str | None = idempotency.header()):
+    def write(assessment: Assessment):
+        service = ServiceCatalogueItem.objects.filter(code=payload.service_code.strip()).first()
+        with _fields_renamed(service="service_code"):
+            row = services.assessment_referral_add(
+                actor=request.auth, assessment=assessment, service=service,
+                referred_on=payload.referred_on, note=payload.note)
+        return 201, {"id": row.pk}
+
+    return _created_once(request, response, assessment_id, write)
+
+
+def _created_once(request, response: HttpResponse, assessment_id: int, write):
+    """A row added to an assessment, once per ``Idempotency-Key``: the assessment checked
+    through its access function on every request, a retry too; the answer is the new row's id."""
+    outcome = idempotency.run(request, access=lambda: selectors.access_assessment_by_id(
+        request.auth, assessment_id, for_write=True).record, handler=write)
+    if outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
+    return Status(outcome.status, outcome.body)
 
 
 # --- advice and consultations -----------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from luotsi.common.converters import MAX_ID
-from luotsi.common.forms import DateInput, Form, TimeInput
+from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput
 from luotsi.intake.advice import MAX_DURATION_MINUTES
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -526,14 +526,14 @@ class StartForm(Form):
         self.fields["pair_worker"].queryset = members_of(team_ids)
 
 
-class MeetingForm(Form):
+class MeetingForm(OnceForm):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=BLANK + Meeting.Kind.choices)
     held_on = _date_field(_("Date"))
     participants = forms.CharField(label=_("Participants"), required=False, max_length=500)
     notes = _text(_("Notes"), rows=5)
 
 
-class ConsultationForm(Form):
+class ConsultationForm(OnceForm):
     expert = forms.CharField(label=_("Consulted professional"), max_length=200)
     question = _text(_("Question"))
     answer = _text(_("Answer"), required=False)
@@ -621,7 +621,7 @@ class ResultDraftForm(CompleteForm):
             form_field.required = False
 
 
-class SupportMeasureForm(Form):
+class SupportMeasureForm(OnceForm):
     measure = forms.ChoiceField(label=_("Support measure"),
                                 choices=BLANK + list(SupportMeasure.choices))
     started_on = _date_field(_("Started"))
@@ -633,7 +633,7 @@ class SupportMeasureForm(Form):
         super().__init__(*args, **kwargs)
 
 
-class ReferralForm(Form):
+class ReferralForm(OnceForm):
     service_code = forms.ChoiceField(label=_("Referred to"))
     referred_on = _date_field(_("Referral made"))
     note = forms.CharField(label=_("Details"), max_length=300, required=False)

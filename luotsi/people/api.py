@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
+from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.schemas import Id, StrictInput, choice
+from luotsi.organisation.decorators import require_action
+from luotsi.organisation.permissions import Action
 from luotsi.people.models import Language
 from luotsi.people.services import PersonInput, person_create
 
@@ -60,18 +64,29 @@ class PersonOut(Schema):
     post_office: str | None
 
 
-@router.post("", response=responses({201: PersonCreatedOut}, 400, 403),
+@router.post("", response=responses({201: PersonCreatedOut}, 400, 403, 409),
              summary="Register a person",
              description=("Registers a person, or answers with the id of the person already "
                           "registered with the code (the same status and shape). Unknown fields "
-                          "are refused (422 naming the field)."))
-def create_person(request, payload: PersonCreateIn):
-    person = person_create(actor=request.auth, data=PersonInput(
-        hetu=payload.hetu, temporary=payload.temporary, first_name=payload.first_name,
-        last_name=payload.last_name, municipality_code=payload.municipality_code,
-        language=payload.language, expected_birth_date=payload.expected_birth_date,
-    ))
-    return Status(201, {"id": person.pk})
+                          "are refused (422 naming the field)." + idempotency.DOCUMENTED))
+def create_person(request, response: HttpResponse, payload: PersonCreateIn,
+                  idempotency_key: str | None = idempotency.header()):
+    user = request.auth
+
+    def write(_checked) -> tuple[int, dict]:
+        person = person_create(actor=user, data=PersonInput(
+            hetu=payload.hetu, temporary=payload.temporary, first_name=payload.first_name,
+            last_name=payload.last_name, municipality_code=payload.municipality_code,
+            language=payload.language, expected_birth_date=payload.expected_birth_date,
+        ))
+        return 201, {"id": person.pk}
+
+    # The answer is the new person's id only; a retry is answered to who may still register.
+    outcome = idempotency.run(request, access=lambda: require_action(user, Action.CREATE_PERSON),
+                              handler=write)
+    if outcome.replayed:
+        response[idempotency.REPLAYED_HEADER] = "true"
+    return Status(outcome.status, outcome.body)
 
 
 @router.get("/{person_id}", response=responses({200: PersonOut}, 404),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.forms import DateInput, Form
+from luotsi.common.forms import DateInput, Form, OnceForm
 from luotsi.organisation.models import Municipality
 from luotsi.people import hetu as hetu_module
 from luotsi.people.models import Language
@@ -38,7 +38,7 @@ class PersonSearchForm(Form):
         return data
 
 
-class PersonForm(Form):
+class PersonForm(OnceForm):
     hetu = forms.CharField(label=_("Personal identity code"), required=False, max_length=20)
     temporary = forms.BooleanField(
         label=_("No personal identity code: give a temporary identifier"), required=False)

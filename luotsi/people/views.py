@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from luotsi.access import gateway
 from luotsi.access.models import Category
 from luotsi.access.services import emergency_access_open
+from luotsi.api import idempotency
 from luotsi.common.formatting import format_datetime
 from luotsi.common.forms import save_through_service
 from luotsi.common.middleware import pending_form_data
-from luotsi.organisation.decorators import action_required
+from luotsi.organisation.decorators import action_required, require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people import crypto, selectors
 from luotsi.people.forms import EmergencyAccessForm, PersonForm, PersonSearchForm
@@ -84,8 +85,10 @@ def person_create_view(request):
         form.is_valid()
     elif request.method == "POST":
         form = PersonForm(request.POST)
-        saved = save_through_service(request, form, lambda data: person_create(
-            actor=request.user, data=PersonInput(
+        # Registered once however often the form is posted: a repeat opens the person the
+        # first post registered, read through the gateway by the person page.
+        saved = save_through_service(request, form, idempotency.form_saved_once(
+            request, form, lambda data: person_create(actor=request.user, data=PersonInput(
                 hetu=data["hetu"], temporary=data["temporary"],
                 first_name=data["first_name"], last_name=data["last_name"],
                 birth_date=data["birth_date"], expected_birth_date=data["expected_birth_date"],
@@ -93,7 +96,8 @@ def person_create_view(request):
                 street_address=data["street_address"], postal_code=data["postal_code"],
                 post_office=data["post_office"], phone=data["phone"], email=data["email"],
                 safety_ban=data["safety_ban"],
-            )), _("The person was registered."))
+            )), access=lambda: require_action(request.user, Action.CREATE_PERSON)),
+            _("The person was registered."))
         if saved:
             return redirect("person_detail", person_id=saved.result.pk)
     else:

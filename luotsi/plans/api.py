@@ -512,7 +512,8 @@ def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
 @router.post("/{person_id}/plan",
              response=responses({200: PlanOut, 201: PlanOut}, 403, 404, 409),
              summary="Open the client's plan, creating it on first use (Idempotency-Key)")
-def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse):
+def open_plan(request: HttpRequest, person_id: Id, response: HttpResponse,
+              idempotency_key: str | None = idempotency.header()):
     user = request.auth
 
     def write(access):
@@ -572,7 +573,8 @@ def _visible_section(user, plan: Plan, section_id: int | None) -> None:
 @router.post("/{person_id}/plan/goals",
              response=responses({201: GoalCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
              summary="Add a goal (Idempotency-Key, optional If-Match)")
-def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: HttpResponse):
+def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: HttpResponse,
+             idempotency_key: str | None = idempotency.header()):
     def write(user, plan, expected):
         _visible_section(user, plan, payload.section_id)
         area_id = (CodeListItem.objects
@@ -599,7 +601,8 @@ def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: Htt
 @router.post("/{person_id}/plan/steps",
              response=responses({201: StepCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
              summary="Add a step (Idempotency-Key, optional If-Match)")
-def add_step(request: HttpRequest, person_id: Id, payload: StepIn, response: HttpResponse):
+def add_step(request: HttpRequest, person_id: Id, payload: StepIn, response: HttpResponse,
+             idempotency_key: str | None = idempotency.header()):
     def write(user, plan, expected):
         _visible_goal(user, plan, payload.goal_id)
         try:
@@ -620,7 +623,8 @@ def add_step(request: HttpRequest, person_id: Id, payload: StepIn, response: Htt
 @router.post("/{person_id}/plan/ratings",
              response=responses({201: RatingCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
              summary="Rate a goal on the AVAIN meter (Idempotency-Key, optional If-Match)")
-def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response: HttpResponse):
+def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response: HttpResponse,
+               idempotency_key: str | None = idempotency.header()):
     def write(user, plan, expected):
         _visible_goal(user, plan, payload.goal_id)
         try:
@@ -667,7 +671,8 @@ def export_fhir(request: HttpRequest, person_id: Id):
              summary="Import a plan Bundle from another system as a draft section "
                      "(Idempotency-Key)")
 def import_fhir(request: HttpRequest, person_id: Id, response: HttpResponse,
-                sector: SectorCode | None = None):
+                sector: SectorCode | None = None,
+                idempotency_key: str | None = idempotency.header()):
     user = request.auth
 
     def write(plan: Plan):

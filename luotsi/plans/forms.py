@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from luotsi.common.formatting import format_date
-from luotsi.common.forms import DateInput, Form
+from luotsi.common.forms import DateInput, Form, OnceMixin
 from luotsi.plans.models import (
     CodeList,
     Goal,
@@ -73,7 +73,7 @@ class PlanTextForm(PlanForm):
                                  choices=LANGUAGES)
 
 
-class SectionForm(PlanForm):
+class SectionForm(OnceMixin, PlanForm):
     sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
                                error_messages={"required": _("Choose the sector.")})
     responsible = forms.ChoiceField(label=_("Responsible professional"), required=False)
@@ -96,7 +96,7 @@ class CoordinatorForm(PlanForm):
         self.fields["coordinator"].choices = professional_choices(professionals)
 
 
-class GoalForm(PlanForm):
+class GoalForm(OnceMixin, PlanForm):
     CHECKED = ("client_wording",)
 
     goal_area = forms.ChoiceField(label=_("AVAIN goal area"),
@@ -115,7 +115,7 @@ class GoalForm(PlanForm):
         self.fields["section"].choices = section_choices(sections)
 
 
-class FactorForm(PlanForm):
+class FactorForm(OnceMixin, PlanForm):
     goal = forms.ChoiceField(label=_("Goal"))
     factor = forms.ChoiceField(label=_("Situation factor"),
                                error_messages={"required": _("Choose a value from the list.")})
@@ -128,7 +128,7 @@ class FactorForm(PlanForm):
         self.fields["factor"].choices = item_choices(found, CodeList.SITUATION_FACTOR)
 
 
-class ServiceForm(PlanForm):
+class ServiceForm(OnceMixin, PlanForm):
     item = forms.ChoiceField(label=_("Service"),
                              error_messages={"required": _("Choose a value from the list.")})
     sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
@@ -145,7 +145,7 @@ class ServiceForm(PlanForm):
         self.fields["responsible"].choices = professional_choices(professionals)
 
 
-class MethodForm(PlanForm):
+class MethodForm(OnceMixin, PlanForm):
     method = forms.ChoiceField(label=_("Method"),
                                error_messages={"required": _("Choose a value from the list.")})
     goal = forms.ChoiceField(label=_("Goal"), required=False)
@@ -158,7 +158,7 @@ class MethodForm(PlanForm):
             + goal_choices(goals)
 
 
-class StepForm(PlanForm):
+class StepForm(OnceMixin, PlanForm):
     CHECKED = ("what",)
 
     goal = forms.ChoiceField(label=_("Goal"), required=False)
@@ -179,7 +179,7 @@ class StepForm(PlanForm):
         self.fields["owner"].choices = professional_choices(professionals)
 
 
-class ParticipantForm(PlanForm):
+class ParticipantForm(OnceMixin, PlanForm):
     kind = forms.ChoiceField(label=_("Participant"), choices=Participant.Kind.choices)
     user = forms.ChoiceField(label=_("Professional"), required=False)
     name = forms.CharField(label=_("Name (client or close person)"), required=False,
@@ -191,7 +191,7 @@ class ParticipantForm(PlanForm):
         self.fields["user"].choices = professional_choices(professionals)
 
 
-class ConsentForm(PlanForm):
+class ConsentForm(OnceMixin, PlanForm):
     sector = forms.ChoiceField(label=_("Shared with the sector"),
                                choices=EMPTY + list(Sector.choices),
                                error_messages={"required": _(
@@ -210,12 +210,12 @@ class AcceptForm(PlanForm):
                                           required=False)
 
 
-class ReviewScheduleForm(PlanForm):
+class ReviewScheduleForm(OnceMixin, PlanForm):
     scheduled_on = _date(label=_("Review date"), error_messages={
         "required": _("Give the review date.")})
 
 
-class ReviewRecordForm(PlanForm):
+class ReviewRecordForm(OnceMixin, PlanForm):
     review = forms.ChoiceField(label=_("Review"))
     held_on = _date(label=_("Held on"))
     notes = _text(3, label=_("What was agreed"), required=False)
@@ -228,7 +228,7 @@ class ReviewRecordForm(PlanForm):
                                          for r in reviews]
 
 
-class RatingForm(PlanForm):
+class RatingForm(OnceMixin, PlanForm):
     """An AVAIN meter rating: the value on the default scale, with the scale's level labels."""
 
     goal = forms.ChoiceField(label=_("Goal"))

@@ -454,7 +454,8 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
                  "a consultation is answered once." + _IDEMPOTENCY_NOTE),
 )
 def answer_consultation(request: HttpRequest, consultation_id: Id, payload: AnswerIn,
-                        response: HttpResponse):
+                        response: HttpResponse,
+                        idempotency_key: str | None = idempotency.header()):
     user = request.auth
 
     def write(_access):
@@ -553,7 +554,8 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
         "`decisions.0.due_on`, `close_persons.1.name`." + _IDEMPOTENCY_NOTE),
 )
 def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingIn,
-                   response: HttpResponse):
+                   response: HttpResponse,
+                   idempotency_key: str | None = idempotency.header()):
     user = request.auth
     data = services.MeetingInput(
         held_at=_aware(payload.held_at), kind=payload.kind, place=payload.place,
@@ -604,7 +606,8 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
         "time-boxed access to the person." + _IDEMPOTENCY_NOTE),
 )
 def create_consultation(request: HttpRequest, person_id: Id, payload: ConsultationIn,
-                        response: HttpResponse):
+                        response: HttpResponse,
+                        idempotency_key: str | None = idempotency.header()):
     user = request.auth
     data = services.ConsultationInput(
         sector=payload.sector, question=payload.question, basis=payload.basis,

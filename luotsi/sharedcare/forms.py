@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.forms import DateInput, Form, TimeInput
+from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
 from luotsi.plans.models import Sector, Step
@@ -104,7 +104,7 @@ class EndForm(Form):
         return reason
 
 
-class MeetingForm(Form):
+class MeetingForm(OnceForm):
     held_at_date = _date(label=_("Date"),
                          error_messages=_needed(_("Give the date and time of the meeting.")))
     held_at_time = forms.TimeField(
@@ -148,7 +148,7 @@ class MeetingForm(Form):
                 for i in range(1, self.decision_rows + 1)]
 
 
-class ConsultationForm(Form):
+class ConsultationForm(OnceForm):
     sector = forms.ChoiceField(label=_("Sector of the expert"),
                                choices=EMPTY + list(Sector.choices),
                                error_messages=_needed(_("Choose the expert's sector.")))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from luotsi.access import gateway
 from luotsi.access.models import Category, LogAction
+from luotsi.api import idempotency
 from luotsi.common import charts
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import save_through_service
@@ -230,14 +231,21 @@ def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None
     form = sc_forms.MeetingForm(request.POST or None, users=users, owners=_owners(shared),
                                 initial=initial)
     if request.method == "POST":
+        def save(_data):
+            return services.meeting_save(actor=request.user, shared_client=shared,
+                                         data=_meeting_input(form), meeting=meeting)
+
+        # A new meeting is saved once however often the form is posted (the person was checked
+        # above for this post); saving an existing one again writes the same minutes.
         saved = save_through_service(
-            request, form, lambda _data: services.meeting_save(
-                actor=request.user, shared_client=shared, data=_meeting_input(form),
-                meeting=meeting),
+            request, form, save if meeting is not None else idempotency.form_saved_once(
+                request, form, save, access=lambda: access),
             _("The network meeting was saved; its decisions are steps of the shared plan."),
             field_map={"held_at": "held_at_date"})
-        if saved:
+        if saved and saved.result is not None:
             return redirect("sharedcare:meeting_minutes", meeting_id=saved.result.pk)
+        if saved:
+            return redirect("sharedcare:person", person_id=access.person.pk)
     return render(request, "sharedcare/meeting_form.html",
                   {"person": access.person, "shared": shared, "form": form, "meeting": meeting,
                    "decisions": list(meeting.decisions.select_related("owner"))
@@ -319,7 +327,8 @@ def consultation_create(request, person_id: int):
                 statutory_basis=data["statutory_basis"]))
 
     if request.method == "POST" and save_through_service(
-            request, form, save,
+            request, form, idempotency.form_saved_once(request, form, save,
+                                                       access=lambda: access),
             _("The consultation was sent. The expert sees it in their work list.")):
         return redirect("sharedcare:person", person_id=access.person.pk)
     return render(request, "sharedcare/consultation_form.html",

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from luotsi.api import idempotency
@@ -166,3 +167,82 @@ def test_advice_replay_reads_the_record_again_through_its_access_function(client
     assert lost.status_code == 404 and "Kysyi" not in lost.content.decode()
     assert_refused(world.iris, None, category=Category.INTAKE)
     assert AdviceRecord.objects.count() == 1
+
+
+# --- every API operation that writes: takes the key, or says why it needs none ----------------
+
+# Operations that create something: a retry with the same key creates nothing new.
+TAKES_THE_KEY = {
+    "POST /api/v1/persons",
+    "POST /api/v1/contacts",
+    "POST /api/v1/assessments/{assessment_id}/meetings",
+    "POST /api/v1/assessments/{assessment_id}/support-measures",
+    "POST /api/v1/assessments/{assessment_id}/referrals",
+    "POST /api/v1/clients/{person_id}/plan",
+    "POST /api/v1/clients/{person_id}/plan/goals",
+    "POST /api/v1/clients/{person_id}/plan/steps",
+    "POST /api/v1/clients/{person_id}/plan/ratings",
+    "POST /api/v1/clients/{person_id}/plan/fhir",
+    "POST /api/v1/shared-clients/{person_id}/meetings",
+    "POST /api/v1/shared-clients/{person_id}/consultations",
+    "POST /api/v1/shared-clients/consultations/{consultation_id}/answer",
+}
+
+# Writes that are idempotent by their nature: repeating one creates nothing and changes nothing
+# the first did not (docs/decisions/0004-one-idempotency-mechanism.md lists them with the same
+# reasons).
+EXEMPT = {
+    "PATCH /api/v1/clients/{person_id}/plan":
+        "changes the plan's own fields under a required If-Match: a retry names a revision that "
+        "the first request made old and is refused (412); it creates nothing",
+    "POST /api/v1/contacts/{contact_id}/urgency":
+        "sets the contact's urgency: a retry sets the same value (with expected_version, a "
+        "retry after a change made meanwhile is refused with 409); it creates no row",
+    "POST /api/v1/contacts/{contact_id}/initial-assessment":
+        "a contact has one initial assessment: a retry is refused as already recorded",
+    "POST /api/v1/contacts/{contact_id}/clock":
+        "a retry asks for the clock the contact already carries and is refused naming `clock`",
+    "POST /api/v1/contacts/{contact_id}/assign":
+        "sets the contact's assignee and pair worker: a retry sets the same; it creates no row",
+    "POST /api/v1/assessments/{assessment_id}/start":
+        "an assessment starts once: a retry is refused as already started",
+    "POST /api/v1/assessments/{assessment_id}/complete":
+        "an assessment is completed once: a retry is refused as completed",
+    "PUT /api/v1/assessments/{assessment_id}/result":
+        "replaces the result's content (PUT): a retry writes the same content",
+}
+
+
+def test_every_writing_operation_takes_the_key_or_is_exempt_with_a_reason(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    writes = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "get":
+                writes[f"{method.upper()} {path}"] = {
+                    p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+    unclassified = set(writes) - TAKES_THE_KEY - set(EXEMPT)
+    assert not unclassified, f"classify these writes here and in ADR 0004: {unclassified}"
+    assert not (set(TAKES_THE_KEY) | set(EXEMPT)) - set(writes)
+    assert not TAKES_THE_KEY & set(EXEMPT)
+    assert [name for name in sorted(TAKES_THE_KEY)
+            if idempotency.HEADER not in writes[name]] == []
+    assert [name for name in sorted(EXEMPT) if idempotency.HEADER in writes[name]] == []
+    assert all(reason.strip() for reason in EXEMPT.values())
+    adr = (settings.BASE_DIR / "docs/decisions/0004-one-idempotency-mechanism.md").read_text()
+    assert [name for name in sorted(writes) if f"`{name}`" not in adr] == []
+
+
+def test_a_temporary_person_is_registered_once_per_key(client, alice):
+    from luotsi.people.models import Person
+
+    body = {"temporary": True, "first_name": "Nimetön", "last_name": "Vauva"}
+    first = _post(client, alice, "/persons", body, key="person-1")
+    again = _post(client, alice, "/persons", body, key="person-1")
+    assert first.status_code == again.status_code == 201, first.content
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert Person.objects.count() == 1
+    assert _post(client, alice, "/persons", {**body, "first_name": "Toinen"},
+                 key="person-1").status_code == 409
+    assert _post(client, alice, "/persons", body, key="person-2").status_code == 201
+    assert Person.objects.count() == 2

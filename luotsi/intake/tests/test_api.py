@@ -582,3 +582,44 @@ def test_a_deadline_met_late_gives_its_working_days_late(world, as_user, time_ma
     detail = iris.get(f"/contacts/{contact['id']}").json()
     assert {d["code"]: d["late_working_days"] for d in detail["deadlines"]}[
         "urgency_assessment"] == urgency["late_working_days"]
+
+
+def test_rows_added_to_an_assessment_are_added_once_per_key(world, as_user):
+    """Meetings, support measures and referrals take an Idempotency-Key: a retry adds nothing
+    and answers the first row's id; the same key with another body is a conflict; an unrelated
+    worker's retry of the path is "not found", logged."""
+    from luotsi.intake.models import AssessmentReferral, AssessmentSupport
+    from luotsi.intake.models import Meeting as AssessmentMeeting
+    from luotsi.intake.tests.factories import ServiceCatalogueItemFactory
+
+    contact = _register(as_user, world)
+    iris, alice = as_user("iris"), as_user("alice")
+    assert iris.post(f"/contacts/{contact['id']}/urgency",
+                     {"urgency": "not_urgent"}).status_code == 200
+    routed = iris.post(f"/contacts/{contact['id']}/initial-assessment",
+                       {"outcome": "service_need_assessment", "informed_on": TODAY})
+    assert routed.status_code == 201, routed.content
+    aid = routed.json()["assessment_id"]
+    ServiceCatalogueItemFactory(code="perheneuvola", name_fi="Perheneuvola")
+    rows = {
+        "meetings": ({"kind": "office", "held_on": TODAY, "notes": "Tapaaminen."},
+                     AssessmentMeeting),
+        "support-measures": ({"measure": "other", "started_on": TODAY, "note": "Tuki."},
+                             AssessmentSupport),
+        "referrals": ({"service_code": "perheneuvola", "referred_on": TODAY},
+                      AssessmentReferral),
+    }
+    for path, (body, model) in rows.items():
+        url = f"/assessments/{aid}/{path}"
+        first = alice.post(url, body, key=f"{path}-1")
+        assert first.status_code == 201, first.content
+        again = alice.post(url, body, key=f"{path}-1")
+        assert again.status_code == 201 and again.json() == first.json()
+        assert again.headers["Idempotent-Replayed"] == "true"
+        changed = {**body, "notes" if path == "meetings" else "note": "Toinen."}
+        conflict = alice.post(url, changed, key=f"{path}-1")
+        assert conflict.status_code == 409, conflict.content
+        assert model.objects.count() == 1, path
+        refused = as_user("bob").post(url, body, key=f"{path}-1")
+        assert refused.status_code == 404
+        assert_refused(world.bob, world.child)

@@ -1074,3 +1074,38 @@ def test_a_deadline_met_late_keeps_its_lateness(en, iw, intake_team, east, time_
     queue_keys.refresh([contact.pk])
     assert "late by 1 working day" in _text(en.get(QUEUE))
     assert "late by 1 working day" in _text(en.get(MY_WORK))
+
+
+def test_assessment_rows_posted_twice_are_saved_once(en, alice, assessment):
+    """The meeting, consultation, support and referral forms of the assessment page carry their
+    own key: the same form posted twice saves one row; with other entries it is refused on the
+    form, nothing saved."""
+    from luotsi.api.models import IdempotencyRecord
+    from luotsi.intake.models import AssessmentSupport, Meeting
+
+    worker = alice
+    en.force_login(worker)
+    page = f"/intake/assessments/{assessment.pk}/"
+    form = en.get(page).content.decode()
+    keys = __import__("re").findall(r'name="idempotency_key" value="([0-9a-f]{32})"', form)
+    assert len(keys) >= 4 and len(set(keys)) == len(keys)
+
+    today = timezone.localdate().isoformat()
+    meeting = {"intent": "meeting", "kind": "office", "held_on": today, "notes": "Tapaaminen.",
+               "idempotency_key": "1" * 32}
+    assert en.post(page, meeting).status_code == 302
+    assert en.post(page, meeting).status_code == 302
+    assert Meeting.objects.filter(assessment=assessment).count() == 1
+    refused = en.post(page, {**meeting, "notes": "Toinen."})
+    assert refused.status_code == 200
+    assert "already saved with other entries" in refused.content.decode()
+    assert Meeting.objects.filter(assessment=assessment).count() == 1
+
+    support = {"intent": "support", "measure": "other", "started_on": today, "note": "Tuki.",
+               "idempotency_key": "2" * 32}
+    assert en.post(page, support).status_code == en.post(page, support).status_code == 302
+    assert AssessmentSupport.objects.filter(assessment=assessment).count() == 1
+    assert IdempotencyRecord.objects.filter(user=worker, key__startswith="web-").count() == 2
+    # without a key (a page from before the key), each post saves
+    assert en.post(page, {**meeting, "idempotency_key": ""}).status_code == 302
+    assert Meeting.objects.filter(assessment=assessment).count() == 2

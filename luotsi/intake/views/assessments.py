@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luotsi.api import idempotency
 from luotsi.common.forms import save_through_service
-from luotsi.common.middleware import pending_form_data
 from luotsi.intake import selectors, services
 from luotsi.intake.forms import (
     CompleteForm,
@@ -26,7 +26,8 @@ from luotsi.intake.forms import (
     SupportMeasureForm,
 )
 from luotsi.intake.models import Assessment
-from luotsi.intake.views._common import GET_POST, deadline_rows, kept_message, orphan_errors
+from luotsi.intake.views._common import GET_POST, deadline_rows, orphan_errors
+from luotsi.intake.views.intents import Intent, Intents
 
 
 def _assessment_start(request, assessment, data):
@@ -47,18 +48,27 @@ def _while_open(assessment, call):
     return run
 
 
+def _once(request, assessment, form, call):
+    """A row added to the assessment once per the form's key: posted twice, it is saved once.
+    The assessment was checked through its access function for this post (``Intents.answer``),
+    a repeated post too."""
+    return idempotency.form_saved_once(request, form, call, access=lambda: assessment)
+
+
 def _assessment_meeting(request, assessment, data):
     form = MeetingForm(data)
-    done = save_through_service(request, form, _while_open(assessment, lambda cleaned: (
-        services.meeting_add(actor=request.user, assessment=assessment, **cleaned))),
+    done = save_through_service(request, form, _once(request, assessment, form, _while_open(
+        assessment, lambda cleaned: services.meeting_add(
+            actor=request.user, assessment=assessment, **cleaned))),
         _("The meeting was recorded."))
     return None if done else {"meeting_form": form}
 
 
 def _assessment_consultation(request, assessment, data):
     form = ConsultationForm(data)
-    done = save_through_service(request, form, _while_open(assessment, lambda cleaned: (
-        services.consultation_add(actor=request.user, assessment=assessment, **cleaned))),
+    done = save_through_service(request, form, _once(request, assessment, form, _while_open(
+        assessment, lambda cleaned: services.consultation_add(
+            actor=request.user, assessment=assessment, **cleaned))),
         _("The consultation was recorded."))
     return None if done else {"consultation_form": form}
 
@@ -116,18 +126,20 @@ def _assessment_result(request, assessment, data):
 
 def _assessment_support(request, assessment, data):
     form = SupportMeasureForm(data)
-    done = save_through_service(request, form, lambda cleaned: services.assessment_support_add(
-        actor=request.user, assessment=assessment, **cleaned),
+    done = save_through_service(request, form, _once(
+        request, assessment, form, lambda cleaned: services.assessment_support_add(
+            actor=request.user, assessment=assessment, **cleaned)),
         _("The support measure was recorded."))
     return None if done else {"support_form": form}
 
 
 def _assessment_referral(request, assessment, data):
     form = ReferralForm(data)
-    done = save_through_service(request, form, lambda cleaned: services.assessment_referral_add(
-        actor=request.user, assessment=assessment,
-        service=form.items.get(cleaned["service_code"]), referred_on=cleaned["referred_on"],
-        note=cleaned["note"]), _("The referral was recorded."),
+    done = save_through_service(request, form, _once(
+        request, assessment, form, lambda cleaned: services.assessment_referral_add(
+            actor=request.user, assessment=assessment,
+            service=form.items.get(cleaned["service_code"]), referred_on=cleaned["referred_on"],
+            note=cleaned["note"])), _("The referral was recorded."),
         field_map={"service": "service_code"})
     return None if done else {"referral_form": form}
 
@@ -142,49 +154,42 @@ def _row_remover(kind: str, key: str):
     return remove
 
 
-ASSESSMENT_INTENTS = {
-    "start": (_assessment_start, StartForm, "start_form", True),
-    "meeting": (_assessment_meeting, MeetingForm, "meeting_form", False),
-    "consultation": (_assessment_consultation, ConsultationForm, "consultation_form", False),
-    "complete": (_assessment_complete, CompleteForm, "complete_form", True),
-    "result": (_assessment_result, ResultDraftForm, "complete_form", True),
-    "support": (_assessment_support, SupportMeasureForm, "support_form", False),
-    "referral": (_assessment_referral, ReferralForm, "referral_form", False),
-    "support_remove": (_row_remover("support", "support_remove_form"), RowRemoveForm,
-                       "support_remove_form", False),
-    "referral_remove": (_row_remover("referral", "referral_remove_form"), RowRemoveForm,
-                        "referral_remove_form", False),
-    "answer": (_assessment_answer, ConsultationAnswerForm, "answer_form", False),
-}
+def _by_team(form_class):
+    """Binds a form whose choices are the assessment team's workers."""
+    return lambda assessment, data, user: form_class(data, team_ids=[assessment.team_id])
+
+
+def _plain(form_class):
+    return lambda assessment, data, user: form_class(data)
+
+
+ASSESSMENT_INTENTS = Intents(
+    start=Intent(_assessment_start, _by_team(StartForm), "start_form"),
+    meeting=Intent(_assessment_meeting, _plain(MeetingForm), "meeting_form"),
+    consultation=Intent(_assessment_consultation, _plain(ConsultationForm), "consultation_form"),
+    complete=Intent(_assessment_complete, _by_team(CompleteForm), "complete_form"),
+    result=Intent(_assessment_result, _by_team(ResultDraftForm), "complete_form"),
+    support=Intent(_assessment_support, _plain(SupportMeasureForm), "support_form"),
+    referral=Intent(_assessment_referral, _plain(ReferralForm), "referral_form"),
+    support_remove=Intent(_row_remover("support", "support_remove_form"),
+                          _plain(RowRemoveForm), "support_remove_form"),
+    referral_remove=Intent(_row_remover("referral", "referral_remove_form"),
+                           _plain(RowRemoveForm), "referral_remove_form"),
+    answer=Intent(_assessment_answer, lambda assessment, data, user: _answer_form(
+        data, assessment), "answer_form"),
+)
 
 
 @login_required
 @GET_POST
 def assessment_detail(request, assessment_id: int):
-    kept = pending_form_data(request)
-    data = kept if kept is not None else (request.POST if request.method == "POST" else None)
-    intent = ASSESSMENT_INTENTS.get(data.get("intent", "")) if data is not None else None
-    if intent is not None and kept is None:  # a posted form: checked; its service logs
-        assessment = selectors.access_assessment_by_id(request.user, assessment_id,
-                                                       for_write=True).record
-        bound = intent[0](request, assessment, data)
-        if bound is None:
-            return redirect("intake:assessment_detail", assessment_id=assessment.pk)
-        return _render_assessment(request, assessment, bound)
-    found = selectors.access_assessment_by_id(request.user, assessment_id)
-    assessment, bound = found.record, {}
-    if intent is not None:
-        _, form_class, key, by_team = intent
-        kept_message(request)
-        if by_team:
-            form = form_class(data, team_ids=[assessment.team_id])
-        elif form_class is ConsultationAnswerForm:
-            form = _answer_form(data, assessment)
-        else:
-            form = form_class(data)
-        form.is_valid()
-        bound = {key: form}
-    return _render_assessment(request, assessment, bound, found.access)
+    return ASSESSMENT_INTENTS.answer(
+        request,
+        access=lambda **kwargs: selectors.access_assessment_by_id(request.user, assessment_id,
+                                                                  **kwargs),
+        render=_render_assessment,
+        saved=lambda assessment: redirect("intake:assessment_detail",
+                                          assessment_id=assessment.pk))
 
 
 def _render_assessment(request, assessment: Assessment, bound: dict, access=None):

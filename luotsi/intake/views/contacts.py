@@ -27,6 +27,7 @@ from luotsi.intake.forms import (
 )
 from luotsi.intake.models import Contact, ContactPerson, ContactStatus
 from luotsi.intake.views._common import GET_POST, deadline_rows, kept_message, orphan_errors
+from luotsi.intake.views.intents import Intent, Intents
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 
@@ -272,47 +273,27 @@ def _contact_assign(request, contact, data):
     return None if done else {"assign_form": form}
 
 
-CONTACT_INTENTS = {
-    "urgency": _contact_urgency,
-    "initial": _contact_initial,
-    "assign": _contact_assign,
-    "clock": _contact_clock,
-}
+CONTACT_INTENTS = Intents(
+    urgency=Intent(_contact_urgency, lambda contact, data, user: UrgencyForm(data),
+                   "urgency_form"),
+    initial=Intent(_contact_initial, lambda contact, data, user: InitialAssessmentForm(
+        data, municipality_id=contact.municipality_id), "initial_form"),
+    assign=Intent(_contact_assign, lambda contact, data, user: AssignForm(
+        data, team_ids=_assign_team_ids(user, contact)), "assign_form"),
+    clock=Intent(_contact_clock, lambda contact, data, user: ClockForm(
+        data, current=contact.clock), "clock_form"),
+)
 
 
 @login_required
 @GET_POST
 def contact_detail(request, contact_id: int):
-    kept = pending_form_data(request)
-    data = kept if kept is not None else (request.POST if request.method == "POST" else None)
-    handler = CONTACT_INTENTS.get(data.get("intent", "")) if data is not None else None
-    if handler is not None and kept is None:  # a posted form: checked; its service logs
-        contact = selectors.access_contact_by_id(request.user, contact_id, for_write=True).record
-        bound = handler(request, contact, data)
-        if bound is None:
-            return redirect("intake:contact_detail", contact_id=contact.pk)
-        return _render_contact(request, contact, bound)
-    found = selectors.access_contact_by_id(request.user, contact_id)
-    bound: dict = {}
-    if handler is not None:
-        kept_message(request)
-        bound = _bind_only(handler, found.record, data, request.user)
-    return _render_contact(request, found.record, bound, found.access)
-
-
-def _bind_only(handler, contact, data, request_user) -> dict:
-    """A form kept over an expired session: shown filled in and checked, not saved."""
-    form_class, key, kwargs = {
-        _contact_urgency: (UrgencyForm, "urgency_form", {}),
-        _contact_initial: (InitialAssessmentForm, "initial_form",
-                           {"municipality_id": contact.municipality_id}),
-        _contact_assign: (AssignForm, "assign_form",
-                          {"team_ids": _assign_team_ids(request_user, contact)}),
-        _contact_clock: (ClockForm, "clock_form", {"current": contact.clock}),
-    }[handler]
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return {key: form}
+    return CONTACT_INTENTS.answer(
+        request,
+        access=lambda **kwargs: selectors.access_contact_by_id(request.user, contact_id,
+                                                               **kwargs),
+        render=_render_contact,
+        saved=lambda contact: redirect("intake:contact_detail", contact_id=contact.pk))
 
 
 def _render_contact(request, contact: Contact, bound: dict, access=None):

@@ -363,3 +363,21 @@ def test_person_create__api_temporary_identifier_given(client, alice):
     assert person.temporary_id.startswith("TMP-")
     read = api.get(f"{API_URL}/{person.pk}").json()
     assert read["hetu"] is None and read["temporary_id"] == person.temporary_id
+
+
+def test_person_create__form_posted_twice_registers_once(client, alice):
+    """A person without an identity code (a temporary identifier) is registered once however
+    often the same form is posted: the form carries its own key."""
+    client.force_login(alice)
+    page = client.get("/persons/new/").content.decode()
+    assert 'name="idempotency_key"' in page
+    data = form_data(hetu="", temporary="on", idempotency_key="ab" * 16)
+    first = client.post("/persons/new/", data)
+    again = client.post("/persons/new/", data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Person.objects.filter(last_name="Testinen").count() == 1
+    other = client.post("/persons/new/", {**data, "first_name": "Toinen"})
+    assert other.status_code == 200
+    assert "on jo tallennettu eri tiedoin" in other.content.decode()
+    assert Person.objects.filter(last_name="Testinen").count() == 1

@@ -1,9 +1,11 @@
+
 """The client plan pages over HTTP: access and its log, consent-based hiding of sector sections,
 no lost work on concurrent edits, bad input, the memo, its PDF and the export, and the plan
 page's query count."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -346,6 +348,27 @@ def test_goal__added_and_checked(as_alice, plan):
     assert response["Location"] == f"/plans/{plan.pk}/?checked=goal-{goal.pk}#goal-{goal.pk}"
     assert (goal.client_wording, goal.priority) == ("Haluan oman asunnon", 1)
     assert "Clear. Nothing to look at again." in html(as_alice.get(response["Location"]))
+
+
+def test_goal__posted_twice_is_added_once(as_alice, plan):
+    """The plan page's forms that add a row carry their own key: the same form posted twice adds
+    one goal and opens the page at it; with other entries it is refused, nothing added."""
+    page = html(as_alice.get(url(plan)))
+    keys = re.findall(r'name="idempotency_key" value="([0-9a-f]{32})"', page)
+    assert len(keys) >= 5 and len(set(keys)) == len(keys)
+    body = {"goal-goal_area": code("goal_area", "housing").pk,
+            "goal-client_wording": "Haluan oman asunnon", "goal-priority": "1",
+            "action": "save", "idempotency_key": keys[0]}
+    first = as_alice.post(url(plan, "goals/"), body)
+    again = as_alice.post(url(plan, "goals/"), body)
+    goal = Goal.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"] == (
+        f"/plans/{plan.pk}/?checked=goal-{goal.pk}#goal-{goal.pk}")
+    other = as_alice.post(url(plan, "goals/"), {**body, "goal-client_wording": "Toinen"})
+    assert other.status_code == 200
+    assert "already saved with other entries" in html(other)
+    assert Goal.objects.count() == 1
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luotsi.access.models import LogAction
-from luotsi.common.forms import save_through_service
+from luotsi.api import idempotency
+from luotsi.common.forms import OnceMixin, save_through_service
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import selectors, services
 from luotsi.plans.models import Plan
@@ -46,8 +47,15 @@ def post_plan_form(request, plan_id: int, key: str, save: Callable, message: str
     if key in CHECKABLE and request.POST.get("action") == "check":
         return check_form(state, key, request.POST)
     form = state.form(key, data=request.POST)
-    saved = save_through_service(request, form, lambda data: save(state, data), message)
+    call = lambda data: save(state, data)  # noqa: E731
+    if isinstance(form, OnceMixin):
+        # A form that adds a row is saved once however often it is posted; the plan was
+        # checked above for this post, a repeated one too.
+        call = idempotency.form_saved_once(request, form, call, access=lambda: plan)
+    saved = save_through_service(request, form, call, message)
     if saved:
+        if saved.result is None:  # posted again, and what the first post added is gone since
+            return redirect(plan_url(plan.pk))
         target = anchor(saved.result) if callable(anchor) else anchor
         return redirect(plan_url(plan.pk, target, checked(saved.result) if checked else ""))
     return state.render(bound={key: form})

@@ -400,3 +400,27 @@ def test_person__flag_stored_with_a_year_one_date_still_opens(client, alice, fla
     client.force_login(alice)
     response = client.get(f"/shared-clients/persons/{flagged.pk}/")
     assert response.status_code == 200
+
+
+def test_meeting__form_posted_twice_saves_one_meeting(client, alice, nurse, flagged, checklist):
+    from luotsi.sharedcare.models import Meeting
+
+    services.shared_client_confirm(
+        actor=alice, person_id=flagged.pk,
+        data=services.ConfirmInput(
+            answers={item.pk: "yes" for item in checklist}, consent_given=True,
+            consent_sectors=["health"], consent_scope="Kaikki",
+            consent_from=timezone.localdate(),
+            consent_until=timezone.localdate() + timedelta(days=30), coordinator_id=alice.pk,
+            care_team_ids=[nurse.pk]))
+    client.force_login(alice)
+    url = f"/shared-clients/persons/{flagged.pk}/meetings/new/"
+    assert 'name="idempotency_key"' in client.get(url).content.decode()
+    data = {"held_at_date": timezone.localdate().isoformat(), "held_at_time": "10:00",
+            "kind": "in_person", "place": "Porvoo", "professionals": [str(alice.pk)],
+            "agenda": "Tilanne", "idempotency_key": "cd" * 16}
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Meeting.objects.count() == 1
