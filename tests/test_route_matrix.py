@@ -106,6 +106,10 @@ PAGES = {
     "intake:assessment_result": Ids("assessment"),
     "intake:assessment_result_pdf": Ids("assessment"),
     "intake:caseload": LISTS,
+    "intake:responsible_worker": Excluded("a team lead's change of a client's responsible worker: "
+                                          "access_assessment_by_id (404, logged), then the lead "
+                                          "of the assessment's team only (intake "
+                                          "test_responsible_worker covers it)"),
     "reports_kpis": NoClientData("aggregates only"),
     "reports_kpi_csv": NoClientData("aggregates only"),
     "plan_list": LISTS,
@@ -207,6 +211,10 @@ OPERATIONS = {
     "GET /api/v1/advice/{advice_id}": Excluded("an advice record names no one and is visible "
                                                "to its team; access_advice_by_id logs reads "
                                                "and refusals (intake test_advice covers it)"),
+    "POST /api/v1/assessments/{assessment_id}/responsible-worker":
+        Excluded("a team lead's change of a client's responsible worker: "
+                 "access_assessment_by_id (404, logged), then the lead of the assessment's team "
+                 "only (intake test_responsible_worker covers it)"),
     "GET /api/v1/shared-clients/candidates": LISTS,
     "GET /api/v1/shared-clients/consultations": LISTS,
     "POST /api/v1/shared-clients/consultations/{consultation_id}/answer":

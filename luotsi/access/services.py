@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,22 @@ def relationship_close(*, actor, relationship: ClientRelationship,
                action=LogAction.UPDATE, basis=relationship.basis, outcome=Outcome.ALLOWED,
                detail=f"relationship {relationship.pk} closed")
     return relationship
+
+
+def relationships_end(*, actor, source: str, basis: str, user,
+                      at: datetime | None = None) -> int:
+    """End ``user``'s relationships of ``basis`` from ``source`` that are still open (e.g. the
+    case relationship of a responsible worker who is replaced), each closed and logged as
+    ``relationship_close`` does. Returns how many."""
+    at = at or timezone.now()
+    open_ones = ClientRelationship.objects.filter(source=source, basis=basis, user=user).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at)).order_by("pk")
+    ended = 0
+    with transaction.atomic():
+        for relationship in open_ones.select_for_update():
+            relationship_close(actor=actor, relationship=relationship, at=at)
+            ended += 1
+    return ended
 
 
 def emergency_access_open(*, actor, person_id: int | None, reason: str,

@@ -29,7 +29,7 @@ from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.paging import DEFAULT_LIMIT, Limit, page_of
 from luotsi.api.schemas import CheckedInput, Id, Offset, StrictInput, Version, choice
-from luotsi.intake import advice, selectors, services
+from luotsi.intake import advice, responsible, selectors, services
 from luotsi.intake.models import (
     CLOCK_CHOICES,
     AdviceKind,
@@ -472,6 +472,24 @@ class AssessmentCompletedOut(AssessmentStateOut):
         "(`LUOTSI_CHILDREN_PER_SOCIAL_WORKER`, 30)."))
 
 
+class ResponsibleWorkerChangeOut(Schema):
+    from_worker_id: int
+    to_worker_id: int
+    reason: str
+    changed_by_id: int
+    changed_at: datetime
+
+
+class ResponsibleWorkerIn(StrictInput):
+    responsible_worker_id: Id = Field(..., description=(
+        "The new responsible worker: a licensed social worker for a child-welfare client "
+        "(LSL 13 b §); a social-welfare professional for a family-services client, a licensed "
+        "social worker when the child needs special support (SHL 42 §)."))
+    reason: str = Field(..., max_length=10000, description="Why the worker is changed.")
+    expected_version: Version | None = Field(None, description=(
+        "The assessment's version you saw."))
+
+
 class AssessmentOut(AssessmentStateOut):
     child_id: int
     team: TeamOut
@@ -489,6 +507,7 @@ class AssessmentOut(AssessmentStateOut):
     support_measures: list[AssessmentSupportOut]
     referrals: list[AssessmentReferralOut]
     contact_ids: list[int]
+    responsible_worker_changes: list[ResponsibleWorkerChangeOut]
     meetings: list[AssessmentMeetingOut]
     consultations: list[AssessmentConsultationOut]
 
@@ -955,6 +974,7 @@ def get_assessment(request, assessment_id: Id):
             "started_on", "pk")),
         Prefetch("referrals", queryset=AssessmentReferral.objects.select_related("service")
                  .order_by("referred_on", "pk")),
+        "responsible_worker_changes",
     ).get(pk=assessment.pk))
     return {
         **_assessment_state(assessment),
@@ -973,6 +993,10 @@ def get_assessment(request, assessment_id: Id):
                        "service_name": r.service.name, "referred_on": r.referred_on,
                        "note": r.note} for r in assessment.referrals.all()],
         "contact_ids": [c.pk for c in assessment.contacts.all()],
+        "responsible_worker_changes": [
+            {"from_worker_id": c.from_worker_id, "to_worker_id": c.to_worker_id,
+             "reason": c.reason, "changed_by_id": c.changed_by_id, "changed_at": c.changed_at}
+            for c in assessment.responsible_worker_changes.all()],
         "meetings": [{"id": m.pk, "kind": m.kind, "held_on": m.held_on,
                       "participants": m.participants, "notes": m.notes,
                       "recorded_by_id": m.recorded_by_id} for m in assessment.meetings.all()],
@@ -1161,3 +1185,37 @@ def list_advice(request, filters: Query[AdviceFilters]):
 def get_advice(request, advice_id: Id):
     user = _advice_reader(request)
     return _advice_state(selectors.access_advice_by_id(user, advice_id).record)
+
+
+@assessments_router.post(
+    "/{assessment_id}/responsible-worker",
+    response=responses({200: AssessmentCompletedOut}, *_WRITE, 409),
+    summary="Change the client's responsible worker",
+    description=(
+        "A team lead (`manage_team`, a member of the assessment's team) names a new "
+        "responsible worker of the client relationship this assessment opened; the assessment "
+        "must be the child's current client relationship (its latest completed assessment), "
+        "else **422**. The change is recorded (who, when, from, to, why: "
+        "`responsible_worker_changes` of `GET /assessments/{id}`) and logged on the child; the "
+        "old worker's case relationship to the child ends, the new worker gets one and an "
+        "in-app notification.\n\n"
+        "**Qualification.** The responsible worker of a child-welfare client must be recorded "
+        "as a licensed social worker (LSL 13 b §); of a family-services client, a "
+        "social-welfare professional, and a licensed social worker when a contact of the "
+        "assessment says the child needs special support (SHL 42 §). Otherwise **422** naming "
+        "`responsible_worker_id`, and nothing is saved. A social worker over the cap of "
+        "children (`LUOTSI_CHILDREN_PER_SOCIAL_WORKER`) is not refused: `warnings` says so.\n\n"
+        "**403** for a role other than a team lead or a lead of another team; **404** when "
+        "the assessment does not exist or its child is not yours to see." + _CONFLICT_NOTE),
+)
+def change_responsible_worker(request, assessment_id: Id, payload: ResponsibleWorkerIn):
+    assessment = selectors.access_assessment_by_id(request.auth, assessment_id,
+                                                   for_write=True).record
+    worker = _professional("responsible_worker_id", payload.responsible_worker_id)
+    with (_version_checked(Assessment, assessment.pk, payload.expected_version),
+          _fields_renamed(responsible_worker="responsible_worker_id")):
+        changed = responsible.responsible_worker_change(
+            actor=request.auth, assessment=assessment, to_user=worker, reason=payload.reason,
+            expected_version=payload.expected_version)
+    return {**_assessment_state(changed.assessment),
+            "warnings": [changed.warning] if changed.warning else []}

@@ -611,6 +611,22 @@ class CompleteForm(VersionedForm):
         self.fields["responsible_worker"].queryset = with_children(members_of(team_ids))
 
 
+class ResponsibleWorkerForm(VersionedForm):
+    """A team lead's change of a client's responsible worker, with the reason."""
+
+    responsible_worker = ResponsibleWorkerChoiceField(
+        label=_("New responsible worker"), queryset=User.objects.none(), help_text=_(
+            "The responsible social worker of a child-welfare client is a licensed social "
+            "worker (LSL 13 b §); the named worker of a family-services client is a "
+            "social-welfare professional, a licensed social worker when the child needs "
+            "special support (SHL 42 §)."))
+    reason = _text(_("Reason for the change"), rows=3)
+
+    def __init__(self, *args, team_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_worker"].queryset = with_children(members_of(team_ids))
+
+
 class ResultDraftForm(CompleteForm):
     """The completion form saved without completing: every field may still be empty; the
     service checks what is written."""

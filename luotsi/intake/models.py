@@ -553,6 +553,31 @@ class ClockChange(models.Model):
         return f"{self.contact_id}: {self.from_clock} -> {self.to_clock}"
 
 
+class ResponsibleWorkerChange(models.Model):
+    """A team lead's change of a client's responsible worker (the responsible social worker of
+    a child-welfare client, LSL 13 b §; the named worker of a family-services client, SHL 42 §):
+    who, when, from whom to whom, and why."""
+
+    assessment = models.ForeignKey("Assessment", on_delete=models.CASCADE,
+                                   related_name="responsible_worker_changes")
+    from_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("from"))
+    to_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("to"))
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("change of the responsible worker")
+        verbose_name_plural = _("changes of the responsible worker")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.from_worker_id} -> {self.to_worker_id}"
+
+
 class DeadlineStatus(models.TextChoices):
     ON_TIME = "on_time", pgettext_lazy("deadline status", "On time")
     DUE_SOON = "due_soon", pgettext_lazy("deadline status", "Due soon")

@@ -17,5 +17,7 @@ urlpatterns = [
          name="assessment_result"),
     path("assessments/<id:assessment_id>/result.pdf", views.assessment_result_pdf,
          name="assessment_result_pdf"),
+    path("assessments/<id:assessment_id>/responsible-worker/", views.responsible_worker,
+         name="responsible_worker"),
     path("caseload/", views.caseload, name="caseload"),
 ]

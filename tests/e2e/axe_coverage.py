@@ -59,6 +59,8 @@ COVERED = {
     "intake:advice_list": _ADVICE_LIST,
     "intake:my_work": f"{_EVERY}::test_my_work",
     "intake:caseload": "tests/e2e/test_intake_keyboard.py::test_caseload_preview_then_move",
+    "intake:responsible_worker": ("tests/e2e/test_intake_responsible_worker.py::"
+                                  "test_the_lead_changes_the_responsible_social_worker"),
     "reports_kpis": "tests/e2e/test_reports.py::test_kpi_page_with_charts_and_tables",
     "plan_list": "tests/e2e/test_plan_list.py::test_plan_list__pages_of_plans_reviews_first",
     "plan_effectiveness": f"{_EFFECTIVENESS}::test_effectiveness_report",

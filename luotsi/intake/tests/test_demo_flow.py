@@ -165,3 +165,16 @@ def test_advice_and_consultations_of_the_central_team(county, client):
     response = client.get("/intake/advice/")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == records.count()
+
+
+def test_every_responsible_worker_of_the_demo_qualifies(county):
+    """The demo's client relationships name workers who qualify (LSL 13 b §, SHL 42 §), as the
+    services require wherever a responsible worker is set."""
+    from luotsi.intake.services import needs_special_support, responsible_worker_problem
+
+    clienthoods = list(selectors.current_clienthoods().select_related("responsible_worker"))
+    assert clienthoods
+    for clienthood in clienthoods:
+        assert responsible_worker_problem(
+            clienthood.outcome, clienthood.responsible_worker,
+            special_support=needs_special_support(clienthood)) is None, clienthood.pk
