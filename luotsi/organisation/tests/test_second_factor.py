@@ -422,3 +422,32 @@ def test_reset__a_session_verified_by_a_removed_device_ends(client, alice, clock
     assert response["Location"].startswith("/login/")
     assert "second_factor_session_ended" in security_events(caplog)
     assert "_auth_user_id" not in client.session
+
+
+def _queries_of(client, path: str) -> list[str]:
+    from django.db import connection
+
+    seen: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert client.get(path).status_code == 200
+    return seen
+
+
+def test_gate__a_verified_session_costs_one_query_more_than_the_providers(client, alice, clock):
+    """The gate reads the session's device once per request (so a reset takes effect at once);
+    sessions of the identity provider cost nothing more."""
+    enrolled(alice)
+    _signed_in_with_code(client, alice, clock)
+    client.get("/persons/")
+    verified = _queries_of(client, "/persons/")
+    provider_client = type(client)()
+    provider_client.force_login(alice, backend="luotsi.organisation.oidc.LuotsiOIDCBackend")
+    provider_client.get("/persons/")
+    provider = _queries_of(provider_client, "/persons/")
+    assert [sql for sql in verified if "totpdevice" in sql] != []
+    assert len(verified) == len(provider) + 1
