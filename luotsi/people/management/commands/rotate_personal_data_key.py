@@ -8,7 +8,7 @@ import logging
 from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from luotsi.access import log
@@ -106,7 +106,7 @@ class Command(BaseCommand):
                 person.hetu_encrypted, person.hetu_lookup = _reencrypt(
                     person.pk, person.hetu_encrypted, old, new)
         PreviousSearchKey.objects.bulk_create(previous)
-        Person.objects.bulk_update(rows, ["hetu_encrypted", "hetu_lookup"])
+        _store(rows)
         rotation.last_person_id = rows[-1].pk
         rotation.persons_done += len(rows)
         rotation.save(update_fields=["last_person_id", "persons_done", "updated_at"])
@@ -117,6 +117,16 @@ class Command(BaseCommand):
         log.append(ACTOR, [log.Event(None, Category.BASIC_DATA, LogAction.UPDATE,
                                      Basis.ADMINISTRATION, Outcome.ALLOWED,
                                      f"{COMMAND} {message}")])
+
+
+def _store(rows: list[Person]) -> None:
+    """The batch's new ciphertexts and hashes in one prepared statement (``bulk_update``'s
+    CASE expressions cost more than the cryptography)."""
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET hetu_encrypted = %s, hetu_lookup = %s WHERE id = %s",  # noqa: S608 - the table name is the model's
+            [(p.hetu_encrypted, p.hetu_lookup, p.pk) for p in rows if p.hetu_encrypted])
 
 
 def _pending(after: int):
