@@ -11,21 +11,11 @@ from luotsi.common import formatting
 register = template.Library()
 
 
-@register.filter(expects_localtime=True)
-def luotsi_date(value):
-    return formatting.format_date(value)
-
-
-@register.filter(expects_localtime=True)
-def luotsi_datetime(value):
-    return formatting.format_datetime(value)
-
-
-@register.filter(expects_localtime=True)
-def luotsi_time(value):
-    return formatting.format_time(value)
-
-
-@register.filter(expects_localtime=True)
-def luotsi_month(value):
-    return formatting.format_month(value)
+_FILTERS = {
+    "luotsi_date": formatting.format_date,
+    "luotsi_datetime": formatting.format_datetime,
+    "luotsi_time": formatting.format_time,
+    "luotsi_month": formatting.format_month,
+}
+for _name, _function in _FILTERS.items():
+    register.filter(_name, _function, expects_localtime=True)
