@@ -117,6 +117,13 @@ def _queue_email(result: SweepResult, user: User, text: str) -> None:
     result.emails_queued += 1
 
 
+def _claim(deadline: Deadline, status: str) -> bool:
+    """Mark ``deadline`` as notified of ``status``; False when another sweeper got there first
+    (then it notifies, not this one)."""
+    return bool(Deadline.objects.filter(pk=deadline.pk).exclude(notified_status=status)
+                .update(notified_status=status))
+
+
 def _deliver(result: SweepResult, deadline: Deadline, users: list[User], key: str,
              send_email: bool) -> None:
     for user in users:
@@ -145,9 +152,7 @@ def report_met_late(result: SweepResult, today: date, *, send_email: bool = True
     leads_by_team = _leads_by_team({d.contact.team_id for d in late})
     for deadline in late:
         with transaction.atomic():
-            claimed = Deadline.objects.filter(pk=deadline.pk).exclude(
-                notified_status=MET_LATE).update(notified_status=MET_LATE)
-            if not claimed:  # another sweeper got there first
+            if not _claim(deadline, MET_LATE):
                 continue
             result.met_late += 1
             contact = deadline.contact
@@ -169,29 +174,13 @@ def notify(result: SweepResult, *, send_email: bool = True) -> SweepResult:
     )
     if not pending:
         return result
-    team_ids = {d.contact.team_id for d in pending}
-    leads_by_team: dict[int, list[User]] = {}
-    for lead in User.objects.filter(role=Role.TEAM_LEAD, is_active=True,
-                                    teams__in=team_ids).prefetch_related("teams").distinct():
-        for team in lead.teams.all():
-            leads_by_team.setdefault(team.pk, []).append(lead)
+    leads_by_team = _leads_by_team({d.contact.team_id for d in pending})
     for deadline in pending:
         with transaction.atomic():
-            claimed = Deadline.objects.filter(pk=deadline.pk).exclude(
-                notified_status=deadline.status).update(notified_status=deadline.status)
-            if not claimed:  # another sweeper got there first
+            if not _claim(deadline, deadline.status):
                 continue
-            for user in _recipients(deadline, leads_by_team):
-                key = f"deadline:{deadline.pk}:{deadline.status}"
-                text = _text(deadline, user)
-                _note, created = Notification.objects.get_or_create(
-                    user=user, key=key,
-                    defaults={"text": text, "link": f"/intake/contacts/{deadline.contact_id}/"})
-                if not created:
-                    continue
-                result.notifications += 1
-                if send_email and user.email:
-                    _queue_email(result, user, text)
+            _deliver(result, deadline, _recipients(deadline, leads_by_team),
+                     f"deadline:{deadline.pk}:{deadline.status}", send_email)
     return result
 
 

@@ -6,8 +6,13 @@ through the gateway's write path with the writer's own basis for the client's pl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+
 from luotsi.access import gateway
-from luotsi.access.models import Basis, Category
+from luotsi.access.models import Basis, Category, LogAction
 from luotsi.plans.models import Plan
 
 
@@ -45,3 +50,22 @@ def revision_bump(plan: Plan, actor, expected_revision: int | None) -> Plan:
     locked.updated_by = actor
     locked.save(update_fields=["revision", "updated_by", "updated_at"])
     return locked
+
+
+@contextmanager
+def plan_write(actor, plan: Plan, expected_revision: int | None) -> Iterator[Plan]:
+    """One change of ``plan``: ``plan_write_check``, then one transaction in which the plan row
+    is locked and its revision raised (``revision_bump``); the body gets the locked plan and
+    makes its change and its ``plan_change_log`` record in the same transaction."""
+    plan_write_check(actor, plan)
+    with transaction.atomic():
+        yield revision_bump(plan, actor, expected_revision)
+
+
+def remove_from_plan(*, actor, row, expected_revision: int | None, what: str) -> None:
+    """Remove ``row`` (a goal's step, a service, a method: anything with a ``plan``) as one
+    change of its plan, logged as ``<what> <id> removed``."""
+    with plan_write(actor, row.plan, expected_revision) as locked:
+        row_id = row.pk
+        row.delete()
+        plan_change_log(actor, locked, LogAction.UPDATE, f"{what} {row_id} removed")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
 from luotsi.plans.models import Consent, Plan, Sector
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write
 from luotsi.plans.services.common import fail
 
 
@@ -28,9 +27,7 @@ def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date 
         errors["valid_until"] = _("The consent cannot end before it starts.")
     if errors or valid_from is None:
         fail(errors)
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         consent = Consent.objects.create(plan=locked, sector=sector, scope=scope.strip(),
                                          valid_from=valid_from, valid_until=valid_until,
                                          recorded_by=actor)
@@ -40,9 +37,7 @@ def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date 
 
 def consent_withdraw(*, actor, consent: Consent, on: date | None = None,
                      expected_revision: int | None = None) -> Consent:
-    plan_write_check(actor, consent.plan)
-    with transaction.atomic():
-        locked = revision_bump(consent.plan, actor, expected_revision)
+    with plan_write(actor, consent.plan, expected_revision) as locked:
         consent.withdrawn_on = on or timezone.localdate()
         consent.save(update_fields=["withdrawn_on", "updated_at"])
         plan_change_log(actor, locked, LogAction.UPDATE, f"consent {consent.pk} withdrawn")

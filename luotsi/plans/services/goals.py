@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
 from luotsi.plans.models import CodeList, Goal, GoalFactor, Plan, Step
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write, remove_from_plan
 from luotsi.plans.services.common import active_professional, care_team_grant, code_item, fail
 
 
@@ -44,9 +43,7 @@ def goal_add(*, actor, plan: Plan, data: GoalInput, expected_revision: int | Non
         section = plan.sections.filter(pk=data.section_id).first()
         if section is None:
             fail({"section": _("Choose a section of this plan.")})
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         goal = Goal.objects.create(plan=locked, section=section, goal_area=area,
                                    client_wording=data.client_wording.strip(),
                                    target_date=data.target_date, priority=data.priority)
@@ -59,9 +56,7 @@ def goal_factor_add(*, actor, goal: Goal, factor_id, effect: str, note: str = ""
     if effect not in GoalFactor.Effect.values:
         fail({"effect": _("Choose whether the factor supports or hinders the goal.")})
     factor = code_item(CodeList.SITUATION_FACTOR, factor_id, "factor")
-    plan_write_check(actor, goal.plan)
-    with transaction.atomic():
-        locked = revision_bump(goal.plan, actor, expected_revision)
+    with plan_write(actor, goal.plan, expected_revision) as locked:
         row = GoalFactor.objects.create(goal=goal, factor=factor, effect=effect, note=note.strip())
         plan_change_log(actor, locked, LogAction.UPDATE, f"goal {goal.pk} factor")
     return row
@@ -93,9 +88,7 @@ def step_add(*, actor, plan: Plan, data: StepInput, expected_revision: int | Non
     goal = plan.goals.filter(pk=data.goal_id).first() if data.goal_id else None
     if data.goal_id and goal is None:
         fail({"goal": _("Choose a goal of this plan.")})
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         step = Step.objects.create(plan=locked, goal=goal, what=data.what.strip(),
                                    owner_kind=data.owner_kind, owner=owner, due_on=data.due_on)
         care_team_grant(actor, locked, owner)
@@ -108,9 +101,7 @@ def step_mark_done(*, actor, step: Step, done_on: date | None = None,
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         fail({"done_on": _("A step cannot be done in the future.")})
-    plan_write_check(actor, step.plan)
-    with transaction.atomic():
-        locked = revision_bump(step.plan, actor, expected_revision)
+    with plan_write(actor, step.plan, expected_revision) as locked:
         step.done_on = done_on
         step.save(update_fields=["done_on", "updated_at"])
         plan_change_log(actor, locked, LogAction.UPDATE, f"step {step.pk} done")
@@ -139,9 +130,7 @@ def goal_update(*, actor, goal: Goal, data: GoalInput, expected_revision: int) -
         fail(errors)
     area = (goal.goal_area if str(data.goal_area_id) == str(goal.goal_area_id)
             else code_item(CodeList.GOAL_AREA, data.goal_area_id, "goal_area"))
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         goal.goal_area = area
         goal.client_wording = data.client_wording.strip()
         goal.target_date = data.target_date
@@ -155,9 +144,7 @@ def goal_update(*, actor, goal: Goal, data: GoalInput, expected_revision: int) -
 
 def goal_remove(*, actor, goal: Goal, expected_revision: int) -> None:
     """Remove a goal with its steps, situation factors, methods and ratings."""
-    plan_write_check(actor, goal.plan)
-    with transaction.atomic():
-        locked = revision_bump(goal.plan, actor, expected_revision)
+    with plan_write(actor, goal.plan, expected_revision) as locked:
         steps = goal.steps.count()
         ratings = goal.ratings.count()
         goal_id = goal.pk
@@ -184,9 +171,7 @@ def step_update(*, actor, step: Step, data: StepInput, expected_revision: int) -
         fail(errors)
     owner = (active_professional(data.owner_id, "owner")
              if data.owner_kind == Step.Owner.PROFESSIONAL else None)
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         step.what = data.what.strip()
         step.owner_kind = data.owner_kind
         step.owner = owner
@@ -199,9 +184,4 @@ def step_update(*, actor, step: Step, data: StepInput, expected_revision: int) -
 
 
 def step_remove(*, actor, step: Step, expected_revision: int) -> None:
-    plan_write_check(actor, step.plan)
-    with transaction.atomic():
-        locked = revision_bump(step.plan, actor, expected_revision)
-        step_id = step.pk
-        step.delete()
-        plan_change_log(actor, locked, LogAction.UPDATE, f"step {step_id} removed")
+    remove_from_plan(actor=actor, row=step, expected_revision=expected_revision, what="step")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
 from luotsi.plans.models import CodeList, Plan, PlanMethod, PlanSection, PlanService, Sector
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write, remove_from_plan
 from luotsi.plans.services.common import active_professional, care_team_grant, code_item, fail
 
 
@@ -38,9 +37,7 @@ def service_add(*, actor, plan: Plan, data: ServiceInput,
         fail(errors)
     item = code_item(CodeList.SERVICE, data.item_id, "item")
     responsible = active_professional(data.responsible_id, "responsible")
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         section = locked.sections.filter(sector=data.sector,
                                          status=PlanSection.Status.ACTIVE).first()
         service = PlanService.objects.create(
@@ -54,12 +51,7 @@ def service_add(*, actor, plan: Plan, data: ServiceInput,
 
 def service_remove(*, actor, service: PlanService, expected_revision: int) -> None:
     """Remove a service entered by mistake (an ended service is marked ended instead)."""
-    plan_write_check(actor, service.plan)
-    with transaction.atomic():
-        locked = revision_bump(service.plan, actor, expected_revision)
-        service_id = service.pk
-        service.delete()
-        plan_change_log(actor, locked, LogAction.UPDATE, f"service {service_id} removed")
+    remove_from_plan(actor=actor, row=service, expected_revision=expected_revision, what="service")
 
 
 def method_add(*, actor, plan: Plan, method_id, goal_id=None, note: str = "",
@@ -68,18 +60,11 @@ def method_add(*, actor, plan: Plan, method_id, goal_id=None, note: str = "",
     goal = plan.goals.filter(pk=goal_id).first() if goal_id else None
     if goal_id and goal is None:
         fail({"goal": _("Choose a goal of this plan.")})
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         row = PlanMethod.objects.create(plan=locked, goal=goal, method=method, note=note.strip())
         plan_change_log(actor, locked, LogAction.UPDATE, f"method {row.pk} added")
     return row
 
 
 def method_remove(*, actor, method: PlanMethod, expected_revision: int) -> None:
-    plan_write_check(actor, method.plan)
-    with transaction.atomic():
-        locked = revision_bump(method.plan, actor, expected_revision)
-        method_id = method.pk
-        method.delete()
-        plan_change_log(actor, locked, LogAction.UPDATE, f"method {method_id} removed")
+    remove_from_plan(actor=actor, row=method, expected_revision=expected_revision, what="method")

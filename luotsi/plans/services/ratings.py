@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
 from luotsi.plans.models import Plan, Rating, RatingScale
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write
 from luotsi.plans.services.common import fail
 
 
@@ -48,9 +47,7 @@ def rating_add(*, actor, plan: Plan, data: RatingInput,
     if errors or goal is None or scale is None or data.value is None:
         fail(errors)
     review = plan.reviews.filter(pk=data.review_id).first() if data.review_id else None
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         rating = Rating.objects.create(
             goal=goal, review=review, occasion=data.occasion, rated_on=rated_on, scale=scale,
             value=data.value, rated_by_kind=data.rated_by_kind,

@@ -15,7 +15,7 @@ from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action
 from luotsi.plans.fhir.import_ import parse_bundle, read_plan
 from luotsi.plans.models import CodeList, CodeListItem, Goal, Plan, PlanSection, PlanService, Sector
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write, revision_bump
 from luotsi.plans.services.common import active_professional, care_team_grant, fail
 
 
@@ -24,9 +24,7 @@ def section_add(*, actor, plan: Plan, sector: str, responsible_id=None, summary:
     if sector not in Sector.values:
         fail({"sector": _("Choose the sector.")})
     responsible = active_professional(responsible_id, "responsible")
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         if locked.sections.filter(sector=sector, status=PlanSection.Status.ACTIVE).exists():
             fail({"sector": _("The plan already has a section for this sector.")})
         section = PlanSection.objects.create(plan=locked, sector=sector, responsible=responsible,
@@ -97,9 +95,7 @@ def section_merge(*, actor, section: PlanSection,
         fail({"section": _("Nothing in the imported plan can be merged: its goals and services "
                             "have no codes of the AVAIN code lists. Add them to the plan by "
                             "hand.")})
-    plan_write_check(actor, section.plan)
-    with transaction.atomic():
-        locked = revision_bump(section.plan, actor, expected_revision)
+    with plan_write(actor, section.plan, expected_revision) as locked:
         draft = PlanSection.objects.select_for_update().filter(
             pk=section.pk, plan=locked, status=PlanSection.Status.IMPORTED).first()
         if draft is None:
