@@ -35,6 +35,7 @@ from luotsi.api.paging import Page, page_of
 from luotsi.api.schemas import Id, StrictInput, choice
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans.api import PlanConsentOut
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
 from luotsi.sharedcare import selectors, services
 from luotsi.sharedcare.models import (
@@ -179,13 +180,8 @@ class CandidatePageOut(Schema):
         "municipality, without names; otherwise null."))
 
 
-class SharedClientConsentOut(Schema):
-    id: int
-    sector: SectorCode
-    scope: str
-    valid_from: date
-    valid_until: date | None
-    withdrawn_on: date | None
+class SharedClientConsentOut(PlanConsentOut):
+    # A consent of the shared plan as in the plan's API, and whether it is in force today.
     in_force: bool
 
 
