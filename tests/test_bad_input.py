@@ -184,6 +184,14 @@ def _catalogue_code() -> str:
     return ServiceCatalogueItem.objects.filter(active=True).order_by("code")[0].code
 
 
+def _clienthood() -> Assessment:
+    """A child-welfare client of the demo county whose responsible worker is not the lead."""
+    from luotsi.intake.selectors import current_clienthoods
+
+    return current_clienthoods(("child_welfare_client",)).exclude(
+        responsible_worker__username="lead").order_by("pk")[0]
+
+
 def operations(today) -> dict[str, Operation]:
     """A valid request of every create and update operation, keyed by its OpenAPI operation."""
     users = {u.username: u for u in User.objects.filter(username__in=[
@@ -267,6 +275,10 @@ def operations(today) -> dict[str, Operation]:
              "completed_on": today.isoformat(), "conclusions": "Ei asiakkuuden edellytyksiä.",
              "client_view": "Perhe pärjää omin voimin.", "named_worker_need": "not_needed",
              "child_met_on": today.isoformat(), "child_view": "Kaikki on hyvin."}),
+        "luotsi_intake_api_change_responsible_worker": Operation(
+            "lead", "post", f"/assessments/{_clienthood().pk}/responsible-worker",
+            {"responsible_worker_id": User.objects.get(username="lead").pk,
+             "reason": "Vastuutyöntekijä jää vapaalle."}),
         "luotsi_intake_api_save_assessment_result": Operation(
             "sw-central", "put", f"/assessments/{started.pk}/result",
             {"reason": "Perhe tarvitsee tukea.", "child_met_on": today.isoformat(),
