@@ -141,6 +141,7 @@ class _Loader:
                        .exclude(role=Role.ADMIN).exclude(is_superuser=True)
                        .exclude(is_demo=True).order_by("username"))
         self._check_open_work(specs, existing, leaving, teams)
+        self._release_registration_numbers(specs, existing)
         for spec in specs:
             self._professional(spec, existing.get(spec.username), teams)
         for user in leaving:
@@ -162,6 +163,16 @@ class _Loader:
                 self.spec.path, node.line, node.column, node.field,
                 f"registration number {number} already belongs to professional {holder}, "
                 "who is not in the file")
+
+    def _release_registration_numbers(self, specs, existing: dict[str, User]) -> None:
+        """Numbers moving between professionals of the file (two swapped by a correction) are
+        first set aside under a placeholder (unique, never a number's shape), so that the
+        uniqueness of registration numbers holds after each save."""
+        moving = [existing[spec.username] for spec in specs if spec.username in existing
+                  and existing[spec.username].registration_number
+                  and existing[spec.username].registration_number != spec.registration_number]
+        for user in moving:
+            User.objects.filter(pk=user.pk).update(registration_number=f"-{user.pk}")
 
     def _check_open_work(self, specs, existing: dict[str, User], leaving: list[User],
                          teams: dict[str, Team]) -> None:

@@ -174,6 +174,18 @@ def test_load_organisation__open_work_keeps_the_professional(tmp_path):
 
 
 @pytest.mark.django_db
+def test_load_organisation__swapped_registration_numbers_corrected(tmp_path):
+    run(EXAMPLE)
+    text = EXAMPLE.read_text()
+    text = text.replace('"10090000002"', '"SWAP"').replace('"10090000003"', '"10090000002"')
+    report = run(write(tmp_path, text.replace('"SWAP"', '"10090000003"')))
+    assert "changed professional sanna.virtanen: registration_number" in report
+    assert "changed professional erik.lindqvist: registration_number" in report
+    assert User.objects.get(username="sanna.virtanen").registration_number == "10090000003"
+    assert User.objects.get(username="erik.lindqvist").registration_number == "10090000002"
+
+
+@pytest.mark.django_db
 def test_load_organisation__registration_number_of_someone_outside_the_file(tmp_path):
     UserFactory(username="other", qualification="licensed_social_worker",
                 registration_number="10090000002", role=Role.ADMIN)
