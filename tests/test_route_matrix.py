@@ -122,6 +122,7 @@ PAGES = {
     "plan_section_add": Ids("plan", "POST"),
     "plan_section_merge": Ids("plan+imported", "POST", 302),
     "plan_coordinator": Ids("plan", "POST"),
+    "plan_named_worker": Ids("plan", "POST", 302),
     "plan_goal_add": Ids("plan", "POST"),
     "plan_goal_edit": Ids("plan+goal"),
     "plan_goal_remove": Ids("plan+goal"),

@@ -25,6 +25,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -211,7 +212,11 @@ class PlanOut(Schema):
     disagreement: str
     review_on: date
     accepted_version: int
-    coordinator: CoordinatorOut | None
+    coordinator: CoordinatorOut | None = Field(
+        description="The plan's coordinator or case manager (any sector).")
+    named_worker: CoordinatorOut | None = Field(
+        description="The statutory named worker (omatyöntekijä, SHL 42 §).")
+    needs_special_support: bool
     sections: list[SectionOut]
     goals: list[GoalOut]
     services: list[ServiceOut]
@@ -226,6 +231,15 @@ class PlanPatchIn(StrictInput):
     disagreement: str | None = Field(None, max_length=MAX_TEXT)
     review_on: date | None = None
     language: LanguageCode | None = Field(None, description="The plan's language.")
+    coordinator_id: Id | None = Field(
+        None, description="The coordinator or case manager: an active professional of any "
+                          "sector.")
+    named_worker_id: Id | None = Field(
+        None, description="The statutory named worker (omatyöntekijä, SHL 42 §): a "
+                          "social-welfare professional, a licensed social worker when the "
+                          "client needs special support; refused naming the field otherwise.")
+    needs_special_support: bool | None = Field(
+        None, description="Whether the client needs special support (SHL 3 §).")
 
 
 class GoalIn(StrictInput):
@@ -391,7 +405,10 @@ def plan_body(user, plan_id: int) -> dict:
     """The plan as ``user`` may see it, as JSON data (the ``PlanOut`` shape)."""
     plan = selectors.plan_for_page(plan_id)
     parts = selectors.visible_parts(user, plan)
-    coordinator = plan.coordinator
+    def contact(user) -> dict | None:
+        return {"id": user.pk, "name": str(user), "title": user.title, "phone": user.phone,
+                "email": user.email} if user else None
+
     return {
         "id": plan.pk,
         "person_id": plan.person_id,
@@ -402,9 +419,9 @@ def plan_body(user, plan_id: int) -> dict:
         "disagreement": plan.disagreement,
         "review_on": plan.review_on,
         "accepted_version": plan.accepted_version,
-        "coordinator": {"id": coordinator.pk, "name": str(coordinator),
-                        "title": coordinator.title, "phone": coordinator.phone,
-                        "email": coordinator.email} if coordinator else None,
+        "coordinator": contact(plan.coordinator),
+        "named_worker": contact(plan.named_worker),
+        "needs_special_support": plan.needs_special_support,
         "sections": [{"id": s.pk, "sector": s.sector, "status": s.status,
                       "responsible": _professional(s.responsible), "summary": s.summary,
                       "source": s.source, "imported": s.imported} for s in parts.sections],
@@ -499,14 +516,46 @@ def update_plan(request: HttpRequest, person_id: Id, payload: PlanPatchIn,
                  for name in sorted(given) if getattr(payload, name) is None}
         if nulls:
             raise ValidationError(nulls)
-        plan = services.plan_update(
-            actor=user, plan=plan, expected_revision=expected,
-            changes=services.PlanChanges(**{name: getattr(payload, name) for name in given}))
+        plan = _plan_patch(user, plan, payload, given, expected)
     except (_Stale, services.PlanConflict):
         return _stale_response(plan_id)
     body = plan_body(user, plan.pk)
     _private(response, plan_id=plan.pk, revision=body["revision"])
     return body
+
+
+_ROLE_FIELDS = {"coordinator_id", "named_worker_id", "needs_special_support"}
+
+
+def _plan_patch(user, plan: Plan, payload: PlanPatchIn, given: set[str],
+                expected: int | None) -> Plan:
+    """The plan's texts, its coordinator and its named worker changed together or not at all
+    (one transaction; the editor's revision checked by the first write)."""
+    texts = given - _ROLE_FIELDS
+    with transaction.atomic():
+        if texts:
+            plan = services.plan_update(
+                actor=user, plan=plan, expected_revision=expected,
+                changes=services.PlanChanges(**{name: getattr(payload, name) for name in texts}))
+            expected = None
+        try:
+            if "coordinator_id" in given:
+                plan = services.coordinator_set(actor=user, plan=plan,
+                                                coordinator_id=payload.coordinator_id,
+                                                expected_revision=expected)
+                expected = None
+            if "named_worker_id" in given or "needs_special_support" in given:
+                plan = services.named_worker_set(
+                    actor=user, plan=plan,
+                    named_worker_id=payload.named_worker_id if "named_worker_id" in given
+                    else plan.named_worker_id,
+                    needs_special_support=payload.needs_special_support
+                    if "needs_special_support" in given else plan.needs_special_support,
+                    expected_revision=expected)
+        except ValidationError as exc:
+            raise _renamed(exc, {"coordinator": "coordinator_id",
+                                 "named_worker": "named_worker_id"}) from None
+    return plan
 
 
 @router.post("/{person_id}/plan",

@@ -86,14 +86,32 @@ class SectionForm(OnceMixin, PlanForm):
 
 class CoordinatorForm(PlanForm):
     coordinator = forms.ChoiceField(
-        label=_("Contact person (named coordinator)"),
-        help_text=_("The client's named worker (omatyöntekijä). The client sees this person as "
-                    "their contact person."),
+        label=_("Coordinator (case manager)"),
+        help_text=_("A professional of any sector who holds the whole plan together and whom "
+                    "the client contacts first. The client sees this person."),
         error_messages={"required": _("Choose the coordinator.")})
 
     def __init__(self, *args, professionals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].choices = professional_choices(professionals)
+
+
+class NamedWorkerForm(PlanForm):
+    named_worker = forms.ChoiceField(
+        label=_("Named worker (omatyöntekijä)"), required=False,
+        help_text=_("The statutory named worker (SHL 42 §): a social-welfare professional, and "
+                    "a licensed social worker when the client needs special support. The "
+                    "client sees this person."))
+    needs_special_support = forms.BooleanField(
+        label=_("The client needs special support (SHL 3 §)"), required=False)
+
+    def __init__(self, *args, professionals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_worker"].choices = EMPTY + [
+            (str(u.pk), f"{u.get_full_name() or u.username}"
+             + (f" ({u.title})" if u.title else "")
+             + (f" – {u.get_qualification_display()}" if u.qualification else ""))
+            for u in professionals]
 
 
 class GoalForm(OnceMixin, PlanForm):

@@ -121,9 +121,21 @@ class Plan(TimeStampedModel):
                                         blank=True)
     client_view = models.TextField(_("the client's view"), blank=True)
     disagreement = models.TextField(_("disagreement and its reasons"), blank=True)
+    # Two roles (docs/permissions.md): the plan's coordinator or case manager, from any sector, who
+    # holds the whole together and whom the client contacts first; and the statutory named
+    # worker (omatyöntekijä, SHL 42 §), a social-welfare professional (a licensed social worker
+    # when the client needs special support), checked by ``services.named_worker_set``.
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="coordinated_plans", verbose_name=_("named coordinator (omatyöntekijä)"))
+        related_name="coordinated_plans", verbose_name=_("coordinator (case manager)"))
+    named_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="named_worker_plans",
+        verbose_name=_("named worker (omatyöntekijä, SHL 42 §)"))
+    needs_special_support = models.BooleanField(
+        _("the client needs special support (SHL 3 §)"), default=False,
+        help_text=_("The named worker of a client who needs special support is a licensed "
+                    "social worker (SHL 42 §)."))
     review_on = models.DateField(_("next review"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -136,7 +148,9 @@ class Plan(TimeStampedModel):
     class Meta:
         verbose_name = _("client plan")
         verbose_name_plural = _("client plans")
-        indexes = [models.Index(fields=["coordinator", "review_on"], name="plan_coord_review")]
+        indexes = [models.Index(fields=["coordinator", "review_on"], name="plan_coord_review"),
+                   models.Index(fields=["named_worker", "review_on"],
+                                name="plan_named_worker_review")]
 
     def __str__(self) -> str:
         return str(self.person)

@@ -40,7 +40,9 @@ PART_LABELS = {
     "client_view": pgettext_lazy("plan part", "The client's view"),
     "disagreement": pgettext_lazy("plan part", "Disagreement"),
     "review_on": pgettext_lazy("plan part", "Next review"),
-    "coordinator": pgettext_lazy("plan part", "Contact person"),
+    "coordinator": pgettext_lazy("plan part", "Coordinator"),
+    "named_worker": pgettext_lazy("plan part", "Named worker"),
+    "needs_special_support": pgettext_lazy("plan part", "Needs special support"),
     "language": pgettext_lazy("plan part", "Language of the plan"),
     "sections": pgettext_lazy("plan part", "Section"),
     "goals": pgettext_lazy("plan part", "Goal"),
@@ -572,7 +574,10 @@ def export(shown: PlanPage) -> dict:
                  "revision": plan.revision, "accepted_version": plan.accepted_version,
                  "client_situation": plan.client_situation, "client_view": plan.client_view,
                  "disagreement": plan.disagreement, "review_on": _iso(plan.review_on),
-                 "coordinator": plan.coordinator.get_full_name() if plan.coordinator else None},
+                 "coordinator": plan.coordinator.get_full_name() if plan.coordinator else None,
+                 "named_worker": plan.named_worker.get_full_name() if plan.named_worker
+                 else None,
+                 "needs_special_support": plan.needs_special_support},
         "hidden_sections": shown.hidden_sections,
         "sections": [{"id": s.pk, "sector": s.sector, "summary": s.summary,
                       "responsible": s.responsible.get_full_name() if s.responsible else None}

@@ -69,11 +69,13 @@ def access_client_plan_by_id(user, person_id, *, action: str = LogAction.VIEW,
 
 
 def my_plans(user) -> QuerySet[Plan]:
-    """The plans ``user`` coordinates or is responsible for a sector section of, the nearest
+    """The plans ``user`` coordinates, is the named worker of, or is responsible for a sector
+    section of, the nearest
     review first (the plan list). A plan with several of the user's sections is listed once:
     the sections are a subquery, not a join, so no DISTINCT is needed."""
     own_sections = PlanSection.objects.filter(responsible=user).values("plan_id")
-    return (visible_plans(user).filter(Q(coordinator=user) | Q(pk__in=own_sections))
+    return (visible_plans(user).filter(Q(coordinator=user) | Q(named_worker=user)
+                                       | Q(pk__in=own_sections))
             .order_by("review_on", "pk"))
 
 
@@ -118,13 +120,13 @@ def consented_sectors(plan: Plan, consents=None) -> set[str]:
 def visible_sectors(user, plan: Plan, consents=None) -> set[str] | None:
     """The sectors whose sections ``user`` may see; ``None`` means all.
 
-    The coordinator (the named worker, SHL 42 §) and the author of a section see everything they
-    coordinate or wrote; another professional sees their own sector's sections and those of
+    The coordinator, the named worker (omatyöntekijä, SHL 42 §) and the author of a section see
+    everything they coordinate, hold or wrote; another professional sees their own sector's sections and those of
     sectors the client has consented to share with them (SHL 41 §) — a sector's section is
     shared with a professional of another sector only when the client consented to sharing with
     *that* professional's sector.
     """
-    if plan.coordinator_id == user.pk:
+    if user.pk in (plan.coordinator_id, plan.named_worker_id):
         return None
     own = sectors_of(user)
     if own & consented_sectors(plan, consents):
@@ -139,7 +141,8 @@ def section_visible(section_sector: str, allowed: set[str] | None) -> bool:
 def plan_for_page(plan_id: int) -> Plan:
     """The plan with everything the page shows, in a fixed number of queries."""
     return (
-        Plan.objects.select_related("person", "coordinator", "person__municipality")
+        Plan.objects.select_related("person", "coordinator", "named_worker",
+                                    "person__municipality")
         .prefetch_related(
             Prefetch("sections", queryset=PlanSection.objects.select_related("responsible")),
             Prefetch("goals", queryset=Goal.objects.select_related("goal_area", "section")
@@ -180,6 +183,8 @@ def plan_snapshot(plan: Plan) -> dict:
         "review_on": plan.review_on.isoformat(),
         "language": plan.language,
         "coordinator": plan.coordinator.get_full_name() if plan.coordinator else "",
+        "named_worker": plan.named_worker.get_full_name() if plan.named_worker else "",
+        "needs_special_support": plan.needs_special_support,
         "sections": [{"id": s.pk, "sector": s.sector, "status": s.status,
                       "responsible": label(s.responsible), "summary": s.summary,
                       "label": s.get_sector_display()} for s in plan.sections.all()],
@@ -285,7 +290,7 @@ def visible_parts(user, plan: Plan) -> VisibleParts:
 def plan_for_export(plan_id: int) -> Plan:
     """The plan with everything the Bundle needs, in a fixed number of queries."""
     return (
-        Plan.objects.select_related("person", "coordinator", "created_by")
+        Plan.objects.select_related("person", "coordinator", "named_worker", "created_by")
         .prefetch_related(
             Prefetch("sections", queryset=PlanSection.objects.select_related("responsible")),
             Prefetch("goals", queryset=Goal.objects.select_related("goal_area", "section")

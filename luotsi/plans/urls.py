@@ -11,6 +11,7 @@ urlpatterns = [
     path("<id:plan_id>/sections/<id:section_id>/merge/", views.section_merge,
          name="plan_section_merge"),
     path("<id:plan_id>/coordinator/", views.coordinator_set, name="plan_coordinator"),
+    path("<id:plan_id>/named-worker/", views.named_worker_set, name="plan_named_worker"),
     path("<id:plan_id>/goals/", views.goal_add, name="plan_goal_add"),
     path("<id:plan_id>/goals/<id:goal_id>/edit/", views.goal_edit, name="plan_goal_edit"),
     path("<id:plan_id>/goals/<id:goal_id>/remove/", views.goal_remove,

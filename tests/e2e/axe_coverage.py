@@ -23,6 +23,7 @@ _ADVICE_LIST = "tests/e2e/test_intake_advice_list.py::test_advice_list__filtered
 _PLAN = "tests/e2e/test_plans.py::test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf"
 _PLAN_FORMS = f"{_EVERY}::test_plan_page_as_each_form_answers_an_invalid_post"
 _PLAN_ROWS = f"{_EVERY}::test_plan_step_service_and_method_pages"
+_PLAN_ROLES = "tests/e2e/test_plan_roles.py::test_plan_roles__coordinator_and_named_worker_apart"
 _EFFECTIVENESS = "tests/e2e/test_plans_effectiveness.py"
 _SHARED = ("tests/e2e/test_shared_clients.py::"
            "test_shared_client__why_path_confirm_meeting_and_consultation")
@@ -71,6 +72,7 @@ COVERED = {
     "plan_text": _PLAN_FORMS,
     "plan_section_add": _PLAN_FORMS,
     "plan_coordinator": _PLAN_FORMS,
+    "plan_named_worker": _PLAN_ROLES,
     "plan_goal_add": _PLAN_FORMS,
     "plan_factor_add": _PLAN_FORMS,
     "plan_service_add": _PLAN_FORMS,

@@ -127,6 +127,13 @@ def _care_team(plan: Plan, parts: VisibleParts, pid: str, patient_ref: dict) -> 
         participants.append({"role": role("coordinator", pgettext("care team", "Coordinator")),
                              "member": _professional(plan.coordinator)})
         seen.add(plan.coordinator.pk)
+    if plan.named_worker:
+        # the statutory named worker (SHL 42 §) is a role of its own, even when the same
+        # professional also coordinates the plan
+        participants.append({"role": role("named-worker", pgettext(
+            "care team", "Named worker (omatyöntekijä)")),
+            "member": _professional(plan.named_worker)})
+        seen.add(plan.named_worker.pk)
     for section in parts.sections:
         if section.responsible and section.responsible.pk not in seen:
             participants.append({

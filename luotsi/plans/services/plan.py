@@ -1,5 +1,5 @@
-"""The plan itself: opening a client's plan, its texts and review date, its coordinator and
-participants."""
+"""The plan itself: opening a client's plan, its texts and review date, its coordinator, its
+statutory named worker and participants."""
 
 from __future__ import annotations
 
@@ -133,6 +133,47 @@ def coordinator_set(*, actor, plan: Plan, coordinator_id, expected_revision: int
             Participant.objects.create(plan=locked, kind=Participant.Kind.PROFESSIONAL,
                                        user=coordinator, role_text=coordinator.title)
         plan_change_log(actor, locked, LogAction.UPDATE, f"coordinator {coordinator.username}")
+    return locked
+
+
+def named_worker_check(named_worker, needs_special_support: bool) -> None:
+    """The statutory named worker (omatyöntekijä, SHL 42 §) is a social-welfare professional
+    (817/2015: their ``qualification``), and a licensed social worker when the client needs
+    special support. Refused naming the field, with the reason."""
+    if named_worker is None:
+        return
+    if not named_worker.is_social_welfare_professional:
+        fail({"named_worker": _(
+            "%(name)s cannot be the named worker (omatyöntekijä): the named worker must be a "
+            "social-welfare professional (SHL 42 §), and no such qualification is recorded for "
+            "them.") % {"name": named_worker.get_full_name() or named_worker.username}})
+    if needs_special_support and not named_worker.may_be_responsible_social_worker:
+        fail({"named_worker": _(
+            "%(name)s cannot be the named worker of a client who needs special support: that "
+            "named worker must be a licensed social worker (SHL 42 §).")
+            % {"name": named_worker.get_full_name() or named_worker.username}})
+
+
+def named_worker_set(*, actor, plan: Plan, named_worker_id, needs_special_support: bool,
+                     expected_revision: int | None = None) -> Plan:
+    """Names the client's statutory named worker (or leaves none) and records whether the
+    client needs special support; the coordinator is a role of its own (``coordinator_set``)."""
+    named_worker = active_professional(named_worker_id, "named_worker")
+    named_worker_check(named_worker, needs_special_support)
+    plan_write_check(actor, plan)
+    with transaction.atomic():
+        locked = revision_bump(plan, actor, expected_revision)
+        locked.named_worker = named_worker
+        locked.needs_special_support = needs_special_support
+        locked.save(update_fields=["named_worker", "needs_special_support"])
+        if named_worker is not None:
+            care_team_grant(actor, locked, named_worker)
+            if not locked.participants.filter(user=named_worker).exists():
+                Participant.objects.create(plan=locked, kind=Participant.Kind.PROFESSIONAL,
+                                           user=named_worker, role_text=named_worker.title)
+        plan_change_log(actor, locked, LogAction.UPDATE,
+                        "named worker " + (named_worker.username if named_worker else "none")
+                        + (", special support" if needs_special_support else ""))
     return locked
 
 

@@ -17,7 +17,7 @@ from luotsi.plans.services.common import fail
 # The parts of a snapshot compared row by row (each row has an ``id``), in the order listed.
 # The plan's own fields in a snapshot, each a change of its own when it differs.
 PLAN_FIELDS = ("client_situation", "client_view", "disagreement", "review_on", "coordinator",
-               "language")
+               "named_worker", "needs_special_support", "language")
 CHANGE_PARTS = ("sections", "goals", "factors", "services", "methods", "steps", "ratings",
                 "reviews", "consents", "participants")
 # Keys left out of a row's comparison: older snapshots kept a goal's factors inside the goal;
@@ -49,7 +49,9 @@ def version_changes(previous: dict | None, current: dict) -> list[dict]:
     out = []
     for key in PLAN_FIELDS:
         if previous.get(key) != current.get(key):
-            out.append({"part": key, "change": "changed", "text": str(current.get(key) or "")})
+            value = current.get(key)
+            text = "" if isinstance(value, bool) else str(value or "")
+            out.append({"part": key, "change": "changed", "text": text})
     for part in CHANGE_PARTS:
         before, after = _rows(previous, part), _rows(current, part)
         if before is None or after is None:  # a version from before the part was recorded

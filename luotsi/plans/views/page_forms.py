@@ -126,8 +126,19 @@ def coordinator_set(request, plan_id: int):
     def save(state, data):
         return services.coordinator_set(actor=request.user, plan=state.plan,
                                          coordinator_id=as_int(data["coordinator"]))
-    return post_plan_form(request, plan_id, "coordinator", save, _("The contact person was saved."),
+    return post_plan_form(request, plan_id, "coordinator", save, _("The coordinator was saved."),
                  "participants")
+
+
+@login_required
+@require_POST
+def named_worker_set(request, plan_id: int):
+    def save(state, data):
+        return services.named_worker_set(
+            actor=request.user, plan=state.plan, named_worker_id=as_int(data["named_worker"]),
+            needs_special_support=data["needs_special_support"])
+    return post_plan_form(request, plan_id, "named_worker", save,
+                          _("The named worker was saved."), "participants")
 
 
 @login_required

@@ -50,6 +50,7 @@ class PlanPageState:
         return {
             "section": {"professionals": professionals},
             "coordinator": {"professionals": professionals},
+            "named_worker": {"professionals": professionals},
             "goal": {"found": found, "sections": ctx["sections"]},
             "factor": {"found": found, "goals": ctx["goals"]},
             "service": {"found": found, "professionals": professionals},
@@ -74,6 +75,9 @@ class PlanPageState:
             return {"held_on": today}
         if key == "coordinator" and plan.coordinator_id:
             return {"coordinator": str(plan.coordinator_id)}
+        if key == "named_worker":
+            return {"named_worker": str(plan.named_worker_id or ""),
+                    "needs_special_support": plan.needs_special_support}
         return {}
 
     def form(self, key: str, data=None, initial=None):
@@ -104,6 +108,7 @@ FORMS = {
     "text": plan_forms.PlanTextForm,
     "section": plan_forms.SectionForm,
     "coordinator": plan_forms.CoordinatorForm,
+    "named_worker": plan_forms.NamedWorkerForm,
     "goal": plan_forms.GoalForm,
     "factor": plan_forms.FactorForm,
     "service": plan_forms.ServiceForm,
