@@ -36,6 +36,11 @@ class PersonCreateIn(StrictInput):
     last_name: str = Field(..., max_length=150)
     municipality_code: str = Field("", description="Official three-digit municipality code.")
     language: LanguageCode = Field("fi", description="Language code.")
+    interpreter_needed: bool = Field(False, description="The client needs an interpreter.")
+    interpreter_language: str = Field(
+        "", max_length=5, description="The interpreter's language (a language code of "
+        "`language`, or `fse` Finnish or `fss` Finland-Swedish Sign Language); required when "
+        "`interpreter_needed` is true, empty otherwise.")
     expected_birth_date: date | None = None
 
 
@@ -56,6 +61,8 @@ class PersonOut(Schema):
     last_name: str
     birth_date: date | None
     language: LanguageCode
+    interpreter_needed: bool
+    interpreter_language: str
     municipality: MunicipalityOut | None
     safety_ban: bool
     address_protected: bool
@@ -78,6 +85,8 @@ def create_person(request, response: HttpResponse, payload: PersonCreateIn,
             hetu=payload.hetu, temporary=payload.temporary, first_name=payload.first_name,
             last_name=payload.last_name, municipality_code=payload.municipality_code,
             language=payload.language, expected_birth_date=payload.expected_birth_date,
+            interpreter_needed=payload.interpreter_needed,
+            interpreter_language=payload.interpreter_language,
         ))
         return 201, {"id": person.pk}
 
@@ -104,6 +113,8 @@ def get_person(request, person_id: Id):
         "last_name": person.last_name,
         "birth_date": person.birth_date,
         "language": person.language,
+        "interpreter_needed": person.interpreter_needed,
+        "interpreter_language": person.interpreter_language,
         "municipality": {"code": municipality.code, "name": municipality.name} if municipality else None,
         "safety_ban": person.safety_ban,
         "address_protected": not show_address,

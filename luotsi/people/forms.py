@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from luotsi.common.forms import DateInput, Form, OnceForm
 from luotsi.organisation.models import Municipality
 from luotsi.people import hetu as hetu_module
-from luotsi.people.models import Language
+from luotsi.people.models import INTERPRETER_LANGUAGES, Language
 
 
 def clean_hetu_field(value: str, *, required: bool = False) -> str:
@@ -50,6 +50,11 @@ class PersonForm(OnceForm):
                                           required=False,
                                           widget=DateInput())
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="fi")
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    interpreter_language = forms.ChoiceField(
+        label=_("Interpreter's language"), required=False,
+        choices=[("", "—"), *INTERPRETER_LANGUAGES],
+        help_text=_("The language the interpreter speaks with the client."))
     municipality_code = forms.ChoiceField(label=_("Municipality of residence"), required=False)
     street_address = forms.CharField(label=_("Street address"), required=False, max_length=200)
     postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=10)

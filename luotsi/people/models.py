@@ -26,6 +26,16 @@ class Language(models.TextChoices):
 
 DOCUMENT_LANGUAGES = ("fi", "sv", "en")
 
+# The languages an interpreter may be booked for: the spoken ones above and Finland's two sign
+# languages (the Sign Language Act 359/2015; the Act on the Interpretation Services for Persons
+# with Disabilities 133/2010).
+INTERPRETER_LANGUAGES = [
+    *Language.choices,
+    ("fse", pgettext_lazy("language", "Finnish Sign Language")),
+    ("fss", pgettext_lazy("language", "Finland-Swedish Sign Language")),
+]
+INTERPRETER_LANGUAGE_CODES = [code for code, _label in INTERPRETER_LANGUAGES]
+
 
 def search_key(first_name: str, last_name: str) -> str:
     return f"{last_name} {first_name}".strip().casefold()
@@ -50,6 +60,13 @@ class Person(TimeStampedModel):
     expected_birth_date = models.DateField(_("expected date of birth"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices,
                                 default=Language.FI)
+    interpreter_needed = models.BooleanField(
+        _("needs an interpreter"), default=False,
+        help_text=_("The client needs an interpreter to take part (the authority arranges it; "
+                    "Administrative Procedure Act 26 §)."))
+    interpreter_language = models.CharField(
+        _("interpreter's language"), max_length=5, blank=True, choices=INTERPRETER_LANGUAGES,
+        help_text=_("The language the interpreter speaks with the client."))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="residents",
                                      verbose_name=_("municipality of residence"))
@@ -71,6 +88,10 @@ class Person(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(hetu_lookup__isnull=False) | models.Q(temporary_id__isnull=False),
                 name="person_has_hetu_or_temporary_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(interpreter_needed=False) | ~models.Q(interpreter_language=""),
+                name="person_interpreter_has_language",
             ),
         ]
 

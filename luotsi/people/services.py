@@ -20,7 +20,14 @@ from luotsi.organisation.models import Municipality
 from luotsi.organisation.permissions import Action
 from luotsi.people import crypto, hetu
 from luotsi.people.lookup import find_by_hetu
-from luotsi.people.models import Language, LinkKind, Person, PersonLink, search_key
+from luotsi.people.models import (
+    INTERPRETER_LANGUAGE_CODES,
+    Language,
+    LinkKind,
+    Person,
+    PersonLink,
+    search_key,
+)
 
 # How long the registering team keeps access to a person it registered, before a contact, case
 # or care team gives a lasting basis.
@@ -36,6 +43,8 @@ class PersonInput:
     birth_date: date | None = None
     expected_birth_date: date | None = None
     language: str = Language.FI
+    interpreter_needed: bool = False
+    interpreter_language: str = ""
     municipality_code: str = ""
     street_address: str = ""
     postal_code: str = ""
@@ -71,6 +80,7 @@ def _validate(data: PersonInput) -> tuple[dict, hetu.Hetu | None, Municipality |
     if data.language not in Language.values:
         errors["language"] = [_("“%(value)s” is not a language Luotsi knows; use one of %(choices)s.")
                               % {"value": data.language, "choices": ", ".join(Language.values)}]
+    errors.update(interpreter_errors(data.interpreter_needed, data.interpreter_language))
     municipality = None
     if data.municipality_code:
         municipality = Municipality.objects.filter(code=data.municipality_code.strip()).first()
@@ -93,6 +103,21 @@ def _validate(data: PersonInput) -> tuple[dict, hetu.Hetu | None, Municipality |
         except ValidationError:
             errors["email"] = [_("Enter a valid e-mail address.")]
     return errors, parsed, municipality
+
+
+def interpreter_errors(needed: bool, language: str) -> dict[str, list[str]]:
+    """An interpreter's language is given exactly when the client needs an interpreter."""
+    if language and language not in INTERPRETER_LANGUAGE_CODES:
+        return {"interpreter_language": [
+            _("“%(value)s” is not a language Luotsi knows; use one of %(choices)s.")
+            % {"value": language, "choices": ", ".join(INTERPRETER_LANGUAGE_CODES)}]}
+    if needed and not language:
+        return {"interpreter_language": [
+            _("Choose the language the interpreter speaks with the client.")]}
+    if language and not needed:
+        return {"interpreter_language": [
+            _("Give the interpreter's language only when the client needs an interpreter.")]}
+    return {}
 
 
 def person_create(*, actor, data: PersonInput) -> Person:
@@ -125,6 +150,8 @@ def person_create(*, actor, data: PersonInput) -> Person:
         birth_date=parsed.birth_date if parsed else data.birth_date,
         expected_birth_date=data.expected_birth_date,
         language=data.language,
+        interpreter_needed=data.interpreter_needed,
+        interpreter_language=data.interpreter_language if data.interpreter_needed else "",
         municipality=municipality,
         street_address=data.street_address.strip(),
         postal_code=data.postal_code.strip(),

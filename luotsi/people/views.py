@@ -93,6 +93,8 @@ def person_create_view(request):
                 first_name=data["first_name"], last_name=data["last_name"],
                 birth_date=data["birth_date"], expected_birth_date=data["expected_birth_date"],
                 language=data["language"], municipality_code=data["municipality_code"],
+                interpreter_needed=data["interpreter_needed"],
+                interpreter_language=data["interpreter_language"],
                 street_address=data["street_address"], postal_code=data["postal_code"],
                 post_office=data["post_office"], phone=data["phone"], email=data["email"],
                 safety_ban=data["safety_ban"],
