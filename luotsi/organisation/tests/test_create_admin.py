@@ -52,6 +52,7 @@ def test_create_admin__administrator_with_enrolment_and_recovery_codes(password_
     assert PASSWORD not in output
     [record] = AccessLogEntry.objects.filter(category=Category.PROFESSIONAL_ACCESS)
     assert record.action == LogAction.CREATE and record.basis == Basis.ADMINISTRATION
+    assert record.username == "create_admin"  # the command, not "anonymous"
     assert f"professional kreivi (id {user.pk}) created" in record.detail
     assert "role - -> admin" in record.detail and "is_superuser no -> yes" in record.detail
     assert "two-step verification enrolled by manage.py create_admin" in record.detail

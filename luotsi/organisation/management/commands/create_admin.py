@@ -63,7 +63,8 @@ class Command(BaseCommand):
             changes = [*audit.describe_changes(None, audit.snapshot(user)),
                        "two-step verification enrolled by manage.py create_admin"]
             audit.professional_access_changed.send(
-                sender=type(user), actor=None, professional=user, created=True, changes=changes)
+                sender=type(user), actor=None, professional=user, created=True, changes=changes,
+                source="create_admin")
         security_log.warning("Administrator created with create_admin", extra={
             "event": "administrator_created", "user": user.pk})
 
