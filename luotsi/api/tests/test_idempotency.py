@@ -208,6 +208,9 @@ EXEMPT = {
         "an assessment starts once: a retry is refused as already started",
     "POST /api/v1/assessments/{assessment_id}/complete":
         "an assessment is completed once: a retry is refused as completed",
+    "POST /api/v1/assessments/{assessment_id}/responsible-worker":
+        "names the worker who becomes responsible: a retry names the one who already is and is "
+        "refused on `responsible_worker_id`; nothing more is recorded",
     "PUT /api/v1/assessments/{assessment_id}/result":
         "replaces the result's content (PUT): a retry writes the same content",
 }
