@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luotsi.sharedcare",
     "luotsi.api",
     "luotsi.home",
+    "luotsi.oma",
     "luotsi.demo",
 ]
 
@@ -90,11 +91,15 @@ MIDDLEWARE = [
     "luotsi.common.sessions.IdleSessionMiddleware",
     "luotsi.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Under /oma/ (the client's own area) the CSRF secret lives in the session, not a cookie.
+    "luotsi.oma.middleware.CsrfSecretInSessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A password sign-in counts only after its second factor (outside demo mode): until then the
     # session is nobody's, on every path (luotsi.organisation.second_factor).
     "luotsi.organisation.second_factor.SecondFactorMiddleware",
+    # The client's own area (/oma/): its own session identity, kept apart from staff sessions.
+    "luotsi.oma.middleware.ClientAreaMiddleware",
     "luotsi.common.logs.UserIdMiddleware",
     "luotsi.common.middleware.NoStoreMiddleware",
     "luotsi.common.middleware.PendingFormMiddleware",
@@ -284,6 +289,8 @@ API_REFUSED_RATE = env_rate("LUOTSI_API_REFUSED_RATE", "20/min")
 # the timeout is kept and offered again after the new login (PendingFormMiddleware).
 IDLE_TIMEOUT_MINUTES = env_int("LUOTSI_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+# A client's session in their own area (/oma/) ends after this many minutes without a request.
+CLIENT_IDLE_TIMEOUT_MINUTES = env_int("LUOTSI_CLIENT_IDLE_TIMEOUT_MINUTES", 15)
 # Absolute lifetime: a session ends this many hours after its sign-in however active it was.
 SESSION_MAX_HOURS = env_int("LUOTSI_SESSION_MAX_HOURS", 10)
 # The expiry moves with activity: saved when a minute has passed since the last write

@@ -162,6 +162,18 @@ PAGES = {
     "sharedcare:consultations": LISTS,
     "sharedcare:consultation_detail": Ids("consultation"),
     "set_language": NoClientData("language choice"),
+    "oma:home": NoClientData("the client's own area: its sign-in page (a signed-in client is "
+                             "sent on to their plan)"),
+    "oma:demo": NoClientData("demo identification: test identities, demo mode only"),
+    "oma:language": NoClientData("the language of the client area's sign-in pages"),
+    "oma:sign_out": NoClientData("the client's sign-out"),
+    "oma:plan": Excluded("the signed-in client's own plan, no id in the URL; a staff session "
+                         "gets only the sign-in page (luotsi/oma tests)"),
+    "oma:memo_pdf": Excluded("the memo of the client's own plan: access_own_plan_by_id answers "
+                             "404 for another person's plan; luotsi/oma tests walk every /oma/ "
+                             "URL as another client"),
+    "oma:access_log": Excluded("the signed-in client's own access-log report, no id in the URL "
+                               "(luotsi/oma tests)"),
     "api:openapi-json": NoClientData("the API document"),
     "api:api-root": NoClientData("the API's root (no operation)"),
 }

@@ -464,3 +464,38 @@ def record_write(user, *, person_id: int | None, category: str, action: str, bas
     ``emergency`` when emergency access is all ``user`` has."""
     return log_writes(user, [log.Event(person_id, category, action, basis, Outcome.ALLOWED,
                                        detail)], team_code=team_code)[0]
+
+
+# --- the client's own reads (luotsi.oma) ---------------------------------------------------------
+#
+# A client signed in to their own area is a ``Person``, never a staff account: they hold no
+# relationship, and what they may read is their own data only. Every read is logged with the
+# client as the actor (``log.Actor.client``) and the basis ``own_data``; a record that is not
+# theirs answers exactly as a missing one ("not found"), and the refusal is logged naming the
+# client as the actor and no person (the other person's identity is never written beside a
+# client's name, nor shown in anyone's own report).
+
+
+def log_own_read(client: Person, *, category: str, action: str = LogAction.VIEW,
+                 detail: str = ""):
+    """Log that ``client`` read their own data of ``category`` (a page, a download)."""
+    return log.append(log.Actor.client(client), [
+        log.Event(client.pk, category, action, Basis.OWN_DATA, Outcome.ALLOWED, detail)])[0]
+
+
+def own_record_by_id(client: Person, queryset: QuerySet[R], record_id, *, person_field: str,
+                     category: str, entity: str, action: str = LogAction.VIEW,
+                     detail: str = "") -> R:
+    """The record ``record_id`` of ``queryset`` if its person (``person_field``) is ``client``,
+    with the read logged on the basis ``own_data``; otherwise ``PersonNotFound``, the refusal
+    logged (the client as the actor, no person named)."""
+    pk = _as_pk(record_id)
+    detail = detail or f"{entity} {record_id}"
+    record = (queryset.filter(pk=pk, **{f"{person_field}_id": client.pk}).first()
+              if pk is not None else None)
+    if record is None:
+        log.append(log.Actor.client(client), [
+            log.Event(None, category, action, Basis.NONE, Outcome.REFUSED, detail)])
+        raise PersonNotFound()
+    log_own_read(client, category=category, action=action, detail=detail)
+    return record

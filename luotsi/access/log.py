@@ -43,6 +43,7 @@ GENESIS = "0" * 64
 PLAIN_CHAIN = 1  # records written before the chain was keyed: SHA-256
 KEYED_CHAIN = 2  # HMAC-SHA256 with the access-log key
 _CHAIN_LOCK_KEY = 7_304_811  # any constant; names the access-log chain among advisory locks
+CLIENT_ROLE = "client"  # the role of a client's own reads (``Actor.client``)
 _FIELDS = ("seq", "at", "user_id", "username", "user_name", "team", "role", "person_id",
            "category", "action", "basis", "outcome", "request_id", "detail")
 
@@ -63,6 +64,12 @@ class Actor:
             team = user.primary_team()
             team_code = team.code if team else ""
         return cls(user.pk, user.get_username(), user.get_full_name(), team_code, user.role)
+
+    @classmethod
+    def client(cls, person) -> Actor:
+        """A client reading their own data (``luotsi.oma``): no staff account, named by the
+        person's id and name, role ``client``."""
+        return cls(None, f"{CLIENT_ROLE}:{person.pk}", person.full_name, "", CLIENT_ROLE)
 
 
 @dataclass(frozen=True)

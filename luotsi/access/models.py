@@ -33,6 +33,8 @@ class Basis(models.TextChoices):
     # Changes of professionals' roles, teams and flags (who may reach which clients).
     ADMINISTRATION = "administration", pgettext_lazy(
         "basis", "Administration of professionals' roles and teams")
+    # The client reading their own data in their own area (``luotsi.oma``).
+    OWN_DATA = "own_data", pgettext_lazy("basis", "Own data: the client themself")
     NONE = "none", pgettext_lazy("basis", "No basis")
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from luotsi.access.log import CLIENT_ROLE
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
 from luotsi.access.selectors import access_log_for_person, period_bounds
 from luotsi.common.formatting import format_datetime
@@ -36,6 +37,7 @@ class ShownRecord:
 @dataclass(frozen=True)
 class ReportRow(ShownRecord):
     request_id: str
+    emergency: bool = False  # read or written under emergency access (marked in own reports)
 
 
 def _label(choices, value: str) -> str:
@@ -48,7 +50,9 @@ def _label(choices, value: str) -> str:
 def _roles() -> dict[str, str]:
     from luotsi.organisation.models import Role
 
-    return {value: str(label) for value, label in Role.choices}
+    roles = {value: str(label) for value, label in Role.choices}
+    roles[CLIENT_ROLE] = _("The client (own data)")
+    return roles
 
 
 def _teams() -> dict[str, str]:
@@ -128,6 +132,7 @@ def rows_for(person_id: int, start: date, end: date, basis: str = "",
         ReportRow(
             **_shown(entry, roles, teams),
             request_id=entry.request_id,
+            emergency=entry.basis == Basis.EMERGENCY,
         )
         for entry in entries[:MAX_ROWS]
     ]

@@ -84,7 +84,7 @@ class PendingFormMiddleware:
         if (
             request.method == "POST"
             and not request.user.is_authenticated
-            and not request.path.startswith(("/api/", "/login", "/admin/", "/i18n/"))
+            and not request.path.startswith(("/api/", "/login", "/admin/", "/i18n/", "/oma/"))
             and _csrf_ok(request)
         ):
             data = {k: v for k, v in request.POST.lists() if k not in _NEVER_KEEP}

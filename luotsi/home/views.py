@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -146,6 +147,9 @@ def page_not_found(request, exception=None):
         return JsonResponse(
             {"error": {"code": "not_found", "message": "Not found.", "fields": []}}, status=404
         )
+    if getattr(request, "client_area", False):  # the client's own area (luotsi.oma)
+        return render(request, "oma/404.html", {
+            "oma_idle_minutes": settings.CLIENT_IDLE_TIMEOUT_MINUTES}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -510,13 +510,16 @@ def _consents_in_force(consents: list, today: date) -> set[int]:
             and (c.valid_until is None or c.valid_until >= today)}
 
 
-def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True) -> PlanPage:
+def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
+          for_client: bool = False) -> PlanPage:
     """The plan as the page shows it to ``user``: only what ``user`` may see.
 
     With ``all_versions_shown=False`` only the latest ``VERSIONS_SHOWN`` versions' changes are
-    listed (the plan page); ``version_count`` tells how many there are."""
+    listed (the plan page); ``version_count`` tells how many there are. With ``for_client`` the
+    plan is shown to its own client (``luotsi.oma``; ``user`` is ``None``): every sector of it,
+    since the whole plan is the client's own data."""
     consents = list(plan.consents.all())
-    allowed = selectors.visible_sectors(user, plan, consents)
+    allowed = None if for_client else selectors.visible_sectors(user, plan, consents)
 
     def shown(sector: str) -> bool:
         return selectors.section_visible(sector, allowed)

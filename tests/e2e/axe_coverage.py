@@ -25,6 +25,8 @@ _PLAN_FORMS = f"{_EVERY}::test_plan_page_as_each_form_answers_an_invalid_post"
 _PLAN_ROWS = f"{_EVERY}::test_plan_step_service_and_method_pages"
 _PLAN_ROLES = "tests/e2e/test_plan_roles.py::test_plan_roles__coordinator_and_named_worker_apart"
 _EFFECTIVENESS = "tests/e2e/test_plans_effectiveness.py"
+_OMA = ("tests/e2e/test_e2e_oma.py::"
+        "test_client_area__demo_identification_my_plan_and_who_read_my_data")
 _SHARED = ("tests/e2e/test_shared_clients.py::"
            "test_shared_client__why_path_confirm_meeting_and_consultation")
 
@@ -103,6 +105,10 @@ COVERED = {
         "tests/e2e/test_shared_clients.py::test_shared_client__decline_and_end_of_coordination",
     "sharedcare:end":
         "tests/e2e/test_shared_clients.py::test_shared_client__decline_and_end_of_coordination",
+    "oma:home": _OMA,
+    "oma:demo": _OMA,
+    "oma:plan": _OMA,
+    "oma:access_log": _OMA,
 }
 
 _DOWNLOAD = "a file download (CSV, PDF or JSON), not a page"
@@ -134,6 +140,9 @@ NOT_PAGES = {
     "plan_effectiveness_csv": _DOWNLOAD,
     "usage:indicators_csv": _DOWNLOAD,
     "sharedcare:meeting_pdf": _DOWNLOAD,
+    "oma:memo_pdf": _DOWNLOAD,
+    "oma:language": "the language of the client area's sign-in pages: POST, a redirect back",
+    "oma:sign_out": "the client's sign-out: POST, then a redirect to the area's sign-in page",
     "admin:jsi18n": "the admin's translations as JavaScript",
     "admin:autocomplete": "the admin's autocomplete answers (JSON)",
     "admin:view_on_site": "a redirect to the object's own page",

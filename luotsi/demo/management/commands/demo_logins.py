@@ -47,4 +47,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(f"Sign in at {url}  —  password: {data.DEMO_PASSWORD}")
+        self.stdout.write(f"A client's own view (My Luotsi): {url}/oma/demo/  —  pick a test "
+                          "identity, a demo client with a plan")
         self.stdout.write("")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from luotsi.oma import views
+
+app_name = "oma"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("demo/", views.demo_identification, name="demo"),
+    path("language/", views.language, name="language"),
+    path("sign-out/", views.sign_out_view, name="sign_out"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/<id:plan_id>/memo.pdf", views.memo_pdf, name="memo_pdf"),
+    path("log/", views.access_log, name="access_log"),
+]

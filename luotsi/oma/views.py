@@ -1,0 +1,135 @@
+"""The client's own area: sign-in, demo identification (demo mode only), my plan, its memo as
+PDF and who has read my data."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from luotsi.access.models import LogAction
+from luotsi.common.pdf import render_pdf
+from luotsi.oma import selectors
+from luotsi.oma.session import LANGUAGE_KEY, sign_in, sign_out
+from luotsi.people.models import DOCUMENT_LANGUAGES
+from luotsi.plans.views.memo import memo_pdf_bytes
+
+
+def _page(request, template: str, context: dict, status: int = 200):
+    context["oma_idle_minutes"] = settings.CLIENT_IDLE_TIMEOUT_MINUTES
+    return render(request, template, context, status=status)
+
+
+def client_required(view):
+    """Only a signed-in client; anyone else (a professional included) is sent to the area's
+    sign-in page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if getattr(request, "client", None) is None:
+            return redirect("oma:home")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+def home(request):
+    """The area's front page: the sign-in page, or the signed-in client's plan."""
+    if getattr(request, "client", None) is not None:
+        return redirect("oma:plan")
+    return _page(request, "oma/signin.html", {
+        "staff_signed_in": request.user.is_authenticated,
+        "timed_out": getattr(request, "client_timed_out", False),
+        "idle_minutes": settings.CLIENT_IDLE_TIMEOUT_MINUTES,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def demo_identification(request):
+    """Demo mode only: pick a test identity, as the national test environment offers them."""
+    if not settings.DEMO_MODE:
+        raise Http404()
+    if request.user.is_authenticated or getattr(request, "client", None) is not None:
+        return redirect("oma:home")
+    clients = selectors.demo_clients()
+    error = ""
+    if request.method == "POST":
+        chosen = request.POST.get("person", "")
+        person = next((p for p in clients if str(p.pk) == chosen), None)
+        if person is not None:
+            sign_in(request, person, method="demo")
+            return redirect("oma:plan")
+        error = _("Choose one of the test identities in the list.")
+    return _page(request, "oma/demo.html", {"clients": clients, "error": error},
+                 status=400 if error else 200)
+
+
+@require_POST
+def language(request):
+    """The language of the sign-in pages (kept in the session; a signed-in client's is their
+    own)."""
+    chosen = request.POST.get("language", "")
+    if chosen in DOCUMENT_LANGUAGES:
+        request.session[LANGUAGE_KEY] = chosen
+    target = request.POST.get("next", "")
+    if not (target.startswith("/oma/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure())):
+        target = reverse("oma:home")
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def sign_out_view(request):
+    sign_out(request)
+    return redirect("oma:home")
+
+
+@require_GET
+@client_required
+def plan(request):
+    """My plan: my goals in my own words, who does what by when, my services, whom to contact,
+    the next review, the memo as PDF."""
+    client = request.client
+    plan_id = selectors.own_plan_id(client)
+    if plan_id is None:
+        selectors.log_page_without_plan(client)
+        return _page(request, "oma/plan.html", {"client": client, "plan": None})
+    shown = selectors.own_plan_page(client, plan_id, action=LogAction.VIEW, detail="own plan")
+    context = shown.context()
+    context["client"] = client
+    context["open_steps"] = sorted((s for s in shown.visible_steps if s.done_on is None),
+                                   key=lambda s: (s.due_on, s.pk))
+    return _page(request, "oma/plan.html", context)
+
+
+@require_GET
+@client_required
+def memo_pdf(request, plan_id: int):
+    """The memo of my plan as PDF, in my language (the professionals' memo PDF)."""
+    client = request.client
+    shown = selectors.own_plan_page(client, plan_id, action=LogAction.PRINT,
+                                    detail="own plan memo PDF")
+    context = shown.context()
+    context["generated"] = timezone.now()
+    language_code = client.document_language
+    context.update(memo_language=language_code, client_language=language_code, plain=False)
+    return render_pdf("plans/memo_pdf.html", context, f"my-plan-{shown.plan.pk}.pdf",
+                      language_code, make=lambda html: memo_pdf_bytes(shown.plan.pk, html))
+
+
+@require_GET
+@client_required
+def access_log(request):
+    """Who has read my data: the access-log report of my own data, reading it included."""
+    start, rows, truncated = selectors.own_access_log(request.client, timezone.localdate())
+    return _page(request, "oma/access_log.html", {
+        "client": request.client, "rows": rows, "truncated": truncated, "start": start,
+        "end": timezone.localdate()})
