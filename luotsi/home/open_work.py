@@ -15,7 +15,13 @@ from django.dispatch import receiver
 
 from luotsi.intake.models import Assessment, Contact, ContactStatus
 from luotsi.intake.selectors import current_clienthoods
-from luotsi.organisation.open_work import OpenWork, open_work_requested
+from luotsi.intake.services import needs_special_support, responsible_worker_problem
+from luotsi.organisation.models import User
+from luotsi.organisation.open_work import (
+    OpenWork,
+    open_work_requested,
+    unqualified_work_requested,
+)
 from luotsi.plans.models import Plan, PlanService, Step
 from luotsi.sharedcare.models import Consultation, SharedClient
 
@@ -83,4 +89,33 @@ def _sharedcare(user_ids) -> list[OpenWork]:
                        f"consultation {consultation.pk} waiting for an answer")
               for consultation in Consultation.objects.filter(
                   expert_id__in=user_ids, answered_at__isnull=True).order_by("pk")]
+    return items
+
+
+@receiver(unqualified_work_requested, dispatch_uid="luotsi_home_unqualified_work")
+def unqualified_work(sender, *, qualifications: dict[int, str], **kwargs) -> list[OpenWork]:
+    """The current client relationships whose responsible worker, and the plans whose named
+    worker (omatyöntekijä), would no longer qualify with the qualification given, by the rules
+    that applied when they were named (LSL 13 b §, SHL 42 §)."""
+    items = []
+    cases = (current_clienthoods().filter(responsible_worker_id__in=list(qualifications))
+             .select_related("team", "responsible_worker").order_by("pk"))
+    for case in cases:
+        worker: User = case.responsible_worker
+        would_be = User(pk=worker.pk, username=worker.username, first_name=worker.first_name,
+                        last_name=worker.last_name,
+                        qualification=qualifications[case.responsible_worker_id])
+        if responsible_worker_problem(case.outcome, would_be,
+                                      special_support=needs_special_support(case)):
+            items.append(OpenWork(worker.pk, case.team_id,
+                                  f"client relationship of assessment {case.pk} "
+                                  f"(team {case.team.code}) as named worker"))
+    for plan in (Plan.objects.filter(named_worker_id__in=list(qualifications))
+                 .only("pk", "named_worker_id", "needs_special_support").order_by("pk")):
+        would_be = User(pk=plan.named_worker_id,
+                        qualification=qualifications[plan.named_worker_id])
+        if not would_be.is_social_welfare_professional or (
+                plan.needs_special_support and not would_be.may_be_responsible_social_worker):
+            items.append(OpenWork(plan.named_worker_id, None,
+                                  f"plan {plan.pk} as named worker (omatyöntekijä)"))
     return items

@@ -23,7 +23,7 @@ from luotsi.organisation.loading.reader import (
     ProfessionalSpec,
 )
 from luotsi.organisation.models import County, Municipality, Region, Role, Team, User
-from luotsi.organisation.open_work import open_work_of
+from luotsi.organisation.open_work import open_work_of, unqualified_work_of
 
 SOURCE = "load_organisation"
 PROFESSIONAL_FIELDS = ("first_name", "last_name", "email", "title", "role", "qualification",
@@ -69,8 +69,9 @@ class OpenWorkRefusal(Exception):
 
     def __str__(self) -> str:
         lines = [f"{self.path}: refused, nothing loaded: these professionals would be "
-                 "deactivated or taken off a team while they hold open work there. Hand the "
-                 "work over first (or keep them in the file):"]
+                 "deactivated, taken off a team while they hold open work there, or given a "
+                 "qualification their work does not allow. Hand the work over first (or keep "
+                 "them in the file as they are):"]
         for username, items in self.work.items():
             lines.append(f"  {username}:")
             lines.extend(f"    - {item}" for item in items)
@@ -197,6 +198,13 @@ class _Loader:
             removed_teams = losing[item.user_id]
             if removed_teams is None or item.team_id in removed_teams:
                 work[names[item.user_id]].append(item.description)
+        requalified = {user.pk: spec.qualification for spec in specs
+                       if (user := existing.get(spec.username)) is not None
+                       and user.qualification != spec.qualification
+                       and losing.get(user.pk, ()) is not None}
+        for item in unqualified_work_of(requalified):
+            work[names[item.user_id]].append(
+                f"{item.description}, which the qualification in the file does not allow")
         if work:
             raise OpenWorkRefusal(self.spec.path, dict(sorted(work.items())))
 

@@ -173,6 +173,41 @@ def test_load_organisation__open_work_keeps_the_professional(tmp_path):
     assert "changed professional mikko.niemi: teams - east-assessment" in run(changed)
 
 
+def _child_welfare_client_of(worker: User) -> Assessment:
+    return Assessment.objects.create(
+        child=PersonFactory(), team=Team.objects.get(code="west-assessment"), worker=worker,
+        opened_on=dt.date(2026, 10, 1), completed_on=dt.date(2026, 11, 2),
+        outcome=Assessment.Outcome.CHILD_WELFARE_CLIENT, responsible_worker=worker)
+
+
+@pytest.mark.django_db
+def test_load_organisation__qualification_the_clients_need_is_kept(tmp_path):
+    """The responsible social worker of a child-welfare client must be a licensed social
+    worker (LSL 13 b §): a file that records another qualification for one is refused, naming
+    the client relationship, until the client is handed over."""
+    run(EXAMPLE)
+    sanna = User.objects.get(username="sanna.virtanen")
+    case = _child_welfare_client_of(sanna)
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'qualification: licensed_social_worker\n    registration_number: "10090000002"',
+        'qualification: social_counsellor\n    registration_number: "10090000002"', 1)
+    assert "social_counsellor\n    registration_number: \"10090000002\"" in text
+    changed = write(tmp_path, text)
+    with pytest.raises(CommandError) as refused:
+        run(changed)
+    message = str(refused.value)
+    assert "sanna.virtanen:" in message
+    assert (f"client relationship of assessment {case.pk} (team west-assessment) as named "
+            "worker, which the qualification in the file does not allow") in message
+    sanna.refresh_from_db()
+    assert sanna.qualification == "licensed_social_worker"
+    # Handed over to another licensed social worker, the change loads.
+    case.responsible_worker = User.objects.get(username="erik.lindqvist")
+    case.save(update_fields=["responsible_worker"])
+    assert "changed professional sanna.virtanen: qualification -> social_counsellor" in run(
+        changed)
+
+
 @pytest.mark.django_db
 def test_load_organisation__swapped_registration_numbers_corrected(tmp_path):
     run(EXAMPLE)
