@@ -15,7 +15,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Participant, Plan
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write
 from luotsi.plans.services.common import active_professional, care_team_grant, fail
 
 DEFAULT_REVIEW_MONTHS = 6
@@ -103,9 +103,7 @@ def plan_update(*, actor, plan: Plan, changes: PlanChanges, expected_revision: i
         errors["language"] = _("The plan's language must be Finnish, Swedish or English.")
     if errors:
         fail(errors)
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         fields = []
         for name in EDITABLE_FIELDS:
             value = getattr(changes, name)
@@ -123,9 +121,7 @@ def coordinator_set(*, actor, plan: Plan, coordinator_id, expected_revision: int
     coordinator = active_professional(coordinator_id, "coordinator")
     if coordinator is None:
         fail({"coordinator": _("Choose the coordinator.")})
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         locked.coordinator = coordinator
         locked.save(update_fields=["coordinator"])
         care_team_grant(actor, locked, coordinator)
@@ -160,9 +156,7 @@ def named_worker_set(*, actor, plan: Plan, named_worker_id, needs_special_suppor
     client needs special support; the coordinator is a role of its own (``coordinator_set``)."""
     named_worker = active_professional(named_worker_id, "named_worker")
     named_worker_check(named_worker, needs_special_support)
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         locked.named_worker = named_worker
         locked.needs_special_support = needs_special_support
         locked.save(update_fields=["named_worker", "needs_special_support"])
@@ -186,9 +180,7 @@ def participant_add(*, actor, plan: Plan, kind: str, user_id=None, name: str = "
         fail({"user": _("Choose the professional.")})
     if kind != Participant.Kind.PROFESSIONAL and not name.strip():
         fail({"name": _("Write the participant's name.")})
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         row = Participant.objects.create(plan=locked, kind=kind, user=user, name=name.strip(),
                                          role_text=role_text.strip())
         care_team_grant(actor, locked, user)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
 from luotsi.plans.models import Plan, PlanVersion, Review
-from luotsi.plans.revisions import plan_change_log, plan_write_check, revision_bump
+from luotsi.plans.revisions import plan_change_log, plan_write
 from luotsi.plans.selectors import plan_snapshot
 from luotsi.plans.services.common import fail
 
@@ -77,9 +76,7 @@ def version_changes(previous: dict | None, current: dict) -> list[dict]:
 def plan_accept(*, actor, plan: Plan, client_took_part: bool,
                 expected_revision: int | None = None) -> PlanVersion:
     """Accept the plan with the client: an immutable version with what changed since the last."""
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         if not locked.goals.exists():
             fail({"goals": _("Add at least one goal before accepting the plan.")})
         snapshot = plan_snapshot(locked)
@@ -99,9 +96,7 @@ def review_schedule(*, actor, plan: Plan, scheduled_on: date | None,
                     expected_revision: int | None = None) -> Review:
     if scheduled_on is None or scheduled_on < timezone.localdate():
         fail({"scheduled_on": _("The review date cannot be in the past.")})
-    plan_write_check(actor, plan)
-    with transaction.atomic():
-        locked = revision_bump(plan, actor, expected_revision)
+    with plan_write(actor, plan, expected_revision) as locked:
         review = Review.objects.create(plan=locked, scheduled_on=scheduled_on)
         if locked.review_on != scheduled_on:
             locked.review_on = scheduled_on
@@ -120,9 +115,7 @@ def review_record(*, actor, review: Review, held_on: date, notes: str,
         errors["next_review_on"] = _("Give the date of the next review, after this one.")
     if errors or next_review_on is None:
         fail(errors)
-    plan_write_check(actor, review.plan)
-    with transaction.atomic():
-        locked = revision_bump(review.plan, actor, expected_revision)
+    with plan_write(actor, review.plan, expected_revision) as locked:
         review.held_on, review.notes = held_on, notes.strip()
         review.save(update_fields=["held_on", "notes", "updated_at"])
         locked.review_on = next_review_on
