@@ -344,3 +344,29 @@ def test_every_oma_url_naming_another_persons_data_answers_not_found(client, set
     finally:
         gateway.access_checked.disconnect(listen)
     assert with_ids == 1
+
+
+def test_bad_input_is_refused_without_a_500_and_nothing_changes(client, settings, plan):
+    """Over-long, NUL, 2^63+1 and unknown values on every form of the area: refused or
+    ignored, never a 500, no one signed in, the language unchanged."""
+    settings.DEMO_MODE = True
+    for value in (str(2**63 + 1), "-1", "\x00", "1\x00", "x" * 10_000, "0001-01-01"):
+        answer = client.post("/oma/demo/", {"person": value})
+        assert answer.status_code == 400, value
+        assert CLIENT_KEY not in client.session
+        answer = client.post("/oma/language/", {"language": value, "next": value})
+        assert (answer.status_code, answer["Location"]) == (302, "/oma/"), value
+    assert '<html lang="fi">' in client.get("/oma/").content.decode()
+    sign_in_client(client, plan.person)
+    for value in (str(2**63 + 1), "0", "00"):
+        assert client.get(f"/oma/plan/{value}/memo.pdf").status_code == 404, value
+
+
+def test_the_forms_of_the_area_tick_nothing_in_advance(client, settings, plan):
+    from tests.test_rendered_forms import problems_of
+
+    settings.DEMO_MODE = True
+    pages = {url: client.get(url).content.decode() for url in ("/oma/", "/oma/demo/")}
+    sign_in_client(client, plan.person)
+    pages |= {url: client.get(url).content.decode() for url in ("/oma/plan/", "/oma/log/")}
+    assert [problem for url, html in pages.items() for problem in problems_of(url, html)] == []
