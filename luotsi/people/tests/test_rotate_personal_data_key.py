@@ -146,7 +146,7 @@ def test_rotate__wrong_previous_key_refused_on_the_first_row(persons, settings):
     (NEW, (), "LUOTSI_PERSONAL_DATA_KEY_PREVIOUS is the same as LUOTSI_PERSONAL_DATA_KEY"),
     (OLD, ("--batch-size", "0"), "--batch-size must be between 1 and 100000."),
     (OLD, ("--batch-size", "9223372036854775809"), "--batch-size must be between 1 and 100000."),
-])
+], ids=["no-previous-key", "previous-is-new", "batch-size-0", "batch-size-2^63+1"])
 def test_rotate__refused_settings(persons, settings, previous, args, message):
     settings.PERSONAL_DATA_KEY_PREVIOUS = previous
     with pytest.raises(CommandError, match=message):
