@@ -101,14 +101,14 @@ def _steady_session_writes(settings):
 
 def restore_reference_data() -> None:
     """Put the AVAIN code lists, the rating scale, the plain-language terms, the identification
-    rules and the shared-client checklist back when a browser test's flush has emptied them (the
+    rules, the shared-client checklist and the consultation bases back when a browser test's flush has emptied them (the
     data migrations wrote them once, at the test database's creation)."""
     from importlib import import_module
 
     from django.apps import apps
 
     from luotsi.plans.models import RatingScale
-    from luotsi.sharedcare.models import ChecklistItem
+    from luotsi.sharedcare.models import ChecklistItem, ConsultationBasis
     from luotsi.usage.models import IdentificationRule
 
     if not RatingScale.objects.exists():
@@ -120,6 +120,9 @@ def restore_reference_data() -> None:
             apps, None)
     if not ChecklistItem.objects.exists():
         import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
+            apps, None)
+    if not ConsultationBasis.objects.exists():
+        import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data").load_bases(
             apps, None)
 
 

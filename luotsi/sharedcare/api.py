@@ -39,12 +39,12 @@ from luotsi.plans.api import PlanConsentOut
 from luotsi.plans.models import Consent, Participant, Plan, Sector, Step
 from luotsi.sharedcare import selectors, services
 from luotsi.sharedcare.models import (
+    OFFERED_BASIS_CODES,
     Consultation,
     Meeting,
     MeetingDecision,
     MeetingParticipant,
     SharedClient,
-    StatutoryBasis,
 )
 
 router = Router(tags=["shared clients"])
@@ -57,9 +57,7 @@ OwnerOrBlank = choice(Step.Owner, blank=True)
 MeetingKindCode = choice(Meeting.Kind)
 SectorCode = choice(Sector)
 SectorOrBlank = choice(Sector, blank=True)
-BasisCode = choice(Consultation.Basis)
-BasisOrBlank = choice(Consultation.Basis, blank=True)
-StatutoryOrBlank = choice(StatutoryBasis, blank=True)
+BasisCode = choice(OFFERED_BASIS_CODES)
 StatusCode = choice(SharedClient.Status)
 ParticipantCode = choice(MeetingParticipant.Kind)
 
@@ -102,8 +100,10 @@ class ConsultationIn(StrictInput):
     expert_team_id: Id | None = Field(None, description="An expert team; or `expert_id`.")
     question: str = Field("", max_length=MAX_TEXT)
     due_on: date | None = Field(None, description="When the answer is needed; not in the past.")
-    basis: BasisOrBlank = Field("", description="The basis for disclosing the client's data.")
-    statutory_basis: StatutoryOrBlank = Field("", description="With `basis` `statutory`.")
+    basis: BasisCode = Field("", description=(
+        "The basis for disclosing the client's data, with its legal source in "
+        "docs/personal-data.md. `consent` and `shl_41` need the client's consent in force "
+        "covering the expert's sector."))
 
 
 class AnswerIn(StrictInput):
@@ -259,8 +259,10 @@ class ConsultationOut(Schema):
     expert_team: SharedCareTeamOut | None
     sector: SectorCode
     question: str
-    basis: BasisCode
-    statutory_basis: StatutoryOrBlank
+    basis: str = Field(description=(
+        "The basis the data were disclosed on: one of the offered bases, or `child_welfare_25` "
+        "on a consultation recorded before that was refused (not a consultation basis)."))
+    basis_source: str = Field(description="The legal source of the basis.")
     consent_id: int | None
     due_on: date
     asked_at: datetime
@@ -367,8 +369,8 @@ def _consultation(c: Consultation) -> dict:
         "id": c.pk, "person_id": c.person_id, "asked_by": _professional(c.asked_by),
         "expert": _professional(c.expert),
         "expert_team": {"id": team.pk, "code": team.code, "name": team.name} if team else None,
-        "sector": c.sector, "question": c.question, "basis": c.basis,
-        "statutory_basis": c.statutory_basis, "consent_id": c.consent_id, "due_on": c.due_on,
+        "sector": c.sector, "question": c.question, "basis": c.basis_id,
+        "basis_source": c.basis.source, "consent_id": c.consent_id, "due_on": c.due_on,
         "asked_at": c.created_at, "is_open": c.is_open, "answer": c.answer,
         "answered_at": c.answered_at, "answered_by_id": c.answered_by_id,
         "late_working_days": c.late_working_days,
@@ -595,10 +597,10 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
     "/{person_id}/consultations", response=responses({201: ConsultationOut}, *_WRITE),
     summary="Ask an expert of another sector (Idempotency-Key)",
     description=(
-        "Needs the client's consent in force covering the expert's sector (`basis` `consent`) "
-        "or a named statutory basis (`basis` `statutory` with `statutory_basis`); without "
-        "either it is refused (422, field `basis` or `statutory_basis`) and nothing is "
-        "disclosed. The question is logged as a disclosure and the expert (or team) gets "
+        "Needs an offered basis (`basis`); `consent` and `shl_41` (contact with another "
+        "authority, SHL 41 §) need the client's consent in force covering the expert's sector. "
+        "Without a valid basis it is refused (422, field `basis`) and nothing is disclosed; "
+        "the child-welfare duty to notify is not a consultation basis. The question is logged as a disclosure and the expert (or team) gets "
         "time-boxed access to the person." + _IDEMPOTENCY_NOTE),
 )
 def create_consultation(request: HttpRequest, person_id: Id, payload: ConsultationIn,
@@ -608,7 +610,7 @@ def create_consultation(request: HttpRequest, person_id: Id, payload: Consultati
     data = services.ConsultationInput(
         sector=payload.sector, question=payload.question, basis=payload.basis,
         due_on=payload.due_on, expert_id=payload.expert_id,
-        expert_team_id=payload.expert_team_id, statutory_basis=payload.statutory_basis)
+        expert_team_id=payload.expert_team_id)
 
     def write(access):
         try:

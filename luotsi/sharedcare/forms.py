@@ -11,7 +11,7 @@ from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
 from luotsi.plans.models import Sector, Step
-from luotsi.sharedcare.models import ChecklistAnswer, Consultation, Meeting, StatutoryBasis
+from luotsi.sharedcare.models import ChecklistAnswer, ConsultationBasis, Meeting
 
 DECISION_ROWS = 4
 CLOSE_PERSON_ROWS = 2
@@ -157,19 +157,24 @@ class ConsultationForm(OnceForm):
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 5}),
                                error_messages=_needed(_("Write the question.")))
     basis = forms.ChoiceField(
-        label=_("Basis for disclosing the client's data"), choices=Consultation.Basis.choices,
-        widget=forms.RadioSelect,
+        label=_("Basis for disclosing the client's data"), widget=forms.RadioSelect,
+        help_text=_("The client's consent and contact with another authority (SHL 41 §) need the "
+                    "client's consent in force covering the expert's sector, recorded in the "
+                    "client plan."),
         error_messages=_needed(_("A consultation needs the client's consent or a statutory "
                                  "basis.")))
-    statutory_basis = forms.ChoiceField(label=_("Statutory basis"),
-                                        choices=EMPTY + list(StatutoryBasis.choices),
-                                        required=False)
     due_on = _date(label=_("Answer needed by"),
                    error_messages=_needed(_("Give the date by when the answer is needed.")))
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].choices = EMPTY + professional_choices(users)
+        # Any code is let through to the service, which refuses a basis not offered (the
+        # child-welfare duty to notify) in the same words on the form, the API and the service.
+        self.fields["basis"].choices = [
+            (b.code, f"{b.name} ({b.source})") for b in ConsultationBasis.objects.filter(
+                offered=True)]
+        self.fields["basis"].valid_value = lambda value: True  # type: ignore[method-assign]
         self.fields["expert_team"].choices = EMPTY + [
             (str(t.pk), t.name) for t in Team.objects.exclude(kind="administration")
             .order_by("code")]

@@ -209,26 +209,42 @@ class MeetingDecision(models.Model):
         return self.what
 
 
-class StatutoryBasis(models.TextChoices):
-    """Legal bases for disclosing a client's data to another sector's expert without consent."""
+class ConsultationBasis(models.Model):
+    """A legal basis on which a consultation may disclose a client's data to another sector's
+    expert, with its source in law. The rows are data (loaded by a data migration), not code:
+    ``requires_consent`` bases need the client's consent in force covering the expert's sector
+    and name it; ``offered`` is false for a code kept only so that older consultations still read
+    with the basis they were recorded on."""
 
-    SHL_41 = "shl_41", pgettext_lazy(
-        "statutory basis", "Social Welfare Act 1301/2014, section 41 (multi-sector cooperation)")
-    CLIENT_DATA_ACT = "client_data_act", pgettext_lazy(
-        "statutory basis",
-        "Act on the Processing of Client Data in Healthcare and Social Welfare 703/2023")
-    PATIENT_ACT_13 = "patient_act_13", pgettext_lazy(
-        "statutory basis", "Act on the Status and Rights of Patients 785/1992, section 13")
-    CHILD_WELFARE_25 = "child_welfare_25", pgettext_lazy(
-        "statutory basis", "Child Welfare Act 417/2007, section 25 (duty to notify)")
+    code = models.SlugField(_("code"), max_length=30, primary_key=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    source = models.CharField(_("legal source"), max_length=200)
+    requires_consent = models.BooleanField(_("requires the client's recorded consent"))
+    offered = models.BooleanField(_("offered for new consultations"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("consultation basis")
+        verbose_name_plural = _("consultation bases")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+
+# The codes offered as a consultation's basis (the rows with ``offered``): the API documents
+# them as the enumeration of ``basis``; a test keeps the two equal.
+OFFERED_BASIS_CODES = ("consent", "shl_41", "patient_act_13", "client_data_act")
 
 
 class Consultation(TimeStampedModel):
     """A professional's question about a client to an expert of another sector."""
-
-    class Basis(models.TextChoices):
-        CONSENT = "consent", pgettext_lazy("consultation basis", "The client's consent")
-        STATUTORY = "statutory", pgettext_lazy("consultation basis", "A statutory basis")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consultations",
                                verbose_name=_("person"))
@@ -241,9 +257,8 @@ class Consultation(TimeStampedModel):
                                     related_name="consultations", verbose_name=_("expert team"))
     sector = models.CharField(_("sector of the expert"), max_length=30, choices=Sector.choices)
     question = models.TextField(_("question"))
-    basis = models.CharField(_("basis for disclosure"), max_length=20, choices=Basis.choices)
-    statutory_basis = models.CharField(_("statutory basis"), max_length=30,
-                                       choices=StatutoryBasis.choices, blank=True)
+    basis = models.ForeignKey(ConsultationBasis, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("basis for disclosure"))
     consent = models.ForeignKey("plans.Consent", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name=_("consent"))
     due_on = models.DateField(_("answer due"))

@@ -78,7 +78,7 @@ def access_consultation_by_id(user, consultation_id, *, action: str = LogAction.
     _client_work(user)
     queryset = consultations_for(user) if asked_of_user else Consultation.objects.all()
     return access_record_by_id(
-        user, queryset.select_related("person", "asked_by", "expert", "expert_team",
+        user, queryset.select_related("person", "asked_by", "expert", "expert_team", "basis",
                                       "answered_by", "consent"),
         consultation_id, person_field="person", category=category, entity="consultation",
         action=action, detail=detail)
@@ -87,7 +87,7 @@ def access_consultation_by_id(user, consultation_id, *, action: str = LogAction.
 def consultation_detail(consultation: Consultation) -> Consultation:
     """A consultation already checked (or just written) by the caller, read again with the
     professionals its answer names."""
-    return (Consultation.objects.select_related("asked_by", "expert", "expert_team")
+    return (Consultation.objects.select_related("asked_by", "expert", "expert_team", "basis")
             .get(pk=consultation.pk))
 
 
@@ -384,7 +384,7 @@ def person_flags(person_id: int) -> list[Flag]:
 
 def consultations_of_person(person_id: int) -> QuerySet[Consultation]:
     return (Consultation.objects.filter(person_id=person_id)
-            .select_related("asked_by", "expert", "expert_team", "answered_by")
+            .select_related("asked_by", "expert", "expert_team", "answered_by", "basis")
             .order_by("-created_at"))
 
 
@@ -394,13 +394,13 @@ def work_list(user) -> QuerySet[Consultation]:
     mine = Q(expert_id=user.pk) | Q(expert_team_id__in=user.team_ids())
     return filter_visible(
         Consultation.objects.filter(mine, answered_at__isnull=True)
-        .select_related("person", "asked_by", "expert", "expert_team")
+        .select_related("person", "asked_by", "expert", "expert_team", "basis")
         .order_by("due_on", "pk"), user)
 
 
 def asked_by(user) -> QuerySet[Consultation]:
     return (Consultation.objects.filter(asked_by=user)
-            .select_related("person", "expert", "expert_team", "answered_by")
+            .select_related("person", "expert", "expert_team", "answered_by", "basis")
             .order_by("answered_at", "due_on", "pk"))
 
 

@@ -33,12 +33,12 @@ from luotsi.sharedcare.models import (
     ChecklistAnswer,
     ChecklistItem,
     Consultation,
+    ConsultationBasis,
     Decision,
     Meeting,
     MeetingDecision,
     MeetingParticipant,
     SharedClient,
-    StatutoryBasis,
 )
 from luotsi.sharedcare.selectors import decline_hide_days, valid_consent
 
@@ -401,29 +401,43 @@ class ConsultationInput:
     due_on: date | None
     expert_id: int | None = None
     expert_team_id: int | None = None
-    statutory_basis: str = ""
 
 
-def _disclosure_to_and_basis(expert: User | None, team: Team | None, data: ConsultationInput,
-                             consent: Consent | None) -> tuple[str, str]:
-    """Whom a checked consultation discloses to (the expert, else the expert team) and on what
-    basis (the statute named, else the consent), as the disclosure record names them."""
+def _disclosure_to(expert: User | None, team: Team | None) -> str:
+    """Whom a checked consultation discloses to: the expert, else the expert team."""
     if expert is not None:
-        to = expert.username
-    elif team is not None:
-        to = f"team {team.code}"
-    else:
-        _fail({"expert": _("Choose the expert or the expert team.")})
-    if data.basis == Consultation.Basis.STATUTORY:
-        return to, data.statutory_basis
+        return expert.username
+    if team is not None:
+        return f"team {team.code}"
+    _fail({"expert": _("Choose the expert or the expert team.")})
+
+
+def _check_basis(data: ConsultationInput, person_id: int, today: date,
+                 errors: dict[str, str]) -> tuple[ConsultationBasis | None, Consent | None]:
+    """The basis chosen, if it is offered, and the consent it relies on: a basis that requires
+    the client's recorded consent (the consent itself, SHL 41 § contact with another authority)
+    needs a consent in force covering the expert's sector. A basis not offered (the child-welfare
+    duty to notify is not a consultation basis) is refused as an unknown one."""
+    basis = ConsultationBasis.objects.filter(code=data.basis or "", offered=True).first()
+    if basis is None:
+        errors["basis"] = _("Choose the basis for disclosing the client's data from the list: "
+                            "the client's consent or a statutory basis.")
+        return None, None
+    if not basis.requires_consent or "sector" in errors:
+        return basis, None
+    consent = valid_consent(person_id, data.sector, today)
     if consent is None:
-        _fail({"basis": _("A consultation needs the client's consent or a statutory basis.")})
-    return to, f"consent {consent.pk}"
+        errors["basis"] = _("%(basis)s requires the client's consent, and the client has no "
+                            "consent in force that covers this sector. Record the consent in "
+                            "the client plan or choose a statutory basis.") % {
+                                "basis": basis.name}
+    return basis, consent
 
 
-def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consultation:  # noqa: C901, PLR0912 -- to split
-    """Ask an expert of another sector about a client. The disclosure needs the client's consent
-    covering the expert's sector or a named statutory basis; it is logged as a disclosure and the
+def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consultation:
+    """Ask an expert of another sector about a client. The disclosure needs an offered basis
+    (``ConsultationBasis``); one that requires consent needs the client's consent covering the
+    expert's sector; it is logged as a disclosure and the
     expert gets time-boxed access to the person."""
     access = _writable(actor, person_id, "consultation: ask")
     today = timezone.localdate()
@@ -443,19 +457,7 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
         errors["due_on"] = _("Give the date by when the answer is needed.")
     elif data.due_on < today:
         errors["due_on"] = _("The answer cannot be due in the past.")
-    consent = None
-    if data.basis == Consultation.Basis.CONSENT:
-        if "sector" not in errors:
-            consent = valid_consent(access.person.pk, data.sector, today)
-            if consent is None:
-                errors["basis"] = _("The client has no consent in force that covers this sector. "
-                                    "Record the consent in the client plan or name a statutory "
-                                    "basis.")
-    elif data.basis == Consultation.Basis.STATUTORY:
-        if data.statutory_basis not in StatutoryBasis.values:
-            errors["statutory_basis"] = _("Choose the statutory basis for the disclosure.")
-    else:
-        errors["basis"] = _("A consultation needs the client's consent or a statutory basis.")
+    basis, consent = _check_basis(data, access.person.pk, today, errors)
     expert = team = None
     if data.expert_id and "expert" not in errors:
         expert = User.objects.filter(pk=data.expert_id, is_active=True).first()
@@ -476,15 +478,15 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
             errors["expert_team"] = _("The team does not work in the sector chosen "
                                       "(%(sector)s): choose a team of that sector or change "
                                       "the sector.") % {"sector": Sector(data.sector).label}
-    if errors or data.due_on is None:
+    if errors or data.due_on is None or basis is None:
         _fail(errors)
-    to, why = _disclosure_to_and_basis(expert, team, data, consent)
+    to = _disclosure_to(expert, team)
+    why = f"{basis.code} ({basis.source})" + (f", consent {consent.pk}" if consent else "")
     with transaction.atomic():
         consultation = Consultation.objects.create(
             person=access.person, asked_by=actor, expert=expert, expert_team=team,
-            sector=data.sector, question=data.question.strip(), basis=data.basis,
-            statutory_basis=data.statutory_basis if data.basis == Consultation.Basis.STATUTORY
-            else "", consent=consent, due_on=data.due_on)
+            sector=data.sector, question=data.question.strip(), basis=basis,
+            consent=consent, due_on=data.due_on)
         ends = timezone.make_aware(datetime.combine(
             data.due_on + timedelta(days=CONSULTATION_ACCESS_DAYS), time(23, 59)))
         access_services.relationship_open(

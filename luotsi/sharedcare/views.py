@@ -323,8 +323,7 @@ def consultation_create(request, person_id: int):
                 sector=data["sector"], question=data["question"], basis=data["basis"],
                 due_on=data["due_on"],
                 expert_id=int(data["expert"]) if data["expert"] else None,
-                expert_team_id=int(data["expert_team"]) if data["expert_team"] else None,
-                statutory_basis=data["statutory_basis"]))
+                expert_team_id=int(data["expert_team"]) if data["expert_team"] else None))
 
     if request.method == "POST" and save_through_service(
             request, form, idempotency.form_saved_once(request, form, save,

@@ -24,6 +24,7 @@ def people(transactional_db):
     from luotsi.sharedcare.tests import factories
 
     factories.checklist()
+    factories.consultation_bases()
     social = TeamFactory(code="working-age-e2e", service_task="working_age")
     health = TeamFactory(code="health-e2e", service_task="health")
     alice = UserFactory(username="alice", first_name="Alice", last_name="Aalto", teams=[social],
@@ -131,7 +132,8 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     _go(page, f"/plans/{shared.plan_id}/")
     assert page.locator("text=Lääkityksen tarkistus").count() >= 1
 
-    # A consultation to the nurse on a statutory basis
+    # A consultation to the nurse: contact with another authority (SHL 41 §) on the consent
+    # recorded at the confirmation
     _go(page, f"/shared-clients/persons/{person.pk}/consultations/new/")
     assert_accessible(page)
     assert page.locator("main form.form").count() == 1
@@ -140,13 +142,14 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     page.select_option("#id_sector", "health")
     page.select_option("#id_expert", str(nurse.pk))
     page.fill("#id_question", "Miten lääkitys vaikuttaa työkykyyn?")
-    page.check("#id_basis_1")  # a statutory basis …
     page.fill("#id_due_on", (dt.date.today() + dt.timedelta(days=5)).isoformat())
-    _submit(page)
-    assert page.locator(".error-summary a[href='#id_statutory_basis']").count() == 1
-    page.select_option("#id_statutory_basis", "shl_41")  # … named from the list
+    _submit(page)  # no basis chosen: refused, the field named
+    assert page.locator(".error-summary a[href='#id_basis_0']").count() == 1
+    assert page.locator("input[name=basis][value=child_welfare_25]").count() == 0
+    page.check("input[name=basis][value=shl_41]")
     _submit(page)
     consultation = Consultation.objects.get(person=person)
+    assert consultation.basis_id == "shl_41" and consultation.consent is not None
 
     expert = new_page(language=language)
     login(expert, "nina")

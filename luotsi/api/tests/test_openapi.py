@@ -80,7 +80,9 @@ def test_codes_are_enumerations(spec):
     assert set(enum_of("StepIn", "owner_kind")) == {"", "client", "professional"}
     assert set(enum_of("GoalIn", "priority")) == {1, 2, 3}
     assert set(enum_of("RatingIn", "occasion")) == {"start", "review"}
-    assert "statutory" in enum_of("ConsultationIn", "basis")
+    # The bases offered for a consultation, exactly: the child-welfare duty to notify is none.
+    assert enum_of("ConsultationIn", "basis") == ["consent", "shl_41", "patient_act_13",
+                                                  "client_data_act"]
     assert "confirmed" in enum_of("SharedClientOut", "status")
     # No code is left described only in words.
     described = [f"{name}.{prop}" for name, schema in schemas.items()

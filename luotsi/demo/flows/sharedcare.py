@@ -24,6 +24,8 @@ from datetime import date, datetime, time, timedelta
 
 NAME = "sharedcare"
 BATCH = 2000
+# Consultations made without the client's consent are made on this statutory basis.
+STATUTORY_BASIS = "client_data_act"
 CARE_TEAM = ("adult-sw", "employment", "nurse", "mhs")
 SECTOR_OF = {"adult-sw": "working_age_social", "employment": "employment", "nurse": "health",
              "mhs": "mental_health_substance"}
@@ -114,7 +116,6 @@ def seed(seed: int, today: date, advance) -> int:
         MeetingDecision,
         MeetingParticipant,
         SharedClient,
-        StatutoryBasis,
     )
     from luotsi.usage.models import Flag
 
@@ -297,14 +298,11 @@ def seed(seed: int, today: date, advance) -> int:
                 asked_on[len(consultations)] = asked
                 consultations.append(Consultation(
                     person_id=s.person_id, asked_by=s.coordinator, expert=expert,
-                    sector=sector, question=question, basis=Consultation.Basis.STATUTORY
-                    if rng.random() < 0.3 else Consultation.Basis.CONSENT,
+                    sector=sector, question=question, basis_id=STATUTORY_BASIS
+                    if rng.random() < 0.3 else ("consent", "shl_41")[len(consultations) % 2],
                     due_on=due, answer=answer if answered else "",
                     answered_at=_at(min(today, asked + timedelta(days=2)), 15)
                     if answered else None, answered_by=expert if answered else None))
-        for c in consultations:
-            if c.basis == Consultation.Basis.STATUTORY:
-                c.statutory_basis = StatutoryBasis.SHL_41
         consents_for = {}
         for consent in Consent.objects.filter(plan__person_id__in={c.person_id
                                                                    for c in consultations},
@@ -312,11 +310,12 @@ def seed(seed: int, today: date, advance) -> int:
                 "pk", "plan__person_id", "sector"):
             consents_for[(consent["plan__person_id"], consent["sector"])] = consent["pk"]
         for c in consultations:
-            if c.basis == Consultation.Basis.CONSENT:
+            if c.basis_id != STATUTORY_BASIS:
+                # Consent and SHL 41 § contact rely on the client's consent, else the
+                # consultation is made on the statutory basis.
                 c.consent_id = consents_for.get((c.person_id, c.sector))
                 if c.consent_id is None:
-                    c.basis = Consultation.Basis.STATUTORY
-                    c.statutory_basis = StatutoryBasis.SHL_41
+                    c.basis_id = STATUTORY_BASIS
         Consultation.objects.bulk_create(consultations, batch_size=BATCH)
         ClientRelationship.objects.bulk_create(
             [ClientRelationship(person_id=c.person_id, user=c.expert, basis=Basis.CARE_TEAM,

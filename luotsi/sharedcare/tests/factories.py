@@ -8,7 +8,7 @@ from importlib import import_module
 from django.apps import apps
 from django.utils import timezone
 
-from luotsi.sharedcare.models import ChecklistItem
+from luotsi.sharedcare.models import ChecklistItem, ConsultationBasis
 from luotsi.usage.models import Flag, IdentificationRule, Measure, ServiceEvent
 
 
@@ -17,6 +17,13 @@ def checklist() -> list[ChecklistItem]:
     if not ChecklistItem.objects.exists():
         import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(apps, None)
     return list(ChecklistItem.objects.filter(active=True))
+
+
+def consultation_bases() -> None:
+    """The consultation bases of the data migration (browser tests may have emptied them)."""
+    if not ConsultationBasis.objects.exists():
+        import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data").load_bases(
+            apps, None)
 
 
 def rule(code: str = "multi_sector", measure: str = Measure.DISTINCT_SECTORS, threshold: int = 3,

@@ -15,7 +15,7 @@ from luotsi.api.models import ApiToken
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans.models import Step
 from luotsi.sharedcare import services
-from luotsi.sharedcare.models import Consultation, Meeting, SharedClient, StatutoryBasis
+from luotsi.sharedcare.models import Consultation, Meeting, SharedClient
 from luotsi.sharedcare.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -316,12 +316,15 @@ def test_consultation_post__refused_without_consent_or_statutory_basis(as_alice,
     assert no_consent.status_code == 422 and _fields(no_consent) == ["basis"]
     no_basis = as_alice("post", f"/{flagged.pk}/consultations", _question(nurse, basis=""))
     assert no_basis.status_code == 422 and _fields(no_basis) == ["basis"]
-    unnamed = as_alice("post", f"/{flagged.pk}/consultations",
-                       _question(nurse, basis="statutory"))
-    assert unnamed.status_code == 422 and _fields(unnamed) == ["statutory_basis"]
+    for basis in ("shl_41", "child_welfare_25", "statutory"):
+        refused = as_alice("post", f"/{flagged.pk}/consultations", _question(nurse, basis=basis))
+        assert refused.status_code == 422 and _fields(refused) == ["basis"], basis
+    old_field = as_alice("post", f"/{flagged.pk}/consultations",
+                         _question(nurse, basis="client_data_act", statutory_basis="shl_41"))
+    assert old_field.status_code == 422 and _fields(old_field) == ["statutory_basis"]
     nobody = as_alice("post", f"/{flagged.pk}/consultations",
                       _question(nurse, expert_id=None, question=" ", due_on=None,
-                                basis="statutory", statutory_basis="shl_41"))
+                                basis="client_data_act"))
     assert set(_fields(nobody)) == {"expert_id", "question", "due_on"}
     assert not Consultation.objects.exists()
     assert not AccessLogEntry.objects.filter(action=LogAction.DISCLOSE).exists()
@@ -330,13 +333,16 @@ def test_consultation_post__refused_without_consent_or_statutory_basis(as_alice,
 def test_consultation_post__statutory_basis_disclosed_and_logged(as_alice, as_nurse, alice,
                                                                  nurse, flagged):
     response = as_alice("post", f"/{flagged.pk}/consultations",
-                        _question(nurse, basis="statutory", statutory_basis=StatutoryBasis.SHL_41))
+                        _question(nurse, basis="client_data_act"))
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["statutory_basis"] == "shl_41" and body["consent_id"] is None
+    assert body["basis"] == "client_data_act" and body["consent_id"] is None
+    assert body["basis_source"] == ("Laki sosiaali- ja terveydenhuollon asiakastietojen "
+                                    "käsittelystä 703/2023")
     assert body["expert"]["id"] == nurse.pk and body["is_open"] is True
     disclosed = _logged(flagged, LogAction.DISCLOSE, alice)
     assert disclosed.filter(detail__contains=f"consultation {body['id']} to nina").count() == 1
+    assert "basis client_data_act" in disclosed.get().detail
     # The expert now sees the person and the consultation in their work list.
     work = as_nurse("get", "/consultations").json()
     assert work["count"] == 1 and work["items"][0]["id"] == body["id"]
@@ -394,8 +400,8 @@ def test_consultations_get__query_count_does_not_grow(as_alice, alice, nurse, he
     for index in range(count):
         services.consultation_ask(actor=alice, person_id=flagged.pk,
                                   data=services.ConsultationInput(
-            sector="health", question=f"Kysymys {index}", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            sector="health", question=f"Kysymys {index}", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_id=nurse.pk if index % 2 else None,
             expert_team_id=None if index % 2 else health_team.pk))
     as_alice("get", f"/{flagged.pk}/consultations")  # the token's first use is recorded
@@ -414,8 +420,8 @@ def test_work_list__query_count_does_not_grow(client, alice, nurse, django_asser
         RelationshipFactory(person=person, user=alice)
         services.consultation_ask(actor=alice, person_id=person.pk,
                                   data=services.ConsultationInput(
-            sector="health", question=f"Kysymys {index}", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            sector="health", question=f"Kysymys {index}", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_id=nurse.pk))
     as_nurse = _caller(client, nurse)
     as_nurse("get", "/consultations")  # warm the team cache

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from luotsi.access import gateway
 from luotsi.access.models import AccessLogEntry, Category, ClientRelationship, LogAction
@@ -15,7 +15,6 @@ from luotsi.sharedcare.models import (
     Decision,
     Meeting,
     SharedClient,
-    StatutoryBasis,
 )
 
 pytestmark = pytest.mark.django_db
@@ -154,27 +153,48 @@ def test_meeting_save__bad_decision_names_the_row_and_saves_nothing(alice, flagg
 def test_consultation_ask__without_consent_or_basis_refused(alice, nurse, flagged):
     data = services.ConsultationInput(sector="health", question="Miten lääkitys?", basis="",
                                       due_on=timezone.localdate(), expert_id=nurse.pk)
-    with pytest.raises(ValidationError) as error:
-        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
-    assert "basis" in error.value.message_dict
-    data.basis = Consultation.Basis.CONSENT  # no consent recorded for health
-    with pytest.raises(ValidationError) as error:
-        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
-    assert "basis" in error.value.message_dict
-    data.basis = Consultation.Basis.STATUTORY
-    with pytest.raises(ValidationError) as error:
-        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
-    assert "statutory_basis" in error.value.message_dict
+    # No basis, the consent or SHL 41 § contact without a recorded consent covering health, the
+    # child-welfare duty to notify (not a consultation basis), a code of no basis: all refused
+    # naming the basis.
+    for basis in ("", "consent", "shl_41", "child_welfare_25", "statutory", "x" * 40):
+        data.basis = basis
+        with pytest.raises(ValidationError) as error:
+            services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+        assert set(error.value.message_dict) == {"basis"}, basis
     assert not Consultation.objects.exists()
+    assert not AccessLogEntry.objects.filter(action=LogAction.DISCLOSE).exists()
     with pytest.raises(gateway.PersonNotFound):
         gateway.access_person_by_id(nurse, flagged.pk, category=Category.SHARED_CARE)
+
+
+def test_consultation_ask__shl_41_refused_in_the_users_language(alice, nurse, flagged):
+    data = services.ConsultationInput(sector="health", question="Kysymys", basis="shl_41",
+                                      due_on=timezone.localdate(), expert_id=nurse.pk)
+    with translation.override("sv"), pytest.raises(ValidationError) as error:
+        services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
+    message = error.value.message_dict["basis"][0]
+    assert "SVL 41 §" in message and "samtycke" in message
+
+
+def test_consultation_ask__shl_41_with_the_recorded_consent_names_it_in_the_log(
+        alice, nurse, flagged, checklist):
+    _confirm(alice, flagged, checklist)  # the consent recorded at confirmation covers health
+    consent = Consent.objects.get(plan__person=flagged, sector="health")
+    consultation = services.consultation_ask(
+        actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
+            sector="health", question="Kysymys", basis="shl_41",
+            due_on=timezone.localdate(), expert_id=nurse.pk))
+    assert consultation.basis_id == "shl_41" and consultation.consent == consent
+    logged = AccessLogEntry.objects.get(person_id=flagged.pk, action=LogAction.DISCLOSE)
+    assert f"basis shl_41 (Sosiaalihuoltolaki 1301/2014, 41 §), consent {consent.pk}" \
+        in logged.detail
 
 
 def test_consultation_ask_and_answer__disclosures_logged_and_expert_granted(
         alice, nurse, flagged, checklist):
     _confirm(alice, flagged, checklist)  # consent covers health
     data = services.ConsultationInput(sector="health", question="Miten lääkitys vaikuttaa?",
-                                      basis=Consultation.Basis.CONSENT,
+                                      basis="consent",
                                       due_on=timezone.localdate() + timedelta(days=3),
                                       expert_id=nurse.pk)
     consultation = services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
@@ -198,17 +218,20 @@ def test_consultation_ask_and_answer__disclosures_logged_and_expert_granted(
 def test_consultation_ask__statutory_basis_accepted(alice, nurse, flagged):
     consultation = services.consultation_ask(
         actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question="Kysymys", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            sector="health", question="Kysymys", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_id=nurse.pk))
-    assert consultation.statutory_basis == "shl_41" and consultation.consent is None
+    assert consultation.basis_id == "client_data_act" and consultation.consent is None
+    logged = AccessLogEntry.objects.get(person_id=flagged.pk, action=LogAction.DISCLOSE)
+    assert "basis client_data_act (Laki sosiaali- ja terveydenhuollon asiakastietojen " \
+        "käsittelystä 703/2023)" in logged.detail and "consent" not in logged.detail
 
 
 def test_consultation_answer__other_professional_gets_not_found(alice, bob, nurse, flagged):
     consultation = services.consultation_ask(
         actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question="Kysymys", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            sector="health", question="Kysymys", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_id=nurse.pk))
     with pytest.raises(gateway.PersonNotFound):
         services.consultation_answer(actor=bob, consultation_id=consultation.pk, answer="x")
@@ -265,8 +288,8 @@ def test_meeting_save__edit_keeps_decisions_and_adds_new_steps(alice, flagged, c
 def test_consultation_ask__to_a_team_grants_the_team(alice, nurse, health_team, flagged):
     consultation = services.consultation_ask(
         actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question="Kysymys tiimille", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.CLIENT_DATA_ACT, due_on=timezone.localdate(),
+            sector="health", question="Kysymys tiimille", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_team_id=health_team.pk))
     grant = ClientRelationship.objects.get(source=f"sharedcare.Consultation:{consultation.pk}")
     assert grant.team == health_team and grant.user is None
@@ -282,7 +305,7 @@ def test_home_page__counts_the_consultations_waiting_for_the_expert(
     for _ in range(2):
         services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
             sector="health", question="Miten lääkitys vaikuttaa?",
-            basis=Consultation.Basis.CONSENT, due_on=timezone.localdate() + timedelta(days=3),
+            basis="consent", due_on=timezone.localdate() + timedelta(days=3),
             expert_id=nurse.pk))
     # One answer date has passed since it was asked.
     Consultation.objects.filter(pk=Consultation.objects.first().pk).update(
@@ -334,8 +357,8 @@ def test_shared_client_end__by_the_coordinator_needs_no_notice(alice, flagged, c
 def test_consultation_ask__expert_or_team_outside_the_sector_refused(
         alice, nurse, health_team, flagged):
     data = services.ConsultationInput(
-        sector="employment", question="Työkyky?", basis=Consultation.Basis.STATUTORY,
-        statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(), expert_id=nurse.pk)
+        sector="employment", question="Työkyky?", basis="client_data_act",
+        due_on=timezone.localdate(), expert_id=nurse.pk)
     with pytest.raises(ValidationError) as error:
         services.consultation_ask(actor=alice, person_id=flagged.pk, data=data)
     assert set(error.value.message_dict) == {"expert"}
@@ -352,8 +375,20 @@ def test_consultation_ask__refused_after_the_coordination_ended(alice, nurse, fl
     services.shared_client_end(actor=alice, person_id=flagged.pk, reason="Tavoitteet saavutettu")
     with pytest.raises(ValidationError) as error:
         services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question="Kysymys", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            sector="health", question="Kysymys", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_id=nurse.pk))
     assert "person" in error.value.message_dict
     assert not Consultation.objects.exists()
+
+
+def test_consultation_bases__data_with_sources_match_the_api_enumeration():
+    from luotsi.sharedcare.models import OFFERED_BASIS_CODES, ConsultationBasis
+
+    offered = ConsultationBasis.objects.filter(offered=True)
+    assert tuple(offered.values_list("code", flat=True)) == OFFERED_BASIS_CODES
+    assert all(b.source and b.name_fi and b.name_sv and b.name_en for b in offered)
+    needs_consent = set(offered.filter(requires_consent=True).values_list("code", flat=True))
+    assert needs_consent == {"consent", "shl_41"}
+    retired = ConsultationBasis.objects.get(code="child_welfare_25")
+    assert not retired.offered and retired.source == "Lastensuojelulaki 417/2007, 25 §"

@@ -10,7 +10,7 @@ from luotsi.access.tests.factories import RelationshipFactory
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans.models import Step
 from luotsi.sharedcare import services
-from luotsi.sharedcare.models import Consultation, SharedClient, StatutoryBasis
+from luotsi.sharedcare.models import Consultation, SharedClient
 from luotsi.sharedcare.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +197,8 @@ def test_consultations__work_list_overdue_first_and_answer(client, alice, nurse,
     today = timezone.localdate()
     for days, question in ((5, "Myöhempi"), (0, "Aikaisempi")):
         services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question=question, basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=today + timedelta(days=days),
+            sector="health", question=question, basis="client_data_act",
+            due_on=today + timedelta(days=days),
             expert_id=nurse.pk))
     Consultation.objects.filter(question="Aikaisempi").update(due_on=today - timedelta(days=2))
     client.force_login(nurse)
@@ -221,8 +221,8 @@ def test_consultations__work_list_overdue_first_and_answer(client, alice, nurse,
 def test_consultation__bob_cannot_open(client, alice, bob, nurse, flagged):
     consultation = services.consultation_ask(
         actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question="Q", basis=Consultation.Basis.STATUTORY,
-            statutory_basis=StatutoryBasis.SHL_41, due_on=timezone.localdate(),
+            sector="health", question="Q", basis="client_data_act",
+            due_on=timezone.localdate(),
             expert_id=nurse.pk))
     client.force_login(bob)
     assert client.get(f"/shared-clients/consultations/{consultation.pk}/").status_code == 404
@@ -286,7 +286,7 @@ def test_person__query_count_independent_of_meetings_and_consultations(
             held_at=timezone.now(), kind="phone", professional_ids=[alice.pk],
             decisions=[services.DecisionInput("Soitto", "client", None, due)]))
         services.consultation_ask(actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-            sector="health", question="Q", basis=Consultation.Basis.CONSENT, due_on=due,
+            sector="health", question="Q", basis="consent", due_on=due,
             expert_id=nurse.pk))
     client.force_login(alice)
     url = f"/shared-clients/persons/{flagged.pk}/"
@@ -373,8 +373,8 @@ def test_consultation_answered_late__lateness_kept_on_every_page(client, setting
     for question in ("Myöhään", "Ajallaan"):
         asked[question] = services.consultation_ask(
             actor=alice, person_id=flagged.pk, data=services.ConsultationInput(
-                sector="health", question=question, basis=Consultation.Basis.STATUTORY,
-                statutory_basis=StatutoryBasis.SHL_41, due_on=today, expert_id=nurse.pk))
+                sector="health", question=question, basis="client_data_act",
+                due_on=today, expert_id=nurse.pk))
         services.consultation_answer(actor=nurse, consultation_id=asked[question].pk,
                                      answer=f"Vastaus: {question}")
     Consultation.objects.filter(pk=asked["Myöhään"].pk).update(due_on=due)
@@ -424,3 +424,33 @@ def test_meeting__form_posted_twice_saves_one_meeting(client, alice, nurse, flag
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
     assert Meeting.objects.count() == 1
+
+
+def test_consultation_form__offers_the_bases_with_their_sources(client, alice, flagged):
+    client.force_login(alice)
+    response = client.get(f"/shared-clients/persons/{flagged.pk}/consultations/new/")
+    choices = dict(response.context["form"].fields["basis"].choices)
+    assert list(choices) == ["consent", "shl_41", "patient_act_13", "client_data_act"]
+    assert "Sosiaalihuoltolaki 1301/2014, 41 §" in choices["shl_41"]
+    assert "child_welfare_25" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fi", "edellyttää asiakkaan suostumusta"), ("sv", "kräver klientens samtycke"),
+    ("en", "requires the client's consent")])
+def test_consultation_form__shl_41_without_consent_refused_naming_basis(
+        client, alice, nurse, flagged, language, words):
+    client.force_login(alice)
+    client.cookies["django_language"] = language
+    data = {"sector": "health", "expert": str(nurse.pk), "question": "Kysymys",
+            "basis": "shl_41", "due_on": timezone.localdate().isoformat()}
+    url = f"/shared-clients/persons/{flagged.pk}/consultations/new/"
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["basis"]
+    assert words in response.context["form"].errors["basis"][0]
+    # The child-welfare duty to notify is no consultation basis, even if posted.
+    response = client.post(url, {**data, "basis": "child_welfare_25"})
+    assert list(response.context["form"].errors) == ["basis"]
+    assert not Consultation.objects.exists()
+    assert not AccessLogEntry.objects.filter(action=LogAction.DISCLOSE).exists()
