@@ -5,9 +5,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from luotsi.common.admin import LabelledModelAdmin
 from luotsi.organisation import audit, second_factor
 from luotsi.organisation.models import County, Municipality, Region, Team, User
-from luotsi.organisation.open_work import unqualified_work_of
 
 
 @admin.register(County)
@@ -61,28 +59,8 @@ class GroupAdmin(BaseGroupAdmin):
     filter_horizontal = ()
 
 
-class ProfessionalChangeForm(UserChangeForm):
-    """A professional's qualification is not changed while their clients' responsible worker
-    must hold the one they have (LSL 13 b §, SHL 42 §): the work is handed over first."""
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and "qualification" in self.changed_data:
-            work = unqualified_work_of({self.instance.pk: cleaned.get("qualification") or ""})
-            if work:
-                self.add_error("qualification", ValidationError(
-                    _("%(name)s is the responsible worker of clients whose worker must hold "
-                      "the present qualification (LSL 13 b §, SHL 42 §). Hand them over to a "
-                      "qualified worker first: %(work)s."),
-                    code="qualification_needed_by_work",
-                    params={"name": self.instance.get_username(),
-                            "work": "; ".join(item.description for item in work)}))
-        return cleaned
-
-
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    form = ProfessionalChangeForm
     list_display = ["username", "first_name", "last_name", "title", "role", "qualification",
                     "is_active", "is_demo", "two_step_verification"]
     actions = ["reset_second_factor"]

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, TimestampMixin
 
 from luotsi.common.models import LocalisedNameModel
+from luotsi.organisation.open_work import unqualified_work_of
 
 
 class ServiceTask(models.TextChoices):
@@ -196,10 +197,31 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, list[str]] = {}
         if self.qualification in LICENSED_QUALIFICATIONS and not self.registration_number:
-            raise ValidationError({"registration_number": [_(
+            errors["registration_number"] = [_(
                 "Enter the registration number (Valvira, JulkiSuosikki) of a licensed "
-                "professional.")]})
+                "professional.")]
+        work = self._work_the_qualification_would_not_allow()
+        if work:
+            errors["qualification"] = [_(
+                "%(name)s is the responsible worker of clients whose worker must hold the "
+                "present qualification (LSL 13 b §, SHL 42 §). Hand them over to a qualified "
+                "worker first: %(work)s.") % {"name": self.get_username(), "work": "; ".join(
+                    item.description for item in work)}]
+        if errors:
+            raise ValidationError(errors)
+
+    def _work_the_qualification_would_not_allow(self) -> list:
+        """A changed qualification is not saved while a client relationship or a plan names
+        this professional a worker the new one does not allow (``open_work``)."""
+        if self.pk is None:
+            return []
+        stored = (type(self).objects.filter(pk=self.pk)
+                  .values_list("qualification", flat=True).first())
+        if stored is None or stored == self.qualification:
+            return []
+        return unqualified_work_of({self.pk: self.qualification})
 
     @property
     def may_be_responsible_social_worker(self) -> bool:
