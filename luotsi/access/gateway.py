@@ -483,6 +483,14 @@ def log_own_read(client: Person, *, category: str, action: str = LogAction.VIEW,
         log.Event(client.pk, category, action, Basis.OWN_DATA, Outcome.ALLOWED, detail)])[0]
 
 
+def log_own_write(client: Person, *, category: str, action: str = LogAction.UPDATE,
+                  detail: str = ""):
+    """Log that ``client`` changed their own data of ``category`` in their own area (their own
+    rating in the plan's AVAIN meter): the client as the actor, the basis ``own_data``."""
+    return log.append(log.Actor.client(client), [
+        log.Event(client.pk, category, action, Basis.OWN_DATA, Outcome.ALLOWED, detail)])[0]
+
+
 def own_record_by_id(client: Person, queryset: QuerySet[R], record_id, *, person_field: str,
                      category: str, entity: str, action: str = LogAction.VIEW,
                      detail: str = "") -> R:

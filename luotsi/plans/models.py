@@ -419,3 +419,102 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id}: {self.value} ({self.rated_on})"
+
+
+class Evaluation(TimeStampedModel):
+    """One evaluation of the AVAIN meter beside the goals' ratings, at the start or at a review:
+    a service or a working method of the plan (did it help, on the plan's rating scale, with a
+    note), a situation factor assessed again (better, the same, worse), or the client's own
+    rating of a goal.
+
+    Who rated is a field of its own, never implied: ``rater`` is the professional or the client.
+    The client's own rating of every rated item (goals included; the professional's goal ratings
+    are ``Rating`` rows) is a row with ``rater = client``, written by
+    ``services.record_client_rating``: recorded by a professional with the client
+    (``recorded_by`` the professional) or entered by the client in their own area
+    (``entered_by = client``, ``recorded_by`` empty)."""
+
+    class Subject(models.TextChoices):
+        GOAL = "goal", pgettext_lazy("evaluated", "Goal")
+        SERVICE = "service", pgettext_lazy("evaluated", "Service")
+        METHOD = "method", pgettext_lazy("evaluated", "Method")
+        FACTOR = "factor", pgettext_lazy("evaluated", "Situation factor")
+
+    class Rater(models.TextChoices):
+        PROFESSIONAL = "professional", pgettext_lazy("rater", "The professional")
+        CLIENT = "client", pgettext_lazy("rater", "The client")
+
+    class EnteredBy(models.TextChoices):
+        PROFESSIONAL = "professional", pgettext_lazy(
+            "entered by", "Recorded by a professional")
+        CLIENT = "client", pgettext_lazy("entered by", "Entered by the client")
+
+    class Direction(models.TextChoices):
+        BETTER = "better", pgettext_lazy("factor direction", "Better")
+        SAME = "same", pgettext_lazy("factor direction", "The same")
+        WORSE = "worse", pgettext_lazy("factor direction", "Worse")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="evaluations")
+    subject = models.CharField(_("evaluated"), max_length=10, choices=Subject.choices)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="evaluations", verbose_name=_("goal"))
+    service = models.ForeignKey(PlanService, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="evaluations", verbose_name=_("service"))
+    method = models.ForeignKey(PlanMethod, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="evaluations", verbose_name=_("method"))
+    factor = models.ForeignKey(GoalFactor, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="evaluations", verbose_name=_("situation factor"))
+    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="evaluations")
+    occasion = models.CharField(_("occasion"), max_length=10, choices=Rating.Occasion.choices)
+    rated_on = models.DateField(_("date"))
+    rater = models.CharField(_("rated by"), max_length=20, choices=Rater.choices)
+    # On the scale (goals, services, methods) ...
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    value = models.SmallIntegerField(_("rating"), null=True, blank=True)
+    # ... or as a direction (situation factors).
+    direction = models.CharField(_("change"), max_length=10, choices=Direction.choices,
+                                 blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_by = models.CharField(_("entered by"), max_length=20, choices=EnteredBy.choices,
+                                  default=EnteredBy.PROFESSIONAL)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("AVAIN evaluation")
+        verbose_name_plural = _("AVAIN evaluations")
+        ordering = ["plan", "rated_on", "pk"]
+        indexes = [models.Index(fields=["plan", "subject", "rated_on"], name="evaluation_plan"),
+                   models.Index(fields=["service", "rated_on"], name="evaluation_service"),
+                   models.Index(fields=["method", "rated_on"], name="evaluation_method")]
+        constraints = [
+            # exactly the row the subject names
+            models.CheckConstraint(name="evaluation_subject_row", condition=(
+                models.Q(subject="goal", goal__isnull=False, service__isnull=True,
+                         method__isnull=True, factor__isnull=True)
+                | models.Q(subject="service", goal__isnull=True, service__isnull=False,
+                           method__isnull=True, factor__isnull=True)
+                | models.Q(subject="method", goal__isnull=True, service__isnull=True,
+                           method__isnull=False, factor__isnull=True)
+                | models.Q(subject="factor", goal__isnull=True, service__isnull=True,
+                           method__isnull=True, factor__isnull=False))),
+            # a factor has a direction, the rest a value on a scale
+            models.CheckConstraint(name="evaluation_value_or_direction", condition=(
+                models.Q(subject="factor", value__isnull=True, scale__isnull=True,
+                         direction__in=["better", "same", "worse"])
+                | (~models.Q(subject="factor") & models.Q(
+                    value__isnull=False, scale__isnull=False, direction="")))),
+            # the professional's goal ratings are ``Rating`` rows; here only the client's own
+            models.CheckConstraint(name="evaluation_goal_by_client", condition=(
+                ~models.Q(subject="goal") | models.Q(rater="client"))),
+            # who entered it is explicit: a professional is named, the client only for their own
+            models.CheckConstraint(name="evaluation_entered_by", condition=(
+                models.Q(entered_by="professional", recorded_by__isnull=False)
+                | models.Q(entered_by="client", rater="client", recorded_by__isnull=True))),
+        ]
+
+    def __str__(self) -> str:
+        shown = self.direction or self.value
+        return f"{self.plan_id} {self.subject}: {shown} ({self.rater}, {self.rated_on})"

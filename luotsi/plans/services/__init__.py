@@ -1,7 +1,9 @@
 """Writes of the client plan, by aggregate: ``plan`` (opening the plan, its texts, coordinator
 and participants), ``sections`` (sector sections, imported drafts), ``goals`` (goals, their
 factors and steps), ``plan_services`` (services and methods), ``consents``, ``versions``
-(accepted versions and reviews) and ``ratings``.
+(accepted versions and reviews), ``ratings`` (the goals' AVAIN ratings) and ``evaluations`` (the
+rest of the AVAIN meter: services, methods and situation factors evaluated, and the client's own
+rating of every rated item).
 
 Each write is ``<noun>_<verb>(*, actor, ...)``: it validates everything first, then in one
 transaction locks the plan, checks the editor's ``expected_revision`` (``PlanConflict`` when
@@ -10,6 +12,12 @@ someone else saved meanwhile), changes the rows, raises the revision and logs th
 
 from luotsi.plans.revisions import PlanConflict
 from luotsi.plans.services.consents import consent_add, consent_withdraw
+from luotsi.plans.services.evaluations import (
+    EvaluationInput,
+    evaluation_add,
+    plan_scale,
+    record_client_rating,
+)
 from luotsi.plans.services.goals import (
     GoalInput,
     StepInput,
@@ -56,7 +64,8 @@ from luotsi.plans.services.versions import (
 __all__ = [
     "CHANGE_PARTS", "DEFAULT_REVIEW_MONTHS", "EDITABLE_FIELDS", "GoalInput", "MergeResult",
     "PLAN_FIELDS", "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
-    "consent_withdraw", "coordinator_set", "goal_add", "goal_factor_add", "goal_remove",
+    "consent_withdraw", "coordinator_set", "EvaluationInput", "evaluation_add", "plan_scale",
+    "record_client_rating", "goal_add", "goal_factor_add", "goal_remove",
     "goal_update", "method_add", "method_remove", "named_worker_check",
     "named_worker_set", "participant_add", "plan_accept", "plan_open",
     "plan_update", "rating_add", "review_record", "review_schedule", "section_add",
