@@ -26,6 +26,7 @@ from luotsi.plans.revisions import PlanConflict, plan_change_log, plan_write
 from luotsi.plans.services.common import fail
 
 Subject = Evaluation.Subject
+NOTE_LENGTH = 300  # Evaluation.note
 
 
 @dataclass
@@ -48,7 +49,7 @@ def plan_scale() -> RatingScale | None:
     return RatingScale.objects.filter(is_default=True).order_by("pk").first()
 
 
-_ROWS = {Subject.GOAL: "goals", Subject.SERVICE: "services", Subject.METHOD: "methods"}
+_ROWS: dict[str, str] = {Subject.GOAL: "goals", Subject.SERVICE: "services", Subject.METHOD: "methods"}
 
 
 def _item(plan: Plan, subject: str, item_id):
@@ -70,12 +71,13 @@ def _checked(plan: Plan, data: EvaluationInput, *, allowed: tuple[str, ...]):
     else:
         item = _item(plan, data.subject, data.item_id)
         if item is None:
-            errors[data.subject] = {
+            messages: dict[str, str] = {
                 Subject.GOAL: _("Choose a goal of this plan."),
                 Subject.SERVICE: _("Choose a service of this plan."),
                 Subject.METHOD: _("Choose a method of this plan."),
                 Subject.FACTOR: _("Choose a situation factor of this plan."),
-            }[data.subject]
+            }
+            errors[data.subject] = messages[data.subject]
         if data.subject == Subject.FACTOR:
             if data.direction not in Evaluation.Direction.values:
                 errors["direction"] = _("Choose better, the same or worse.")
@@ -98,8 +100,9 @@ def _checked(plan: Plan, data: EvaluationInput, *, allowed: tuple[str, ...]):
         if review is None:
             errors["review"] = _("Choose a review of this plan.")
     note = (data.note or "").strip()
-    if len(note) > Evaluation._meta.get_field("note").max_length:
-        errors["note"] = _("The note is too long (at most %(n)s characters).") % {"n": 300}
+    if len(note) > NOTE_LENGTH:
+        errors["note"] = _("The note is too long (at most %(n)s characters).") % {
+            "n": NOTE_LENGTH}
     if errors:
         fail(errors)
     return item, scale, review, rated_on, note
