@@ -141,3 +141,31 @@ def test_the_relationship_check_finds_a_read_written_any_usual_way(tmp_path):
     probe.write_text("from luotsi.access.gateway import visible_persons\n", encoding="utf-8")
     assert not _names_client_relationship(probe)
 
+
+
+# The date of an aware date-time is its UTC date unless it is first made local: from 22:00 to
+# midnight UTC (21:00 in summer) that is yesterday in Finland. Local dates are taken with
+# `timezone.localdate(value)` or `timezone.localtime(value).date()`.
+UTC_DATE = r"(\b\w+_at|timezone\.now\(\))\.date\(\)"
+
+
+def test_no_local_date_is_taken_as_the_utc_date():
+    import re
+
+    pattern = re.compile(UTC_DATE)
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("luotsi", "tests", "bench", "config")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line) and path != Path(__file__).resolve()]
+    assert offenders == []
+
+
+def test_the_utc_date_check_finds_the_usual_spellings():
+    import re
+
+    pattern = re.compile(UTC_DATE)
+    assert pattern.search("day = record.received_at.date().isoformat()")
+    assert pattern.search("today = timezone.now().date()")
+    assert not pattern.search("day = timezone.localdate(record.received_at)")

@@ -7,6 +7,7 @@ advice volumes. Every page is axe-clean."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from e2e_helpers import assert_accessible, assert_path, login
 
 pytestmark = pytest.mark.e2e
@@ -93,7 +94,7 @@ def test_an_anonymous_consultation_is_recorded_and_converted(new_page, county, l
     assert_accessible(page)
 
     # The key-figure page: the pilot's measure with its definition, the advice volumes.
-    day = record.received_at.date().isoformat()
+    day = timezone.localdate(record.received_at).isoformat()
     page.goto(f"/reports/kpis/?measure_from={day}&measure_to={day}")
     section = page.locator("section:has(#measure-heading)")
     assert measure in section.inner_text()

@@ -514,7 +514,8 @@ def seed(seed: int, today: date, advance) -> int:
         for pk, _role in plan["persons"]:
             relationships.append(ClientRelationship(
                 person_id=pk, team=assessment.team, basis=Basis.CASE,
-                service_task="family_services", starts_at=_aware(assessment.opened_on, 12, 0),
+                service_task="family_services",
+                starts_at=min(_aware(assessment.opened_on, 12, 0), now),
                 ends_at=case_ends, source=SOURCE_ASSESSMENT.format(assessment.pk),
                 created_by=intake_worker))
         if client and assessment.responsible_worker is not None:

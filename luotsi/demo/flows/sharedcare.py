@@ -101,6 +101,7 @@ def seed(seed: int, today: date, advance) -> int:
     from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.db import transaction
+    from django.utils import timezone
 
     from luotsi.access.models import Basis, ClientRelationship
     from luotsi.demo.generator import phase_rng
@@ -270,7 +271,7 @@ def seed(seed: int, today: date, advance) -> int:
                     relation=rng.choice(["puoliso", "sisar", "äiti", "ystävä"])))
             for what, kind, owner_name in rng.sample(DECISIONS, k=2):
                 owner = users[owner_name] if owner_name else None
-                due = meeting.held_at.date() + timedelta(days=rng.randint(14, 90))
+                due = timezone.localdate(meeting.held_at) + timedelta(days=rng.randint(14, 90))
                 step = Step(plan=s.plan, what=what, owner_kind=kind, owner=owner, due_on=due,
                             done_on=due if due < today and rng.random() < 0.6 else None)
                 steps.append(step)

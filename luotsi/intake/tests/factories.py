@@ -178,7 +178,10 @@ def bulk_contacts(world: World, count: int, *, team: Team, assignee: User | None
                   kind: str = ContactKind.CHILD_WELFARE_NOTIFICATION) -> list[Contact]:
     """``count`` open contacts, each about its own child, created directly in a few queries
     (with their deadlines, the persons concerned and the team's access to the children)."""
-    received_at = received_at or timezone.now() - dt.timedelta(hours=2)
+    if received_at is None:  # earlier today in Helsinki, whatever the hour in UTC
+        now = timezone.localtime()
+        received_at = max(now - dt.timedelta(hours=2), now.replace(hour=0, minute=0, second=0,
+                                                                   microsecond=0))
     stamp = timezone.now()
     numbers = [next(_numbers) for _i in range(count)]
     children = Person.objects.bulk_create([
