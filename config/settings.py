@@ -302,6 +302,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (no valid CSRF token) gets the page of its own area: the client's under /oma/.
+CSRF_FAILURE_VIEW = "luotsi.home.views.csrf_failure"
 
 _secure = env_bool("LUOTSI_SECURE_COOKIES", default=not (DEMO_MODE or DEBUG))
 SESSION_COOKIE_SECURE = _secure

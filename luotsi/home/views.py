@@ -142,6 +142,15 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (an old page, a session that ended): the page
+    of the area it came from, the client's own under /oma/, the staff layout elsewhere."""
+    if getattr(request, "client_area", False):  # the client's own area (luotsi.oma)
+        return render(request, "oma/csrf_failure.html", {
+            "oma_idle_minutes": settings.CLIENT_IDLE_TIMEOUT_MINUTES}, status=403)
+    return render(request, "errors/csrf_failure.html", status=403)
+
+
 def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(

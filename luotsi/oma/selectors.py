@@ -46,10 +46,13 @@ def log_page_without_plan(client: Person) -> None:
     gateway.log_own_read(client, category=Category.PLAN, detail="own plan (none yet)")
 
 
-def own_access_log(client: Person, today: date) -> tuple[date, list[reports.ReportRow], bool]:
+def own_access_log(client: Person, today: date, *, action: str = LogAction.VIEW,
+                   detail: str = "own access-log report",
+                   ) -> tuple[date, list[reports.ReportRow], bool]:
     """The client's own access-log report (the data-protection officer's, for one person) over
-    the last ``OWN_LOG_DAYS``, newest first; reading it is logged first, so it lists itself."""
-    gateway.log_own_read(client, category=Category.ACCESS_LOG, detail="own access-log report")
+    the last ``OWN_LOG_DAYS``, newest first; reading it (``action``: the page's view, the PDF's
+    print) is logged first, so it lists itself."""
+    gateway.log_own_read(client, category=Category.ACCESS_LOG, action=action, detail=detail)
     start = date.fromordinal(today.toordinal() - OWN_LOG_DAYS)
     rows, truncated = reports.rows_for(client.pk, start, today, person=client)
     return start, rows[::-1], truncated

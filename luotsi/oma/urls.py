@@ -12,4 +12,5 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("plan/<id:plan_id>/memo.pdf", views.memo_pdf, name="memo_pdf"),
     path("log/", views.access_log, name="access_log"),
+    path("log/report.pdf", views.access_log_pdf, name="access_log_pdf"),
 ]

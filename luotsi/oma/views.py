@@ -133,3 +133,18 @@ def access_log(request):
     return _page(request, "oma/access_log.html", {
         "client": request.client, "rows": rows, "truncated": truncated, "start": start,
         "end": timezone.localdate()})
+
+
+@require_GET
+@client_required
+def access_log_pdf(request):
+    """Who has read my data as PDF, in my language; the download logged as my own access (a
+    print of the access-log report) and listed in the report itself."""
+    client = request.client
+    today = timezone.localdate()
+    start, rows, truncated = selectors.own_access_log(
+        client, today, action=LogAction.PRINT, detail="own access-log report PDF")
+    return render_pdf("oma/access_log_pdf.html", {
+        "client": client, "rows": rows, "truncated": truncated, "start": start, "end": today,
+        "generated": timezone.now()}, f"who-has-read-my-data-{today:%Y%m%d}.pdf",
+        client.document_language)

@@ -141,6 +141,7 @@ NOT_PAGES = {
     "usage:indicators_csv": _DOWNLOAD,
     "sharedcare:meeting_pdf": _DOWNLOAD,
     "oma:memo_pdf": _DOWNLOAD,
+    "oma:access_log_pdf": _DOWNLOAD,
     "oma:language": "the language of the client area's sign-in pages: POST, a redirect back",
     "oma:sign_out": "the client's sign-out: POST, then a redirect to the area's sign-in page",
     "admin:jsi18n": "the admin's translations as JavaScript",

@@ -119,6 +119,10 @@ def test_client_area__demo_identification_my_plan_and_who_read_my_data(new_page,
     assert page.locator("#oma-log li.oma-emergency").count() == 1
     for _width in _widths(page):
         assert_accessible(page)
+    with page.expect_download() as download:
+        _tab_to(page, "#oma-log-pdf")
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.startswith("who-has-read-my-data-")
 
     cookies = {cookie["name"] for cookie in page.context.cookies()}
     assert cookies == {"sessionid"}

