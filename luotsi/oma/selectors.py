@@ -3,9 +3,12 @@ the client as the actor and the basis ``own_data``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from luotsi.access import gateway, reports
 from luotsi.access.models import Category, LogAction
@@ -13,9 +16,12 @@ from luotsi.people.models import DOCUMENT_LANGUAGES, Person
 from luotsi.plans import page
 from luotsi.plans import selectors as plan_selectors
 from luotsi.plans.models import Plan
+from luotsi.sharedcare.models import Meeting, MeetingDecision, MeetingParticipant, SharedClient
 
 # How far back the client's own access-log report reaches.
 OWN_LOG_DAYS = 2 * 365
+# How many earlier network meetings' minutes "my plan" shows (the newest).
+OWN_MINUTES_SHOWN = 10
 # Test identities offered on the demo identification page, per language.
 DEMO_CLIENTS_PER_LANGUAGE = 4
 
@@ -39,6 +45,45 @@ def own_plan_page(client: Person, plan_id: int, *, action: str, detail: str) -> 
     plan = access_own_plan_by_id(client, plan_id, action=action, detail=detail)
     full = plan_selectors.plan_for_page(plan.pk)
     return page.build(full, None, page.lookups(professionals=False), for_client=True)
+
+
+@dataclass
+class OwnMeetings:
+    """The client's network meetings as they see them: the coming ones, the minutes of the
+    earlier ones (newest first), and how many minutes were left out as not shown to them."""
+
+    upcoming: list[Meeting] = field(default_factory=list)
+    earlier: list[Meeting] = field(default_factory=list)
+    withheld: int = 0
+
+
+def own_meetings(client: Person) -> OwnMeetings:
+    """The network meetings of the client's own shared-client record (read through the
+    gateway's own-data path: logged with the client as the actor, basis ``own_data``). The
+    minutes (notes and decisions) of a meeting a professional marked as not shown to the client
+    are blanked here, so no page of the area can show them."""
+    shared = SharedClient.objects.filter(person_id=client.pk).values_list("pk", flat=True).first()
+    if shared is None:
+        return OwnMeetings()
+    gateway.log_own_read(client, category=Category.SHARED_CARE, detail="own network meetings")
+    now = timezone.now()
+    rows = list(Meeting.objects.filter(shared_client_id=shared)
+            .prefetch_related(
+                Prefetch("participants", queryset=MeetingParticipant.objects.select_related(
+                    "user").order_by("kind", "pk")),
+                Prefetch("decisions", queryset=MeetingDecision.objects.select_related("owner")))
+            .order_by("held_at", "pk"))
+    upcoming = [m for m in rows if m.held_at >= now]
+    earlier = [m for m in reversed(rows) if m.held_at < now][:OWN_MINUTES_SHOWN]
+    withheld = 0
+    for meeting in earlier + upcoming:
+        meeting.client_decisions = list(meeting.decisions.all())
+        if meeting.minutes_withheld_ground_id is not None:
+            withheld += 1
+            meeting.notes = ""
+            meeting.client_decisions = []
+            meeting.minutes_withheld = True
+    return OwnMeetings(upcoming=upcoming, earlier=earlier, withheld=withheld)
 
 
 def log_page_without_plan(client: Person) -> None:

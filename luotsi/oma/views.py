@@ -107,6 +107,8 @@ def plan(request):
     context["client"] = client
     context["open_steps"] = sorted((s for s in shown.visible_steps if s.done_on is None),
                                    key=lambda s: (s.due_on, s.pk))
+    context["meetings"] = meetings = selectors.own_meetings(client)
+    context["withheld"] = shown.withheld_from_client + meetings.withheld
     return _page(request, "oma/plan.html", context)
 
 

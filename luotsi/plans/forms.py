@@ -18,6 +18,7 @@ from luotsi.plans.models import (
     Rating,
     Sector,
     Step,
+    WithholdingGround,
 )
 from luotsi.plans.rendering import RENDERER
 
@@ -276,8 +277,24 @@ class GoalEditForm(GoalForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def withholding_choices() -> list[tuple[str, str]]:
+    """Shown to the client (the default), or not shown on one of the statutory grounds, each
+    named with its source in law."""
+    return [("", _("Shown to the client in their own area"))] + [
+        (ground.pk, f"{ground.name} ({ground.source})")
+        for ground in WithholdingGround.objects.filter(offered=True)]
+
+
 class StepEditForm(StepForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
+    withheld_ground = forms.ChoiceField(
+        label=_("Shown to the client"), required=False,
+        help_text=_("Leave a step out of the client's own view only on a ground in law; the "
+                    "ground is recorded and the client is told that something is not shown."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["withheld_ground"].choices = withholding_choices()
 
 
 class RemoveForm(PlanForm):

@@ -109,6 +109,23 @@ class PlainLanguageTerm(models.Model):
         return f"{self.term} → {self.alternative}"
 
 
+class WithholdingGround(LocalisedNameModel):
+    """A statutory ground on which a part of the plan or a meeting's minutes is not shown to the
+    client in their own area, with its source in law. The rows are data (loaded by a data
+    migration, editable by an administrator): a part is withheld only on one of them, and the
+    ground stays recorded with the part; ``offered`` false keeps an older ground readable."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    source = models.CharField(_("legal source"), max_length=300)
+    offered = models.BooleanField(_("offered for new markings"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("ground for not showing to the client")
+        verbose_name_plural = _("grounds for not showing to the client")
+        ordering = ["order", "code"]
+
+
 class Plan(TimeStampedModel):
     """The one living client plan of a person. Sector parts are its sections."""
 
@@ -295,6 +312,10 @@ class Step(TimeStampedModel):
                               verbose_name=_("professional"))
     due_on = models.DateField(_("by when"))
     done_on = models.DateField(_("done"), null=True, blank=True)
+    # Not shown to the client in their own area, on this statutory ground (none: shown).
+    withheld_ground = models.ForeignKey(
+        WithholdingGround, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("not shown to the client, on the ground"))
 
     class Meta:
         verbose_name = _("step")

@@ -345,6 +345,9 @@ class PlanPage:
     today: date
     memo_steps: list[dict]
     memo_more_steps: int
+    # For the client's own view: how many parts a professional marked as not shown to them (on
+    # a statutory ground) were left out.
+    withheld_from_client: int = 0
 
     @property
     def person(self):
@@ -403,13 +406,19 @@ class _Attached:
     visible_steps: list[Step]
     plan_methods: list
     visible_methods: list
+    withheld: int = 0
 
 
-def _attach_steps_and_methods(plan: Plan, goal_by_id: dict[int, GoalView]) -> _Attached:
+def _attach_steps_and_methods(plan: Plan, goal_by_id: dict[int, GoalView], *,
+                              for_client: bool = False) -> _Attached:
     """Each step and method under its shown goal, or the plan's own when it has no goal; those
-    of goals not shown are left out."""
+    of goals not shown are left out, and for the client the steps marked as not shown to them
+    (counted in ``withheld``)."""
     attached = _Attached([], [], [], [])
     for step in plan.steps.all():
+        if for_client and step.withheld_ground_id is not None:
+            attached.withheld += 1
+            continue
         if step.goal_id is None:
             attached.loose_steps.append(step)
         elif step.goal_id in goal_by_id:
@@ -527,7 +536,7 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
     sections = list(plan.sections.all())
     goals = _visible_goals(plan, shown, found)
     goal_by_id = {g.goal.pk: g for g in goals}
-    attached = _attach_steps_and_methods(plan, goal_by_id)
+    attached = _attach_steps_and_methods(plan, goal_by_id, for_client=for_client)
     services = [s for s in plan.services.all() if shown(s.sector)]
     drafts = [s for s in sections if s.status == PlanSection.Status.IMPORTED and shown(s.sector)]
     imported = _imported_drafts(drafts, goals, services, found)
@@ -562,6 +571,7 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
         today=today,
         memo_steps=memo_steps[:MEMO_STEPS],
         memo_more_steps=max(len(memo_steps) - MEMO_STEPS, 0),
+        withheld_from_client=attached.withheld,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
+from luotsi.plans.forms import withholding_choices
 from luotsi.plans.models import Sector, Step
 from luotsi.sharedcare.models import ChecklistAnswer, ConsultationBasis, Meeting
 
@@ -120,10 +121,16 @@ class MeetingForm(OnceForm):
                              widget=forms.Textarea(attrs={"rows": 4}))
     notes = forms.CharField(label=_("Notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 5}))
+    minutes_withheld_ground = forms.ChoiceField(
+        label=_("Minutes shown to the client"), required=False,
+        help_text=_("Leave the notes and decisions out of the client's own view only on a ground "
+                    "in law; the ground is recorded and the client is told that something is "
+                    "not shown."))
 
     def __init__(self, *args, users=(), owners=(), new_decisions=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["professionals"].choices = professional_choices(users)
+        self.fields["minutes_withheld_ground"].choices = withholding_choices()
         for i in range(1, CLOSE_PERSON_ROWS + 1):
             self.fields[f"close_name_{i}"] = forms.CharField(
                 label=_("Close person's name"), max_length=200, required=False)

@@ -20,7 +20,7 @@ from luotsi.common.models import TimeStampedModel
 from luotsi.deadlines.rules import working_days_late
 from luotsi.organisation.models import Team
 from luotsi.people.models import Person
-from luotsi.plans.models import Plan, Sector, Step
+from luotsi.plans.models import Plan, Sector, Step, WithholdingGround
 
 
 def _localised(obj, prefix: str) -> str:
@@ -153,6 +153,11 @@ class Meeting(TimeStampedModel):
     place = models.CharField(_("place"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The minutes (notes and decisions) are not shown to the client in their own area, on this
+    # statutory ground (none: shown); the meeting's time, place and agenda still are.
+    minutes_withheld_ground = models.ForeignKey(
+        WithholdingGround, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("minutes not shown to the client, on the ground"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
 

@@ -28,6 +28,7 @@ from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans import services as plan_services
 from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Consent, Participant, Sector, Step
+from luotsi.plans.services.common import withholding_ground
 from luotsi.sharedcare import selectors
 from luotsi.sharedcare.models import (
     ChecklistAnswer,
@@ -277,6 +278,9 @@ class MeetingInput:
     professional_ids: list[int] = field(default_factory=list)
     close_persons: list[tuple[str, str]] = field(default_factory=list)
     decisions: list[DecisionInput] = field(default_factory=list)
+    # The statutory ground the minutes are not shown to the client on: a ground's code, "" to
+    # show them, ``None`` to leave it as it is (the API's writes).
+    minutes_withheld_ground: str | None = None
 
 
 def _sectors_of(users: list[User]) -> dict[int, str]:
@@ -338,6 +342,10 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
         decisions.append((index, row, row.due_on))
     if errors or data.held_at is None:
         _fail(errors)
+    withheld = (getattr(meeting, "minutes_withheld_ground_id", None)
+                if data.minutes_withheld_ground is None
+                else getattr(withholding_ground(data.minutes_withheld_ground,
+                                                "minutes_withheld_ground"), "pk", None))
     plan = shared_client.plan
     if plan is None:
         _fail({"person": _("Network meetings are held for confirmed shared clients.")})
@@ -354,6 +362,7 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
         meeting.place = data.place.strip()
         meeting.agenda = data.agenda.strip()
         meeting.notes = data.notes.strip()
+        meeting.minutes_withheld_ground_id = withheld
         meeting.save()
         meeting.participants.all().delete()
         rows = []
@@ -376,7 +385,9 @@ def meeting_save(*, actor, shared_client: SharedClient, data: MeetingInput,  # n
                                            owner_kind=row.owner_kind, owner_id=owner_id,
                                            due_on=due_on, step=step)
         _log(actor, shared_client.person_id, LogAction.UPDATE, access.basis,
-             f"network meeting {meeting.pk} saved, {len(decisions)} decisions")
+             f"network meeting {meeting.pk} saved, {len(decisions)} decisions"
+             + (f"; minutes not shown to the client on the ground {withheld}" if withheld
+                else ""))
     return meeting
 
 

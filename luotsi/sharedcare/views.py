@@ -210,7 +210,7 @@ def _meeting_input(form, meeting_date_required=True) -> services.MeetingInput:
         professional_ids=[int(pk) for pk in data["professionals"]],
         close_persons=[(data.get(f"close_name_{i}") or "", data.get(f"close_relation_{i}") or "")
                        for i in range(1, sc_forms.CLOSE_PERSON_ROWS + 1)],
-        decisions=decisions)
+        decisions=decisions, minutes_withheld_ground=data.get("minutes_withheld_ground") or "")
 
 
 def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None):
@@ -222,6 +222,7 @@ def _meeting_page(request, access, shared: SharedClient, meeting: Meeting | None
         initial = {"held_at_date": local.date(), "held_at_time": local.time().replace(second=0),
                    "kind": meeting.kind, "place": meeting.place, "agenda": meeting.agenda,
                    "notes": meeting.notes,
+                   "minutes_withheld_ground": meeting.minutes_withheld_ground_id or "",
                    "client_present": any(p.kind == "client" for p in participants),
                    "professionals": [str(p.user_id) for p in participants if p.user_id]}
         close = [p for p in participants if p.kind == "close_person"]

@@ -38,6 +38,16 @@ def client_with_plan(coordinator, *, language: str = "fi", first_name: str = "Ai
     return plan
 
 
+def shared_client_of(plan: Plan):
+    """``plan``'s client confirmed as a shared client, coordinated by the plan's coordinator."""
+    from luotsi.sharedcare.models import SharedClient
+
+    return SharedClient.objects.create(
+        person=plan.person, status=SharedClient.Status.CONFIRMED, plan=plan,
+        coordinator=plan.coordinator, coordination_started_on=timezone.localdate(),
+        decided_by=plan.coordinator, decided_at=timezone.now())
+
+
 def sign_in_client(client, person, *, seen: float | None = None) -> None:
     """Give the test client's session ``person``'s own sign-in (as the identification does)."""
     session = client.session

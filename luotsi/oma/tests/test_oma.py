@@ -239,8 +239,9 @@ def test_my_plan_reads_a_fixed_number_of_queries(client, coordinator, plan,
     sign_in_client(client, plan.person)
     client.get("/oma/plan/")
     # session, person, plan id, plan (gateway), the log append (last record, insert, in a
-    # savepoint; the chain lock on PostgreSQL), the page's plan with its prefetches, the lists
-    with django_assert_num_queries(24 + CHAIN_LOCK):
+    # savepoint; the chain lock on PostgreSQL), the page's plan with its prefetches, the lists,
+    # whether the client has a shared-client record (for the network meetings)
+    with django_assert_num_queries(25 + CHAIN_LOCK):
         assert client.get("/oma/plan/").status_code == 200
 
 

@@ -13,7 +13,7 @@ from luotsi.access import services as access_services
 from luotsi.access.models import Basis, ClientRelationship
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import Action, has_permission
-from luotsi.plans.models import CodeListItem, Plan
+from luotsi.plans.models import CodeListItem, Plan, WithholdingGround
 
 
 def fail(errors: dict[str, str]) -> NoReturn:
@@ -26,6 +26,18 @@ def code_item(code_list: str, item_id, field_name: str) -> CodeListItem:
     if item is None:
         fail({field_name: _("Choose a value from the list.")})
     return item
+
+
+def withholding_ground(code: str | None, field_name: str) -> WithholdingGround | None:
+    """The statutory ground a part is not shown to the client on (``""``: shown to them): one of
+    the grounds offered, else refused naming the field."""
+    if not code:
+        return None
+    ground = WithholdingGround.objects.filter(pk=code, offered=True).first()
+    if ground is None:
+        fail({field_name: _("Choose one of the grounds in law for not showing this to the "
+                            "client, or show it.")})
+    return ground
 
 
 def active_professional(user_id, field_name: str) -> User | None:

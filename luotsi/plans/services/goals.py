@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from luotsi.access.models import LogAction
 from luotsi.plans.models import CodeList, Goal, GoalFactor, Plan, Step
 from luotsi.plans.revisions import plan_change_log, plan_write, remove_from_plan
-from luotsi.plans.services.common import active_professional, care_team_grant, code_item, fail
+from luotsi.plans.services.common import (
+    active_professional,
+    care_team_grant,
+    code_item,
+    fail,
+    withholding_ground,
+)
 
 
 @dataclass
@@ -69,6 +75,9 @@ class StepInput:
     due_on: date | None
     owner_id: int | None = None
     goal_id: int | None = None
+    # The statutory ground the step is not shown to the client on: a ground's code, "" to show
+    # it, ``None`` to leave it as it is (the API's writes).
+    withheld_ground: str | None = None
 
 
 def step_add(*, actor, plan: Plan, data: StepInput, expected_revision: int | None = None) -> Step:
@@ -171,15 +180,24 @@ def step_update(*, actor, step: Step, data: StepInput, expected_revision: int) -
         fail(errors)
     owner = (active_professional(data.owner_id, "owner")
              if data.owner_kind == Step.Owner.PROFESSIONAL else None)
+    withheld = (step.withheld_ground_id if data.withheld_ground is None
+                else getattr(withholding_ground(data.withheld_ground, "withheld_ground"), "pk",
+                             None))
+    detail = f"step {step.pk} changed"
+    if withheld != step.withheld_ground_id:
+        detail += (f"; not shown to the client on the ground {withheld}" if withheld
+                   else "; shown to the client")
     with plan_write(actor, plan, expected_revision) as locked:
         step.what = data.what.strip()
         step.owner_kind = data.owner_kind
         step.owner = owner
         step.due_on = data.due_on
         step.goal_id = data.goal_id or None
-        step.save(update_fields=["what", "owner_kind", "owner", "due_on", "goal", "updated_at"])
+        step.withheld_ground_id = withheld
+        step.save(update_fields=["what", "owner_kind", "owner", "due_on", "goal",
+                                 "withheld_ground", "updated_at"])
         care_team_grant(actor, locked, owner)
-        plan_change_log(actor, locked, LogAction.UPDATE, f"step {step.pk} changed")
+        plan_change_log(actor, locked, LogAction.UPDATE, detail)
     return step
 
 

@@ -141,11 +141,12 @@ def step_edit(request, plan_id: int, step_id: int):
             actor=request.user, step=step, expected_revision=data["revision"],
             data=services.StepInput(what=data["what"], owner_kind=data["owner_kind"],
                                     due_on=data["due_on"], owner_id=as_int(data["owner"]),
-                                    goal_id=as_int(data["goal"])))
+                                    goal_id=as_int(data["goal"]),
+                                    withheld_ground=data["withheld_ground"]))
 
     initial = {"what": step.what, "owner_kind": step.owner_kind,
                "owner": str(step.owner_id or ""), "due_on": step.due_on,
-               "goal": str(step.goal_id or "")}
+               "goal": str(step.goal_id or ""), "withheld_ground": step.withheld_ground_id or ""}
     return _edit(request, state, row=step, kind="step", form_class=plan_forms.StepEditForm,
                  kwargs=state._kwargs("step"), initial=initial, save=save,
                  now=lambda: _step_now(step.pk),
