@@ -233,6 +233,18 @@ OIDC_STORE_ID_TOKEN = True  # the hint for signing out at the provider
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# The client's strong identification in their own area (luotsi.oma.auth, docs/operations.md
+# "The client's strong identification"): offered when the issuer, client id, key file and the
+# identity code's claim are all set. Authorization code flow with PKCE, private_key_jwt, and
+# an ID token encrypted to Luotsi's key; the redirect URI is <site>/oma/auth/callback/ and the
+# public keys are at <site>/oma/auth/jwks.json.
+CLIENT_OIDC_ISSUER = env_str("LUOTSI_CLIENT_OIDC_ISSUER", default="")
+CLIENT_OIDC_CLIENT_ID = env_str("LUOTSI_CLIENT_OIDC_CLIENT_ID", default="")
+CLIENT_OIDC_KEY = env_str("LUOTSI_CLIENT_OIDC_KEY", default="")  # a path: JWK or PEM
+CLIENT_OIDC_HETU_CLAIM = env_str("LUOTSI_CLIENT_OIDC_HETU_CLAIM", default="")
+# The scopes asked for besides the identity code's claim (asked as an essential claim of the ID
+# token); some brokers release the code only for a scope of their own.
+CLIENT_OIDC_SCOPE = env_str("LUOTSI_CLIENT_OIDC_SCOPE", default="openid")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

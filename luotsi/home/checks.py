@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from config.env import secret_problem
+from luotsi.common.jose_keys import KeyProblem, load_own_key
 
 
 @register(Tags.security, deploy=True)
@@ -69,3 +70,47 @@ def static_files_collected(app_configs, **kwargs):
 def static_files_collected_for_deploy(app_configs, **kwargs):
     problem = _static_manifest_problem()
     return [Error(problem, hint=_COLLECT_HINT, id="luotsi.E010")] if problem else []
+
+
+# The client's strong identification (luotsi.oma.auth): setting → environment variable.
+_CLIENT_OIDC = {
+    "CLIENT_OIDC_ISSUER": "LUOTSI_CLIENT_OIDC_ISSUER",
+    "CLIENT_OIDC_CLIENT_ID": "LUOTSI_CLIENT_OIDC_CLIENT_ID",
+    "CLIENT_OIDC_KEY": "LUOTSI_CLIENT_OIDC_KEY",
+    "CLIENT_OIDC_HETU_CLAIM": "LUOTSI_CLIENT_OIDC_HETU_CLAIM",
+}
+_CLIENT_OIDC_HINT = ("Set all four LUOTSI_CLIENT_OIDC_* variables, or none (docs/operations.md, "
+                     "\"The client's strong identification\").")
+
+
+@register(Tags.security, deploy=True)
+def client_identification_configured_whole(app_configs, **kwargs):
+    """The client's strong identification is offered only when all four settings are given: a
+    half configuration is a mistake the area would hide (it offers no sign-in), so it is named
+    here; a whole one needs a usable key and an HTTPS issuer."""
+    given = [variable for setting, variable in _CLIENT_OIDC.items()
+             if getattr(settings, setting, "")]
+    if not given:
+        return []
+    missing = [variable for variable in _CLIENT_OIDC.values() if variable not in given]
+    if missing:
+        return [Warning(
+            f"The client's strong identification is half configured: {', '.join(given)} set, "
+            f"{', '.join(missing)} not. The client's area offers no strong identification.",
+            hint=_CLIENT_OIDC_HINT, id="luotsi.W020")]
+    warnings = []
+    try:
+        load_own_key(settings.CLIENT_OIDC_KEY)
+    except KeyProblem as problem:
+        warnings.append(Warning(
+            f"LUOTSI_CLIENT_OIDC_KEY ({settings.CLIENT_OIDC_KEY}) cannot be used: {problem}. "
+            "Clients cannot sign in.",
+            hint="Give the path of Luotsi's private key, RSA (2048 bits or more) or EC, as a "
+                 "JSON Web Key or an unencrypted PEM file readable by the server.",
+            id="luotsi.W021"))
+    if not settings.CLIENT_OIDC_ISSUER.startswith("https://"):
+        warnings.append(Warning(
+            "LUOTSI_CLIENT_OIDC_ISSUER is not an https:// address.",
+            hint="The identification service's issuer is always an HTTPS address in production.",
+            id="luotsi.W022"))
+    return warnings

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luotsi.oma import views
+from luotsi.oma import auth_views, views
 
 app_name = "oma"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("plan/<id:plan_id>/memo.pdf", views.memo_pdf, name="memo_pdf"),
     path("log/", views.access_log, name="access_log"),
     path("log/report.pdf", views.access_log_pdf, name="access_log_pdf"),
+    path("auth/start/", auth_views.start, name="auth_start"),
+    path("auth/callback/", auth_views.callback, name="auth_callback"),
+    path("auth/jwks.json", auth_views.jwks, name="auth_jwks"),
 ]

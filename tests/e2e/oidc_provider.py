@@ -1,4 +1,5 @@
-"""A real OpenID Connect provider for the staff sign-in tests: ``tests/oidc/provider.mjs`` (the
+"""A real OpenID Connect provider for the staff sign-in tests and the client's strong
+identification: ``tests/oidc/provider.mjs`` (the
 certified ``oidc-provider`` package) run by node on a free loopback port.
 
 Its packages are installed by ``make install`` (``npm ci --prefix tests/oidc``). Without node the
@@ -23,7 +24,10 @@ CLIENT_SECRET = "luotsi-test-client-secret-0123456789"
 
 
 class Provider:
-    def __init__(self, redirect_uri: str, post_logout_uri: str):
+    """``strong``: a second client registered as Finland's identification services do it
+    (``client_id``, ``redirect_uri``, ``jwks_uri``, ``hetu_claim``; see provider.mjs)."""
+
+    def __init__(self, redirect_uri: str, post_logout_uri: str, strong: dict | None = None):
         node = shutil.which("node")
         if node is None:
             pytest.skip("node is not installed: the OpenID Connect provider cannot run")
@@ -32,7 +36,7 @@ class Provider:
                         "(npm ci --prefix tests/oidc)", pytrace=False)
         self.process = subprocess.Popen(
             [node, str(HERE / "provider.mjs"), CLIENT_ID, CLIENT_SECRET, redirect_uri,
-             post_logout_uri],
+             post_logout_uri, *([json.dumps(strong)] if strong else [])],
             cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         deadline = time.monotonic() + 30
         self.issuer = None

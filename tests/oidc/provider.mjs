@@ -1,7 +1,14 @@
 // A real OpenID Connect provider (the certified `oidc-provider` package) on loopback, for
-// Luotsi's staff sign-in tests. Started by tests/oidc_provider.py:
+// Luotsi's staff sign-in tests and the client's strong identification. Started by
+// tests/e2e/oidc_provider.py:
 //
-//   node provider.mjs CLIENT_ID CLIENT_SECRET REDIRECT_URI POST_LOGOUT_REDIRECT_URI
+//   node provider.mjs CLIENT_ID CLIENT_SECRET REDIRECT_URI POST_LOGOUT_REDIRECT_URI [STRONG]
+//
+// STRONG, optional, is a JSON object registering a second client as Finland's identification
+// services do: {"client_id", "redirect_uri", "jwks_uri", "hetu_claim"}. It authenticates with
+// private_key_jwt (its keys fetched from jwks_uri), receives ID tokens signed by the provider and
+// encrypted to its key (RSA-OAEP-256, A256GCM) with a pairwise subject, and the login typed into
+// the provider's form is released as the identity code in the claim named by hetu_claim.
 //
 // It listens on a free loopback port and prints the line `LUOTSI_OP_READY {"issuer": "http://127.0.0.1:N"}`.
 // Sign-in uses the package's own development interactions (a login form taking any user name;
@@ -15,13 +22,17 @@
 //   /__test/expire-id-tokens  ID tokens live one second and the token endpoint answers two
 //                             seconds late, so the relying party receives expired ID tokens
 //   /__test/hide-keys       the JWKS endpoint publishes no keys (tokens are signed by an unknown key)
+//   /__test/plain-id-tokens   the strong client's ID tokens come signed but not encrypted
+//   /__test/audience?value=X  ID tokens name X as their audience instead of the client
+//   /__test/tamper-id-tokens  one character of the ID token in each token response is changed
 //   /__test/reset           back to the start-up state (keys kept)
 import crypto from 'node:crypto';
 import http from 'node:http';
 
 import Provider from 'oidc-provider';
 
-const [clientId, clientSecret, redirectUri, postLogoutRedirectUri] = process.argv.slice(2);
+const [clientId, clientSecret, redirectUri, postLogoutRedirectUri, strongJson] = process.argv.slice(2);
+const strong = strongJson ? JSON.parse(strongJson) : null;
 if (!postLogoutRedirectUri) {
   console.error('usage: node provider.mjs CLIENT_ID CLIENT_SECRET REDIRECT_URI POST_LOGOUT_URI');
   process.exit(2);
@@ -35,12 +46,32 @@ function newSigningKey() {
 
 const state = {
   key: newSigningKey(), issuerOverride: null, idTokenTtl: 3600, tokenDelayMs: 0, hideKeys: false,
+  plainIdTokens: false, idTokenAudience: null, tamperIdTokens: false,
 };
+const START = { ...state };
 let origin = null; // http://127.0.0.1:PORT, known once listening
 let provider = null;
 
+function strongClient() {
+  return {
+    client_id: strong.client_id,
+    redirect_uris: [strong.redirect_uri],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks_uri: strong.jwks_uri,
+    subject_type: 'pairwise',
+    id_token_signed_response_alg: 'RS256',
+    ...(state.plainIdTokens ? {} : {
+      id_token_encrypted_response_alg: 'RSA-OAEP-256',
+      id_token_encrypted_response_enc: 'A256GCM',
+    }),
+  };
+}
+
 function build() {
   const issuer = state.issuerOverride || origin;
+  const hetuClaim = strong ? strong.hetu_claim : null;
   const configuration = {
     clients: [{
       client_id: clientId,
@@ -50,29 +81,76 @@ function build() {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_post',
-    }],
+    }, ...(strong ? [strongClient()] : [])],
     jwks: { keys: [state.key] },
     pkce: { required: () => true },
-    claims: { openid: ['sub'], profile: ['preferred_username', 'name'] },
+    claims: {
+      openid: ['sub'],
+      profile: ['preferred_username', 'name'],
+      ...(hetuClaim ? { [hetuClaim]: null } : {}),
+    },
+    subjectTypes: ['public', 'pairwise'],
+    // A pairwise subject: the identity code reaches the client only in its own claim.
+    pairwiseIdentifier: async (ctx, accountId, client) => crypto.createHash('sha256')
+      .update(`${client.sectorIdentifier}:${accountId}:luotsi-test-pairwise-salt`)
+      .digest('base64url'),
     conformIdTokenClaims: false, // the requested profile claims go into the ID token too
     findAccount: async (ctx, sub) => ({
       accountId: sub,
-      claims: async () => ({ sub, preferred_username: sub, name: sub }),
+      claims: async () => ({
+        sub, preferred_username: sub, name: sub, ...(hetuClaim ? { [hetuClaim]: sub } : {}),
+      }),
     }),
     loadExistingGrant: async (ctx) => {
       const grant = new ctx.oidc.provider.Grant({
         clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId,
       });
-      grant.addOIDCScope('openid profile');
-      grant.addOIDCClaims(['preferred_username', 'name']);
+      if (strong && ctx.oidc.client.clientId === strong.client_id) {
+        grant.addOIDCScope('openid');
+        grant.addOIDCClaims([hetuClaim]);
+      } else {
+        grant.addOIDCScope('openid profile');
+        grant.addOIDCClaims(['preferred_username', 'name']);
+      }
       await grant.save();
       return grant;
     },
     ttl: { IdToken: () => state.idTokenTtl },
-    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      encryption: { enabled: true },
+      claimsParameter: { enabled: true },
+    },
+    enabledJWA: {
+      idTokenEncryptionAlgValues: ['RSA-OAEP-256', 'RSA-OAEP', 'ECDH-ES', 'ECDH-ES+A256KW'],
+      idTokenEncryptionEncValues: ['A256GCM', 'A128GCM', 'A128CBC-HS256'],
+    },
     cookies: { keys: ['luotsi-test-provider-cookie-key'] },
+    // The strong client's keys are fetched from Luotsi's live server on loopback, an address
+    // the package refuses by default (its guard against server-side request forgery); this
+    // provider only ever runs on loopback for tests.
+    fetch: (url, options) => {
+      const { dispatcher, ...rest } = options;
+      return fetch(url, rest);
+    },
   };
   const built = new Provider(issuer, configuration);
+  // The audience of the ID tokens when a test asks for another one.
+  const { issue } = built.IdToken.prototype;
+  built.IdToken.prototype.issue = async function issueFor(options) {
+    if (state.idTokenAudience && options && options.use === 'idtoken') {
+      const real = this.client;
+      this.client = new Proxy(real, {
+        get(target, property) {
+          if (property === 'clientId') return state.idTokenAudience;
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    }
+    return issue.call(this, options);
+  };
   // Paths stay at the origin whatever the provider calls itself.
   built.proxy = false;
   return built;
@@ -92,10 +170,17 @@ function control(req, res, url) {
     case '/__test/hide-keys':
       state.hideKeys = true;
       break;
+    case '/__test/plain-id-tokens':
+      state.plainIdTokens = true;
+      break;
+    case '/__test/audience':
+      state.idTokenAudience = url.searchParams.get('value');
+      break;
+    case '/__test/tamper-id-tokens':
+      state.tamperIdTokens = true;
+      break;
     case '/__test/reset':
-      Object.assign(state, {
-        issuerOverride: null, idTokenTtl: 3600, tokenDelayMs: 0, hideKeys: false,
-      });
+      Object.assign(state, { ...START, key: state.key });
       break;
     default:
       res.writeHead(404).end();
@@ -118,6 +203,26 @@ const server = http.createServer((req, res) => {
   if (state.hideKeys && url.pathname === '/jwks') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
     return;
+  }
+  if (state.tamperIdTokens && url.pathname === '/token') {
+    const end = res.end.bind(res);
+    res.end = (body, ...rest) => {
+      try {
+        const answer = JSON.parse(body.toString());
+        if (answer.id_token) {
+          // One character in the middle of the last part (the JWE's authentication tag or the
+          // JWS's signature) changed to another of the same length.
+          const at = answer.id_token.lastIndexOf('.') + 5;
+          const old = answer.id_token[at];
+          answer.id_token = answer.id_token.slice(0, at) + (old === 'A' ? 'B' : 'A')
+            + answer.id_token.slice(at + 1);
+          return end(JSON.stringify(answer), ...rest);
+        }
+      } catch {
+        // not JSON: sent as it is
+      }
+      return end(body, ...rest);
+    };
   }
   if (state.tokenDelayMs && url.pathname === '/token') {
     const end = res.end.bind(res);

@@ -1,0 +1,306 @@
+"""The client's strong identification against a real OpenID Connect provider on loopback
+(``oidc_provider.py`` with a second client registered as Finland's identification services do
+it: ``private_key_jwt``, ID tokens encrypted to Luotsi's key, a pairwise subject, the identity
+code in a claim of its own), in Chromium and through plain HTTP: signing in, a person of whom
+Luotsi holds nothing, and each refusal; the identity code never reaches a log."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from importlib import import_module
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings as django_settings
+from e2e_helpers import assert_accessible, assert_path
+from oidc_provider import Provider
+
+from luotsi.access.models import AccessLogEntry
+from luotsi.oma import auth
+from luotsi.oma.session import CLIENT_KEY, SEEN_KEY
+from luotsi.oma.tests.builders import client_with_plan
+from luotsi.organisation.tests.factories import UserFactory
+from luotsi.people import hetu
+
+pytestmark = pytest.mark.e2e
+
+CLIENT_ID = "luotsi-oma-test"
+HETU_CLAIM = "personal_identity_code"
+UNKNOWN_HETU = "010190-998N"  # valid, and no one's in Luotsi
+INVALID_HETU = "131052-308X"  # the check character is wrong
+REFUSED = {
+    "fi": "Tunnistautuminen ei onnistunut",
+    "sv": "Inloggningen lyckades inte",
+    "en": "Sign-in did not succeed",
+}
+
+
+@pytest.fixture(scope="session")
+def client_key_file(tmp_path_factory) -> str:
+    """Luotsi's private key as a PEM file (the other accepted form, a JWK, in the unit tests)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path_factory.mktemp("client-oidc") / "luotsi-client.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def strong_provider(live_server):
+    # The provider fetches Luotsi's keys from the published address itself (node resolves
+    # "localhost" to ::1 first, where the live server does not listen).
+    site = live_server.url.replace("//localhost:", "//127.0.0.1:")
+    running = Provider(f"{live_server.url}/auth/oidc/callback/", f"{live_server.url}/login/",
+                       strong={"client_id": CLIENT_ID,
+                               "redirect_uri": f"{live_server.url}/oma/auth/callback/",
+                               "jwks_uri": f"{site}/oma/auth/jwks.json",
+                               "hetu_claim": HETU_CLAIM})
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def strong(strong_provider, settings, client_key_file):
+    strong_provider.control("reset")
+    auth.provider.clear()
+    settings.CLIENT_OIDC_ISSUER = strong_provider.issuer
+    settings.CLIENT_OIDC_CLIENT_ID = CLIENT_ID
+    settings.CLIENT_OIDC_KEY = client_key_file
+    settings.CLIENT_OIDC_HETU_CLAIM = HETU_CLAIM
+    settings.DEMO_MODE = False
+    yield strong_provider
+    auth.provider.clear()
+
+
+@pytest.fixture(autouse=True)
+def _code_lists(transactional_db):
+    """Browser tests empty every table after each test, the code lists too: load them again."""
+    from django.apps import apps
+
+    import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
+
+
+@pytest.fixture
+def elli(transactional_db, team):
+    coordinator = UserFactory(first_name="Sanna", last_name="Ohjaaja", teams=[team])
+    return client_with_plan(coordinator, first_name="Elli", goal="Oma koti").person
+
+
+def _events(caplog, event: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if getattr(r, "event", "") == event]
+
+
+def _reasons(caplog) -> list[str]:
+    return [r.reason for r in _events(caplog, "client_oidc_refused")]
+
+
+def _nothing_logged_of(code: str, caplog) -> None:
+    """The identity code is in no log record (any logger, any field) nor in the access log."""
+    forms = {code, code.lower(), code.replace("-", "")}
+    for record in caplog.records:
+        text = f"{record.getMessage()} {record.__dict__}"
+        assert not any(form in text for form in forms), record.__dict__
+    for entry in AccessLogEntry.objects.all():
+        assert not any(form in str(entry.__dict__) for form in forms)
+
+
+def _http_start(live_server, browser: requests.Session | None = None):
+    browser = browser or requests.Session()
+    answer = browser.get(f"{live_server.url}/oma/auth/start/", allow_redirects=False)
+    assert answer.status_code == 302, answer.text[:500]
+    return browser, answer.headers["Location"]
+
+
+def _http_sign_in(live_server, login: str, browser: requests.Session | None = None,
+                  follow: bool = True):
+    """The code flow through plain HTTP up to the provider's redirect back to Luotsi; answers
+    the session, the last answer and the callback URL. ``follow=False`` stops before Luotsi's
+    callback (so a test can call it itself)."""
+    browser, authorize = _http_start(live_server, browser)
+    form_page = browser.get(authorize)
+    action = re.search(r'<form[^>]*action="([^"]+)"', form_page.text).group(1)
+    target = urljoin(form_page.url, action)
+    data = {"prompt": "login", "login": login, "password": "anything"}
+    if follow:
+        answer = browser.post(target, data=data)
+        callback = next(r.headers["Location"] for r in answer.history
+                        if r.headers.get("Location", "").startswith(
+                            live_server.url + "/oma/auth/callback/"))
+        return browser, answer, callback
+    answer = browser.post(target, data=data, allow_redirects=False)
+    while not answer.headers["Location"].startswith(live_server.url + "/oma/auth/callback/"):
+        answer = browser.get(urljoin(answer.url, answer.headers["Location"]),
+                             allow_redirects=False)
+    return browser, answer, answer.headers["Location"]
+
+
+def _session_of(browser: requests.Session):
+    engine = import_module(django_settings.SESSION_ENGINE)
+    return engine.SessionStore(browser.cookies.get(django_settings.SESSION_COOKIE_NAME))
+
+
+def test_the_authorization_request_carries_state_nonce_pkce_and_the_claim(strong, live_server):
+    _, authorize = _http_start(live_server)
+    query = parse_qs(urlsplit(authorize).query)
+    assert authorize.startswith(strong.issuer + "/")
+    assert query["client_id"] == [CLIENT_ID] and query["response_type"] == ["code"]
+    assert query["redirect_uri"] == [f"{live_server.url}/oma/auth/callback/"]
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
+    assert len(query["state"][0]) >= 40 and len(query["nonce"][0]) >= 40
+    assert HETU_CLAIM in query["claims"][0] and query["ui_locales"] == ["fi"]
+
+
+def test_luotsi_publishes_only_the_public_part_of_its_key(strong, live_server):
+    keys = requests.get(f"{live_server.url}/oma/auth/jwks.json", timeout=10).json()["keys"]
+    assert sorted(k["use"] for k in keys) == ["enc", "sig"]
+    for key in keys:
+        assert key["kty"] == "RSA" and set(key) <= {"kty", "n", "e", "kid", "use", "alg"}
+
+
+def test_sign_in_lands_on_my_plan_in_the_clients_own_session(strong, elli, live_server, caplog):
+    with caplog.at_level(logging.DEBUG):
+        browser, answer, _ = _http_sign_in(live_server, elli.hetu)
+        assert urlsplit(answer.url).path == "/oma/plan/" and answer.status_code == 200
+        assert "Oma koti" in answer.text
+        # The client's own session: a Person, never a staff sign-in; nothing outside /oma/.
+        session = _session_of(browser)
+        assert session[CLIENT_KEY] == elli.pk and "_auth_user_id" not in session
+        assert browser.get(f"{live_server.url}/persons/", allow_redirects=False).status_code == 404
+        signed_in = _events(caplog, "client_signed_in")
+        assert [(r.method, r.person_id) for r in signed_in] == [("strong_identification", elli.pk)]
+        # 15 minutes idle end it.
+        session[SEEN_KEY] = int(time.time()) - 15 * 60 - 1
+        session.save()
+        answer = browser.get(f"{live_server.url}/oma/plan/")
+        assert urlsplit(answer.url).path == "/oma/" and "15" in answer.text
+        assert CLIENT_KEY not in _session_of(browser).load()
+    _nothing_logged_of(elli.hetu, caplog)
+
+
+def test_a_replayed_state_is_refused(strong, elli, live_server, caplog):
+    browser, answer, callback = _http_sign_in(live_server, elli.hetu, follow=False)
+    first = browser.get(callback, allow_redirects=False)
+    assert first.status_code == 302 and first.headers["Location"] == "/oma/plan/"
+    with caplog.at_level(logging.WARNING, logger="luotsi.security"):
+        again = browser.get(callback, allow_redirects=False)  # the same session, signed in
+        elsewhere = requests.get(callback, allow_redirects=False)  # another browser
+    assert again.status_code == elsewhere.status_code == 400
+    assert "already been used" in again.text.replace("\n", " ") or "jo käytetty" in again.text
+    assert _reasons(caplog) == ["unknown_or_used_state", "unknown_or_used_state"]
+    assert CLIENT_KEY not in _session_of(requests.Session()).load()
+
+
+@pytest.mark.parametrize(("control", "params", "reason"), [
+    ("audience", {"value": "another-service"}, "wrong_audience"),
+    ("plain-id-tokens", {}, "id_token_not_encrypted"),
+    ("tamper-id-tokens", {}, "undecryptable_token"),
+    ("hide-keys", {}, "unknown_key"),
+], ids=["another_audience", "not_encrypted", "tampered", "unknown_signing_key"])
+def test_a_token_that_does_not_hold_is_refused(strong, elli, live_server, caplog, control,
+                                               params, reason):
+    strong.control(control, **params)
+    with caplog.at_level(logging.DEBUG):
+        browser, answer, _ = _http_sign_in(live_server, elli.hetu)
+    assert answer.status_code == 400 and urlsplit(answer.url).path == "/oma/auth/callback/"
+    assert REFUSED["fi"] in answer.text
+    assert _reasons(caplog) == [reason]
+    assert CLIENT_KEY not in _session_of(browser).load()
+    assert browser.get(f"{live_server.url}/oma/plan/").url.endswith("/oma/")
+    _nothing_logged_of(elli.hetu, caplog)
+
+
+def test_an_expired_id_token_is_refused(strong, elli, live_server, caplog, monkeypatch):
+    monkeypatch.setattr(auth, "CLOCK_LEEWAY_SECONDS", 0)
+    strong.control("expire-id-tokens")
+    with caplog.at_level(logging.WARNING, logger="luotsi.security"):
+        _, answer, _ = _http_sign_in(live_server, elli.hetu)
+    assert answer.status_code == 400 and _reasons(caplog) == ["expired_token"]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fi", "ei ole kelvollinen"), ("sv", "inte giltig"), ("en", "not valid")])
+def test_an_invalid_identity_code_is_refused_in_the_clients_language(strong, live_server,
+                                                                     caplog, language, words):
+    browser = requests.Session()
+    page = browser.get(f"{live_server.url}/oma/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    browser.post(f"{live_server.url}/oma/language/", data={
+        "language": language, "next": "/oma/", "csrfmiddlewaretoken": token})
+    with caplog.at_level(logging.DEBUG):
+        _, answer, _ = _http_sign_in(live_server, INVALID_HETU, browser)
+    assert answer.status_code == 400 and answer.headers["Content-Language"] == language
+    assert REFUSED[language] in answer.text and words in answer.text
+    assert _reasons(caplog) == ["invalid_identity_code"]
+    _nothing_logged_of(INVALID_HETU, caplog)
+
+
+def test_a_person_of_whom_luotsi_holds_nothing_gets_a_friendly_page(strong, live_server,
+                                                                     caplog):
+    with caplog.at_level(logging.DEBUG):
+        browser, answer, _ = _http_sign_in(live_server, UNKNOWN_HETU)
+    assert answer.status_code == 200 and "Luotsilla ei ole tietoja sinusta" in answer.text
+    assert len(_events(caplog, "client_oidc_no_data")) == 1
+    assert CLIENT_KEY not in _session_of(browser).load()
+    _nothing_logged_of(UNKNOWN_HETU, caplog)
+
+
+def test_a_cancelled_identification_is_refused_and_ends_the_flow(strong, live_server, caplog):
+    browser, authorize = _http_start(live_server)
+    state = parse_qs(urlsplit(authorize).query)["state"][0]
+    with caplog.at_level(logging.WARNING, logger="luotsi.security"):
+        answer = browser.get(f"{live_server.url}/oma/auth/callback/",
+                             params={"error": "access_denied", "state": state})
+    assert answer.status_code == 400 and "peruttiin" in answer.text
+    assert _reasons(caplog) == ["provider_error"]
+    assert state not in _session_of(browser).load().get(auth.FLOWS_KEY, {})
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_client_strong_identification__sign_in_no_data_and_refusal_in_chromium(
+        strong, elli, new_page, language, live_server):
+    """The area's sign-in page offers strong identification; an identified person unknown to
+    Luotsi gets a friendly page, an invalid identity code a refusal, both in the chosen
+    language; a known client lands on their plan. Every Luotsi page is checked with axe."""
+    elli.language = language
+    elli.save(update_fields=["language"])
+    page = new_page()
+    page.goto("/oma/")
+    if language != "fi":
+        page.select_option("#oma-language", language)
+        with page.expect_navigation():
+            page.click(".oma-language button")
+    assert page.locator("a[href='/oma/auth/start/']").count() == 1
+    assert page.locator("a[href='/oma/demo/']").count() == 0  # demo identification: demo only
+    assert_accessible(page)
+
+    def identify(login: str) -> None:
+        page.goto("/oma/")
+        page.click("a[href='/oma/auth/start/']")
+        page.wait_for_selector("input[name=login]")  # the provider's own sign-in form
+        page.fill("input[name=login]", login)
+        page.fill("input[name=password]", "anything")
+        with page.expect_navigation(url=re.compile(r"/oma/")):
+            page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+    identify(UNKNOWN_HETU)
+    assert_path(page, "/oma/auth/callback/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert_accessible(page)
+
+    identify(INVALID_HETU)
+    assert REFUSED[language] in page.locator("h1").inner_text()
+    assert page.locator(".oma-error[role=alert]").count() == 1
+    assert_accessible(page)
+
+    identify(elli.hetu)
+    assert_path(page, "/oma/plan/")
+    assert "Elli" in page.content()
+    assert_accessible(page)
+    assert hetu.clean(elli.hetu) not in page.url
