@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
-from joserfc.errors import JoseError
+from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import ECKey, RSAKey
 
 MIN_RSA_BITS = 2048
@@ -107,7 +108,10 @@ def _load(path: str, _mtime_ns: int, _size: int) -> OwnKey:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise KeyProblem(f"the file cannot be read ({exc.strerror})") from exc
-    key = _from_jwk(data) if data.lstrip().startswith(b"{") else _from_pem(data)
+    with warnings.catch_warnings():
+        # joserfc warns of a short RSA key; such a key is refused below, with the reason.
+        warnings.simplefilter("ignore", SecurityWarning)
+        key = _from_jwk(data) if data.lstrip().startswith(b"{") else _from_pem(data)
     if not key.is_private:
         raise KeyProblem("the file holds only a public key; Luotsi needs the private key")
     if isinstance(key, RSAKey):

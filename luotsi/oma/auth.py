@@ -4,6 +4,7 @@ Network):
 
 - the authorization code flow with ``state``, ``nonce`` and PKCE (S256), the three kept in the
   session per sign-in under way, each ``state`` used once and for ``FLOW_SECONDS`` at most;
+  ``prompt=login``: the provider identifies the person every time;
 - client authentication ``private_key_jwt``: a client assertion signed with Luotsi's own key
   (``LUOTSI_CLIENT_OIDC_KEY``), ``iss`` and ``sub`` the client id, ``aud`` the token endpoint,
   a fresh ``jti``, one minute of life;
@@ -227,6 +228,9 @@ def begin(request, *, language: str) -> str:
         "code_challenge": _challenge(verifier),
         "code_challenge_method": "S256",
         "ui_locales": language,
+        # Identification every time: a session left at the provider (a shared computer) never
+        # signs the next person in.
+        "prompt": "login",
         "claims": json.dumps({"id_token": {claim: {"essential": True}}}, separators=(",", ":")),
     })
     return f"{endpoint}{'&' if urlsplit(endpoint).query else '?'}{query}"

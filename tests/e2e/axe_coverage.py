@@ -27,6 +27,8 @@ _PLAN_ROLES = "tests/e2e/test_plan_roles.py::test_plan_roles__coordinator_and_na
 _EFFECTIVENESS = "tests/e2e/test_plans_effectiveness.py"
 _OMA = ("tests/e2e/test_e2e_oma.py::"
         "test_client_area__demo_identification_my_plan_and_who_read_my_data")
+_CLIENT_OIDC = ("tests/e2e/test_e2e_client_oidc.py::"
+                "test_client_strong_identification__sign_in_no_data_and_refusal_in_chromium")
 _SHARED = ("tests/e2e/test_shared_clients.py::"
            "test_shared_client__why_path_confirm_meeting_and_consultation")
 
@@ -109,6 +111,7 @@ COVERED = {
     "oma:demo": _OMA,
     "oma:plan": _OMA,
     "oma:access_log": _OMA,
+    "oma:auth_callback": _CLIENT_OIDC,
 }
 
 _DOWNLOAD = "a file download (CSV, PDF or JSON), not a page"
@@ -144,6 +147,9 @@ NOT_PAGES = {
     "oma:access_log_pdf": _DOWNLOAD,
     "oma:language": "the language of the client area's sign-in pages: POST, a redirect back",
     "oma:sign_out": "the client's sign-out: POST, then a redirect to the area's sign-in page",
+    "oma:auth_start": "a redirect to the client's identification service (its refusal page is "
+                      "the callback's, checked there)",
+    "oma:auth_jwks": "Luotsi's public keys for the identification service (JSON)",
     "admin:jsi18n": "the admin's translations as JavaScript",
     "admin:autocomplete": "the admin's autocomplete answers (JSON)",
     "admin:view_on_site": "a redirect to the object's own page",
