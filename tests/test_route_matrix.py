@@ -167,6 +167,11 @@ PAGES = {
     "oma:demo": NoClientData("demo identification: test identities, demo mode only"),
     "oma:language": NoClientData("the language of the client area's sign-in pages"),
     "oma:sign_out": NoClientData("the client's sign-out"),
+    "oma:auth_start": NoClientData("the client's strong identification: a redirect to the "
+                                   "identification service"),
+    "oma:auth_callback": NoClientData("the identification service's answer: signs the "
+                                      "identified client in, reads no client data by id"),
+    "oma:auth_jwks": NoClientData("Luotsi's public keys for the identification service"),
     "oma:plan": Excluded("the signed-in client's own plan, no id in the URL; a staff session "
                          "gets only the sign-in page (luotsi/oma tests)"),
     "oma:memo_pdf": Excluded("the memo of the client's own plan: access_own_plan_by_id answers "
