@@ -155,6 +155,7 @@ def _register_routers() -> None:
     from luotsi.people.api import router as people_router
     from luotsi.plans.api import router as plans_router
     from luotsi.sharedcare.api import router as sharedcare_router
+    from luotsi.signals.api import router as signals_router
 
     api.add_router("/persons", people_router)
     api.add_router("/clients", plans_router)
@@ -162,6 +163,7 @@ def _register_routers() -> None:
     api.add_router("/assessments", assessments_router)
     api.add_router("/advice", advice_router)
     api.add_router("/shared-clients", sharedcare_router)
+    api.add_router("/signals", signals_router)
 
 
 _register_routers()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "luotsi.plans",
     "luotsi.usage",
     "luotsi.sharedcare",
+    "luotsi.signals",
     "luotsi.api",
     "luotsi.home",
     "luotsi.oma",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/", include("luotsi.plans.urls")),
     path("service-usage/", include("luotsi.reports.indicator_urls")),
     path("shared-clients/", include("luotsi.sharedcare.urls")),
+    path("service-usage/", include("luotsi.signals.urls")),
     path("oma/", include("luotsi.oma.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -26,7 +26,7 @@ from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.models import Step
 from luotsi.sharedcare import forms as sc_forms
-from luotsi.sharedcare import selectors, services
+from luotsi.sharedcare import page_sections, selectors, services
 from luotsi.sharedcare.models import ChecklistItem, Meeting, SharedClient
 
 PAGE_SIZE = 50
@@ -80,6 +80,7 @@ def person(request, person_id: int):
         "consultations": list(selectors.consultations_of_person(access.person.pk)),
         "today": today,
         "may_end": services.may_end_coordination(request.user, shared),
+        "sections": page_sections.sections(request.user, access, today),
     }
     return render(request, "sharedcare/person.html", context)
 
