@@ -59,7 +59,8 @@ def _title() -> str:
 def _area(row) -> dict:
     hidden = row.hidden
     return {"label": row.label, "level": row.level,
-            "clients": "<5" if hidden and row.clients else intervention_report.count(row.clients),
+            "clients": ("<5" if 0 < row.clients < intervention_report.SMALL else "–") if hidden
+            else intervention_report.count(row.clients),
             "with_signal": "–" if hidden else intervention_report.count(row.with_signal),
             "share": "–" if hidden else intervention_report.share(row.with_signal, row.clients),
             "median": "–" if hidden else intervention_report.median(row.leads, row.clients)}
