@@ -101,7 +101,7 @@ def _steady_session_writes(settings):
 
 def restore_reference_data() -> None:
     """Put the AVAIN code lists, the rating scale, the plain-language terms, the identification
-    rules, the shared-client checklist and the consultation bases back when a browser test's flush has emptied them (the
+    rules, the shared-client checklist, the consultation bases, the signals and early rules back when a browser test's flush has emptied them (the
     data migrations wrote them once, at the test database's creation)."""
     from importlib import import_module
 
@@ -123,6 +123,11 @@ def restore_reference_data() -> None:
             apps, None)
     if not ConsultationBasis.objects.exists():
         import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data").load_bases(
+            apps, None)
+    from luotsi.signals.models import EarlyWarningRule, SignalDefinition
+
+    if not SignalDefinition.objects.exists() and not EarlyWarningRule.objects.exists():
+        import_module("luotsi.signals.migrations.0002_default_signals_and_early_rules").seed(
             apps, None)
 
 

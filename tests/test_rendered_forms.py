@@ -177,6 +177,8 @@ EXEMPT_FORMS = {
     "intake:assessment_detail#referral_remove",
     # Each break of the glass is an act of its own; its review is recorded once.
     "emergency_access", "emergency_review",
+    # A backtest's figures are the same for the same date: a repeat stores them again.
+    "signals:early_rule",
     # Create nothing: searches, reports, previews, the language, signing out.
     "access_log_report", "person_search", "intake:caseload#preview", "set_language",
     "oma:language", "logout",

@@ -29,6 +29,7 @@ _OMA = ("tests/e2e/test_e2e_oma.py::"
         "test_client_area__demo_identification_my_plan_and_who_read_my_data")
 _CLIENT_OIDC = ("tests/e2e/test_e2e_client_oidc.py::"
                 "test_client_strong_identification__sign_in_no_data_and_refusal_in_chromium")
+_SIGNALS = "tests/e2e/test_signals.py"
 _SHARED = ("tests/e2e/test_shared_clients.py::"
            "test_shared_client__why_path_confirm_meeting_and_consultation")
 
@@ -96,6 +97,10 @@ COVERED = {
         "tests/e2e/test_usage.py::test_indicators__filters_table_charts_csv_accessible",
     "sharedcare:candidates": _SHARED,
     "sharedcare:person": _SHARED,
+    "signals:intervention_points": f"{_SIGNALS}::test_planner_sees_intervention_points_and_an_early_rules_backtest",
+    "signals:early_rules": f"{_SIGNALS}::test_planner_sees_intervention_points_and_an_early_rules_backtest",
+    "signals:early_rule": f"{_SIGNALS}::test_planner_sees_intervention_points_and_an_early_rules_backtest",
+    "signals:early_candidates": f"{_SIGNALS}::test_shared_client_page_shows_the_intervention_marks",
     "sharedcare:confirm": _SHARED,
     "sharedcare:meeting_create": _SHARED,
     "sharedcare:meeting_minutes": _SHARED,
