@@ -34,6 +34,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -162,20 +163,44 @@ class _Run:
         last = bisect.bisect_left(self.boundaries, snapshot + timedelta(days=1)) - 1
         return first, last
 
-    def evaluate(self, buckets: dict[int, list[int]]) -> None:
+    def _test(self, rule: _Rule, first: int, last: int):
+        """A function of the per-column running sums telling whether ``rule`` matches over the
+        buckets ``first`` … ``last`` (its columns chosen once, not per person)."""
+        low, high, threshold = first, last + 1, rule.threshold
+        if rule.measure == Measure.DISTINCT_SECTORS:
+            s0, s1, s2, s3 = (self.columns[sector] for sector in SECTORS)
+            return lambda cums: ((cums[s0][high] > cums[s0][low]) + (cums[s1][high] > cums[s1][low])
+                                 + (cums[s2][high] > cums[s2][low])
+                                 + (cums[s3][high] > cums[s3][low])) >= threshold
+        if rule.measure == Measure.EVENTS_TOTAL:
+            columns = [self.columns[sector] for sector in SECTORS]
+            return lambda cums: sum(cums[c][high] - cums[c][low] for c in columns) >= threshold
+        key = "kind:" + rule.event_kind if rule.measure == Measure.EVENTS_OF_KIND else rule.sector
+        column = self.columns.get(key)
+        if column is None:
+            return lambda cums: False
+        return lambda cums: cums[column][high] - cums[column][low] >= threshold
+
+    def compile(self) -> None:
+        """The tests of every rule on every date it is evaluated on."""
+        self.id_tests = [[self._test(rule, *self.id_spans[i][j]) for i, rule in
+                          enumerate(self.identification)] for j in range(len(self.id_snapshots))]
+        self.early_tests = [[self._test(rule, *self.early_spans[r][k])
+                             for k in range(MONTHS_BACK + 1)] for r, rule in enumerate(self.early)]
+
+    def _running(self, buckets: dict[int, tuple]) -> list[list[int]]:
+        """Per column, the running sum before each bucket (``cums[c][b]``: buckets < b)."""
+        cums = [[0] * (self.n_buckets + 1) for _c in self.columns]
+        for b, row in buckets.items():
+            for c, value in enumerate(row):
+                if value:
+                    cums[c][b + 1] = value
+        return [list(accumulate(column)) for column in cums]
+
+    def evaluate(self, buckets: dict[int, tuple]) -> None:
         """Count one person (their events per bucket) into the counters."""
-        width = len(self.columns)
-        prefix = [[0] * width]
-        for b in range(self.n_buckets):
-            row = buckets.get(b)
-            last = prefix[-1]
-            prefix.append([last[c] + row[c] for c in range(width)] if row else last)
-
-        def sums(first: int, last: int) -> list[int]:
-            return [prefix[last + 1][c] - prefix[first][c] for c in range(width)]
-
-        flagged_at = {k: any(_matches(rule, sums(*self.id_spans[i][j]), self.columns)
-                             for i, rule in enumerate(self.identification))
+        cums = self._running(buckets)
+        flagged_at = {k: any(test(cums) for test in self.id_tests[j])
                       for j, k in enumerate(self.id_snapshots)}
         self.totals["persons"] += 1
         is_cohort = flagged_at[0]
@@ -183,12 +208,14 @@ class _Run:
         self.totals["cohort"] += is_cohort
         self.totals["new"] += is_new
         for r, rule in enumerate(self.early):
-            hits = [_matches(rule, sums(*self.early_spans[r][k]), self.columns)
-                    for k in range(MONTHS_BACK + 1)]
+            tests = self.early_tests[r]
+            # every month back only for the newly flagged (their lead time); else 6 and 12
+            hits = [test(cums) for test in tests] if is_new else \
+                {h: tests[h](cums) for h in HORIZONS}
             self._count(self.counters[rule.key], hits, flagged_at, is_cohort, is_new)
 
     @staticmethod
-    def _count(c: dict, hits: list[bool], flagged_at: dict[int, bool], is_cohort: bool,
+    def _count(c: dict, hits, flagged_at: dict[int, bool], is_cohort: bool,
                is_new: bool) -> None:
         for h in HORIZONS:
             if hits[h] and not flagged_at[h]:
@@ -208,16 +235,23 @@ class _Run:
 
     def sql(self) -> tuple[str, list]:
         adapt = connection.ops.adapt_datefield_value
-        bucket_sql = "CASE " + " ".join(
-            f"WHEN event_date < %s THEN {i - 1}" for i in range(1, len(self.boundaries))) + \
-            f" ELSE {self.n_buckets - 1} END"
+        thresholds = [adapt(day) for day in self.boundaries[1:]]
+        if connection.vendor == "postgresql":
+            # the number of boundaries after the first on or before the day: a binary search
+            bucket_sql = "width_bucket(event_date, %s::date[])"
+            bucket_params = [thresholds]
+        else:
+            bucket_sql = "CASE " + " ".join(
+                f"WHEN event_date < %s THEN {i - 1}" for i in range(1, len(self.boundaries))) + \
+                f" ELSE {self.n_buckets - 1} END"
+            bucket_params = thresholds
         sums_sql = ["SUM(CASE WHEN sector = %s THEN 1 ELSE 0 END)" for _s in SECTORS] + \
                    ["SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END)" for _k in self.kinds]
         table = ServiceEvent._meta.db_table
         sql = (f"SELECT person_id, bucket, {', '.join(sums_sql)} FROM (SELECT person_id, "
                f"sector, kind, {bucket_sql} AS bucket FROM {table} WHERE event_date >= %s AND "
                f"event_date <= %s) e GROUP BY person_id, bucket ORDER BY person_id")
-        params = [*SECTORS, *self.kinds, *[adapt(day) for day in self.boundaries[1:]],
+        params = [*SECTORS, *self.kinds, *bucket_params,
                   adapt(self.boundaries[0]), adapt(self.as_of)]
         return sql, params
 
@@ -226,6 +260,7 @@ class _Run:
         if not self.identification or not self.early:
             return
         sql, params = self.sql()
+        self.compile()
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as setup:
@@ -243,7 +278,7 @@ class _Run:
                                 self.evaluate(buckets)
                             current, buckets = person_id, {}
                         if 0 <= bucket < self.n_buckets:
-                            buckets[int(bucket)] = [int(n) for n in counts]
+                            buckets[bucket] = counts
                 if current is not None:
                     self.evaluate(buckets)
             finally:

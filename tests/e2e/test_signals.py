@@ -60,6 +60,8 @@ def world(transactional_db):
     early = PersonFactory(first_name="Eero", last_name="Ennakko", municipality=porvoo)
     RelationshipFactory(person=early, user=alice)
     emergencies(early, [today - dt.timedelta(days=5), today - dt.timedelta(days=50)])
+    events(PersonFactory(municipality=porvoo), [(today - dt.timedelta(days=1100), "social",
+                                                 "visit")])  # history reaches back far enough
     as_of = today - dt.timedelta(days=7)
     run_backtest(as_of=as_of, user=lead)
     return {"person": person, "early": early}

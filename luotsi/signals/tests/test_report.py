@@ -129,7 +129,7 @@ def test_early_candidates__only_own_clients_not_yet_flagged(client, alice, case,
     flagged = PersonFactory()
     RelationshipFactory(person=flagged, user=alice)
     emergencies(flagged, [today - timedelta(days=n) for n in (1, 2, 3, 4)])
-    from luotsi.signals.tests.helpers import IdentificationRule  # noqa: PLC0415
+    from luotsi.signals.tests.helpers import IdentificationRule
     from luotsi.usage.models import Flag
 
     Flag.objects.create(person=flagged, rule=IdentificationRule.objects.get(code="test_emergency"),
