@@ -29,6 +29,7 @@ BEFORE = {
     Role.TEAM_LEAD: CLIENT_WORK | {
         "/intake/caseload/", "/reports/kpis/", "/plans/effectiveness/",
         "/service-usage/indicators/", "/access-log/emergency/",
+        "/service-usage/intervention-points/", "/service-usage/early-rules/",
     },
     Role.DPO: {"/", "/access-log/emergency/", "/access-log/report/"},
     Role.ADMIN: {"/", "/admin/"},
@@ -86,7 +87,8 @@ def test_navigation__team_lead_groups(client, team):
                              "/shared-clients/candidates/", "/shared-clients/consultations/"]
     assert _menus(nav) == {
         "Register": ["/intake/contacts/new/", "/persons/new/"],
-        "Reports": ["/reports/kpis/", "/plans/effectiveness/", "/service-usage/indicators/"],
+        "Reports": ["/reports/kpis/", "/plans/effectiveness/", "/service-usage/indicators/",
+                    "/service-usage/intervention-points/", "/service-usage/early-rules/"],
         "Management": ["/intake/caseload/", "/access-log/emergency/"],
     }
 

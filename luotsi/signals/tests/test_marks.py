@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from luotsi.access.models import AccessLogEntry, LogAction
 from luotsi.plans.models import Plan
@@ -48,7 +49,7 @@ def test_seeded_signals__the_four_of_the_issue_and_one_more_as_data():
 ])
 def test_definition__impossible_parameters_refused_naming_the_field(kind, parameters, message):
     definition = SignalDefinition(code="x", kind=kind, parameters=parameters, name_fi="X")
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         definition.full_clean()
     assert message in " ".join(refused.value.message_dict["parameters"])
 
