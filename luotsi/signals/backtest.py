@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from luotsi.deadlines.calendar import add_months
 from luotsi.signals.models import Backtest, EarlyWarningRule
+from luotsi.usage.identification import matches
 from luotsi.usage.models import KEY_EPOCH, EventSector, IdentificationRule, Measure, ServiceEvent
 
 HORIZONS = (6, 12)
@@ -126,20 +127,31 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _has_conditions(rule: IdentificationRule) -> bool:
+    """Whether ``rule`` has conditions beyond its measure (the identification rules' age,
+    sectors used together and kinds, where the model has them)."""
+    return any(getattr(rule, name, None) not in (None, [], "")
+               for name in ("min_age", "max_age", "sectors_together", "event_kinds"))
+
+
 class _Run:
     """One backtest's rules, dates, buckets and counters."""
 
     def __init__(self, as_of: date):
         self.as_of = as_of
-        self.identification = [_rule(r, f"id:{r.pk}") for r in
-                               IdentificationRule.objects.filter(active=True).order_by("pk")]
+        rules = list(IdentificationRule.objects.filter(active=True).order_by("pk"))
+        # Rules with conditions beyond the measure (age, sectors used together, kinds) are
+        # evaluated by the identification's own statement on each of the three dates.
+        self.conditioned = [r for r in rules if _has_conditions(r)]
+        self.identification = [_rule(r, f"id:{r.pk}") for r in rules if not _has_conditions(r)]
         self.early_objects = list(EarlyWarningRule.objects.filter(active=True).order_by("code"))
         self.early = [_rule(r, f"early:{r.pk}") for r in self.early_objects]
         # index k: k months back
         self.snapshots = [add_months(as_of, -k) for k in range(MONTHS_BACK + 1)]
         self.id_snapshots = [0, *HORIZONS]
         every = self.identification + self.early
-        windows = {r.window_days for r in every} or {365}
+        windows = {r.window_days for r in every + self.conditioned} or {365}
+        self.conditioned_at: list[set[int]] = [set() for _k in self.id_snapshots]
         self.boundaries = sorted({day for s in self.snapshots for w in windows
                                   for day in (s - timedelta(days=w - 1), s + timedelta(days=1))})
         self.kinds = sorted({r.event_kind for r in every if r.measure == Measure.EVENTS_OF_KIND})
@@ -197,10 +209,17 @@ class _Run:
                     cums[c][b + 1] = value
         return [list(accumulate(column)) for column in cums]
 
-    def evaluate(self, buckets: dict[int, tuple]) -> None:
+    def conditioned_matches(self) -> list[set[int]]:
+        """For each date of ``id_snapshots``, the persons a conditioned rule matches (one
+        statement per rule and date)."""
+        return [{person_id for rule in self.conditioned
+                 for person_id in matches(rule, self.snapshots[k])} for k in self.id_snapshots]
+
+    def evaluate(self, buckets: dict[int, tuple], person_id: int | None = None) -> None:
         """Count one person (their events per bucket) into the counters."""
         cums = self._running(buckets)
         flagged_at = {k: any(test(cums) for test in self.id_tests[j])
+                      or person_id in self.conditioned_at[j]
                       for j, k in enumerate(self.id_snapshots)}
         self.totals["persons"] += 1
         is_cohort = flagged_at[0]
@@ -257,8 +276,10 @@ class _Run:
 
     def scan(self) -> None:
         """Stream the per-person, per-bucket counts (one statement) into ``evaluate``."""
-        if not self.identification or not self.early:
+        if not (self.identification or self.conditioned) or not self.early:
             return
+        self.conditioned_at = self.conditioned_matches() if self.conditioned else \
+            [set() for _k in self.id_snapshots]
         sql, params = self.sql()
         self.compile()
         with transaction.atomic():
@@ -275,12 +296,12 @@ class _Run:
                     for person_id, bucket, *counts in rows:
                         if person_id != current:
                             if current is not None:
-                                self.evaluate(buckets)
+                                self.evaluate(buckets, current)
                             current, buckets = person_id, {}
                         if 0 <= bucket < self.n_buckets:
                             buckets[bucket] = counts
                 if current is not None:
-                    self.evaluate(buckets)
+                    self.evaluate(buckets, current)
             finally:
                 cursor.close()
 

@@ -13,6 +13,7 @@ from luotsi.api.models import ApiToken
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.signals.models import Backtest
 from luotsi.signals.tests.helpers import emergencies, events, only_rules
+from luotsi.usage.models import IdentificationRule, ServiceEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,28 @@ def test_api__a_date_without_enough_history_names_the_field(client, lead, histor
     assert response.status_code == 422
     (field,) = response.json()["error"]["fields"]
     assert field["field"] == "as_of" and "2022-07-01" in field["message"]
+
+
+@pytest.mark.skipif(not hasattr(IdentificationRule, "min_age"),
+                    reason="identification rules without conditions")
+def test_command__an_identification_rule_with_conditions_is_evaluated_with_them(history):
+    """The rule's age condition (30 or older on the date) leaves out the young person."""
+    from luotsi.people.models import Person
+
+    IdentificationRule.objects.filter(code="test_emergency").update(min_age=30)
+    Person.objects.update(birth_date=date(1980, 1, 1))
+    late = ServiceEvent.objects.filter(event_date=date(2025, 2, 1)).get().person
+    Person.objects.filter(pk=late.pk).update(birth_date=date(2015, 1, 1))
+    result = _backtest("2025-06-30")
+    assert (result["flagged"], result["newly_flagged"]) == (2, 1)
+
+
+def test_command__a_rule_evaluated_by_the_identifications_statement_gives_the_same(
+        history, monkeypatch):
+    """A rule with conditions goes through ``usage.identification.matches`` on each date; for
+    a rule without any, that path and the one scan agree."""
+    plain = _backtest("2025-06-30")
+    monkeypatch.setattr("luotsi.signals.backtest._has_conditions", lambda rule: True)
+    conditioned = _backtest("2025-06-30")
+    for key in ("flagged", "newly_flagged", "rules"):
+        assert conditioned[key] == plain[key]
