@@ -4,7 +4,10 @@ Network):
 
 - the authorization code flow with ``state``, ``nonce`` and PKCE (S256), the three kept in the
   session per sign-in under way, each ``state`` used once and for ``FLOW_SECONDS`` at most;
-  ``prompt=login``: the provider identifies the person every time;
+  ``prompt=login``: the provider identifies the person every time; where the provider says it
+  takes request objects (``request_parameter_supported``), the request also goes as one signed
+  with Luotsi's key (the Finnish Trust Network's profile asks for signed requests); an ``iss``
+  in the answer (RFC 9207) must name the configured issuer;
 - client authentication ``private_key_jwt``: a client assertion signed with Luotsi's own key
   (``LUOTSI_CLIENT_OIDC_KEY``), ``iss`` and ``sub`` the client id, ``aud`` the token endpoint,
   a fresh ``jti``, one minute of life;
@@ -206,7 +209,8 @@ def _challenge(verifier: str) -> str:
 def begin(request, *, language: str) -> str:
     """Start a sign-in: a new state, nonce and PKCE verifier into the session; answers the
     provider's authorization URL the browser is sent to."""
-    endpoint = provider.discovery()["authorization_endpoint"]
+    document = provider.discovery()
+    endpoint = document["authorization_endpoint"]
     own_key()  # a sign-in that could not be finished is not started
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
@@ -218,7 +222,7 @@ def begin(request, *, language: str) -> str:
     flows[state] = {"nonce": nonce, "verifier": verifier, "at": now}
     request.session[FLOWS_KEY] = flows
     claim = settings.CLIENT_OIDC_HETU_CLAIM
-    query = urlencode({
+    params = {
         "response_type": "code",
         "client_id": settings.CLIENT_OIDC_CLIENT_ID,
         "redirect_uri": redirect_uri(request),
@@ -232,8 +236,24 @@ def begin(request, *, language: str) -> str:
         # signs the next person in.
         "prompt": "login",
         "claims": json.dumps({"id_token": {claim: {"essential": True}}}, separators=(",", ":")),
-    })
+    }
+    if document.get("request_parameter_supported"):
+        params["request"] = request_object(params, now)
+    query = urlencode(params)
     return f"{endpoint}{'&' if urlsplit(endpoint).query else '?'}{query}"
+
+
+def request_object(params: dict[str, str], now: int) -> str:
+    """The authorization request as a JWT signed with Luotsi's key (OpenID Connect Core 6.1):
+    the same parameters, ``iss`` the client id, ``aud`` the issuer, a minute of life."""
+    key = own_key()
+    claims: dict[str, object] = {
+        **params, "claims": json.loads(params["claims"]),
+        "iss": settings.CLIENT_OIDC_CLIENT_ID, "aud": settings.CLIENT_OIDC_ISSUER,
+        "iat": now, "nbf": now, "exp": now + ASSERTION_SECONDS,
+        "jti": secrets.token_urlsafe(24)}
+    header = {"alg": key.signing_algorithm, "kid": key.signing_kid, "typ": "oauth-authz-req+jwt"}
+    return jwt.encode(header, claims, key.key, algorithms=[key.signing_algorithm])
 
 
 def _take_flow(request, state: str) -> dict:
@@ -396,6 +416,8 @@ def finish(request) -> Outcome:
     if not code or not state:
         raise Refused("incomplete_callback", "used")
     flow = _take_flow(request, state)
+    if "iss" in params and params["iss"] != settings.CLIENT_OIDC_ISSUER:
+        raise Refused("wrong_issuer", detail="iss parameter")  # a mix-up (RFC 9207)
     answer = _token_request(code, flow["verifier"], request)
     id_token = answer.get("id_token")
     if not isinstance(id_token, str) or not id_token:

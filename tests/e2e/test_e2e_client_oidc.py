@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings as django_settings
 from e2e_helpers import assert_accessible, assert_path
+from joserfc import jwt
+from joserfc.jwk import KeySet
 from oidc_provider import Provider
 
 from luotsi.access.models import AccessLogEntry
@@ -154,6 +156,28 @@ def test_the_authorization_request_carries_state_nonce_pkce_and_the_claim(strong
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
     assert len(query["state"][0]) >= 40 and len(query["nonce"][0]) >= 40
     assert HETU_CLAIM in query["claims"][0] and query["ui_locales"] == ["fi"]
+    assert query["prompt"] == ["login"]
+    # The provider takes request objects: the request goes signed too (the provider of these
+    # tests requires it of this client, so every sign-in below also shows it is accepted).
+    signed = query["request"][0]
+    keys = KeySet.import_key_set(requests.get(f"{live_server.url}/oma/auth/jwks.json",
+                                              timeout=10).json())
+    claims = jwt.decode(signed, keys, algorithms=["RS256"]).claims
+    assert claims["iss"] == CLIENT_ID and claims["aud"] == strong.issuer
+    assert claims["state"] == query["state"][0] and claims["nonce"] == query["nonce"][0]
+    assert claims["code_challenge"] == query["code_challenge"][0]
+    assert claims["claims"] == {"id_token": {HETU_CLAIM: {"essential": True}}}
+
+
+def test_an_answer_naming_another_issuer_is_refused(strong, elli, live_server, caplog):
+    """RFC 9207: the provider names itself in its answer; a mix-up with another is refused."""
+    browser, _, callback = _http_sign_in(live_server, elli.hetu, follow=False)
+    forged = re.sub(r"([?&]iss=)[^&]+", r"\1https%3A%2F%2Fevil.example", callback)
+    assert forged != callback
+    with caplog.at_level(logging.WARNING, logger="luotsi.security"):
+        answer = browser.get(forged, allow_redirects=False)
+    assert answer.status_code == 400 and _reasons(caplog) == ["wrong_issuer"]
+    assert CLIENT_KEY not in _session_of(browser).load()
 
 
 def test_luotsi_publishes_only_the_public_part_of_its_key(strong, live_server):

@@ -6,9 +6,10 @@
 //
 // STRONG, optional, is a JSON object registering a second client as Finland's identification
 // services do: {"client_id", "redirect_uri", "jwks_uri", "hetu_claim"}. It authenticates with
-// private_key_jwt (its keys fetched from jwks_uri), receives ID tokens signed by the provider and
-// encrypted to its key (RSA-OAEP-256, A256GCM) with a pairwise subject, and the login typed into
-// the provider's form is released as the identity code in the claim named by hetu_claim.
+// private_key_jwt (its keys fetched from jwks_uri), must send signed request objects, receives ID
+// tokens signed by the provider and encrypted to its key (RSA-OAEP-256, A256GCM) with a pairwise
+// subject, and the login typed into the provider's form is released as the identity code in the
+// claim named by hetu_claim.
 //
 // It listens on a free loopback port and prints the line `LUOTSI_OP_READY {"issuer": "http://127.0.0.1:N"}`.
 // Sign-in uses the package's own development interactions (a login form taking any user name;
@@ -61,6 +62,8 @@ function strongClient() {
     token_endpoint_auth_method: 'private_key_jwt',
     jwks_uri: strong.jwks_uri,
     subject_type: 'pairwise',
+    require_signed_request_object: true,
+    request_object_signing_alg: 'RS256',
     id_token_signed_response_alg: 'RS256',
     ...(state.plainIdTokens ? {} : {
       id_token_encrypted_response_alg: 'RSA-OAEP-256',
@@ -121,6 +124,7 @@ function build() {
       rpInitiatedLogout: { enabled: true },
       encryption: { enabled: true },
       claimsParameter: { enabled: true },
+      requestObjects: { enabled: true },
     },
     enabledJWA: {
       idTokenEncryptionAlgValues: ['RSA-OAEP-256', 'RSA-OAEP', 'ECDH-ES', 'ECDH-ES+A256KW'],
