@@ -167,6 +167,8 @@ PAGES = {
     "oma:demo": NoClientData("demo identification: test identities, demo mode only"),
     "oma:language": NoClientData("the language of the client area's sign-in pages"),
     "oma:sign_out": NoClientData("the client's sign-out"),
+    "oma:access_log_pdf": Excluded("the signed-in client's own access-log report as PDF, no "
+                                   "id in the URL (luotsi/oma tests)"),
     "oma:auth_start": NoClientData("the client's strong identification: a redirect to the "
                                    "identification service"),
     "oma:auth_callback": NoClientData("the identification service's answer: signs the "
