@@ -107,14 +107,18 @@ def restore_reference_data() -> None:
 
     from django.apps import apps
 
-    from luotsi.plans.models import RatingScale
+    from luotsi.plans import sectors
+    from luotsi.plans.models import CodeListVersion, RatingScale
     from luotsi.sharedcare.models import ChecklistItem, ConsultationBasis
     from luotsi.usage.models import IdentificationRule
 
     if not RatingScale.objects.exists():
-        import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
+        import_module("luotsi.plans.migrations.0002_avain_code_lists").load_scale_and_terms(apps)
         import_module("luotsi.plans.migrations.0004_plain_language_terms_seeded").load(
             apps, None)
+    if not CodeListVersion.objects.exists():
+        import_module("luotsi.plans.migrations.0009_code_lists_and_sectors_shipped").restore(apps)
+    sectors.clear()
     if not IdentificationRule.objects.exists():
         import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
             apps, None)

@@ -81,7 +81,7 @@ def _build_plan():
     from luotsi.plans.models import CodeListItem
 
     def items(code_list):
-        return list(CodeListItem.objects.filter(code_list=code_list).order_by("sort_order"))
+        return list(CodeListItem.objects.filter(version__current=True, code_list=code_list).order_by("sort_order"))
 
     team = TeamFactory(code="bench-working-age", service_task="working_age")
     worker = UserFactory(username="bench-sw", first_name="Sanna", last_name="Sosiaali",

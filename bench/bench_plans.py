@@ -188,9 +188,9 @@ def build_large_plan(worker):
                       valid_from=today)
     s.coordinator_set(actor=worker, plan=plan, coordinator_id=worker.pk)
     sections = list(plan.sections.order_by("pk"))
-    areas = list(CodeListItem.objects.filter(code_list="goal_area", active=True))
-    methods = list(CodeListItem.objects.filter(code_list="method", active=True))
-    services = list(CodeListItem.objects.filter(code_list="service", active=True))
+    areas = list(CodeListItem.objects.filter(version__current=True, code_list="goal_area", active=True))
+    methods = list(CodeListItem.objects.filter(version__current=True, code_list="method", active=True))
+    services = list(CodeListItem.objects.filter(version__current=True, code_list="service", active=True))
     goals: list[Goal] = []
     steps_made = 0
     for version in range(LARGE["versions"]):

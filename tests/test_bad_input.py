@@ -206,7 +206,7 @@ def operations(today) -> dict[str, Operation]:
     shared = _shared_client()
     coordinator = shared.coordinator.username
     consultation = _open_consultation(shared)
-    area = CodeListItem.objects.filter(code_list=CodeList.GOAL_AREA, active=True)[0].code
+    area = CodeListItem.objects.filter(version__current=True, code_list=CodeList.GOAL_AREA, active=True)[0].code
     municipality = Municipality.objects.order_by("code")[0].code
     later = (today + timedelta(days=30)).isoformat()
     now = timezone.now() - timedelta(hours=1)

@@ -41,6 +41,17 @@ def choice(values, *, blank: bool = False):
         {"type": "integer" if numeric else "string", "enum": codes})]
 
 
+def data_code(*, description: str, examples=(), blank: bool = False, max_length: int = 40):
+    """The type of a code field whose codes are data (a county adds one without a release, as
+    the plan's sectors): a string with the known codes as examples, not an enumeration. The
+    service that receives it checks the code against the data, as for ``choice``."""
+    schema: dict = {"type": "string", "maxLength": max_length, "description": description}
+    codes = [*([""] if blank else []), *getattr(examples, "values", examples)]
+    if codes:
+        schema["examples"] = codes
+    return Annotated[str, WithJsonSchema(schema)]
+
+
 def _max_length(field) -> int | None:
     for item in field.metadata:
         if isinstance(item, MaxLen):

@@ -38,7 +38,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.api import idempotency
 from luotsi.api.errors import ErrorDetail, error_body, responses
 from luotsi.api.paging import DEFAULT_LIMIT, Limit, page_of
-from luotsi.api.schemas import Id, Offset, StrictInput, choice
+from luotsi.api.schemas import Id, Offset, StrictInput, choice, data_code
 from luotsi.plans import fhir, selectors, services
 from luotsi.plans.models import (
     CodeList,
@@ -60,7 +60,9 @@ MAX_TEXT = 20_000
 FHIR_JSON = "application/fhir+json"
 
 # The codes of the API: enumerations in the OpenAPI document.
-SectorCode = choice(Sector)
+SECTOR_DESCRIPTION = ("A plan sector's code. The sectors are data (the administrator adds "
+                      "them); the shipped ones are listed as examples.")
+SectorCode = data_code(description=SECTOR_DESCRIPTION, examples=Sector, max_length=30)
 LanguageCode = choice(["fi", "sv", "en"])
 SectionStatusCode = choice(PlanSection.Status)
 EffectCode = choice(GoalFactor.Effect)
@@ -119,6 +121,9 @@ class CodeOut(Schema):
     code: str
     name: str
     provisional: bool
+    version: str = Field(description="The version of the code list the row was recorded with.")
+    retired: bool = Field(description="The code is no longer offered (an older version of the "
+                                      "list, inactive or outside its validity).")
 
 
 class SectionOut(Schema):
@@ -398,7 +403,8 @@ def _professional(user) -> dict | None:
 
 
 def _code(item: CodeListItem) -> dict:
-    return {"code": item.code, "name": item.name, "provisional": item.provisional}
+    return {"code": item.code, "name": item.name, "provisional": item.provisional,
+            "version": item.version.version, "retired": not item.choosable()}
 
 
 def plan_body(user, plan_id: int) -> dict:
@@ -626,8 +632,11 @@ def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: Htt
              idempotency_key: str | None = idempotency.header()):
     def write(user, plan, expected):
         _visible_section(user, plan, payload.section_id)
+        # The code of the list's current version; a code only older versions have is found
+        # too, so that the refusal says it is retired.
         area_id = (CodeListItem.objects
-                   .filter(code_list=CodeList.GOAL_AREA, code=payload.goal_area, active=True)
+                   .filter(code_list=CodeList.GOAL_AREA, code=payload.goal_area)
+                   .order_by("-version__current", "-version__pk")
                    .values_list("pk", flat=True).first()) if payload.goal_area else None
         try:
             goal = services.goal_add(actor=user, plan=plan, expected_revision=expected,

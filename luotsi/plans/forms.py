@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from luotsi.common.formatting import format_date
 from luotsi.common.forms import DateInput, Form, OnceMixin
+from luotsi.plans import sectors
 from luotsi.plans.models import (
     CodeList,
     Goal,
@@ -16,7 +17,6 @@ from luotsi.plans.models import (
     Participant,
     PlanService,
     Rating,
-    Sector,
     Step,
     WithholdingGround,
 )
@@ -45,8 +45,19 @@ def professional_choices(professionals) -> list[tuple[str, str]]:
                      + (f" ({u.title})" if u.title else "")) for u in professionals]
 
 
-def item_choices(found, code_list: str) -> list[tuple[str, str]]:
-    return EMPTY + [(str(i.pk), i.name) for i in found.active_items(code_list)]
+def item_choices(found, code_list: str, keep=None) -> list[tuple[str, str]]:
+    """The codes offered today; ``keep``, a row's own retired code, stays choosable for that row
+    so that editing the row's other fields does not force a new code."""
+    offered = found.active_items(code_list)
+    rows = [(str(i.pk), i.name) for i in offered]
+    if keep is not None and all(i.pk != keep.pk for i in offered):
+        rows.append((str(keep.pk), _("%(name)s (retired code, version %(version)s)") % {
+            "name": keep.name, "version": keep.version.version}))
+    return EMPTY + rows
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return EMPTY + sectors.choices()
 
 
 def goal_choices(goals) -> list[tuple[str, str]]:
@@ -75,9 +86,10 @@ class PlanTextForm(PlanForm):
 
 
 class SectionForm(OnceMixin, PlanForm):
-    sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
+    sector = forms.ChoiceField(label=_("Sector"), choices=sector_choices,
                                error_messages={"required": _("Choose the sector.")})
-    responsible = forms.ChoiceField(label=_("Responsible professional"), required=False)
+    responsible = forms.ChoiceField(label=_("Responsible professional"), error_messages={
+        "required": _("Name the professional responsible for the sector's part of the plan.")})
     summary = _text(3, label=_("Summary"), required=False)
 
     def __init__(self, *args, professionals=(), **kwargs):
@@ -128,9 +140,9 @@ class GoalForm(OnceMixin, PlanForm):
                                       initial=Goal.Priority.MEDIUM)
     section = forms.ChoiceField(label=_("Sector section"), required=False)
 
-    def __init__(self, *args, found=None, sections=(), **kwargs):
+    def __init__(self, *args, found=None, sections=(), keep_item=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal_area"].choices = item_choices(found, CodeList.GOAL_AREA)
+        self.fields["goal_area"].choices = item_choices(found, CodeList.GOAL_AREA, keep_item)
         self.fields["section"].choices = section_choices(sections)
 
 
@@ -150,7 +162,7 @@ class FactorForm(OnceMixin, PlanForm):
 class ServiceForm(OnceMixin, PlanForm):
     item = forms.ChoiceField(label=_("Service"),
                              error_messages={"required": _("Choose a value from the list.")})
-    sector = forms.ChoiceField(label=_("Sector"), choices=EMPTY + list(Sector.choices),
+    sector = forms.ChoiceField(label=_("Sector"), choices=sector_choices,
                                error_messages={"required": _("Choose the sector.")})
     provider = forms.CharField(label=_("Provider organisation"), required=False, max_length=200)
     responsible = forms.ChoiceField(label=_("Responsible professional"), required=False)
@@ -212,7 +224,7 @@ class ParticipantForm(OnceMixin, PlanForm):
 
 class ConsentForm(OnceMixin, PlanForm):
     sector = forms.ChoiceField(label=_("Shared with the sector"),
-                               choices=EMPTY + list(Sector.choices),
+                               choices=sector_choices,
                                error_messages={"required": _(
                                    "Choose the sector the plan is shared with.")})
     scope = forms.CharField(label=_("What the consent covers"), max_length=300,

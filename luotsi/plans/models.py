@@ -3,8 +3,12 @@ the national AVAIN contents (goals, situation factors, services, methods) and th
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,6 +18,10 @@ from luotsi.people.models import Person
 
 
 class Sector(models.TextChoices):
+    """The codes of the sectors Luotsi ships (their API values never change). The sectors a plan
+    offers are data, ``PlanSector``: a county adds one in the admin without a release, so no
+    check or choice list is built from this enumeration (``luotsi.plans.sectors``)."""
+
     WORKING_AGE_SOCIAL = "working_age_social", pgettext_lazy(
         "sector", "Working-age social services")
     EMPLOYMENT = "employment", pgettext_lazy("sector", "Employment services")
@@ -21,42 +29,121 @@ class Sector(models.TextChoices):
     MENTAL_HEALTH_SUBSTANCE = "mental_health_substance", pgettext_lazy(
         "sector", "Mental-health and substance services")
     FAMILY_SERVICES = "family_services", pgettext_lazy("sector", "Family services")
+    OLDER_PEOPLE = "older_people", pgettext_lazy("sector", "Services for older people")
+    DISABILITY = "disability", pgettext_lazy("sector", "Disability services")
 
 
-# Which plan sector a professional works in, from their teams' service tasks.
-SECTOR_OF_SERVICE_TASK: dict[str, Sector] = {
-    ServiceTask.WORKING_AGE: Sector.WORKING_AGE_SOCIAL,
-    ServiceTask.EMPLOYMENT: Sector.EMPLOYMENT,
-    ServiceTask.HEALTH: Sector.HEALTH,
-    ServiceTask.MENTAL_HEALTH_SUBSTANCE: Sector.MENTAL_HEALTH_SUBSTANCE,
-    ServiceTask.FAMILY_SERVICES: Sector.FAMILY_SERVICES,
-    ServiceTask.CHILD_WELFARE: Sector.FAMILY_SERVICES,
-}
+class PlanSector(LocalisedNameModel):
+    """A sector whose part of the one plan is a section: its code (stable: the API's value), its
+    names, its place in lists, whether it is offered, and the service tasks of the teams whose
+    professionals work in it (they see its sections and may hold them)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(
+        _("active"), default=True,
+        help_text=_("An inactive sector is no longer offered; the sections it has keep it."))
+    service_tasks = models.JSONField(
+        _("service tasks"), default=list, blank=True,
+        help_text=_("The service tasks of the teams whose professionals work in this sector, "
+                    "as a list of codes."))
+
+    class Meta:
+        verbose_name = _("plan sector")
+        verbose_name_plural = _("plan sectors")
+        ordering = ["sort_order", "code"]
+
+    def clean(self) -> None:
+        super().clean()
+        tasks = self.service_tasks
+        if not isinstance(tasks, list) or any(t not in ServiceTask.values for t in tasks):
+            raise ValidationError({"service_tasks": _(
+                "List service tasks from: %(tasks)s.") % {"tasks": ", ".join(ServiceTask.values)}})
+
+
+class SectorLabelled:
+    """``get_sector_display`` for a model whose ``sector`` holds a ``PlanSector`` code."""
+
+    sector: str
+
+    def get_sector_display(self) -> str:
+        from luotsi.plans.sectors import sector_label
+
+        return sector_label(self.sector)
 
 
 class CodeList(models.TextChoices):
     GOAL_AREA = "goal_area", pgettext_lazy("code list", "AVAIN goal areas")
     SITUATION_FACTOR = "situation_factor", pgettext_lazy("code list", "AVAIN situation factors")
-    SERVICE = "service", pgettext_lazy("code list", "AVAIN services")
+    SERVICE = "service", pgettext_lazy("code list", "Services")
     METHOD = "method", pgettext_lazy("code list", "AVAIN methods")
+    SUPPORT_NEED = "support_need", pgettext_lazy("code list", "Support needs (SHL 11 §)")
+
+
+class CodeListVersion(models.Model):
+    """One loaded version of a code list (``manage.py load_code_list``, docs/code-lists.md). The
+    newest loaded version of a list is its current one and its codes are offered; the codes of
+    older versions stay where plans recorded them and are shown, no longer chosen."""
+
+    code_list = models.CharField(_("code list"), max_length=30, choices=CodeList.choices)
+    version = models.CharField(_("version"), max_length=40)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    provisional = models.BooleanField(
+        _("provisional"), default=False,
+        help_text=_("Built for Luotsi until the national list is loaded."))
+    current = models.BooleanField(_("in use"), default=False)
+    loaded_at = models.DateTimeField(_("loaded"))
+
+    class Meta:
+        verbose_name = _("code-list version")
+        verbose_name_plural = _("code-list versions")
+        ordering = ["code_list", "-loaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["code_list", "version"],
+                                    name="codelist_version_unique"),
+            models.UniqueConstraint(fields=["code_list"], condition=models.Q(current=True),
+                                    name="codelist_one_current_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_list_display()} {self.version}"
 
 
 class CodeListItem(LocalisedNameModel):
-    """An entry of an AVAIN code list. Loaded as data, editable by an administrator, marked
-    provisional until the national lists replace it. No logic depends on a literal code."""
+    """A code of one version of a code list. A plan's row points at the code of the version it
+    was recorded with, so a later version changes what is offered, never what was recorded. A
+    code is offered (``choosable``) while its version is the list's current one, it is active
+    and today lies in its validity; otherwise it is retired: still shown, no longer chosen. No
+    logic depends on a literal code."""
 
     code_list = models.CharField(_("code list"), max_length=30, choices=CodeList.choices)
+    version = models.ForeignKey(CodeListVersion, on_delete=models.PROTECT, related_name="items",
+                                verbose_name=_("version"))
     code = models.CharField(_("code"), max_length=40)
+    parent_code = models.CharField(_("parent code"), max_length=40, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     provisional = models.BooleanField(_("provisional"), default=True)
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("AVAIN code")
-        verbose_name_plural = _("AVAIN code lists")
-        ordering = ["code_list", "sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["code_list", "code"],
-                                               name="codelist_item_unique")]
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+        ordering = ["code_list", "-version__current", "sort_order", "code", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"],
+                                               name="codelist_item_unique_in_version")]
+
+    def choosable(self, today: date | None = None) -> bool:
+        """Offered today: active, in the list's current version and within its validity."""
+        today = today or timezone.localdate()
+        return (self.active and self.version.current
+                and (self.valid_from is None or self.valid_from <= today)
+                and (self.valid_until is None or today <= self.valid_until))
+
+    @property
+    def retired(self) -> bool:
+        return not self.choosable()
 
 
 class RatingScale(models.Model):
@@ -173,7 +260,7 @@ class Plan(TimeStampedModel):
         return str(self.person)
 
 
-class PlanSection(TimeStampedModel):
+class PlanSection(SectorLabelled, TimeStampedModel):
     """A sector's part of the plan, with its responsible professional. An imported plan from
     another system is a draft section until the team merges it in."""
 
@@ -182,7 +269,7 @@ class PlanSection(TimeStampedModel):
         IMPORTED = "imported", pgettext_lazy("section status", "Imported draft")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
-    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    sector = models.CharField(_("sector"), max_length=30)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.ACTIVE)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -249,7 +336,7 @@ class GoalFactor(models.Model):
         return f"{self.factor} ({self.effect})"
 
 
-class PlanService(TimeStampedModel):
+class PlanService(SectorLabelled, TimeStampedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("service status", "Planned")
         ONGOING = "ongoing", pgettext_lazy("service status", "Ongoing")
@@ -261,7 +348,7 @@ class PlanService(TimeStampedModel):
     item = models.ForeignKey(CodeListItem, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("service"))
     provider = models.CharField(_("provider organisation"), max_length=200, blank=True)
-    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    sector = models.CharField(_("sector"), max_length=30)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("responsible professional"))
@@ -347,11 +434,11 @@ class Participant(models.Model):
         return str(self.user or self.name)
 
 
-class Consent(TimeStampedModel):
+class Consent(SectorLabelled, TimeStampedModel):
     """The client's consent to share the plan with a named sector (SHL 41 §)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consents")
-    sector = models.CharField(_("shared with"), max_length=30, choices=Sector.choices)
+    sector = models.CharField(_("shared with"), max_length=30)
     scope = models.CharField(_("scope"), max_length=300)
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), null=True, blank=True)

@@ -13,26 +13,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from luotsi.common import charts, partials
 from luotsi.common.formatting import format_date
 from luotsi.organisation.models import User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
-from luotsi.plans import selectors
+from luotsi.plans import sectors, selectors
 from luotsi.plans.models import (
     CodeList,
     CodeListItem,
+    CodeListVersion,
     Goal,
     GoalFactor,
     Plan,
     PlanSection,
     Rating,
     RatingScale,
-    Sector,
     Step,
 )
+from luotsi.plans.sectors import sector_label
 
 PART_LABELS = {
     "plan": pgettext_lazy("plan part", "The plan"),
@@ -149,13 +150,20 @@ class Lookups:
         return min(defaults, key=lambda s: s.pk) if defaults else None
 
     def active_items(self, code_list: str) -> list[CodeListItem]:
-        return [i for i in self.items if i.code_list == code_list and i.active]
+        """The codes offered today (docs/code-lists.md)."""
+        today = timezone.localdate()
+        return [i for i in self.items if i.code_list == code_list and i.choosable(today)]
 
     def by_code(self, code_list: str, code: str) -> CodeListItem | None:
-        for item in self.items:
-            if item.code_list == code_list and item.code == code:
-                return item
-        return None
+        """The code ``code`` of the list's current version, or else of the newest older one."""
+        found = [i for i in self.items if i.code_list == code_list and i.code == code]
+        found.sort(key=lambda i: (not i.version.current, -i.version.pk))
+        return found[0] if found else None
+
+    def versions(self) -> list[CodeListVersion]:
+        """The current version of each code list, in the lists' order."""
+        current = {i.version.code_list: i.version for i in self.items if i.version.current}
+        return [current[c] for c in CodeList.values if c in current]
 
 
 def client_roles() -> list[str]:
@@ -167,7 +175,8 @@ def lookups(*, professionals: bool = True) -> Lookups:
     scales = {s.pk: s for s in RatingScale.objects.prefetch_related("levels")}
     people = list(User.objects.filter(is_active=True, role__in=client_roles())
                   .order_by("last_name", "first_name", "pk")) if professionals else []
-    return Lookups(items=list(CodeListItem.objects.all()), scales=scales, professionals=people)
+    return Lookups(items=list(CodeListItem.objects.select_related("version")), scales=scales,
+                   professionals=people)
 
 
 def _level_label(scale: RatingScale | None, value: int) -> str:
@@ -209,12 +218,11 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
     one pass here rather than looked up per row in the template."""
     urls = _Urls(plan.pk)
     priorities = _choice_labels(Goal, "priority")
-    sectors = {value: str(label) for value, label in Sector.choices}
     effects = _choice_labels(GoalFactor, "effect")
     for view in goals:
         goal = view.goal
         view.priority_label = priorities.get(goal.priority, goal.priority)
-        view.sector_label = sectors.get(goal.section.sector, goal.section.sector) \
+        view.sector_label = sector_label(goal.section.sector) \
             if goal.section is not None else None
         view.edit_url = urls("plan_goal_edit", "goal_id", goal.pk)
         view.remove_url = urls("plan_goal_remove", "goal_id", goal.pk)
@@ -290,10 +298,10 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
         "ratings": {f"{g.goal.client_wording[:60]}: {r.rating.value}"
                     for g in goals for r in g.ratings},
     }
-    sectors = Sector.values if allowed is None else allowed
-    for language in ("fi", "sv", "en"):
-        with translation.override(language):
-            labels["sections"].update(str(Sector(s).label) for s in sectors)
+    shown_sectors = [row for row in sectors.all_sectors()
+                     if allowed is None or row.code in allowed]
+    for row in shown_sectors:
+        labels["sections"].update(name for name in row.names.values() if name)
     return labels
 
 
@@ -308,11 +316,10 @@ def _change_names(items: list[CodeListItem]) -> dict[str, dict[str, str]]:
                 CodeList.SITUATION_FACTOR: "factors"}.get(item.code_list)
         if part:
             names[part][item.name_fi] = item.name
-    for sector in Sector:
-        shown = str(sector.label)
-        for language in ("fi", "sv", "en"):
-            with translation.override(language):
-                names["sections"][str(sector.label)] = shown
+    for row in sectors.all_sectors():
+        for name in row.names.values():
+            if name:
+                names["sections"][name] = row.label
     return names
 
 
@@ -460,7 +467,7 @@ def _imported_drafts(drafts: list[PlanSection], goals: list[GoalView], services:
             draft_goals.append(ImportedGoal(
                 label=item.name if item else code, client_wording=wording,
                 target_date=str(row.get("target_date") or ""), overlaps=area_codes.get(code, []),
-                mergeable=item is not None and item.active and bool(wording.strip())))
+                mergeable=item is not None and item.choosable() and bool(wording.strip())))
         for row in content.get("services") or []:
             if not isinstance(row, dict):
                 continue
@@ -469,9 +476,8 @@ def _imported_drafts(drafts: list[PlanSection], goals: list[GoalView], services:
             sector = str(row.get("sector") or draft.sector)
             draft_services.append(ImportedService(
                 label=item.name if item else code, provider=str(row.get("provider") or ""),
-                sector=str(Sector(sector).label) if sector in Sector.values else sector,
-                overlaps=service_codes.get(code, []),
-                mergeable=item is not None and item.active and sector in Sector.values))
+                sector=sector_label(sector), overlaps=service_codes.get(code, []),
+                mergeable=item is not None and item.choosable() and sectors.is_active(sector)))
         imported.append(ImportedDraft(draft, draft_goals, draft_services))
     return imported
 

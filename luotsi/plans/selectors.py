@@ -19,8 +19,8 @@ from luotsi.access.gateway import (
     filter_visible,
 )
 from luotsi.access.models import Category, LogAction
+from luotsi.plans import sectors
 from luotsi.plans.models import (
-    SECTOR_OF_SERVICE_TASK,
     Consent,
     Goal,
     GoalFactor,
@@ -102,7 +102,7 @@ def sectors_of(user) -> set[str]:
     cached = getattr(user, "_plan_sectors", None)
     if cached is None:
         tasks = user.teams.values_list("service_task", flat=True)
-        cached = {SECTOR_OF_SERVICE_TASK[t] for t in tasks if t in SECTOR_OF_SERVICE_TASK}
+        cached = set().union(*(sectors.sectors_of_service_task(t) for t in tasks))
         user._plan_sectors = cached
     return cached
 
@@ -145,15 +145,15 @@ def plan_for_page(plan_id: int) -> Plan:
                                     "person__municipality")
         .prefetch_related(
             Prefetch("sections", queryset=PlanSection.objects.select_related("responsible")),
-            Prefetch("goals", queryset=Goal.objects.select_related("goal_area", "section")
+            Prefetch("goals", queryset=Goal.objects.select_related("goal_area__version", "section")
                      .prefetch_related(
-                         Prefetch("factors", queryset=GoalFactor.objects.select_related("factor")),
+                         Prefetch("factors", queryset=GoalFactor.objects.select_related("factor__version")),
                          Prefetch("ratings", queryset=Rating.objects.order_by("rated_on", "pk")),
-                         Prefetch("methods", queryset=PlanMethod.objects.select_related("method")),
+                         Prefetch("methods", queryset=PlanMethod.objects.select_related("method__version")),
                      )),
-            Prefetch("methods", queryset=PlanMethod.objects.select_related("method")),
+            Prefetch("methods", queryset=PlanMethod.objects.select_related("method__version")),
             Prefetch("services", queryset=PlanService.objects.select_related(
-                "item", "responsible", "section")),
+                "item__version", "responsible", "section")),
             Prefetch("steps", queryset=Step.objects.select_related("owner", "goal")),
             Prefetch("participants", queryset=Participant.objects.select_related("user")),
             Prefetch("consents", queryset=Consent.objects.all()),
@@ -293,13 +293,13 @@ def plan_for_export(plan_id: int) -> Plan:
         Plan.objects.select_related("person", "coordinator", "named_worker", "created_by")
         .prefetch_related(
             Prefetch("sections", queryset=PlanSection.objects.select_related("responsible")),
-            Prefetch("goals", queryset=Goal.objects.select_related("goal_area", "section")
+            Prefetch("goals", queryset=Goal.objects.select_related("goal_area__version", "section")
                      .prefetch_related(
-                         Prefetch("factors", queryset=GoalFactor.objects.select_related("factor")),
+                         Prefetch("factors", queryset=GoalFactor.objects.select_related("factor__version")),
                          Prefetch("ratings", queryset=Rating.objects.select_related(
                              "scale", "recorded_by").order_by("rated_on", "pk")))),
             Prefetch("services", queryset=PlanService.objects.select_related(
-                "item", "responsible")),
+                "item__version", "responsible")),
             Prefetch("steps", queryset=Step.objects.select_related("owner")),
             Prefetch("participants", queryset=Participant.objects.select_related("user")),
             Prefetch("consents", queryset=Consent.objects.all()),

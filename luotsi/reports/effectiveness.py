@@ -45,6 +45,7 @@ from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.common.periods import MonthPeriod
 from luotsi.common.spreadsheet import figure, write_csv
 from luotsi.organisation.models import Team, User
+from luotsi.plans import sectors as plan_sectors
 from luotsi.plans.models import (
     CodeList,
     CodeListItem,
@@ -52,7 +53,6 @@ from luotsi.plans.models import (
     PlanMethod,
     PlanService,
     Rating,
-    Sector,
 )
 
 PERIOD_CHOICES = (3, 6, 12, 24, 36)
@@ -209,7 +209,7 @@ def build(filters: EffectivenessFilters, *, language: str) -> Report:
     items = _names(CodeListItem.objects.filter(
         pk__in=[r[0] for r in method_rows + service_rows],
         code_list__in=[CodeList.METHOD, CodeList.SERVICE]), name)
-    sectors = {value: str(label) for value, label in Sector.choices}
+    sectors = {row.code: row.label for row in plan_sectors.all_sectors()}
     total_row = rows["total"][0] if rows["total"] else (None, 0, 0, 0, None)
     total = Group(None, _("All goals"), int(total_row[1] or 0), int(total_row[2] or 0),
                   int(total_row[3] or 0),

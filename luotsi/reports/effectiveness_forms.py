@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.organisation.models import Team
+from luotsi.plans import sectors as plan_sectors
 from luotsi.plans.forms import PlanForm
-from luotsi.plans.models import Sector
 from luotsi.reports.effectiveness import (
     DEFAULT_MONTHS,
     PERIOD_CHOICES,
@@ -24,7 +24,9 @@ class EffectivenessFilterForm(PeriodFilterForm, PlanForm):
         Team.objects.order_by("code"), required=False, label=_("Team"),
         empty_label=_("All teams"), help_text=_("The team of the plan's coordinator."))
     sector = forms.ChoiceField(label=_("Sector"), required=False,
-                               choices=[("", _("All sectors")), *Sector.choices])
+                               choices=lambda: [("", _("All sectors")),
+                                                *((row.code, row.label)
+                                                  for row in plan_sectors.all_sectors())])
 
     period_choices = PERIOD_CHOICES
     default_months = DEFAULT_MONTHS

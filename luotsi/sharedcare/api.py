@@ -32,7 +32,7 @@ from luotsi.access.models import Category
 from luotsi.api import idempotency
 from luotsi.api.errors import responses
 from luotsi.api.paging import Page, page_of
-from luotsi.api.schemas import Id, StrictInput, choice
+from luotsi.api.schemas import Id, StrictInput, choice, data_code
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action, has_permission
 from luotsi.plans.api import PlanConsentOut
@@ -55,8 +55,11 @@ MAX_TEXT = 20_000
 OwnerCode = choice(Step.Owner)
 OwnerOrBlank = choice(Step.Owner, blank=True)
 MeetingKindCode = choice(Meeting.Kind)
-SectorCode = choice(Sector)
-SectorOrBlank = choice(Sector, blank=True)
+SECTOR_DESCRIPTION = ("A plan sector's code. The sectors are data (the administrator adds "
+                      "them); the shipped ones are listed as examples.")
+SectorCode = data_code(description=SECTOR_DESCRIPTION, examples=Sector, max_length=30)
+SectorOrBlank = data_code(description=SECTOR_DESCRIPTION, examples=Sector, blank=True,
+                          max_length=30)
 BasisCode = choice(OFFERED_BASIS_CODES)
 StatusCode = choice(SharedClient.Status)
 ParticipantCode = choice(MeetingParticipant.Kind)

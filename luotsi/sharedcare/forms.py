@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import ROLE_PERMISSIONS, Action
+from luotsi.plans import sectors as plan_sectors
 from luotsi.plans.forms import withholding_choices
-from luotsi.plans.models import Sector, Step
+from luotsi.plans.models import Step
 from luotsi.sharedcare.models import ChecklistAnswer, ConsultationBasis, Meeting
 
 DECISION_ROWS = 4
@@ -46,7 +47,7 @@ class ConfirmForm(Form):
         error_messages=_needed(_("The client's consent to multi-sector cooperation is needed "
                                  "to confirm a shared client.")))
     consent_sectors = forms.MultipleChoiceField(
-        label=_("Sectors the consent covers"), choices=Sector.choices,
+        label=_("Sectors the consent covers"), choices=plan_sectors.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages=_needed(_("Choose the sectors the consent covers.")))
     consent_scope = forms.CharField(label=_("What the consent covers"), max_length=300,
@@ -157,7 +158,7 @@ class MeetingForm(OnceForm):
 
 class ConsultationForm(OnceForm):
     sector = forms.ChoiceField(label=_("Sector of the expert"),
-                               choices=EMPTY + list(Sector.choices),
+                               choices=lambda: EMPTY + plan_sectors.choices(),
                                error_messages=_needed(_("Choose the expert's sector.")))
     expert = forms.ChoiceField(label=_("Expert"), required=False)
     expert_team = forms.ChoiceField(label=_("or the expert team"), required=False)

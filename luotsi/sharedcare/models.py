@@ -20,7 +20,7 @@ from luotsi.common.models import TimeStampedModel
 from luotsi.deadlines.rules import working_days_late
 from luotsi.organisation.models import Team
 from luotsi.people.models import Person
-from luotsi.plans.models import Plan, Sector, Step, WithholdingGround
+from luotsi.plans.models import Plan, SectorLabelled, Step, WithholdingGround
 
 
 def _localised(obj, prefix: str) -> str:
@@ -170,7 +170,7 @@ class Meeting(TimeStampedModel):
         return f"{self.shared_client_id} {format_datetime(self.held_at)}"
 
 
-class MeetingParticipant(models.Model):
+class MeetingParticipant(SectorLabelled, models.Model):
     class Kind(models.TextChoices):
         CLIENT = "client", pgettext_lazy("participant", "Client")
         CLOSE_PERSON = "close_person", pgettext_lazy("participant", "Close person")
@@ -182,7 +182,7 @@ class MeetingParticipant(models.Model):
                              blank=True, related_name="+", verbose_name=_("professional"))
     name = models.CharField(_("name"), max_length=200, blank=True)
     relation = models.CharField(_("relation to the client"), max_length=100, blank=True)
-    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
+    sector = models.CharField(_("sector"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("meeting participant")
@@ -248,7 +248,7 @@ class ConsultationBasis(models.Model):
 OFFERED_BASIS_CODES = ("consent", "shl_41", "patient_act_13", "client_data_act")
 
 
-class Consultation(TimeStampedModel):
+class Consultation(SectorLabelled, TimeStampedModel):
     """A professional's question about a client to an expert of another sector."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consultations",
@@ -260,7 +260,7 @@ class Consultation(TimeStampedModel):
                                verbose_name=_("expert"))
     expert_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="consultations", verbose_name=_("expert team"))
-    sector = models.CharField(_("sector of the expert"), max_length=30, choices=Sector.choices)
+    sector = models.CharField(_("sector of the expert"), max_length=30)
     question = models.TextField(_("question"))
     basis = models.ForeignKey(ConsultationBasis, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("basis for disclosure"))

@@ -26,8 +26,9 @@ from luotsi.common.formatting import format_date
 from luotsi.intake.models import Notification
 from luotsi.organisation.models import Team, User
 from luotsi.organisation.permissions import Action, has_permission
+from luotsi.plans import sectors as plan_sectors
 from luotsi.plans import services as plan_services
-from luotsi.plans.models import SECTOR_OF_SERVICE_TASK, Consent, Participant, Sector, Step
+from luotsi.plans.models import Consent, Participant, Step
 from luotsi.plans.services.common import withholding_ground
 from luotsi.sharedcare import selectors
 from luotsi.sharedcare.models import (
@@ -121,7 +122,7 @@ def shared_client_confirm(*, actor, person_id: int, data: ConfirmInput) -> Share
         errors["consent_given"] = _("The client's consent to multi-sector cooperation is needed "
                                     "to confirm a shared client.")
     sectors = list(dict.fromkeys(data.consent_sectors or []))
-    if not sectors or any(sector not in Sector.values for sector in sectors):
+    if not sectors or any(not plan_sectors.is_active(sector) for sector in sectors):
         errors["consent_sectors"] = _("Choose the sectors the consent covers.")
     if not (data.consent_scope or "").strip():
         errors["consent_scope"] = _("Write what the consent covers.")
@@ -288,14 +289,14 @@ def _sectors_of(users: list[User]) -> dict[int, str]:
         .order_by("pk")
     out: dict[int, str] = {}
     for user_id, task in rows:
-        out.setdefault(user_id, SECTOR_OF_SERVICE_TASK.get(task, ""))
+        out.setdefault(user_id, plan_sectors.sector_of_service_task(task))
     return out
 
 
 def _all_sectors_of(user: User) -> set[str]:
     """Every plan sector ``user`` works in, from all their teams' service tasks."""
     tasks = Team.objects.filter(members=user).values_list("service_task", flat=True)
-    return {SECTOR_OF_SERVICE_TASK[task] for task in tasks if task in SECTOR_OF_SERVICE_TASK}
+    return set().union(*(plan_sectors.sectors_of_service_task(task) for task in tasks))
 
 
 def _shared_writable(actor, shared: SharedClient, detail: str) -> gateway.Access:
@@ -458,7 +459,7 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
         errors["person"] = _("The coordination of this shared client has ended: no new "
                              "consultations are asked. Go through the checklist with the client "
                              "again to start a new coordination.")
-    if data.sector not in Sector.values:
+    if not plan_sectors.is_active(data.sector):
         errors["sector"] = _("Choose the expert's sector.")
     if not data.expert_id and not data.expert_team_id:
         errors["expert"] = _("Choose the expert or the expert team.")
@@ -479,16 +480,16 @@ def consultation_ask(*, actor, person_id: int, data: ConsultationInput) -> Consu
         elif "sector" not in errors and data.sector not in _all_sectors_of(expert):
             errors["expert"] = _("The expert does not work in the sector chosen "
                                  "(%(sector)s): choose an expert of that sector or change the "
-                                 "sector.") % {"sector": Sector(data.sector).label}
+                                 "sector.") % {"sector": plan_sectors.sector_label(data.sector)}
     if data.expert_team_id and "expert" not in errors:
         team = Team.objects.filter(pk=data.expert_team_id).first()
         if team is None:
             errors["expert_team"] = _("Choose a team from the list.")
         elif "sector" not in errors \
-                and SECTOR_OF_SERVICE_TASK.get(team.service_task) != data.sector:
+                and data.sector not in plan_sectors.sectors_of_service_task(team.service_task):
             errors["expert_team"] = _("The team does not work in the sector chosen "
                                       "(%(sector)s): choose a team of that sector or change "
-                                      "the sector.") % {"sector": Sector(data.sector).label}
+                                      "the sector.") % {"sector": plan_sectors.sector_label(data.sector)}
     if errors or data.due_on is None or basis is None:
         _fail(errors)
     to = _disclosure_to(expert, team)

@@ -34,7 +34,7 @@ def plan_rows(_code_lists, alice, case, client_person):
     from luotsi.plans.selectors import sectors_of
 
     plan, _created = s.plan_open(actor=alice, person_id=client_person.pk)
-    area = CodeListItem.objects.filter(code_list="goal_area").order_by("sort_order").first()
+    area = CodeListItem.objects.filter(version__current=True, code_list="goal_area").order_by("sort_order").first()
     goal = s.goal_add(actor=alice, plan=plan, data=s.GoalInput(
         goal_area_id=area.pk, client_wording="Löydän oman asunnon"))
     plan.refresh_from_db()
@@ -42,11 +42,11 @@ def plan_rows(_code_lists, alice, case, client_person):
         what="Soitan asuntotoimistoon", owner_kind="client",
         due_on=dt.date.today() + dt.timedelta(days=7), goal_id=goal.pk))
     plan.refresh_from_db()
-    item = CodeListItem.objects.filter(code_list="service").order_by("sort_order").first()
+    item = CodeListItem.objects.filter(version__current=True, code_list="service").order_by("sort_order").first()
     service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
         item_id=item.pk, sector=sorted(sectors_of(alice))[0]))
     plan.refresh_from_db()
-    method = CodeListItem.objects.filter(code_list="method").order_by("sort_order").first()
+    method = CodeListItem.objects.filter(version__current=True, code_list="method").order_by("sort_order").first()
     row = s.method_add(actor=alice, plan=plan, method_id=method.pk, goal_id=goal.pk)
     return {"plan": plan, "step": step, "service": service, "method": row}
 

@@ -34,13 +34,13 @@ def test_memo__clients_language_and_plain_language(new_page, alice, case, client
     client_person.interpreter_needed, client_person.interpreter_language = True, "ar"
     client_person.save()
     plan, _created = s.plan_open(actor=alice, person_id=client_person.pk)
-    area = CodeListItem.objects.filter(code_list="goal_area").order_by("sort_order").first()
+    area = CodeListItem.objects.filter(version__current=True, code_list="goal_area").order_by("sort_order").first()
     goal = s.goal_add(actor=alice, plan=plan, data=s.GoalInput(
         goal_area_id=area.pk, client_wording="Löydän oman asunnon"))
     s.step_add(actor=alice, plan=Plan.objects.get(pk=plan.pk), data=s.StepInput(
         what="Soitan asuntotoimistoon", owner_kind="client",
         due_on=dt.date.today() + dt.timedelta(days=7), goal_id=goal.pk))
-    item = CodeListItem.objects.filter(code_list="service").order_by("sort_order").first()
+    item = CodeListItem.objects.filter(version__current=True, code_list="service").order_by("sort_order").first()
     s.service_add(actor=alice, plan=Plan.objects.get(pk=plan.pk), data=s.ServiceInput(
         item_id=item.pk, sector="working_age_social", responsible_id=alice.pk))
     s.coordinator_set(actor=alice, plan=Plan.objects.get(pk=plan.pk), coordinator_id=alice.pk)

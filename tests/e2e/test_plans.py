@@ -41,7 +41,7 @@ def employment_worker(db):
 def _code(code_list: str, code: str) -> str:
     from luotsi.plans.models import CodeListItem
 
-    return str(CodeListItem.objects.get(code_list=code_list, code=code).pk)
+    return str(CodeListItem.objects.get(version__current=True, code_list=code_list, code=code).pk)
 
 
 def _submit(page, form_selector: str, button: str = "button[value=save]") -> None:

@@ -40,9 +40,9 @@ def _rated_plans(coordinator, values: list[tuple[int, int]]) -> None:
 
     today = timezone.localdate()
     scale = RatingScale.objects.get(is_default=True)
-    area = CodeListItem.objects.filter(code_list="goal_area").first()
-    method = CodeListItem.objects.filter(code_list="method").first()
-    service = CodeListItem.objects.filter(code_list="service").first()
+    area = CodeListItem.objects.filter(version__current=True, code_list="goal_area").first()
+    method = CodeListItem.objects.filter(version__current=True, code_list="method").first()
+    service = CodeListItem.objects.filter(version__current=True, code_list="service").first()
     for first, last in values:
         plan = Plan.objects.create(person=PersonFactory(), coordinator=coordinator,
                                    created_by=coordinator, updated_by=coordinator,
@@ -92,7 +92,7 @@ def test_goal_edit_and_remove(new_page, alice, case, client_person, language):
     from luotsi.plans.models import CodeListItem, Goal
 
     plan, _created = s.plan_open(actor=alice, person_id=client_person.pk)
-    area = CodeListItem.objects.filter(code_list="goal_area").order_by("sort_order").first()
+    area = CodeListItem.objects.filter(version__current=True, code_list="goal_area").order_by("sort_order").first()
     goal = s.goal_add(actor=alice, plan=plan, data=s.GoalInput(
         goal_area_id=area.pk, client_wording="Löydän oman asunnon"))
     page = new_page(language=language)

@@ -102,7 +102,7 @@ def test_emergency_write_refused_in_every_capability(bob, plan, emergency, clien
     from luotsi.access.gateway import EmergencyWriteRefused
     from luotsi.plans.models import CodeList, CodeListItem
 
-    area = CodeListItem.objects.filter(code_list=CodeList.GOAL_AREA).first()
+    area = CodeListItem.objects.filter(version__current=True, code_list=CodeList.GOAL_AREA).first()
     with pytest.raises(EmergencyWriteRefused):
         plan_services.goal_add(actor=bob, plan=plan, data=plan_services.GoalInput(
             goal_area_id=area.pk, client_wording="Oma tavoite"))

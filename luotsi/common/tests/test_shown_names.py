@@ -92,17 +92,17 @@ def test_contact_page__legal_basis_in_the_language(
 def test_plan_version_changes__service_method_and_section_names_in_the_language(
         client, alice, case, client_person, language):
     plan, _created = plans.plan_open(actor=alice, person_id=client_person.pk)
-    area = CodeListItem.objects.filter(code_list="goal_area").order_by("sort_order").first()
+    area = CodeListItem.objects.filter(version__current=True, code_list="goal_area").order_by("sort_order").first()
     goal = plans.goal_add(actor=alice, plan=plan, data=plans.GoalInput(
         goal_area_id=area.pk, client_wording="Löydän oman asunnon"))
     plans.plan_accept(actor=alice, plan=Plan.objects.get(pk=plan.pk), client_took_part=True)
-    item = CodeListItem.objects.get(code_list="service", code="family_work")
-    method = CodeListItem.objects.get(code_list="method", code="home_visits")
+    item = CodeListItem.objects.get(version__current=True, code_list="service", code="family_work")
+    method = CodeListItem.objects.get(version__current=True, code_list="method", code="home_visits")
     plans.service_add(actor=alice, plan=Plan.objects.get(pk=plan.pk),
                       data=plans.ServiceInput(item_id=item.pk, sector="family_services"))
     plans.method_add(actor=alice, plan=Plan.objects.get(pk=plan.pk), method_id=method.pk,
                      goal_id=goal.pk)
-    factor = CodeListItem.objects.get(code_list="situation_factor", code="loneliness")
+    factor = CodeListItem.objects.get(version__current=True, code_list="situation_factor", code="loneliness")
     plans.goal_factor_add(actor=alice, goal=goal, factor_id=factor.pk, effect="hinders")
     version = plans.plan_accept(actor=alice, plan=Plan.objects.get(pk=plan.pk),
                                 client_took_part=True)

@@ -180,7 +180,8 @@ def seed(seed: int, today: date, advance) -> int:
         username__in=PROFESSIONALS.values())}
     if len(users) < len(PROFESSIONALS):
         return 0
-    items = {code_list: list(CodeListItem.objects.filter(code_list=code_list, active=True)
+    items = {code_list: list(CodeListItem.objects.filter(code_list=code_list, active=True,
+                                                         version__current=True)
                              .order_by("sort_order", "pk"))
              for code_list in CodeList.values}
     if not all(items.values()):

@@ -14,7 +14,7 @@ from luotsi.plans.models import CodeList, CodeListItem, Goal, Plan, PlanSection,
 
 
 def _item(code_list: str) -> CodeListItem:
-    return CodeListItem.objects.filter(code_list=code_list).order_by("sort_order", "pk").first()
+    return CodeListItem.objects.filter(version__current=True, code_list=code_list).order_by("sort_order", "pk").first()
 
 
 def client_with_plan(coordinator, *, language: str = "fi", first_name: str = "Aino",

@@ -27,6 +27,7 @@ CODE_SYSTEMS = {
     CodeList.SITUATION_FACTOR: f"{BASE}/CodeSystem/avain-situation-factor",
     CodeList.SERVICE: f"{BASE}/CodeSystem/avain-service",
     CodeList.METHOD: f"{BASE}/CodeSystem/avain-method",
+    CodeList.SUPPORT_NEED: f"{BASE}/CodeSystem/support-need",
 }
 GOAL_PRIORITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-priority"
 GOAL_PRIORITY = {Goal.Priority.HIGH: "high-priority", Goal.Priority.MEDIUM: "medium-priority",

@@ -47,9 +47,9 @@ from luotsi.plans.models import (
     Plan,
     PlanService,
     Rating,
-    Sector,
     Step,
 )
+from luotsi.plans.sectors import sector_label
 from luotsi.plans.selectors import VisibleParts, plan_for_export, visible_parts
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE)
@@ -73,20 +73,23 @@ def _professional(user) -> dict:
 
 
 def _code(item: CodeListItem) -> dict:
-    coding = {"system": CODE_SYSTEMS[item.code_list], "code": item.code, "display": item.name}
+    # The version of the code list the row was recorded with (docs/code-lists.md): a code of
+    # an older version keeps its own.
+    coding = {"system": CODE_SYSTEMS[item.code_list], "version": item.version.version,
+              "code": item.code, "display": item.name}
     if item.provisional:
         coding["extension"] = [{"url": PROVISIONAL_EXTENSION, "valueBoolean": True}]
     return {"coding": [coding], "text": item.name}
 
 
 def _sector(sector: str) -> dict:
-    label = str(Sector(sector).label)
+    label = sector_label(sector)
     return {"coding": [{"system": SECTOR_SYSTEM, "code": sector, "display": label}],
             "text": label}
 
 
 def _sector_actor(sector: str) -> dict:
-    return {"type": "Organization", "display": str(Sector(sector).label),
+    return {"type": "Organization", "display": sector_label(sector),
             "identifier": {"system": SECTOR_SYSTEM, "value": sector}}
 
 

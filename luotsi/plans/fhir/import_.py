@@ -13,8 +13,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 from luotsi.common import validation
 from luotsi.people import hetu
+from luotsi.plans import sectors as plan_sectors
 from luotsi.plans.fhir.codes import CODE_SYSTEMS, HETU_SYSTEM, SECTOR_SYSTEM
-from luotsi.plans.models import CodeList, Sector
+from luotsi.plans.models import CodeList
 
 ACCEPTED_BUNDLE_TYPES = {"collection", "document", "transaction", "batch", "searchset"}
 
@@ -128,7 +129,7 @@ def read_plan(bundle: Bundle, person) -> ImportedPlan:  # noqa: C901 -- one pass
                     "The Bundle is for another person: the personal identity code does not "
                     "match this client.")})
     _index, care_plan = plans[0]
-    sectors = [c for c in _codes(care_plan.category, SECTOR_SYSTEM) if c in Sector.values]
+    sectors = [c for c in _codes(care_plan.category, SECTOR_SYSTEM) if plan_sectors.is_active(c)]
 
     goals, errors = [], {}
     for i, resource in resources:
@@ -155,7 +156,7 @@ def read_plan(bundle: Bundle, person) -> ImportedPlan:  # noqa: C901 -- one pass
         provider = next((p.display for p in resource.performer or []
                          if p.display and (p.type in (None, "Organization"))), "")
         sector = next((c for c in _codes(resource.category, SECTOR_SYSTEM)
-                       if c in Sector.values), None)
+                       if plan_sectors.is_active(c)), None)
         services.append({"item_code": items[0] if items else None,
                          "provider": provider or "", "sector": sector})
     if errors:

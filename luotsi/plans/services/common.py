@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access import services as access_services
@@ -21,10 +22,17 @@ def fail(errors: dict[str, str]) -> NoReturn:
 
 
 def code_item(code_list: str, item_id, field_name: str) -> CodeListItem:
-    item = CodeListItem.objects.filter(pk=item_id, code_list=code_list, active=True).first() \
-        if item_id else None
+    """The code ``item_id`` of ``code_list``, if it may be chosen today (docs/code-lists.md): a
+    retired code (of an older version of the list, inactive, or outside its validity) stays on
+    the rows that recorded it but is refused for a new choice."""
+    item = CodeListItem.objects.select_related("version").filter(
+        pk=item_id, code_list=code_list).first() if item_id else None
     if item is None:
         fail({field_name: _("Choose a value from the list.")})
+    if not item.choosable():
+        fail({field_name: _("The code %(code)s (%(name)s) is retired in version %(version)s of "
+                            "the code list: choose a code in use.") % {
+            "code": item.code, "name": item.name, "version": item.version.version}})
     return item
 
 
@@ -38,6 +46,14 @@ def withholding_ground(code: str | None, field_name: str) -> WithholdingGround |
         fail({field_name: _("Choose one of the grounds in law for not showing this to the "
                             "client, or show it.")})
     return ground
+
+
+def choosable_items(code_list: str, codes) -> dict[str, CodeListItem]:
+    """The codes of ``codes`` that may be chosen today in ``code_list``, by code."""
+    today = timezone.localdate()
+    rows = CodeListItem.objects.select_related("version").filter(
+        code_list=code_list, code__in=list(codes), version__current=True, active=True)
+    return {item.code: item for item in rows if item.choosable(today)}
 
 
 def active_professional(user_id, field_name: str) -> User | None:

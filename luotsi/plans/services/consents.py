@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
-from luotsi.plans.models import Consent, Plan, Sector
+from luotsi.plans import sectors
+from luotsi.plans.models import Consent, Plan
 from luotsi.plans.revisions import plan_change_log, plan_write
 from luotsi.plans.services.common import fail
 
@@ -17,7 +18,7 @@ def consent_add(*, actor, plan: Plan, sector: str, scope: str, valid_from: date 
                 valid_until: date | None = None, expected_revision: int | None = None,
                 ) -> Consent:
     errors = {}
-    if sector not in Sector.values:
+    if not sectors.is_active(sector):
         errors["sector"] = _("Choose the sector the plan is shared with.")
     if not scope.strip():
         errors["scope"] = _("Write what the consent covers.")

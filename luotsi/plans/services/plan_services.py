@@ -8,7 +8,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from luotsi.access.models import LogAction
-from luotsi.plans.models import CodeList, Plan, PlanMethod, PlanSection, PlanService, Sector
+from luotsi.plans import sectors
+from luotsi.plans.models import CodeList, Plan, PlanMethod, PlanSection, PlanService
 from luotsi.plans.revisions import plan_change_log, plan_write, remove_from_plan
 from luotsi.plans.services.common import active_professional, care_team_grant, code_item, fail
 
@@ -27,7 +28,7 @@ class ServiceInput:
 def service_add(*, actor, plan: Plan, data: ServiceInput,
                 expected_revision: int | None = None) -> PlanService:
     errors = {}
-    if data.sector not in Sector.values:
+    if not sectors.is_active(data.sector):
         errors["sector"] = _("Choose the sector.")
     if data.status not in PlanService.Status.values:
         errors["status"] = _("Choose the status of the service.")

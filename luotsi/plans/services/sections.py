@@ -13,16 +13,28 @@ from luotsi.access.models import LogAction
 from luotsi.common import validation
 from luotsi.organisation.decorators import require_action
 from luotsi.organisation.permissions import Action
+from luotsi.plans import sectors
 from luotsi.plans.fhir.import_ import parse_bundle, read_plan
-from luotsi.plans.models import CodeList, CodeListItem, Goal, Plan, PlanSection, PlanService, Sector
+from luotsi.plans.models import CodeList, Goal, Plan, PlanSection, PlanService
 from luotsi.plans.revisions import plan_change_log, plan_write, revision_bump
-from luotsi.plans.services.common import active_professional, care_team_grant, fail
+from luotsi.plans.services.common import (
+    active_professional,
+    care_team_grant,
+    choosable_items,
+    fail,
+)
 
 
 def section_add(*, actor, plan: Plan, sector: str, responsible_id=None, summary: str = "",
                 expected_revision: int | None = None) -> PlanSection:
-    if sector not in Sector.values:
-        fail({"sector": _("Choose the sector.")})
+    errors = {}
+    if not sectors.is_active(sector):
+        errors["sector"] = _("Choose the sector.")
+    if not responsible_id:
+        errors["responsible"] = _("Name the professional responsible for the sector's part of "
+                                  "the plan.")
+    if errors:
+        fail(errors)
     responsible = active_professional(responsible_id, "responsible")
     with plan_write(actor, plan, expected_revision) as locked:
         if locked.sections.filter(sector=sector, status=PlanSection.Status.ACTIVE).exists():
@@ -70,12 +82,10 @@ def section_merge(*, actor, section: PlanSection,
     content = section.imported if isinstance(section.imported, dict) else {}
     goals_in = [g for g in content.get("goals") or [] if isinstance(g, dict)]
     services_in = [s for s in content.get("services") or [] if isinstance(s, dict)]
-    areas = {item.code: item for item in CodeListItem.objects.filter(
-        code_list=CodeList.GOAL_AREA, active=True,
-        code__in=[str(g.get("goal_area_code") or "") for g in goals_in])}
-    items = {item.code: item for item in CodeListItem.objects.filter(
-        code_list=CodeList.SERVICE, active=True,
-        code__in=[str(s.get("item_code") or "") for s in services_in])}
+    areas = choosable_items(CodeList.GOAL_AREA,
+                            [str(g.get("goal_area_code") or "") for g in goals_in])
+    items = choosable_items(CodeList.SERVICE,
+                            [str(s.get("item_code") or "") for s in services_in])
     goal_rows, service_rows, left_goals, left_services = [], [], [], []
     for row in goals_in:
         area = areas.get(str(row.get("goal_area_code") or ""))
@@ -87,7 +97,7 @@ def section_merge(*, actor, section: PlanSection,
     for row in services_in:
         item = items.get(str(row.get("item_code") or ""))
         sector = str(row.get("sector") or section.sector)
-        if item is None or sector not in Sector.values:
+        if item is None or not sectors.is_active(sector):
             left_services.append(row)
             continue
         service_rows.append((item, sector, str(row.get("provider") or "").strip()))
@@ -141,7 +151,7 @@ def section_import(*, actor, plan: Plan, body, sector: str | None = None,
     checked before anything is written; the write raises the plan's revision and is logged.
     """
     require_action(actor, Action.VIEW_CLIENT)
-    if sector and sector not in Sector.values:
+    if sector and not sectors.is_active(sector):
         fail({"sector": _("Choose the sector.")})
     imported = read_plan(parse_bundle(body), plan.person)
     sector = sector or imported.sector

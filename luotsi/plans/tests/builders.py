@@ -25,7 +25,7 @@ from luotsi.plans.models import (
 
 def item(code_list: str, index: int = 0) -> CodeListItem:
     """The code list's ``index``-th item in its order."""
-    return CodeListItem.objects.filter(code_list=code_list).order_by("sort_order", "pk")[index]
+    return CodeListItem.objects.filter(version__current=True, code_list=code_list).order_by("sort_order", "pk")[index]
 
 
 def make_plans(coordinator, ratings: list[tuple[int, ...]], *, municipality=None,

@@ -53,7 +53,7 @@ def as_bob(client, bob):
 
 
 def area(code=None) -> CodeListItem:
-    items = CodeListItem.objects.filter(code_list="goal_area")
+    items = CodeListItem.objects.filter(version__current=True, code_list="goal_area")
     return items.get(code=code) if code else items.first()
 
 
@@ -174,7 +174,7 @@ def test_plan__sections_of_hidden_sectors_are_left_out(as_alice, alice, plan, cl
     s.step_add(actor=alice, plan=plan, data=s.StepInput(
         what="Asuntohakemus", owner_kind="client", due_on=TODAY(), goal_id=hidden.pk))
     s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
-        item_id=CodeListItem.objects.get(code_list="service", code="housing_services").pk,
+        item_id=CodeListItem.objects.get(version__current=True, code_list="service", code="housing_services").pk,
         sector="working_age_social"))
     # A consent to share with employment services does not open the plan to family services.
     s.consent_add(actor=alice, plan=plan, sector="employment", scope="Työnhaku",

@@ -66,7 +66,7 @@ def test_the_defaults_of_api_services_and_database_say_no():
 def plan_with_goal(alice, case, client_person):
     plan, _created = s.plan_open(actor=alice, person_id=client_person.pk)
     s.goal_add(actor=alice, plan=plan, data=s.GoalInput(
-        goal_area_id=CodeListItem.objects.get(code_list="goal_area", code="housing").pk,
+        goal_area_id=CodeListItem.objects.get(version__current=True, code_list="goal_area", code="housing").pk,
         client_wording="Oma asunto"))
     return plan
 

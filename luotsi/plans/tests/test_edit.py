@@ -29,7 +29,7 @@ def plan(alice, case, client_person) -> Plan:
 
 @pytest.fixture
 def goal(alice, plan) -> Goal:
-    area = CodeListItem.objects.filter(code_list="goal_area").order_by("sort_order").first()
+    area = CodeListItem.objects.filter(version__current=True, code_list="goal_area").order_by("sort_order").first()
     return s.goal_add(actor=alice, plan=plan, data=s.GoalInput(
         goal_area_id=area.pk, client_wording="Löydän oman asunnon"))
 
@@ -187,8 +187,8 @@ def test_edit_pages__bob_outside_gets_404_logged(client, bob, plan, goal, step, 
 
 
 def test_service_and_method_remove__confirmed_logged_and_listed(client, alice, plan, goal):
-    service_item = CodeListItem.objects.filter(code_list="service").first()
-    method_item = CodeListItem.objects.filter(code_list="method").first()
+    service_item = CodeListItem.objects.filter(version__current=True, code_list="service").first()
+    method_item = CodeListItem.objects.filter(version__current=True, code_list="method").first()
     service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
         item_id=service_item.pk, sector="family_services"))
     method = s.method_add(actor=alice, plan=Plan.objects.get(pk=plan.pk),
@@ -218,10 +218,10 @@ def test_service_and_method_remove__confirmed_logged_and_listed(client, alice, p
 def test_service_and_method_remove__bob_outside_gets_404(client, alice, bob, plan, goal,
                                                         client_person):
     service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
-        item_id=CodeListItem.objects.filter(code_list="service").first().pk,
+        item_id=CodeListItem.objects.filter(version__current=True, code_list="service").first().pk,
         sector="family_services"))
     method = s.method_add(actor=alice, plan=Plan.objects.get(pk=plan.pk),
-                          method_id=CodeListItem.objects.filter(code_list="method").first().pk)
+                          method_id=CodeListItem.objects.filter(version__current=True, code_list="method").first().pk)
     client.force_login(bob)
     for address in (f"/plans/{plan.pk}/services/{service.pk}/remove/",
                     f"/plans/{plan.pk}/methods/{method.pk}/remove/"):

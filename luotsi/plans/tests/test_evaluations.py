@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def code(code_list: str) -> CodeListItem:
-    return CodeListItem.objects.filter(code_list=code_list).order_by("sort_order", "pk").first()
+    return CodeListItem.objects.filter(version__current=True, code_list=code_list).order_by("sort_order", "pk").first()
 
 
 @pytest.fixture

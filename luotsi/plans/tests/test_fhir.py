@@ -23,7 +23,7 @@ TODAY = timezone.localdate
 
 
 def code(code_list, value) -> int:
-    return CodeListItem.objects.get(code_list=code_list, code=value).pk
+    return CodeListItem.objects.get(version__current=True, code_list=code_list, code=value).pk
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def plan(alice, case, client_person) -> Plan:
 
 
 def _service(alice, plan, responsible):
-    item = CodeListItem.objects.filter(code_list="service").order_by("sort_order").first()
+    item = CodeListItem.objects.filter(version__current=True, code_list="service").order_by("sort_order").first()
     s.service_add(actor=alice, plan=Plan.objects.get(pk=plan.pk), data=s.ServiceInput(
         item_id=item.pk, sector="working_age_social", responsible_id=responsible.pk))
     return item

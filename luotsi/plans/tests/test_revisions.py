@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _item(code_list: str) -> CodeListItem:
-    return CodeListItem.objects.filter(code_list=code_list, active=True).order_by(
+    return CodeListItem.objects.filter(version__current=True, code_list=code_list, active=True).order_by(
         "sort_order", "pk").first()
 
 

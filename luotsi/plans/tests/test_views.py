@@ -39,7 +39,7 @@ TODAY = timezone.localdate
 
 
 def code(code_list: str, value: str | None = None) -> CodeListItem:
-    items = CodeListItem.objects.filter(code_list=code_list)
+    items = CodeListItem.objects.filter(version__current=True, code_list=code_list)
     return items.get(code=value) if value else items.order_by("sort_order").first()
 
 
@@ -175,7 +175,7 @@ def two_sector_plan(plan, alice, employment_worker):
     """A plan with a working-age and an employment section, each with a goal; alice works in
     family services, so without consent she sees neither section."""
     s.section_add(actor=alice, plan=plan, sector="working_age_social",
-                  summary="Aikuissosiaalityön osuus")
+                  responsible_id=alice.pk, summary="Aikuissosiaalityön osuus")
     employment = s.section_add(actor=alice, plan=plan, sector="employment",
                                responsible_id=employment_worker.pk,
                                summary="Työllisyyspalvelujen osuus")
@@ -471,8 +471,9 @@ def test_service__period_backwards_refused(as_alice, plan):
 
 
 def test_section__same_sector_twice_refused(as_alice, alice, plan):
-    s.section_add(actor=alice, plan=plan, sector="employment")
-    response = as_alice.post(url(plan, "sections/"), {"section-sector": "employment"})
+    s.section_add(actor=alice, plan=plan, sector="employment", responsible_id=alice.pk)
+    response = as_alice.post(url(plan, "sections/"), {"section-sector": "employment",
+                                                      "section-responsible": alice.pk})
     assert "Sector: The plan already has a section for this sector." in html(response)
     assert PlanSection.objects.count() == 1
 
@@ -740,7 +741,7 @@ def test_plan_list__coordinated_plans(as_alice, alice, plan):
 
 
 def fill(plan, actor, *, goals: int, steps: int, versions: int) -> None:
-    areas = list(CodeListItem.objects.filter(code_list="goal_area"))
+    areas = list(CodeListItem.objects.filter(version__current=True, code_list="goal_area"))
     scale = RatingScale.objects.get(is_default=True)
     section = s.section_add(actor=actor, plan=plan, sector="family_services",
                             responsible_id=actor.pk)

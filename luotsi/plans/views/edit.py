@@ -124,7 +124,8 @@ def goal_edit(request, plan_id: int, goal_id: int):
                "target_date": goal.target_date, "priority": goal.priority,
                "section": str(goal.section_id or "")}
     return _edit(request, state, row=goal, kind="goal", form_class=plan_forms.GoalEditForm,
-                 kwargs=state._kwargs("goal"), initial=initial, save=save,
+                 kwargs={**state._kwargs("goal"), "keep_item": goal.goal_area},
+                 initial=initial, save=save,
                  now=lambda: _goal_now(goal.pk),
                  fields=("goal_area", "client_wording", "target_date", "priority", "section"))
 

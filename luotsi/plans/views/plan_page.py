@@ -43,6 +43,7 @@ class PlanPageState:
         self.found = page.lookups()
         self.ctx = page.build(self.plan, request.user, self.found,
                               all_versions_shown=request.GET.get("versions") == "all").context()
+        self.ctx["code_list_versions"] = self.found.versions()
 
     def _kwargs(self, key: str) -> dict:
         ctx, found = self.ctx, self.found

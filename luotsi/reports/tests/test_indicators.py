@@ -51,7 +51,7 @@ def shared(decider, municipality, count: int, *, started: dt.date, coordinator=T
 
     today = timezone.localdate()
     scale = RatingScale.objects.get(is_default=True)
-    goal_area = CodeListItem.objects.filter(code_list=CodeList.GOAL_AREA).order_by("pk").first()
+    goal_area = CodeListItem.objects.filter(version__current=True, code_list=CodeList.GOAL_AREA).order_by("pk").first()
     people = []
     for _ in range(count):
         person = PersonFactory(municipality=municipality)
