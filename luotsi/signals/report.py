@@ -150,8 +150,8 @@ def build(filters: Filters, language: str) -> Report:
         "region__code", "name_fi"))
     chosen = _chosen(filters, municipalities)
     flags = selectors.flag_dates([person_id for person_id, _m in rows])
-    histories = selectors.histories(flags)
     definitions = selectors.definitions()
+    histories = selectors.histories(flags, selectors.counted_kinds(definitions))
     by_municipality: dict[int | None, AreaRow] = {}
     signal_leads: dict[str, list[int]] = {d.code: [] for d in definitions}
     first_leads: list[int] = []

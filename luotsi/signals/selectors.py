@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from luotsi.access.gateway import Access, visible_persons
@@ -23,7 +24,7 @@ from luotsi.people.models import Person
 from luotsi.plans.models import Plan
 from luotsi.sharedcare.models import SharedClient
 from luotsi.signals.detection import History, Mark, marks
-from luotsi.signals.models import Backtest, EarlyWarningRule, SignalDefinition
+from luotsi.signals.models import Backtest, EarlyWarningRule, SignalDefinition, SignalKind
 from luotsi.usage.models import Flag, Measure, ServiceEvent
 
 LOOKBACK_YEARS = 5  # how far before the flag the signals are looked for
@@ -64,22 +65,49 @@ def _start(flag_date: date) -> date:
     return flag_date.replace(year=flag_date.year - LOOKBACK_YEARS, day=1)
 
 
-def histories(flags: dict[int, date]) -> dict[int, History]:
+def counted_kinds(signals: list[SignalDefinition]) -> list[str]:
+    """The event kinds the signals count (the others need only the day and the sector)."""
+    return sorted({d.parameters.get("event_kind", "") for d in signals
+                   if d.kind == SignalKind.REPEATED_EVENTS and d.parameters})
+
+
+def histories(flags: dict[int, date], kinds: list[str] = ()) -> dict[int, History]:
     """The history of each person of ``flags`` (person id → flag day) before their flag: three
-    statements whatever the number of persons or events."""
+    statements whatever the number of persons or events.
+
+    The events are counted by person, day and sector (the service-path index's order, read from
+    the index alone), with a count of each of ``kinds``: at most one row a day and sector
+    however many events a heavy user has. Each gives a row of kind ``""`` (all events) and one
+    for each counted kind present."""
     if not flags:
         return {}
     out = {person_id: History(flag_date=day) for person_id, day in flags.items()}
     ids = list(flags)
+    names = [f"kind_{i}" for i in range(len(kinds))]
     rows = (ServiceEvent.objects
             .filter(person_id__in=ids, event_date__gte=_start(min(flags.values())),
                     event_date__lt=max(flags.values()))
-            .values_list("person_id", "event_date", "sector", "kind")
-            .annotate(n=Count("event_date")).order_by("person_id", "event_date", "sector", "kind"))
-    for person_id, day, sector, kind, count in rows:
+            .values("person_id", "event_date", "sector")
+            .annotate(n=Count("event_date"), **{
+                name: Count("kind", filter=Q(kind=kind)) for name, kind in
+                zip(names, kinds, strict=True)})
+            .order_by("person_id", "event_date", "sector")
+            .values_list("person_id", "event_date", "sector", "n", *names))
+    # Read with the cursor: SQLite gives the days as ISO text, parsed here in C rather than by
+    # the ORM's converter for every row of a heavy user.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    for person_id, day, sector, count, *by_kind in fetched:
+        if isinstance(day, str):
+            day = date.fromisoformat(day[:10])
         history = out[person_id]
         if _start(history.flag_date) <= day < history.flag_date:
-            history.days.append((day, sector, kind, count))
+            history.days.append((day, sector, "", count))
+            for kind, n in zip(kinds, by_kind, strict=True):
+                if n:
+                    history.days.append((day, sector, kind, n))
     closed = Contact.objects.filter(status=ContactStatus.CLOSED, closed_on__isnull=False)
     contacts = (ContactPerson.objects.filter(person_id__in=ids, contact__in=closed)
                 .values_list("person_id", "contact__closed_on", "contact__initial_outcome")
@@ -105,8 +133,9 @@ def person_marks(access: Access) -> PersonMarks:
     flag = flag_dates([person_id]).get(person_id)
     if flag is None:
         return PersonMarks(flag_date=None, marks=[])
-    history = histories({person_id: flag})[person_id]
-    return PersonMarks(flag_date=flag, marks=marks(history, definitions()))
+    signals = definitions()
+    history = histories({person_id: flag}, counted_kinds(signals))[person_id]
+    return PersonMarks(flag_date=flag, marks=marks(history, signals))
 
 
 # --- Early candidates ---------------------------------------------------------------------------
