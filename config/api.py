@@ -151,6 +151,7 @@ def on_unexpected(request, exc: Exception):
 
 
 def _register_routers() -> None:
+    from luotsi.foresight.api import router as foresight_router
     from luotsi.intake.api import advice_router, assessments_router, contacts_router
     from luotsi.people.api import router as people_router
     from luotsi.plans.api import router as plans_router
@@ -164,6 +165,7 @@ def _register_routers() -> None:
     api.add_router("/advice", advice_router)
     api.add_router("/shared-clients", sharedcare_router)
     api.add_router("/signals", signals_router)
+    api.add_router("/foresight", foresight_router)
 
 
 _register_routers()

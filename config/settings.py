@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "luotsi.deadlines",
     "luotsi.intake",
     "luotsi.reports",
+    "luotsi.foresight",
     "luotsi.plans",
     "luotsi.usage",
     "luotsi.sharedcare",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("luotsi.api.urls")),
     path("intake/", include("luotsi.intake.urls")),
     path("reports/", include("luotsi.reports.urls")),
+    path("foresight/", include("luotsi.foresight.urls")),
     path("plans/", include("luotsi.reports.effectiveness_urls")),
     path("plans/", include("luotsi.plans.urls")),
     path("service-usage/", include("luotsi.reports.indicator_urls")),

@@ -59,6 +59,7 @@ MENUS = (
         NavLink("usage:indicators", _("Indicators of shared clients"), (Action.MANAGE_TEAM,)),
         NavLink("signals:intervention_points", _("Intervention points"), (Action.MANAGE_TEAM,)),
         NavLink("signals:early_rules", _("Early-warning rules"), (Action.MANAGE_TEAM,)),
+        NavLink("foresight:forecast", _("Workload forecast"), (Action.MANAGE_TEAM,)),
         NavLink("access_log_report", _("Access-log report"), (Action.ACCESS_LOG_REPORT,)),
     )),
     NavMenu("management", pgettext_lazy("navigation menu", "Management"), (

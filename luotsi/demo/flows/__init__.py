@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-FLOWS = ("intake", "plans", "usage", "sharedcare")
+FLOWS = ("intake", "plans", "usage", "sharedcare", "foresight")
 
 
 def modules() -> list[ModuleType]:
