@@ -148,6 +148,11 @@ PAGES = {
     "plan_export": Ids("plan"),
     "usage:indicators": NoClientData("aggregates only"),
     "usage:indicators_csv": NoClientData("aggregates only"),
+    "foresight:forecast": NoClientData("aggregates only: hours and counts per team and week"),
+    "foresight:forecast_csv": NoClientData("aggregates only"),
+    "foresight:capacity": NoClientData("a team's capacity (staff by role, efforts): no client "
+                                       "data; its lead only (foresight test_capacity)"),
+    "foresight:gap_remove": NoClientData("a team's absence or vacancy: no client data"),
     "sharedcare:candidates": LISTS,
     "sharedcare:person": Ids("shared"),
     "sharedcare:confirm": Ids("shared"),
@@ -244,6 +249,8 @@ OPERATIONS = {
     "POST /api/v1/shared-clients/{person_id}/meetings": Ids("shared", "POST", 422),
     "GET /api/v1/shared-clients/{person_id}/consultations": Ids("shared"),
     "POST /api/v1/shared-clients/{person_id}/consultations": Ids("shared", "POST", 422),
+    "GET /api/v1/foresight/teams/{code}/forecast": NoClientData(
+        "a team's workload forecast: aggregates only, team leads (foresight tests)"),
 }
 
 

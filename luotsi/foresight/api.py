@@ -67,10 +67,10 @@ class ForecastOut(Schema):
 )
 def team_forecast(request: HttpRequest, response: HttpResponse, code: str,
                   filters: Query[ForecastFilters]):
-    require_action(request.auth, Action.MANAGE_TEAM)
     team = selectors.forecast_teams().filter(code=code[:60]).first()
-    if team is None:
+    if team is None:  # the organisation's team codes are no secret: 404 before the role
         raise Http404
+    require_action(request.auth, Action.MANAGE_TEAM)
     county = page.build(today=timezone.localdate(), horizon=filters.weeks, teams=[team])
     forecast = county.teams[0]
     response["Cache-Control"] = "no-store"

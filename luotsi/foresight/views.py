@@ -153,8 +153,8 @@ def capacity(request, code: str):
 
 
 @login_required
-@require_POST
 @action_required(Action.MANAGE_TEAM)
+@require_POST
 def gap_remove(request, code: str, gap_id: int):
     team = _own_team(request, code)
     gap = get_object_or_404(CapacityGap, pk=gap_id, team=team)

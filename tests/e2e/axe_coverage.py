@@ -30,6 +30,8 @@ _OMA = ("tests/e2e/test_e2e_oma.py::"
 _CLIENT_OIDC = ("tests/e2e/test_e2e_client_oidc.py::"
                 "test_client_strong_identification__sign_in_no_data_and_refusal_in_chromium")
 _SIGNALS = "tests/e2e/test_signals.py"
+_FORESIGHT = ("tests/e2e/test_foresight.py::"
+              "test_team_lead_sees_risk_weeks_and_moves_them_with_the_what_if_panel")
 _SHARED = ("tests/e2e/test_shared_clients.py::"
            "test_shared_client__why_path_confirm_meeting_and_consultation")
 
@@ -117,6 +119,8 @@ COVERED = {
     "oma:plan": _OMA,
     "oma:access_log": _OMA,
     "oma:auth_callback": _CLIENT_OIDC,
+    "foresight:forecast": _FORESIGHT,
+    "foresight:capacity": _FORESIGHT,
 }
 
 _DOWNLOAD = "a file download (CSV, PDF or JSON), not a page"
@@ -147,6 +151,8 @@ NOT_PAGES = {
     "reports_kpi_csv": _DOWNLOAD,
     "plan_effectiveness_csv": _DOWNLOAD,
     "usage:indicators_csv": _DOWNLOAD,
+    "foresight:forecast_csv": _DOWNLOAD,
+    "foresight:gap_remove": _REDIRECT,
     "sharedcare:meeting_pdf": _DOWNLOAD,
     "oma:memo_pdf": _DOWNLOAD,
     "oma:access_log_pdf": _DOWNLOAD,
