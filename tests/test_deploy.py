@@ -55,13 +55,13 @@ def test_the_units_cover_the_server_and_every_job():
     names = {p.name for p in SERVICES}
     assert names == {"luotsi.service", "luotsi-sweep.service", "luotsi-outbox.service",
                      "luotsi-import.service", "luotsi-purge.service",
-                     "luotsi-access-log-anchor.service"}
+                     "luotsi-access-log-anchor.service", "luotsi-forecast.service"}
     # Every job has its timer, and every timer starts its own service.
     assert {p.stem for p in TIMERS} == {p.stem for p in SERVICES} - {"luotsi"}
     commands = {name for _unit, name, _args in _all_calls()}
     assert commands >= {"sweep_deadlines", "send_outbox", "import_service_events",
                         "identify_shared_clients", "purge", "verify_access_log",
-                        "access_log_anchor"}
+                        "access_log_anchor", "forecast"}
 
 
 def test_every_command_the_units_name_exists_and_accepts_its_options():

@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from markupsafe import Markup
 
+from luotsi.common import partials
 from luotsi.common.charts import COLOURS, Series, bar_chart
 from luotsi.common.formatting import format_date
 from luotsi.common.spreadsheet import figure
@@ -70,6 +73,28 @@ def chart(forecast: TeamForecast) -> str:
                 Series(_("Backlog (hours)"), [round(week.backlog, 1) for week in weeks],
                        COLOURS[3])],
         unit=" h", decimals=0)
+
+
+def _one(value: float) -> str:
+    return number_format(round(value, 1), 1)
+
+
+def week_rows(forecast: TeamForecast, changed: TeamForecast | None) -> Markup:
+    """The table rows of one team's weeks (a Jinja2 partial: up to 52 rows per team)."""
+    rows = []
+    for index, week in enumerate(forecast.weeks):
+        other = changed.weeks[index] if changed else None
+        per_worker = week.children_per_worker
+        rows.append({
+            "number": index + 1, "start": week.start, "risk": week.at_risk,
+            "hours": [_one(week.deadline_hours), _one(week.arrival_hours),
+                      _one(week.review_hours), _one(week.load), _one(week.available),
+                      _one(week.backlog)],
+            "other": {"available": _one(other.available), "risk": other.at_risk}
+            if other else None,
+            "children": _one(per_worker) if per_worker is not None else "–"})
+    return partials.render("foresight/week_rows.html", {
+        "rows": rows, "texts": {"at_risk": _("At risk"), "no": _("No")}})
 
 
 def csv_rows(county: CountyForecast) -> list[list]:

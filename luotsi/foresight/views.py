@@ -56,8 +56,7 @@ def forecast(request):
         sections.append({
             "forecast": team_forecast, "changed": changed,
             "chart": page.chart(team_forecast),
-            "rows": [(index + 1, week, changed.weeks[index] if changed else None)
-                     for index, week in enumerate(team_forecast.weeks)],
+            "rows": page.week_rows(team_forecast, changed),
             "note": page.method_note(county.forecasts.get(team_forecast.inputs.team_id))})
     arrivals_detail = None
     if detail is not None:

@@ -1,11 +1,12 @@
-"""Demo flow: the capacity of the family-services teams as seed 004 sizes them, and this week's
-arrivals forecast of each.
+"""Demo flow: the capacity of the family-services teams as seed 004 sizes them.
 
 The central intake team (neuvonta, alkuarviointi, päivystys) has 2.6 social workers and
 3 social counsellors; the regional service-need assessment teams 3 + 1 (central), 1 + 1 (east)
 and 1 + 1 (west). The working time and the efforts are the defaults (docs/foresight.md). One
 absence is recorded: the east team's social worker on leave for two weeks from the third week
 on, so the forecast shows what a small team's absence does. Deterministic from today's date.
+The week's arrivals forecasts are not made here (the model fits take seconds): the first view
+of the forecast page makes them, or ``manage.py forecast --refresh``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def done() -> bool:
 
 
 def total(persons: int) -> int:
-    return 2  # capacity, forecasts
+    return 1
 
 
 @transaction.atomic
@@ -74,15 +75,4 @@ def seed(seed: int, today: date, advance) -> int:
                                    created_by=lead)
         written += 1
     advance(1)
-    written += _forecasts(today)
-    advance(1)
     return written
-
-
-def _forecasts(today: date) -> int:
-    """This week's arrivals forecast of each team (made by ``luotsi.foresight.arrivals``)."""
-    try:
-        from luotsi.foresight import arrivals
-    except ImportError:  # pragma: no cover - the forecast is optional in the demo
-        return 0
-    return len(arrivals.refresh(today=today))
