@@ -160,6 +160,7 @@ ONCE_FORMS = {
     "plan_participant_add", "plan_rating_add", "plan_review_record", "plan_review_schedule",
     "plan_section_add", "plan_service_add", "plan_step_add",
     "sharedcare:consultation_create", "sharedcare:meeting_create",
+    "foresight:capacity#gap",
 }
 EXEMPT_FORMS = {
     # Set a state or a person; a repeat sets the same, or names an old version and is refused.
@@ -170,11 +171,11 @@ EXEMPT_FORMS = {
     "sharedcare:consultation_detail", "intake:caseload#confirm",
     "plan_accept", "plan_coordinator", "plan_named_worker", "plan_goal_edit", "plan_step_edit",
     "plan_step_done", "plan_text", "sharedcare:confirm", "sharedcare:decline", "sharedcare:end",
-    "sharedcare:meeting_edit",
+    "sharedcare:meeting_edit", "foresight:capacity#capacity", "foresight:capacity#efforts",
     # Remove, withdraw or merge: the row is gone or already changed.
     "plan_consent_withdraw", "plan_goal_remove", "plan_method_remove", "plan_service_remove",
     "plan_step_remove", "plan_section_merge", "intake:assessment_detail#support_remove",
-    "intake:assessment_detail#referral_remove",
+    "intake:assessment_detail#referral_remove", "foresight:gap_remove",
     # Each break of the glass is an act of its own; its review is recorded once.
     "emergency_access", "emergency_review",
     # A backtest's figures are the same for the same date: a repeat stores them again.
