@@ -2,7 +2,8 @@
 
 - ``bar_chart``: vertical bars by category and series (the key figures, the AVAIN
   effectiveness report, the shared-client indicators);
-- ``rating_chart``: one goal's AVAIN ratings as a line (the plan page);
+- ``rating_chart``: one goal's, service's or method's AVAIN ratings as a line, the client's
+  own beside the professional's (the plan page);
 - ``service_path_chart``: a person's service events by sector and month (the shared-client
   page).
 
@@ -132,24 +133,43 @@ RATING_WIDTH, RATING_HEIGHT, RATING_PAD = 220, 70, 10
 
 
 def rating_chart(*, chart_id: str, title: str, values: Sequence[int],
-                 minimum: int | None = None, maximum: int | None = None) -> Markup:
-    """A goal's AVAIN ratings in order as points joined by a line, on the scale from
+                 minimum: int | None = None, maximum: int | None = None,
+                 slots: Sequence[int] | None = None, client_values: Sequence[int] = (),
+                 client_slots: Sequence[int] | None = None) -> Markup:
+    """An item's AVAIN ratings in order as points joined by a line, on the scale from
     ``minimum`` to ``maximum`` (the values' own range without a scale), with a grid line per
-    level when there are at most eleven. ``title`` is the chart's accessible name."""
-    low = min([minimum if minimum is not None else min(values), *values])
-    high = max([maximum if maximum is not None else max(values), *values])
+    level when there are at most eleven. ``title`` is the chart's accessible name.
+
+    ``client_values`` is a second line, the client's own ratings beside the professional's
+    (``values``), drawn dashed with square points so the two differ by more than colour. The
+    ``slots`` of each line place its points on a shared axis of occasions (0, 1, …); without
+    them a line's points are its own occasions in order."""
+    slots = list(range(len(values))) if slots is None else list(slots)
+    client_slots = list(range(len(client_values))) if client_slots is None \
+        else list(client_slots)
+    every = [*values, *client_values]
+    low = min([minimum if minimum is not None else min(every), *every])
+    high = max([maximum if maximum is not None else max(every), *every])
     span = max(high - low, 1)
     inner_w, inner_h = RATING_WIDTH - 2 * RATING_PAD, RATING_HEIGHT - 2 * RATING_PAD
+    count = max([*slots, *client_slots, 0]) + 1
 
     def y(value: int) -> float:
         return round(RATING_PAD + (high - value) / span * inner_h, 1)
 
-    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
-    points = [(round(RATING_PAD + (i * step if len(values) > 1 else inner_w / 2), 1), y(v))
-              for i, v in enumerate(values)]
+    def x(slot: int) -> float:
+        return round(RATING_PAD + (slot * inner_w / (count - 1) if count > 1 else inner_w / 2),
+                     1)
+
+    points = [(x(slot), y(v)) for slot, v in zip(slots, values, strict=True)]
+    client = [(x(slot), y(v)) for slot, v in zip(client_slots, client_values, strict=True)]
+
+    def line(pts: list[tuple[float, float]]) -> str:
+        return " ".join(f"{px},{py}" for px, py in pts) if len(pts) > 1 else ""
+
     return partials.render("charts/rating.svg", {
-        "id": chart_id, "title": title, "points": points,
-        "polyline": " ".join(f"{px},{py}" for px, py in points) if len(points) > 1 else "",
+        "id": chart_id, "title": title, "points": points, "polyline": line(points),
+        "client_points": [(px - 4, py - 4) for px, py in client], "client_line": line(client),
         "grid": [y(v) for v in range(low, high + 1)] if high - low <= 10 else [],
     })
 

@@ -12,6 +12,7 @@ from luotsi.common.forms import DateInput, Form, OnceMixin
 from luotsi.plans import sectors
 from luotsi.plans.models import (
     CodeList,
+    Evaluation,
     Goal,
     GoalFactor,
     Participant,
@@ -281,6 +282,62 @@ class RatingForm(OnceMixin, PlanForm):
         self.levels = [(level.value, level.name) for level in levels]
         self.fields["value"].widget.choices = [
             (str(value), f"{value} – {name}") for value, name in self.levels]
+
+
+class MeterForm(OnceMixin, PlanForm):
+    """One sitting of the AVAIN meter, at the start or at a review: every goal rated, every
+    service and method evaluated (did it help, on the plan's scale, with a note), every
+    situation factor assessed again (better, the same, worse), each with the professional's
+    rating and the client's own beside it. Who rated is the field itself (one column each);
+    nothing is chosen in advance, and an item left empty is not rated this time."""
+
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=EMPTY + Rating.Occasion.choices,
+                                 error_messages={"required": _("Choose the occasion.")})
+    review = forms.ChoiceField(label=_("Review"), required=False)
+    rated_on = _date(label=_("Date"), required=False)
+    client_took_part = forms.BooleanField(label=_("The client took part"), required=False)
+
+    def __init__(self, *args, goals=(), services=(), methods=(), scale=None, reviews=(),
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].choices = EMPTY + [(str(r.pk), format_date(r.scheduled_on))
+                                                 for r in reviews]
+        levels = list(scale.levels.all()) if scale is not None else []
+        values = EMPTY + [(str(level.value), f"{level.value} – {level.name}")
+                          for level in levels]
+        directions = EMPTY + list(Evaluation.Direction.choices)
+        self.items: dict[str, list[tuple[str, int, str]]] = {
+            "goal": [("goal", g.goal.pk, f"{g.number}. {g.goal.client_wording[:60]}")
+                     for g in goals],
+            "service": [("service", s.pk, s.item.name) for s in services],
+            "method": [("method", m.pk, m.method.name) for m in methods],
+            "factor": [("factor", f.pk, f"{f.factor.name} ({g.number}. "
+                        f"{g.goal.client_wording[:40]})") for g in goals for f in g.factors],
+        }
+        for subject, rows in self.items.items():
+            for _subject, pk, name in rows:
+                choices = directions if subject == "factor" else values
+                self.fields[f"{subject}-{pk}-professional"] = forms.ChoiceField(
+                    label=_("%(item)s: the professional's rating") % {"item": name},
+                    choices=choices, required=False)
+                self.fields[f"{subject}-{pk}-client"] = forms.ChoiceField(
+                    label=_("%(item)s: the client's own rating") % {"item": name},
+                    choices=choices, required=False)
+                if subject != "goal":
+                    self.fields[f"{subject}-{pk}-note"] = forms.CharField(
+                        label=_("%(item)s: note") % {"item": name}, required=False,
+                        max_length=300)
+
+    def groups(self) -> list[dict]:
+        """The items by dimension, each with its fields, for the template."""
+        titles = {"goal": _("Goals"), "service": _("Services: did it help?"),
+                  "method": _("Methods: did it help?"),
+                  "factor": _("Situation factors: better, the same or worse?")}
+        return [{"key": subject, "title": titles[subject],
+                 "items": [{"name": name, "fields": [
+                     self[f"{subject}-{pk}-{part}"] for part in ("professional", "client", "note")
+                     if f"{subject}-{pk}-{part}" in self.fields]} for _s, pk, name in rows]}
+                for subject, rows in self.items.items() if rows]
 
 
 class GoalEditForm(GoalForm):

@@ -25,6 +25,7 @@ from luotsi.plans.models import (
     CodeList,
     CodeListItem,
     CodeListVersion,
+    Evaluation,
     Goal,
     GoalFactor,
     Plan,
@@ -53,6 +54,7 @@ PART_LABELS = {
     "methods": pgettext_lazy("plan part", "Method"),
     "factors": pgettext_lazy("plan part", "Situation factor"),
     "ratings": pgettext_lazy("plan part", "AVAIN rating"),
+    "evaluations": pgettext_lazy("plan part", "AVAIN evaluation"),
     "reviews": pgettext_lazy("plan part", "Review"),
     "participants": pgettext_lazy("plan part", "Participant"),
 }
@@ -77,11 +79,46 @@ MEMO_STEPS = 8
 
 @dataclass
 class RatingSeries:
-    """A goal's rating values in order and the bounds of their scale (the chart's axis)."""
+    """An item's rating values in order and the bounds of their scale (the chart's axis): the
+    professional's (``values``) and the client's own (``client_values``), each point on a
+    shared axis of occasions (``slots``, ``client_slots``)."""
 
     values: list[int]
     minimum: int | None
     maximum: int | None
+    slots: list[int] | None = None
+    client_values: list[int] = field(default_factory=list)
+    client_slots: list[int] = field(default_factory=list)
+
+
+@dataclass
+class EvaluationRow:
+    """One rating or evaluation as the page lists it: when, on what occasion, who rated, the
+    value with its level's name or the direction, and the note."""
+
+    rated_on: date
+    occasion: str
+    value: int | None
+    level: str
+    direction: str
+    rater: str  # "professional" or "client"
+    note: str = ""
+    occasion_label: str = ""
+    rater_label: str = ""
+    direction_label: str = ""
+
+
+@dataclass
+class Evaluated:
+    """A service, method or situation factor of the plan with its meter rows and chart."""
+
+    subject: str
+    pk: int
+    name: str
+    rows: list[EvaluationRow] = field(default_factory=list)
+    chart: RatingSeries | None = None
+    chart_html: str = ""
+    subject_label: str = ""
 
 
 @dataclass
@@ -98,6 +135,7 @@ class GoalView:
     methods: list = field(default_factory=list)
     factors: list = field(default_factory=list)
     ratings: list[RatingRow] = field(default_factory=list)
+    client_rows: list[EvaluationRow] = field(default_factory=list)
     chart: RatingSeries | None = None
     change: int | None = None
 
@@ -188,10 +226,32 @@ def _level_label(scale: RatingScale | None, value: int) -> str:
     return ""
 
 
-def _chart(values: list[int], scale: RatingScale | None) -> RatingSeries:
-    """What a goal's AVAIN chart shows (``charts.rating_chart`` draws it)."""
-    return RatingSeries(values, scale.minimum if scale else None,
-                        scale.maximum if scale else None)
+def _occasion_keys(dates: list[date]) -> list[tuple[date, int]]:
+    """Each rating's place among its line's: its date, and how many of the line came earlier
+    the same day (two ratings on one day are two occasions)."""
+    seen: dict[date, int] = defaultdict(int)
+    keys = []
+    for day in dates:
+        keys.append((day, seen[day]))
+        seen[day] += 1
+    return keys
+
+
+def _chart(values: list[int], scale: RatingScale | None, *, dates: list[date] | None = None,
+           client: list[tuple[date, int]] | None = None) -> RatingSeries:
+    """What an item's AVAIN chart shows (``charts.rating_chart`` draws it): the professional's
+    ``values`` (dated ``dates``) and the client's own (``client``: date and value) on one axis
+    of occasions."""
+    series = RatingSeries(values, scale.minimum if scale else None,
+                          scale.maximum if scale else None)
+    if client:
+        own = _occasion_keys([day for day, _value in client])
+        pro = _occasion_keys(dates or [])
+        order = {key: slot for slot, key in enumerate(sorted(set(own) | set(pro)))}
+        series.slots = [order[key] for key in pro]
+        series.client_values = [value for _day, value in client]
+        series.client_slots = [order[key] for key in own]
+    return series
 
 
 def _choice_labels(model, field_name: str) -> dict:
@@ -253,22 +313,60 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
 ROWS = "plans/rows.html"
 
 
+def _draw(chart_id: str, series: RatingSeries, title: str) -> str:
+    """An item's chart, titled with both lines' values in order."""
+    text = title
+    if series.values:
+        text += f": {' → '.join(str(value) for value in series.values)}"
+    if series.client_values:
+        own = gettext("the client's own rating")
+        text += f"; {own}: {' → '.join(str(value) for value in series.client_values)}"
+    return charts.rating_chart(
+        chart_id=chart_id, values=series.values, minimum=series.minimum,
+        maximum=series.maximum, slots=series.slots, client_values=series.client_values,
+        client_slots=series.client_slots, title=text)
+
+
+def _meter_texts() -> dict[str, str]:
+    return {"change": gettext("Change since the first rating: %(change)s"),
+            "one": gettext("One rating so far."),
+            "absent": gettext("the client did not take part"),
+            "legend": gettext("Solid line and round points: the professional's rating; dashed "
+                              "line and square points: the client's own rating."),
+            "own": gettext("the client's own rating"),
+            "only_client": gettext("Only the client's own rating so far.")}
+
+
+def _annotate_meter(goals: list[GoalView], meter: list[Evaluated]) -> None:
+    """Who rated and the occasion of every meter row as text, and each scaled item's chart."""
+    occasions = _choice_labels(Evaluation, "occasion")
+    raters = _choice_labels(Evaluation, "rater")
+    directions = _choice_labels(Evaluation, "direction")
+    rows = [row for view in goals for row in view.client_rows] + \
+        [row for item in meter for row in item.rows]
+    for row in rows:
+        row.occasion_label = occasions.get(row.occasion, row.occasion)
+        row.rater_label = raters.get(row.rater, row.rater)
+        row.direction_label = directions.get(row.direction, row.direction)
+    title = gettext("AVAIN evaluations")
+    subjects = _choice_labels(Evaluation, "subject")
+    for item in meter:
+        item.subject_label = subjects.get(item.subject, item.subject)
+        if item.chart is not None:
+            item.chart_html = _draw(f"chart-{item.subject}-{item.pk}", item.chart,
+                                    f"{title} ({item.name})")
+
+
 def _annotate_figures(goals: list[GoalView]) -> None:
     """Each rated goal's AVAIN chart and rating list (``view.ratings_html``)."""
-    if not any(view.ratings for view in goals):
+    if not any(view.ratings or view.client_rows for view in goals):
         return
     rows = partials.macros(ROWS)
     title = gettext("AVAIN ratings")
-    texts = {"change": gettext("Change since the first rating: %(change)s"),
-             "one": gettext("One rating so far."),
-             "absent": gettext("the client did not take part")}
+    texts = _meter_texts()
     for view in goals:
-        if view.ratings:
-            series = view.chart
-            chart = charts.rating_chart(
-                chart_id=f"chart-{view.goal.pk}", values=series.values,
-                minimum=series.minimum, maximum=series.maximum,
-                title=f"{title}: {' → '.join(str(value) for value in series.values)}")
+        if view.chart is not None:
+            chart = _draw(f"chart-{view.goal.pk}", view.chart, title)
             view.ratings_html = rows.ratings(view, chart, texts)
 
 
@@ -349,6 +447,8 @@ class PlanPage:
     version_count: int
     reviews: list
     scale: RatingScale | None
+    meter: list[Evaluated]
+    visible_methods: list
     today: date
     memo_steps: list[dict]
     memo_more_steps: int
@@ -385,7 +485,8 @@ class PlanPage:
         return context
 
 
-def _visible_goals(plan: Plan, shown: Callable[[str], bool], found: Lookups) -> list[GoalView]:
+def _visible_goals(plan: Plan, shown: Callable[[str], bool], found: Lookups,
+                   evaluations: dict[tuple[str, int], list[Evaluation]]) -> list[GoalView]:
     """The goals of the whole plan and of the active sections shown, numbered, each with its
     factors, its ratings (levels named) and their chart."""
     default_scale = found.default_scale
@@ -399,12 +500,71 @@ def _visible_goals(plan: Plan, shown: Callable[[str], bool], found: Lookups) -> 
         scale = found.scales.get(ratings[0].scale_id) if ratings else default_scale
         view.ratings = [RatingRow(r, _level_label(found.scales.get(r.scale_id), r.value))
                         for r in ratings]
-        if ratings:
-            view.chart = _chart([r.value for r in ratings], scale)
-            if len(ratings) > 1:
-                view.change = ratings[-1].value - ratings[0].value
+        # Who rated draws the line: the professional's (alone or together with the client),
+        # and the client's own (a rating the client gave, and the client's own ratings).
+        own_rows = [_evaluation_row(e, found) for e in
+                    evaluations.get((Evaluation.Subject.GOAL, goal.pk), [])]
+        view.client_rows = own_rows
+        pro = [r for r in ratings if r.rated_by_kind != Rating.RatedBy.CLIENT]
+        client = sorted([(r.rated_on, r.value) for r in ratings
+                         if r.rated_by_kind == Rating.RatedBy.CLIENT]
+                        + [(row.rated_on, row.value) for row in own_rows
+                           if row.value is not None], key=lambda pair: pair[0])
+        if ratings or client:
+            view.chart = _chart([r.value for r in pro], scale,
+                                dates=[r.rated_on for r in pro], client=client)
+            if len(pro) > 1:
+                view.change = pro[-1].value - pro[0].value
         goals.append(view)
     return goals
+
+
+def _evaluation_row(evaluation: Evaluation, found: Lookups) -> EvaluationRow:
+    return EvaluationRow(
+        rated_on=evaluation.rated_on, occasion=evaluation.occasion, value=evaluation.value,
+        level=_level_label(found.scales.get(evaluation.scale_id), evaluation.value)
+        if evaluation.value is not None else "",
+        direction=evaluation.direction, rater=evaluation.rater, note=evaluation.note)
+
+
+def _by_item(plan: Plan) -> dict[tuple[str, int], list[Evaluation]]:
+    """The plan's evaluations by the item they are of, in date order."""
+    out: dict[tuple[str, int], list[Evaluation]] = defaultdict(list)
+    for evaluation in plan.evaluations.all():
+        row_id = getattr(evaluation, f"{evaluation.subject}_id")
+        out[(evaluation.subject, row_id)].append(evaluation)
+    return out
+
+
+def _evaluated(subject: str, pk: int, name: str, evaluations: list[Evaluation],
+               found: Lookups) -> Evaluated:
+    """A service, method or factor with its rows and (on a scale) its chart's two lines."""
+    item = Evaluated(subject, pk, name, [_evaluation_row(e, found) for e in evaluations])
+    scaled = [row for row in item.rows if row.value is not None]
+    if scaled:
+        pro = [row for row in scaled if row.rater == Evaluation.Rater.PROFESSIONAL]
+        own = [(row.rated_on, row.value) for row in scaled
+               if row.rater == Evaluation.Rater.CLIENT]
+        item.chart = _chart([row.value for row in pro if row.value is not None],
+                            found.default_scale, dates=[row.rated_on for row in pro],
+                            client=own)
+    return item
+
+
+def _meter_items(goals: list[GoalView], services: list, methods: list,
+                 evaluations: dict[tuple[str, int], list[Evaluation]],
+                 found: Lookups) -> list[Evaluated]:
+    """The services, methods and situation factors shown, each with its evaluations."""
+    Subject = Evaluation.Subject
+    items = [_evaluated(Subject.SERVICE, s.pk, s.item.name,
+                        evaluations.get((Subject.SERVICE, s.pk), []), found) for s in services]
+    items += [_evaluated(Subject.METHOD, m.pk, m.method.name,
+                         evaluations.get((Subject.METHOD, m.pk), []), found) for m in methods]
+    items += [_evaluated(Subject.FACTOR, f.pk, f"{f.factor.name} ({g.number}. "
+                         f"{g.goal.client_wording[:40]})",
+                         evaluations.get((Subject.FACTOR, f.pk), []), found)
+              for g in goals for f in g.factors]
+    return items
 
 
 @dataclass
@@ -540,7 +700,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
         return selectors.section_visible(sector, allowed)
 
     sections = list(plan.sections.all())
-    goals = _visible_goals(plan, shown, found)
+    evaluations = _by_item(plan)
+    goals = _visible_goals(plan, shown, found, evaluations)
     goal_by_id = {g.goal.pk: g for g in goals}
     attached = _attach_steps_and_methods(plan, goal_by_id, for_client=for_client)
     services = [s for s in plan.services.all() if shown(s.sector)]
@@ -553,6 +714,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
     versions = _version_rows(
         all_versions if all_versions_shown else all_versions[:VERSIONS_SHOWN], allowed, labels,
         _change_names(found.items))
+    meter = _meter_items(goals, services, attached.visible_methods, evaluations, found)
+    _annotate_meter(goals, meter)
     _annotate_rows(plan, goals, attached.visible_steps, attached.visible_methods)
     memo_steps = _memo_steps(attached.visible_steps, goal_by_id)
     return PlanPage(
@@ -574,6 +737,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
         version_count=len(all_versions),
         reviews=list(plan.reviews.all()),
         scale=found.default_scale,
+        meter=meter,
+        visible_methods=attached.visible_methods,
         today=today,
         memo_steps=memo_steps[:MEMO_STEPS],
         memo_more_steps=max(len(memo_steps) - MEMO_STEPS, 0),

@@ -22,6 +22,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.plans import sectors
 from luotsi.plans.models import (
     Consent,
+    Evaluation,
     Goal,
     GoalFactor,
     Participant,
@@ -160,6 +161,7 @@ def plan_for_page(plan_id: int) -> Plan:
             Prefetch("reviews", queryset=Review.objects.all()),
             Prefetch("versions", queryset=PlanVersion.objects.select_related("accepted_by")
                      .defer("snapshot").order_by("-number")),
+            Prefetch("evaluations", queryset=Evaluation.objects.order_by("rated_on", "pk")),
         )
         .get(pk=plan_id)
     )
@@ -202,6 +204,14 @@ def plan_snapshot(plan: Plan) -> dict:
                      "client_took_part": r.client_took_part,
                      "label": f"{g.client_wording[:60]}: {r.value}"}
                     for g in goals for r in g.ratings.all()],
+        # The rest of the meter: services, methods and factors evaluated, the client's own
+        # ratings. The label names no item, so it may be shown to any reader of the history.
+        "evaluations": [{"id": e.pk, "subject": e.subject,
+                         "item": getattr(e, f"{e.subject}_id"), "value": e.value,
+                         "direction": e.direction, "rater": e.rater, "note": e.note,
+                         "occasion": e.occasion, "rated_on": e.rated_on.isoformat(),
+                         "label": f"{e.subject}: {e.direction or e.value} ({e.rater})"}
+                        for e in plan.evaluations.all()],
         "reviews": [{"id": r.pk, "scheduled_on": r.scheduled_on.isoformat(),
                      "held_on": iso(r.held_on), "notes": r.notes,
                      "label": iso(r.held_on) or r.scheduled_on.isoformat()}

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<id:plan_id>/reviews/", views.review_schedule, name="plan_review_schedule"),
     path("<id:plan_id>/reviews/record/", views.review_record, name="plan_review_record"),
     path("<id:plan_id>/ratings/", views.rating_add, name="plan_rating_add"),
+    path("<id:plan_id>/meter/", views.meter_record, name="plan_meter_record"),
     path("<id:plan_id>/memo/", views.plan_memo, name="plan_memo"),
     path("<id:plan_id>/memo.pdf", views.plan_memo_pdf, name="plan_memo_pdf"),
     path("<id:plan_id>/export.json", views.plan_export, name="plan_export"),

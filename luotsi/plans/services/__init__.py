@@ -14,7 +14,10 @@ from luotsi.plans.revisions import PlanConflict
 from luotsi.plans.services.consents import consent_add, consent_withdraw
 from luotsi.plans.services.evaluations import (
     EvaluationInput,
+    MeterInput,
     evaluation_add,
+    meter_field,
+    meter_record,
     plan_scale,
     record_client_rating,
 )
@@ -65,7 +68,7 @@ __all__ = [
     "CHANGE_PARTS", "DEFAULT_REVIEW_MONTHS", "EDITABLE_FIELDS", "GoalInput", "MergeResult",
     "PLAN_FIELDS", "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
     "consent_withdraw", "coordinator_set", "EvaluationInput", "evaluation_add", "plan_scale",
-    "record_client_rating", "goal_add", "goal_factor_add", "goal_remove",
+    "record_client_rating", "MeterInput", "meter_field", "meter_record", "goal_add", "goal_factor_add", "goal_remove",
     "goal_update", "method_add", "method_remove", "named_worker_check",
     "named_worker_set", "participant_add", "plan_accept", "plan_open",
     "plan_update", "rating_add", "review_record", "review_schedule", "section_add",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,10 +62,12 @@ def _item(plan: Plan, subject: str, item_id):
     return getattr(plan, _ROWS[subject]).filter(pk=item_id).first()
 
 
-def _checked(plan: Plan, data: EvaluationInput, *, allowed: tuple[str, ...]):
-    """Everything about ``data`` checked at once: the field → message refusals, or the row,
-    scale, review and date to save."""
-    errors: dict[str, str] = {}
+def _checked(plan: Plan, data: EvaluationInput, *, allowed: tuple[str, ...],
+             names: dict[str, str] | None = None):
+    """Everything about ``data`` checked at once: the field → message refusals (the fields
+    renamed by ``names``, as a form with a field per item names them), or the row, scale,
+    review and date to save."""
+    errors: dict[str, str] = _Named(names or {})
     item = scale = review = None
     if data.subject not in allowed:
         errors["subject"] = _("Choose what is evaluated.")
@@ -106,6 +109,17 @@ def _checked(plan: Plan, data: EvaluationInput, *, allowed: tuple[str, ...]):
     if errors:
         fail(errors)
     return item, scale, review, rated_on, note
+
+
+class _Named(dict):
+    """Refusals keyed by the field names the caller uses."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(self.names.get(key, key), value)
 
 
 def _new(plan: Plan, data: EvaluationInput, checked, *, rater: str, entered_by: str,
@@ -168,3 +182,90 @@ def record_client_rating(*, actor, plan: Plan, data: EvaluationInput,
                           entered_by=Evaluation.EnteredBy.PROFESSIONAL, recorded_by=actor)
         plan_change_log(actor, locked, LogAction.UPDATE, _detail(evaluation, "client"))
     return evaluation
+
+
+@dataclass
+class MeterInput:
+    """One sitting of the AVAIN meter, at the start or at a review: the professional's rating of
+    goals (``goals``: goal id → value), their evaluations of services and methods and their
+    reassessment of situation factors (``professional``), and the client's own rating of any
+    of these (``client``). Items left unrated are simply not in the lists."""
+
+    occasion: str
+    rated_on: date | None = None
+    review_id: int | None = None
+    client_took_part: bool = False
+    goals: dict[int, int | None] | None = None
+    professional: list[EvaluationInput] | None = None
+    client: list[EvaluationInput] | None = None
+
+
+def meter_field(subject: str, item_id, rater: str) -> str:
+    """The name of an item's field in the meter's form: ``service-12-client``."""
+    return f"{subject}-{item_id}-{rater}"
+
+
+def _meter_names(subject: str, item_id, rater: str) -> dict[str, str]:
+    field = meter_field(subject, item_id, rater)
+    return {subject: field, "value": field, "direction": field, "subject": field,
+            "note": f"{subject}-{item_id}-note"}
+
+
+def meter_record(*, actor, plan: Plan, data: MeterInput,
+                 expected_revision: int | None = None) -> list:
+    """Record one sitting of the meter as one change of the plan: every rating and evaluation
+    is checked first, and on any refusal (named by the item's field) nothing is saved."""
+    common = {"occasion": data.occasion, "rated_on": data.rated_on, "review_id": data.review_id}
+    goal_rows = data.goals or {}
+    professional = [EvaluationInput(**{**item.__dict__, **common})
+                    for item in data.professional or []]
+    client = [EvaluationInput(**{**item.__dict__, **common}) for item in data.client or []]
+    errors: dict[str, list[str]] = {}
+    checked_pro, checked_client = [], []
+
+    def collect(call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except ValidationError as refused:
+            for key, messages in refused.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+            return None
+
+    for goal_id, value in goal_rows.items():
+        collect(_checked, plan, EvaluationInput(subject=Subject.GOAL, item_id=goal_id,
+                                                value=value, **common),
+                allowed=(Subject.GOAL,), names=_meter_names(Subject.GOAL, goal_id,
+                                                            Evaluation.Rater.PROFESSIONAL))
+    for item in professional:
+        checked_pro.append(collect(
+            _checked, plan, item, allowed=(Subject.SERVICE, Subject.METHOD, Subject.FACTOR),
+            names=_meter_names(item.subject, item.item_id, Evaluation.Rater.PROFESSIONAL)))
+    for item in client:
+        checked_client.append(collect(
+            _checked, plan, item, allowed=tuple(Subject.values),
+            names=_meter_names(item.subject, item.item_id, Evaluation.Rater.CLIENT)))
+    if not errors and not (goal_rows or professional or client):
+        errors["__all__"] = [_("Rate at least one goal, service, method or factor.")]
+    if errors:
+        raise ValidationError(errors)
+    scale = plan_scale()
+    rated_on = data.rated_on or timezone.localdate()
+    review = plan.reviews.filter(pk=data.review_id).first() if data.review_id else None
+    saved: list = []
+    with plan_write(actor, plan, expected_revision) as locked:
+        for goal_id, value in goal_rows.items():
+            saved.append(Rating.objects.create(
+                goal_id=goal_id, review=review, occasion=data.occasion, rated_on=rated_on,
+                scale=scale, value=value, rated_by_kind=Rating.RatedBy.PROFESSIONAL,
+                client_took_part=data.client_took_part, recorded_by=actor))
+        for item, checked in zip(professional, checked_pro, strict=True):
+            saved.append(_new(locked, item, checked, rater=Evaluation.Rater.PROFESSIONAL,
+                              entered_by=Evaluation.EnteredBy.PROFESSIONAL, recorded_by=actor))
+        for item, checked in zip(client, checked_client, strict=True):
+            saved.append(_new(locked, item, checked, rater=Evaluation.Rater.CLIENT,
+                              entered_by=Evaluation.EnteredBy.PROFESSIONAL, recorded_by=actor))
+        plan_change_log(actor, locked, LogAction.UPDATE,
+                        f"AVAIN meter ({data.occasion}): {len(goal_rows)} goals rated, "
+                        f"{len(professional)} evaluated by the professional, "
+                        f"{len(client)} by the client")
+    return saved

@@ -18,7 +18,7 @@ from luotsi.plans.services.common import fail
 PLAN_FIELDS = ("client_situation", "client_view", "disagreement", "review_on", "coordinator",
                "named_worker", "needs_special_support", "language")
 CHANGE_PARTS = ("sections", "goals", "factors", "services", "methods", "steps", "ratings",
-                "reviews", "consents", "participants")
+                "evaluations", "reviews", "consents", "participants")
 # Keys left out of a row's comparison: older snapshots kept a goal's factors inside the goal;
 # they are compared as their own part now.
 _NOT_COMPARED = frozenset({"factors"})

@@ -21,6 +21,7 @@ from luotsi.plans import services as s
 from luotsi.plans.models import (
     CodeListItem,
     Consent,
+    Evaluation,
     Goal,
     Plan,
     PlanSection,
@@ -756,7 +757,23 @@ def fill(plan, actor, *, goals: int, steps: int, versions: int) -> None:
                rated_by_kind="together", recorded_by=actor) for g in rows for i in range(2)])
     s.service_add(actor=actor, plan=plan, data=s.ServiceInput(
         item_id=code("service").pk, sector="family_services", responsible_id=actor.pk))
-    s.method_add(actor=actor, plan=plan, method_id=code("method").pk, goal_id=rows[0].pk)
+    method = s.method_add(actor=actor, plan=plan, method_id=code("method").pk,
+                          goal_id=rows[0].pk)
+    factors = [s.goal_factor_add(actor=actor, goal=g, factor_id=code("situation_factor").pk,
+                                 effect="hinders") for g in rows[:goals // 2]]
+    service = plan.services.get()
+    Evaluation.objects.bulk_create(
+        [Evaluation(plan=plan, subject="service", service=service, occasion="review",
+                    rated_on=TODAY(), rater=rater, scale=scale, value=2 + i % 3,
+                    recorded_by=actor) for i in range(goals) for rater in ("professional",
+                                                                           "client")]
+        + [Evaluation(plan=plan, subject="method", method=method, occasion="review",
+                      rated_on=TODAY(), rater="client", scale=scale, value=3, recorded_by=actor)]
+        + [Evaluation(plan=plan, subject="factor", factor=f, occasion="review",
+                      rated_on=TODAY(), rater="professional", direction="better",
+                      recorded_by=actor) for f in factors]
+        + [Evaluation(plan=plan, subject="goal", goal=g, occasion="review", rated_on=TODAY(),
+                      rater="client", scale=scale, value=4, recorded_by=actor) for g in rows])
     s.consent_add(actor=actor, plan=plan, sector="employment", scope="Tavoitteet",
                   valid_from=TODAY())
     s.coordinator_set(actor=actor, plan=plan, coordinator_id=actor.pk)
@@ -771,10 +788,11 @@ def page_queries(client, plan) -> int:
     return len(queries)
 
 
-# Session and user, the visibility check, the plan and its 14 prefetches, code lists, scales
+# Session and user, the visibility check, the plan and its 15 prefetches (the meter's
+# evaluations among them), code lists, scales
 # and levels, professionals, the professional's teams, the gateway (person, relationships, team)
 # and its log record (the session is saved at most once a minute). PostgreSQL adds the access-log chain's advisory lock.
-PLAN_PAGE_QUERIES = {"sqlite": 27, "postgresql": 28}
+PLAN_PAGE_QUERIES = {"sqlite": 28, "postgresql": 29}
 
 
 def test_plan_page__query_count_is_pinned_and_independent_of_plan_size(client, alice, team):

@@ -3,6 +3,7 @@ opens the page again at the saved section."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -20,6 +21,10 @@ from luotsi.plans import forms as plan_forms
 from luotsi.plans import selectors, services
 from luotsi.plans.models import Plan
 from luotsi.plans.views.plan_page import FORMS, PlanPageState, as_int, findings, plan_url
+
+# A field of the meter's form: an item and who rated it (``services.meter_field``).
+METER_FIELD = re.compile(r"(?P<subject>goal|service|method|factor)-(?P<pk>[0-9]{1,18})-"
+                         r"(?P<rater>professional|client)")
 
 CHECKABLE = {"text": plan_forms.PlanTextForm, "goal": plan_forms.GoalForm,
              "step": plan_forms.StepForm}
@@ -263,6 +268,40 @@ def rating_add(request, plan_id: int):
             occasion=data["occasion"], rated_on=data["rated_on"]))
     return post_plan_form(request, plan_id, "rating", save, _("The rating was saved."),
                  lambda rating: f"goal-{rating.goal_id}")
+
+
+@login_required
+@require_POST
+def meter_record(request, plan_id: int):
+    """One sitting of the AVAIN meter: goals rated, services and methods evaluated, situation
+    factors assessed again, each with the client's own rating beside the professional's."""
+    def save(state, data):
+        goals: dict[int, int | None] = {}
+        professional: list[services.EvaluationInput] = []
+        client: list[services.EvaluationInput] = []
+        for name, chosen in data.items():
+            item = METER_FIELD.fullmatch(name)
+            if item is None or not chosen:
+                continue
+            subject, pk, rater = item["subject"], int(item["pk"]), item["rater"]
+            note = data.get(f"{subject}-{pk}-note", "")
+            if subject == "goal" and rater == "professional":
+                goals[pk] = as_int(chosen)
+                continue
+            into = professional if rater == "professional" else client
+            if subject == "factor":
+                into.append(services.EvaluationInput(
+                    subject=subject, item_id=pk, direction=chosen, note=note))
+            else:
+                into.append(services.EvaluationInput(
+                    subject=subject, item_id=pk, value=as_int(chosen), note=note))
+        return services.meter_record(actor=request.user, plan=state.plan, data=services.MeterInput(
+            occasion=data["occasion"], rated_on=data["rated_on"],
+            review_id=as_int(data["review"]), client_took_part=data["client_took_part"],
+            goals=goals, professional=professional, client=client))
+
+    return post_plan_form(request, plan_id, "meter", save, _("The AVAIN meter was saved."),
+                          "meter")
 
 
 @login_required

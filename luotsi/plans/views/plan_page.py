@@ -60,6 +60,9 @@ class PlanPageState:
             "participant": {"professionals": professionals},
             "held": {"reviews": ctx["open_reviews"]},
             "rating": {"goals": ctx["goals"], "scale": ctx["scale"]},
+            "meter": {"goals": ctx["goals"], "services": ctx["services"],
+                      "methods": ctx["visible_methods"], "scale": ctx["scale"],
+                      "reviews": ctx["reviews"]},
         }.get(key, {})
 
     def _initial(self, key: str) -> dict:
@@ -121,6 +124,7 @@ FORMS = {
     "review": plan_forms.ReviewScheduleForm,
     "held": plan_forms.ReviewRecordForm,
     "rating": plan_forms.RatingForm,
+    "meter": plan_forms.MeterForm,
 }
 
 
