@@ -142,6 +142,7 @@ PAGES = {
     "plan_review_schedule": Ids("plan", "POST"),
     "plan_review_record": Ids("plan", "POST"),
     "plan_rating_add": Ids("plan", "POST"),
+    "plan_meter_record": Ids("plan", "POST"),
     "plan_memo": Ids("plan"),
     "plan_memo_pdf": Excluded("the memo as PDF: the same access check as plan_memo (tried "
                               "here), rendering a PDF per case is slow"),

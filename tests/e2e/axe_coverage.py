@@ -89,6 +89,7 @@ COVERED = {
     "plan_consent_add": _PLAN_FORMS,
     "plan_review_schedule": _PLAN_FORMS,
     "plan_rating_add": _PLAN_FORMS,
+    "plan_meter_record": _PLAN_FORMS,
     "plan_goal_edit": f"{_EFFECTIVENESS}::test_goal_edit_and_remove",
     "plan_goal_remove": f"{_EFFECTIVENESS}::test_goal_edit_and_remove",
     "plan_step_edit": _PLAN_ROWS,
