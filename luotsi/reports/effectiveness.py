@@ -16,6 +16,20 @@ Definitions
 - Method: a goal counts under each method recorded for it or for its whole plan (once per
   method, even if recorded twice). Service: a goal counts under each service of its plan.
 
+Services and methods evaluated (``evaluated``): which services and methods are followed by
+progress, by team, from the AVAIN meter's evaluations.
+- A service or method of a plan is *evaluated in the period* when it has an evaluation, the
+  professional's or the client's own, dated within the period (and, with a sector filter, the
+  service's sector or its method's goal's sector is that sector).
+- Its team is the plan's team as above (the coordinator's first team, else the responsible
+  professional's of the goal's section for a method, of the service for a service).
+- Per service or method (by its code) and team: the services or methods evaluated, their
+  clients, the mean "did it help" rating in the period by the professional and by the client
+  themself, the goals in the period they served (a service: its plan's goals; a method: its goal,
+  or its plan's goals when it is for the whole plan) and the share of those goals improved.
+- Small cells: a row resting on fewer than ``SMALL`` clients shows no figures but its label and
+  that it is too small, as the indicators and the research file do.
+
 Only aggregates (counts, shares, means) leave this module: no client is named or identifiable,
 so, like the key figures of intake, reading it writes no access-log records.
 """
@@ -49,6 +63,7 @@ from luotsi.plans import sectors as plan_sectors
 from luotsi.plans.models import (
     CodeList,
     CodeListItem,
+    Evaluation,
     Goal,
     PlanMethod,
     PlanService,
@@ -56,6 +71,7 @@ from luotsi.plans.models import (
 )
 
 PERIOD_CHOICES = (3, 6, 12, 24, 36)
+SMALL = 5  # a row of the evaluation table resting on fewer clients shows no figures
 DEFAULT_MONTHS = 12
 
 TABLES = {
@@ -185,10 +201,91 @@ def _groups(rows: list[tuple], labels: dict) -> list[Group]:
 
 
 @dataclass
+class EvaluatedGroup:
+    """A service or method (by its code) in one team: how it was evaluated and whether the goals
+    it served improved. ``small``: fewer than ``SMALL`` clients, no figures shown."""
+
+    kind: str  # "service" or "method"
+    item_label: str
+    team_label: str
+    items: int
+    clients: int
+    mean_professional: float | None
+    mean_client: float | None
+    goals: int
+    improved: int
+    kind_label: str = ""
+
+    @property
+    def small(self) -> bool:
+        return self.clients < SMALL
+
+    @property
+    def improved_share(self) -> float | None:
+        return 100.0 * self.improved / self.goals if self.goals else None
+
+
+def _evaluations(filters: EffectivenessFilters) -> QuerySet:
+    """The evaluations of services and methods in the period, each with its kind, item code,
+    plan row, goal (a method's), plan, client, team and who rated (``e_*``)."""
+    queryset = Evaluation.objects.filter(
+        subject__in=[Evaluation.Subject.SERVICE, Evaluation.Subject.METHOD],
+        rated_on__gte=filters.start, rated_on__lte=filters.until,
+    ).annotate(
+        e_item=Coalesce(F("service__item_id"), F("method__method_id")),
+        e_row=Coalesce(F("service_id"), F("method_id")),
+        e_goal=F("method__goal_id"),
+        e_team=Coalesce(_first_team("plan__coordinator_id"),
+                        _first_team("method__goal__section__responsible_id"),
+                        _first_team("service__responsible_id")),
+        e_sector=Coalesce(F("service__sector"), F("method__goal__section__sector"), Value("")),
+    )
+    if filters.sector:
+        queryset = queryset.filter(e_sector=filters.sector)
+    if filters.team_id:
+        queryset = queryset.filter(e_team=filters.team_id)
+    elif filters.region_id:
+        queryset = queryset.filter(
+            e_team__in=Team.objects.filter(region_id=filters.region_id).values("pk"))
+    return queryset.annotate(e_plan=F("plan_id"), e_person=F("plan__person_id")).values(
+        "subject", "e_item", "e_row", "e_goal", "e_plan", "e_person", "e_team", "rater",
+        "value").order_by()
+
+
+def _evaluated(filters: EffectivenessFilters) -> list[tuple]:
+    """(kind, item, team, items, clients, mean by the professional, mean by the client, goals,
+    goals improved) per service or method code and team, in one statement."""
+    eval_sql, eval_params = _evaluations(filters).query.sql_with_params()
+    goal_sql, goal_params = goal_outcomes(filters).query.sql_with_params()
+    sql = (
+        f"WITH e AS ({eval_sql}), g AS ({goal_sql}), "  # noqa: S608
+        "i AS (SELECT DISTINCT e.subject, e.e_item, e.e_team, e.e_row, e.e_goal, e.e_plan "
+        "FROM e), "
+        "ig AS (SELECT DISTINCT i.subject, i.e_item, i.e_team, g.r_goal, g.r_improved FROM i "
+        "JOIN g ON g.r_plan = i.e_plan AND (i.e_goal IS NULL OR i.e_goal = g.r_goal)), "
+        "ev AS (SELECT e.subject, e.e_item, e.e_team, COUNT(DISTINCT e.e_row) AS n_items, "
+        "COUNT(DISTINCT e.e_person) AS n_clients, "
+        "AVG(CASE WHEN e.rater = 'professional' THEN 1.0 * e.value END) AS m_pro, "
+        "AVG(CASE WHEN e.rater = 'client' THEN 1.0 * e.value END) AS m_client "
+        "FROM e GROUP BY e.subject, e.e_item, e.e_team), "
+        "gv AS (SELECT ig.subject, ig.e_item, ig.e_team, COUNT(*) AS n_goals, "
+        "SUM(ig.r_improved) AS n_improved FROM ig GROUP BY ig.subject, ig.e_item, ig.e_team) "
+        "SELECT ev.subject, ev.e_item, ev.e_team, ev.n_items, ev.n_clients, ev.m_pro, "
+        "ev.m_client, COALESCE(gv.n_goals, 0), COALESCE(gv.n_improved, 0) FROM ev "
+        "LEFT JOIN gv ON gv.subject = ev.subject AND gv.e_item = ev.e_item "
+        "AND (gv.e_team = ev.e_team OR (gv.e_team IS NULL AND ev.e_team IS NULL))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*eval_params, *goal_params))
+        return cursor.fetchall()
+
+
+@dataclass
 class Report:
     filters: EffectivenessFilters
     total: Group
     tables: dict[str, list[Group]] = field(default_factory=dict)
+    evaluated: list[EvaluatedGroup] = field(default_factory=list)
 
 
 def _lang_field(language: str) -> str:
@@ -201,25 +298,38 @@ def _names(queryset, name: str) -> dict:
 
 
 def build(filters: EffectivenessFilters, *, language: str) -> Report:
-    """The whole report: three statements whatever the data size."""
+    """The whole report: four statements whatever the data size."""
     name = _lang_field(language)
     rows = _grouped(filters)
+    evaluated = _evaluated(filters)
     team_rows, method_rows, service_rows = rows["team"], rows["method"], rows["service"]
-    teams = _names(Team.objects.filter(pk__in=[r[0] for r in team_rows if r[0]]), name)
+    teams = _names(Team.objects.filter(
+        pk__in=[r[0] for r in team_rows if r[0]] + [r[2] for r in evaluated if r[2]]), name)
     items = _names(CodeListItem.objects.filter(
-        pk__in=[r[0] for r in method_rows + service_rows],
+        pk__in=[r[0] for r in method_rows + service_rows] + [r[1] for r in evaluated],
         code_list__in=[CodeList.METHOD, CodeList.SERVICE]), name)
     sectors = {row.code: row.label for row in plan_sectors.all_sectors()}
     total_row = rows["total"][0] if rows["total"] else (None, 0, 0, 0, None)
     total = Group(None, _("All goals"), int(total_row[1] or 0), int(total_row[2] or 0),
                   int(total_row[3] or 0),
                   float(total_row[4]) if total_row[4] is not None else None)
+    unknown = _("Not known")
+    kinds = {value: str(label) for value, label in Evaluation.Subject.choices}
+    evaluated_groups = sorted(
+        (EvaluatedGroup(kind, items.get(item, unknown), teams.get(team, unknown), int(n_items),
+                        int(n_clients), float(m_pro) if m_pro is not None else None,
+                        float(m_client) if m_client is not None else None, int(n_goals or 0),
+                        int(n_improved or 0), kinds.get(kind, kind))
+         for kind, item, team, n_items, n_clients, m_pro, m_client, n_goals, n_improved
+         in evaluated),
+        key=lambda g: (g.kind != "service", g.item_label.lower(), g.team_label == unknown,
+                       g.team_label.lower()))
     return Report(filters, total, {
         "teams": _groups(team_rows, teams),
         "sectors": _groups(rows["sector"], sectors),
         "methods": _groups(method_rows, items),
         "services": _groups(service_rows, items),
-    })
+    }, evaluated_groups)
 
 
 # --- page and CSV ----------------------------------------------------------------------------
@@ -241,6 +351,20 @@ def chart(slug: str, groups: list[Group]) -> str:
         unit=" %", max_value=100.0)
 
 
+def evaluated_headers() -> list[str]:
+    return [_("Service or method"), _("Team"), _("Evaluated"), _("Clients"),
+            _("Did it help: the professional (mean)"), _("Did it help: the client (mean)"),
+            _("Goals followed"), _("Share of goals improved (%)")]
+
+
+def evaluated_cells(group: EvaluatedGroup) -> list:
+    """A row's figures, none when it rests on fewer than ``SMALL`` clients."""
+    if group.small:
+        return [None] * 6
+    return [group.items, group.clients, group.mean_professional, group.mean_client,
+            group.goals, group.improved_share]
+
+
 def _csv_cell(value):
     return figure(value, 2) if isinstance(value, float) else value
 
@@ -253,4 +377,12 @@ def as_csv(report: Report) -> str:
         rows.extend([_csv_cell(c) for c in (caption, g.label, g.goals, g.clients, g.improved,
                                             g.improved_share, g.mean_change)]
                     for g in groups)
-    return write_csv([_("Table"), *headers()], rows)
+    evaluated = [[g.kind_label, g.item_label, g.team_label,
+                  *[_csv_cell(c) if c is not None else "" for c in evaluated_cells(g)],
+                  _("fewer than %(n)s clients") % {"n": SMALL} if g.small else ""]
+                 for g in report.evaluated]
+    # The evaluations of services and methods follow as a second table, after an empty row,
+    # with a header row of its own.
+    second = [[], [_("Evaluated"), *evaluated_headers(), _("Note")], *evaluated] \
+        if evaluated else []
+    return write_csv([_("Table"), *headers()], rows + second)

@@ -40,6 +40,10 @@ class EffectivenessReport(Report):
                 {"slug": slug, "caption": effectiveness.TABLES[slug], "groups": groups,
                  "chart": effectiveness.chart(slug, groups)}
                 for slug, groups in data.tables.items()],
+            "evaluated_headers": effectiveness.evaluated_headers(),
+            "evaluated": [{"group": g, "cells": effectiveness.evaluated_cells(g)}
+                          for g in data.evaluated],
+            "small": effectiveness.SMALL,
         }
 
     def as_csv(self, filters, language: str) -> str:

@@ -12,6 +12,7 @@ from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans.models import (
     CodeList,
     CodeListItem,
+    Evaluation,
     Goal,
     Plan,
     PlanMethod,
@@ -29,8 +30,11 @@ def item(code_list: str, index: int = 0) -> CodeListItem:
 
 
 def make_plans(coordinator, ratings: list[tuple[int, ...]], *, municipality=None,
-               sector=Sector.WORKING_AGE_SOCIAL, method=True, service=True, area_index=0):
-    """One plan (and client) per entry; each entry is one goal's ratings in date order."""
+               sector=Sector.WORKING_AGE_SOCIAL, method=True, service=True, area_index=0,
+               evaluated: tuple[int, int] | None = None):
+    """One plan (and client) per entry; each entry is one goal's ratings in date order. With
+    ``evaluated`` (the professional's and the client's value), the service and the goal's
+    method are evaluated at the last rating's date."""
     scale = RatingScale.objects.get(is_default=True)
     today = timezone.localdate()
     area = item(CodeList.GOAL_AREA, area_index)
@@ -46,8 +50,20 @@ def make_plans(coordinator, ratings: list[tuple[int, ...]], *, municipality=None
                 goal=goal, occasion="start" if index == 0 else "review",
                 rated_on=today - dt.timedelta(days=100 - 30 * index), scale=scale, value=value,
                 rated_by_kind="together", recorded_by=coordinator)
+        rows = []
         if method:
             PlanMethod.objects.create(plan=plan, method=item(CodeList.METHOD))
-            PlanMethod.objects.create(plan=plan, goal=goal, method=item(CodeList.METHOD))
+            rows.append(PlanMethod.objects.create(plan=plan, goal=goal,
+                                                  method=item(CodeList.METHOD)))
         if service:
-            PlanService.objects.create(plan=plan, item=item(CodeList.SERVICE), sector=sector)
+            rows.append(PlanService.objects.create(plan=plan, item=item(CodeList.SERVICE),
+                                                   sector=sector))
+        if evaluated:
+            on = today - dt.timedelta(days=100 - 30 * (len(values) - 1))
+            for row in rows:
+                subject = "method" if isinstance(row, PlanMethod) else "service"
+                for rater, value in zip(("professional", "client"), evaluated, strict=True):
+                    Evaluation.objects.create(
+                        plan=plan, subject=subject, **{subject: row}, occasion="review",
+                        rated_on=on, rater=rater, scale=scale, value=value,
+                        recorded_by=coordinator)

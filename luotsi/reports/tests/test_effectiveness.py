@@ -6,6 +6,7 @@ research file, and its access-log record."""
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -92,13 +93,46 @@ def test_effectiveness__query_count_independent_of_data(client, lead, alice,
     # The sectors' table is read once and kept by the process (luotsi.plans.sectors): read it
     # before counting, as a running process has.
     plan_sectors.all_sectors()
-    with django_assert_num_queries(7) as small:
+    with django_assert_num_queries(8) as small:
         client.get(URL)
-    make_plans(alice, [(1, 2), (2, 4), (5, 1)] * 4, sector=Sector.HEALTH)
+    make_plans(alice, [(1, 2), (2, 4), (5, 1)] * 4, sector=Sector.HEALTH, evaluated=(4, 3))
     make_plans(lead, [(1, 2), (3, 3)], sector=Sector.EMPLOYMENT)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(URL)
     assert 'id="total-goals">15<' in response.content.decode()
+
+
+def test_effectiveness__services_and_methods_evaluated_with_small_rows_suppressed(
+        client, lead, alice, bob):
+    """Five clients of Alice's team whose service and method were evaluated (the professional 4,
+    the client 3) and whose goals improved in three cases; two clients of Bob's team are too
+    few to show."""
+    make_plans(alice, [(1, 3), (2, 4), (3, 5), (2, 2), (4, 1)], evaluated=(4, 3))
+    make_plans(bob, [(1, 3), (2, 3)], evaluated=(5, 5))
+    make_plans(alice, [(1, 2)])  # not evaluated: not in the table
+    client.force_login(lead)
+    response = client.get(URL)
+    body = response.content.decode()
+    section = body[body.index('id="table-evaluated"'):body.index("</table>",
+                                                                  body.index('id="table-evaluated"'))]
+    rows = [(label, re.findall(r"<td[^>]*>(.*?)</td>", cells)) for label, cells in
+            re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", section, re.S)]
+    assert len(rows) == 4  # the service and the method in each of the two teams
+    service = next(label for label, _cells in rows if label.endswith("(Service)"))
+    assert (service, ["Itäinen arviointitiimi", "5", "5", "4.00", "3.00", "5", "60.0"]) in rows
+    small = [cells for _label, cells in rows if len(cells) == 2]
+    assert len(small) == 2 and all(cells[1] == "fewer than 5 clients" for cells in small)
+    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
+                          "Did it help: the professional (mean)",
+                          "Did it help: the client (mean)", "Goals followed",
+                          "Share of goals improved (%)", "Note"])
+    evaluated = lines[header + 1:]
+    assert ["Service", service.rsplit(" (", 1)[0], "Itäinen arviointitiimi", "5", "5", "4.00",
+            "3.00", "5", "60.00", ""] in evaluated
+    small = [row for row in evaluated if row[-1] == "fewer than 5 clients"]
+    assert len(small) == 2 and all(row[3:9] == [""] * 6 for row in small)
 
 
 def test_effectiveness_csv__all_tables(client, lead, alice):
