@@ -27,7 +27,7 @@ from functools import lru_cache
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models import Avg, Count, F, FloatField, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from luotsi.access import log
@@ -35,7 +35,7 @@ from luotsi.access.models import Basis, Category, LogAction, Outcome
 from luotsi.common.replica import replica_reads
 from luotsi.common.spreadsheet import write_csv
 from luotsi.organisation.models import Team
-from luotsi.plans.models import PlanMethod, PlanService, Rating
+from luotsi.plans.models import Evaluation, PlanMethod, PlanService, Rating
 from luotsi.reports.effectiveness import EffectivenessFilters, goal_queryset
 
 K = 5  # the smallest group of clients released
@@ -44,7 +44,12 @@ AGE_BANDS = ((18, "0-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45
              (65, "55-64"))
 COLUMNS = ["client", "goal_area", "sector", "team", "region", "municipality", "age_band",
            "first_rating", "last_rating", "change", "ratings", "months_between",
-           "client_took_part", "methods", "services", "generalised"]
+           "client_took_part", "methods", "services", "generalised",
+           # the AVAIN meter's evaluations up to the period's end: the client's own last rating
+           # of the goal, and the mean "did it help" of the plan's services and of the goal's
+           # methods (its own and the whole plan's), by the professional and by the client
+           "client_own_last_rating", "services_helped_professional", "services_helped_client",
+           "methods_helped_professional", "methods_helped_client"]
 
 
 @lru_cache(maxsize=4)
@@ -80,7 +85,24 @@ def _rows(filters: EffectivenessFilters) -> list[dict]:
         per_plan = model.objects.filter(plan_id=OuterRef("plan_id")).order_by().values("plan_id")
         return Subquery(per_plan.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
 
+    evaluations = Evaluation.objects.filter(plan_id=OuterRef("plan_id"),
+                                            rated_on__lte=filters.until)
+    goal_methods = Q(method__goal_id=OuterRef("pk")) | Q(method__goal_id__isnull=True)
+
+    def helped(subject: str, rater: str, *conditions):
+        mean = evaluations.filter(*conditions, subject=subject, rater=rater).order_by() \
+            .values("plan_id").annotate(m=Avg("value")).values("m")
+        return Subquery(mean, output_field=FloatField())
+
+    own_last = Evaluation.objects.filter(goal_id=OuterRef("pk"), rated_on__lte=filters.until,
+                                         rater=Evaluation.Rater.CLIENT) \
+        .order_by("-rated_on", "-pk").values("value")[:1]
     queryset = goal_queryset(filters).annotate(
+        r_own_last=Subquery(own_last, output_field=IntegerField()),
+        r_services_pro=helped("service", "professional"),
+        r_services_client=helped("service", "client"),
+        r_methods_pro=helped("method", "professional", goal_methods),
+        r_methods_client=helped("method", "client", goal_methods),
         r_took_part=Subquery(last_rating.values("client_took_part")[:1]),
         r_first_on=Subquery(first_rating.values("rated_on")[:1]),
         r_methods=count_of(PlanMethod),
@@ -93,7 +115,12 @@ def _rows(filters: EffectivenessFilters) -> list[dict]:
     return list(queryset.values(
         "r_person", "r_team", "r_sector", "r_first", "r_last", "r_count", "r_last_on",
         "r_first_on", "r_took_part", "r_methods", "r_services", "r_birth", "r_municipality",
-        "r_region", "r_area"))
+        "r_region", "r_area", "r_own_last", "r_services_pro", "r_services_client",
+        "r_methods_pro", "r_methods_client"))
+
+
+def _mean(value) -> str | None:
+    return None if value is None else f"{value:.1f}"
 
 
 def _months(start: date | None, end: date | None) -> int | None:
@@ -116,6 +143,8 @@ def build(filters: EffectivenessFilters, purpose: str) -> tuple[list[list], dict
             "months": _months(r["r_first_on"], r["r_last_on"]),
             "took_part": r["r_took_part"], "methods": r["r_methods"] or 0,
             "services": r["r_services"] or 0,
+            "meter": [r["r_own_last"], *(_mean(r[name]) for name in (
+                "r_services_pro", "r_services_client", "r_methods_pro", "r_methods_client"))],
         })
     levels = [
         lambda r: (r["age"], r["municipality"], r["team"], r["sector"], r["area"]),
@@ -142,7 +171,7 @@ def build(filters: EffectivenessFilters, purpose: str) -> tuple[list[list], dict
             row["region"], row["municipality"], row["age"], row["first"], row["last"],
             row["last"] - row["first"], row["count"], row["months"],
             "" if row["took_part"] is None else int(row["took_part"]), row["methods"],
-            row["services"], level,
+            row["services"], level, *("" if value is None else value for value in row["meter"]),
         ])
     released.sort(key=lambda cells: (cells[0], cells[1]))
     summary["released"] = len(released)

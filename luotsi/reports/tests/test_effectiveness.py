@@ -192,6 +192,27 @@ def test_research_csv__pseudonyms_suppression_and_log(client, lead, alice, munic
     assert entry.person_id is None and "Study A" in entry.detail and "left out 1" in entry.detail
 
 
+def test_research_csv__the_meters_evaluations_per_goal(client, lead, alice, municipality):
+    from luotsi.plans.models import Evaluation, Goal, RatingScale
+
+    make_plans(alice, [(1, 3)] * 5, municipality=municipality, evaluated=(4, 2))
+    make_plans(alice, [(2, 2)] * 5, municipality=municipality)  # nothing evaluated
+    goal = Goal.objects.order_by("pk").first()
+    Evaluation.objects.create(plan=goal.plan, subject="goal", goal=goal, occasion="review",
+                              rated_on=timezone.localdate(), rater="client",
+                              scale=RatingScale.objects.get(is_default=True), value=5,
+                              recorded_by=alice)
+    client.force_login(lead)
+    _notes, rows = _research(client)
+    evaluated = [r for r in rows if r["services_helped_professional"]]
+    assert len(evaluated) == 5 and len(rows) == 10
+    assert {(r["services_helped_professional"], r["services_helped_client"],
+             r["methods_helped_professional"], r["methods_helped_client"])
+            for r in evaluated} == {("4.0", "2.0", "4.0", "2.0")}
+    assert sorted(r["client_own_last_rating"] for r in rows) == [""] * 9 + ["5"]
+    assert {r["methods_helped_client"] for r in rows if r not in evaluated} == {""}
+
+
 def test_research_csv__purpose_required(client, lead):
     client.force_login(lead)
     response = client.get("/plans/effectiveness/research.csv", {"purpose": "  "})
