@@ -237,6 +237,10 @@ def operations(today) -> dict[str, Operation]:
                                                  f"/clients/{person}/plan/ratings", {
             "goal_id": goal.pk, "value": 3, "rated_by_kind": "together", "occasion": "review",
             "rated_on": today.isoformat()}),
+        "luotsi_plans_api_add_evaluation": Operation("adult-sw", "post",
+                                                     f"/clients/{person}/plan/evaluations", {
+            "subject": "goal", "item_id": goal.pk, "rater": "client", "value": 4,
+            "note": "Parempi", "occasion": "review", "rated_on": today.isoformat()}),
         "luotsi_plans_api_import_fhir": Operation(
             "adult-sw", "post", f"/clients/{person}/plan/fhir?sector=employment", fhir_bundle,
             ["entry.1.resource.description.text", "entry.1.resource.target.0.dueDate",

@@ -206,6 +206,9 @@ OPERATIONS = {
     "POST /api/v1/clients/{person_id}/plan/steps": Ids("plan-person", "POST", 422),
     "POST /api/v1/clients/{person_id}/plan/ratings":
         Ids("plan-person", "POST", 422, {"goal_id": MISSING}),
+    "POST /api/v1/clients/{person_id}/plan/evaluations":
+        Ids("plan-person", "POST", 422, {"subject": "service", "item_id": MISSING,
+                                         "rater": "professional"}),
     "GET /api/v1/clients/{person_id}/plan/fhir": Ids("plan-person"),
     "POST /api/v1/clients/{person_id}/plan/fhir": Ids("plan-person", "POST", 422),
     "POST /api/v1/contacts": NoClientData("registration; answers only what the caller may see"),

@@ -13,10 +13,10 @@ the opaque tag, with or without ``W/``, and may list several tags.
   ``precondition_required``; a tag of an older revision → 412 ``precondition_failed`` with the
   current ``ETag`` header and ``error.current_revision`` in the body; the current one → 200 with
   the new plan and the new ``ETag``.
-- ``POST`` of goals, steps and ratings honours ``If-Match`` when one is sent (412 when stale).
+- ``POST`` of goals, steps, ratings and evaluations honours ``If-Match`` when one is sent (412 when stale).
 
-**Idempotency-Key.** ``POST …/plan``, ``…/plan/goals``, ``…/plan/steps``, ``…/plan/ratings``
-and ``…/plan/fhir`` accept ``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the
+**Idempotency-Key.** ``POST …/plan``, ``…/plan/goals``, ``…/plan/steps``, ``…/plan/ratings``,
+``…/plan/evaluations`` and ``…/plan/fhir`` accept ``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the
 stored answer (``Idempotent-Replayed: true``), the same key for a different request is 409.
 """
 
@@ -43,6 +43,7 @@ from luotsi.plans import fhir, selectors, services
 from luotsi.plans.models import (
     CodeList,
     CodeListItem,
+    Evaluation,
     Goal,
     GoalFactor,
     Participant,
@@ -74,6 +75,9 @@ OccasionCode = choice(Rating.Occasion)
 RatedByCode = choice(Rating.RatedBy)
 RatedByOrBlank = choice(Rating.RatedBy, blank=True)
 PriorityCode = choice(Goal.Priority)
+SubjectCode = choice(Evaluation.Subject)
+RaterCode = choice(Evaluation.Rater)
+DirectionOrBlank = choice(Evaluation.Direction, blank=True)
 ETAG_DOC = (
     'The ETag is weak, W/"<plan id>-<revision>": it names the plan\'s revision, raised by every '
     "change, while the body shows only the sections the caller may see. PATCH needs If-Match "
@@ -294,6 +298,38 @@ class RatingIn(StrictInput):
     client_took_part: bool = False
     occasion: OccasionCode = "start"
     rated_on: date | None = None
+
+
+class EvaluationIn(StrictInput):
+    subject: SubjectCode = Field(description="What is rated: a goal (the client's own rating "
+                                             "only), a service, a method or a situation factor.")
+    item_id: Id = Field(description="The goal, service, method or goal's situation factor of "
+                                    "this plan.")
+    rater: RaterCode = Field(description="Who rated: the professional or the client.")
+    value: int | None = Field(None, ge=-32768, le=32767,
+                              description="Did it help, on the plan's AVAIN scale (not for a "
+                                          "situation factor).")
+    direction: DirectionOrBlank = Field("", description="A situation factor: better, the same "
+                                                        "or worse.")
+    note: str = Field("", max_length=300)
+    occasion: OccasionCode = "start"
+    rated_on: date | None = None
+    review_id: Id | None = None
+
+
+class EvaluationCreatedOut(Schema):
+    id: int
+    plan_id: int
+    plan_revision: int
+    subject: SubjectCode
+    item_id: int
+    rater: RaterCode
+    value: int | None
+    direction: str
+    note: str
+    occasion: OccasionCode
+    rated_on: date
+    review_id: int | None
 
 
 class ScaleOut(Schema):
@@ -705,6 +741,55 @@ def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response:
                 "client_took_part": rating.client_took_part}
 
     return _post_to_plan(request, person_id, response, "api: rating add", write)
+
+
+def _visible_item(user, plan: Plan, subject: str, item_id: int) -> None:
+    """An item of a hidden sector (a service of that sector, a goal of its section and the
+    goal's factors and methods) is refused as if it were not the plan's."""
+    if subject == Evaluation.Subject.SERVICE:
+        service = plan.services.filter(pk=item_id).first()
+        if service is not None and not selectors.section_visible(
+                service.sector, selectors.visible_sectors(user, plan)):
+            raise ValidationError({"item_id": [_("Choose a service of this plan.")]})
+        return
+    goal_id = {Evaluation.Subject.GOAL: lambda: item_id,
+               Evaluation.Subject.METHOD: lambda: plan.methods.filter(pk=item_id).values_list(
+                   "goal_id", flat=True).first(),
+               Evaluation.Subject.FACTOR: lambda: GoalFactor.objects.filter(
+                   pk=item_id, goal__plan=plan).values_list("goal_id", flat=True).first(),
+               }[subject]()
+    _visible_goal(user, plan, goal_id, field_name="item_id")
+
+
+@router.post("/{person_id}/plan/evaluations",
+             response=responses({201: EvaluationCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
+             summary="Evaluate a service, method or situation factor, or record the client's "
+                     "own rating of any of them or of a goal, on the AVAIN meter "
+                     "(Idempotency-Key, optional If-Match)")
+def add_evaluation(request: HttpRequest, person_id: Id, payload: EvaluationIn,
+                   response: HttpResponse, idempotency_key: str | None = idempotency.header()):
+    def write(user, plan, expected):
+        _visible_item(user, plan, payload.subject, payload.item_id)
+        record = services.record_client_rating if payload.rater == Evaluation.Rater.CLIENT \
+            else services.evaluation_add
+        try:
+            evaluation = record(actor=user, plan=plan, expected_revision=expected,
+                                data=services.EvaluationInput(
+                                    subject=payload.subject, item_id=payload.item_id,
+                                    value=payload.value, direction=payload.direction,
+                                    note=payload.note, occasion=payload.occasion,
+                                    rated_on=payload.rated_on, review_id=payload.review_id))
+        except ValidationError as exc:
+            raise _renamed(exc, {"goal": "item_id", "service": "item_id", "method": "item_id",
+                                 "factor": "item_id", "review": "review_id"}) from None
+        return {"id": evaluation.pk, "plan_id": plan.pk, "plan_revision": _revision(plan.pk),
+                "subject": evaluation.subject, "item_id": payload.item_id,
+                "rater": evaluation.rater, "value": evaluation.value,
+                "direction": evaluation.direction, "note": evaluation.note,
+                "occasion": evaluation.occasion, "rated_on": evaluation.rated_on,
+                "review_id": evaluation.review_id}
+
+    return _post_to_plan(request, person_id, response, "api: evaluation add", write)
 
 
 @router.get("/{person_id}/plan/fhir", response=responses({200: dict}, 404),

@@ -182,6 +182,7 @@ TAKES_THE_KEY = {
     "POST /api/v1/clients/{person_id}/plan/goals",
     "POST /api/v1/clients/{person_id}/plan/steps",
     "POST /api/v1/clients/{person_id}/plan/ratings",
+    "POST /api/v1/clients/{person_id}/plan/evaluations",
     "POST /api/v1/clients/{person_id}/plan/fhir",
     "POST /api/v1/shared-clients/{person_id}/meetings",
     "POST /api/v1/shared-clients/{person_id}/consultations",

@@ -13,7 +13,7 @@ from luotsi.api.models import ApiToken, IdempotencyRecord
 from luotsi.organisation.tests.factories import TeamFactory, UserFactory
 from luotsi.people.tests.factories import PersonFactory
 from luotsi.plans import services as s
-from luotsi.plans.models import CodeListItem, Goal, Plan, Rating, Step
+from luotsi.plans.models import CodeListItem, Evaluation, Goal, Plan, Rating, Step
 
 pytestmark = pytest.mark.django_db
 
@@ -465,6 +465,56 @@ def test_post_rating(as_alice, alice, plan, client_person):
     replay = as_alice("post", url, body, headers=key)
     assert replay.status_code == 201 and replay.json() == rating
     assert Rating.objects.count() == 1
+
+
+def test_post_evaluation__service_method_factor_and_the_clients_own(as_alice, alice, plan,
+                                                                     client_person, bob):
+    goal = s.goal_add(actor=alice, plan=plan, data=s.GoalInput(goal_area_id=area().pk,
+                                                               client_wording="Koti"))
+    item = CodeListItem.objects.filter(code_list="service").order_by("pk").first()
+    service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
+        item_id=item.pk, sector="family_services"))
+    url = f"/clients/{client_person.pk}/plan/evaluations"
+    # bad input: a rating outside the scale, a service not on the plan: refused naming the field
+    response = as_alice("post", url, {"subject": "service", "item_id": service.pk,
+                                      "rater": "professional", "value": 9})
+    assert response.status_code == 422
+    assert [f["field"] for f in response.json()["error"]["fields"]] == ["value"]
+    other = s.plan_open(actor=bob, person_id=_other_person(bob).pk)[0]
+    foreign = s.service_add(actor=bob, plan=other, data=s.ServiceInput(
+        item_id=item.pk, sector="family_services"))
+    response = as_alice("post", url, {"subject": "service", "item_id": foreign.pk,
+                                      "rater": "client", "value": 3})
+    assert response.status_code == 422
+    assert [f["field"] for f in response.json()["error"]["fields"]] == ["item_id"]
+    response = as_alice("post", url, {"subject": "service", "item_id": service.pk,
+                                      "rater": "professional", "value": 3, "extra": 1})
+    assert response.status_code == 422
+    assert not Evaluation.objects.exists()
+    current = Plan.objects.get(pk=plan.pk).revision
+    body = {"subject": "service", "item_id": service.pk, "rater": "professional", "value": 4,
+            "note": "Auttoi", "occasion": "review"}
+    key = {"Idempotency-Key": "evaluation-1", "If-Match": f'W/"{plan.pk}-{current}"'}
+    first = as_alice("post", url, body, headers=key)
+    assert first.status_code == 201
+    assert first.json()["rater"] == "professional" and first.json()["value"] == 4
+    assert as_alice("post", url, body, headers=key).json() == first.json()
+    own = as_alice("post", url, {"subject": "goal", "item_id": goal.pk, "rater": "client",
+                                 "value": 5})
+    assert own.status_code == 201 and own.json()["rater"] == "client"
+    assert list(Evaluation.objects.order_by("pk").values_list(
+        "subject", "rater", "value", "entered_by", "recorded_by")) == [
+        ("service", "professional", 4, "professional", alice.pk),
+        ("goal", "client", 5, "professional", alice.pk)]
+
+
+def _other_person(user):
+    from luotsi.access.tests.factories import RelationshipFactory
+    from luotsi.people.tests.factories import PersonFactory
+
+    person = PersonFactory()
+    RelationshipFactory(person=person, user=user)
+    return person
 
 
 def test_unauthenticated_is_401(client, plan, client_person):
