@@ -11,8 +11,9 @@ which names the field."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -215,11 +216,13 @@ def meter_record(*, actor, plan: Plan, data: MeterInput,
                  expected_revision: int | None = None) -> list:
     """Record one sitting of the meter as one change of the plan: every rating and evaluation
     is checked first, and on any refusal (named by the item's field) nothing is saved."""
-    common = {"occasion": data.occasion, "rated_on": data.rated_on, "review_id": data.review_id}
+    def on_this_occasion(item: EvaluationInput) -> EvaluationInput:
+        return replace(item, occasion=data.occasion, rated_on=data.rated_on,
+                       review_id=data.review_id)
+
     goal_rows = data.goals or {}
-    professional = [EvaluationInput(**{**item.__dict__, **common})
-                    for item in data.professional or []]
-    client = [EvaluationInput(**{**item.__dict__, **common}) for item in data.client or []]
+    professional = [on_this_occasion(item) for item in data.professional or []]
+    client = [on_this_occasion(item) for item in data.client or []]
     errors: dict[str, list[str]] = {}
     checked_pro, checked_client = [], []
 
@@ -232,8 +235,8 @@ def meter_record(*, actor, plan: Plan, data: MeterInput,
             return None
 
     for goal_id, value in goal_rows.items():
-        collect(_checked, plan, EvaluationInput(subject=Subject.GOAL, item_id=goal_id,
-                                                value=value, **common),
+        collect(_checked, plan, on_this_occasion(EvaluationInput(
+                    subject=Subject.GOAL, item_id=goal_id, value=value)),
                 allowed=(Subject.GOAL,), names=_meter_names(Subject.GOAL, goal_id,
                                                             Evaluation.Rater.PROFESSIONAL))
     for item in professional:
@@ -246,9 +249,9 @@ def meter_record(*, actor, plan: Plan, data: MeterInput,
             names=_meter_names(item.subject, item.item_id, Evaluation.Rater.CLIENT)))
     if not errors and not (goal_rows or professional or client):
         errors["__all__"] = [_("Rate at least one goal, service, method or factor.")]
-    if errors:
-        raise ValidationError(errors)
     scale = plan_scale()
+    if errors or scale is None:
+        raise ValidationError(errors)
     rated_on = data.rated_on or timezone.localdate()
     review = plan.reviews.filter(pk=data.review_id).first() if data.review_id else None
     saved: list = []
@@ -256,7 +259,8 @@ def meter_record(*, actor, plan: Plan, data: MeterInput,
         for goal_id, value in goal_rows.items():
             saved.append(Rating.objects.create(
                 goal_id=goal_id, review=review, occasion=data.occasion, rated_on=rated_on,
-                scale=scale, value=value, rated_by_kind=Rating.RatedBy.PROFESSIONAL,
+                scale=scale, value=cast(int, value),  # checked above: on the scale
+                rated_by_kind=Rating.RatedBy.PROFESSIONAL,
                 client_took_part=data.client_took_part, recorded_by=actor))
         for item, checked in zip(professional, checked_pro, strict=True):
             saved.append(_new(locked, item, checked, rater=Evaluation.Rater.PROFESSIONAL,
