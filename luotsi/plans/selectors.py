@@ -313,6 +313,9 @@ def plan_for_export(plan_id: int) -> Plan:
             Prefetch("steps", queryset=Step.objects.select_related("owner")),
             Prefetch("participants", queryset=Participant.objects.select_related("user")),
             Prefetch("consents", queryset=Consent.objects.all()),
+            Prefetch("evaluations", queryset=Evaluation.objects.select_related(
+                "scale", "recorded_by", "service__item", "method__method", "factor__factor",
+                "factor__goal").order_by("rated_on", "pk")),
         )
         .get(pk=plan_id)
     )

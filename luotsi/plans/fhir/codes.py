@@ -12,6 +12,7 @@ PLAN_SYSTEM = f"{BASE}/sid/plan"
 GOAL_SYSTEM = f"{BASE}/sid/goal"
 SERVICE_SYSTEM = f"{BASE}/sid/plan-service"
 RATING_SYSTEM = f"{BASE}/sid/avain-rating"
+EVALUATION_SYSTEM = f"{BASE}/sid/avain-evaluation"
 CONSENT_SYSTEM = f"{BASE}/sid/consent"
 BUNDLE_SYSTEM = f"{BASE}/sid/bundle"
 SECTOR_SYSTEM = f"{BASE}/CodeSystem/sector"
@@ -22,6 +23,9 @@ OCCASION_SYSTEM = f"{BASE}/CodeSystem/avain-rating-occasion"
 FACTOR_EFFECT_SYSTEM = f"{BASE}/CodeSystem/avain-factor-effect"
 PROVISIONAL_EXTENSION = f"{BASE}/StructureDefinition/provisional-code"
 AVAIN_RATING_CODE = "avain-rating"
+AVAIN_EVALUATION_CODE = "avain-evaluation"
+EVALUATED_SYSTEM = f"{BASE}/CodeSystem/avain-evaluated"
+DIRECTION_SYSTEM = f"{BASE}/CodeSystem/avain-factor-direction"
 CODE_SYSTEMS = {
     CodeList.GOAL_AREA: f"{BASE}/CodeSystem/avain-goal-area",
     CodeList.SITUATION_FACTOR: f"{BASE}/CodeSystem/avain-situation-factor",

@@ -17,12 +17,16 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from luotsi.plans import selectors
 from luotsi.plans.fhir.codes import (
+    AVAIN_EVALUATION_CODE,
     AVAIN_RATING_CODE,
     BASE,
     BUNDLE_SYSTEM,
     CARE_TEAM_ROLE_SYSTEM,
     CODE_SYSTEMS,
     CONSENT_SYSTEM,
+    DIRECTION_SYSTEM,
+    EVALUATED_SYSTEM,
+    EVALUATION_SYSTEM,
     GOAL_PRIORITY,
     GOAL_PRIORITY_SYSTEM,
     GOAL_SYSTEM,
@@ -42,6 +46,7 @@ from luotsi.plans.fhir.codes import (
 from luotsi.plans.models import (
     CodeListItem,
     Consent,
+    Evaluation,
     Goal,
     Participant,
     Plan,
@@ -250,6 +255,90 @@ def _observation(rating: Rating, oid: str, goal_ref: dict, patient_ref: dict) ->
     )
 
 
+def _evaluation_observation(evaluation: Evaluation, oid: str, focus: dict | None,
+                            patient_ref: dict) -> Observation:
+    """An evaluation of the AVAIN meter: a service or method (did it help, on the scale), a
+    situation factor (better, the same, worse) or the client's own rating of a goal; the
+    performer is who rated (the client, or the professional who recorded it)."""
+    by_client = evaluation.rater == Evaluation.Rater.CLIENT
+    performer = patient_ref if by_client or evaluation.recorded_by is None \
+        else _professional(evaluation.recorded_by)
+    item = {Evaluation.Subject.SERVICE: lambda: evaluation.service.item,
+            Evaluation.Subject.METHOD: lambda: evaluation.method.method,
+            Evaluation.Subject.FACTOR: lambda: evaluation.factor.factor,
+            Evaluation.Subject.GOAL: lambda: None}[evaluation.subject]()
+    components: list[dict] = [
+        {"code": {"coding": [{"system": OBSERVATION_SYSTEM, "code": "occasion"}]},
+         "valueCodeableConcept": {"coding": [{
+             "system": OCCASION_SYSTEM, "code": evaluation.occasion,
+             "display": str(evaluation.get_occasion_display())}]}},
+        {"code": {"coding": [{"system": OBSERVATION_SYSTEM, "code": "evaluated"}]},
+         "valueCodeableConcept": {"coding": [{
+             "system": EVALUATED_SYSTEM, "code": evaluation.subject,
+             "display": str(evaluation.get_subject_display())}]}},
+    ]
+    if item is not None:
+        components.append(
+            {"code": {"coding": [{"system": OBSERVATION_SYSTEM, "code": "item"}]},
+             "valueCodeableConcept": {"coding": [{
+                 "system": CODE_SYSTEMS[item.code_list], "code": item.code,
+                 "display": item.name}]}})
+    data: dict = {
+        "id": oid,
+        "identifier": _identifier(EVALUATION_SYSTEM, evaluation.pk),
+        "status": "final",
+        "category": [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey"}]}],
+        "code": {"coding": [{"system": OBSERVATION_SYSTEM, "code": AVAIN_EVALUATION_CODE,
+                             "display": pgettext("fhir", "AVAIN meter evaluation")}]},
+        "subject": patient_ref,
+        "effectiveDateTime": evaluation.rated_on.isoformat(),
+        "performer": [performer],
+        "method": {"coding": [{"system": RATED_BY_SYSTEM, "code": evaluation.rater,
+                               "display": str(evaluation.get_rater_display())}]},
+        "component": components,
+    }
+    if focus is not None:
+        data["focus"] = [focus]
+    if evaluation.value is not None and evaluation.scale is not None:
+        data["valueInteger"] = evaluation.value
+        data["referenceRange"] = [{"low": {"value": evaluation.scale.minimum},
+                                   "high": {"value": evaluation.scale.maximum},
+                                   "text": evaluation.scale.name}]
+    else:
+        data["valueCodeableConcept"] = {"coding": [{
+            "system": DIRECTION_SYSTEM, "code": evaluation.direction,
+            "display": str(evaluation.get_direction_display())}]}
+    if evaluation.note:
+        data["note"] = [{"text": evaluation.note}]
+    return Observation(**data)
+
+
+def _evaluation_entries(plan: Plan, goal_urls: dict[int, str], service_urls: dict[int, str],
+                        patient_ref: dict) -> list:
+    """The meter's evaluations of what the reader sees: a service of a shown sector, a goal
+    shown (and its factors and methods), a method of the whole plan."""
+    entries = []
+    for evaluation in plan.evaluations.all():
+        subject = evaluation.subject
+        if subject == Evaluation.Subject.SERVICE:
+            url = service_urls.get(evaluation.service_id)
+        elif subject == Evaluation.Subject.GOAL:
+            url = goal_urls.get(evaluation.goal_id)
+        elif subject == Evaluation.Subject.FACTOR:
+            url = goal_urls.get(evaluation.factor.goal_id)
+        else:
+            goal_id = evaluation.method.goal_id
+            url = goal_urls.get(goal_id) if goal_id is not None else ""
+        if url is None:
+            continue  # of a hidden sector
+        oid = _uuid("evaluation", evaluation.pk)
+        entries.append(_entry(oid, _evaluation_observation(
+            evaluation, oid, _ref(url) if url else None, patient_ref)))
+    return entries
+
+
 def _consent(consent: Consent, cid: str, patient_ref: dict, active: set[int]) -> FhirConsent:
     period = {"start": consent.valid_from}
     end = consent.withdrawn_on or consent.valid_until
@@ -324,10 +413,12 @@ def build_bundle(user, plan: Plan) -> Bundle:
                 observation_entries.append(
                     _entry(oid, _observation(rating, oid, goal_ref, patient_ref)))
 
-        service_entries = []
+        service_entries, service_urls = [], {}
         for service in parts.services:
             sid = _uuid("service", service.pk)
+            service_urls[service.pk] = f"urn:uuid:{sid}"
             service_entries.append(_entry(sid, _service_request(service, sid, patient_ref)))
+        observation_entries += _evaluation_entries(plan, goal_urls, service_urls, patient_ref)
 
         consent_entries = []
         for consent in parts.consents:

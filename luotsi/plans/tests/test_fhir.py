@@ -189,6 +189,43 @@ def test_export__validates_and_holds_the_visible_plan(call, alice, full_plan, cl
     assert entry.outcome == Outcome.ALLOWED and entry.detail == "api: plan FHIR export"
 
 
+def test_export__the_meters_evaluations_as_observations_of_what_is_seen(
+        call, alice, full_plan, client_person):
+    """Services and methods evaluated, a factor reassessed and the client's own ratings are
+    Observations with who rated; an evaluation of a hidden sector's service is left out."""
+    family = full_plan.services.get(item__code="family_work")
+    hidden = full_plan.services.get(item__code="housing_services")
+    school = full_plan.goals.get(client_wording="Lapset kouluun ajoissa")
+    factor = school.factors.get()
+    method = s.method_add(actor=alice, plan=full_plan, goal_id=school.pk, method_id=CodeListItem
+                          .objects.filter(code_list="method").order_by("pk").first().pk)
+    for subject, item_id, value, direction in (("service", family.pk, 4, ""),
+                                               ("service", hidden.pk, 2, ""),
+                                               ("method", method.pk, 3, ""),
+                                               ("factor", factor.pk, None, "better")):
+        s.evaluation_add(actor=alice, plan=full_plan, data=s.EvaluationInput(
+            subject=subject, item_id=item_id, value=value, direction=direction, note="Huom"))
+    s.record_client_rating(actor=alice, plan=full_plan, data=s.EvaluationInput(
+        subject="goal", item_id=school.pk, value=5))
+    response = call("get", f"/clients/{client_person.pk}/plan/fhir")
+    data = response.json()
+    Bundle.model_validate(data)
+    evaluations = [o for o in resources(data, "Observation")
+                   if o["code"]["coding"][0]["code"] == "avain-evaluation"]
+    assert len(evaluations) == 4  # the hidden sector's service left out
+    by_kind = {next(c["valueCodeableConcept"]["coding"][0]["code"] for c in o["component"]
+                    if c["code"]["coding"][0]["code"] == "evaluated"): o for o in evaluations}
+    assert set(by_kind) == {"service", "method", "factor", "goal"}
+    assert by_kind["service"]["valueInteger"] == 4
+    assert by_kind["service"]["focus"][0]["reference"] in {
+        e["fullUrl"] for e in data["entry"] if e["resource"]["resourceType"] == "ServiceRequest"}
+    assert by_kind["factor"]["valueCodeableConcept"]["coding"][0]["code"] == "better"
+    assert by_kind["goal"]["method"]["coding"][0]["code"] == "client"
+    assert by_kind["goal"]["performer"][0]["reference"].startswith("urn:uuid:")
+    assert by_kind["service"]["method"]["coding"][0]["code"] == "professional"
+    assert set(references(data)) <= {e["fullUrl"] for e in data["entry"]}
+
+
 def test_export__the_coordinator_sees_every_sector(alice, worker, full_plan):
     s.coordinator_set(actor=alice, plan=full_plan, coordinator_id=worker.pk)
     plan = selectors.plan_for_export(full_plan.pk)
