@@ -32,6 +32,7 @@ from luotsi.plans.models import (
     CodeList,
     CodeListItem,
     Consent,
+    Evaluation,
     Goal,
     GoalFactor,
     Participant,
@@ -165,6 +166,37 @@ class _Spec:
     methods: list[PlanMethod] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
+
+
+def _evaluations(rng: random.Random, specs, held_reviews: dict, scale) -> list:
+    """The rest of the AVAIN meter at each held review: each service and method evaluated by
+    the coordinator (did it help), each situation factor assessed again, and the client's own
+    rating of the first goal and of each service beside the professional's. Its own random
+    stream, so the rest of the demo stays as it was."""
+    rows = []
+    for s in specs:
+        for held in s.reviews:
+            common = {"plan": s.plan, "occasion": "review", "rated_on": held,
+                      "review": held_reviews.get((s.plan.pk, held)),
+                      "recorded_by": s.plan.coordinator}
+            for service in s.services:
+                helped = rng.choice([2, 3, 3, 4, 4, 5])
+                rows.append(Evaluation(subject="service", service=service, rater="professional",
+                                       scale=scale, value=helped, **common))
+                rows.append(Evaluation(subject="service", service=service, rater="client",
+                                       scale=scale, value=max(1, min(5, helped + rng.choice(
+                                           [-1, 0, 0, 1]))), **common))
+            for method in s.methods:
+                rows.append(Evaluation(subject="method", method=method, rater="professional",
+                                       scale=scale, value=rng.choice([2, 3, 4, 4, 5]), **common))
+            for factor in s.factors:
+                rows.append(Evaluation(subject="factor", factor=factor, rater="professional",
+                                       direction=rng.choice(["better", "better", "same", "worse"]),
+                                       **common))
+            if s.goals:
+                rows.append(Evaluation(subject="goal", goal=s.goals[0], rater="client",
+                                       scale=scale, value=rng.choice([2, 3, 4, 4, 5]), **common))
+    return rows
 
 
 def _bulk(model, objects: list) -> list:
@@ -338,6 +370,7 @@ def seed(seed: int, today: date, advance) -> int:
                     rated_by_kind=rng.choice(["together", "client", "professional"]),
                     client_took_part=rng.random() < 0.9, recorded_by=s.plan.coordinator))
     _bulk(Rating, ratings)
+    _bulk(Evaluation, _evaluations(phase_rng(seed, "plans-meter"), specs, held_reviews, scale))
     advance(len(specs) // 4)
 
     # Accepted versions: the first without the professionals' steps, then the whole plan ------
