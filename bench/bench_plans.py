@@ -11,7 +11,9 @@ For each database the script runs itself as a worker process with ``LUOTSI_DEMO=
 ``DATABASE_URL`` (SQLite ``bench/var/plans-county.sqlite3``; PostgreSQL database ``bench_h2``),
 migrates, seeds the ``county`` demo (100,000 persons, a few thousand plans) unless the database
 already holds it, and builds, through the plan services as ``adult-sw``, one *large* plan: three
-sector sections, 20 goals, 50 steps, 40 AVAIN ratings and 10 accepted versions. It then measures
+sector sections, 20 goals, 50 steps, 40 AVAIN ratings, 10 sittings of the rest of the AVAIN meter
+(services and methods evaluated, the client's own ratings: 170 evaluations) and 10 accepted
+versions. It then measures
 with the Django test client:
 
 - the plan page of the large plan and of a small demo plan (2–3 goals, a few steps, 2–3
@@ -101,7 +103,8 @@ def render(db: str, result: dict, requests: int) -> str:
         f"{requests} requests per row; target p95 < {TARGET_P95_MS:.0f} ms; "
         f"{os.cpu_count()} CPUs, load average at the end {load}",
         f"county: {result['persons']:,} persons, {result['plans']:,} plans, "
-        f"{result['goals']:,} goals, {result['ratings']:,} ratings ({seeded}); {result['server']}",
+        f"{result['goals']:,} goals, {result['ratings']:,} ratings, "
+        f"{result.get('evaluations', 0):,} evaluations ({seeded}); {result['server']}",
         f"large plan: {result['large']}; small plan: {result['small']}",
         "",
     ]
@@ -220,6 +223,19 @@ def build_large_plan(worker):
         s.service_add(actor=worker, plan=plan, data=s.ServiceInput(
             item_id=services[version % len(services)].pk, sector=sections[0].sector,
             responsible_id=worker.pk, status="ongoing"))
+        # One sitting of the AVAIN meter per version: every service so far and this round's
+        # methods evaluated, with the client's own rating of them and of this round's goals.
+        plan_now = Plan.objects.get(pk=plan.pk)
+        rated = [("service", row.pk) for row in plan_now.services.all()] + \
+            [("method", row.pk) for row in plan_now.methods.order_by("-pk")[:2]]
+        s.meter_record(actor=worker, plan=plan_now, data=s.MeterInput(
+            occasion="review",
+            professional=[s.EvaluationInput(subject=subject, item_id=pk, value=2 + (pk + version) % 4,
+                                            note="Auttoi") for subject, pk in rated],
+            client=[s.EvaluationInput(subject=subject, item_id=pk, value=3)
+                    for subject, pk in rated]
+            + [s.EvaluationInput(subject="goal", item_id=goal.pk, value=3 + version % 3)
+               for goal in goals[-2:]]))
         s.plan_accept(actor=worker, plan=Plan.objects.get(pk=plan.pk), client_took_part=True)
     return Plan.objects.get(pk=plan.pk)
 
@@ -264,7 +280,7 @@ def main_worker(args) -> None:
     from luotsi.demo import generator, seeding
     from luotsi.organisation.models import User
     from luotsi.people.models import Person
-    from luotsi.plans.models import Goal, Plan, Rating
+    from luotsi.plans.models import Evaluation, Goal, Plan, Rating
 
     call_command("migrate", verbosity=0)
     expected = generator.SCALES["county"]
@@ -313,6 +329,7 @@ def main_worker(args) -> None:
         "seed": seed_timing, "server": server, "rows": rows,
         "persons": Person.objects.count(), "plans": Plan.objects.count(),
         "goals": Goal.objects.count(), "ratings": Rating.objects.count(),
+        "evaluations": Evaluation.objects.count(),
         "large": describe(large), "small": describe(small),
     }
     Path(args.json_out).write_text(json.dumps(result))
