@@ -794,6 +794,13 @@ def export(shown: PlanPage) -> dict:
         "consents": [{"sector": c.sector, "scope": c.scope, "valid_from": _iso(c.valid_from),
                       "valid_until": _iso(c.valid_until), "withdrawn_on": _iso(c.withdrawn_on)}
                      for c in shown.consents],
+        "evaluations": [{"evaluated": item.subject, "item": item.name, "rated_on": _iso(r.rated_on),
+                         "occasion": r.occasion, "rated_by": r.rater, "value": r.value,
+                         "direction": r.direction or None, "note": r.note}
+                        for item in shown.meter for r in item.rows]
+        + [{"evaluated": "goal", "item": g.goal.client_wording, "rated_on": _iso(r.rated_on),
+            "occasion": r.occasion, "rated_by": r.rater, "value": r.value, "direction": None,
+            "note": r.note} for g in shown.goals for r in g.client_rows],
         "versions": [{"number": v["version"].number,
                       "accepted_at": v["version"].accepted_at.isoformat(),
                       "client_took_part": v["version"].client_took_part}
