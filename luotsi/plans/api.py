@@ -769,6 +769,13 @@ def _visible_item(user, plan: Plan, subject: str, item_id: int) -> None:
 def add_evaluation(request: HttpRequest, person_id: Id, payload: EvaluationIn,
                    response: HttpResponse, idempotency_key: str | None = idempotency.header()):
     def write(user, plan, expected):
+        errors = {}
+        if payload.subject not in Evaluation.Subject.values:
+            errors["subject"] = [_("Choose what is evaluated.")]
+        if payload.rater not in Evaluation.Rater.values:
+            errors["rater"] = [_("Choose who rated.")]
+        if errors:
+            raise ValidationError(errors)
         _visible_item(user, plan, payload.subject, payload.item_id)
         record = services.record_client_rating if payload.rater == Evaluation.Rater.CLIENT \
             else services.evaluation_add
