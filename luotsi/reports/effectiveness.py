@@ -152,7 +152,8 @@ class Group:
 
 
 def _grouped(filters: EffectivenessFilters) -> dict[str, list[tuple]]:
-    """(key, goals, clients, improved, mean change) rows of every table, in one statement.
+    """(key, goals, clients, improved, mean change) rows of every table, and the evaluation
+    table's rows (``evaluated``, see ``_evaluated_sql``), in one statement.
 
     The goals of the period are a common table expression used by every grouping, so the
     database finds them (and their first and last ratings) once: PostgreSQL and SQLite both
@@ -166,30 +167,37 @@ def _grouped(filters: EffectivenessFilters) -> dict[str, list[tuple]]:
                   "SUM(o.r_improved), AVG(1.0 * (o.r_last - o.r_first))")
     columns = "g.r_goal, g.r_person, g.r_improved, g.r_first, g.r_last"
     key = "CAST({} AS VARCHAR(40))"
+    evaluated_ctes, evaluated_params, evaluated_select = _evaluated_sql(filters)
     sql = (
         f"WITH g AS ({base_sql}), "  # noqa: S608
         f"mp AS (SELECT DISTINCT {columns}, m.method_id AS r_key FROM g JOIN {methods} m "
         f"ON m.plan_id = g.r_plan AND (m.goal_id IS NULL OR m.goal_id = g.r_goal)), "
         f"sp AS (SELECT DISTINCT {columns}, s.item_id AS r_key FROM g JOIN {services} s "
-        f"ON s.plan_id = g.r_plan) "
-        f"SELECT 'total', NULL, {aggregates} FROM g o "
-        f"UNION ALL SELECT 'team', {key.format('o.r_team')}, {aggregates} FROM g o "
-        f"GROUP BY o.r_team "
-        f"UNION ALL SELECT 'sector', o.r_sector, {aggregates} FROM g o GROUP BY o.r_sector "
-        f"UNION ALL SELECT 'method', {key.format('o.r_key')}, {aggregates} FROM mp o "
-        f"GROUP BY o.r_key "
-        f"UNION ALL SELECT 'service', {key.format('o.r_key')}, {aggregates} FROM sp o "
-        f"GROUP BY o.r_key"
+        f"ON s.plan_id = g.r_plan), {evaluated_ctes} "
+        f"SELECT 'total', NULL, NULL, NULL, {aggregates}, NULL, NULL FROM g o "
+        f"UNION ALL SELECT 'team', {key.format('o.r_team')}, NULL, NULL, {aggregates}, "
+        f"NULL, NULL FROM g o GROUP BY o.r_team "
+        f"UNION ALL SELECT 'sector', o.r_sector, NULL, NULL, {aggregates}, NULL, NULL "
+        f"FROM g o GROUP BY o.r_sector "
+        f"UNION ALL SELECT 'method', {key.format('o.r_key')}, NULL, NULL, {aggregates}, "
+        f"NULL, NULL FROM mp o GROUP BY o.r_key "
+        f"UNION ALL SELECT 'service', {key.format('o.r_key')}, NULL, NULL, {aggregates}, "
+        f"NULL, NULL FROM sp o GROUP BY o.r_key "
+        f"UNION ALL {evaluated_select}"
     )
     out: dict[str, list[tuple]] = {"total": [], "team": [], "sector": [], "method": [],
-                                   "service": []}
+                                   "service": [], "evaluated": []}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for dimension, raw_key, *figures in cursor.fetchall():
+        cursor.execute(sql, (*params, *evaluated_params))
+        for dimension, raw_key, key2, key3, *figures in cursor.fetchall():
+            if dimension == "evaluated":  # kind, item, team, then six figures
+                out[dimension].append((raw_key, int(key2),
+                                       int(key3) if key3 is not None else None, *figures))
+                continue
             value = raw_key
             if raw_key is not None and dimension in ("team", "method", "service"):
                 value = int(raw_key)
-            out[dimension].append((value, *figures))
+            out[dimension].append((value, *figures[:4]))
     return out
 
 
@@ -252,13 +260,13 @@ def _evaluations(filters: EffectivenessFilters) -> QuerySet:
         "value").order_by()
 
 
-def _evaluated(filters: EffectivenessFilters) -> list[tuple]:
-    """(kind, item, team, items, clients, mean by the professional, mean by the client, goals,
-    goals improved) per service or method code and team, in one statement."""
+def _evaluated_sql(filters: EffectivenessFilters) -> tuple[str, list, str]:
+    """The common table expressions of the evaluation table (over the goals' ``g``) and its
+    select: (kind, item, team, items, clients, mean by the professional, mean by the client,
+    goals, goals improved) per service or method code and team."""
     eval_sql, eval_params = _evaluations(filters).query.sql_with_params()
-    goal_sql, goal_params = goal_outcomes(filters).query.sql_with_params()
-    sql = (
-        f"WITH e AS ({eval_sql}), g AS ({goal_sql}), "  # noqa: S608
+    ctes = (
+        f"e AS ({eval_sql}), "  # noqa: S608
         "i AS (SELECT DISTINCT e.subject, e.e_item, e.e_team, e.e_row, e.e_goal, e.e_plan "
         "FROM e), "
         "ig AS (SELECT DISTINCT i.subject, i.e_item, i.e_team, g.r_goal, g.r_improved FROM i "
@@ -269,15 +277,16 @@ def _evaluated(filters: EffectivenessFilters) -> list[tuple]:
         "AVG(CASE WHEN e.rater = 'client' THEN 1.0 * e.value END) AS m_client "
         "FROM e GROUP BY e.subject, e.e_item, e.e_team), "
         "gv AS (SELECT ig.subject, ig.e_item, ig.e_team, COUNT(*) AS n_goals, "
-        "SUM(ig.r_improved) AS n_improved FROM ig GROUP BY ig.subject, ig.e_item, ig.e_team) "
-        "SELECT ev.subject, ev.e_item, ev.e_team, ev.n_items, ev.n_clients, ev.m_pro, "
-        "ev.m_client, COALESCE(gv.n_goals, 0), COALESCE(gv.n_improved, 0) FROM ev "
+        "SUM(ig.r_improved) AS n_improved FROM ig GROUP BY ig.subject, ig.e_item, ig.e_team)"
+    )
+    select = (
+        "SELECT 'evaluated', ev.subject, CAST(ev.e_item AS VARCHAR(40)), "
+        "CAST(ev.e_team AS VARCHAR(40)), ev.n_items, ev.n_clients, ev.m_pro, ev.m_client, "
+        "COALESCE(gv.n_goals, 0), COALESCE(gv.n_improved, 0) FROM ev "
         "LEFT JOIN gv ON gv.subject = ev.subject AND gv.e_item = ev.e_item "
         "AND (gv.e_team = ev.e_team OR (gv.e_team IS NULL AND ev.e_team IS NULL))"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*eval_params, *goal_params))
-        return cursor.fetchall()
+    return ctes, list(eval_params), select
 
 
 @dataclass
@@ -298,10 +307,10 @@ def _names(queryset, name: str) -> dict:
 
 
 def build(filters: EffectivenessFilters, *, language: str) -> Report:
-    """The whole report: four statements whatever the data size."""
+    """The whole report: three statements whatever the data size."""
     name = _lang_field(language)
     rows = _grouped(filters)
-    evaluated = _evaluated(filters)
+    evaluated = rows["evaluated"]
     team_rows, method_rows, service_rows = rows["team"], rows["method"], rows["service"]
     teams = _names(Team.objects.filter(
         pk__in=[r[0] for r in team_rows if r[0]] + [r[2] for r in evaluated if r[2]]), name)
