@@ -168,21 +168,26 @@ def _grouped(filters: EffectivenessFilters) -> dict[str, list[tuple]]:
     columns = "g.r_goal, g.r_person, g.r_improved, g.r_first, g.r_last"
     key = "CAST({} AS VARCHAR(40))"
     evaluated_ctes, evaluated_params, evaluated_select = _evaluated_sql(filters)
+    # Typed empty cells, so that PostgreSQL matches every branch's columns to the evaluation
+    # table's (a bare NULL would be taken for text).
+    nokeys = "CAST(NULL AS VARCHAR(40)), CAST(NULL AS VARCHAR(40))"
+    none = f"CAST(NULL AS VARCHAR(40)), {nokeys}"
+    nothing = "CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)"
     sql = (
         f"WITH g AS ({base_sql}), "  # noqa: S608
         f"mp AS (SELECT DISTINCT {columns}, m.method_id AS r_key FROM g JOIN {methods} m "
         f"ON m.plan_id = g.r_plan AND (m.goal_id IS NULL OR m.goal_id = g.r_goal)), "
         f"sp AS (SELECT DISTINCT {columns}, s.item_id AS r_key FROM g JOIN {services} s "
         f"ON s.plan_id = g.r_plan), {evaluated_ctes} "
-        f"SELECT 'total', NULL, NULL, NULL, {aggregates}, NULL, NULL FROM g o "
-        f"UNION ALL SELECT 'team', {key.format('o.r_team')}, NULL, NULL, {aggregates}, "
-        f"NULL, NULL FROM g o GROUP BY o.r_team "
-        f"UNION ALL SELECT 'sector', o.r_sector, NULL, NULL, {aggregates}, NULL, NULL "
+        f"SELECT 'total', {none}, {aggregates}, {nothing} FROM g o "
+        f"UNION ALL SELECT 'team', {key.format('o.r_team')}, {nokeys}, {aggregates}, "
+        f"{nothing} FROM g o GROUP BY o.r_team "
+        f"UNION ALL SELECT 'sector', o.r_sector, {nokeys}, {aggregates}, {nothing} "
         f"FROM g o GROUP BY o.r_sector "
-        f"UNION ALL SELECT 'method', {key.format('o.r_key')}, NULL, NULL, {aggregates}, "
-        f"NULL, NULL FROM mp o GROUP BY o.r_key "
-        f"UNION ALL SELECT 'service', {key.format('o.r_key')}, NULL, NULL, {aggregates}, "
-        f"NULL, NULL FROM sp o GROUP BY o.r_key "
+        f"UNION ALL SELECT 'method', {key.format('o.r_key')}, {nokeys}, {aggregates}, "
+        f"{nothing} FROM mp o GROUP BY o.r_key "
+        f"UNION ALL SELECT 'service', {key.format('o.r_key')}, {nokeys}, {aggregates}, "
+        f"{nothing} FROM sp o GROUP BY o.r_key "
         f"UNION ALL {evaluated_select}"
     )
     out: dict[str, list[tuple]] = {"total": [], "team": [], "sector": [], "method": [],

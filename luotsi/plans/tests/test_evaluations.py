@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from luotsi.access.models import AccessLogEntry, Basis, Category
 from luotsi.people.tests.factories import PersonFactory
@@ -109,11 +109,11 @@ def test_a_client_cannot_rate_another_persons_plan(rated_plan):
 def test_rating_outside_the_scale_refused_naming_the_value(alice, rated_plan, value):
     _goal, _factor, service, _method = _rows(rated_plan)
     before = Plan.objects.get(pk=rated_plan.pk).revision
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         s.evaluation_add(actor=alice, plan=rated_plan, data=s.EvaluationInput(
             subject="service", item_id=service.pk, value=value))
     assert set(refused.value.message_dict) == {"value"}
-    assert "1–5" in refused.value.message_dict["value"][0]
+    assert refused.value.message_dict["value"] == ["The rating must be between 1 and 5."]
     assert not Evaluation.objects.exists()
     assert Plan.objects.get(pk=rated_plan.pk).revision == before
 
