@@ -27,7 +27,7 @@ def rated_plan(alice, case, client_person):
     from luotsi.plans.models import CodeListItem
 
     def code(code_list: str) -> int:
-        return CodeListItem.objects.filter(code_list=code_list).order_by("sort_order", "pk")[0].pk
+        return CodeListItem.objects.filter(version__current=True, code_list=code_list).order_by("sort_order", "pk")[0].pk
 
     plan, _created = s.plan_open(actor=alice, person_id=client_person.pk)
     goal = s.goal_add(actor=alice, plan=plan, data=s.GoalInput(

@@ -471,7 +471,7 @@ def test_post_evaluation__service_method_factor_and_the_clients_own(as_alice, al
                                                                      client_person, bob):
     goal = s.goal_add(actor=alice, plan=plan, data=s.GoalInput(goal_area_id=area().pk,
                                                                client_wording="Koti"))
-    item = CodeListItem.objects.filter(code_list="service").order_by("pk").first()
+    item = CodeListItem.objects.filter(version__current=True, code_list="service").first()
     service = s.service_add(actor=alice, plan=plan, data=s.ServiceInput(
         item_id=item.pk, sector="family_services"))
     url = f"/clients/{client_person.pk}/plan/evaluations"

@@ -198,7 +198,7 @@ def test_export__the_meters_evaluations_as_observations_of_what_is_seen(
     school = full_plan.goals.get(client_wording="Lapset kouluun ajoissa")
     factor = school.factors.get()
     method = s.method_add(actor=alice, plan=full_plan, goal_id=school.pk, method_id=CodeListItem
-                          .objects.filter(code_list="method").order_by("pk").first().pk)
+                          .objects.filter(version__current=True, code_list="method").first().pk)
     for subject, item_id, value, direction in (("service", family.pk, 4, ""),
                                                ("service", hidden.pk, 2, ""),
                                                ("method", method.pk, 3, ""),
