@@ -132,7 +132,8 @@ def main() -> None:
                          f"weeks of history); {figures['method']}")
             continue
         lines.append(
-            f"  {forecast.team.code:<20} model {figures['model_label']}: "
+            f"  {forecast.team.code:<20} model (ETS at each origin; now "
+            f"{figures['model_label']}): "
             f"{mape['model']['4']} / {mape['model']['12']}   baseline: "
             f"{mape['baseline']['4']} / {mape['baseline']['12']}   over {mape['origins']} "
             f"origins; used: {figures['method']}")
