@@ -155,6 +155,11 @@ PAGES = {
                                        "data; its lead only (foresight test_capacity)"),
     "foresight:gap_remove": NoClientData("a team's absence or vacancy: no client data"),
     "sharedcare:candidates": LISTS,
+    "signals:intervention_points": NoClientData("aggregates only, small cells suppressed"),
+    "signals:early_rules": NoClientData("the early-warning rules and their aggregate backtests"),
+    "signals:early_rule": NoClientData("an early-warning rule (the id is a rule's, not a "
+                                       "client's) and its aggregate backtest"),
+    "signals:early_candidates": LISTS,
     "sharedcare:person": Ids("shared"),
     "sharedcare:confirm": Ids("shared"),
     "sharedcare:decline": Ids("shared"),
@@ -236,6 +241,7 @@ OPERATIONS = {
         Ids("assessment", "POST", 422, {"measure": "other", "started_on": "1999-01-01"}),
     "POST /api/v1/assessments/{assessment_id}/referrals":
         Ids("assessment", "POST", 422, {"service_code": "none", "referred_on": "1999-01-01"}),
+    "GET /api/v1/signals/backtest": NoClientData("aggregates only, small cells suppressed"),
     "GET /api/v1/advice": NoClientData("the intake team's advice records: no person data"),
     "GET /api/v1/advice/{advice_id}": Excluded("an advice record names no one and is visible "
                                                "to its team; access_advice_by_id logs reads "
