@@ -119,6 +119,7 @@ def _admin_objects():
     from luotsi.organisation.models import County, Municipality, Region
     from luotsi.organisation.tests.factories import TeamFactory
     from luotsi.plans.models import PlainLanguageTerm
+    from luotsi.signals.models import Backtest
     from luotsi.usage.models import IdentificationRun, ImportBatch
 
     team = TeamFactory(code="admin-e2e")
@@ -131,6 +132,8 @@ def _admin_objects():
     IdentificationRun.objects.create(mode="full", as_of=timezone.localdate(),
                                      started_at=timezone.now())
     ImportBatch.objects.create(source="events.csv")
+    Backtest.objects.create(as_of=timezone.localdate(), computed_at=timezone.now(),
+                            figures={"rules": []})
     attempt = {"ip_address": "192.0.2.1", "user_agent": "test", "path_info": "/login/",
                "http_accept": "*/*"}
     AccessAttempt.objects.create(username="someone", get_data="", post_data="",
