@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -162,7 +163,7 @@ class _Run:
                          for r in self.identification]
         self.early_spans = [[self._span(s, r.window_days) for s in self.snapshots]
                             for r in self.early]
-        self.counters = {r.key: {"cohort": 0, "new": 0, "leads": [0] * (MONTHS_BACK + 1),
+        self.counters: dict[str, dict[str, Any]] = {r.key: {"cohort": 0, "new": 0, "leads": [0] * (MONTHS_BACK + 1),
                                  **{f"{name}_{h}": 0 for h in HORIZONS
                                     for name in ("recall", "recall_new", "caught", "became")}}
                          for r in self.early}
@@ -255,6 +256,7 @@ class _Run:
     def sql(self) -> tuple[str, list]:
         adapt = connection.ops.adapt_datefield_value
         thresholds = [adapt(day) for day in self.boundaries[1:]]
+        bucket_params: list[Any]
         if connection.vendor == "postgresql":
             # the number of boundaries after the first on or before the day: a binary search
             bucket_sql = "width_bucket(event_date, %s::date[])"
@@ -291,7 +293,8 @@ class _Run:
                 cursor = connection.cursor()
             try:
                 cursor.execute(sql, params)
-                current, buckets = None, {}
+                current: int | None = None
+                buckets: dict[int, tuple[Any, ...]] = {}
                 while rows := cursor.fetchmany(20_000):
                     for person_id, bucket, *counts in rows:
                         if person_id != current:

@@ -9,6 +9,7 @@ the first time its signal appeared, with how many times it appeared before the f
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -110,7 +111,7 @@ def _first_in_sector(history: History, parameters: dict) -> tuple[date, int, dic
     return None
 
 
-_FINDERS = {
+_FINDERS: dict[str, Callable[[History, dict], tuple[date, int, dict] | None]] = {
     SignalKind.SECTORS_IN_MONTH: _sectors_in_month,
     SignalKind.REPEATED_EVENTS: _repeated,
     SignalKind.INTAKE_CLOSED: _intake,
