@@ -156,9 +156,9 @@ ONCE_FORMS = {
     "intake:advice_create#advice", "intake:contact_create#register", "person_create",
     "intake:assessment_detail#consultation", "intake:assessment_detail#meeting",
     "intake:assessment_detail#referral", "intake:assessment_detail#support",
-    "plan_consent_add", "plan_factor_add", "plan_goal_add", "plan_method_add",
-    "plan_participant_add", "plan_rating_add", "plan_meter_record", "plan_review_record",
-    "plan_review_schedule",
+    "plan_consent_add", "plan_consent_request", "plan_factor_add", "plan_goal_add",
+    "plan_method_add", "plan_participant_add", "plan_rating_add", "plan_meter_record",
+    "plan_review_record", "plan_review_schedule",
     "plan_section_add", "plan_service_add", "plan_step_add",
     "sharedcare:consultation_create", "sharedcare:meeting_create",
     "foresight:capacity#gap",
@@ -183,7 +183,8 @@ EXEMPT_FORMS = {
     "signals:early_rule",
     # Create nothing: searches, reports, previews, the language, signing out.
     "access_log_report", "person_search", "intake:caseload#preview", "set_language",
-    "oma:language", "logout",
+    "oma:language", "oma:consent_withdraw", "oma:consent_accept", "oma:ratings",
+    "oma:feedback", "logout",
 }
 
 

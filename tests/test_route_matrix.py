@@ -137,6 +137,7 @@ PAGES = {
     "plan_step_done": Ids("plan+step", "POST", 302),
     "plan_participant_add": Ids("plan", "POST"),
     "plan_consent_add": Ids("plan", "POST"),
+    "plan_consent_request": Ids("plan", "POST"),
     "plan_consent_withdraw": Ids("plan+consent", "POST", 302),
     "plan_accept": Ids("plan", "POST"),
     "plan_review_schedule": Ids("plan", "POST"),
@@ -192,6 +193,18 @@ PAGES = {
                              "URL as another client"),
     "oma:access_log": Excluded("the signed-in client's own access-log report, no id in the URL "
                                "(luotsi/oma tests)"),
+    "oma:ratings": Excluded("the signed-in client's own ratings of their own plan, no id in the "
+                            "URL (luotsi/oma tests)"),
+    "oma:consents": Excluded("the signed-in client's own consents, no id in the URL "
+                             "(luotsi/oma tests)"),
+    "oma:consent_withdraw": Excluded("access_own_consent_by_id answers 404 for another "
+                                     "person's consent; luotsi/oma tests walk every /oma/ URL "
+                                     "as another client"),
+    "oma:consent_accept": Excluded("access_own_consent_by_id answers 404 for another person's "
+                                   "consent; luotsi/oma tests walk every /oma/ URL as another "
+                                   "client"),
+    "oma:feedback": Excluded("the client's answer about their own review or meeting, named in "
+                             "the body; another person's answers 404 (luotsi/oma tests)"),
     "api:openapi-json": NoClientData("the API document"),
     "api:api-root": NoClientData("the API's root (no operation)"),
 }

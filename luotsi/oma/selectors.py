@@ -15,7 +15,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.people.models import DOCUMENT_LANGUAGES, Person
 from luotsi.plans import page
 from luotsi.plans import selectors as plan_selectors
-from luotsi.plans.models import Plan
+from luotsi.plans.models import Consent, Plan, PlanFeedback
 from luotsi.sharedcare.models import Meeting, MeetingDecision, MeetingParticipant, SharedClient
 
 # How far back the client's own access-log report reaches.
@@ -34,6 +34,43 @@ def access_own_plan_by_id(client: Person, plan_id, *, action: str = LogAction.VI
     return gateway.own_record_by_id(client, Plan.objects.all(), plan_id, person_field="person",
                                     category=Category.PLAN, entity="plan", action=action,
                                     detail=detail)
+
+
+@gateway.access_function
+def access_own_consent_by_id(client: Person, consent_id, *, action: str = LogAction.VIEW,
+                             detail: str = "") -> Consent:
+    """The consent ``consent_id`` if it is on ``client``'s own plan (the access logged, basis
+    ``own_data``); otherwise "not found", the refusal logged."""
+    return gateway.own_record_by_id(client, Consent.objects.select_related("plan__coordinator"),
+                                    consent_id, person_field="plan__person",
+                                    category=Category.PLAN, entity="consent", action=action,
+                                    detail=detail)
+
+
+@dataclass
+class OwnConsent:
+    """One consent as the client sees it: what it allows, since when, whether it is in force."""
+
+    consent: Consent
+    in_force: bool
+    waiting: bool  # asked by a worker, waiting for the client's answer
+    ended: bool  # withdrawn or past its end
+
+
+def own_consents(client: Person, plan_id: int | None) -> list[OwnConsent]:
+    """The consents of the client's own plan, waiting ones first, then those in force (the
+    read logged with the client as the actor, basis ``own_data``)."""
+    gateway.log_own_read(client, category=Category.PLAN, detail="own consents")
+    if plan_id is None:
+        return []
+    today = timezone.localdate()
+    rows = []
+    for consent in Consent.objects.filter(plan_id=plan_id, plan__person_id=client.pk).order_by(
+            "-valid_from", "-pk"):
+        waiting = consent.status == Consent.Status.REQUESTED and consent.withdrawn_on is None
+        in_force = consent.in_force_on(today)
+        rows.append(OwnConsent(consent, in_force, waiting, not waiting and not in_force))
+    return sorted(rows, key=lambda row: (not row.waiting, not row.in_force))
 
 
 def own_plan_id(client: Person) -> int | None:
@@ -112,3 +149,27 @@ def demo_clients() -> list[Person]:
         found += list(Person.objects.filter(plan__isnull=False, language=language)
                       .order_by("last_name", "first_name", "pk")[:DEMO_CLIENTS_PER_LANGUAGE])
     return found
+
+
+# How long after a review or a meeting the client is asked whether the plan helped.
+FEEDBACK_DAYS = 60
+
+
+def feedback_due(plan: Plan, reviews: list, meetings: OwnMeetings) -> dict | None:
+    """The latest review held or network meeting past, within ``FEEDBACK_DAYS``, that the client
+    has not yet answered "did the plan help?" about (``occasion``, ``id``, ``on``), or ``None``."""
+    today = timezone.localdate()
+    occasions = [("review", r.pk, r.held_on) for r in reviews
+                 if r.held_on is not None and (today - r.held_on).days <= FEEDBACK_DAYS]
+    occasions += [("meeting", m.pk, timezone.localtime(m.held_at).date())
+                  for m in meetings.earlier
+                  if (today - timezone.localtime(m.held_at).date()).days <= FEEDBACK_DAYS]
+    if not occasions:
+        return None
+    answered = set(PlanFeedback.objects.filter(plan_id=plan.pk).values_list(
+        "occasion", "occasion_id"))
+    waiting = [o for o in occasions if (o[0], o[1]) not in answered]
+    if not waiting:
+        return None
+    occasion, pk, on = max(waiting, key=lambda o: (o[2], o[1]))
+    return {"occasion": occasion, "id": pk, "on": on}

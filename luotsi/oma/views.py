@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luotsi.access.models import LogAction
 from luotsi.common.pdf import render_pdf
-from luotsi.oma import selectors
+from luotsi.oma import selectors, services
 from luotsi.oma.session import LANGUAGE_KEY, sign_in, sign_out
 from luotsi.people.models import DOCUMENT_LANGUAGES
 from luotsi.plans.views.memo import memo_pdf_bytes
@@ -109,6 +111,7 @@ def plan(request):
                                    key=lambda s: (s.due_on, s.pk))
     context["meetings"] = meetings = selectors.own_meetings(client)
     context["withheld"] = shown.withheld_from_client + meetings.withheld
+    context["feedback"] = selectors.feedback_due(shown.plan, shown.reviews, meetings)
     return _page(request, "oma/plan.html", context)
 
 
@@ -150,3 +153,94 @@ def access_log_pdf(request):
         "client": client, "rows": rows, "truncated": truncated, "start": start, "end": today,
         "generated": timezone.now()}, f"who-has-read-my-data-{today:%Y%m%d}.pdf",
         client.document_language)
+
+
+@require_GET
+@client_required
+def consents(request):
+    """My consents: what each allows and since when; withdraw one, accept one a worker asked
+    for."""
+    client = request.client
+    rows = selectors.own_consents(client, selectors.own_plan_id(client))
+    return _page(request, "oma/consents.html", {"client": client, "rows": rows})
+
+
+def _consent_answer(request, act, consent_id: int, done: str):
+    try:
+        act(client=request.client, consent_id=consent_id)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, done)
+    return redirect("oma:consents")
+
+
+@require_POST
+@client_required
+def consent_withdraw(request, consent_id: int):
+    """Withdraw one of my consents: no longer in force from now on; my coordinator is told."""
+    return _consent_answer(request, services.own_consent_withdraw, consent_id,
+                           _("You withdrew the consent. It no longer applies, and your contact "
+                             "person has been told."))
+
+
+@require_POST
+@client_required
+def consent_accept(request, consent_id: int):
+    """Accept a consent a worker asked me for: in force from today."""
+    return _consent_answer(request, services.own_consent_accept, consent_id,
+                           _("You gave the consent. It applies from today."))
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def ratings(request):
+    """My ratings and my view: before a review I rate my own goals on the plan's AVAIN scale
+    and write my view of each; kept as my own rating beside the professional's."""
+    client = request.client
+    plan_id = selectors.own_plan_id(client)
+    if plan_id is None:
+        selectors.log_page_without_plan(client)
+        return _page(request, "oma/ratings.html", {"client": client, "plan": None})
+    action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
+    shown = selectors.own_plan_page(client, plan_id, action=action, detail="own ratings")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = services.own_ratings_save(client=client, plan=shown.plan, goals=shown.goals,
+                                           posted=request.POST)
+        if not errors:
+            messages.success(request, _("Thank you. Your ratings were saved, and your worker "
+                                        "will see them at the review."))
+            return redirect("oma:ratings")
+    review = next((r for r in shown.reviews if r.held_on is None), None)
+    rows = [{"view": g, "value": request.POST.get(f"value_{g.goal.pk}", ""),
+             "text": request.POST.get(f"view_{g.goal.pk}", ""),
+             "value_error": errors.get(f"value_{g.goal.pk}", ""),
+             "view_error": errors.get(f"view_{g.goal.pk}", "")}
+            for g in shown.goals if g.goal.achieved_on is None]
+    levels = list(shown.scale.levels.all()) if shown.scale is not None else []
+    return _page(request, "oma/ratings.html", {
+        "client": client, "plan": shown.plan, "rows": rows, "levels": levels,
+        "review": review, "errors": errors, "view_length": services.VIEW_LENGTH,
+        "form_errors": [m for k, m in errors.items() if not k.startswith(("value_", "view_"))],
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@client_required
+def feedback(request):
+    """My answer to "did the plan help?" after a review or a network meeting."""
+    from luotsi.access.gateway import PersonNotFound
+
+    try:
+        services.own_feedback_save(client=request.client,
+                                   occasion=request.POST.get("occasion", ""),
+                                   occasion_id=request.POST.get("occasion_id", ""),
+                                   answer=request.POST.get("answer", ""))
+    except PersonNotFound:
+        raise Http404() from None
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Thank you for your answer."))
+    return redirect("oma:plan")

@@ -235,6 +235,18 @@ class ConsentForm(OnceMixin, PlanForm):
     valid_until = _date(label=_("Until"), required=False)
 
 
+class ConsentRequestForm(OnceMixin, PlanForm):
+    """Ask the client for a consent: they accept it (or not) in their own area."""
+
+    sector = forms.ChoiceField(label=_("Shared with the sector"),
+                               choices=sector_choices,
+                               error_messages={"required": _(
+                                   "Choose the sector the plan is shared with.")})
+    scope = forms.CharField(label=_("What the consent covers"), max_length=300,
+                            error_messages={"required": _("Write what the consent covers.")})
+    valid_until = _date(label=_("Until"), required=False)
+
+
 class AcceptForm(PlanForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     # An attestation: never ticked in advance (the worker ticks it when it is true).

@@ -435,9 +435,20 @@ class Participant(models.Model):
 
 
 class Consent(SectorLabelled, TimeStampedModel):
-    """The client's consent to share the plan with a named sector (SHL 41 §)."""
+    """The client's consent to share the plan with a named sector (SHL 41 §).
+
+    A consent recorded by a professional is ``given``; one a professional asks the client for
+    is ``requested`` until the client accepts it in their own area (then ``given`` from that
+    day, ``answered_at`` when). Only a given consent is ever in force (``in_force_on``)."""
+
+    class Status(models.TextChoices):
+        GIVEN = "given", pgettext_lazy("consent status", "Given")
+        REQUESTED = "requested", pgettext_lazy("consent status", "Asked from the client")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consents")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.GIVEN)
+    answered_at = models.DateTimeField(_("accepted by the client"), null=True, blank=True)
     sector = models.CharField(_("shared with"), max_length=30)
     scope = models.CharField(_("scope"), max_length=300)
     valid_from = models.DateField(_("from"))
@@ -453,6 +464,11 @@ class Consent(SectorLabelled, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_sector_display()}: {self.scope}"
+
+    def in_force_on(self, day) -> bool:
+        return (self.status == self.Status.GIVEN and self.withdrawn_on is None
+                and self.valid_from <= day and (self.valid_until is None
+                                                or self.valid_until >= day))
 
 
 class PlanVersion(models.Model):
@@ -626,3 +642,36 @@ class Evaluation(TimeStampedModel):
     def __str__(self) -> str:
         shown = self.direction or self.value
         return f"{self.plan_id} {self.subject}: {shown} ({self.rater}, {self.rated_on})"
+
+
+class PlanFeedback(models.Model):
+    """The client's short answer after a review or a network meeting: did the plan help? Read
+    only as an anonymous summary (the effectiveness report, small cells suppressed); one answer
+    per occasion. ``occasion_id`` is the review's or the meeting's id (a meeting belongs to the
+    shared clients above this app, so it is named by its id)."""
+
+    class Occasion(models.TextChoices):
+        REVIEW = "review", pgettext_lazy("feedback occasion", "Review")
+        MEETING = "meeting", pgettext_lazy("feedback occasion", "Network meeting")
+
+    class Answer(models.TextChoices):
+        YES = "yes", pgettext_lazy("did the plan help", "Yes")
+        PARTLY = "partly", pgettext_lazy("did the plan help", "Partly")
+        NO = "no", pgettext_lazy("did the plan help", "No")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="feedback")
+    occasion = models.CharField(_("after"), max_length=10, choices=Occasion.choices)
+    occasion_id = models.PositiveBigIntegerField()
+    occasion_on = models.DateField(_("date of the occasion"))
+    answer = models.CharField(_("did the plan help"), max_length=10, choices=Answer.choices)
+    answered_at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client's feedback")
+        verbose_name_plural = _("clients' feedback")
+        constraints = [models.UniqueConstraint(fields=["plan", "occasion", "occasion_id"],
+                                               name="plan_feedback_once")]
+        indexes = [models.Index(fields=["occasion_on"], name="plan_feedback_on")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.occasion} {self.occasion_id}: {self.answer}"

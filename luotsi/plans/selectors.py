@@ -111,11 +111,7 @@ def sectors_of(user) -> set[str]:
 def consented_sectors(plan: Plan, consents=None) -> set[str]:
     today = timezone.localdate()
     rows = consents if consents is not None else plan.consents.all()
-    return {
-        c.sector for c in rows
-        if c.withdrawn_on is None and c.valid_from <= today
-        and (c.valid_until is None or c.valid_until >= today)
-    }
+    return {c.sector for c in rows if c.in_force_on(today)}
 
 
 def visible_sectors(user, plan: Plan, consents=None) -> set[str] | None:

@@ -346,6 +346,53 @@ def build(filters: EffectivenessFilters, *, language: str) -> Report:
     }, evaluated_groups)
 
 
+# --- did the plan help? (the clients' own answers) -----------------------------------------
+
+# Figures resting on fewer answers are suppressed (as the shared-client indicators do).
+FEEDBACK_SMALL = 5
+
+
+@dataclass
+class FeedbackSummary:
+    """How the clients answered "did the plan help?" after a review or a network meeting in
+    the period: a count per answer, or ``None`` where it is suppressed (fewer than
+    ``FEEDBACK_SMALL``, and a second cell with it so that no suppressed count can be worked out
+    from the total); the total itself is suppressed when it is small."""
+
+    total: int | None
+    counts: list[tuple[str, int | None]]
+
+
+def feedback_summary(filters: EffectivenessFilters) -> FeedbackSummary:
+    """One grouping statement over the answers in the period (by the occasion's date), with the
+    report's team (the plan coordinator's first team), region and sector filters."""
+    from luotsi.plans.models import PlanFeedback
+
+    answers = PlanFeedback.objects.filter(occasion_on__gte=filters.start,
+                                          occasion_on__lte=filters.until)
+    if filters.sector:
+        answers = answers.filter(plan__sections__sector=filters.sector)
+    if filters.team_id or filters.region_id:
+        team = _first_team("plan__coordinator_id")
+        answers = answers.annotate(f_team=team)
+        answers = (answers.filter(f_team=filters.team_id) if filters.team_id else
+                   answers.filter(f_team__in=Team.objects.filter(
+                       region_id=filters.region_id).values("pk")))
+    found = dict(answers.order_by().values_list("answer").annotate(n=Count("pk", distinct=True)))
+    raw = [(str(label), int(found.get(value, 0)))
+           for value, label in PlanFeedback.Answer.choices]
+    total = sum(n for _label, n in raw)
+    if total < FEEDBACK_SMALL:
+        return FeedbackSummary(None, [(label, None) for label, _n in raw])
+    hidden = {i for i, (_label, n) in enumerate(raw) if 0 < n < FEEDBACK_SMALL}
+    if len(hidden) == 1:
+        # one suppressed cell beside the total could be worked out: hide the next smallest too
+        rest = sorted((n, i) for i, (_label, n) in enumerate(raw) if i not in hidden)
+        hidden.add(rest[0][1])
+    return FeedbackSummary(total, [(label, None if i in hidden else n)
+                                   for i, (label, n) in enumerate(raw)])
+
+
 # --- page and CSV ----------------------------------------------------------------------------
 
 def headers() -> list[str]:

@@ -35,6 +35,8 @@ class EffectivenessReport(Report):
     def page_context(self, data, request) -> dict:
         return {
             "report": data,
+            "feedback": effectiveness.feedback_summary(data.filters),
+            "feedback_small": effectiveness.FEEDBACK_SMALL,
             "headers": effectiveness.headers(),
             "sections": [
                 {"slug": slug, "caption": effectiveness.TABLES[slug], "groups": groups,

@@ -501,8 +501,7 @@ def get_shared_client(request: HttpRequest, person_id: Id, response: HttpRespons
         consents = [{"id": c.pk, "sector": c.sector, "scope": c.scope,
                      "valid_from": c.valid_from, "valid_until": c.valid_until,
                      "withdrawn_on": c.withdrawn_on,
-                     "in_force": (c.withdrawn_on is None and c.valid_from <= today
-                                  and (c.valid_until is None or c.valid_until >= today))}
+                     "in_force": c.in_force_on(today)}
                     for c in Consent.objects.filter(plan_id=plan_id).order_by("sector", "pk")]
     coordinator = shared.coordinator if shared else None
     _private(response)

@@ -422,7 +422,8 @@ def decline_hide_days() -> int:
 def valid_consent(person_id: int, sector: str, on: date) -> Consent | None:
     """The client's consent in force on ``on`` that covers ``sector``, if any."""
     return (Consent.objects.filter(plan__person_id=person_id, sector=sector,
-                                   valid_from__lte=on, withdrawn_on__isnull=True)
+                                   valid_from__lte=on, withdrawn_on__isnull=True,
+                                   status=Consent.Status.GIVEN)
             .exclude(valid_until__lt=on).order_by("-valid_from").first())
 
 

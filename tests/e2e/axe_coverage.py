@@ -32,6 +32,8 @@ _CLIENT_OIDC = ("tests/e2e/test_e2e_client_oidc.py::"
 _SIGNALS = "tests/e2e/test_signals.py"
 _FORESIGHT = ("tests/e2e/test_foresight.py::"
               "test_team_lead_sees_risk_weeks_and_moves_them_with_the_what_if_panel")
+_OMA_CONSENTS = ("tests/e2e/test_e2e_oma.py::"
+                 "test_client_area__my_plan_my_consents_and_who_read_my_data")
 _SHARED = ("tests/e2e/test_shared_clients.py::"
            "test_shared_client__why_path_confirm_meeting_and_consultation")
 
@@ -122,6 +124,8 @@ COVERED = {
     "oma:auth_callback": _CLIENT_OIDC,
     "foresight:forecast": _FORESIGHT,
     "foresight:capacity": _FORESIGHT,
+    "oma:consents": _OMA_CONSENTS,
+    "oma:ratings": _OMA_CONSENTS,
 }
 
 _DOWNLOAD = "a file download (CSV, PDF or JSON), not a page"
@@ -157,6 +161,10 @@ NOT_PAGES = {
     "sharedcare:meeting_pdf": _DOWNLOAD,
     "oma:memo_pdf": _DOWNLOAD,
     "oma:access_log_pdf": _DOWNLOAD,
+    "oma:consent_withdraw": _REDIRECT,
+    "oma:consent_accept": _REDIRECT,
+    "oma:feedback": _REDIRECT,
+    "plan_consent_request": _REDIRECT,
     "oma:language": "the language of the client area's sign-in pages: POST, a redirect back",
     "oma:sign_out": "the client's sign-out: POST, then a redirect to the area's sign-in page",
     "oma:auth_start": "a redirect to the client's identification service (its refusal page is "

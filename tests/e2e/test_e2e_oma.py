@@ -3,7 +3,7 @@ plan and who has read my data, by keyboard alone, at 360 px wide and on a deskto
 checked with axe; nothing is stored in the browser but the session cookie."""
 
 import pytest
-from e2e_helpers import LAPTOP, assert_accessible, assert_path
+from e2e_helpers import LAPTOP, assert_accessible, assert_path, login
 
 from luotsi.access import gateway
 from luotsi.access.models import Basis, Category
@@ -131,3 +131,117 @@ def test_client_area__demo_identification_my_plan_and_who_read_my_data(new_page,
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert_path(page, "/oma/")
+
+
+CONSENT_WORDS = {
+    "fi": ("Omat suostumukseni", "Peruit suostumuksen", "Omat arvioni", "Kiitos"),
+    "sv": ("Mina samtycken", "Du återkallade samtycket", "Mina bedömningar", "Tack"),
+    "en": ("My consents", "You withdrew the consent", "My ratings", "Thank you"),
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_client_area__my_plan_my_consents_and_who_read_my_data(new_page, settings, team,
+                                                               language):
+    """Signed in through the demo identification, by keyboard alone: my plan with a coming
+    network meeting, my ratings (a goal rated with my view before the review), my consents
+    (one withdrawn, one a worker asked for accepted), who has read my data; axe at 360 px and
+    on a desktop. Then the coordinator sees the client's rating and view on the plan page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from luotsi.access.tests.factories import RelationshipFactory as Relationship
+    from luotsi.oma.tests.builders import shared_client_of
+    from luotsi.plans.models import Consent, Evaluation, Review
+    from luotsi.sharedcare.models import Meeting
+
+    settings.DEMO_MODE = True
+    coordinator = UserFactory(first_name="Sanna", last_name="Ohjaaja", phone="040 123 4567",
+                              teams=[team])
+    plan = client_with_plan(coordinator, language=language, first_name="Elli")
+    Meeting.objects.create(shared_client=shared_client_of(plan), created_by=coordinator,
+                           held_at=timezone.now() + dt.timedelta(days=3), place="Kirjasto",
+                           agenda="Asunnon tilanne")
+    given = Consent.objects.create(plan=plan, sector="health", scope="Koko suunnitelma",
+                                   valid_from=timezone.localdate() - dt.timedelta(days=10),
+                                   recorded_by=coordinator)
+    asked = Consent.objects.create(plan=plan, sector="employment", scope="Tavoitteet",
+                                   valid_from=timezone.localdate(), recorded_by=coordinator,
+                                   status=Consent.Status.REQUESTED)
+    Review.objects.create(plan=plan, scheduled_on=timezone.localdate() + dt.timedelta(days=5))
+    Relationship(person=plan.person, user=coordinator)
+    goal = plan.goals.get()
+    heading, withdrawn, ratings_heading, thanks = CONSENT_WORDS[language]
+
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/oma/demo/")
+    _tab_to(page, f"button[name=person][value='{plan.person_id}']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_path(page, "/oma/plan/")
+    assert "Kirjasto" in page.inner_text("#oma-upcoming")
+    for _width in _widths(page):
+        assert_accessible(page)
+
+    _tab_to(page, "a[href='/oma/ratings/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_path(page, "/oma/ratings/")
+    assert page.inner_text("h1") == ratings_heading
+    for _width in _widths(page):
+        assert_accessible(page)
+    _tab_to(page, f"input[name=value_{goal.pk}]")
+    page.keyboard.press("Space")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    assert page.is_checked(f"input[name=value_{goal.pk}][value='4']")
+    _tab_to(page, f"#view-{goal.pk}")
+    page.keyboard.type("Asunto melkein löytynyt")
+    _tab_to(page, ".oma-ratings button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_path(page, "/oma/ratings/")
+    assert thanks in page.inner_text("main")
+    for _width in _widths(page):
+        assert_accessible(page)
+    [own] = Evaluation.objects.filter(goal=goal)
+    assert (own.value, own.note, own.rater) == (4, "Asunto melkein löytynyt", "client")
+
+    _tab_to(page, "a[href='/oma/consents/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_path(page, "/oma/consents/")
+    assert page.inner_text("h1") == heading
+    for _width in _widths(page):
+        assert_accessible(page)
+    _tab_to(page, f"form[action='/oma/consents/{given.pk}/withdraw/'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_path(page, "/oma/consents/")
+    assert withdrawn in page.inner_text("main")
+    for _width in _widths(page):
+        assert_accessible(page)
+    _tab_to(page, f"form[action='/oma/consents/{asked.pk}/accept/'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    given.refresh_from_db()
+    asked.refresh_from_db()
+    assert given.withdrawn_on == timezone.localdate()
+    assert asked.status == Consent.Status.GIVEN
+    assert page.locator(f"form[action='/oma/consents/{asked.pk}/withdraw/']").count() == 1
+
+    _tab_to(page, "a[href='/oma/log/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_path(page, "/oma/log/")
+    assert page.locator("#oma-log li").count() >= 3
+    for _width in _widths(page):
+        assert_accessible(page)
+
+    worker = new_page()
+    login(worker, coordinator.username)
+    worker.goto(f"/plans/{plan.pk}/")
+    assert "Asunto melkein löytynyt" in worker.inner_text("main")
+    assert worker.locator("li.client-own").count() >= 1

@@ -307,7 +307,8 @@ def seed(seed: int, today: date, advance) -> int:
         consents_for = {}
         for consent in Consent.objects.filter(plan__person_id__in={c.person_id
                                                                    for c in consultations},
-                                              withdrawn_on__isnull=True).values(
+                                              withdrawn_on__isnull=True,
+                                              status=Consent.Status.GIVEN).values(
                 "pk", "plan__person_id", "sector"):
             consents_for[(consent["plan__person_id"], consent["sector"])] = consent["pk"]
         for c in consultations:

@@ -242,8 +242,9 @@ def test_my_plan_reads_a_fixed_number_of_queries(client, coordinator, plan,
     client.get("/oma/plan/")
     # session, person, plan id, plan (gateway), the log append (last record, insert, in a
     # savepoint; the chain lock on PostgreSQL), the page's plan with its prefetches, the lists,
-    # whether the client has a shared-client record (for the network meetings)
-    with django_assert_num_queries(25 + CHAIN_LOCK):
+    # whether the client has a shared-client record (for the network meetings), the goals'
+    # own ratings by the client
+    with django_assert_num_queries(26 + CHAIN_LOCK):
         assert client.get("/oma/plan/").status_code == 200
 
 
@@ -346,16 +347,50 @@ def test_who_has_read_my_data_reads_a_fixed_number_of_queries(client, alice, pla
 # --- every /oma/ URL naming another person's data ------------------------------------------------
 
 
+# Each /oma/ route with an id: how it is asked (GET or POST), the record it names, the access
+# function that must answer it. A new route with an id fails the walk until it is listed here.
+ID_ROUTES = {
+    "oma:memo_pdf": ("get", "plan", "access_own_plan_by_id"),
+    "oma:consent_withdraw": ("post", "consent", "access_own_consent_by_id"),
+    "oma:consent_accept": ("post", "consent", "access_own_consent_by_id"),
+}
+
+
+def _records_of(plan, coordinator) -> dict:
+    """The records of ``plan`` an /oma/ route may name, by kind."""
+    from luotsi.plans.models import Consent
+
+    given = Consent.objects.create(plan=plan, sector="health", scope="Koko suunnitelma",
+                                   valid_from=timezone.localdate(), recorded_by=coordinator)
+    asked = Consent.objects.create(plan=plan, sector="employment", scope="Pyydetty",
+                                   valid_from=timezone.localdate(), recorded_by=coordinator,
+                                   status=Consent.Status.REQUESTED)
+    return {"plan": plan.pk, "consent": {"oma:consent_withdraw": given.pk,
+                                         "oma:consent_accept": asked.pk}}
+
+
+def _record_id(records: dict, kind: str, name: str) -> int:
+    found = records[kind]
+    return found[name] if isinstance(found, dict) else found
+
+
 def test_every_oma_url_naming_another_persons_data_answers_not_found(client, settings, plan,
-                                                                     other_plan):
+                                                                     other_plan, coordinator):
     """Walk every /oma/ URL pattern as a signed-in client: a pattern with an id, filled with
-    another person's plan, answers exactly as a missing id (404), through an access function,
-    with the refusal logged naming the client and no other person; a pattern without one shows
-    the client's own data only; every page view left a record naming the client."""
+    another person's record (a plan, a consent), answers exactly as a missing id (404), through
+    its access function, with the refusal logged naming the client and no other person, and
+    nothing of the other person's changed; a pattern without one shows the client's own data
+    only; every page view left a record naming the client."""
+    from luotsi.plans.models import Consent
+
     settings.DEMO_MODE = True
     routes = dict(_oma_routes())
     assert {"oma:home", "oma:demo", "oma:plan", "oma:memo_pdf", "oma:access_log",
-            "oma:access_log_pdf", "oma:language", "oma:sign_out", *SIGN_IN_ROUTES} <= set(routes)
+            "oma:access_log_pdf", "oma:consents", "oma:language", "oma:sign_out",
+            *SIGN_IN_ROUTES} <= set(routes)
+    assert {name for name, route in routes.items() if "<" in route} == set(ID_ROUTES)
+    mine, others = _records_of(plan, coordinator), _records_of(other_plan, coordinator)
+    before = list(Consent.objects.filter(plan=other_plan).order_by("pk").values())
     calls = []
 
     def listen(sender, **kwargs):
@@ -363,25 +398,28 @@ def test_every_oma_url_naming_another_persons_data_answers_not_found(client, set
 
     gateway.access_checked.connect(listen)
     sign_in_client(client, plan.person)
-    with_ids = 0
     try:
-        for name, route in routes.items():
-            if "<" not in route:
-                continue
-            with_ids += 1
+        for name, (method, kind, function) in ID_ROUTES.items():
+            ask = getattr(client, method)
+            route = routes[name]
             calls.clear()
             since = _last_seq()
-            refused = client.get(_fill(route, other_plan.pk))
-            missing = client.get(_fill(route, MISSING))
-            assert calls == ["access_own_plan_by_id"] * 2, name
+            refused = ask(_fill(route, _record_id(others, kind, name)))
+            missing = ask(_fill(route, MISSING))
+            assert calls == [function] * 2, name
             assert refused.status_code == missing.status_code == 404, name
             assert _same_page(refused, missing), name
             records = _records_since(since)
             assert [(r.person_id, r.outcome, r.username) for r in records] == [
                 (None, Outcome.REFUSED, f"client:{plan.person_id}")] * 2, name
-            assert client.get(_fill(route, plan.pk)).status_code == 200, name
+            own = ask(_fill(route, _record_id(mine, kind, name)))
+            assert own.status_code == (200 if method == "get" else 302), name
+            if method == "post":
+                client.get(own["Location"])  # shows (and so ends) its message
+        assert list(Consent.objects.filter(plan=other_plan).order_by("pk").values()) == before
         gets = [name for name, route in routes.items() if "<" not in route
-                and name not in {"oma:language", "oma:sign_out", *SIGN_IN_ROUTES}]
+                and name not in {"oma:language", "oma:sign_out", "oma:feedback",
+                                 *SIGN_IN_ROUTES}]
         for name in gets:
             since = _last_seq()
             answer = client.get(_fill(routes[name], ""), follow=True)
@@ -394,7 +432,6 @@ def test_every_oma_url_naming_another_persons_data_answers_not_found(client, set
                                    and r.person_id == plan.person_id for r in records), name
     finally:
         gateway.access_checked.disconnect(listen)
-    assert with_ids == 1
 
 
 def test_bad_input_is_refused_without_a_500_and_nothing_changes(client, settings, plan):

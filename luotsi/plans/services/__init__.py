@@ -11,7 +11,13 @@ someone else saved meanwhile), changes the rows, raises the revision and logs th
 (``luotsi.plans.revisions``). Callers use ``from luotsi.plans import services``."""
 
 from luotsi.plans.revisions import PlanConflict
-from luotsi.plans.services.consents import consent_add, consent_withdraw
+from luotsi.plans.services.consents import (
+    consent_accept_by_client,
+    consent_add,
+    consent_request,
+    consent_withdraw,
+    consent_withdraw_by_client,
+)
 from luotsi.plans.services.evaluations import (
     EvaluationInput,
     MeterInput,
@@ -65,6 +71,7 @@ from luotsi.plans.services.versions import (
 )
 
 __all__ = [
+    "consent_accept_by_client", "consent_request", "consent_withdraw_by_client",
     "CHANGE_PARTS", "DEFAULT_REVIEW_MONTHS", "EDITABLE_FIELDS", "GoalInput", "MergeResult",
     "PLAN_FIELDS", "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
     "consent_withdraw", "coordinator_set", "EvaluationInput", "evaluation_add", "plan_scale",

@@ -18,6 +18,7 @@ from luotsi.plans.views.edit import (
 from luotsi.plans.views.memo import memo_pdf_bytes, plan_export, plan_memo, plan_memo_pdf
 from luotsi.plans.views.page_forms import (
     consent_add,
+    consent_request,
     consent_withdraw,
     coordinator_set,
     factor_add,
@@ -40,7 +41,7 @@ from luotsi.plans.views.page_forms import (
 from luotsi.plans.views.pages import plan_detail, plan_list, plan_open
 
 __all__ = [
-    "consent_add", "consent_withdraw", "coordinator_set", "factor_add", "goal_add", "goal_edit",
+    "consent_add", "consent_request", "consent_withdraw", "coordinator_set", "factor_add", "goal_add", "goal_edit",
     "goal_remove", "memo_pdf_bytes", "meter_record", "method_add", "method_remove", "named_worker_set", "participant_add",
     "plan_accept", "plan_detail", "plan_export", "plan_list", "plan_memo", "plan_memo_pdf",
     "plan_open", "plan_text", "rating_add", "review_record", "review_schedule", "section_add",

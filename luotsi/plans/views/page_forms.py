@@ -237,6 +237,19 @@ def consent_add(request, plan_id: int):
 
 @login_required
 @require_POST
+def consent_request(request, plan_id: int):
+    """Ask the client for a consent; it is in force once they accept it in their own area."""
+    def save(state, data):
+        return services.consent_request(actor=request.user, plan=state.plan,
+                                        sector=data["sector"], scope=data["scope"],
+                                        valid_until=data["valid_until"])
+    return post_plan_form(request, plan_id, "consent_request", save,
+                          _("The consent was asked from the client: it is in force once they "
+                            "accept it in My Luotsi."), "consents")
+
+
+@login_required
+@require_POST
 def review_schedule(request, plan_id: int):
     def save(state, data):
         return services.review_schedule(actor=request.user, plan=state.plan,

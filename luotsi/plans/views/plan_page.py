@@ -120,6 +120,7 @@ FORMS = {
     "step": plan_forms.StepForm,
     "participant": plan_forms.ParticipantForm,
     "consent": plan_forms.ConsentForm,
+    "consent_request": plan_forms.ConsentRequestForm,
     "accept": plan_forms.AcceptForm,
     "review": plan_forms.ReviewScheduleForm,
     "held": plan_forms.ReviewRecordForm,

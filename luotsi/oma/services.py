@@ -1,0 +1,160 @@
+"""What a signed-in client changes in their own area: withdrawing a consent of their own plan,
+accepting a consent a worker asked them for. Each change is the client's own: the record is
+fetched through the gateway's own-data path (someone else's answers "not found", nothing saved),
+the plan's revision is raised and the change logged with the client as the actor (basis
+``own_data``) in one transaction; a withdrawal tells the plan's coordinator at once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from luotsi.common.formatting import format_date
+from luotsi.common.validation import text_problem
+from luotsi.intake.models import Notification
+from luotsi.oma import selectors
+from luotsi.people.models import Person
+from luotsi.plans import services as plan_services
+from luotsi.plans.models import Consent, Evaluation, Plan, Rating
+from luotsi.plans.services.evaluations import NOTE_LENGTH
+
+
+def _notify_withdrawal(consent: Consent) -> None:
+    """Tell the plan's coordinator (in the app, in their own language) that the client withdrew
+    a consent. The notice names no client: the link leads to the plan through the gateway."""
+    coordinator = consent.plan.coordinator
+    if coordinator is None or not coordinator.is_active:
+        return
+    with translation.override(coordinator.language or settings.LANGUAGE_CODE):
+        text = _("A client withdrew their consent to share their plan with %(sector)s "
+                 "(%(date)s). It no longer applies.") % {
+            "sector": str(consent.get_sector_display()).lower(),
+            "date": format_date(consent.withdrawn_on)}
+    Notification.objects.get_or_create(
+        user=coordinator, key=f"oma:consent-withdrawn:{consent.pk}",
+        defaults={"text": text[:300], "link": f"/plans/{consent.plan_id}/#consents"})
+
+
+def own_consent_withdraw(*, client: Person, consent_id) -> Consent:
+    """Withdraw the client's own consent ``consent_id``: in force no more from today, so the
+    sector's professionals stop seeing the other sectors' sections at once; the coordinator is
+    notified. Another person's consent, or a missing one, is "not found" and nothing is saved."""
+    consent = selectors.access_own_consent_by_id(client, consent_id,
+                                                 detail=f"consent {consent_id} to withdraw")
+    if consent.withdrawn_on is not None or consent.status != Consent.Status.GIVEN:
+        raise ValidationError({"consent": [_("This consent is not in force: there is nothing "
+                                             "to withdraw.")]})
+    with transaction.atomic():
+        consent = plan_services.consent_withdraw_by_client(client=client, consent=consent,
+                                                           on=timezone.localdate())
+        _notify_withdrawal(consent)
+    return consent
+
+
+def own_consent_accept(*, client: Person, consent_id) -> Consent:
+    """Accept the consent a worker asked the client for: in force from today."""
+    consent = selectors.access_own_consent_by_id(client, consent_id,
+                                                 detail=f"consent {consent_id} to accept")
+    if consent.status != Consent.Status.REQUESTED or consent.withdrawn_on is not None:
+        raise ValidationError({"consent": [_("This consent is not waiting for your answer.")]})
+    return plan_services.consent_accept_by_client(client=client, consent=consent)
+
+
+# How long the client's own view of a goal may be (the evaluation's note).
+VIEW_LENGTH = NOTE_LENGTH
+
+
+def _goal_entry(posted, goal, scale) -> tuple[dict[str, str], tuple | None]:
+    """One goal's rating and view from the posted form: the refusals (field → message) or the
+    entry to save (``None`` when the goal was left unrated)."""
+    raw = str(posted.get(f"value_{goal.pk}", "")).strip()
+    view = str(posted.get(f"view_{goal.pk}", ""))
+    if not raw and not view.strip():
+        return {}, None
+    errors: dict[str, str] = {}
+    value = int(raw) if raw.isdigit() and len(raw) < 4 else None
+    if value is None or not scale.minimum <= value <= scale.maximum:
+        errors[f"value_{goal.pk}"] = _(
+            "Choose a number from %(low)s to %(high)s: how things are now with this goal.") % {
+            "low": scale.minimum, "high": scale.maximum}
+    problem = text_problem(view, multiline=True, max_length=VIEW_LENGTH)
+    if problem:
+        errors[f"view_{goal.pk}"] = problem
+    return errors, (goal, value, view.strip())
+
+
+def own_ratings_save(*, client: Person, plan: Plan, goals: list, posted) -> dict[str, str]:
+    """The client's own rating of their goals (on the plan's AVAIN scale) and their view of
+    each, entered before a review: kept beside the professional's ratings as the client's own
+    (``record_client_rating``, logged with the client as the actor, basis ``own_data``). Every
+    entry is checked first; on any refusal nothing is saved and the refusals (field → message,
+    in the client's language) are returned."""
+    scale = plan_services.plan_scale()
+    if scale is None:
+        return {"ratings": _("Rating is not possible right now. Ask your contact person.")}
+    errors: dict[str, str] = {}
+    entries = []
+    for view in goals:
+        refused, entry = _goal_entry(posted, view.goal, scale)
+        errors.update(refused)
+        if entry is not None:
+            entries.append(entry)
+    revision = str(posted.get("revision", ""))
+    if not revision.isdigit() or len(revision) > 9:
+        errors["revision"] = _("Open the page again and rate once more.")
+    if not entries and not errors:
+        errors["ratings"] = _("Choose a rating for at least one goal.")
+    if errors:
+        return errors
+    review = next((r for r in plan.reviews.all() if r.held_on is None), None)
+    occasion = Rating.Occasion.REVIEW if review is not None else Rating.Occasion.START
+    try:
+        with transaction.atomic():
+            for index, (goal, value, view) in enumerate(entries):
+                plan_services.record_client_rating(
+                    actor=client, plan=plan, expected_revision=int(revision) + index,
+                    data=plan_services.EvaluationInput(
+                        subject=Evaluation.Subject.GOAL, item_id=goal.pk, value=value,
+                        note=view, occasion=occasion,
+                        review_id=review.pk if review is not None else None))
+    except plan_services.PlanConflict:
+        return {"revision": _("Your plan changed while you were rating. Look at it and rate "
+                              "again.")}
+    return {}
+
+
+def own_feedback_save(*, client: Person, occasion: str, occasion_id, answer: str) -> None:
+    """The client's answer to "did the plan help?" after a review held or a network meeting
+    past of their own: one per occasion, logged as their own write. Someone else's occasion, or
+    one not yet held, is "not found" (``PersonNotFound``) and nothing is saved."""
+    from luotsi.access.gateway import PersonNotFound, log_own_write
+    from luotsi.access.models import Category
+    from luotsi.plans.models import PlanFeedback, Review
+    from luotsi.sharedcare.models import Meeting
+
+    pk = int(occasion_id) if str(occasion_id).isdigit() and len(str(occasion_id)) < 19 else None
+    plan = Plan.objects.filter(person_id=client.pk).first()
+    on = None
+    if pk is not None and plan is not None and occasion == PlanFeedback.Occasion.REVIEW:
+        on = Review.objects.filter(pk=pk, plan=plan, held_on__isnull=False).values_list(
+            "held_on", flat=True).first()
+    elif pk is not None and plan is not None and occasion == PlanFeedback.Occasion.MEETING:
+        held = Meeting.objects.filter(pk=pk, shared_client__person_id=client.pk,
+                                      held_at__lt=timezone.now()).values_list(
+            "held_at", flat=True).first()
+        on = timezone.localtime(held).date() if held else None
+    if on is None or plan is None:
+        raise PersonNotFound()
+    if answer not in PlanFeedback.Answer.values:
+        raise ValidationError({"answer": [_("Choose yes, partly or no.")]})
+    with transaction.atomic():
+        _row, made = PlanFeedback.objects.get_or_create(
+            plan=plan, occasion=occasion, occasion_id=pk,
+            defaults={"occasion_on": on, "answer": answer})
+        if not made:
+            raise ValidationError({"answer": [_("You have already answered. Thank you.")]})
+        log_own_write(client, category=Category.PLAN,
+                      detail=f"plan {plan.pk}: feedback after {occasion} {pk}")
