@@ -33,6 +33,7 @@ from luotsi.usage.models import (
     IdentificationRule,
     IdentificationRun,
     Measure,
+    RuleConditions,
     RunMode,
     ServiceEvent,
     day_key,
@@ -47,13 +48,34 @@ def window_start(as_of: date, window_days: int) -> date:
 
 
 def rules_signature(rules: list[IdentificationRule]) -> str:
-    payload = [[r.pk, r.measure, r.threshold, r.event_kind, r.sector, r.window_days]
+    payload = [[r.pk, r.version, r.measure, r.threshold, r.event_kind, r.sector, r.window_days,
+                r.min_age, r.max_age, sorted(r.sectors_together or []),
+                sorted(r.event_kinds or [])]
                for r in sorted(rules, key=lambda rule: rule.pk)]
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
-def matches(rule: IdentificationRule, as_of: date) -> QuerySet:
-    """person_id of everyone the rule matches on ``as_of`` (one GROUP BY … HAVING query)."""
+def born_by_age(as_of: date, years: int) -> date:
+    """The latest date of birth of someone who is ``years`` old (or older) on ``as_of``.
+
+    A birthday that the year lacks (29 February) falls on the last day of the month, as a
+    period of months ends (150/1930 § 3; ``luotsi.deadlines.calendar.add_months``): someone born
+    on 29.2.2008 is 18 on 28.2.2026, so on the last day of February everyone born on the 29th of
+    a leap year counts as well."""
+    year = as_of.year - years
+    last_of_month = (as_of + timedelta(days=1)).month != as_of.month
+    if as_of.month == 2 and (last_of_month or as_of.day == 29):
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return date(year, 2, 29 if leap else 28)
+    return date(year, as_of.month, as_of.day)
+
+
+def matches(rule: RuleConditions, as_of: date) -> QuerySet:
+    """person_id of everyone the rule matches on ``as_of`` (one GROUP BY … HAVING query).
+
+    Every condition is a part of that one statement: the kinds and the age as filters on the
+    window's events (the age through the person's date of birth, a join to the persons), the
+    sectors used together as a second count in the HAVING clause."""
     if connection.vendor == "sqlite":
         # Without a date index SQLite would walk the person index to group the rows, reading
         # every event; the window as a range of the key's index keeps it to the window's rows.
@@ -62,16 +84,36 @@ def matches(rule: IdentificationRule, as_of: date) -> QuerySet:
     else:
         events = ServiceEvent.objects.filter(
             event_date__gte=window_start(as_of, rule.window_days), event_date__lte=as_of)
+    if rule.event_kinds:
+        events = events.filter(kind__in=sorted(rule.event_kinds))
+    if rule.min_age is not None:
+        events = events.filter(person__birth_date__lte=born_by_age(as_of, rule.min_age))
+    if rule.max_age is not None:
+        events = events.filter(person__birth_date__gt=born_by_age(as_of, rule.max_age + 1))
+    together = sorted(set(rule.sectors_together or []))
     if rule.measure == Measure.DISTINCT_SECTORS:
         counted = Count("sector", distinct=True)
     else:
-        counted = Count("id")
+        measured = Q()
         if rule.measure == Measure.EVENTS_OF_KIND:
-            events = events.filter(kind=rule.event_kind)
+            measured = Q(kind=rule.event_kind)
         elif rule.measure == Measure.EVENTS_IN_SECTOR:
-            events = events.filter(sector=rule.sector)
-    return (events.order_by().values("person_id").annotate(n=counted)
-            .filter(n__gte=rule.threshold).values_list("person_id", flat=True))
+            measured = Q(sector=rule.sector)
+        if together:
+            # The other sectors' events are needed for the second count: the measure's events
+            # are counted with a filter in the same grouping instead of a WHERE.
+            counted = Count("id", filter=measured) if measured else Count("id")
+        else:
+            events = events.filter(measured)
+            counted = Count("id")
+    if together:
+        grouped = events.order_by().values("person_id").annotate(
+            n=counted, t=Count("sector", distinct=True, filter=Q(sector__in=together))).filter(
+            n__gte=rule.threshold, t__gte=len(together))
+    else:
+        grouped = events.order_by().values("person_id").annotate(n=counted).filter(
+            n__gte=rule.threshold)
+    return grouped.values_list("person_id", flat=True)
 
 
 def _days(first: date, last: date) -> Q:
@@ -118,7 +160,8 @@ def run_identification(*, as_of: date, incremental: bool = False) -> Identificat
     """Evaluate the active rules on ``as_of`` and bring the flags up to date, in one transaction."""
     started = timezone.now()
     with transaction.atomic():
-        rules = list(IdentificationRule.objects.filter(active=True).order_by("pk"))
+        rules = list(IdentificationRule.objects.filter(active=True, version__gt=0)
+                     .order_by("pk"))
         signature = rules_signature(rules)
         previous = IdentificationRun.objects.filter(finished_at__isnull=False).order_by(
             "-started_at", "-pk").first()
@@ -132,7 +175,7 @@ def run_identification(*, as_of: date, incremental: bool = False) -> Identificat
             for table in (_MATCHED, _SCOPE):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {_MATCHED} (person_id bigint NOT NULL, "
-                           "rule_id bigint NOT NULL)")
+                           "rule_id bigint NOT NULL, rule_version integer NOT NULL)")
             if plan.scope is not None:
                 cursor.execute(f"CREATE TEMPORARY TABLE {_SCOPE} (person_id bigint PRIMARY KEY)")
                 sql, params = _sql(plan.scope)
@@ -147,8 +190,9 @@ def run_identification(*, as_of: date, incremental: bool = False) -> Identificat
                     queryset = queryset.extra(  # noqa: S610 - constant table name, no input
                         where=[f"person_id IN (SELECT person_id FROM {_SCOPE})"])
                 sql, params = _sql(queryset)
-                cursor.execute(f"INSERT INTO {_MATCHED} (person_id, rule_id) "
-                               f"SELECT m.person_id, %s FROM ({sql}) m", (rule.pk, *params))
+                cursor.execute(f"INSERT INTO {_MATCHED} (person_id, rule_id, rule_version) "
+                               f"SELECT m.person_id, %s, %s FROM ({sql}) m",
+                               (rule.pk, rule.version, *params))
             in_scope = "" if plan.scope is None else \
                 f" AND person_id IN (SELECT person_id FROM {_SCOPE})"
             cursor.execute(
@@ -156,15 +200,18 @@ def run_identification(*, as_of: date, incremental: bool = False) -> Identificat
                 f"WHERE m.person_id = {flag_table}.person_id AND m.rule_id = "
                 f"{flag_table}.rule_id){in_scope}")
             removed = cursor.rowcount
+            # A person matched by a rule whose version changed keeps the flag (and the day it
+            # was first raised); the flag names the version that now holds it.
             cursor.execute(
-                f"UPDATE {flag_table} SET as_of = %s, run_id = %s WHERE EXISTS (SELECT 1 FROM "
-                f"{_MATCHED} m WHERE m.person_id = {flag_table}.person_id AND m.rule_id = "
-                f"{flag_table}.rule_id)", (as_of, run.pk))
+                f"UPDATE {flag_table} SET as_of = %s, run_id = %s, rule_version = m.rule_version "
+                f"FROM {_MATCHED} m WHERE m.person_id = {flag_table}.person_id AND m.rule_id = "
+                f"{flag_table}.rule_id", (as_of, run.pk))
             cursor.execute(
-                f"INSERT INTO {flag_table} (person_id, rule_id, as_of, first_flagged_on, run_id) "
-                f"SELECT m.person_id, m.rule_id, %s, %s, %s FROM {_MATCHED} m WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {flag_table} f WHERE f.person_id = m.person_id AND f.rule_id = "
-                f"m.rule_id)", (as_of, as_of, run.pk))
+                f"INSERT INTO {flag_table} (person_id, rule_id, rule_version, as_of, "
+                f"first_flagged_on, run_id) "
+                f"SELECT m.person_id, m.rule_id, m.rule_version, %s, %s, %s FROM {_MATCHED} m "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {flag_table} f WHERE f.person_id = m.person_id "
+                f"AND f.rule_id = m.rule_id)", (as_of, as_of, run.pk))
             added = cursor.rowcount
             if plan.scope is None:
                 cursor.execute(
@@ -202,3 +249,38 @@ def current_flags() -> list[dict]:
              "hetu": crypto.decrypt(encrypted[person_id]) if encrypted.get(person_id) else "",
              "rules": codes}
             for person_id, codes in by_person.items()]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a draft would flag on ``as_of``, beside what the rule's active version flags."""
+
+    as_of: date
+    would_flag: int
+    active_flags: int | None  # None: the rule has no active version
+    added: int  # flagged by the draft, not by the active version
+    removed: int  # flagged by the active version, not by the draft
+
+    @property
+    def difference(self) -> int:
+        return self.would_flag - (self.active_flags or 0)
+
+
+def preview(draft: RuleConditions, rule: IdentificationRule, as_of: date) -> Preview:
+    """Count, in one statement, the persons the draft's conditions match on ``as_of``, those the
+    rule's active version matches and how the two sets differ. Nothing is written."""
+    draft_sql, draft_params = _sql(matches(draft, as_of))
+    if rule.version > 0:
+        active_sql, active_params = _sql(matches(rule, as_of))
+    else:
+        active_sql, active_params = "SELECT CAST(NULL AS bigint) AS person_id WHERE 1 = 0", ()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(d.person_id), COUNT(a.person_id), "
+            "SUM(CASE WHEN a.person_id IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.person_id IS NULL THEN 1 ELSE 0 END) "
+            f"FROM ({draft_sql}) d FULL OUTER JOIN ({active_sql}) a "
+            "ON a.person_id = d.person_id", (*draft_params, *active_params))
+        would, active, added, removed = cursor.fetchone()
+    return Preview(as_of=as_of, would_flag=would, active_flags=active if rule.version > 0
+                   else None, added=added or 0, removed=removed or 0)

@@ -13,6 +13,7 @@ import hashlib
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
@@ -190,16 +191,20 @@ class Measure(models.TextChoices):
         "rule measure", "At least N events in any sector")
 
 
-class IdentificationRule(TimeStampedModel):
-    """A configurable rule that flags a person as a possible shared client."""
+# The oldest age a rule may name: an age range beyond it cannot match anyone.
+MAX_AGE = 120
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    explanation_fi = models.TextField(_("explanation in Finnish"), blank=True)
-    explanation_sv = models.TextField(_("explanation in Swedish"), blank=True)
-    explanation_en = models.TextField(_("explanation in English"), blank=True)
+
+class RuleConditions(models.Model):
+    """What a rule counts and on whom: the conditions of an identification rule's version.
+
+    A person matches when, in the window ending on the date of the run, the measure reaches the
+    threshold over the events counted (only the ``event_kinds`` if any are named), the person's
+    age on that date is in ``min_age`` … ``max_age`` (when either is given) and the person has
+    events in every one of the ``sectors_together`` (when named). ``clean`` refuses conditions
+    that cannot match anyone, naming the field.
+    """
+
     measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
     threshold = models.IntegerField(
         _("threshold"), help_text=_("The smallest count (of sectors or events) that flags a "
@@ -214,25 +219,31 @@ class IdentificationRule(TimeStampedModel):
         _("window (days)"), default=365,
         help_text=_("Events count when they fall within this many days ending on the date of "
                     "the run."))
-    active = models.BooleanField(_("active"), default=True)
+    min_age = models.PositiveSmallIntegerField(
+        _("age at least"), null=True, blank=True,
+        help_text=_("The person's age in full years on the date of the run; empty: no lower "
+                    "limit."))
+    max_age = models.PositiveSmallIntegerField(
+        _("age at most"), null=True, blank=True,
+        help_text=_("The person's age in full years on the date of the run; empty: no upper "
+                    "limit."))
+    sectors_together = models.JSONField(
+        _("sectors used together"), default=list, blank=True,
+        help_text=_("The person must have events in every one of these sectors within the "
+                    "window (at least two; none: no such condition)."))
+    event_kinds = models.JSONField(
+        _("service kinds counted"), default=list, blank=True,
+        help_text=_("Only events of these kinds count, for the measure and the sectors alike "
+                    "(none: every kind)."))
+
+    CONDITION_FIELDS = ("measure", "threshold", "event_kind", "sector", "window_days",
+                        "min_age", "max_age", "sectors_together", "event_kinds")
 
     class Meta:
-        verbose_name = _("identification rule")
-        verbose_name_plural = _("identification rules")
-        ordering = ["code"]
+        abstract = True
 
-    def __str__(self) -> str:
-        return self.label()
-
-    def _localised(self, prefix: str) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"{prefix}_{language}", "") or getattr(self, f"{prefix}_fi")
-
-    def label(self) -> str:
-        return self._localised("name")
-
-    def text(self) -> str:
-        return self._localised("explanation")
+    def conditions(self) -> dict:
+        return {name: getattr(self, name) for name in self.CONDITION_FIELDS}
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -253,8 +264,120 @@ class IdentificationRule(TimeStampedModel):
                                                           "kinds": ", ".join(EventKind.values)}
         if self.measure == Measure.EVENTS_IN_SECTOR and not self.sector:
             errors["sector"] = _("Choose the sector this rule counts.")
+        self._clean_ages(errors)
+        self._clean_lists(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_ages(self, errors: dict) -> None:
+        for name in ("min_age", "max_age"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= MAX_AGE:
+                errors[name] = _("An age must be between 0 and %(max)s years; no one is "
+                                 "older.") % {"max": MAX_AGE}
+        if "min_age" not in errors and "max_age" not in errors and self.min_age is not None \
+                and self.max_age is not None and self.min_age > self.max_age:
+            errors["max_age"] = _("The highest age is lower than the lowest (%(min)s): the rule "
+                                  "could not match anyone.") % {"min": self.min_age}
+
+    def _clean_lists(self, errors: dict) -> None:
+        together = self.sectors_together
+        if together is None:
+            together = self.sectors_together = []
+        if not isinstance(together, list) or any(s not in EventSector.values for s in together):
+            errors["sectors_together"] = _("Choose the sectors from the list.")
+        elif len(set(together)) == 1:
+            errors["sectors_together"] = _("Choose at least two sectors used together, or "
+                                           "none.")
+        kinds = self.event_kinds
+        if kinds is None:
+            kinds = self.event_kinds = []
+        if not isinstance(kinds, list) or any(k not in EventKind.values for k in kinds):
+            errors["event_kinds"] = _("Choose the kinds from the list.")
+        elif kinds and self.measure == Measure.EVENTS_OF_KIND and self.event_kind \
+                and "event_kind" not in errors and self.event_kind not in kinds:
+            errors["event_kinds"] = _(
+                "The rule counts “%(kind)s” but only the kinds chosen here are counted: the "
+                "rule could not match anyone.") % {"kind": self.event_kind}
+
+
+class IdentificationRule(TimeStampedModel, RuleConditions):
+    """A configurable rule that flags a person as a possible shared client.
+
+    Its conditions are those of its active version (``version``; 0 until one is activated, and
+    a rule without an active version is not evaluated). They change only by activating a draft
+    (``RuleVersion``), so that every flag can name the version that raised it.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    explanation_fi = models.TextField(_("explanation in Finnish"), blank=True)
+    explanation_sv = models.TextField(_("explanation in Swedish"), blank=True)
+    explanation_en = models.TextField(_("explanation in English"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(
+        _("active version"), default=1,
+        help_text=_("The number of the version whose conditions are in use; 0: none yet."))
+
+    class Meta:
+        verbose_name = _("identification rule")
+        verbose_name_plural = _("identification rules")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def _localised(self, prefix: str) -> str:
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"{prefix}_{language}", "") or getattr(self, f"{prefix}_fi")
+
+    def label(self) -> str:
+        return self._localised("name")
+
+    def text(self) -> str:
+        return self._localised("explanation")
+
+
+class RuleVersion(TimeStampedModel, RuleConditions):
+    """One version of a rule's conditions: a draft being edited, the active one, or one
+    superseded. A draft is previewed (how many it would flag, against the active version) and
+    activated (``luotsi.usage.services.rule_version_activate``); only then does it count."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("rule version", "Draft")
+        ACTIVE = "active", pgettext_lazy("rule version", "Active")
+        SUPERSEDED = "superseded", pgettext_lazy("rule version", "Superseded")
+
+    rule = models.ForeignKey(IdentificationRule, on_delete=models.CASCADE,
+                             related_name="versions", verbose_name=_("rule"))
+    number = models.PositiveIntegerField(_("version"), null=True, blank=True,
+                                         help_text=_("Given on activation."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("drafted by"))
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("activated by"))
+
+    class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        ordering = ["rule__code", "-status", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "number"], name="usage_rule_version_number"),
+            models.UniqueConstraint(fields=["rule"], condition=models.Q(status="draft"),
+                                    name="usage_rule_one_draft"),
+        ]
+
+    def __str__(self) -> str:
+        if self.number is None:
+            return _("%(rule)s: draft") % {"rule": self.rule}
+        return _("%(rule)s: version %(number)s") % {"rule": self.rule, "number": self.number}
 
 
 class RunMode(models.TextChoices):
@@ -298,6 +421,9 @@ class Flag(models.Model):
     first_flagged_on = models.DateField(_("first flagged on"))
     run = models.ForeignKey(IdentificationRun, on_delete=models.SET_NULL, null=True,
                             related_name="flags", verbose_name=_("run"))
+    rule_version = models.PositiveIntegerField(
+        _("rule version"), default=1,
+        help_text=_("The version of the rule that raised the flag (and last confirmed it)."))
 
     class Meta:
         verbose_name = _("flag")

@@ -175,12 +175,17 @@ def test_identify__admin_threshold_change_changes_flags_in_daily_run(default_rul
     admin = UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
     client.force_login(admin)
     rule = default_rules["frequent_doctor_visits"]
+    # The conditions change through a draft, activated: the rule's own page only shows them.
     url = f"/admin/usage/identificationrule/{rule.pk}/change/"
     assert client.get(url).status_code == 200
     form = {field: getattr(rule, field) for field in (
-        "code", "name_fi", "name_sv", "name_en", "explanation_fi", "explanation_sv",
-        "explanation_en", "measure", "event_kind", "sector", "window_days")}
-    response = client.post(url, {**form, "threshold": 9, "active": "on"})
+        "measure", "event_kind", "sector", "window_days")}
+    response = client.post("/admin/usage/ruleversion/add/", {
+        **form, "rule": rule.pk, "threshold": 9, "min_age": "", "max_age": ""})
+    assert response.status_code == 302
+    draft = rule.versions.get(status="draft")
+    response = client.post(f"/admin/usage/ruleversion/{draft.pk}/change/", {
+        **form, "threshold": 9, "min_age": "", "max_age": "", "_activate": "1"})
     assert response.status_code == 302
 
     result = identify("--as-of", AS_OF.isoformat(), "--incremental")  # no new events
@@ -229,14 +234,14 @@ def test_rule__admin_refuses_impossible_threshold_with_message(default_rules, cl
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     rule = default_rules["multi_sector"]
     form = {field: getattr(rule, field) for field in (
-        "code", "name_fi", "name_sv", "name_en", "explanation_fi", "explanation_sv",
-        "explanation_en", "measure", "event_kind", "sector", "window_days")}
-    response = client.post(f"/admin/usage/identificationrule/{rule.pk}/change/",
-                           {**form, "threshold": 7, "active": "on"})
+        "measure", "event_kind", "sector", "window_days")}
+    response = client.post("/admin/usage/ruleversion/add/",
+                           {**form, "rule": rule.pk, "threshold": 7})
     assert response.status_code == 200
     assert "There are only 4 sectors" in response.content.decode()
     rule.refresh_from_db()
     assert rule.threshold == 3
+    assert not rule.versions.filter(status="draft").exists()
 
 
 def test_rule__label_and_text_in_active_language(default_rules):
