@@ -122,6 +122,8 @@ def restore_reference_data() -> None:
     if not IdentificationRule.objects.exists():
         import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
             apps, None)
+        import_module("luotsi.usage.migrations.0008_rule_versions_and_conditions") \
+            .record_versions(apps, None)
     if not ChecklistItem.objects.exists():
         import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
             apps, None)

@@ -152,6 +152,8 @@ class ReasonOut(Schema):
     window_from: date
     window_to: date
     first_flagged_on: date
+    rule_version: int = Field(..., description="The version of the rule that raised the flag "
+                                               "(and last confirmed it).")
     breakdown: list[BreakdownOut] = Field(..., description="Events per sector (for the "
                                                            "several-sectors rule).")
 
@@ -339,6 +341,7 @@ def _reason(reason: selectors.RuleReason) -> dict:
             "window_days": rule.window_days, "value": reason.value,
             "window_from": reason.window_from, "window_to": reason.window_to,
             "first_flagged_on": reason.flag.first_flagged_on,
+            "rule_version": reason.flag.rule_version,
             "breakdown": [{"label": label, "count": count} for label, count in reason.breakdown]}
 
 

@@ -235,10 +235,13 @@ def current_flags() -> list[dict]:
     """Everyone flagged now, with the codes of the rules they match (for the command's JSON)."""
     from luotsi.people.models import Person
 
-    rows = Flag.objects.order_by("person_id", "rule__code").values_list("person_id", "rule__code")
+    rows = Flag.objects.order_by("person_id", "rule__code").values_list(
+        "person_id", "rule__code", "rule_version")
     by_person: dict[int, list[str]] = {}
-    for person_id, code in rows:
+    versions: dict[int, dict[str, int]] = {}
+    for person_id, code, version in rows:
         by_person.setdefault(person_id, []).append(code)
+        versions.setdefault(person_id, {})[code] = version
     encrypted = dict(Person.objects.filter(pk__in=list(by_person)).values_list(
         "pk", "hetu_encrypted")) if len(by_person) < 30_000 else dict(
         Person.objects.filter(usage_flags__isnull=False).distinct().values_list(
@@ -247,7 +250,7 @@ def current_flags() -> list[dict]:
 
     return [{"person_id": person_id,
              "hetu": crypto.decrypt(encrypted[person_id]) if encrypted.get(person_id) else "",
-             "rules": codes}
+             "rules": codes, "rule_versions": versions[person_id]}
             for person_id, codes in by_person.items()]
 
 

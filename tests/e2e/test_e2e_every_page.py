@@ -25,6 +25,8 @@ def _code_lists(transactional_db):
         apps, None)
     importlib.import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
         apps, None)
+    importlib.import_module("luotsi.usage.migrations.0008_rule_versions_and_conditions") \
+        .record_versions(apps, None)
 
 
 @pytest.fixture

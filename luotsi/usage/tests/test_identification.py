@@ -59,7 +59,9 @@ def test_identify__json_names_person_hetu_and_rules(default_rules):
     result = identify("--as-of", AS_OF.isoformat())
     assert result["as_of"] == "2025-06-30"
     assert result["flagged"] == [{"person_id": person.pk, "hetu": person.hetu,
-                                  "rules": ["frequent_doctor_visits", "multi_sector"]}]
+                                  "rules": ["frequent_doctor_visits", "multi_sector"],
+                                  "rule_versions": {"frequent_doctor_visits": 1,
+                                                    "multi_sector": 1}}]
     run = IdentificationRun.objects.get()
     assert (run.mode, run.as_of, run.flagged, run.flags_added) == ("full", AS_OF, 1, 2)
     assert run.finished_at >= run.started_at
