@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.formatting import format_date
+from luotsi.common.forms import GuardedInputMixin
 from luotsi.usage import identification, services
 from luotsi.usage.models import (
     EventKind,
@@ -35,7 +36,7 @@ from luotsi.usage.models import (
 CONDITIONS = list(RuleConditions.CONDITION_FIELDS)
 
 
-class RuleConditionsForm(forms.ModelForm):
+class RuleConditionsForm(GuardedInputMixin, forms.ModelForm):
     """The conditions, with the sectors and kinds as lists of boxes to tick."""
 
     sectors_together = forms.MultipleChoiceField(
