@@ -122,7 +122,7 @@ def _admin_objects():
     from luotsi.organisation.tests.factories import TeamFactory
     from luotsi.plans.models import PlainLanguageTerm
     from luotsi.signals.models import Backtest
-    from luotsi.usage.models import IdentificationRun, ImportBatch
+    from luotsi.usage.models import IdentificationRule, IdentificationRun, ImportBatch, RuleVersion
 
     team = TeamFactory(code="admin-e2e")
     Group.objects.create(name="Esimiehet")
@@ -144,8 +144,12 @@ def _admin_objects():
     AccessFailureLog.objects.create(username="someone", locked_out=False, **attempt)
     assert County.objects.exists() and Region.objects.exists() and Municipality.objects.exists()
     assert team.pk
-    return {model: model._default_manager.order_by("pk").first()
-            for model in admin.site._registry}
+    objects = {model: model._default_manager.order_by("pk").first()
+               for model in admin.site._registry}
+    # A rule's versions that have counted are read-only history; a draft has every page.
+    rule = IdentificationRule.objects.order_by("pk").first()
+    objects[RuleVersion] = RuleVersion.objects.create(rule=rule, **rule.conditions())
+    return objects
 
 
 def test_every_admin_page(page, admin_user, municipality, _code_lists):
