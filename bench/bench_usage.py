@@ -26,7 +26,9 @@ SQLite file ``/tmp/luotsi-bench-usage.sqlite3`` removed) and migrates, then meas
    Parquet reader's rate);
 3. the full identification run on today (target under 10 s);
 4. a day's new events (today's, ``events / (years × 365)``) imported, and the daily incremental
-   identification run that follows.
+   identification run that follows;
+5. the preview of a draft rule for seed 003's target group (working age, mental-health/substance
+   and employment services used together), then a full run with it activated.
 
 The figures are printed and written to ``bench/results/usage-<postgresql|sqlite>.txt``.
 """
@@ -245,9 +247,10 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from luotsi.usage.identification import run_identification
+    from luotsi.usage import services
+    from luotsi.usage.identification import preview, run_identification
     from luotsi.usage.importing import import_events
-    from luotsi.usage.models import Flag, ServiceEvent
+    from luotsi.usage.models import Flag, IdentificationRule, RuleVersion, ServiceEvent
 
     today = timezone.localdate()
     end = today - timedelta(days=1)
@@ -333,6 +336,25 @@ def main() -> None:
         as_of=today))
     report(f"identify full:   {seconds:.2f} s on {today} ({run.flagged:,} flagged: the same as "
            f"the daily run)")
+    # Seed 003's second target group as a rule: the draft's preview (its matches and the active
+    # version's, joined), then a full run with it as a fourth rule.
+    together = ["mental_health_substance", "employment"]
+    rule = IdentificationRule.objects.create(
+        code="working_age_mhs_employment", name_fi="Työikäiset: mielenterveys- ja "
+        "päihdepalvelut sekä työllisyyspalvelut", version=0, measure="distinct_sectors",
+        threshold=2, window_days=365)
+    draft = RuleVersion.objects.create(rule=rule, measure="distinct_sectors", threshold=2,
+                                       window_days=365, min_age=18, max_age=64,
+                                       sectors_together=together)
+    seen, seconds, cpu = timed("Preview of a target-group rule", lambda: preview(
+        draft, rule, today))
+    report(f"preview rule:    {seconds:.2f} s (CPU {cpu:.2f} s): working age 18-64 with "
+           f"events in both {' and '.join(together)} would flag {seen.would_flag:,}")
+    services.rule_version_activate(actor=None, version=draft)
+    run, seconds, cpu = timed("Full identification with the target-group rule", lambda: (
+        run_identification(as_of=today)))
+    report(f"identify full:   {seconds:.2f} s on {today} with that rule as a fourth "
+           f"({run.flagged:,} flagged, {Flag.objects.filter(rule=rule).count():,} by it)")
     report(f"events stored:   {ServiceEvent.objects.count():,}")
     RESULTS.mkdir(exist_ok=True)
     name = "usage-postgresql.txt" if connection.vendor == "postgresql" else "usage-sqlite.txt"
