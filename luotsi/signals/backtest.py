@@ -95,7 +95,9 @@ def check_history(as_of: date, *, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if as_of > today:
         raise NotEnoughHistory(_("The as-of date cannot be in the future."))
-    windows = [r.window_days for r in IdentificationRule.objects.filter(active=True)]
+    # A rule counts once a version of it is active (usage.RuleVersion; 0: only a draft so far).
+    windows = [r.window_days for r in IdentificationRule.objects.filter(
+        active=True, version__gt=0)]
     windows += [r.window_days for r in EarlyWarningRule.objects.filter(active=True)]
     longest = max(windows, default=365)
     needed = history_needed(as_of, longest)
@@ -140,7 +142,8 @@ class _Run:
 
     def __init__(self, as_of: date):
         self.as_of = as_of
-        rules = list(IdentificationRule.objects.filter(active=True).order_by("pk"))
+        rules = list(IdentificationRule.objects.filter(active=True, version__gt=0)
+                     .order_by("pk"))
         # Rules with conditions beyond the measure (age, sectors used together, kinds) are
         # evaluated by the identification's own statement on each of the three dates.
         self.conditioned = [r for r in rules if _has_conditions(r)]
@@ -350,7 +353,7 @@ def run_backtest(*, as_of: date, user=None, store: bool = True,
         "persons_with_events": run.totals["persons"], "flagged": run.totals["cohort"],
         "newly_flagged": run.totals["new"],
         "identification_rules": [r.code for r in IdentificationRule.objects.filter(
-            active=True).order_by("code")],
+            active=True, version__gt=0).order_by("code")],
         "rules": run.figures(), "seconds": seconds,
     }
     if store:
