@@ -27,6 +27,8 @@ def _code_lists(transactional_db):
         apps, None)
     importlib.import_module("luotsi.usage.migrations.0008_rule_versions_and_conditions") \
         .record_versions(apps, None)
+    importlib.import_module("luotsi.signals.migrations.0002_default_signals_and_early_rules") \
+        .seed(apps, None)
 
 
 @pytest.fixture
