@@ -455,6 +455,7 @@ class PlanPage:
     # For the client's own view: how many parts a professional marked as not shown to them (on
     # a statutory ground) were left out.
     withheld_from_client: int = 0
+    memo_withheld: bool = False  # the memo leaves out a part marked as not shown
 
     @property
     def person(self):
@@ -672,11 +673,12 @@ def _version_rows(versions: list, allowed: set[str] | None, labels: dict[str, se
 
 def _memo_steps(visible_steps: list[Step], goal_by_id: dict[int, GoalView]) -> list[dict]:
     """The open steps by due date, each with its goal's number and the goal in the client's
-    words, for the client's memo."""
+    words, for the client's memo: never a step marked as not shown to the client, whoever
+    prints the memo."""
     return sorted(
         ({"step": s, "goal_number": goal_by_id[s.goal_id].number if s.goal_id else None,
           "goal_wording": goal_by_id[s.goal_id].goal.client_wording if s.goal_id else ""}
-         for s in visible_steps if s.done_on is None),
+         for s in visible_steps if s.done_on is None and s.withheld_ground_id is None),
         key=lambda row: (row["step"].due_on, row["step"].pk))
 
 
@@ -743,6 +745,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
         memo_steps=memo_steps[:MEMO_STEPS],
         memo_more_steps=max(len(memo_steps) - MEMO_STEPS, 0),
         withheld_from_client=attached.withheld,
+        memo_withheld=attached.withheld or any(
+            s.withheld_ground_id is not None for s in attached.visible_steps),
     )
 
 

@@ -110,6 +110,26 @@ def test_a_step_marked_not_shown_on_its_edit_page_leaves_my_plan_and_memo(client
     assert shown.withheld_from_client == 1
 
 
+@pytest.mark.parametrize("plain", ["", "1"])
+def test_the_memo_a_professional_prints_leaves_a_withheld_step_out_too(client, alice, plan,
+                                                                         plain):
+    """The memo is the client's document, whoever prints it: a step marked as not shown to the
+    client is not in it, and the memo says that something is not shown."""
+    Step.objects.filter(plan=plan, what="Soitan asuntotoimistoon").update(
+        withheld_ground_id="danger_to_client")
+    client.force_login(alice)
+    html = client.get(f"/plans/{plan.pk}/memo/?plain={plain}").content.decode()
+    assert "Soitan asuntotoimistoon" not in html
+    assert NOT_SHOWN in html
+    assert "Soitan asuntotoimistoon" in client.get(f"/plans/{plan.pk}/").content.decode()
+
+
+def test_a_memo_with_nothing_withheld_says_nothing_of_it(client, alice, plan):
+    client.force_login(alice)
+    html = client.get(f"/plans/{plan.pk}/memo/").content.decode()
+    assert "Soitan asuntotoimistoon" in html and NOT_SHOWN not in html
+
+
 def test_a_ground_not_in_law_is_refused_naming_the_field(client, alice, plan):
     step = plan.steps.get(what="Varaan ajan työvalmentajalle")
     client.force_login(alice)
