@@ -1,7 +1,9 @@
 """Code lists of the client plan for the administrator: the code lists and their versions (a new
 version is loaded with ``manage.py load_code_list``, docs/code-lists.md), the plan's sectors,
-the rating scales of the AVAIN meter with their levels, and the office-jargon terms of the
-clear-language check. Plans themselves hold client data and are never administered here."""
+the rating scales of the AVAIN meter with their levels, the office-jargon terms of the
+clear-language check, and the bases for showing another sector's section of a plan with their
+legal source (a basis in use is kept: it can be no longer offered, not deleted). Plans themselves
+hold client data and are never administered here."""
 
 from django.contrib import admin
 
@@ -9,6 +11,7 @@ from luotsi.common.admin import LabelledModelAdmin
 from luotsi.plans.models import (
     CodeListItem,
     CodeListVersion,
+    DisclosureBasis,
     PlainLanguageTerm,
     PlanSector,
     RatingLevel,
@@ -85,3 +88,12 @@ class PlainLanguageTermAdmin(admin.ModelAdmin):
     list_display = ["term", "alternative", "language"]
     list_filter = ["language"]
     search_fields = ["term", "alternative"]
+
+
+@admin.register(DisclosureBasis)
+class DisclosureBasisAdmin(LabelledModelAdmin):
+    list_display = ["order", "code", "name_fi", "source", "requires_consent", "offered"]
+    list_display_links = ["code"]
+    list_editable = ["order", "offered"]
+    list_filter = ["requires_consent", "offered"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en", "source"]

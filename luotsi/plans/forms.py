@@ -247,6 +247,29 @@ class ConsentRequestForm(OnceMixin, PlanForm):
     valid_until = _date(label=_("Until"), required=False)
 
 
+class SectionDisclosureForm(OnceMixin, PlanForm):
+    """Another sector's section, hidden from this professional, shown on a lawful basis."""
+
+    section = forms.ChoiceField(label=_("Section"), error_messages={
+        "required": _("Choose the section from the list."),
+        "invalid_choice": _("Choose the section from the list.")})
+    basis = forms.ChoiceField(
+        label=_("Basis for showing it"),
+        help_text=_("A basis that needs consent is accepted only with the client's consent in "
+                    "force covering your sector."),
+        error_messages={"required": _("Choose the basis for showing the section.")})
+
+    def __init__(self, *args, hidden=(), bases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = EMPTY + [(str(s.pk), s.get_sector_display())
+                                                  for s in hidden]
+        # Every basis, the ones not offered too: posting one is refused by the service with
+        # its reason, not as an unknown choice.
+        self.fields["basis"].choices = EMPTY + [(b.code, f"{b.label()} ({b.source})")
+                                                for b in bases if b.offered]
+        self.fields["basis"].valid_value = lambda value: bool(value)
+
+
 class AcceptForm(PlanForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     # An attestation: never ticked in advance (the worker ticks it when it is true).

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from luotsi.common.models import LocalisedNameModel, TimeStampedModel
 from luotsi.organisation.models import ServiceTask
@@ -469,6 +469,60 @@ class Consent(SectorLabelled, TimeStampedModel):
         return (self.status == self.Status.GIVEN and self.withdrawn_on is None
                 and self.valid_from <= day and (self.valid_until is None
                                                 or self.valid_until >= day))
+
+
+class DisclosureBasis(models.Model):
+    """A legal basis on which another sector's section of a plan may be shown to a professional
+    (parallel to the consultation bases, ``sharedcare.ConsultationBasis``, which sit above the
+    plans): data with its legal source, kept by the administrator. A basis that requires consent
+    is accepted only with the client's consent in force covering the professional's sector."""
+
+    code = models.SlugField(_("code"), max_length=30, primary_key=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    source = models.CharField(_("legal source"), max_length=200)
+    requires_consent = models.BooleanField(_("requires the client's recorded consent"))
+    offered = models.BooleanField(_("offered for showing a section"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("basis for showing another sector's section")
+        verbose_name_plural = _("bases for showing another sector's section")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self) -> str:
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_fi
+
+
+class SectionDisclosure(models.Model):
+    """Another sector's section of a plan shown to one professional, on a basis: the section is
+    on their plan page until ``valid_until`` (and, on a basis that requires consent, while the
+    consent relied on is in force). The disclosure is in the access log with its basis."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="disclosures")
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("section"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("shown to"))
+    basis = models.ForeignKey(DisclosureBasis, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("basis for disclosure"))
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("consent relied on"))
+    disclosed_at = models.DateTimeField(_("shown"), auto_now_add=True)
+    valid_until = models.DateField(_("shown until"))
+
+    class Meta:
+        verbose_name = _("section shown to another sector")
+        verbose_name_plural = _("sections shown to other sectors")
+        ordering = ["-disclosed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.section_id} → {self.recipient_id} ({self.basis_id})"
 
 
 class PlanVersion(models.Model):

@@ -434,6 +434,7 @@ class PlanPage:
     allowed_sectors: set[str] | None  # None: every sector
     sections: list[PlanSection]  # the active sections shown
     hidden_sections: int
+    hidden_section_rows: list  # the active sections hidden from this professional
     imported: list[ImportedDraft]
     goals: list[GoalView]
     loose_steps: list[Step]  # steps of no goal
@@ -726,6 +727,8 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
         sections=[s for s in sections
                   if s.status == PlanSection.Status.ACTIVE and shown(s.sector)],
         hidden_sections=sum(1 for s in sections if not shown(s.sector)),
+        hidden_section_rows=[s for s in sections if s.status == PlanSection.Status.ACTIVE
+                             and not shown(s.sector)],
         imported=imported,
         goals=goals,
         loose_steps=attached.loose_steps,

@@ -22,6 +22,7 @@ from luotsi.access.models import Category, LogAction
 from luotsi.plans import sectors
 from luotsi.plans.models import (
     Consent,
+    DisclosureBasis,
     Evaluation,
     Goal,
     GoalFactor,
@@ -33,6 +34,7 @@ from luotsi.plans.models import (
     PlanVersion,
     Rating,
     Review,
+    SectionDisclosure,
     Step,
 )
 
@@ -128,7 +130,26 @@ def visible_sectors(user, plan: Plan, consents=None) -> set[str] | None:
     own = sectors_of(user)
     if own & consented_sectors(plan, consents):
         return None
-    return own
+    return own | disclosed_sectors(user, plan)
+
+
+def disclosed_sectors(user, plan: Plan) -> set[str]:
+    """The sectors whose active sections were shown to ``user`` on a basis
+    (``services.section_disclose``) and still are: until the disclosure's last day and, on a
+    basis that requires consent, while the consent relied on is in force. One query."""
+    today = timezone.localdate()
+    consent_in_force = Q(consent__isnull=True) | Q(
+        consent__status=Consent.Status.GIVEN, consent__withdrawn_on__isnull=True,
+        consent__valid_from__lte=today) & (
+        Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=today))
+    return set(SectionDisclosure.objects.filter(
+        consent_in_force, plan=plan, recipient_id=user.pk, valid_until__gte=today,
+        section__status=PlanSection.Status.ACTIVE).values_list("section__sector", flat=True))
+
+
+def disclosure_bases() -> QuerySet[DisclosureBasis]:
+    """The bases for showing another sector's section, in their order."""
+    return DisclosureBasis.objects.order_by("order", "code")
 
 
 def section_visible(section_sector: str, allowed: set[str] | None) -> bool:

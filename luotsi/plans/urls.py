@@ -31,6 +31,8 @@ urlpatterns = [
     path("<id:plan_id>/participants/", views.participant_add, name="plan_participant_add"),
     path("<id:plan_id>/consents/", views.consent_add, name="plan_consent_add"),
     path("<id:plan_id>/consents/ask/", views.consent_request, name="plan_consent_request"),
+    path("<id:plan_id>/sections/disclose/", views.section_disclose,
+         name="plan_section_disclose"),
     path("<id:plan_id>/consents/<id:consent_id>/withdraw/", views.consent_withdraw,
          name="plan_consent_withdraw"),
     path("<id:plan_id>/accept/", views.plan_accept, name="plan_accept"),

@@ -1,4 +1,6 @@
-"""The checklist gone through with a possible shared client, editable by the administrator.
+"""The checklist gone through with a possible shared client, and the bases of a consultation
+with their legal source, editable by the administrator (a basis in use is kept: it can be no
+longer offered, not deleted).
 
 Decisions, meetings and consultations are client data and are never administered here.
 """
@@ -7,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.admin import LabelledModelAdmin
-from luotsi.sharedcare.models import ChecklistItem
+from luotsi.sharedcare.models import ChecklistItem, ConsultationBasis
 
 
 @admin.register(ChecklistItem)
@@ -22,3 +24,12 @@ class ChecklistItemAdmin(LabelledModelAdmin):
         (_("Question"), {"fields": ["text_fi", "text_sv", "text_en"]}),
         (_("Guidance"), {"fields": ["help_fi", "help_sv", "help_en"]}),
     ]
+
+
+@admin.register(ConsultationBasis)
+class ConsultationBasisAdmin(LabelledModelAdmin):
+    list_display = ["order", "code", "name_fi", "source", "requires_consent", "offered"]
+    list_display_links = ["code"]
+    list_editable = ["order", "offered"]
+    list_filter = ["requires_consent", "offered"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en", "source"]

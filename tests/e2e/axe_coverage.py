@@ -89,6 +89,9 @@ COVERED = {
     "plan_step_add": _PLAN_FORMS,
     "plan_participant_add": _PLAN_FORMS,
     "plan_consent_add": _PLAN_FORMS,
+    "plan_section_disclose": ("tests/e2e/test_plan_disclosure.py::"
+                              "test_another_sectors_section__refused_without_a_basis_shown_on_a_"
+                              "statutory_one"),
     "plan_review_schedule": _PLAN_FORMS,
     "plan_rating_add": _PLAN_FORMS,
     "plan_meter_record": _PLAN_FORMS,

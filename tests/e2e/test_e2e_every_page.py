@@ -23,6 +23,10 @@ def _code_lists(transactional_db):
     importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
     importlib.import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
         apps, None)
+    importlib.import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data") \
+        .load_bases(apps, None)
+    importlib.import_module("luotsi.plans.migrations.0011_section_disclosure_bases").load_bases(
+        apps, None)
     importlib.import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
         apps, None)
     importlib.import_module("luotsi.usage.migrations.0008_rule_versions_and_conditions") \

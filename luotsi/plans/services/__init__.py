@@ -18,6 +18,7 @@ from luotsi.plans.services.consents import (
     consent_withdraw,
     consent_withdraw_by_client,
 )
+from luotsi.plans.services.disclosures import section_disclose
 from luotsi.plans.services.evaluations import (
     EvaluationInput,
     MeterInput,
@@ -75,7 +76,7 @@ __all__ = [
     "CHANGE_PARTS", "DEFAULT_REVIEW_MONTHS", "EDITABLE_FIELDS", "GoalInput", "MergeResult",
     "PLAN_FIELDS", "PlanChanges", "PlanConflict", "RatingInput", "ServiceInput", "StepInput", "consent_add",
     "consent_withdraw", "coordinator_set", "EvaluationInput", "evaluation_add", "plan_scale",
-    "record_client_rating", "MeterInput", "meter_field", "meter_record", "goal_add", "goal_factor_add", "goal_remove",
+    "record_client_rating", "MeterInput", "meter_field", "meter_record", "goal_add", "goal_factor_add", "goal_remove", "section_disclose",
     "goal_update", "method_add", "method_remove", "named_worker_check",
     "named_worker_set", "participant_add", "plan_accept", "plan_open",
     "plan_update", "rating_add", "review_record", "review_schedule", "section_add",

@@ -33,6 +33,7 @@ from luotsi.plans.views.page_forms import (
     review_record,
     review_schedule,
     section_add,
+    section_disclose,
     section_merge,
     service_add,
     step_add,
@@ -45,6 +46,6 @@ __all__ = [
     "goal_remove", "memo_pdf_bytes", "meter_record", "method_add", "method_remove", "named_worker_set", "participant_add",
     "plan_accept", "plan_detail", "plan_export", "plan_list", "plan_memo", "plan_memo_pdf",
     "plan_open", "plan_text", "rating_add", "review_record", "review_schedule", "section_add",
-    "section_merge", "service_add", "service_remove", "step_add", "step_done", "step_edit",
+    "section_disclose", "section_merge", "service_add", "service_remove", "step_add", "step_done", "step_edit",
     "step_remove",
 ]

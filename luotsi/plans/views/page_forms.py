@@ -250,6 +250,19 @@ def consent_request(request, plan_id: int):
 
 @login_required
 @require_POST
+def section_disclose(request, plan_id: int):
+    """Another sector's section shown to this professional on a basis (logged as a disclosure
+    naming it); without a valid basis refused on the field ``basis``, nothing shown."""
+    def save(state, data):
+        return services.section_disclose(actor=request.user, plan=state.plan,
+                                         section_id=data["section"], basis_code=data["basis"])
+    return post_plan_form(request, plan_id, "disclose", save,
+                          _("The section is shown to you on the basis you chose; the disclosure "
+                            "is in the access log."), "sections")
+
+
+@login_required
+@require_POST
 def review_schedule(request, plan_id: int):
     def save(state, data):
         return services.review_schedule(actor=request.user, plan=state.plan,

@@ -76,6 +76,7 @@ def plan_open(request, person_id: int):
 def plan_detail(request, plan_id: int):
     plan = selectors.access_plan_by_id(request.user, plan_id, detail="plan page").record
     state = PlanPageState(request, plan.pk, viewed=True)
+    state.log_consent_disclosure()
     extra = {}
     checked = request.GET.get("checked", "")
     if checked:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luotsi.access import gateway
-from luotsi.access.models import Category, LogAction
+from luotsi.access.models import Basis, Category, LogAction
 from luotsi.plans import forms as plan_forms
 from luotsi.plans import page, plain_language, selectors
 from luotsi.plans.models import Plan
@@ -63,7 +63,18 @@ class PlanPageState:
             "meter": {"goals": ctx["goals"], "services": ctx["services"],
                       "methods": ctx["visible_methods"], "scale": ctx["scale"],
                       "reviews": ctx["reviews"]},
+            "disclose": {"hidden": ctx["hidden_section_rows"],
+                         "bases": self.disclosure_bases()},
         }.get(key, {})
+
+    def disclosure_bases(self) -> list:
+        """The bases for showing another sector's section: read only when a section is hidden
+        from this professional, so that other plan pages read nothing more."""
+        if not self.ctx["hidden_section_rows"]:
+            return []
+        if not hasattr(self, "_bases"):
+            self._bases = list(selectors.disclosure_bases())
+        return self._bases
 
     def _initial(self, key: str) -> dict:
         plan, today = self.plan, timezone.localdate()
@@ -83,6 +94,29 @@ class PlanPageState:
             return {"named_worker": str(plan.named_worker_id or ""),
                     "needs_special_support": plan.needs_special_support}
         return {}
+
+    def log_consent_disclosure(self) -> None:
+        """Other sectors' sections shown because the client consented to sharing the plan with
+        this professional's sector are a disclosure on that consent: logged (action
+        ``disclose``) naming the sectors, the basis (SHL 41 §) and the consents relied on. A
+        page showing only what the professional's own sector or role opens logs nothing more."""
+        user, plan, ctx = self.request.user, self.plan, self.ctx
+        if ctx["allowed_sectors"] is not None or user.pk in (plan.coordinator_id,
+                                                              plan.named_worker_id):
+            return
+        own = selectors.sectors_of(user)
+        others = sorted({section.sector for section in ctx["sections"]} - own)
+        consents = sorted(c.pk for c in ctx["consents"]
+                          if c.pk in ctx["active_consents"] and c.sector in own)
+        if not others or not consents:
+            return
+        basis = gateway.access_bases(user, [plan.person_id], Category.PLAN).get(
+            plan.person_id, Basis.NONE)
+        gateway.record_write(
+            user, person_id=plan.person_id, category=Category.PLAN, action=LogAction.DISCLOSE,
+            basis=basis, detail=f"plan {plan.pk} sections of {', '.join(others)} to "
+                                f"{user.username}; basis shl_41, consent "
+                                f"{', '.join(str(pk) for pk in consents)}")
 
     def form(self, key: str, data=None, initial=None):
         form_class = FORMS[key]
@@ -121,6 +155,7 @@ FORMS = {
     "participant": plan_forms.ParticipantForm,
     "consent": plan_forms.ConsentForm,
     "consent_request": plan_forms.ConsentRequestForm,
+    "disclose": plan_forms.SectionDisclosureForm,
     "accept": plan_forms.AcceptForm,
     "review": plan_forms.ReviewScheduleForm,
     "held": plan_forms.ReviewRecordForm,
