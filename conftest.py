@@ -132,7 +132,7 @@ def restore_reference_data() -> None:
         import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data").load_bases(
             apps, None)
     if not DisclosureBasis.objects.exists():
-        import_module("luotsi.plans.migrations.0011_section_disclosure_bases").load_bases(
+        import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(
             apps, None)
     from luotsi.signals.models import EarlyWarningRule, SignalDefinition
 

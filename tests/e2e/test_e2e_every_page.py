@@ -25,7 +25,7 @@ def _code_lists(transactional_db):
         apps, None)
     importlib.import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data") \
         .load_bases(apps, None)
-    importlib.import_module("luotsi.plans.migrations.0011_section_disclosure_bases").load_bases(
+    importlib.import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(
         apps, None)
     importlib.import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
         apps, None)
@@ -126,7 +126,8 @@ def _admin_objects():
     from luotsi.intake.models import ServiceCatalogueItem
     from luotsi.organisation.models import County, Municipality, Region
     from luotsi.organisation.tests.factories import TeamFactory
-    from luotsi.plans.models import PlainLanguageTerm
+    from luotsi.plans.models import DisclosureBasis, PlainLanguageTerm
+    from luotsi.sharedcare.models import ConsultationBasis
     from luotsi.signals.models import Backtest
     from luotsi.usage.models import IdentificationRule, IdentificationRun, ImportBatch, RuleVersion
 
@@ -155,6 +156,10 @@ def _admin_objects():
     # A rule's versions that have counted are read-only history; a draft has every page.
     rule = IdentificationRule.objects.order_by("pk").first()
     objects[RuleVersion] = RuleVersion.objects.create(rule=rule, **rule.conditions())
+    # The admin's links quote a code's "_" (as "_5F"); the walk builds the addresses from the
+    # bare key, so it opens a basis whose code has none.
+    objects[DisclosureBasis] = DisclosureBasis.objects.get(code="consent")
+    objects[ConsultationBasis] = ConsultationBasis.objects.get(code="consent")
     return objects
 
 

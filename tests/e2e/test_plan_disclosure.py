@@ -24,7 +24,7 @@ def test_another_sectors_section__refused_without_a_basis_shown_on_a_statutory_o
     from luotsi.plans import services as s
 
     # Browser tests empty every table after each test, the bases too: load them again.
-    importlib.import_module("luotsi.plans.migrations.0011_section_disclosure_bases").load_bases(
+    importlib.import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(
         apps, None)
 
     erkki = UserFactory(username="erkki", teams=[TeamFactory(code="employment-east",

@@ -43,7 +43,7 @@ def load_bases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0010_code_list_version_required'),
+        ('plans', '0012_client_feedback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
