@@ -188,6 +188,14 @@ NOT_PAGES = {
                             ("usage_identificationrun", ["add", "delete"]),
                             ("usage_importbatch", ["add", "delete"]))
        for view in views},
+    **{f"admin:{model}_{view}": "refused to everyone (403): a code list's versions and codes "
+                                "come only from `manage.py load_code_list` and are never "
+                                "removed; a sector is made inactive, not deleted; a backtest is "
+                                "made by its command or page"
+       for model, views in (("plans_codelistitem", ["add"]),
+                            ("plans_codelistversion", ["add", "delete"]),
+                            ("plans_plansector", ["delete"]), ("signals_backtest", ["add"]))
+       for view in views},
 }
 
 
