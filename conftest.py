@@ -102,14 +102,15 @@ def _steady_session_writes(settings):
 def restore_reference_data() -> None:
     """Put the AVAIN code lists, the rating scale, the plain-language terms, the identification
     rules, the shared-client checklist, the consultation bases, the bases for showing another
-    sector's section, the signals and early rules back when a browser test's flush has emptied
+    sector's section, the grounds for withholding a part from the client, the signals and early
+    rules back when a browser test's flush has emptied
     them (the data migrations wrote them once, at the test database's creation)."""
     from importlib import import_module
 
     from django.apps import apps
 
     from luotsi.plans import sectors
-    from luotsi.plans.models import CodeListVersion, DisclosureBasis, RatingScale
+    from luotsi.plans.models import CodeListVersion, DisclosureBasis, RatingScale, WithholdingGround
     from luotsi.sharedcare.models import ChecklistItem, ConsultationBasis
     from luotsi.usage.models import IdentificationRule
 
@@ -130,6 +131,9 @@ def restore_reference_data() -> None:
             apps, None)
     if not ConsultationBasis.objects.exists():
         import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data").load_bases(
+            apps, None)
+    if not WithholdingGround.objects.exists():
+        import_module("luotsi.plans.migrations.0007_withholding_grounds").load_grounds(
             apps, None)
     if not DisclosureBasis.objects.exists():
         import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(

@@ -121,6 +121,7 @@ PAGES = {
     "plan_text": Ids("plan", "POST"),
     "plan_section_add": Ids("plan", "POST"),
     "plan_section_merge": Ids("plan+imported", "POST", 302),
+    "plan_section_disclose": Ids("plan", "POST"),
     "plan_coordinator": Ids("plan", "POST"),
     "plan_named_worker": Ids("plan", "POST", 302),
     "plan_goal_add": Ids("plan", "POST"),

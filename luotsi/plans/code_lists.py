@@ -333,7 +333,8 @@ def _date(value: str) -> date | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return date.fromisoformat(value)
     if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", value):
-        return datetime.strptime(value, "%d.%m.%Y").date()
+        day, month, year = (int(part) for part in value.split("."))
+        return date(year, month, day)
     raise ValueError(value)
 
 

@@ -258,8 +258,10 @@ WRITE_SERVICE_MODULES = ["luotsi/intake/services.py", "luotsi/sharedcare/service
                          "luotsi/people/services.py", "luotsi/plans/services/*.py"]
 # The plan's revision and change-log helpers, which the plan services call.
 HELPER_MODULES = ["luotsi/plans/revisions.py"]
-# The gateway's write path: a write checked (and refused under emergency access only) there.
-WRITE_PATH = {"check_write", "log_writes", "record_write"}
+# The gateway's write path: a write checked (and refused under emergency access only) there,
+# and the client's own write in their own area (``log_own_write``: the client as the actor, on
+# the basis of own data; a client has no emergency access to refuse).
+WRITE_PATH = {"check_write", "log_writes", "record_write", "log_own_write"}
 ORM_WRITES = {"save", "create", "update", "delete", "get_or_create", "update_or_create",
               "bulk_create", "bulk_update"}
 # Writes that are not about a client reached through a relationship, each with its reason.

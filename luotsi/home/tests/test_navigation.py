@@ -29,7 +29,7 @@ BEFORE = {
     Role.TEAM_LEAD: CLIENT_WORK | {
         "/intake/caseload/", "/reports/kpis/", "/plans/effectiveness/",
         "/service-usage/indicators/", "/access-log/emergency/",
-        "/service-usage/intervention-points/", "/service-usage/early-rules/",
+        "/service-usage/intervention-points/", "/service-usage/early-rules/", "/foresight/",
     },
     Role.DPO: {"/", "/access-log/emergency/", "/access-log/report/"},
     Role.ADMIN: {"/", "/admin/"},
@@ -88,7 +88,8 @@ def test_navigation__team_lead_groups(client, team):
     assert _menus(nav) == {
         "Register": ["/intake/contacts/new/", "/persons/new/"],
         "Reports": ["/reports/kpis/", "/plans/effectiveness/", "/service-usage/indicators/",
-                    "/service-usage/intervention-points/", "/service-usage/early-rules/"],
+                    "/service-usage/intervention-points/", "/service-usage/early-rules/",
+                    "/foresight/"],
         "Management": ["/intake/caseload/", "/access-log/emergency/"],
     }
 

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from config import urls as project_urls
 from config.observability import init_sentry
 from luotsi.common.logs import LuotsiJsonFormatter
 
@@ -40,7 +41,8 @@ def fine_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("boom/", failing_view), path("fine/", fine_view)]
+# Luotsi's own routes too: the error pages (a refused CSRF check among them) link to them.
+urlpatterns = [path("boom/", failing_view), path("fine/", fine_view), *project_urls.urlpatterns]
 
 
 class _Collector(BaseHTTPRequestHandler):
