@@ -23,9 +23,14 @@ def test_another_sectors_section__refused_without_a_basis_shown_on_a_statutory_o
     from luotsi.organisation.tests.factories import TeamFactory, UserFactory
     from luotsi.plans import services as s
 
-    # Browser tests empty every table after each test, the bases too: load them again.
+    # Browser tests empty every table after each test, the bases, code lists and sectors too:
+    # load them again, and forget the sectors this process has read meanwhile.
+    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
     importlib.import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(
         apps, None)
+    from luotsi.plans import sectors
+
+    sectors.clear()
 
     erkki = UserFactory(username="erkki", teams=[TeamFactory(code="employment-east",
                                                              service_task="employment")])
