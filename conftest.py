@@ -145,6 +145,13 @@ def restore_reference_data() -> None:
             apps, None)
 
 
+@pytest.fixture
+def reference_data_restored() -> None:
+    """The reference data put back (for the browser tests, after the previous test's flush);
+    asked for by ``tests/e2e/conftest.py`` for every browser test."""
+    restore_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _avain_code_lists(request):
     """Browser tests empty every table after each test, data migrations included. Put the

@@ -94,8 +94,12 @@ def _append_only_access_log_after_module(django_db_setup, django_db_blocker) -> 
 
 
 @pytest.fixture(autouse=True)
-def _flushable_access_log(transactional_db) -> Iterator[None]:
+def _flushable_access_log(transactional_db, request) -> Iterator[None]:
     _restore_append_only_triggers()  # the previous test's flush is done
+    # The flush emptied the data migrations' reference data too (code lists, sectors, rating
+    # scale, checklist, bases, grounds, rules, signals): put it back before every browser test,
+    # whatever ran before it on this worker.
+    request.getfixturevalue("reference_data_restored")
     yield
     _drop_append_only_triggers()  # runs before transactional_db's flush
 

@@ -64,23 +64,7 @@ def test_focus_ring__two_tone_with_enough_contrast_on_white_and_on_the_header(pa
     assert_accessible(page)
 
 
-@pytest.fixture
-def code_lists(db):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from luotsi.plans.models import RatingScale
-    from luotsi.sharedcare.models import ChecklistItem
-
-    if not RatingScale.objects.exists():
-        import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-    if not ChecklistItem.objects.exists():
-        import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(apps,
-                                                                                        None)
-
-
-def test_admin_lists_and_inlines__every_input_labelled(page, admin_user, code_lists):
+def test_admin_lists_and_inlines__every_input_labelled(page, admin_user):
     from luotsi.plans.models import RatingScale
 
     login(page, "admin")

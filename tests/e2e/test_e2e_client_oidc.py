@@ -80,14 +80,6 @@ def strong(strong_provider, settings, client_key_file):
     auth.provider.clear()
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test, the code lists too: load them again."""
-    from django.apps import apps
-
-    import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 @pytest.fixture
 def elli(transactional_db, team):
     coordinator = UserFactory(first_name="Sanna", last_name="Ohjaaja", teams=[team])

@@ -14,29 +14,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test, the code lists too: load them again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-    importlib.import_module("luotsi.sharedcare.migrations.0002_default_checklist").add_items(
-        apps, None)
-    importlib.import_module("luotsi.sharedcare.migrations.0003_consultation_bases_as_data") \
-        .load_bases(apps, None)
-    importlib.import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(
-        apps, None)
-    importlib.import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
-        apps, None)
-    importlib.import_module("luotsi.usage.migrations.0008_rule_versions_and_conditions") \
-        .record_versions(apps, None)
-    importlib.import_module("luotsi.signals.migrations.0002_default_signals_and_early_rules") \
-        .seed(apps, None)
-
-
-@pytest.fixture
-def plan_rows(_code_lists, alice, case, client_person):
+def plan_rows(alice, case, client_person):
     from luotsi.plans import services as s
     from luotsi.plans.models import CodeListItem
     from luotsi.plans.selectors import sectors_of
@@ -163,7 +141,7 @@ def _admin_objects():
     return objects
 
 
-def test_every_admin_page(page, admin_user, municipality, _code_lists):
+def test_every_admin_page(page, admin_user, municipality):
     from django.contrib import admin
     from django.urls import reverse
 

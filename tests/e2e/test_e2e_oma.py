@@ -21,17 +21,6 @@ HEADINGS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test, the data migrations' code lists too:
-    load them again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 def _tab_to(page, selector: str, limit: int = 40) -> None:
     """Press Tab until the element ``selector`` has the focus."""
     for _ in range(limit):

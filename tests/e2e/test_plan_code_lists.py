@@ -22,16 +22,6 @@ DISABILITY = {"fi": "Vammaispalvelut", "sv": "Funktionshinderservice"}
 VERSION = {"fi": "versio thl-2025.1", "sv": "version thl-2025.1"}
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test: put the code lists and sectors back."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_plan__a_loaded_code_list_changes_the_choices_and_the_old_goal_keeps_its_code(
         new_page, alice, case, client_person, language, tmp_path):

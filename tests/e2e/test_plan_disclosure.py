@@ -15,22 +15,9 @@ WORDS = {"fi": "edellyttää asiakkaan suostumusta", "sv": "kräver klientens sa
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_another_sectors_section__refused_without_a_basis_shown_on_a_statutory_one(
         new_page, alice, case, client_person, language):
-    import importlib
-
-    from django.apps import apps
-
     from luotsi.access.models import AccessLogEntry, LogAction
     from luotsi.organisation.tests.factories import TeamFactory, UserFactory
     from luotsi.plans import services as s
-
-    # Browser tests empty every table after each test, the bases, code lists and sectors too:
-    # load them again, and forget the sectors this process has read meanwhile.
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-    importlib.import_module("luotsi.plans.migrations.0013_section_disclosure_bases").load_bases(
-        apps, None)
-    from luotsi.plans import sectors
-
-    sectors.clear()
 
     erkki = UserFactory(username="erkki", teams=[TeamFactory(code="employment-east",
                                                              service_task="employment")])

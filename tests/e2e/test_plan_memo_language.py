@@ -13,15 +13,6 @@ WORDS = {"fi": {"plain": "Mitä teet seuraavaksi", "interpreter": "tulkki"},
          "sv": {"plain": "Vad du gör härnäst", "interpreter": "tolk"}}
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_memo__clients_language_and_plain_language(new_page, alice, case, client_person,
                                                    language):

@@ -11,16 +11,6 @@ from e2e_helpers import assert_accessible, login
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test: load the code lists again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 @pytest.fixture
 def rated_plan(alice, case, client_person):
     from luotsi.plans import services as s

@@ -17,17 +17,6 @@ UNCLEAR = {"fi": "Asuntohakemus täytetään asumispalvelusuunnitelman mukaan",
            "sv": "Ansökan behandlas enligt boendeserviceplaneringen"}
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test, the data migration's code lists too:
-    load them again (the same function the migration runs)."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 @pytest.fixture
 def employment_worker(db):
     from luotsi.organisation.models import Role

@@ -13,16 +13,6 @@ pytestmark = pytest.mark.e2e
 LANGUAGES = ["fi", "sv"]
 
 
-@pytest.fixture(autouse=True)
-def _code_lists(transactional_db):
-    """Browser tests empty every table after each test, the code lists too: load them again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-
-
 def _rated_plans(coordinator, values: list[tuple[int, int]]) -> None:
     from django.utils import timezone
 

@@ -17,23 +17,12 @@ LANGUAGES = ["fi", "sv"]
 
 @pytest.fixture
 def people(transactional_db):
-    # A browser test's flush empties the code lists and the sectors too: load them again, and
-    # forget the sectors this process has read meanwhile.
-    from importlib import import_module
-
-    from django.apps import apps
-
     from luotsi.access.tests.factories import RelationshipFactory
     from luotsi.organisation.models import Role
     from luotsi.organisation.tests.factories import TeamFactory, UserFactory
     from luotsi.people.tests.factories import PersonFactory
-    from luotsi.plans import sectors
     from luotsi.sharedcare.tests import factories
 
-    import_module("luotsi.plans.migrations.0002_avain_code_lists").load(apps, None)
-    sectors.clear()
-    factories.checklist()
-    factories.consultation_bases()
     social = TeamFactory(code="working-age-e2e", service_task="working_age")
     health = TeamFactory(code="health-e2e", service_task="health")
     alice = UserFactory(username="alice", first_name="Alice", last_name="Aalto", teams=[social],

@@ -17,9 +17,6 @@ LANGUAGES = ["fi", "sv"]
 
 @pytest.fixture
 def world(transactional_db):
-    import importlib
-
-    from django.apps import apps
     from django.utils import timezone
 
     from luotsi.access.tests.factories import RelationshipFactory
@@ -31,10 +28,6 @@ def world(transactional_db):
     from luotsi.signals.tests.helpers import emergencies, events
     from luotsi.usage.models import Flag, IdentificationRule
 
-    importlib.import_module("luotsi.signals.migrations.0002_default_signals_and_early_rules").seed(
-        apps, None)
-    importlib.import_module("luotsi.usage.migrations.0002_default_identification_rules").load(
-        apps, None)
     team = TeamFactory(code="working-age-e2e", service_task="working_age")
     alice = UserFactory(username="alice", first_name="Alice", last_name="Aalto", teams=[team])
     lead = UserFactory(username="lead", first_name="Leena", last_name="Lahti",
