@@ -272,24 +272,31 @@ def _evaluated_sql(filters: EffectivenessFilters) -> tuple[str, list, str]:
     eval_sql, eval_params = _evaluations(filters).query.sql_with_params()
     ctes = (
         f"e AS ({eval_sql}), "  # noqa: S608
-        "i AS (SELECT DISTINCT e.subject, e.e_item, e.e_team, e.e_row, e.e_goal, e.e_plan "
-        "FROM e), "
-        "ig AS (SELECT DISTINCT i.subject, i.e_item, i.e_team, g.r_goal, g.r_improved FROM i "
-        "JOIN g ON g.r_plan = i.e_plan AND (i.e_goal IS NULL OR i.e_goal = g.r_goal)), "
-        "ev AS (SELECT e.subject, e.e_item, e.e_team, COUNT(DISTINCT e.e_row) AS n_items, "
+        # No team is 0 here (ids start at 1): the last step then joins on equal keys.
+        "i AS (SELECT DISTINCT e.subject, e.e_item, COALESCE(e.e_team, 0) AS e_team, e.e_row, "
+        "e.e_goal, e.e_plan FROM e), "
+        # A service (no goal of its own) serves every goal of its plan, a method its own goal
+        # or, without one, every goal of its plan: two joins on equal keys, which the databases
+        # answer by hashing, instead of one whose OR condition they can only loop over.
+        "ig AS (SELECT i.subject, i.e_item, i.e_team, g.r_goal, g.r_improved FROM i "
+        "JOIN g ON g.r_plan = i.e_plan WHERE i.e_goal IS NULL "
+        "UNION SELECT i.subject, i.e_item, i.e_team, g.r_goal, g.r_improved FROM i "
+        "JOIN g ON g.r_plan = i.e_plan AND g.r_goal = i.e_goal), "
+        "ev AS (SELECT e.subject, e.e_item, COALESCE(e.e_team, 0) AS e_team, "
+        "COUNT(DISTINCT e.e_row) AS n_items, "
         "COUNT(DISTINCT e.e_person) AS n_clients, "
         "AVG(CASE WHEN e.rater = 'professional' THEN 1.0 * e.value END) AS m_pro, "
         "AVG(CASE WHEN e.rater = 'client' THEN 1.0 * e.value END) AS m_client "
-        "FROM e GROUP BY e.subject, e.e_item, e.e_team), "
+        "FROM e GROUP BY e.subject, e.e_item, COALESCE(e.e_team, 0)), "
         "gv AS (SELECT ig.subject, ig.e_item, ig.e_team, COUNT(*) AS n_goals, "
         "SUM(ig.r_improved) AS n_improved FROM ig GROUP BY ig.subject, ig.e_item, ig.e_team)"
     )
     select = (
         "SELECT 'evaluated', ev.subject, CAST(ev.e_item AS VARCHAR(40)), "
-        "CAST(ev.e_team AS VARCHAR(40)), ev.n_items, ev.n_clients, ev.m_pro, ev.m_client, "
-        "COALESCE(gv.n_goals, 0), COALESCE(gv.n_improved, 0) FROM ev "
+        "CAST(NULLIF(ev.e_team, 0) AS VARCHAR(40)), ev.n_items, ev.n_clients, ev.m_pro, "
+        "ev.m_client, COALESCE(gv.n_goals, 0), COALESCE(gv.n_improved, 0) FROM ev "
         "LEFT JOIN gv ON gv.subject = ev.subject AND gv.e_item = ev.e_item "
-        "AND (gv.e_team = ev.e_team OR (gv.e_team IS NULL AND ev.e_team IS NULL))"
+        "AND gv.e_team = ev.e_team"
     )
     return ctes, list(eval_params), select
 

@@ -135,6 +135,27 @@ def test_effectiveness__services_and_methods_evaluated_with_small_rows_suppresse
     assert len(small) == 2 and all(row[3:9] == [""] * 6 for row in small)
 
 
+def test_effectiveness__evaluations_of_a_worker_without_a_team_counted_under_not_known(
+        client, lead, alice):
+    """A coordinator in no team: their clients' evaluated services and methods form the rows of
+    team "Not known", with the goals they served followed as for any team (the goals' join
+    matches the unknown team to itself)."""
+    loner = UserFactory(username="loner", teams=[])
+    make_plans(loner, [(1, 3), (2, 4), (3, 5), (2, 2), (4, 1)], evaluated=(4, 3))
+    make_plans(alice, [(1, 3), (2, 3)], evaluated=(5, 5))
+    client.force_login(lead)
+    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
+                          "Did it help: the professional (mean)",
+                          "Did it help: the client (mean)", "Goals followed",
+                          "Share of goals improved (%)", "Note"])
+    unknown = [row for row in lines[header + 1:] if row[2] == "Not known"]
+    assert sorted(row[0:1] + row[3:9] for row in unknown) == [
+        ["Method", "5", "5", "4.00", "3.00", "5", "60.00"],
+        ["Service", "5", "5", "4.00", "3.00", "5", "60.00"]], lines[header:]
+
+
 def test_effectiveness_csv__all_tables(client, lead, alice):
     make_plans(alice, [(1, 3), (2, 2)])
     client.force_login(lead)
