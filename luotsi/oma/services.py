@@ -2,7 +2,8 @@
 accepting a consent a worker asked them for. Each change is the client's own: the record is
 fetched through the gateway's own-data path (someone else's answers "not found", nothing saved),
 the plan's revision is raised and the change logged with the client as the actor (basis
-``own_data``) in one transaction; a withdrawal tells the plan's coordinator at once."""
+``own_data``) in one transaction; a withdrawal tells the plan's coordinator and the
+client's named worker at once."""
 
 from __future__ import annotations
 
@@ -23,25 +24,27 @@ from luotsi.plans.services.evaluations import NOTE_LENGTH
 
 
 def _notify_withdrawal(consent: Consent) -> None:
-    """Tell the plan's coordinator (in the app, in their own language) that the client withdrew
-    a consent. The notice names no client: the link leads to the plan through the gateway."""
-    coordinator = consent.plan.coordinator
-    if coordinator is None or not coordinator.is_active:
-        return
-    with translation.override(coordinator.language or settings.LANGUAGE_CODE):
-        text = _("A client withdrew their consent to share their plan with %(sector)s "
-                 "(%(date)s). It no longer applies.") % {
-            "sector": str(consent.get_sector_display()).lower(),
-            "date": format_date(consent.withdrawn_on)}
-    Notification.objects.get_or_create(
-        user=coordinator, key=f"oma:consent-withdrawn:{consent.pk}",
-        defaults={"text": text[:300], "link": f"/plans/{consent.plan_id}/#consents"})
+    """Tell the plan's coordinator and the client's named worker (in the app, each in their own
+    language) that the client withdrew a consent. The notice names no client: the link leads to
+    the plan through the gateway."""
+    plan = consent.plan
+    recipients = {user.pk: user for user in (plan.coordinator, plan.named_worker)
+                  if user is not None and user.is_active}
+    for user in recipients.values():
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = _("A client withdrew their consent to share their plan with %(sector)s "
+                     "(%(date)s). It no longer applies.") % {
+                "sector": str(consent.get_sector_display()).lower(),
+                "date": format_date(consent.withdrawn_on)}
+        Notification.objects.get_or_create(
+            user=user, key=f"oma:consent-withdrawn:{consent.pk}",
+            defaults={"text": text[:300], "link": f"/plans/{consent.plan_id}/#consents"})
 
 
 def own_consent_withdraw(*, client: Person, consent_id) -> Consent:
     """Withdraw the client's own consent ``consent_id``: in force no more from today, so the
-    sector's professionals stop seeing the other sectors' sections at once; the coordinator is
-    notified. Another person's consent, or a missing one, is "not found" and nothing is saved."""
+    sector's professionals stop seeing the other sectors' sections at once; the coordinator and
+    the named worker are notified. Another person's consent, or a missing one, is "not found" and nothing is saved."""
     consent = selectors.access_own_consent_by_id(client, consent_id,
                                                  detail=f"consent {consent_id} to withdraw")
     if consent.withdrawn_on is not None or consent.status != Consent.Status.GIVEN:

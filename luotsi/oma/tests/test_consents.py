@@ -98,6 +98,25 @@ def test_withdrawing_takes_effect_at_once_and_the_coordinator_is_notified(
     assert _section_shown_to(client, alice, plan)  # the coordinator sees the whole plan
 
 
+def test_withdrawing_notifies_the_named_worker_too_once_each(client, alice, plan, consent):
+    """The client's named worker (omatyöntekijä) hears of it as the coordinator does, in their
+    own language; one person in both roles gets one notice."""
+    named = UserFactory(first_name="Olli", last_name="Omatyöntekijä", language="sv")
+    Plan.objects.filter(pk=plan.pk).update(named_worker=named)
+    sign_in_client(client, plan.person)
+    client.post(f"/oma/consents/{consent.pk}/withdraw/")
+    [to_alice] = Notification.objects.filter(user=alice)
+    [to_named] = Notification.objects.filter(user=named)
+    assert "Asiakas perui" in to_alice.text
+    assert "återkallade" in to_named.text and to_named.link == to_alice.link
+    other = Consent.objects.create(plan=plan, sector="employment", scope="Työnhaku",
+                                   valid_from=timezone.localdate(), recorded_by=alice)
+    Plan.objects.filter(pk=plan.pk).update(named_worker=alice)
+    client.post(f"/oma/consents/{other.pk}/withdraw/")
+    assert Notification.objects.filter(user=alice, key__endswith=f":{other.pk}").count() == 1
+    assert not Notification.objects.filter(user=named, key__endswith=f":{other.pk}").exists()
+
+
 def test_withdrawing_twice_is_refused_with_a_message(client, plan, consent):
     sign_in_client(client, plan.person)
     client.post(f"/oma/consents/{consent.pk}/withdraw/")

@@ -339,6 +339,16 @@ def _evaluation_entries(plan: Plan, goal_urls: dict[int, str], service_urls: dic
     return entries
 
 
+def _consent_status(consent: Consent, active: set[int]) -> str:
+    """FHIR's status of a consent: ``proposed`` while it waits for the client's answer (asked by a
+    worker, neither accepted nor withdrawn), ``active`` while in force, else ``inactive``."""
+    if consent.pk in active:
+        return "active"
+    if consent.status == Consent.Status.REQUESTED and consent.withdrawn_on is None:
+        return "proposed"
+    return "inactive"
+
+
 def _consent(consent: Consent, cid: str, patient_ref: dict, active: set[int]) -> FhirConsent:
     period = {"start": consent.valid_from}
     end = consent.withdrawn_on or consent.valid_until
@@ -349,7 +359,7 @@ def _consent(consent: Consent, cid: str, patient_ref: dict, active: set[int]) ->
     return FhirConsent(
         id=cid,
         identifier=_identifier(CONSENT_SYSTEM, consent.pk),
-        status="active" if consent.pk in active else "inactive",
+        status=_consent_status(consent, active),
         scope={"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope",
                            "code": "patient-privacy"}],
                "text": consent.scope},

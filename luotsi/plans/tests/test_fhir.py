@@ -243,6 +243,23 @@ def test_export__the_coordinator_sees_every_sector(alice, worker, full_plan):
         "family_services", "working_age_social"]
 
 
+def test_export__a_consent_asked_from_the_client_is_proposed(alice, full_plan):
+    """A consent a worker asked for and the client has not yet accepted is ``proposed``; once
+    the client accepts it, ``active``."""
+    asked = s.consent_request(actor=alice, plan=full_plan, sector="older_people",
+                              scope="Kotihoito")
+
+    def statuses() -> list[str]:
+        plan = selectors.plan_for_export(full_plan.pk)
+        data = json.loads(fhir.build_bundle(alice, plan).model_dump_json())
+        Bundle.model_validate(data)
+        return sorted(c["status"] for c in resources(data, "Consent"))
+
+    assert statuses() == ["active", "inactive", "proposed"]
+    s.consent_accept_by_client(client=full_plan.person, consent=asked)
+    assert statuses() == ["active", "active", "inactive"]
+
+
 def test_export__temporary_identifier(alice):
     person = PersonFactory(hetu_encrypted="", hetu_lookup=None, temporary_id="TMP-000123")
     RelationshipFactory(person=person, user=alice)
