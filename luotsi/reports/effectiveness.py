@@ -44,6 +44,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Q,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -163,6 +164,7 @@ def _grouped(filters: EffectivenessFilters) -> dict[str, list[tuple]]:
     base_sql, params = goal_outcomes(filters).query.sql_with_params()
     q = connection.ops.quote_name
     methods, services = q(PlanMethod._meta.db_table), q(PlanService._meta.db_table)
+    items = q(CodeListItem._meta.db_table)
     aggregates = ("COUNT(DISTINCT o.r_goal), COUNT(DISTINCT o.r_person), "
                   "SUM(o.r_improved), AVG(1.0 * (o.r_last - o.r_first))")
     columns = "g.r_goal, g.r_person, g.r_improved, g.r_first, g.r_last"
@@ -175,10 +177,13 @@ def _grouped(filters: EffectivenessFilters) -> dict[str, list[tuple]]:
     nothing = "CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)"
     sql = (
         f"WITH g AS ({base_sql}), "  # noqa: S608
-        f"mp AS (SELECT DISTINCT {columns}, m.method_id AS r_key FROM g JOIN {methods} m "
-        f"ON m.plan_id = g.r_plan AND (m.goal_id IS NULL OR m.goal_id = g.r_goal)), "
-        f"sp AS (SELECT DISTINCT {columns}, s.item_id AS r_key FROM g JOIN {services} s "
-        f"ON s.plan_id = g.r_plan), {evaluated_ctes} "
+        # Methods and services by their code: the same code in two versions of its code list
+        # is one row.
+        f"mp AS (SELECT DISTINCT {columns}, c.code AS r_key FROM g JOIN {methods} m "
+        f"ON m.plan_id = g.r_plan AND (m.goal_id IS NULL OR m.goal_id = g.r_goal) "
+        f"JOIN {items} c ON c.id = m.method_id), "
+        f"sp AS (SELECT DISTINCT {columns}, c.code AS r_key FROM g JOIN {services} s "
+        f"ON s.plan_id = g.r_plan JOIN {items} c ON c.id = s.item_id), {evaluated_ctes} "
         f"SELECT 'total', {none}, {aggregates}, {nothing} FROM g o "
         f"UNION ALL SELECT 'team', {key.format('o.r_team')}, {nokeys}, {aggregates}, "
         f"{nothing} FROM g o GROUP BY o.r_team "
@@ -195,12 +200,12 @@ def _grouped(filters: EffectivenessFilters) -> dict[str, list[tuple]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, *evaluated_params))
         for dimension, raw_key, key2, key3, *figures in cursor.fetchall():
-            if dimension == "evaluated":  # kind, item, team, then six figures
-                out[dimension].append((raw_key, int(key2),
+            if dimension == "evaluated":  # kind, item's code, team, then six figures
+                out[dimension].append((raw_key, key2,
                                        int(key3) if key3 is not None else None, *figures))
                 continue
             value = raw_key
-            if raw_key is not None and dimension in ("team", "method", "service"):
+            if raw_key is not None and dimension == "team":
                 value = int(raw_key)
             out[dimension].append((value, *figures[:4]))
     return out
@@ -245,7 +250,7 @@ def _evaluations(filters: EffectivenessFilters) -> QuerySet:
         subject__in=[Evaluation.Subject.SERVICE, Evaluation.Subject.METHOD],
         rated_on__gte=filters.start, rated_on__lte=filters.until,
     ).annotate(
-        e_item=Coalesce(F("service__item_id"), F("method__method_id")),
+        e_item=Coalesce(F("service__item__code"), F("method__method__code")),
         e_row=Coalesce(F("service_id"), F("method_id")),
         e_goal=F("method__goal_id"),
         e_team=Coalesce(_first_team("plan__coordinator_id"),
@@ -318,6 +323,21 @@ def _names(queryset, name: str) -> dict:
             for pk, local, fallback in queryset.values_list("pk", name, "name_fi")}
 
 
+def _code_names(codes: dict[str, list], name: str) -> dict[str, dict]:
+    """The name of each code of the code lists ``codes`` names (in one statement): as the code
+    list's current version has it, else as its latest version had it (a retired code)."""
+    condition = Q(pk__in=[])
+    for code_list, wanted in codes.items():
+        condition |= Q(code_list=code_list, code__in=set(wanted))
+    found = CodeListItem.objects.filter(condition).order_by(
+        "version__current", "version__loaded_at", "pk").values_list("code_list", "code", name,
+                                                                  "name_fi")
+    names: dict[str, dict] = {code_list: {} for code_list in codes}
+    for code_list, code, local, fallback in found:
+        names[code_list][code] = local or fallback
+    return names
+
+
 def build(filters: EffectivenessFilters, *, language: str) -> Report:
     """The whole report: three statements whatever the data size."""
     name = _lang_field(language)
@@ -326,9 +346,12 @@ def build(filters: EffectivenessFilters, *, language: str) -> Report:
     team_rows, method_rows, service_rows = rows["team"], rows["method"], rows["service"]
     teams = _names(Team.objects.filter(
         pk__in=[r[0] for r in team_rows if r[0]] + [r[2] for r in evaluated if r[2]]), name)
-    items = _names(CodeListItem.objects.filter(
-        pk__in=[r[0] for r in method_rows + service_rows] + [r[1] for r in evaluated],
-        code_list__in=[CodeList.METHOD, CodeList.SERVICE]), name)
+    names = _code_names({
+        CodeList.METHOD: [r[0] for r in method_rows]
+        + [r[1] for r in evaluated if r[0] == Evaluation.Subject.METHOD],
+        CodeList.SERVICE: [r[0] for r in service_rows]
+        + [r[1] for r in evaluated if r[0] == Evaluation.Subject.SERVICE]}, name)
+    methods, services = names[CodeList.METHOD], names[CodeList.SERVICE]
     sectors = {row.code: row.label for row in plan_sectors.all_sectors()}
     total_row = rows["total"][0] if rows["total"] else (None, 0, 0, 0, None)
     total = Group(None, _("All goals"), int(total_row[1] or 0), int(total_row[2] or 0),
@@ -337,7 +360,8 @@ def build(filters: EffectivenessFilters, *, language: str) -> Report:
     unknown = _("Not known")
     kinds = {value: str(label) for value, label in Evaluation.Subject.choices}
     evaluated_groups = sorted(
-        (EvaluatedGroup(kind, items.get(item, unknown), teams.get(team, unknown), int(n_items),
+        (EvaluatedGroup(kind, (services if kind == Evaluation.Subject.SERVICE else methods)
+                        .get(item, unknown), teams.get(team, unknown), int(n_items),
                         int(n_clients), float(m_pro) if m_pro is not None else None,
                         float(m_client) if m_client is not None else None, int(n_goals or 0),
                         int(n_improved or 0), kinds.get(kind, kind))
@@ -348,8 +372,8 @@ def build(filters: EffectivenessFilters, *, language: str) -> Report:
     return Report(filters, total, {
         "teams": _groups(team_rows, teams),
         "sectors": _groups(rows["sector"], sectors),
-        "methods": _groups(method_rows, items),
-        "services": _groups(service_rows, items),
+        "methods": _groups(method_rows, methods),
+        "services": _groups(service_rows, services),
     }, evaluated_groups)
 
 

@@ -156,6 +156,49 @@ def test_effectiveness__evaluations_of_a_worker_without_a_team_counted_under_not
         ["Service", "5", "5", "4.00", "3.00", "5", "60.00"]], lines[header:]
 
 
+def _next_version(code_list: str) -> None:
+    """A new version of ``code_list`` with the same codes under new names, now the current one."""
+    from luotsi.plans.models import CodeListItem, CodeListVersion
+
+    old = CodeListVersion.objects.get(code_list=code_list, current=True)
+    CodeListVersion.objects.filter(pk=old.pk).update(current=False)
+    new = CodeListVersion.objects.create(code_list=code_list, version="next-1", current=True,
+                                         loaded_at=timezone.now())
+    CodeListItem.objects.bulk_create([
+        CodeListItem(code_list=code_list, version=new, code=row.code, name_fi=f"Uusi {row.code}",
+                     name_sv=row.name_sv, name_en=f"New {row.code}", sort_order=row.sort_order)
+        for row in CodeListItem.objects.filter(version=old)])
+
+
+def test_effectiveness__a_code_in_two_versions_is_one_row_named_as_the_current_version(
+        client, lead, alice):
+    """Plans recorded before and after a new version of the method and service code lists: each
+    code is one row of the methods, services and evaluated tables, named as its current version
+    names it, with the goals of both versions."""
+    from luotsi.plans.tests.builders import item
+
+    make_plans(alice, [(1, 3), (2, 4), (3, 5)], evaluated=(4, 3))
+    method, service = item("method").code, item("service").code
+    _next_version("method")
+    _next_version("service")
+    make_plans(alice, [(1, 2), (2, 2)], evaluated=(2, 1))
+    client.force_login(lead)
+    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    by_method = [row for row in lines if row[:1] == ["By method"]]
+    by_service = [row for row in lines if row[:1] == ["By service"]]
+    assert [row[1:3] for row in by_method] == [[f"New {method}", "5"]], by_method
+    assert [row[1:3] for row in by_service] == [[f"New {service}", "5"]], by_service
+    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
+                          "Did it help: the professional (mean)",
+                          "Did it help: the client (mean)", "Goals followed",
+                          "Share of goals improved (%)", "Note"])
+    evaluated = sorted(row[:5] + row[7:9] for row in lines[header + 1:] if row)
+    assert evaluated == [
+        ["Method", f"New {method}", "Itäinen arviointitiimi", "5", "5", "5", "80.00"],
+        ["Service", f"New {service}", "Itäinen arviointitiimi", "5", "5", "5", "80.00"]]
+
+
 def test_effectiveness_csv__all_tables(client, lead, alice):
     make_plans(alice, [(1, 3), (2, 2)])
     client.force_login(lead)
