@@ -15,7 +15,7 @@ from luotsi.common import validation
 from luotsi.people import hetu
 from luotsi.plans import sectors as plan_sectors
 from luotsi.plans.fhir.codes import CODE_SYSTEMS, HETU_SYSTEM, SECTOR_SYSTEM
-from luotsi.plans.models import CodeList
+from luotsi.plans.models import CodeList, CodeListVersion
 
 ACCEPTED_BUNDLE_TYPES = {"collection", "document", "transaction", "batch", "searchset"}
 
@@ -85,6 +85,32 @@ def _codes(concepts, system: str) -> list[str]:
     return out
 
 
+def _versions(concepts, system: str) -> set[str]:
+    """The code-list versions the codings of ``system`` name (``Coding.version``)."""
+    return {coding.version for concept in concepts or [] for coding in concept.coding or []
+            if coding.system == system and coding.code and coding.version}
+
+
+def _unknown_versions(wanted: dict[str, dict[str, set[str]]]) -> dict[str, str]:
+    """For each element path whose codings name a version of their code list that is not
+    loaded here, the refusal (one statement for the whole Bundle). A known older version is
+    fine: its codes are matched to the current version's by code when the draft is merged."""
+    names = {v for by_list in wanted.values() for versions in by_list.values() for v in versions}
+    if not names:
+        return {}
+    known = set(CodeListVersion.objects.filter(version__in=names).values_list("code_list",
+                                                                              "version"))
+    errors = {}
+    for path, by_list in wanted.items():
+        unknown = sorted(v for code_list, versions in by_list.items() for v in versions
+                         if (code_list, v) not in known)
+        if unknown:
+            errors[path] = _("The code list version %(version)s is not loaded in Luotsi: load "
+                             "it first (manage.py load_code_list), or send the codes of a "
+                             "loaded version.") % {"version": ", ".join(unknown)}
+    return errors
+
+
 def _text(concept) -> str:
     if concept is None:
         return ""
@@ -132,9 +158,12 @@ def read_plan(bundle: Bundle, person) -> ImportedPlan:  # noqa: C901 -- one pass
     sectors = [c for c in _codes(care_plan.category, SECTOR_SYSTEM) if plan_sectors.is_active(c)]
 
     goals, errors = [], {}
+    versions: dict[str, dict[str, set[str]]] = {}
     for i, resource in resources:
         if resource.get_resource_type() != "Goal":
             continue
+        versions[f"Bundle.entry[{i}].resource.category"] = {CodeList.GOAL_AREA: _versions(
+            resource.category, CODE_SYSTEMS[CodeList.GOAL_AREA])}
         wording = _text(resource.description)
         if not wording:
             errors[f"Bundle.entry[{i}].resource.description.text"] = _(
@@ -149,16 +178,20 @@ def read_plan(bundle: Bundle, person) -> ImportedPlan:  # noqa: C901 -- one pass
                       "client_wording": wording,
                       "target_date": due.isoformat() if due else None})
     services = []
-    for _i, resource in resources:
+    for i, resource in resources:
         if resource.get_resource_type() != "ServiceRequest":
             continue
-        items = _codes([resource.code] if resource.code else [], CODE_SYSTEMS[CodeList.SERVICE])
+        concepts = [resource.code] if resource.code else []
+        versions[f"Bundle.entry[{i}].resource.code"] = {CodeList.SERVICE: _versions(
+            concepts, CODE_SYSTEMS[CodeList.SERVICE])}
+        items = _codes(concepts, CODE_SYSTEMS[CodeList.SERVICE])
         provider = next((p.display for p in resource.performer or []
                          if p.display and (p.type in (None, "Organization"))), "")
         sector = next((c for c in _codes(resource.category, SECTOR_SYSTEM)
                        if plan_sectors.is_active(c)), None)
         services.append({"item_code": items[0] if items else None,
                          "provider": provider or "", "sector": sector})
+    errors.update(_unknown_versions(versions))
     if errors:
         _fail(errors)
 

@@ -383,6 +383,41 @@ def test_import__invalid_bundle_is_422_and_nothing_saved(call, full_plan, client
     _nothing_saved(plan, before)
 
 
+def _service_coding_version(bundle: dict, version: str) -> int:
+    """Set the code-list version of the first ServiceRequest's service coding; its entry index."""
+    for index, entry in enumerate(bundle["entry"]):
+        if entry["resource"]["resourceType"] == "ServiceRequest":
+            entry["resource"]["code"]["coding"][0]["version"] = version
+            return index
+    raise AssertionError("no ServiceRequest")
+
+
+def test_import__a_code_list_version_not_loaded_is_refused_naming_the_element(
+        call, full_plan, client_person, other_client):
+    """A service coded in a version of the service code list that Luotsi has not loaded is
+    refused on that element, nothing saved; a loaded older version is taken, its codes matched
+    by code when the draft is merged."""
+    person, plan = other_client
+    exported = call("get", f"/clients/{client_person.pk}/plan/fhir").json()
+    bundle = _as_other_person(exported, person)
+    index = _service_coding_version(bundle, "kunta-9.9")
+    before = Plan.objects.get(pk=plan.pk).revision
+    response = call("post", f"/clients/{person.pk}/plan/fhir?sector=employment", bundle)
+    assert response.status_code == 422, response.content
+    [problem] = [f for f in response.json()["error"]["fields"]
+                 if f["field"] == f"Bundle.entry[{index}].resource.code"]
+    assert "kunta-9.9" in problem["message"] and "load_code_list" in problem["message"]
+    _nothing_saved(plan, before)
+
+    from luotsi.plans.models import CodeListVersion
+
+    older = CodeListVersion.objects.filter(code_list="service").exclude(current=True).first()
+    assert older is not None  # the provisional list kept beside the shipped one
+    _service_coding_version(bundle, older.version)
+    response = call("post", f"/clients/{person.pk}/plan/fhir?sector=employment", bundle)
+    assert response.status_code == 201, response.content
+
+
 def test_import__refuses_another_persons_plan_and_bad_requests(call, full_plan, client_person,
                                                                other_client):
     person, plan = other_client
