@@ -32,7 +32,6 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -48,6 +47,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from joserfc.registry import HeaderParameter, InvalidHeaderValueError
 
 from luotsi.common.jose_keys import CONTENT_ENCRYPTION, KeyProblem, OwnKey, load_own_key
+from luotsi.common.oidc_provider import ProviderCache
 from luotsi.people import hetu, lookup
 from luotsi.people.models import Person
 
@@ -121,68 +121,19 @@ def public_key_set() -> dict:
     return own_key().public_key_set()
 
 
-def _get_json(url: str) -> dict:
-    response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
-    response.raise_for_status()
-    document = response.json()
-    if not isinstance(document, dict):
-        raise ValueError("not a JSON object")
-    return document
-
-
-class _ProviderCache:
+class _ProviderCache(ProviderCache):
     """The provider's discovery document and published signing keys, per process and issuer."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._discovery: dict[str, dict] = {}
-        self._keys: dict[str, list[dict]] = {}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._discovery.clear()
-            self._keys.clear()
-
-    def discovery(self) -> dict:
-        issuer = settings.CLIENT_OIDC_ISSUER
-        with self._lock:
-            document = self._discovery.get(issuer)
-        if document is None:
-            try:
-                document = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
-            except (requests.RequestException, ValueError) as exc:
-                raise Refused("provider_unreachable", "unreachable", detail=str(exc)) from exc
-            if document.get("issuer") != issuer:
-                raise Refused("discovery_issuer_mismatch", "unreachable",
-                              detail=str(document.get("issuer"))[:100])
-            for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-                if not isinstance(document.get(endpoint), str):
-                    raise Refused("discovery_incomplete", "unreachable", detail=endpoint)
-            with self._lock:
-                self._discovery[issuer] = document
-        return document
-
-    def _fetch_keys(self, jwks_uri: str) -> list[dict]:
-        try:
-            published = _get_json(jwks_uri).get("keys", [])
-        except (requests.RequestException, ValueError) as exc:
-            raise Refused("provider_unreachable", "unreachable", detail=str(exc)) from exc
-        keys = [jwk for jwk in published if isinstance(jwk, dict)
-                and jwk.get("use", "sig") == "sig" and jwk.get("kty") in ("RSA", "EC")]
-        with self._lock:
-            self._keys[jwks_uri] = keys
-        return keys
 
     def signing_key(self, kid: str | None, alg: str) -> RSAKey | ECKey:
         """The provider's published key for ``kid`` (the only one fitting ``alg`` when the token
         names none); the keys are fetched again once when it is not among them."""
         jwks_uri = self.discovery()["jwks_uri"]
-        with self._lock:
-            keys = self._keys.get(jwks_uri)
+        keys = self.cached_keys(jwks_uri)
         for attempt in (0, 1):
             if keys is None or attempt:
-                keys = self._fetch_keys(jwks_uri)
-            fitting = [jwk for jwk in keys if jwk.get("alg", alg) == alg
+                keys = self.fetch_keys(jwks_uri)
+            fitting = [jwk for jwk in keys if jwk.get("kty") in ("RSA", "EC")
+                       and jwk.get("alg", alg) == alg
                        and (jwk.get("kid") == kid if kid else True)]
             if len(fitting) == 1:
                 try:
@@ -194,7 +145,13 @@ class _ProviderCache:
         raise Refused("unknown_key", detail=str(kid)[:100])
 
 
-provider = _ProviderCache()
+def _provider_refused(reason: str, detail: str) -> Refused:
+    return Refused(reason, "unreachable", detail=detail)
+
+
+provider = _ProviderCache(
+    "CLIENT_OIDC_ISSUER", _provider_refused,
+    required_endpoints=("authorization_endpoint", "token_endpoint", "jwks_uri"))
 
 
 def redirect_uri(request) -> str:

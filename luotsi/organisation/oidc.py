@@ -20,7 +20,6 @@ each state used once); this module adds what a county's deployment needs on top 
 from __future__ import annotations
 
 import logging
-import threading
 from urllib.parse import urlencode, urlsplit
 
 import jwt
@@ -34,6 +33,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from luotsi.common.addresses import client_address
+from luotsi.common.oidc_provider import ProviderCache
 from luotsi.organisation.backends import may_sign_in
 
 security_log = logging.getLogger("luotsi.security")
@@ -56,60 +56,23 @@ def oidc_configured() -> bool:
                 and settings.OIDC_RP_CLIENT_SECRET)
 
 
-def _get_json(url: str) -> dict:
-    response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
-    response.raise_for_status()
-    return response.json()
-
-
-class _ProviderCache:
+class _ProviderCache(ProviderCache):
     """The provider's discovery document and published keys, per process."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._discovery: dict[str, dict] = {}
-        self._keys: dict[str, dict[str, dict]] = {}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._discovery.clear()
-            self._keys.clear()
-
-    def discovery(self) -> dict:
-        issuer = settings.OIDC_ISSUER
-        with self._lock:
-            document = self._discovery.get(issuer)
-        if document is None:
-            try:
-                document = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
-            except (requests.RequestException, ValueError) as exc:
-                raise OIDCRefused("provider_unreachable", str(exc)) from exc
-            if document.get("issuer") != issuer:
-                raise OIDCRefused("discovery_issuer_mismatch", str(document.get("issuer")))
-            with self._lock:
-                self._discovery[issuer] = document
-        return document
 
     def key(self, kid: str | None, alg: str) -> jwt.PyJWK:
         """The published key named ``kid``; fetched again once when it is not known yet."""
         jwks_uri = self.discovery()["jwks_uri"]
-        with self._lock:
-            keys = self._keys.get(jwks_uri)
-        if keys is None or kid not in keys:
-            try:
-                published = _get_json(jwks_uri).get("keys", [])
-            except (requests.RequestException, ValueError) as exc:
-                raise OIDCRefused("provider_unreachable", str(exc)) from exc
-            keys = {jwk.get("kid"): jwk for jwk in published
-                    if jwk.get("use", "sig") == "sig" and jwk.get("alg", alg) == alg}
-            with self._lock:
-                self._keys[jwks_uri] = keys
-        if kid not in keys:
-            raise OIDCRefused("unknown_key", str(kid))
-        return jwt.PyJWK(keys[kid])
+        keys = self.cached_keys(jwks_uri)
+        for attempt in (0, 1):
+            if keys is None or attempt:
+                keys = self.fetch_keys(jwks_uri)
+            fitting = [jwk for jwk in keys if jwk.get("kid") == kid and jwk.get("alg", alg) == alg]
+            if fitting:
+                return jwt.PyJWK(fitting[-1])
+        raise OIDCRefused("unknown_key", str(kid))
 
 
-provider = _ProviderCache()
+provider = _ProviderCache("OIDC_ISSUER", OIDCRefused)
 
 
 class LuotsiOIDCBackend(OIDCAuthenticationBackend):
