@@ -5,6 +5,8 @@ without a ``<label>``: a screen reader announces a bare checkbox or select (axe:
 1.3.1 and 4.1.2). ``LabelledModelAdmin`` names each such input "<column>: <row>" with
 ``aria-label``. (Inlines are stacked, not tabular, for the same reason: a stacked inline labels
 its inputs.)
+
+``LegalBasisAdmin`` is the one admin of the tables of legal bases (``luotsi.common.legal_bases``).
 """
 
 from __future__ import annotations
@@ -38,3 +40,16 @@ class LabelledModelAdmin(admin.ModelAdmin):
         return type("LabelledChangeListFormSet",
                     (LabelledFormsetMixin, super().get_changelist_formset(request, **kwargs)),
                     {})
+
+
+class LegalBasisAdmin(LabelledModelAdmin):
+    """The administrator's list of bases: order and ``offered`` edited in the list (a basis in use
+    is kept: it can be no longer offered, not deleted)."""
+
+    list_display = ["order", "code", "name_fi", "source", "requires_consent", "offered"]
+    list_display_links = ["code"]
+    list_editable = ["order", "offered"]
+    list_filter = ["requires_consent", "offered"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en", "source"]
+    fields = ["code", "name_fi", "name_sv", "name_en", "source", "requires_consent", "offered",
+              "order"]

@@ -7,7 +7,7 @@ hold client data and are never administered here."""
 
 from django.contrib import admin
 
-from luotsi.common.admin import LabelledModelAdmin
+from luotsi.common.admin import LabelledModelAdmin, LegalBasisAdmin
 from luotsi.plans.models import (
     CodeListItem,
     CodeListVersion,
@@ -90,10 +90,4 @@ class PlainLanguageTermAdmin(admin.ModelAdmin):
     search_fields = ["term", "alternative"]
 
 
-@admin.register(DisclosureBasis)
-class DisclosureBasisAdmin(LabelledModelAdmin):
-    list_display = ["order", "code", "name_fi", "source", "requires_consent", "offered"]
-    list_display_links = ["code"]
-    list_editable = ["order", "offered"]
-    list_filter = ["requires_consent", "offered"]
-    search_fields = ["code", "name_fi", "name_sv", "name_en", "source"]
+admin.site.register(DisclosureBasis, LegalBasisAdmin)

@@ -265,7 +265,7 @@ class SectionDisclosureForm(OnceMixin, PlanForm):
                                                   for s in hidden]
         # Every basis, the ones not offered too: posting one is refused by the service with
         # its reason, not as an unknown choice.
-        self.fields["basis"].choices = EMPTY + [(b.code, f"{b.label()} ({b.source})")
+        self.fields["basis"].choices = EMPTY + [(b.code, f"{b.name} ({b.source})")
                                                 for b in bases if b.offered]
         self.fields["basis"].valid_value = lambda value: bool(value)
 

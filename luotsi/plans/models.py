@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from luotsi.common.legal_bases import LegalBasis, offered_field
 from luotsi.common.models import LocalisedNameModel, TimeStampedModel
 from luotsi.organisation.models import ServiceTask
 from luotsi.people.models import Person
@@ -471,32 +472,17 @@ class Consent(SectorLabelled, TimeStampedModel):
                                                 or self.valid_until >= day))
 
 
-class DisclosureBasis(models.Model):
+class DisclosureBasis(LegalBasis):
     """A legal basis on which another sector's section of a plan may be shown to a professional
-    (parallel to the consultation bases, ``sharedcare.ConsultationBasis``, which sit above the
-    plans): data with its legal source, kept by the administrator. A basis that requires consent
-    is accepted only with the client's consent in force covering the professional's sector."""
+    (the consultation bases, ``sharedcare.ConsultationBasis``, are the same shape): data with its
+    legal source, kept by the administrator. A basis that requires consent is accepted only with
+    the client's consent in force covering the professional's sector."""
 
-    code = models.SlugField(_("code"), max_length=30, primary_key=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200)
-    name_en = models.CharField(_("name in English"), max_length=200)
-    source = models.CharField(_("legal source"), max_length=200)
-    requires_consent = models.BooleanField(_("requires the client's recorded consent"))
-    offered = models.BooleanField(_("offered for showing a section"), default=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    offered = offered_field(_("offered for showing a section"))
 
-    class Meta:
+    class Meta(LegalBasis.Meta):
         verbose_name = _("basis for showing another sector's section")
         verbose_name_plural = _("bases for showing another sector's section")
-        ordering = ["order", "code"]
-
-    def __str__(self) -> str:
-        return self.label()
-
-    def label(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_fi
 
 
 class SectionDisclosure(models.Model):

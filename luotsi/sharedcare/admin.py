@@ -8,7 +8,7 @@ Decisions, meetings and consultations are client data and are never administered
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.admin import LabelledModelAdmin
+from luotsi.common.admin import LabelledModelAdmin, LegalBasisAdmin
 from luotsi.sharedcare.models import ChecklistItem, ConsultationBasis
 
 
@@ -26,10 +26,4 @@ class ChecklistItemAdmin(LabelledModelAdmin):
     ]
 
 
-@admin.register(ConsultationBasis)
-class ConsultationBasisAdmin(LabelledModelAdmin):
-    list_display = ["order", "code", "name_fi", "source", "requires_consent", "offered"]
-    list_display_links = ["code"]
-    list_editable = ["order", "offered"]
-    list_filter = ["requires_consent", "offered"]
-    search_fields = ["code", "name_fi", "name_sv", "name_en", "source"]
+admin.site.register(ConsultationBasis, LegalBasisAdmin)

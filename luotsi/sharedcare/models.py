@@ -16,6 +16,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.formatting import format_datetime
+from luotsi.common.legal_bases import LegalBasis, offered_field
 from luotsi.common.models import TimeStampedModel
 from luotsi.deadlines.rules import working_days_late
 from luotsi.organisation.models import Team
@@ -214,33 +215,18 @@ class MeetingDecision(models.Model):
         return self.what
 
 
-class ConsultationBasis(models.Model):
+class ConsultationBasis(LegalBasis):
     """A legal basis on which a consultation may disclose a client's data to another sector's
     expert, with its source in law. The rows are data (loaded by a data migration), not code:
     ``requires_consent`` bases need the client's consent in force covering the expert's sector
     and name it; ``offered`` is false for a code kept only so that older consultations still read
     with the basis they were recorded on."""
 
-    code = models.SlugField(_("code"), max_length=30, primary_key=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200)
-    name_en = models.CharField(_("name in English"), max_length=200)
-    source = models.CharField(_("legal source"), max_length=200)
-    requires_consent = models.BooleanField(_("requires the client's recorded consent"))
-    offered = models.BooleanField(_("offered for new consultations"), default=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    offered = offered_field(_("offered for new consultations"))
 
-    class Meta:
+    class Meta(LegalBasis.Meta):
         verbose_name = _("consultation basis")
         verbose_name_plural = _("consultation bases")
-        ordering = ["order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return _localised(self, "name")
 
 
 # The codes offered as a consultation's basis (the rows with ``offered``): the API documents

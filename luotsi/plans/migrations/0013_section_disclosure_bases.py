@@ -7,6 +7,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from luotsi.common.legal_bases import load_rows
+
 # code, fi, sv, en, source, requires consent, offered, order (the consultation bases' rows,
 # sharedcare/0003, for the plan's sections)
 BASES = [
@@ -33,11 +35,7 @@ BASES = [
 
 
 def load_bases(apps, schema_editor):
-    DisclosureBasis = apps.get_model("plans", "DisclosureBasis")
-    for code, fi, sv, en, source, consent, offered, order in BASES:
-        DisclosureBasis.objects.update_or_create(code=code, defaults={
-            "name_fi": fi, "name_sv": sv, "name_en": en, "source": source,
-            "requires_consent": consent, "offered": offered, "order": order})
+    load_rows(apps.get_model("plans", "DisclosureBasis"), BASES)
 
 
 class Migration(migrations.Migration):

@@ -61,7 +61,7 @@ def section_disclose(*, actor, plan: Plan, section_id, basis_code: str) -> Secti
         if consent is None:
             errors["basis"] = _("“%(basis)s” needs the client's consent to share the plan with "
                                 "your sector, and none is in force. Record the consent first, or "
-                                "choose a statutory basis.") % {"basis": basis.label()}
+                                "choose a statutory basis.") % {"basis": basis.name}
     if errors or section is None or basis is None:
         fail(errors)
     gateway.check_write(actor, [plan.person_id], category=Category.PLAN,

@@ -11,6 +11,8 @@ is not a consultation basis), while no new consultation can choose it.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from luotsi.common.legal_bases import load_rows
+
 BASES = [
     # code, fi, sv, en, source, requires consent, offered, order
     ("consent", "Asiakkaan suostumus", "Klientens samtycke", "The client's consent",
@@ -36,11 +38,7 @@ BASES = [
 
 
 def load_bases(apps, schema_editor):
-    ConsultationBasis = apps.get_model("sharedcare", "ConsultationBasis")
-    for code, fi, sv, en, source, consent, offered, order in BASES:
-        ConsultationBasis.objects.update_or_create(code=code, defaults={
-            "name_fi": fi, "name_sv": sv, "name_en": en, "source": source,
-            "requires_consent": consent, "offered": offered, "order": order})
+    load_rows(apps.get_model("sharedcare", "ConsultationBasis"), BASES)
 
 
 def map_old_values(apps, schema_editor):
