@@ -4,11 +4,15 @@ both land in ``IdempotencyRecord``; nothing else in Luotsi keeps retry keys.
 
 An operation wraps its write with its access check::
 
-    outcome = idempotency.run(
-        request,
+    return idempotency.respond(
+        request, response,
         access=lambda: selectors.access_client_plan_by_id(user, person_id, detail=…).record,
-        handler=lambda plan: (201, body_of(services.goal_add(actor=user, plan=plan, …))))
-    return Status(outcome.status, outcome.body)
+        handler=lambda plan: (201, body_of(services.goal_add(actor=user, plan=plan, …))),
+        private=True)
+
+(``respond`` is ``run`` and the answer: its status and body, ``Idempotent-Replayed: true`` on a
+replay and ``Cache-Control: no-store`` on one with client data; an operation that needs the
+``Outcome`` itself, for an ETag or an answer read again, calls ``run`` and ``answer_headers``.)
 
 ``access`` is required and runs first, on every request: the first one, a retry and a retry
 racing the first alike. It is the operation's ``access_*_by_id`` call (or its role check), so a
@@ -61,7 +65,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header
 from ninja.errors import HttpError
-from ninja.responses import NinjaJSONEncoder
+from ninja.responses import NinjaJSONEncoder, Status
 
 from luotsi.api.models import IdempotencyRecord
 
@@ -255,6 +259,23 @@ def run(request, *, access: Callable[[], Checked], handler: Handler,
     except KeyReused:
         raise HttpError(409, _("This Idempotency-Key was already used for a different request. "
                                "Use a new key for a new request.")) from None
+
+
+def answer_headers(response, outcome: Outcome | None = None, *, private: bool = True) -> None:
+    """The headers of an operation's answer: ``Cache-Control: no-store`` when it carries client
+    data (``private``), ``Idempotent-Replayed: true`` when ``outcome`` was replayed."""
+    if private:
+        response["Cache-Control"] = "no-store"
+    if outcome is not None and outcome.replayed:
+        response[REPLAYED_HEADER] = "true"
+
+
+def respond(request, response, *, access: Callable[[], Checked], handler: Handler,
+            private: bool = False) -> Status:
+    """``run``, answered: the outcome's status and body with ``answer_headers``."""
+    outcome = run(request, access=access, handler=handler)
+    answer_headers(response, outcome, private=private)
+    return Status(outcome.status, outcome.body)
 
 
 def purge_expired(now=None) -> int:

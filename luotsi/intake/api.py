@@ -724,8 +724,8 @@ def create_contact(request, response: HttpResponse, payload: ContactCreateIn,
     # the contact's entries (``data.fingerprint``): a retry with the same entries is the same.
     outcome = idempotency.run(request, access=access, handler=write, replay=replay,
                               fingerprint=data.fingerprint())
+    idempotency.answer_headers(response, outcome, private=False)
     if outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
         return Status(201, outcome.body)
     return Status(201, _registered_state(user, registered[0]))
 
@@ -791,8 +791,8 @@ def _create_advice(request, response: HttpResponse, payload: ContactCreateIn):
             user, stored["id"], detail=f"api: advice {stored['id']} recording replayed").record)
 
     outcome = idempotency.run(request, access=access, handler=write, replay=replay)
+    idempotency.answer_headers(response, outcome, private=False)
     if outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
         return Status(201, outcome.body)
     return Status(201, _advice_state(recorded[0]))
 
@@ -1125,11 +1125,9 @@ def add_referral(request, response: HttpResponse, assessment_id: Id,
 def _created_once(request, response: HttpResponse, assessment_id: int, write):
     """A row added to an assessment, once per ``Idempotency-Key``: the assessment checked
     through its access function on every request, a retry too; the answer is the new row's id."""
-    outcome = idempotency.run(request, access=lambda: selectors.access_assessment_by_id(
-        request.auth, assessment_id, for_write=True).record, handler=write)
-    if outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
-    return Status(outcome.status, outcome.body)
+    return idempotency.respond(
+        request, response, access=lambda: selectors.access_assessment_by_id(
+            request.auth, assessment_id, for_write=True).record, handler=write)
 
 
 # --- advice and consultations -----------------------------------------------------------------

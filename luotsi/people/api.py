@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
@@ -91,11 +91,9 @@ def create_person(request, response: HttpResponse, payload: PersonCreateIn,
         return 201, {"id": person.pk}
 
     # The answer is the new person's id only; a retry is answered to who may still register.
-    outcome = idempotency.run(request, access=lambda: require_action(user, Action.CREATE_PERSON),
-                              handler=write)
-    if outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
-    return Status(outcome.status, outcome.body)
+    return idempotency.respond(
+        request, response, access=lambda: require_action(user, Action.CREATE_PERSON),
+        handler=write)
 
 
 @router.get("/{person_id}", response=responses({200: PersonOut}, 404),

@@ -501,11 +501,9 @@ def _revision(plan_id: int) -> int:
 def _private(response: HttpResponse, outcome: idempotency.Outcome | None = None,
              *, plan_id: int | None = None, revision: int | None = None) -> None:
     """Headers of a response that carries client data (and its plan's ETag)."""
-    response["Cache-Control"] = "no-store"
+    idempotency.answer_headers(response, outcome)
     if plan_id is not None and revision is not None:
         response["ETag"] = etag(plan_id, revision)
-    if outcome is not None and outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
 
 
 # --- operations -------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.responses import Status
 
 from luotsi.access import gateway
 from luotsi.access.models import Category
@@ -294,13 +293,6 @@ def _professional(user) -> dict | None:
         if user is not None else None
 
 
-def _private(response: HttpResponse, outcome: idempotency.Outcome | None = None) -> None:
-    """Headers of a response that carries client data."""
-    response["Cache-Control"] = "no-store"
-    if outcome is not None and outcome.replayed:
-        response[idempotency.REPLAYED_HEADER] = "true"
-
-
 def _renamed(exc: ValidationError, rename) -> ValidationError:
     """A service's field errors under the API's field names."""
     if not hasattr(exc, "error_dict"):
@@ -425,7 +417,7 @@ def list_candidates(request: HttpRequest, response: HttpResponse, page: Query[Pa
               "first_flagged": p.first_flagged,
               "rules": [_reason(reason) for reason in why[p.pk]]} for p in persons]
     area = selectors.area_counts(today) if has_permission(user, Action.MANAGE_TEAM) else None
-    _private(response)
+    idempotency.answer_headers(response)
     return {"items": items, "count": count, "area": area}
 
 
@@ -444,7 +436,7 @@ def list_work(request: HttpRequest, response: HttpResponse, page: Query[Page]):
     rows, count = page_of(queryset, page)
     gateway.log_listed_ids(user, [c.person_id for c in rows], category=Category.SHARED_CARE,
                            detail="api: consultations asked of me")
-    _private(response)
+    idempotency.answer_headers(response)
     return {"items": [_consultation(c) for c in rows], "count": count}
 
 
@@ -467,11 +459,11 @@ def answer_consultation(request: HttpRequest, consultation_id: Id, payload: Answ
                                                 answer=payload.answer)
         return 200, _consultation(selectors.consultation_detail(answered))
 
-    outcome = idempotency.run(request, access=lambda: selectors.access_consultation_by_id(
-        user, consultation_id, asked_of_user=True,
-        detail=f"api: consultation {consultation_id} answer"), handler=write)
-    _private(response, outcome)
-    return Status(outcome.status, outcome.body)
+    return idempotency.respond(
+        request, response, access=lambda: selectors.access_consultation_by_id(
+            user, consultation_id, asked_of_user=True,
+            detail=f"api: consultation {consultation_id} answer"),
+        handler=write, private=True)
 
 
 # --- one person -------------------------------------------------------------------------------
@@ -507,7 +499,7 @@ def get_shared_client(request: HttpRequest, person_id: Id, response: HttpRespons
                      "in_force": c.in_force_on(today)}
                     for c in Consent.objects.filter(plan_id=plan_id).order_by("sector", "pk")]
     coordinator = shared.coordinator if shared else None
-    _private(response)
+    idempotency.answer_headers(response)
     return {
         "person_id": person.pk,
         "status": shared.status if shared else None,
@@ -542,7 +534,7 @@ def list_meetings(request: HttpRequest, person_id: Id, response: HttpResponse,
     access = selectors.access_shared_client_by_id(request.auth, person_id, detail="api: network meetings")
     queryset = _meetings(access.person.pk)
     rows, count = page_of(queryset, page)
-    _private(response)
+    idempotency.answer_headers(response)
     return {"items": [_meeting(m) for m in rows], "count": count}
 
 
@@ -576,10 +568,10 @@ def create_meeting(request: HttpRequest, person_id: Id, payload: NetworkMeetingI
             raise _renamed(exc, _meeting_field(payload)) from None
         return 201, _meeting(_meetings(access.person.pk).get(pk=meeting.pk))
 
-    outcome = idempotency.run(request, access=lambda: selectors.access_shared_client_by_id(
-        user, person_id, detail="api: network meeting"), handler=write)
-    _private(response, outcome)
-    return Status(outcome.status, outcome.body)
+    return idempotency.respond(
+        request, response, access=lambda: selectors.access_shared_client_by_id(
+            user, person_id, detail="api: network meeting"),
+        handler=write, private=True)
 
 
 @router.get(
@@ -594,7 +586,7 @@ def list_consultations(request: HttpRequest, person_id: Id, response: HttpRespon
     access = selectors.access_shared_client_by_id(request.auth, person_id, detail="api: consultations")
     queryset = selectors.consultations_of_person(access.person.pk)
     rows, count = page_of(queryset, page)
-    _private(response)
+    idempotency.answer_headers(response)
     return {"items": [_consultation(c) for c in rows], "count": count}
 
 
@@ -624,7 +616,7 @@ def create_consultation(request: HttpRequest, person_id: Id, payload: Consultati
             raise _renamed(exc, lambda name: _CONSULTATION_FIELDS.get(name, name)) from None
         return 201, _consultation(selectors.consultation_detail(asked))
 
-    outcome = idempotency.run(request, access=lambda: selectors.access_shared_client_by_id(
-        user, person_id, detail="api: consultation"), handler=write)
-    _private(response, outcome)
-    return Status(outcome.status, outcome.body)
+    return idempotency.respond(
+        request, response, access=lambda: selectors.access_shared_client_by_id(
+            user, person_id, detail="api: consultation"),
+        handler=write, private=True)
