@@ -223,27 +223,26 @@ class ParticipantForm(OnceMixin, PlanForm):
         self.fields["user"].choices = professional_choices(professionals)
 
 
-class ConsentForm(OnceMixin, PlanForm):
+class _ConsentFields(OnceMixin, PlanForm):
+    """The sector a consent shares the plan with and what it covers."""
+
     sector = forms.ChoiceField(label=_("Shared with the sector"),
                                choices=sector_choices,
                                error_messages={"required": _(
                                    "Choose the sector the plan is shared with.")})
     scope = forms.CharField(label=_("What the consent covers"), max_length=300,
                             error_messages={"required": _("Write what the consent covers.")})
+
+
+class ConsentForm(_ConsentFields):
     valid_from = _date(label=_("From"), error_messages={
         "required": _("Give the date the consent starts.")})
     valid_until = _date(label=_("Until"), required=False)
 
 
-class ConsentRequestForm(OnceMixin, PlanForm):
+class ConsentRequestForm(_ConsentFields):
     """Ask the client for a consent: they accept it (or not) in their own area."""
 
-    sector = forms.ChoiceField(label=_("Shared with the sector"),
-                               choices=sector_choices,
-                               error_messages={"required": _(
-                                   "Choose the sector the plan is shared with.")})
-    scope = forms.CharField(label=_("What the consent covers"), max_length=300,
-                            error_messages={"required": _("Write what the consent covers.")})
     valid_until = _date(label=_("Until"), required=False)
 
 

@@ -20,6 +20,11 @@ from luotsi.plans.models import Goal, Step
 from luotsi.plans.views.plan_page import PlanPageState, as_int, log_plan_access, plan_url
 
 
+def row_page(view: Callable) -> Callable:
+    """A page of one row of the plan: signed in, never cached, shown on GET and saved on POST."""
+    return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
+
+
 def _state(request, plan_id: int) -> PlanPageState:
     # A page (GET) is checked here and logs its view when it renders; a POST is a write whose
     # service logs it.
@@ -105,9 +110,7 @@ def _step_now(step_id: int) -> dict | None:
             "goal": step.goal.client_wording[:60] if step.goal else ""}
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@row_page
 def goal_edit(request, plan_id: int, goal_id: int):
     state = _state(request, plan_id)
     goal = _goal(state, goal_id)
@@ -130,9 +133,7 @@ def goal_edit(request, plan_id: int, goal_id: int):
                  fields=("goal_area", "client_wording", "target_date", "priority", "section"))
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@row_page
 def step_edit(request, plan_id: int, step_id: int):
     state = _state(request, plan_id)
     step = _step(state, step_id)
@@ -179,9 +180,7 @@ def _remove(request, state: PlanPageState, *, row, kind: str, remove: Callable, 
     return redirect(plan_url(state.plan.pk, "services" if kind == "service" else "goals"))
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@row_page
 def goal_remove(request, plan_id: int, goal_id: int):
     state = _state(request, plan_id)
     goal = _goal(state, goal_id)
@@ -193,9 +192,7 @@ def goal_remove(request, plan_id: int, goal_id: int):
                        actor=request.user, goal=goal, expected_revision=revision))
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@row_page
 def step_remove(request, plan_id: int, step_id: int):
     state = _state(request, plan_id)
     step = _step(state, step_id)
@@ -204,9 +201,7 @@ def step_remove(request, plan_id: int, step_id: int):
                        actor=request.user, step=step, expected_revision=revision))
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@row_page
 def service_remove(request, plan_id: int, service_id: int):
     state = _state(request, plan_id)
     service = next((s for s in state.ctx["services"] if s.pk == service_id), None)
@@ -218,9 +213,7 @@ def service_remove(request, plan_id: int, service_id: int):
                        actor=request.user, service=service, expected_revision=revision))
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@row_page
 def method_remove(request, plan_id: int, method_id: int):
     state = _state(request, plan_id)
     methods = [*state.ctx["plan_methods"], *(m for g in state.ctx["goals"] for m in g.methods)]

@@ -3,6 +3,7 @@ opens the page again at the saved section."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luotsi.access.models import LogAction
@@ -41,7 +43,7 @@ def check_form(state: PlanPageState, key: str, posted) -> HttpResponse:
 
 
 def post_plan_form(request, plan_id: int, key: str, save: Callable, message: str,
-          anchor: str | Callable, checked: Callable | None = None) -> HttpResponse:
+                   anchor: str | Callable, checked: Callable | None = None) -> HttpResponse:
     """Validate and save one form of the plan page. After a save the page opens at the saved
     section (``anchor``, or a function of what was saved that gives it): the section is
     focusable (``tabindex="-1"``) so that the browser moves focus there, and a keyboard user
@@ -64,6 +66,23 @@ def post_plan_form(request, plan_id: int, key: str, save: Callable, message: str
         target = anchor(saved.result) if callable(anchor) else anchor
         return redirect(plan_url(plan.pk, target, checked(saved.result) if checked else ""))
     return state.render(bound={key: form})
+
+
+def plan_form(key: str, message, anchor: str | Callable, checked: Callable | None = None):
+    """A view of one form of the plan page (signed in, POST only) made of the function it
+    decorates, ``save(request, state, data)``: that saves the form's cleaned ``data`` through its
+    plan service and returns what was saved; ``post_plan_form`` does the rest (access, the
+    clear-language check, validation, saving once, the message and the page's section)."""
+    def decorate(save: Callable) -> Callable:
+        @login_required
+        @require_POST
+        @functools.wraps(save)
+        def view(request, plan_id: int) -> HttpResponse:
+            return post_plan_form(request, plan_id, key,
+                                  lambda state, data: save(request, state, data),
+                                  message, anchor, checked)
+        return view
+    return decorate
 
 
 @login_required
@@ -114,48 +133,34 @@ def _conflict(state: PlanPageState, form, current: Plan) -> HttpResponse:
     return state.render(bound={"text": kept}, conflict=conflict, status=409)
 
 
-@login_required
-@require_POST
-def section_add(request, plan_id: int):
-    def save(state, data):
-        return services.section_add(actor=request.user, plan=state.plan, sector=data["sector"],
-                                    responsible_id=as_int(data["responsible"]),
-                                    summary=data["summary"])
-    return post_plan_form(request, plan_id, "section", save, _("The section was added."),
-                 lambda section: f"section-{section.pk}")
+@plan_form("section", gettext_lazy("The section was added."),
+           lambda section: f"section-{section.pk}")
+def section_add(request, state: PlanPageState, data: dict):
+    return services.section_add(actor=request.user, plan=state.plan, sector=data["sector"],
+                                responsible_id=as_int(data["responsible"]),
+                                summary=data["summary"])
 
 
-@login_required
-@require_POST
-def coordinator_set(request, plan_id: int):
-    def save(state, data):
-        return services.coordinator_set(actor=request.user, plan=state.plan,
-                                         coordinator_id=as_int(data["coordinator"]))
-    return post_plan_form(request, plan_id, "coordinator", save, _("The coordinator was saved."),
-                 "participants")
+@plan_form("coordinator", gettext_lazy("The coordinator was saved."), "participants")
+def coordinator_set(request, state: PlanPageState, data: dict):
+    return services.coordinator_set(actor=request.user, plan=state.plan,
+                                     coordinator_id=as_int(data["coordinator"]))
 
 
-@login_required
-@require_POST
-def named_worker_set(request, plan_id: int):
-    def save(state, data):
-        return services.named_worker_set(
-            actor=request.user, plan=state.plan, named_worker_id=as_int(data["named_worker"]),
-            needs_special_support=data["needs_special_support"])
-    return post_plan_form(request, plan_id, "named_worker", save,
-                          _("The named worker was saved."), "participants")
+@plan_form("named_worker", gettext_lazy("The named worker was saved."), "participants")
+def named_worker_set(request, state: PlanPageState, data: dict):
+    return services.named_worker_set(
+        actor=request.user, plan=state.plan, named_worker_id=as_int(data["named_worker"]),
+        needs_special_support=data["needs_special_support"])
 
 
-@login_required
-@require_POST
-def goal_add(request, plan_id: int):
-    def save(state, data):
-        return services.goal_add(actor=request.user, plan=state.plan, data=services.GoalInput(
-            goal_area_id=as_int(data["goal_area"]), client_wording=data["client_wording"],
-            target_date=data["target_date"], priority=data["priority"],
-            section_id=as_int(data["section"])))
-    return post_plan_form(request, plan_id, "goal", save, _("The goal was added."),
-                 lambda goal: f"goal-{goal.pk}", checked=lambda goal: f"goal-{goal.pk}")
+@plan_form("goal", gettext_lazy("The goal was added."), lambda goal: f"goal-{goal.pk}",
+           checked=lambda goal: f"goal-{goal.pk}")
+def goal_add(request, state: PlanPageState, data: dict):
+    return services.goal_add(actor=request.user, plan=state.plan, data=services.GoalInput(
+        goal_area_id=as_int(data["goal_area"]), client_wording=data["client_wording"],
+        target_date=data["target_date"], priority=data["priority"],
+        section_id=as_int(data["section"])))
 
 
 def _visible_goal(state: PlanPageState, goal_id) -> object:
@@ -165,169 +170,127 @@ def _visible_goal(state: PlanPageState, goal_id) -> object:
     return goal
 
 
-@login_required
-@require_POST
-def factor_add(request, plan_id: int):
-    def save(state, data):
-        return services.goal_factor_add(actor=request.user,
-                                        goal=_visible_goal(state, data["goal"]),
-                                        factor_id=as_int(data["factor"]), effect=data["effect"],
-                                        note=data["note"])
-    return post_plan_form(request, plan_id, "factor", save, _("The situation factor was added."),
-                 lambda factor: f"goal-{factor.goal_id}")
+@plan_form("factor", gettext_lazy("The situation factor was added."),
+           lambda factor: f"goal-{factor.goal_id}")
+def factor_add(request, state: PlanPageState, data: dict):
+    return services.goal_factor_add(actor=request.user,
+                                    goal=_visible_goal(state, data["goal"]),
+                                    factor_id=as_int(data["factor"]), effect=data["effect"],
+                                    note=data["note"])
 
 
-@login_required
-@require_POST
-def service_add(request, plan_id: int):
-    def save(state, data):
-        return services.service_add(actor=request.user, plan=state.plan,
-                                    data=services.ServiceInput(
-                                        item_id=as_int(data["item"]), sector=data["sector"],
-                                        provider=data["provider"],
-                                        responsible_id=as_int(data["responsible"]),
-                                        starts_on=data["starts_on"], ends_on=data["ends_on"],
-                                        status=data["status"]))
-    return post_plan_form(request, plan_id, "service", save, _("The service was added."), "services")
+@plan_form("service", gettext_lazy("The service was added."), "services")
+def service_add(request, state: PlanPageState, data: dict):
+    return services.service_add(actor=request.user, plan=state.plan,
+                                data=services.ServiceInput(
+                                    item_id=as_int(data["item"]), sector=data["sector"],
+                                    provider=data["provider"],
+                                    responsible_id=as_int(data["responsible"]),
+                                    starts_on=data["starts_on"], ends_on=data["ends_on"],
+                                    status=data["status"]))
 
 
-@login_required
-@require_POST
-def method_add(request, plan_id: int):
-    def save(state, data):
-        return services.method_add(actor=request.user, plan=state.plan,
-                                   method_id=as_int(data["method"]), goal_id=as_int(data["goal"]),
-                                   note=data["note"])
-    return post_plan_form(request, plan_id, "method", save, _("The method was added."),
-                 lambda method: f"goal-{method.goal_id}" if method.goal_id else "plan-methods")
+@plan_form("method", gettext_lazy("The method was added."),
+           lambda method: f"goal-{method.goal_id}" if method.goal_id else "plan-methods")
+def method_add(request, state: PlanPageState, data: dict):
+    return services.method_add(actor=request.user, plan=state.plan,
+                               method_id=as_int(data["method"]), goal_id=as_int(data["goal"]),
+                               note=data["note"])
 
 
-@login_required
-@require_POST
-def step_add(request, plan_id: int):
-    def save(state, data):
-        return services.step_add(actor=request.user, plan=state.plan, data=services.StepInput(
-            what=data["what"], owner_kind=data["owner_kind"], due_on=data["due_on"],
-            owner_id=as_int(data["owner"]), goal_id=as_int(data["goal"])))
-    return post_plan_form(request, plan_id, "step", save, _("The step was added."),
-                 lambda step: f"goal-{step.goal_id}" if step.goal_id else "other-steps",
-                 checked=lambda step: f"step-{step.pk}")
+@plan_form("step", gettext_lazy("The step was added."),
+           lambda step: f"goal-{step.goal_id}" if step.goal_id else "other-steps",
+           checked=lambda step: f"step-{step.pk}")
+def step_add(request, state: PlanPageState, data: dict):
+    return services.step_add(actor=request.user, plan=state.plan, data=services.StepInput(
+        what=data["what"], owner_kind=data["owner_kind"], due_on=data["due_on"],
+        owner_id=as_int(data["owner"]), goal_id=as_int(data["goal"])))
 
 
-@login_required
-@require_POST
-def participant_add(request, plan_id: int):
-    def save(state, data):
-        return services.participant_add(actor=request.user, plan=state.plan, kind=data["kind"],
-                                        user_id=as_int(data["user"]), name=data["name"],
-                                        role_text=data["role_text"])
-    return post_plan_form(request, plan_id, "participant", save, _("The participant was added."),
-                 "participants")
+@plan_form("participant", gettext_lazy("The participant was added."), "participants")
+def participant_add(request, state: PlanPageState, data: dict):
+    return services.participant_add(actor=request.user, plan=state.plan, kind=data["kind"],
+                                    user_id=as_int(data["user"]), name=data["name"],
+                                    role_text=data["role_text"])
 
 
-@login_required
-@require_POST
-def consent_add(request, plan_id: int):
-    def save(state, data):
-        return services.consent_add(actor=request.user, plan=state.plan, sector=data["sector"],
-                                    scope=data["scope"], valid_from=data["valid_from"],
-                                    valid_until=data["valid_until"])
-    return post_plan_form(request, plan_id, "consent", save, _("The consent was recorded."), "consents")
+@plan_form("consent", gettext_lazy("The consent was recorded."), "consents")
+def consent_add(request, state: PlanPageState, data: dict):
+    return services.consent_add(actor=request.user, plan=state.plan, sector=data["sector"],
+                                scope=data["scope"], valid_from=data["valid_from"],
+                                valid_until=data["valid_until"])
 
 
-@login_required
-@require_POST
-def consent_request(request, plan_id: int):
+@plan_form("consent_request", gettext_lazy("The consent was asked from the client: it is in force "
+                                           "once they accept it in My Luotsi."), "consents")
+def consent_request(request, state: PlanPageState, data: dict):
     """Ask the client for a consent; it is in force once they accept it in their own area."""
-    def save(state, data):
-        return services.consent_request(actor=request.user, plan=state.plan,
-                                        sector=data["sector"], scope=data["scope"],
-                                        valid_until=data["valid_until"])
-    return post_plan_form(request, plan_id, "consent_request", save,
-                          _("The consent was asked from the client: it is in force once they "
-                            "accept it in My Luotsi."), "consents")
+    return services.consent_request(actor=request.user, plan=state.plan,
+                                    sector=data["sector"], scope=data["scope"],
+                                    valid_until=data["valid_until"])
 
 
-@login_required
-@require_POST
-def section_disclose(request, plan_id: int):
+@plan_form("disclose", gettext_lazy("The section is shown to you on the basis you chose; the "
+                                    "disclosure is in the access log."), "sections")
+def section_disclose(request, state: PlanPageState, data: dict):
     """Another sector's section shown to this professional on a basis (logged as a disclosure
     naming it); without a valid basis refused on the field ``basis``, nothing shown."""
-    def save(state, data):
-        return services.section_disclose(actor=request.user, plan=state.plan,
-                                         section_id=data["section"], basis_code=data["basis"])
-    return post_plan_form(request, plan_id, "disclose", save,
-                          _("The section is shown to you on the basis you chose; the disclosure "
-                            "is in the access log."), "sections")
+    return services.section_disclose(actor=request.user, plan=state.plan,
+                                     section_id=data["section"], basis_code=data["basis"])
 
 
-@login_required
-@require_POST
-def review_schedule(request, plan_id: int):
-    def save(state, data):
-        return services.review_schedule(actor=request.user, plan=state.plan,
-                                        scheduled_on=data["scheduled_on"])
-    return post_plan_form(request, plan_id, "review", save, _("The review was scheduled."), "reviews")
+@plan_form("review", gettext_lazy("The review was scheduled."), "reviews")
+def review_schedule(request, state: PlanPageState, data: dict):
+    return services.review_schedule(actor=request.user, plan=state.plan,
+                                    scheduled_on=data["scheduled_on"])
 
 
-@login_required
-@require_POST
-def review_record(request, plan_id: int):
-    def save(state, data):
-        review = next((r for r in state.ctx["open_reviews"] if str(r.pk) == data["review"]),
-                      None)
-        if review is None:
-            raise ValidationError({"review": [_("Choose a scheduled review.")]})
-        return services.review_record(actor=request.user, review=review,
-                                      held_on=data["held_on"], notes=data["notes"],
-                                      next_review_on=data["next_review_on"])
-    return post_plan_form(request, plan_id, "held", save, _("The review was recorded."), "reviews")
+@plan_form("held", gettext_lazy("The review was recorded."), "reviews")
+def review_record(request, state: PlanPageState, data: dict):
+    review = next((r for r in state.ctx["open_reviews"] if str(r.pk) == data["review"]),
+                  None)
+    if review is None:
+        raise ValidationError({"review": [_("Choose a scheduled review.")]})
+    return services.review_record(actor=request.user, review=review,
+                                  held_on=data["held_on"], notes=data["notes"],
+                                  next_review_on=data["next_review_on"])
 
 
-@login_required
-@require_POST
-def rating_add(request, plan_id: int):
-    def save(state, data):
-        return services.rating_add(actor=request.user, plan=state.plan, data=services.RatingInput(
-            goal_id=_visible_goal(state, data["goal"]).pk, value=data["value"],
-            rated_by_kind=data["rated_by_kind"], client_took_part=data["client_took_part"],
-            occasion=data["occasion"], rated_on=data["rated_on"]))
-    return post_plan_form(request, plan_id, "rating", save, _("The rating was saved."),
-                 lambda rating: f"goal-{rating.goal_id}")
+@plan_form("rating", gettext_lazy("The rating was saved."), lambda rating: f"goal-{rating.goal_id}")
+def rating_add(request, state: PlanPageState, data: dict):
+    return services.rating_add(actor=request.user, plan=state.plan, data=services.RatingInput(
+        goal_id=_visible_goal(state, data["goal"]).pk, value=data["value"],
+        rated_by_kind=data["rated_by_kind"], client_took_part=data["client_took_part"],
+        occasion=data["occasion"], rated_on=data["rated_on"]))
 
 
-@login_required
-@require_POST
-def meter_record(request, plan_id: int):
+@plan_form("meter", gettext_lazy("The AVAIN meter was saved."), "meter")
+def meter_record(request, state: PlanPageState, data: dict):
     """One sitting of the AVAIN meter: goals rated, services and methods evaluated, situation
     factors assessed again, each with the client's own rating beside the professional's."""
-    def save(state, data):
-        goals: dict[int, int | None] = {}
-        professional: list[services.EvaluationInput] = []
-        client: list[services.EvaluationInput] = []
-        for name, chosen in data.items():
-            item = METER_FIELD.fullmatch(name)
-            if item is None or not chosen:
-                continue
-            subject, pk, rater = item["subject"], int(item["pk"]), item["rater"]
-            note = data.get(f"{subject}-{pk}-note", "")
-            if subject == "goal" and rater == "professional":
-                goals[pk] = as_int(chosen)
-                continue
-            into = professional if rater == "professional" else client
-            if subject == "factor":
-                into.append(services.EvaluationInput(
-                    subject=subject, item_id=pk, direction=chosen, note=note))
-            else:
-                into.append(services.EvaluationInput(
-                    subject=subject, item_id=pk, value=as_int(chosen), note=note))
-        return services.meter_record(actor=request.user, plan=state.plan, data=services.MeterInput(
-            occasion=data["occasion"], rated_on=data["rated_on"],
-            review_id=as_int(data["review"]), client_took_part=data["client_took_part"],
-            goals=goals, professional=professional, client=client))
-
-    return post_plan_form(request, plan_id, "meter", save, _("The AVAIN meter was saved."),
-                          "meter")
+    goals: dict[int, int | None] = {}
+    professional: list[services.EvaluationInput] = []
+    client: list[services.EvaluationInput] = []
+    for name, chosen in data.items():
+        item = METER_FIELD.fullmatch(name)
+        if item is None or not chosen:
+            continue
+        subject, pk, rater = item["subject"], int(item["pk"]), item["rater"]
+        note = data.get(f"{subject}-{pk}-note", "")
+        if subject == "goal" and rater == "professional":
+            goals[pk] = as_int(chosen)
+            continue
+        into = professional if rater == "professional" else client
+        if subject == "factor":
+            into.append(services.EvaluationInput(
+                subject=subject, item_id=pk, direction=chosen, note=note))
+        else:
+            into.append(services.EvaluationInput(
+                subject=subject, item_id=pk, value=as_int(chosen), note=note))
+    return services.meter_record(actor=request.user, plan=state.plan, data=services.MeterInput(
+        occasion=data["occasion"], rated_on=data["rated_on"],
+        review_id=as_int(data["review"]), client_took_part=data["client_took_part"],
+        goals=goals, professional=professional, client=client))
 
 
 @login_required
