@@ -56,13 +56,7 @@ class AccessLogReportForm(PeriodForm):
     )
 
     def clean_hetu(self):
-        value = self.cleaned_data["hetu"]
-        if not value.strip():
-            return ""
-        try:
-            return hetu_module.clean(value)
-        except hetu_module.HetuError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return hetu_module.clean_field(self.cleaned_data["hetu"])
 
     def clean_temporary_id(self):
         return self.cleaned_data["temporary_id"].strip().upper()

@@ -17,6 +17,7 @@ counting child-welfare deadlines (see ``docs/deadlines.md``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -79,17 +80,22 @@ def is_working_day_counting_eves(d: date) -> bool:
     return is_working_day(d) or (d.weekday() < 5 and d in _eves_in_year(d.year))
 
 
-def nth_working_day_after_counting_eves(d: date, n: int) -> date:
-    """As :func:`nth_working_day_after`, counting Midsummer Eve and Christmas Eve as working
-    days: the earlier of the two readings, never later than the legal final day."""
+def _nth_day_after(d: date, n: int, counts: Callable[[date], bool]) -> date:
+    """The ``n``-th day after ``d`` (``d`` itself never counted) of the days that ``counts``."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     counted = 0
     while counted < n:
         d += _ONE_DAY
-        if is_working_day_counting_eves(d):
+        if counts(d):
             counted += 1
     return d
+
+
+def nth_working_day_after_counting_eves(d: date, n: int) -> date:
+    """As :func:`nth_working_day_after`, counting Midsummer Eve and Christmas Eve as working
+    days: the earlier of the two readings, never later than the legal final day."""
+    return _nth_day_after(d, n, is_working_day_counting_eves)
 
 
 def next_working_day_on_or_after(d: date) -> date:
@@ -109,14 +115,7 @@ def nth_working_day_after(d: date, n: int) -> date:
     7 working days of LSL 26 § 5 and SHL 36 §: the first working day is the
     working day following the opening day.
     """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    counted = 0
-    while counted < n:
-        d += _ONE_DAY
-        if is_working_day(d):
-            counted += 1
-    return d
+    return _nth_day_after(d, n, is_working_day)
 
 
 def add_months(d: date, months: int) -> date:

@@ -11,6 +11,23 @@ from luotsi.common import validation
 from luotsi.organisation.backends import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
 
+class MunicipalityInRegionMixin:
+    """A filter form's optional ``region`` and ``municipality``, each shown by its name in the
+    active language; a municipality must be in the chosen region (refused on ``municipality``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].label_from_instance = lambda region: region.name
+        self.fields["municipality"].label_from_instance = lambda municipality: municipality.name
+
+    def clean(self):
+        data = super().clean()
+        region, municipality = data.get("region"), data.get("municipality")
+        if region and municipality and municipality.region_id != region.pk:
+            self.add_error("municipality", _("This municipality is not in the chosen region."))
+        return data
+
+
 class GuardedSignInMixin:
     """The user name and the password get a length bound and the control-character check of
     ``luotsi.common.validation`` (Django's sign-in form has neither). A refused field never

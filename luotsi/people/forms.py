@@ -7,17 +7,6 @@ from luotsi.people import hetu as hetu_module
 from luotsi.people.models import INTERPRETER_LANGUAGES, Language
 
 
-def clean_hetu_field(value: str, *, required: bool = False) -> str:
-    """A form's identity-code field through the one check (``hetu.parse``): the normalised
-    ASCII code, or the reason it is refused."""
-    if not (value or "").strip() and not required:
-        return ""
-    try:
-        return hetu_module.clean(value)
-    except hetu_module.HetuError as exc:
-        raise forms.ValidationError(exc.message) from None
-
-
 class PersonSearchForm(Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=150,
                            help_text=_("Last name, or last and first name, from the beginning."))
@@ -26,7 +15,7 @@ class PersonSearchForm(Form):
                                  widget=DateInput())
 
     def clean_hetu(self):
-        return clean_hetu_field(self.cleaned_data["hetu"])
+        return hetu_module.clean_field(self.cleaned_data["hetu"])
 
     def clean(self):
         super().clean()
@@ -87,7 +76,7 @@ class EmergencyAccessForm(Form):
     )
 
     def clean_hetu(self):
-        return clean_hetu_field(self.cleaned_data["hetu"])
+        return hetu_module.clean_field(self.cleaned_data["hetu"])
 
     def clean(self):
         super().clean()

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -122,6 +123,17 @@ def parse(value: str) -> Hetu:
 def clean(value: str) -> str:
     """The validated, normalised code (ASCII); raises HetuError as ``parse``."""
     return parse(value).value
+
+
+def clean_field(value: str, *, required: bool = False) -> str:
+    """A form's identity-code field through the one check: the normalised ASCII code, "" for an
+    empty optional field, or ``ValidationError`` with the reason it is refused."""
+    if not (value or "").strip() and not required:
+        return ""
+    try:
+        return clean(value)
+    except HetuError as exc:
+        raise ValidationError(exc.message) from None
 
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")

@@ -11,13 +11,9 @@ category of data it shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import import_module
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from luotsi.common import app_hooks
 
 
 @dataclass
@@ -40,20 +36,5 @@ class Section:
     order: int = 100
 
 
-Provider = Callable[..., list[Section]]
-
-
-@lru_cache(maxsize=1)
-def providers() -> tuple[Provider, ...]:
-    """The ``person_history`` functions of the installed apps, in app order."""
-    found = []
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "person_history"):
-            module = import_module(f"{config.name}.person_history")
-            found.append(module.person_history)
-    return tuple(found)
-
-
 def sections(user, person) -> list[Section]:
-    result = [section for provider in providers() for section in provider(user, person)]
-    return sorted(result, key=lambda section: section.order)
+    return app_hooks.sections("person_history", "person_history", user, person)

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from luotsi.common.file_refusals import FileRefusal
 from luotsi.common.validation import text_problem
 
 CODE_LISTS = ("goal_area", "situation_factor", "service", "method", "support_need")
@@ -49,17 +50,8 @@ OPEN_END = date(9999, 12, 31)
 MAX_NAME = 200
 
 
-class CodeListFileError(Exception):
-    """A refusal of a code-list file: where (file, line, column, field) and why."""
-
-    def __init__(self, path: str, line: int, column: int, field: str, message: str):
-        self.path, self.line, self.column = path, line, column
-        self.field, self.message = field, message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.path}, line {self.line}, column {self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+class CodeListFileError(FileRefusal):
+    """A refusal of a code-list file (``FileRefusal``)."""
 
 
 @dataclass
@@ -93,17 +85,9 @@ def read_file(path: str | Path, *, code_list: str | None = None, version: str | 
     file says of itself. A CSV file has no place for them: ``code_list`` and ``version`` are
     then required."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise CodeListFileError(name, 0, 0, "", f"cannot read the file ({error.strerror})") \
-            from error
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise CodeListFileError(name, line, column, "", "the file is not UTF-8 text") from error
+    text = CodeListFileError.read_text(path, encoding="utf-8-sig",
+                                       unreadable="cannot read the file ({reason})",
+                                       not_text="the file is not UTF-8 text")
     if name.lower().endswith(".json") or text.lstrip().startswith("{"):
         parsed = _read_json(name, text)
     else:

@@ -10,13 +10,9 @@ person's data, in a fixed number of statements.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import import_module
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from luotsi.common import app_hooks
 
 
 @dataclass
@@ -29,19 +25,5 @@ class Section:
     order: int = 100
 
 
-Provider = Callable[..., list[Section]]
-
-
-@lru_cache(maxsize=1)
-def providers() -> tuple[Provider, ...]:
-    """The ``shared_client_page.sections`` functions of the installed apps, in app order."""
-    found = []
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "shared_client_page"):
-            found.append(import_module(f"{config.name}.shared_client_page").sections)
-    return tuple(found)
-
-
 def sections(user, access, today) -> list[Section]:
-    result = [section for provider in providers() for section in provider(user, access, today)]
-    return sorted(result, key=lambda section: section.order)
+    return app_hooks.sections("shared_client_page", "sections", user, access, today)

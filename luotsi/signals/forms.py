@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from luotsi.common.formatting import format_month
 from luotsi.common.forms import DateInput, Form
 from luotsi.common.periods import month_start_after
+from luotsi.organisation.forms import MunicipalityInRegionMixin
 from luotsi.organisation.models import Municipality, Region
 from luotsi.signals.backtest import NotEnoughHistory, check_history
 from luotsi.signals.report import DEFAULT_MONTHS, PERIOD_CHOICES, Filters
@@ -19,7 +20,7 @@ from luotsi.signals.report import DEFAULT_MONTHS, PERIOD_CHOICES, Filters
 END_MONTHS_BACK = 60
 
 
-class InterventionFilterForm(Form):
+class InterventionFilterForm(MunicipalityInRegionMixin, Form):
     months = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
     end = forms.ChoiceField(label=_("Last month of the period"), required=False)
     region = forms.ModelChoiceField(Region.objects.order_by("code"), required=False,
@@ -40,8 +41,6 @@ class InterventionFilterForm(Form):
             for n in PERIOD_CHOICES]
         months = [month_start_after(this_month, -i) for i in range(END_MONTHS_BACK)]
         self.fields["end"].choices = [(f"{m:%Y-%m}", format_month(m)) for m in months]
-        self.fields["region"].label_from_instance = lambda region: region.name
-        self.fields["municipality"].label_from_instance = lambda municipality: municipality.name
 
     def clean_months(self) -> int:
         return self.cleaned_data.get("months") or DEFAULT_MONTHS
@@ -50,13 +49,6 @@ class InterventionFilterForm(Form):
         value = self.cleaned_data.get("end") or f"{self.today:%Y-%m}"
         year, month = (int(part) for part in value.split("-"))
         return date(year, month, 1)
-
-    def clean(self):
-        data = super().clean()
-        region, municipality = data.get("region"), data.get("municipality")
-        if region and municipality and municipality.region_id != region.pk:
-            self.add_error("municipality", _("This municipality is not in the chosen region."))
-        return data
 
     def filters(self) -> Filters:
         data = self.cleaned_data

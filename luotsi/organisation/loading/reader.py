@@ -16,6 +16,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from luotsi.common.file_refusals import FileRefusal
 from luotsi.organisation.models import (
     LICENSED_QUALIFICATIONS,
     REGISTRATION_NUMBER,
@@ -26,21 +27,8 @@ from luotsi.organisation.models import (
 )
 
 
-class OrganisationFileError(Exception):
-    """A refusal of the file: where (file, line, column, field) and why."""
-
-    def __init__(self, path: str, line: int, column: int, field: str, message: str):
-        self.path, self.line, self.column = path, line, column
-        self.field, self.message = field, message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.path}, line {self.line}, column {self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-    def as_dict(self) -> dict:
-        return {"file": self.path, "line": self.line, "column": self.column,
-                "field": self.field, "message": self.message}
+class OrganisationFileError(FileRefusal):
+    """A refusal of the organisation file (``FileRefusal``)."""
 
 
 @dataclass
@@ -372,15 +360,7 @@ class Reader:
 
 def read_file(path: str | Path) -> OrganisationSpec:
     """Read and check the organisation file at ``path`` (UTF-8 YAML)."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise OrganisationFileError(name, 0, 0, "", f"cannot be read: {exc.strerror}") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise OrganisationFileError(name, line, column, "", "not UTF-8 text") from exc
-    return Reader(name).read(text)
+    text = OrganisationFileError.read_text(path, encoding="utf-8",
+                                           unreadable="cannot be read: {reason}",
+                                           not_text="not UTF-8 text")
+    return Reader(str(path)).read(text)
