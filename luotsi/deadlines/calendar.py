@@ -145,13 +145,8 @@ def working_days_between(a: date, b: date) -> int:
     Consistent with :func:`nth_working_day_after`:
     ``working_days_between(d, nth_working_day_after(d, n)) == n``.
     """
-    count = 0
-    d = a
-    while d < b:
-        d += _ONE_DAY
-        if is_working_day(d):
-            count += 1
-    return count
+    return sum(1 for offset in range(1, (b - a).days + 1)
+               if is_working_day(a + timedelta(days=offset)))
 
 
 def _days_in_month(year: int, month: int) -> int:
