@@ -18,16 +18,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from luotsi.common.models import TimeStampedModel
-from luotsi.usage.models import EventKind, EventSector, Measure
-
-
-def _localised(obj, prefix: str) -> str:
-    language = (get_language() or "fi")[:2]
-    return getattr(obj, f"{prefix}_{language}", "") or getattr(obj, f"{prefix}_fi")
+from luotsi.usage.models import EventKind, EventSector, ExplainedCode, Measure, measure_errors
 
 
 class SignalKind(models.TextChoices):
@@ -80,37 +74,20 @@ def parameter_errors(kind: str, parameters) -> list[str]:
     return errors
 
 
-class SignalDefinition(TimeStampedModel):
+class SignalDefinition(ExplainedCode):
     """One kind of earlier signal on a service path, with its parameters."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=40, choices=SignalKind.choices)
     parameters = models.JSONField(
         _("parameters"), default=dict, blank=True,
         help_text=_("The kind's parameters, e.g. {\"sectors\": 2} or {\"event_kind\": "
                     "\"emergency_visit\", \"count\": 2, \"window_days\": 365}."))
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    explanation_fi = models.TextField(_("explanation in Finnish"), blank=True)
-    explanation_sv = models.TextField(_("explanation in Swedish"), blank=True)
-    explanation_en = models.TextField(_("explanation in English"), blank=True)
     ordering = models.PositiveIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("signal definition")
         verbose_name_plural = _("signal definitions")
         ordering = ["ordering", "code"]
-
-    def __str__(self) -> str:
-        return self.label()
-
-    def label(self) -> str:
-        return _localised(self, "name")
-
-    def text(self) -> str:
-        return _localised(self, "explanation")
 
     def clean(self) -> None:
         errors = parameter_errors(self.kind, self.parameters)
@@ -118,16 +95,9 @@ class SignalDefinition(TimeStampedModel):
             raise ValidationError({"parameters": errors})
 
 
-class EarlyWarningRule(TimeStampedModel):
+class EarlyWarningRule(ExplainedCode):
     """A rule with lower thresholds that marks early candidates, measured by its backtest."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    name_fi = models.CharField(_("name in Finnish"), max_length=200)
-    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    explanation_fi = models.TextField(_("explanation in Finnish"), blank=True)
-    explanation_sv = models.TextField(_("explanation in Swedish"), blank=True)
-    explanation_en = models.TextField(_("explanation in English"), blank=True)
     measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
     threshold = models.IntegerField(
         _("threshold"), help_text=_("The smallest count (of sectors or events) that marks a "
@@ -136,37 +106,17 @@ class EarlyWarningRule(TimeStampedModel):
     sector = models.CharField(_("sector"), max_length=30, blank=True,
                               choices=EventSector.choices)
     window_days = models.IntegerField(_("window (days)"), default=365)
-    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("early-warning rule")
         verbose_name_plural = _("early-warning rules")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.label()
-
-    def label(self) -> str:
-        return _localised(self, "name")
-
-    def text(self) -> str:
-        return _localised(self, "explanation")
-
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.threshold is not None and self.threshold < 1:
-            errors["threshold"] = _("The threshold must be at least 1.")
-        if self.window_days is not None and not 1 <= self.window_days <= 3660:
-            errors["window_days"] = _("The window must be between 1 and 3,660 days.")
-        if self.measure == Measure.DISTINCT_SECTORS and self.threshold is not None \
-                and self.threshold > len(EventSector.values):
-            errors["threshold"] = _("There are only %(count)s sectors; the threshold cannot be "
-                                    "higher.") % {"count": len(EventSector.values)}
+        errors = measure_errors(self)
         if self.measure == Measure.EVENTS_OF_KIND and self.event_kind not in EventKind.values:
             errors["event_kind"] = _("Choose the kind of event this rule counts, one of "
                                      "%(kinds)s.") % {"kinds": ", ".join(EventKind.values)}
-        if self.measure == Measure.EVENTS_IN_SECTOR and not self.sector:
-            errors["sector"] = _("Choose the sector this rule counts.")
         if errors:
             raise ValidationError(errors)
 

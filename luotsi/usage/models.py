@@ -195,6 +195,24 @@ class Measure(models.TextChoices):
 MAX_AGE = 120
 
 
+def measure_errors(rule) -> dict[str, str]:
+    """What is wrong with the measure of a counting rule (the conditions of an identification
+    rule, an early-warning rule): its threshold, window and sector, by field. The kind of event
+    counted is checked by each rule itself."""
+    errors: dict[str, str] = {}
+    if rule.threshold is not None and rule.threshold < 1:
+        errors["threshold"] = _("The threshold must be at least 1.")
+    if rule.window_days is not None and not 1 <= rule.window_days <= 3660:
+        errors["window_days"] = _("The window must be between 1 and 3,660 days.")
+    if rule.measure == Measure.DISTINCT_SECTORS and rule.threshold is not None \
+            and rule.threshold > len(EventSector.values):
+        errors["threshold"] = _("There are only %(count)s sectors; the threshold cannot be "
+                                "higher.") % {"count": len(EventSector.values)}
+    if rule.measure == Measure.EVENTS_IN_SECTOR and not rule.sector:
+        errors["sector"] = _("Choose the sector this rule counts.")
+    return errors
+
+
 class RuleConditions(models.Model):
     """What a rule counts and on whom: the conditions of an identification rule's version.
 
@@ -246,15 +264,7 @@ class RuleConditions(models.Model):
         return {name: getattr(self, name) for name in self.CONDITION_FIELDS}
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.threshold is not None and self.threshold < 1:
-            errors["threshold"] = _("The threshold must be at least 1.")
-        if self.window_days is not None and not 1 <= self.window_days <= 3660:
-            errors["window_days"] = _("The window must be between 1 and 3,660 days.")
-        if self.measure == Measure.DISTINCT_SECTORS and self.threshold is not None \
-                and self.threshold > len(EventSector.values):
-            errors["threshold"] = _("There are only %(count)s sectors; the threshold cannot be "
-                                    "higher.") % {"count": len(EventSector.values)}
+        errors = measure_errors(self)
         if self.measure == Measure.EVENTS_OF_KIND:
             if not self.event_kind:
                 errors["event_kind"] = _("Choose the kind of event this rule counts.")
@@ -262,8 +272,6 @@ class RuleConditions(models.Model):
                 errors["event_kind"] = _("“%(kind)s” is not a known kind of event; use one of "
                                          "%(kinds)s.") % {"kind": self.event_kind,
                                                           "kinds": ", ".join(EventKind.values)}
-        if self.measure == Measure.EVENTS_IN_SECTOR and not self.sector:
-            errors["sector"] = _("Choose the sector this rule counts.")
         self._clean_ages(errors)
         self._clean_lists(errors)
         if errors:
@@ -301,13 +309,10 @@ class RuleConditions(models.Model):
                 "rule could not match anyone.") % {"kind": self.event_kind}
 
 
-class IdentificationRule(TimeStampedModel, RuleConditions):
-    """A configurable rule that flags a person as a possible shared client.
-
-    Its conditions are those of its active version (``version``; 0 until one is activated, and
-    a rule without an active version is not evaluated). They change only by activating a draft
-    (``RuleVersion``), so that every flag can name the version that raised it.
-    """
+class ExplainedCode(TimeStampedModel):
+    """A code the administrator keeps, with its name and explanation in Finnish, Swedish and
+    English and whether it is in use: an identification rule here, a signal definition and an
+    early-warning rule (``luotsi.signals``)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_fi = models.CharField(_("name in Finnish"), max_length=200)
@@ -317,14 +322,9 @@ class IdentificationRule(TimeStampedModel, RuleConditions):
     explanation_sv = models.TextField(_("explanation in Swedish"), blank=True)
     explanation_en = models.TextField(_("explanation in English"), blank=True)
     active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(
-        _("active version"), default=1,
-        help_text=_("The number of the version whose conditions are in use; 0: none yet."))
 
     class Meta:
-        verbose_name = _("identification rule")
-        verbose_name_plural = _("identification rules")
-        ordering = ["code"]
+        abstract = True
 
     def __str__(self) -> str:
         return self.label()
@@ -338,6 +338,24 @@ class IdentificationRule(TimeStampedModel, RuleConditions):
 
     def text(self) -> str:
         return self._localised("explanation")
+
+
+class IdentificationRule(ExplainedCode, RuleConditions):
+    """A configurable rule that flags a person as a possible shared client.
+
+    Its conditions are those of its active version (``version``; 0 until one is activated, and
+    a rule without an active version is not evaluated). They change only by activating a draft
+    (``RuleVersion``), so that every flag can name the version that raised it.
+    """
+
+    version = models.PositiveIntegerField(
+        _("active version"), default=1,
+        help_text=_("The number of the version whose conditions are in use; 0: none yet."))
+
+    class Meta:
+        verbose_name = _("identification rule")
+        verbose_name_plural = _("identification rules")
+        ordering = ["code"]
 
 
 class RuleVersion(TimeStampedModel, RuleConditions):
