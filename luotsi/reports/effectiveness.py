@@ -99,6 +99,17 @@ def _first_team(user_ref: str) -> Subquery:
     return Subquery(memberships.values("team_id")[:1], output_field=IntegerField())
 
 
+def _in_team_or_region(queryset, team: str, filters):
+    """``queryset`` narrowed to the chosen team (annotated as ``team``), or else to the teams of
+    the chosen region."""
+    if filters.team_id:
+        return queryset.filter(**{team: filters.team_id})
+    if filters.region_id:
+        return queryset.filter(**{f"{team}__in": Team.objects.filter(
+            region_id=filters.region_id).values("pk")})
+    return queryset
+
+
 def goal_queryset(filters: EffectivenessFilters) -> QuerySet:
     """Goals in the period, annotated with their team, sector, first and last rating and the
     number of ratings (``r_*``). No rows are read here."""
@@ -120,11 +131,7 @@ def goal_queryset(filters: EffectivenessFilters) -> QuerySet:
     )
     if filters.sector:
         queryset = queryset.filter(section__sector=filters.sector)
-    if filters.team_id:
-        queryset = queryset.filter(r_team=filters.team_id)
-    elif filters.region_id:
-        queryset = queryset.filter(
-            r_team__in=Team.objects.filter(region_id=filters.region_id).values("pk"))
+    queryset = _in_team_or_region(queryset, "r_team", filters)
     return queryset.annotate(
         r_goal=F("pk"), r_plan=F("plan_id"), r_person=F("plan__person_id"),
         r_improved=Case(When(r_last__gt=F("r_first"), then=Value(1)), default=Value(0),
@@ -260,11 +267,7 @@ def _evaluations(filters: EffectivenessFilters) -> QuerySet:
     )
     if filters.sector:
         queryset = queryset.filter(e_sector=filters.sector)
-    if filters.team_id:
-        queryset = queryset.filter(e_team=filters.team_id)
-    elif filters.region_id:
-        queryset = queryset.filter(
-            e_team__in=Team.objects.filter(region_id=filters.region_id).values("pk"))
+    queryset = _in_team_or_region(queryset, "e_team", filters)
     return queryset.annotate(e_plan=F("plan_id"), e_person=F("plan__person_id")).values(
         "subject", "e_item", "e_row", "e_goal", "e_plan", "e_person", "e_team", "rater",
         "value").order_by()
