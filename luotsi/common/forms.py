@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext as _
 
 from luotsi.common import validation
 
@@ -94,6 +95,14 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+def refuse_last_before_first(form, first: str, last: str) -> None:
+    """Refuse, on the field ``last``, a last day (``last``) before the first day (``first``) of
+    ``form``'s cleaned data; either may be empty."""
+    start, end = form.cleaned_data.get(first), form.cleaned_data.get(last)
+    if start and end and end < start:
+        form.add_error(last, _("The last day cannot be before the first day."))
 
 
 def apply_service_errors(form, exc: ValidationError, field_map: dict | None = None) -> None:

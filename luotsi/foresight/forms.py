@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.forms import DateInput, Form, OnceForm
+from luotsi.common.forms import DateInput, Form, OnceForm, refuse_last_before_first
 from luotsi.foresight import defaults
 from luotsi.foresight.models import GapKind, StaffRole, WorkKind
 from luotsi.foresight.services import effort_problem, fte_problem
@@ -98,9 +98,7 @@ class GapForm(OnceForm):
                 if fte == 0 else None)
             if problem:
                 self.add_error("fte", problem)
-        first, last = data.get("starts_on"), data.get("ends_on")
-        if first and last and last < first:
-            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        refuse_last_before_first(self, "starts_on", "ends_on")
         return data
 
 

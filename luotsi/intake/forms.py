@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from luotsi.common.converters import MAX_ID
-from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput
+from luotsi.common.forms import DateInput, Form, OnceForm, TimeInput, refuse_last_before_first
 from luotsi.intake.advice import MAX_DURATION_MINUTES
 from luotsi.intake.models import (
     CLOCK_CHOICES,
@@ -110,10 +110,15 @@ class TeamWorkerChoiceField(forms.ModelChoiceField):
         return worker_with_teams(obj)
 
 
-def members_of(team_ids):
-    """Active members of the given teams (ids or a queryset of teams), by name."""
-    return (User.objects.filter(teams__in=team_ids, is_active=True).distinct()
-            .order_by("last_name", "first_name", "pk"))
+def members_of(team_ids, *, with_teams: bool = False):
+    """Active members of the given teams (ids or a queryset of teams), by name; with each one's
+    teams read in the same go when ``with_teams`` (for a choice that names them)."""
+    members = (User.objects.filter(teams__in=team_ids, is_active=True).distinct()
+               .order_by("last_name", "first_name", "pk"))
+    if with_teams:
+        members = members.prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("pk")))
+    return members
 
 
 # --- registering a contact ---------------------------------------------------------------------
@@ -236,9 +241,7 @@ class AdviceFilterForm(Form):
 
     def clean(self):
         data = super().clean()
-        first, last = data.get("received_from"), data.get("received_to")
-        if first and last and first > last:
-            self.add_error("received_to", _("The last day cannot be before the first day."))
+        refuse_last_before_first(self, "received_from", "received_to")
         return data
 
 
@@ -367,8 +370,7 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args, team_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        members = members_of(team_ids).prefetch_related(
-            Prefetch("teams", queryset=Team.objects.order_by("pk")))
+        members = members_of(team_ids, with_teams=True)
         self.fields["assignee"].queryset = members
         self.fields["pair_worker"].queryset = members
 
@@ -675,7 +677,6 @@ class CaseloadForm(Form):
 
     def __init__(self, *args, team_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        members = members_of(team_ids).prefetch_related(
-            Prefetch("teams", queryset=Team.objects.order_by("pk")))
+        members = members_of(team_ids, with_teams=True)
         self.fields["from_user"].queryset = members
         self.fields["to_user"].queryset = members

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.forms import DateInput
+from luotsi.common.forms import DateInput, refuse_last_before_first
 from luotsi.organisation.models import Municipality, Team, TeamKind
 from luotsi.reports.filter_forms import PeriodFilterForm
 from luotsi.reports.selectors import (
@@ -46,7 +46,5 @@ class KpiFilterForm(PeriodFilterForm):
 
     def clean(self):
         data = super().clean()
-        first, last = data.get("measure_from"), data.get("measure_to")
-        if first and last and first > last:
-            self.add_error("measure_to", _("The last day cannot be before the first day."))
+        refuse_last_before_first(self, "measure_from", "measure_to")
         return data
