@@ -65,6 +65,10 @@ CHANGE_LABELS = {
     "changed": pgettext_lazy("plan change", "changed"),
     "held": pgettext_lazy("plan change", "held"),
     "done": pgettext_lazy("plan change", "done"),
+    "withheld": pgettext_lazy("plan change", "not shown to the client"),
+    "shown": pgettext_lazy("plan change", "shown to the client"),
+    "given": pgettext_lazy("plan change", "given"),
+    "withdrawn": pgettext_lazy("plan change", "withdrawn"),
 }
 # Parts of a version's change list that belong to a sector: their text is shown only when the
 # professional sees that row now.

@@ -210,7 +210,8 @@ def plan_snapshot(plan: Plan) -> dict:
         "goals": [{"id": g.pk, "goal_area": g.goal_area.code, "client_wording": g.client_wording,
                    "target_date": g.target_date.isoformat() if g.target_date else None,
                    "priority": g.priority, "section": g.section.sector if g.section else None,
-                   "label": g.client_wording[:80]} for g in goals],
+                   "achieved_on": iso(g.achieved_on), "label": g.client_wording[:80]}
+                  for g in goals],
         # Situation factors and AVAIN ratings are rows of their own, so that adding one is a
         # change of its own in the version history (not only "goal changed").
         "factors": [{"id": f.pk, "goal": g.pk, "factor": f.factor.code, "effect": f.effect,
@@ -239,14 +240,16 @@ def plan_snapshot(plan: Plan) -> dict:
                       "starts_on": s.starts_on.isoformat() if s.starts_on else None,
                       "ends_on": s.ends_on.isoformat() if s.ends_on else None,
                       "label": s.item.name_fi} for s in plan.services.all()],
-        "methods": [{"id": m.pk, "method": m.method.code, "goal": m.goal_id,
+        "methods": [{"id": m.pk, "method": m.method.code, "goal": m.goal_id, "note": m.note,
                      "label": m.method.name_fi}
                     for m in plan.methods.all()],
         "steps": [{"id": s.pk, "what": s.what, "owner_kind": s.owner_kind,
                    "owner": label(s.owner), "due_on": s.due_on.isoformat(),
                    "done_on": s.done_on.isoformat() if s.done_on else None, "goal": s.goal_id,
-                   "label": s.what[:80]} for s in plan.steps.all()],
-        "consents": [{"id": c.pk, "sector": c.sector, "scope": c.scope,
+                   # the ground on which the step is not shown to the client, if it is not
+                   "withheld": s.withheld_ground_id, "label": s.what[:80]}
+                  for s in plan.steps.all()],
+        "consents": [{"id": c.pk, "sector": c.sector, "scope": c.scope, "status": c.status,
                       "valid_from": c.valid_from.isoformat(),
                       "valid_until": c.valid_until.isoformat() if c.valid_until else None,
                       "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,

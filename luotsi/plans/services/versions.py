@@ -36,8 +36,27 @@ def _rows(snapshot: dict, part: str) -> dict | None:
 
 
 def _same(before: dict, after: dict) -> bool:
-    keys = (before.keys() | after.keys()) - _NOT_COMPARED
-    return all(before.get(key) == after.get(key) for key in keys)
+    """Whether a row is unchanged in what both snapshots record of it: a field an older
+    snapshot did not record yet (a step's withholding, a consent's status) is no change."""
+    keys = (before.keys() & after.keys()) - _NOT_COMPARED
+    return all(before[key] == after[key] for key in keys)
+
+
+def _row_change(part: str, old: dict, new: dict) -> str:
+    """The kind of change of a row present in both snapshots."""
+    if part == "reviews" and new.get("held_on") and not old.get("held_on"):
+        return "held"
+    if part == "steps":
+        if new.get("done_on") and not old.get("done_on"):
+            return "done"
+        if "withheld" in old and new.get("withheld") != old["withheld"]:
+            return "withheld" if new.get("withheld") else "shown"
+    if part == "consents":
+        if new.get("withdrawn_on") and not old.get("withdrawn_on"):
+            return "withdrawn"
+        if "status" in old and new.get("status") != old["status"] and new["status"] == "given":
+            return "given"
+    return "changed"
 
 
 def version_changes(previous: dict | None, current: dict) -> list[dict]:
@@ -64,12 +83,8 @@ def version_changes(previous: dict | None, current: dict) -> list[dict]:
             old, new = before[row_id], after[row_id]
             if _same(old, new):
                 continue
-            change = "changed"
-            if part == "reviews" and new.get("held_on") and not old.get("held_on"):
-                change = "held"
-            elif part == "steps" and new.get("done_on") and not old.get("done_on"):
-                change = "done"
-            out.append({"part": part, "change": change, "text": new.get("label", "")})
+            out.append({"part": part, "change": _row_change(part, old, new),
+                        "text": new.get("label", "")})
     return out
 
 
