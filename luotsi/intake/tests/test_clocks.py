@@ -264,6 +264,30 @@ def test_api_change_cannot_drop_the_child_welfare_clocks(world, client, clock):
     assert not ClockChange.objects.exists()
 
 
+@pytest.mark.parametrize(("kind", "clock"), WEAKENING)
+def test_api_change_cannot_drop_the_clock_any_statutory_kind_requires(world, client, kind, clock):
+    """After registration as before it: every statutory kind (child-welfare, pre-birth and the
+    SHL 35 § notification about a child who may need special support) keeps its clocks."""
+    post, _get = _api(client, world.iris)
+    body = _body(world, kind=kind)
+    if kind == "pre_birth_notification":
+        body["persons"] = [{"role": "unborn", "temporary": True,
+                            "expected_birth_date": "2026-05-01"}]
+    registered = post("/contacts", body)
+    assert registered.status_code == 201, registered.content
+    contact = Contact.objects.get()
+    before = list(Deadline.objects.order_by("pk").values_list("code", "due_on", "status"))
+
+    response = post(f"/contacts/{contact.pk}/clock", {"clock": clock, "reason": "Ei tarvita."})
+
+    assert response.status_code == 422, response.content
+    assert _error_fields(response) == {"clock"}
+    contact.refresh_from_db()
+    assert contact.clock == REQUIRED_CLOCK[kind]
+    assert list(Deadline.objects.order_by("pk").values_list("code", "due_on", "status")) == before
+    assert not ClockChange.objects.exists()
+
+
 def test_api_change_needs_a_reason(world, client):
     contact = _shl_contact(world)
     post, _get = _api(client, world.iris)
