@@ -9,10 +9,10 @@ body, ``</section>`` (``id="…"`` gives the section an id of its own).
 
 ``{% table deadlines as row _("Due") _("Child") empty=_("No open deadlines.") %}<tr>…</tr>
 {% endtable %}`` is a table of rows with its header cells, or the sentence ``empty`` when there
-are no rows: the body (the row's markup) is rendered once per row with the row as ``row``.
+are no rows (without ``empty`` the table is shown with no rows): the body (the row's markup) is rendered once per row with the row as ``row``.
 The table is labelled by the heading of the section around it (``labelledby="…"`` names another
 element; ``caption=…`` gives it a caption instead, ``caption_hidden=True`` one only for screen
-readers); ``table_id``, ``class``, ``empty_id`` set those attributes, ``action_header`` adds a
+readers); ``labels=…`` takes the header labels as a list instead; ``table_id``, ``class``, ``empty_id`` set those attributes, ``action_header`` adds a
 last header cell read only by screen readers (a column of buttons), and ``scroll=True`` wraps
 a wide table in a focusable region that scrolls sideways. The markup is in
 ``templates/includes/section.html`` and ``templates/includes/table.html``.
@@ -63,7 +63,7 @@ def do_section(parser: Parser, token: Token) -> SectionNode:
                        nodelist)
 
 
-_TABLE_OPTIONS = {"empty", "empty_id", "labelledby", "caption", "caption_hidden", "table_id",
+_TABLE_OPTIONS = {"labels", "empty", "empty_id", "labelledby", "caption", "caption_hidden", "table_id",
                   "class", "action_header", "scroll"}
 
 
@@ -83,11 +83,10 @@ class TableNode(template.Node):
         values = {key: value.resolve(context) for key, value in self.options.items()}
         if not values.get("caption") and not values.get("labelledby"):
             values["labelledby"] = context.get(_HEADING_ID)
+        labels = [label.resolve(context) for label in self.labels]
+        labels.extend(values.pop("labels", None) or [])
         frame = context.template.engine.get_template("includes/table.html")  # type: ignore[union-attr]
-        return frame.render(context.new({
-            **values, "rows": rendered,
-            "labels": [label.resolve(context) for label in self.labels],
-        }))
+        return frame.render(context.new({**values, "rows": rendered, "labels": labels}))
 
 
 @register.tag("table")
