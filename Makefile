@@ -29,8 +29,9 @@ run: install
 	LUOTSI_DEMO=1 $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 # The production server (docs/operations.md): after `manage.py migrate` and
-# `manage.py collectstatic --noinput`, with the environment of .env.example set. It only serves.
-serve: install
+# `manage.py collectstatic --noinput`, with the environment of .env.example set. It only serves:
+# it installs nothing (a production checkout installs requirements.lock alone, no development tools).
+serve:
 	$(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 test: install

@@ -88,6 +88,17 @@ def test_the_server_unit_runs_what_make_serve_runs():
     assert all((DEPLOY / p.name).stat().st_mode & 0o111 for p in SCRIPTS)
 
 
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_make_serve_only_serves():
+    """docs/operations.md: `make serve` neither installs nor migrates; a production checkout has
+    requirements.lock alone, and the development tools and the test provider stay off it however
+    new the lock files are."""
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-W", "requirements.lock", "-W",
+                          "requirements-dev.lock", "-W", "tests/oidc/package-lock.json", "serve"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    assert dry.stdout.splitlines() == [".venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi"]
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
 def test_systemd_analyze_verifies_the_units(tmp_path):
     # The units as installed in this checkout: the same files with its paths.
