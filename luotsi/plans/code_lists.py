@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luotsi.common.file_refusals import FileRefusal
-from luotsi.common.validation import text_problem
+from luotsi.common.validation import date_problem, text_problem
 
 CODE_LISTS = ("goal_area", "situation_factor", "service", "method", "support_need")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
@@ -301,8 +301,11 @@ def _dates(found: dict[str, tuple[str, int]], refuse) -> dict[str, date | None]:
             dates[key] = _date(value)
         except ValueError:
             refuse(key, f"write the date as YYYY-MM-DD or D.M.YYYY (it was {value!r})")
-    if dates["valid_until"] == OPEN_END:
-        dates["valid_until"] = None
+        if key == "valid_until" and dates[key] == OPEN_END:
+            dates[key] = None
+        problem = date_problem(dates[key])
+        if problem:
+            refuse(key, f"{problem} (it was {value!r})")
     if dates["valid_from"] and dates["valid_until"] and dates["valid_until"] < dates["valid_from"]:
         refuse("valid_until", "the validity ends before it starts")
     return dates

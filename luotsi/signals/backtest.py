@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luotsi.common import validation
 from luotsi.deadlines.calendar import add_months
 from luotsi.signals.models import Backtest, EarlyWarningRule
 from luotsi.usage.identification import matches
@@ -91,7 +92,11 @@ def history_needed(as_of: date, longest_window: int) -> date:
 
 
 def check_history(as_of: date, *, today: date | None = None) -> None:
-    """Refuse an as-of date in the future or without enough history before it."""
+    """Refuse an as-of date outside Luotsi's accepted range, in the future or without enough
+    history before it."""
+    problem = validation.date_problem(as_of)
+    if problem:
+        raise NotEnoughHistory(problem)
     today = today or timezone.localdate()
     if as_of > today:
         raise NotEnoughHistory(_("The as-of date cannot be in the future."))

@@ -160,6 +160,10 @@ FAULTY = [
     ("ends-first.csv", "code;name_fi;valid_from;valid_until\na;A;2024-05-01;2024-04-30\n",
      "line 2, column 16: valid_until: the validity ends before it starts"),
     ("control.csv", "code;name_fi\na;A\x07\n", "line 2, column 3: name_fi:"),
+    ("year-1.csv", "code;name_fi;valid_from\na;A;0001-01-01\n",
+     "line 2, column 5: valid_from: "),
+    ("year-9000.csv", "code;name_fi;valid_until\na;A;9000-01-01\n",
+     "line 2, column 5: valid_until: "),
     ("syntax.json", '{"code_list": "method", "version": "9",\n "codes": [\n  {"code": "a",}\n]}',
      "line 3, column 16: not JSON"),
     ("field.json", '{"code_list": "method", "version": "9",\n "codes": [\n  {"code": "a", '

@@ -91,6 +91,23 @@ def test_command__a_date_that_is_not_a_date_is_refused(history):
         _backtest("2025-02-30")
 
 
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31"])
+def test_as_of_before_1900__refused_naming_the_field_command_page_and_api(client, lead, history,
+                                                                         as_of):
+    with pytest.raises(CommandError, match="^--as-of: .*1900"):
+        _backtest(as_of)
+    client.force_login(lead)
+    page = client.post(f"/service-usage/early-rules/{history.pk}/", {"as_of": as_of})
+    assert page.status_code == 400
+    _record, token = ApiToken.issue(lead)
+    response = client.get(f"/api/v1/signals/backtest?as_of={as_of}",
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    (field,) = response.json()["error"]["fields"]
+    assert field["field"] == "as_of" and "1900" in field["message"]
+    assert not Backtest.objects.exists()
+
+
 def test_rule_page__shows_the_backtest_with_small_cells_hidden(client, lead, history):
     _backtest("2025-06-30")
     client.force_login(lead)
