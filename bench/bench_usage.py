@@ -28,7 +28,18 @@ SQLite file ``/tmp/luotsi-bench-usage.sqlite3`` removed) and migrates, then meas
 4. a day's new events (today's, ``events / (years × 365)``) imported, and the daily incremental
    identification run that follows;
 5. the preview of a draft rule for seed 003's target group (working age, mental-health/substance
-   and employment services used together), then a full run with it activated.
+   and employment services used together), then a full run with it activated;
+6. the early-warning rules' backtest on yesterday (``luotsi.signals.backtest``; target under
+   30 s).
+
+The events' analytical copy (Parquet by month, ``luotsi.usage.analytics``) is in
+``var/bench-usage/copy-<database>/`` (emptied first; ``--no-copy``: none, the runs read the events
+table). With it the import writes the copy, and beside the identification runs the script
+prints the **DuckDB reference**: the same active rules as bare DuckDB ``GROUP BY`` statements over
+the same files, nothing written (best of three). Targets at 10 M events: the full identification
+within 3 × that reference, the daily run under 1 s, the backtest under 30 s. The full run on the
+events table (the copy switched off) is measured too, and the load average is printed beside each
+figure (the machine may be shared).
 
 The figures are printed and written to ``bench/results/usage-<postgresql|sqlite>.txt``.
 """
@@ -93,7 +104,7 @@ def prepare_environment(args) -> str:
         for suffix in ("-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    else:
+    elif not args.reuse or not psql(f"SELECT 1 FROM pg_database WHERE datname = '{PG_NAME}'"):  # noqa: S608 - the checked constant above
         # The name is the constant above, never input.
         psql(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
         psql(f'CREATE DATABASE "{PG_NAME}"')
@@ -234,23 +245,49 @@ def main() -> None:
     parser.add_argument("--no-parquet", action="store_true",
                         help="skip the Parquet file and its re-import")
     parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: keep the database's events and measure again (no "
+                             "import)")
+    parser.add_argument("--no-copy", action="store_true",
+                        help="no analytical copy: the identification reads the events table")
     parser.add_argument("--order", choices=("random", "date"), default="random",
                         help="rows of the file in random order (the worst case for the "
                              "database's indexes) or in date order, like a register's extract")
     args = parser.parse_args()
 
     url = prepare_environment(args)
+    copy_path = DATA / f"copy-{'sqlite' if args.sqlite else PG_NAME}"
+    if not args.no_copy:
+        import shutil
+
+        shutil.rmtree(copy_path, ignore_errors=True)
+        os.environ["LUOTSI_EVENTS_PARQUET_DIR"] = str(copy_path)
+    else:
+        os.environ["LUOTSI_EVENTS_PARQUET_DIR"] = ""
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    from luotsi.usage import services
-    from luotsi.usage.identification import preview, run_identification
+    from luotsi.signals.backtest import run_backtest
+    from luotsi.usage import analytics, services
+    from luotsi.usage.identification import (
+        copy_rule_sql,
+        preview,
+        run_identification,
+        window_start,
+    )
     from luotsi.usage.importing import import_events
-    from luotsi.usage.models import Flag, IdentificationRule, RuleVersion, ServiceEvent
+    from luotsi.usage.models import (
+        Flag,
+        IdentificationRule,
+        RuleVersion,
+        ServiceEvent,
+        day_key,
+    )
 
     today = timezone.localdate()
     end = today - timedelta(days=1)
@@ -299,43 +336,103 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    wal_before = wal_position()
-    result, seconds, cpu = timed("Importing the CSV file", lambda: import_events(
-        str(csv_path), batch_size=args.batch_size))
-    report(f"import CSV:      {result.rows:,} rows in {seconds:.1f} s = "
-           f"{result.rows / seconds:,.0f} rows/s (CPU of this process {cpu:.1f} s); "
-           f"imported {result.imported:,}, duplicates {result.duplicates:,}, "
-           f"rejected {len(result.rejected):,}, persons registered {result.persons_created:,}")
-    if wal_before:
-        written, checkpoints = wal_since(wal_before)
-        report(f"                 write-ahead log written {written / 1e9:.1f} GB "
-               f"({written / result.rows:,.0f} bytes a row), {checkpoints} checkpoints")
-    if not args.no_parquet:
-        result, seconds, cpu = timed("Re-importing from the Parquet file", lambda: import_events(
-            str(parquet_path), batch_size=args.batch_size))
-        report(f"re-import Parquet: {result.rows:,} rows in {seconds:.1f} s = "
-               f"{result.rows / seconds:,.0f} rows/s (CPU {cpu:.1f} s); imported "
-               f"{result.imported:,}, duplicates {result.duplicates:,}")
+    def load() -> str:
+        return f"load {os.getloadavg()[0]:.1f}"
+
+    def duckdb_reference(as_of: date) -> float | None:
+        """The active rules as bare DuckDB statements over the copy's files (best of three)."""
+        if args.no_copy:
+            return None
+        rules = list(IdentificationRule.objects.filter(active=True, version__gt=0))
+        longest = max(rule.window_days for rule in rules)
+        files = analytics.window_files(window_start(as_of, longest), as_of)
+        best, matched = float("inf"), 0
+        for _ in range(3):
+            duck = analytics.duckdb_connection()
+            started = time.perf_counter()
+            matched = sum(len(duck.execute(*copy_rule_sql(
+                rule, as_of, analytics.events_sql(files))).fetchall()) for rule in rules)
+            best = min(best, time.perf_counter() - started)
+            duck.close()
+        report(f"DuckDB reference: {best:.3f} s for the {len(rules)} rules over "
+               f"{len(files):,} monthly files ({matched:,} matches before the age conditions; "
+               f"{load()})")
+        return best
+
+    def against(seconds: float, reference: float | None) -> str:
+        return f", {seconds / reference:.1f} × the DuckDB reference" if reference else ""
+
+    reused = args.reuse and ServiceEvent.objects.exists()
+    if reused:
+        lines.append("(the events of an earlier run reused: no import measured)")
+        # What the earlier run added: the target-group rule and the day's events.
+        IdentificationRule.objects.filter(code="working_age_mhs_employment").delete()
+        ServiceEvent.objects.filter(row_key__gte=day_key(today)).delete()
+        written, seconds, cpu = timed("Writing the copy", lambda: (
+            analytics.refresh() if not args.no_copy else {}))
+        report(f"copy written:    {seconds:.1f} s, {len(written)} months, "
+               f"{sum(written.values()):,} events ({load()})")
+    else:
+        wal_before = wal_position()
+        result, seconds, cpu = timed("Importing the CSV file", lambda: import_events(
+            str(csv_path), batch_size=args.batch_size))
+        report(f"import CSV:      {result.rows:,} rows in {seconds:.1f} s = "
+               f"{result.rows / seconds:,.0f} rows/s (CPU of this process {cpu:.1f} s); "
+               f"imported {result.imported:,}, duplicates {result.duplicates:,}, "
+               f"rejected {len(result.rejected):,}, persons registered "
+               f"{result.persons_created:,}")
+        if wal_before:
+            written, checkpoints = wal_since(wal_before)
+            report(f"                 write-ahead log written {written / 1e9:.1f} GB "
+                   f"({written / result.rows:,.0f} bytes a row), {checkpoints} checkpoints")
+        if not args.no_copy:
+            report(f"                 the copy's {result.copy_months} monthly files written by "
+                   f"the import (included above)")
+        if not args.no_parquet:
+            result, seconds, cpu = timed("Re-importing from the Parquet file", lambda: (
+                import_events(str(parquet_path), batch_size=args.batch_size)))
+            report(f"re-import Parquet: {result.rows:,} rows in {seconds:.1f} s = "
+                   f"{result.rows / seconds:,.0f} rows/s (CPU {cpu:.1f} s); imported "
+                   f"{result.imported:,}, duplicates {result.duplicates:,}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if not args.no_copy:
+        written, seconds, cpu = timed("Rebuilding the copy from the database", lambda: (
+            analytics.refresh(rebuild=True)))
+        report(f"rebuild copy:    {seconds:.1f} s (CPU {cpu:.1f} s, {load()}): "
+               f"{len(written)} months, {sum(written.values()):,} events")
+    reference = duckdb_reference(end)
     run, seconds, cpu = timed("Full identification", lambda: run_identification(as_of=end))
-    report(f"identify full:   {seconds:.2f} s (CPU {cpu:.2f} s) on {end}: "
+    report(f"identify full:   {seconds:.2f} s (CPU {cpu:.2f} s, {load()}) on {end}: "
            f"{run.persons_evaluated:,} persons with events in the window, "
-           f"{run.flagged:,} flagged, {Flag.objects.count():,} flags")
+           f"{run.flagged:,} flagged, {Flag.objects.count():,} flags{against(seconds, reference)}")
+    flags_by_copy = set(Flag.objects.values_list("person_id", "rule_id", "rule_version"))
+    run, seconds, cpu = timed("Full identification again", lambda: run_identification(as_of=end))
+    report(f"identify full:   {seconds:.2f} s again ({load()}){against(seconds, reference)}")
+    if not args.no_copy:
+        settings.EVENTS_PARQUET_DIR = ""
+        run, seconds, cpu = timed("Full identification on the events table", lambda: (
+            run_identification(as_of=end)))
+        same = flags_by_copy == set(Flag.objects.values_list("person_id", "rule_id",
+                                                             "rule_version"))
+        report(f"identify full on the events table (no copy): {seconds:.2f} s ({load()}); "
+               f"the same flags: {'yes' if same else 'NO'}")
+        settings.EVENTS_PARQUET_DIR = str(copy_path)
     result, seconds, cpu = timed("Importing a day's new events", lambda: import_events(
         str(day_path), batch_size=args.batch_size))
     report(f"import a day:    {result.rows:,} rows in {seconds:.2f} s; imported "
-           f"{result.imported:,}")
+           f"{result.imported:,}; {result.copy_months} monthly files of the copy written")
     run, seconds, cpu = timed("Daily identification", lambda: run_identification(
         as_of=today, incremental=True))
-    report(f"identify daily:  {seconds:.2f} s (CPU {cpu:.2f} s), mode {run.mode}: "
+    report(f"identify daily:  {seconds:.2f} s (CPU {cpu:.2f} s, {load()}), mode {run.mode}: "
            f"{run.persons_evaluated:,} persons re-evaluated, {run.flags_added:,} flags added, "
            f"{run.flags_removed:,} removed, {run.flagged:,} flagged")
     run, seconds, cpu = timed("Full identification (for comparison)", lambda: run_identification(
         as_of=today))
+    reference = duckdb_reference(today)
     report(f"identify full:   {seconds:.2f} s on {today} ({run.flagged:,} flagged: the same as "
-           f"the daily run)")
+           f"the daily run; {load()}){against(seconds, reference)}")
     # Seed 003's second target group as a rule: the draft's preview (its matches and the active
     # version's, joined), then a full run with it as a fourth rule.
     together = ["mental_health_substance", "employment"]
@@ -356,6 +453,11 @@ def main() -> None:
     report(f"identify full:   {seconds:.2f} s on {today} with that rule as a fourth "
            f"({run.flagged:,} flagged, {Flag.objects.filter(rule=rule).count():,} by it)")
     report(f"events stored:   {ServiceEvent.objects.count():,}")
+    backtest, seconds, cpu = timed("Backtest of the early-warning rules", lambda: run_backtest(
+        as_of=end, store=False))
+    report(f"backtest:        {seconds:.1f} s (CPU {cpu:.1f} s, {load()}) on {end}: "
+           f"{backtest['persons_with_events']:,} persons with events in the years read, "
+           f"{backtest['flagged']:,} flagged on the date")
     RESULTS.mkdir(exist_ok=True)
     name = "usage-postgresql.txt" if connection.vendor == "postgresql" else "usage-sqlite.txt"
     if args.events != 10_000_000:

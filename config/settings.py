@@ -416,6 +416,10 @@ if CHILDREN_PER_SOCIAL_WORKER < 1:
     raise ImproperlyConfigured("LUOTSI_CHILDREN_PER_SOCIAL_WORKER must be 1 or more.")
 # Days a declined shared-client flag stays out of the candidates list.
 SHAREDCARE_DECLINE_HIDE_DAYS = env_int("LUOTSI_SHAREDCARE_DECLINE_HIDE_DAYS", 180)
+# The service events' analytical copy (luotsi.usage.analytics): Parquet files by month, written by
+# the import, read with DuckDB by the identification runs. Empty: no copy, the runs read the
+# events table (the demo and development on SQLite). PostgreSQL stays the source of truth.
+EVENTS_PARQUET_DIR = env_str("LUOTSI_EVENTS_PARQUET_DIR", default="")
 # A person's access-log report for a period starting more than this many years back needs a
 # stated special reason (Act 703/2023; see docs/personal-data.md).
 ACCESS_LOG_REPORT_FREE_YEARS = 2

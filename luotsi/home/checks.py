@@ -114,3 +114,45 @@ def client_identification_configured_whole(app_configs, **kwargs):
             hint="The identification service's issuer is always an HTTPS address in production.",
             id="luotsi.W022"))
     return warnings
+
+
+_PARQUET_HINT = ("Set LUOTSI_EVENTS_PARQUET_DIR to a directory of its own on a local disk, "
+                 "writable by the server and the import, then run `manage.py events_parquet` "
+                 "(docs/operations.md, \"The service events' analytical copy\").")
+
+
+def _nearest_existing(path):
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+@register(Tags.database, deploy=True)
+def events_parquet_directory(app_configs, **kwargs):
+    """The service events' analytical copy: without it the identification reads the events
+    table (several times slower at a county's volume); with it, its directory must be usable."""
+    import os
+
+    from luotsi.usage import analytics
+
+    root = analytics.directory()
+    if root is None:
+        if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+            return [Warning(
+                "No analytical copy of the service events: the identification runs read the "
+                "events table.", hint=_PARQUET_HINT, id="luotsi.W030")]
+        return []
+    if not root.is_absolute():
+        return [Error(f"LUOTSI_EVENTS_PARQUET_DIR ({root}) is not an absolute path.",
+                      hint=_PARQUET_HINT, id="luotsi.E030")]
+    existing = _nearest_existing(root)
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return [Error(f"LUOTSI_EVENTS_PARQUET_DIR ({root}) cannot be written: {existing} is not "
+                      "a writable directory. The copy is not used and the runs read the events "
+                      "table.", hint=_PARQUET_HINT, id="luotsi.E030")]
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return [Error("DuckDB is not installed: the analytical copy cannot be read.",
+                      hint="Install the requirements (requirements.lock).", id="luotsi.E031")]
+    return []

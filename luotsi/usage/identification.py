@@ -11,6 +11,15 @@ the previous run: those with events imported since then (event ids above the pre
 watermark) and those with events that entered or left a window because the as-of date moved. When
 the rules changed since the previous run (their signature differs), or there is no previous run,
 or the as-of date went backwards or jumped more than a window, the run is a full one.
+
+With the events' analytical copy configured (``luotsi.usage.analytics``: Parquet files by month,
+each brought up to date with the database before it is read), the rules' ``GROUP BY`` statements
+run in DuckDB over the window's files instead, with the same conditions (``copy_rule_sql``); their
+matches are loaded into the same temporary table (the age conditions applied there, through the
+persons' dates of birth in the database), and the flags are brought up to date by the same three
+statements. Without a copy, or when it cannot be brought up to date, the rules run in the
+database as above: the results are the same either way
+(``luotsi/usage/tests/test_identification_copy.py``).
 """
 
 # The SQL below is built only from constant table names and SQL compiled by the ORM; every value
@@ -28,6 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from luotsi.people.models import Person
+from luotsi.usage import analytics
 from luotsi.usage.models import (
     Flag,
     IdentificationRule,
@@ -41,6 +52,7 @@ from luotsi.usage.models import (
 
 _MATCHED = "usage_tmp_matched"
 _SCOPE = "usage_tmp_scope"
+_CANDIDATES = "usage_tmp_candidates"
 
 
 def window_start(as_of: date, window_days: int) -> date:
@@ -116,6 +128,102 @@ def matches(rule: RuleConditions, as_of: date) -> QuerySet:
     return grouped.values_list("person_id", flat=True)
 
 
+def copy_rule_sql(rule: RuleConditions, as_of: date, events: str,
+                  scoped: bool = False) -> tuple[str, list]:
+    """The rule as one DuckDB ``GROUP BY person_id HAVING …`` over ``events`` (a relation of the
+    analytical copy): the same window, kinds, measure, threshold and sectors used together as
+    ``matches``. The age conditions are not in it: they are applied in the database to the
+    persons it returns (``_insert_copy_matches``). ``scoped`` limits it to the persons of the
+    DuckDB table ``scope``."""
+    where = ["event_date >= ?", "event_date <= ?"]
+    params: list = [window_start(as_of, rule.window_days), as_of]
+    if rule.event_kinds:
+        kinds = sorted(rule.event_kinds)
+        where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
+        params.extend(kinds)
+    if scoped:
+        where.append("person_id IN (SELECT person_id FROM scope)")
+    having_params: list = []
+    if rule.measure == Measure.DISTINCT_SECTORS:
+        counted = "count(DISTINCT sector)"
+    elif rule.measure == Measure.EVENTS_OF_KIND:
+        counted = "count(*) FILTER (WHERE kind = ?)"
+        having_params.append(rule.event_kind)
+    elif rule.measure == Measure.EVENTS_IN_SECTOR:
+        counted = "count(*) FILTER (WHERE sector = ?)"
+        having_params.append(rule.sector)
+    else:
+        counted = "count(*)"
+    having = f"{counted} >= ?"
+    having_params.append(rule.threshold)
+    together = sorted(set(rule.sectors_together or []))
+    if together:
+        having += (f" AND count(DISTINCT sector) FILTER (WHERE sector IN "
+                   f"({', '.join('?' for _ in together)})) >= ?")
+        having_params.extend([*together, len(together)])
+    sql = (f"SELECT person_id FROM {events} WHERE {' AND '.join(where)} "
+           f"GROUP BY person_id HAVING {having}")
+    return sql, [*params, *having_params]
+
+
+def _insert_copy_matches(cursor, rules: list[IdentificationRule], as_of: date,
+                         files: list[str], scope: list[int] | None) -> int:
+    """Each rule's matches from the analytical copy into the matches' temporary table. Returns
+    the persons evaluated: those of ``scope``, or in a full run those with events in the longest
+    window (counted in the copy)."""
+    duck = analytics.duckdb_connection()
+    try:
+        events = analytics.events_sql(files)
+        if scope is not None:  # (a list parameter: registering an Arrow table loads pandas)
+            duck.execute("CREATE TEMPORARY TABLE scope AS SELECT unnest(?::BIGINT[]) AS person_id",
+                         [scope])
+            evaluated = len(scope)
+        else:
+            row = duck.execute(
+                f"SELECT count(DISTINCT person_id) FROM {events} WHERE event_date >= ? "
+                "AND event_date <= ?", [window_start(as_of, max(r.window_days for r in rules)),
+                                        as_of]).fetchone()
+            evaluated = int(row[0]) if row else 0
+        candidates: list[tuple[int, int, int]] = []
+        for rule in rules:
+            sql, params = copy_rule_sql(rule, as_of, events, scoped=scope is not None)
+            candidates.extend((person_id, rule.pk, rule.version)
+                              for (person_id,) in duck.execute(sql, params).fetchall())
+    finally:
+        duck.close()
+    cursor.execute(f"CREATE TEMPORARY TABLE {_CANDIDATES} (person_id bigint NOT NULL, "
+                   "rule_id bigint NOT NULL, rule_version integer NOT NULL)")
+    _load(cursor, _CANDIDATES, candidates)
+    persons = Person._meta.db_table
+    for rule in rules:
+        join, params = "", []
+        if rule.min_age is not None or rule.max_age is not None:
+            join = f" JOIN {persons} p ON p.id = c.person_id"
+            if rule.min_age is not None:
+                join += " AND p.birth_date <= %s"
+                params.append(born_by_age(as_of, rule.min_age))
+            if rule.max_age is not None:
+                join += " AND p.birth_date > %s"
+                params.append(born_by_age(as_of, rule.max_age + 1))
+        params.append(rule.pk)
+        cursor.execute(f"INSERT INTO {_MATCHED} (person_id, rule_id, rule_version) "
+                       f"SELECT c.person_id, c.rule_id, c.rule_version FROM {_CANDIDATES} c"
+                       f"{join} WHERE c.rule_id = %s", params)
+    return evaluated
+
+
+def _load(cursor, table: str, rows: list[tuple]) -> None:
+    """``rows`` into a temporary table: COPY on PostgreSQL, one prepared INSERT elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            copy.write("".join("\t".join(map(str, row)) + "\n" for row in rows))
+        return
+    marks = ", ".join("%s" for _ in rows[0])
+    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
 def _days(first: date, last: date) -> Q:
     """The events dated ``first`` to ``last``, as a range of the key's index."""
     return Q(event_date__gte=first, event_date__lte=last, row_key__gte=day_key(first),
@@ -159,20 +267,28 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
 def run_identification(*, as_of: date, incremental: bool = False) -> IdentificationRun:
     """Evaluate the active rules on ``as_of`` and bring the flags up to date, in one transaction."""
     started = timezone.now()
+    # The events' high-water mark is read before the copy is brought up to date, so that events
+    # stored meanwhile are above it and re-evaluated by the next daily run.
+    watermark = ServiceEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    active = list(IdentificationRule.objects.filter(active=True, version__gt=0).order_by("pk"))
+    longest = max((rule.window_days for rule in active), default=1)
+    files = analytics.window_files(window_start(as_of, longest), as_of) \
+        if active and analytics.enabled() else None
     with transaction.atomic():
         rules = list(IdentificationRule.objects.filter(active=True, version__gt=0)
                      .order_by("pk"))
         signature = rules_signature(rules)
+        if files is not None and signature != rules_signature(active):
+            files = None  # the rules changed meanwhile: their windows may be other months
         previous = IdentificationRun.objects.filter(finished_at__isnull=False).order_by(
             "-started_at", "-pk").first()
-        watermark = ServiceEvent.objects.aggregate(m=Max("id"))["m"] or 0
         plan = _plan(as_of, incremental, rules, signature, previous)
         run = IdentificationRun.objects.create(
             as_of=as_of, mode=plan.mode, started_at=started, event_watermark=watermark,
             rules_signature=signature)
         flag_table = Flag._meta.db_table
         with connection.cursor() as cursor:
-            for table in (_MATCHED, _SCOPE):
+            for table in (_MATCHED, _SCOPE, _CANDIDATES):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {_MATCHED} (person_id bigint NOT NULL, "
                            "rule_id bigint NOT NULL, rule_version integer NOT NULL)")
@@ -184,15 +300,23 @@ def run_identification(*, as_of: date, incremental: bool = False) -> Identificat
                     cursor.execute(f"ANALYZE {_SCOPE}")  # its size guides the join below
                 cursor.execute(f"SELECT COUNT(*) FROM {_SCOPE}")
                 evaluated = cursor.fetchone()[0]
-            for rule in rules:
-                queryset = matches(rule, as_of)
+            copy_evaluated = 0
+            if files is not None:
+                scope = None
                 if plan.scope is not None:
-                    queryset = queryset.extra(  # noqa: S610 - constant table name, no input
-                        where=[f"person_id IN (SELECT person_id FROM {_SCOPE})"])
-                sql, params = _sql(queryset)
-                cursor.execute(f"INSERT INTO {_MATCHED} (person_id, rule_id, rule_version) "
-                               f"SELECT m.person_id, %s, %s FROM ({sql}) m",
-                               (rule.pk, rule.version, *params))
+                    cursor.execute(f"SELECT person_id FROM {_SCOPE}")
+                    scope = [row[0] for row in cursor.fetchall()]
+                copy_evaluated = _insert_copy_matches(cursor, rules, as_of, files, scope)
+            else:
+                for rule in rules:
+                    queryset = matches(rule, as_of)
+                    if plan.scope is not None:
+                        queryset = queryset.extra(  # noqa: S610 - constant table name, no input
+                            where=[f"person_id IN (SELECT person_id FROM {_SCOPE})"])
+                    sql, params = _sql(queryset)
+                    cursor.execute(f"INSERT INTO {_MATCHED} (person_id, rule_id, rule_version) "
+                                   f"SELECT m.person_id, %s, %s FROM ({sql}) m",
+                                   (rule.pk, rule.version, *params))
             in_scope = "" if plan.scope is None else \
                 f" AND person_id IN (SELECT person_id FROM {_SCOPE})"
             cursor.execute(
@@ -213,13 +337,15 @@ def run_identification(*, as_of: date, incremental: bool = False) -> Identificat
                 f"WHERE NOT EXISTS (SELECT 1 FROM {flag_table} f WHERE f.person_id = m.person_id "
                 f"AND f.rule_id = m.rule_id)", (as_of, as_of, run.pk))
             added = cursor.rowcount
-            if plan.scope is None:
+            if plan.scope is None and files is not None:
+                evaluated = copy_evaluated
+            elif plan.scope is None:
                 cursor.execute(
                     "SELECT COUNT(DISTINCT person_id) FROM "
                     f"{ServiceEvent._meta.db_table} WHERE event_date >= %s AND event_date <= %s",
                     (window_start(as_of, max((r.window_days for r in rules), default=1)), as_of))
                 evaluated = cursor.fetchone()[0]
-            for table in (_MATCHED, _SCOPE):
+            for table in (_MATCHED, _SCOPE, _CANDIDATES):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
         run.persons_evaluated = evaluated
         run.flags_added = added

@@ -452,3 +452,35 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.rule_id}"
+
+
+class EventMonth(models.Model):
+    """The generation of each month's events: raised by the database itself (triggers of
+    migration 0009) in the same transaction as every insert, update or delete of events of that
+    month, so that the analytical copy (``luotsi.usage.analytics``) knows exactly which of its
+    month partitions are behind the events table."""
+
+    month = models.CharField(_("month"), max_length=7, primary_key=True)  # YYYY-MM
+    generation = models.PositiveBigIntegerField(_("generation"), default=1)
+
+    class Meta:
+        verbose_name = _("month of events")
+        verbose_name_plural = _("months of events")
+
+    def __str__(self) -> str:
+        return f"{self.month} ({self.generation})"
+
+
+class EventStore(models.Model):
+    """The events table's identity: a copy names the database it was made from, so a copy made
+    from another database is never taken for this one's (after a restore from a backup the copy
+    is rebuilt: docs/operations.md)."""
+
+    token = models.UUIDField(_("identity"), default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("event store")
+        verbose_name_plural = _("event stores")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,10 +10,13 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from luotsi.usage import analytics
 from luotsi.usage.importing.persons import PersonResolver
 from luotsi.usage.importing.readers import open_source
 from luotsi.usage.importing.validation import RowValidator
 from luotsi.usage.importing.writers import BackgroundWriter, write_batch
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Result:
     duplicates: int = 0
     rejected: list[dict] = field(default_factory=list)
     persons_created: int = 0
+    copy_months: int = 0  # months of the analytical copy written after the import
 
     def as_dict(self) -> dict:
         return {"rows": self.rows, "imported": self.imported, "duplicates": self.duplicates,
@@ -100,4 +105,17 @@ def import_events(path: str, *, file_format: str | None = None, batch_size: int 
     finally:
         if writer:
             writer.finish()  # the batches read so far are stored (or the error re-raised)
+    _write_copy(result)
     return result
+
+
+def _write_copy(result: Result) -> None:
+    """The months the file touched, written to the analytical copy when one is configured. If
+    that fails the events are stored all the same and the copy's months stay marked behind (they
+    are rewritten before they are read, or by ``manage.py events_parquet``)."""
+    if not result.imported or not analytics.enabled():
+        return
+    try:
+        result.copy_months = len(analytics.refresh())
+    except analytics.CopyUnavailable as error:
+        logger.warning("events copy not written: %s", error)
