@@ -368,10 +368,6 @@ def main() -> None:
         # What the earlier run added: the target-group rule and the day's events.
         IdentificationRule.objects.filter(code="working_age_mhs_employment").delete()
         ServiceEvent.objects.filter(row_key__gte=day_key(today)).delete()
-        written, seconds, cpu = timed("Writing the copy", lambda: (
-            analytics.refresh() if not args.no_copy else {}))
-        report(f"copy written:    {seconds:.1f} s, {len(written)} months, "
-               f"{sum(written.values()):,} events ({load()})")
     else:
         wal_before = wal_position()
         result, seconds, cpu = timed("Importing the CSV file", lambda: import_events(

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from luotsi.common import validation
 from luotsi.deadlines.calendar import add_months
 from luotsi.signals.models import Backtest, EarlyWarningRule
+from luotsi.usage import analytics
 from luotsi.usage.identification import matches
 from luotsi.usage.models import KEY_EPOCH, EventSector, IdentificationRule, Measure, ServiceEvent
 
@@ -284,14 +285,54 @@ class _Run:
                   adapt(self.boundaries[0]), adapt(self.as_of)]
         return sql, params
 
+    def copy_sql(self, events: str) -> tuple[str, list]:
+        """``sql`` for DuckDB over the events' analytical copy (``luotsi.usage.analytics``)."""
+        bucket_sql = "CASE " + " ".join(
+            f"WHEN event_date < ? THEN {i - 1}" for i in range(1, len(self.boundaries))) + \
+            f" ELSE {self.n_buckets - 1} END"
+        sums_sql = ["count(*) FILTER (WHERE sector = ?)" for _s in SECTORS] + \
+                   ["count(*) FILTER (WHERE kind = ?)" for _k in self.kinds]
+        sql = (f"SELECT person_id, bucket, {', '.join(sums_sql)} FROM (SELECT person_id, "
+               f"sector, kind, {bucket_sql} AS bucket FROM {events} WHERE event_date >= ? AND "
+               f"event_date <= ?) e GROUP BY person_id, bucket ORDER BY person_id")
+        return sql, [*SECTORS, *self.kinds, *self.boundaries[1:], self.boundaries[0], self.as_of]
+
+    def _consume(self, batches) -> None:
+        """Feed the per-person, per-bucket rows (ordered by person) into ``evaluate``."""
+        current: int | None = None
+        buckets: dict[int, tuple[Any, ...]] = {}
+        for rows in batches:
+            for person_id, bucket, *counts in rows:
+                if person_id != current:
+                    if current is not None:
+                        self.evaluate(buckets, current)
+                    current, buckets = person_id, {}
+                if 0 <= bucket < self.n_buckets:
+                    buckets[bucket] = counts
+        if current is not None:
+            self.evaluate(buckets, current)
+
     def scan(self) -> None:
-        """Stream the per-person, per-bucket counts (one statement) into ``evaluate``."""
+        """Stream the per-person, per-bucket counts (one statement) into ``evaluate``: over the
+        events' analytical copy with DuckDB when one is configured and up to date, else in the
+        database."""
         if not (self.identification or self.conditioned) or not self.early:
             return
         self.conditioned_at = self.conditioned_matches() if self.conditioned else \
             [set() for _k in self.id_snapshots]
-        sql, params = self.sql()
         self.compile()
+        files = analytics.window_files(self.boundaries[0], self.as_of) \
+            if analytics.enabled() else None
+        if files is not None:
+            sql, params = self.copy_sql(analytics.events_sql(files))
+            duck = analytics.duckdb_connection()
+            try:
+                result = duck.execute(sql, params)
+                self._consume(iter(lambda: result.fetchmany(20_000), []))
+            finally:
+                duck.close()
+            return
+        sql, params = self.sql()
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as setup:
@@ -301,18 +342,7 @@ class _Run:
                 cursor = connection.cursor()
             try:
                 cursor.execute(sql, params)
-                current: int | None = None
-                buckets: dict[int, tuple[Any, ...]] = {}
-                while rows := cursor.fetchmany(20_000):
-                    for person_id, bucket, *counts in rows:
-                        if person_id != current:
-                            if current is not None:
-                                self.evaluate(buckets, current)
-                            current, buckets = person_id, {}
-                        if 0 <= bucket < self.n_buckets:
-                            buckets[bucket] = counts
-                if current is not None:
-                    self.evaluate(buckets, current)
+                self._consume(iter(lambda: cursor.fetchmany(20_000), []))
             finally:
                 cursor.close()
 
