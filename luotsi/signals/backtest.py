@@ -43,9 +43,10 @@ from django.utils.translation import gettext as _
 
 from luotsi.common import validation
 from luotsi.deadlines.calendar import add_months
+from luotsi.people.models import Person
 from luotsi.signals.models import Backtest, EarlyWarningRule
 from luotsi.usage import analytics
-from luotsi.usage.identification import matches
+from luotsi.usage.identification import born_by_age, copy_rule_sql, matches
 from luotsi.usage.models import KEY_EPOCH, EventSector, IdentificationRule, Measure, ServiceEvent
 
 HORIZONS = (6, 12)
@@ -136,6 +137,19 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _of_age(rule: IdentificationRule, as_of: date, birth_date: date | None) -> bool:
+    """Whether a person born on ``birth_date`` meets the rule's age conditions on ``as_of``
+    (the identification's: without a date of birth, a rule with an age condition does not
+    match)."""
+    if rule.min_age is None and rule.max_age is None:
+        return True
+    if birth_date is None:
+        return False
+    if rule.min_age is not None and birth_date > born_by_age(as_of, rule.min_age):
+        return False
+    return rule.max_age is None or birth_date > born_by_age(as_of, rule.max_age + 1)
+
+
 def _has_conditions(rule: IdentificationRule) -> bool:
     """Whether ``rule`` has conditions beyond its measure (the identification rules' age,
     sectors used together and kinds, where the model has them)."""
@@ -219,11 +233,34 @@ class _Run:
                     cums[c][b + 1] = value
         return [list(accumulate(column)) for column in cums]
 
-    def conditioned_matches(self) -> list[set[int]]:
-        """For each date of ``id_snapshots``, the persons a conditioned rule matches (one
-        statement per rule and date)."""
-        return [{person_id for rule in self.conditioned
-                 for person_id in matches(rule, self.snapshots[k])} for k in self.id_snapshots]
+    def conditioned_matches(self, files: list[str] | None) -> list[set[int]]:
+        """For each date of ``id_snapshots``, the persons a conditioned rule matches: over the
+        events' analytical copy when ``files`` of it are given (the rule's statement in DuckDB,
+        its age conditions on the persons' dates of birth, as the identification over the copy
+        does), else by the identification's own statement in the database (one statement per
+        rule and date)."""
+        days = [self.snapshots[k] for k in self.id_snapshots]
+        if files is None:
+            return [{person_id for rule in self.conditioned
+                     for person_id in matches(rule, day)} for day in days]
+        births: dict[int, date | None] = {}
+        if any(r.min_age is not None or r.max_age is not None for r in self.conditioned):
+            births = dict(Person.objects.exclude(birth_date=None)
+                          .values_list("pk", "birth_date"))
+        events = analytics.events_sql(files)
+        duck = analytics.duckdb_connection()
+        try:
+            found: list[set[int]] = []
+            for day in days:
+                persons: set[int] = set()
+                for rule in self.conditioned:
+                    sql, params = copy_rule_sql(rule, day, events)
+                    persons.update(person_id for (person_id,) in duck.execute(sql, params)
+                                   .fetchall() if _of_age(rule, day, births.get(person_id)))
+                found.append(persons)
+        finally:
+            duck.close()
+        return found
 
     def evaluate(self, buckets: dict[int, tuple], person_id: int | None = None) -> None:
         """Count one person (their events per bucket) into the counters."""
@@ -318,11 +355,11 @@ class _Run:
         database."""
         if not (self.identification or self.conditioned) or not self.early:
             return
-        self.conditioned_at = self.conditioned_matches() if self.conditioned else \
-            [set() for _k in self.id_snapshots]
-        self.compile()
         files = analytics.window_files(self.boundaries[0], self.as_of) \
             if analytics.enabled() else None
+        self.conditioned_at = self.conditioned_matches(files) if self.conditioned else \
+            [set() for _k in self.id_snapshots]
+        self.compile()
         if files is not None:
             sql, params = self.copy_sql(analytics.events_sql(files))
             duck = analytics.duckdb_connection()

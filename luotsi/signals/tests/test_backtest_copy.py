@@ -47,6 +47,9 @@ def test_backtest__the_copy_gives_the_databases_figures(rules, settings, tmp_pat
     rng = random.Random(11)
     births = [date(2008, 2, 29), date(1990, 1, 1), date(2010, 6, 30)]
     persons = [PersonFactory(birth_date=births[n % 3]) for n in range(30)]
+    # and two without a date of birth (a temporary id): a rule with an age condition skips them
+    persons += [PersonFactory(birth_date=None, hetu="", hetu_encrypted="", hetu_lookup=None,
+                              temporary_id=f"TMP-00012{n}") for n in range(2)]
     as_of = date(2026, 2, 28)
     edges = [as_of - timedelta(days=d) for d in (0, 1, 29, 30, 180, 181, 364, 365, 366, 545)]
     edges += [date(2025, 2, 28), date(2024, 2, 29), date(2025, 8, 31), date(2025, 12, 31)]
@@ -63,8 +66,14 @@ def test_backtest__the_copy_gives_the_databases_figures(rules, settings, tmp_pat
     original = backtest._Run.copy_sql
     monkeypatch.setattr(backtest._Run, "copy_sql",
                         lambda self, events: used.append(1) or original(self, events))
+    # The rule with an age condition is evaluated over the copy too, not in the database.
+    conditioned = []
+    rule_sql = backtest.copy_rule_sql
+    monkeypatch.setattr(backtest, "copy_rule_sql",
+                        lambda *args, **kwargs: conditioned.append(1) or rule_sql(*args, **kwargs))
+    monkeypatch.setattr(backtest, "matches", lambda *args: pytest.fail("read the events table"))
     by_copy = run_backtest(as_of=as_of, store=False)
-    assert used
+    assert used and len(conditioned) == 3  # the one conditioned rule on D, D − 6 and D − 12
     for result in (by_database, by_copy):
         result.pop("seconds")
     assert by_copy == by_database
