@@ -178,6 +178,8 @@ def test_contact_to_service_need_assessment_by_keyboard_alone(new_page, county):
     pick_radio(page, "urgency", "not_urgent")
     type_into(page, "#id_urgency_note", "Ei välitöntä vaaraa.")
     press_button(page, "main form:has(input[name=intent][value=urgency]) button[type=submit]")
+    # The page opens at the saved section with the focus on it, not at the top.
+    assert page.evaluate("document.activeElement.id") == "urgency"
     assert_accessible(page)
     pick_radio(page, "outcome", "service_need_assessment")
     type_into(page, "#id_reason", "Tarvitaan palvelutarpeen arviointi.")

@@ -5,7 +5,8 @@ each label, so a table's header row lists its columns once instead of repeating 
 
 ``{% section "deadlines" _("My open deadlines") %}…{% endsection %}`` is a page's section with
 its heading: ``<section aria-labelledby="deadlines-heading">``, the ``<h2>`` with that id, the
-body, ``</section>`` (``id="…"`` gives the section an id of its own).
+body, ``</section>`` (``id="…"`` gives the section an id of its own, and ``tabindex="-1"``
+so that it takes the focus when the page is opened at it, e.g. after a save).
 
 ``{% table deadlines as row _("Due") _("Child") empty=_("No open deadlines.") %}<tr>…</tr>
 {% endtable %}`` is a table of rows with its header cells, or the sentence ``empty`` when there

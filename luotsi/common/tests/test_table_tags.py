@@ -20,7 +20,8 @@ def test_section__heading_and_body_under_one_id():
 
 def test_section__own_id():
     html = render('{% section "work" "Work" id="my-work" %}{% endsection %}')
-    assert '<section aria-labelledby="work-heading" id="my-work">' in html
+    # focusable, so that a page opened at it (after a save) puts the focus there
+    assert '<section aria-labelledby="work-heading" id="my-work" tabindex="-1">' in html
 
 
 def test_table__rows_headers_and_the_section_heading_as_its_label():

@@ -355,6 +355,10 @@ def test_urgency_recorded(en, iw, contact):
         "intent": "urgency", "urgency": "urgent", "urgency_note": "Lapsi yksin kotona.",
         "expected_version": "1"})
     assert response.status_code == 302
+    # The page opens again at the saved section, which takes the focus (not at the top).
+    assert response["Location"] == f"/intake/contacts/{contact.pk}/#urgency"
+    page = en.get(response["Location"]).content.decode()
+    assert '<section aria-labelledby="urgency-heading" id="urgency" tabindex="-1">' in page
     contact.refresh_from_db()
     assert contact.urgency == "urgent" and contact.urgency_by == iw
     assert contact.deadlines.get(code="urgency_assessment").status == DeadlineStatus.MET
@@ -1093,7 +1097,8 @@ def test_assessment_rows_posted_twice_are_saved_once(en, alice, assessment):
     today = timezone.localdate().isoformat()
     meeting = {"intent": "meeting", "kind": "office", "held_on": today, "notes": "Tapaaminen.",
                "idempotency_key": "1" * 32}
-    assert en.post(page, meeting).status_code == 302
+    saved = en.post(page, meeting)
+    assert saved.status_code == 302 and saved["Location"].endswith("/#meetings")
     assert en.post(page, meeting).status_code == 302
     assert Meeting.objects.filter(assessment=assessment).count() == 1
     refused = en.post(page, {**meeting, "notes": "Toinen."})
@@ -1103,7 +1108,9 @@ def test_assessment_rows_posted_twice_are_saved_once(en, alice, assessment):
 
     support = {"intent": "support", "measure": "other", "started_on": today, "note": "Tuki.",
                "idempotency_key": "2" * 32}
-    assert en.post(page, support).status_code == en.post(page, support).status_code == 302
+    saved = en.post(page, support)
+    assert saved.status_code == en.post(page, support).status_code == 302
+    assert saved["Location"].endswith("/#support")
     assert AssessmentSupport.objects.filter(assessment=assessment).count() == 1
     assert IdempotencyRecord.objects.filter(user=worker, key__startswith="web-").count() == 2
     # without a key (a page from before the key), each post saves

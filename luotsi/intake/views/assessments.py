@@ -165,18 +165,19 @@ def _plain(form_class):
 
 ASSESSMENT_INTENTS = Intents(
     start=Intent(_assessment_start, _by_team(StartForm), "start_form"),
-    meeting=Intent(_assessment_meeting, _plain(MeetingForm), "meeting_form"),
-    consultation=Intent(_assessment_consultation, _plain(ConsultationForm), "consultation_form"),
+    meeting=Intent(_assessment_meeting, _plain(MeetingForm), "meeting_form", "meetings"),
+    consultation=Intent(_assessment_consultation, _plain(ConsultationForm), "consultation_form",
+                        "consultations"),
     complete=Intent(_assessment_complete, _by_team(CompleteForm), "complete_form"),
-    result=Intent(_assessment_result, _by_team(ResultDraftForm), "complete_form"),
-    support=Intent(_assessment_support, _plain(SupportMeasureForm), "support_form"),
-    referral=Intent(_assessment_referral, _plain(ReferralForm), "referral_form"),
+    result=Intent(_assessment_result, _by_team(ResultDraftForm), "complete_form", "complete"),
+    support=Intent(_assessment_support, _plain(SupportMeasureForm), "support_form", "support"),
+    referral=Intent(_assessment_referral, _plain(ReferralForm), "referral_form", "referrals"),
     support_remove=Intent(_row_remover("support", "support_remove_form"),
-                          _plain(RowRemoveForm), "support_remove_form"),
+                          _plain(RowRemoveForm), "support_remove_form", "support"),
     referral_remove=Intent(_row_remover("referral", "referral_remove_form"),
-                           _plain(RowRemoveForm), "referral_remove_form"),
+                           _plain(RowRemoveForm), "referral_remove_form", "referrals"),
     answer=Intent(_assessment_answer, lambda assessment, data, user: _answer_form(
-        data, assessment), "answer_form"),
+        data, assessment), "answer_form", "consultations"),
 )
 
 

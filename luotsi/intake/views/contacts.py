@@ -275,13 +275,13 @@ def _contact_assign(request, contact, data):
 
 CONTACT_INTENTS = Intents(
     urgency=Intent(_contact_urgency, lambda contact, data, user: UrgencyForm(data),
-                   "urgency_form"),
+                   "urgency_form", anchor="urgency"),
     initial=Intent(_contact_initial, lambda contact, data, user: InitialAssessmentForm(
-        data, municipality_id=contact.municipality_id), "initial_form"),
+        data, municipality_id=contact.municipality_id), "initial_form", anchor="history"),
     assign=Intent(_contact_assign, lambda contact, data, user: AssignForm(
-        data, team_ids=_assign_team_ids(user, contact)), "assign_form"),
+        data, team_ids=_assign_team_ids(user, contact)), "assign_form", anchor="assign"),
     clock=Intent(_contact_clock, lambda contact, data, user: ClockForm(
-        data, current=contact.clock), "clock_form"),
+        data, current=contact.clock), "clock_form", anchor="clock"),
 )
 
 

@@ -6,8 +6,8 @@ A page declares its forms as ``Intents`` (intent name → ``Intent``) and answer
 with ``Intents.answer``:
 
 - a posted form: the record checked for writing through its access function, the form saved
-  through its service (``Intent.save``), the page opened again after a save, or shown with the
-  refused form bound;
+  through its service (``Intent.save``), the page opened again after a save (at the saved
+  section, ``Intent.anchor``), or shown with the refused form bound;
 - a form kept over an expired session (``pending_form_data``): the page read as usual (logged),
   the form filled in and checked, never saved (``Intent.bind``);
 - anything else: the page, read and logged.
@@ -33,11 +33,14 @@ Bind = Callable[[Any, Any, Any], Any]
 @dataclass(frozen=True)
 class Intent:
     """One form of the page: how it is saved, and how it is bound without saving (``key`` is its
-    name in the page's context)."""
+    name in the page's context). After a save the page opens at the section ``anchor`` (its id;
+    the section takes the focus, so a keyboard user goes on from the part they saved, not from
+    the top of the page); without one, at the top."""
 
     save: Save
     bind: Bind
     key: str
+    anchor: str = ""
 
 
 class Intents:
@@ -65,7 +68,10 @@ class Intents:
             record = access(for_write=True).record
             bound = intent.save(request, record, data)
             if bound is None:
-                return saved(record)
+                response = saved(record)
+                if intent.anchor:
+                    response["Location"] += f"#{intent.anchor}"
+                return response
             return render(request, record, bound)
         found = access(for_write=False)
         bound = {}
