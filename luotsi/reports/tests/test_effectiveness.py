@@ -102,6 +102,21 @@ def test_effectiveness__query_count_independent_of_data(client, lead, alice,
     assert 'id="total-goals">15<' in response.content.decode()
 
 
+def _csv_rows(client) -> list[list[str]]:
+    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def _evaluated_csv_rows(client) -> list[list[str]]:
+    """The rows of the CSV's table of services and methods evaluated, after its header."""
+    lines = _csv_rows(client)
+    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
+                          "Did it help: the professional (mean)",
+                          "Did it help: the client (mean)", "Goals followed",
+                          "Share of goals improved (%)", "Note"])
+    return lines[header + 1:]
+
+
 def test_effectiveness__services_and_methods_evaluated_with_small_rows_suppressed(
         client, lead, alice, bob):
     """Five clients of Alice's team whose service and method were evaluated (the professional 4,
@@ -122,13 +137,7 @@ def test_effectiveness__services_and_methods_evaluated_with_small_rows_suppresse
     assert (service, ["Itäinen arviointitiimi", "5", "5", "4.00", "3.00", "5", "60.0"]) in rows
     small = [cells for _label, cells in rows if len(cells) == 2]
     assert len(small) == 2 and all(cells[1] == "fewer than 5 clients" for cells in small)
-    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
-    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
-    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
-                          "Did it help: the professional (mean)",
-                          "Did it help: the client (mean)", "Goals followed",
-                          "Share of goals improved (%)", "Note"])
-    evaluated = lines[header + 1:]
+    evaluated = _evaluated_csv_rows(client)
     assert ["Service", service.rsplit(" (", 1)[0], "Itäinen arviointitiimi", "5", "5", "4.00",
             "3.00", "5", "60.00", ""] in evaluated
     small = [row for row in evaluated if row[-1] == "fewer than 5 clients"]
@@ -144,16 +153,10 @@ def test_effectiveness__evaluations_of_a_worker_without_a_team_counted_under_not
     make_plans(loner, [(1, 3), (2, 4), (3, 5), (2, 2), (4, 1)], evaluated=(4, 3))
     make_plans(alice, [(1, 3), (2, 3)], evaluated=(5, 5))
     client.force_login(lead)
-    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
-    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
-    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
-                          "Did it help: the professional (mean)",
-                          "Did it help: the client (mean)", "Goals followed",
-                          "Share of goals improved (%)", "Note"])
-    unknown = [row for row in lines[header + 1:] if row[2] == "Not known"]
+    unknown = [row for row in _evaluated_csv_rows(client) if row[2] == "Not known"]
     assert sorted(row[0:1] + row[3:9] for row in unknown) == [
         ["Method", "5", "5", "4.00", "3.00", "5", "60.00"],
-        ["Service", "5", "5", "4.00", "3.00", "5", "60.00"]], lines[header:]
+        ["Service", "5", "5", "4.00", "3.00", "5", "60.00"]], unknown
 
 
 def _next_version(code_list: str) -> None:
@@ -183,17 +186,12 @@ def test_effectiveness__a_code_in_two_versions_is_one_row_named_as_the_current_v
     _next_version("service")
     make_plans(alice, [(1, 2), (2, 2)], evaluated=(2, 1))
     client.force_login(lead)
-    text = client.get("/plans/effectiveness.csv").content.decode("utf-8-sig")
-    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    lines = _csv_rows(client)
     by_method = [row for row in lines if row[:1] == ["By method"]]
     by_service = [row for row in lines if row[:1] == ["By service"]]
     assert [row[1:3] for row in by_method] == [[f"New {method}", "5"]], by_method
     assert [row[1:3] for row in by_service] == [[f"New {service}", "5"]], by_service
-    header = lines.index(["Evaluated", "Service or method", "Team", "Evaluated", "Clients",
-                          "Did it help: the professional (mean)",
-                          "Did it help: the client (mean)", "Goals followed",
-                          "Share of goals improved (%)", "Note"])
-    evaluated = sorted(row[:5] + row[7:9] for row in lines[header + 1:] if row)
+    evaluated = sorted(row[:5] + row[7:9] for row in _evaluated_csv_rows(client) if row)
     assert evaluated == [
         ["Method", f"New {method}", "Itäinen arviointitiimi", "5", "5", "5", "80.00"],
         ["Service", f"New {service}", "Itäinen arviointitiimi", "5", "5", "5", "80.00"]]

@@ -165,6 +165,13 @@ def test_copy__daily_runs_flag_exactly_as_sql(rules, copy_dir, settings):
     assert sql[2] == copied[2]
 
 
+def _doctor_visits(person, day: date) -> None:
+    """Eight doctor's visits on ``day``: enough for the frequent-visits rule to flag."""
+    ServiceEvent.objects.bulk_create([
+        ServiceEvent(person=person, sector="health", service_code=f"X{n}", organisation="O",
+                     event_date=day, kind="doctor_visit") for n in range(8)])
+
+
 def test_copy__month_behind_the_database_is_rewritten_before_use(rules, copy_dir):
     person = PersonFactory()
     as_of = date(2025, 6, 30)
@@ -200,9 +207,7 @@ def test_copy__copy_that_cannot_be_brought_up_to_date_is_bypassed(rules, copy_di
     person = PersonFactory()
     as_of = date(2025, 6, 30)
     analytics.refresh()
-    ServiceEvent.objects.bulk_create([
-        ServiceEvent(person=person, sector="health", service_code=f"X{n}", organisation="O",
-                     event_date=as_of, kind="doctor_visit") for n in range(8)])
+    _doctor_visits(person, as_of)
     # The copy is behind and cannot be read or written (whoever runs the test).
     (copy_dir / "manifest.json").unlink(missing_ok=True)
     (copy_dir / "manifest.json").mkdir()
@@ -216,9 +221,7 @@ def test_copy__directory_that_cannot_exist_is_bypassed(rules, settings, tmp_path
     (tmp_path / "file").write_text("")
     settings.EVENTS_PARQUET_DIR = str(tmp_path / "file" / "events")
     person = PersonFactory()
-    ServiceEvent.objects.bulk_create([
-        ServiceEvent(person=person, sector="health", service_code=f"X{n}", organisation="O",
-                     event_date=date(2025, 6, 30), kind="doctor_visit") for n in range(8)])
+    _doctor_visits(person, date(2025, 6, 30))
     run_identification(as_of=date(2025, 6, 30))
     assert Flag.objects.filter(person=person).count() == 1
 
@@ -285,9 +288,7 @@ def test_copy__not_configured_reads_the_events_table(rules, settings, monkeypatc
     settings.EVENTS_PARQUET_DIR = ""
     monkeypatch.setattr(identification, "_insert_copy_matches", None)  # never called
     person = PersonFactory()
-    ServiceEvent.objects.bulk_create([
-        ServiceEvent(person=person, sector="health", service_code=f"X{n}", organisation="O",
-                     event_date=date(2025, 6, 30), kind="doctor_visit") for n in range(8)])
+    _doctor_visits(person, date(2025, 6, 30))
     run_identification(as_of=date(2025, 6, 30))
     assert Flag.objects.filter(person=person).count() == 1
 
