@@ -11,16 +11,34 @@ from django.core.exceptions import ImproperlyConfigured
 _MISSING = object()
 
 
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def load_dotenv(path: Path) -> None:
-    """Read KEY=VALUE lines from ``path`` into os.environ without overriding what is set."""
+    """Read ``KEY=VALUE`` lines from ``path`` into os.environ without overriding what is set.
+
+    The format is systemd's ``EnvironmentFile`` (docs/operations.md uses the same file): blank
+    lines and lines starting with ``#`` are skipped, a value may be wrapped in one pair of
+    matching single or double quotes, and an ``export`` before the name (as in a shell script)
+    is allowed. Any other line is refused with its number, so a typing error does not silently
+    leave a setting at its default."""
     if not path.is_file():
         return
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
+        if not line or line.startswith("#"):
             continue
-        key, _, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, equals, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not _KEY.match(key):
+            raise ImproperlyConfigured(
+                f"{path.name}, line {number}: expected NAME=value (see .env.example), "
+                f"not {raw.strip()[:40]!r}.")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in {'"', "'"}:
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
 
 
 def env_str(name: str, default: object = _MISSING) -> str:

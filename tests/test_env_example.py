@@ -54,3 +54,13 @@ def test_every_variable_read_is_in_env_example():
     missing = {name: str(path) for name, path in read.items()
                if name not in listed and name not in NOT_CONFIGURATION}
     assert missing == {}
+
+
+def test_every_server_variable_is_in_the_operations_guide():
+    """The server's own settings (config/gunicorn.conf.py) each have a row in the server table
+    of docs/operations.md, where a county's IT looks for them."""
+    read = variables_read(ROOT / "config" / "gunicorn.conf.py")
+    assert {"LUOTSI_WORKERS", "LUOTSI_MAX_REQUESTS"} <= read
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", guide, re.M))
+    assert read - rows == set()
