@@ -17,16 +17,16 @@ _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def load_dotenv(path: Path) -> None:
     """Read ``KEY=VALUE`` lines from ``path`` into os.environ without overriding what is set.
 
-    The format is systemd's ``EnvironmentFile`` (docs/operations.md uses the same file): blank
-    lines and lines starting with ``#`` are skipped, a value may be wrapped in one pair of
-    matching single or double quotes, and an ``export`` before the name (as in a shell script)
-    is allowed. Any other line is refused with its number, so a typing error does not silently
+    The lines are those of the systemd units' ``EnvironmentFile`` (``deploy/``), so one file
+    serves both: blank lines and lines starting with ``#`` or ``;`` are skipped, and a value may
+    be wrapped in one pair of matching single or double quotes. An ``export`` before the name
+    (as in a shell script) is allowed here too. Any other line is refused with its number, so a typing error does not silently
     leave a setting at its default."""
     if not path.is_file():
         return
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(("#", ";")):
             continue
         if line.startswith("export "):
             line = line[len("export "):].lstrip()

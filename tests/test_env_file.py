@@ -34,6 +34,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_values_as_written_comments_and_blank_lines_skipped(tmp_path, environ):
     load_dotenv(_write(tmp_path, (
         "# Luotsi\n"
+        "; a systemd comment\n"
         "\n"
         "LUOTSI_DOTENV_PLAIN=value\n"
         "  LUOTSI_DOTENV_SPACES = spaced value  \n"
