@@ -155,6 +155,15 @@ class ReasonOut(Schema):
                                                "(and last confirmed it).")
     breakdown: list[BreakdownOut] = Field(..., description="Events per sector (for the "
                                                            "several-sectors rule).")
+    event_kinds: list[str] = Field(..., description="The only kinds of service the rule counts "
+                                                    "(empty: every kind).")
+    min_age: int | None = Field(..., description="The rule counts people at least this old on "
+                                                 "the date of the run (none: no lower limit).")
+    max_age: int | None = Field(..., description="The rule counts people at most this old on "
+                                                 "the date of the run (none: no upper limit).")
+    sectors_together: list[BreakdownOut] = Field(
+        ..., description="The events in each of the sectors the rule requires to be used "
+                         "together (empty: no such condition).")
 
 
 class CandidateOut(Schema):
@@ -334,7 +343,11 @@ def _reason(reason: selectors.RuleReason) -> dict:
             "window_from": reason.window_from, "window_to": reason.window_to,
             "first_flagged_on": reason.flag.first_flagged_on,
             "rule_version": reason.flag.rule_version,
-            "breakdown": [{"label": label, "count": count} for label, count in reason.breakdown]}
+            "breakdown": [{"label": label, "count": count} for label, count in reason.breakdown],
+            "event_kinds": sorted(rule.event_kinds or []),
+            "min_age": rule.min_age, "max_age": rule.max_age,
+            "sectors_together": [{"label": label, "count": count}
+                                 for label, count in reason.together]}
 
 
 def _meetings(person_id: int):

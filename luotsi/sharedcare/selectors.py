@@ -33,7 +33,14 @@ from luotsi.organisation.permissions import Action, has_permission
 from luotsi.people.models import Person
 from luotsi.plans.models import Consent
 from luotsi.sharedcare.models import Consultation, Meeting, SharedClient
-from luotsi.usage.models import EventSector, Flag, IdentificationRule, Measure, ServiceEvent
+from luotsi.usage.models import (
+    EventKind,
+    EventSector,
+    Flag,
+    IdentificationRule,
+    Measure,
+    ServiceEvent,
+)
 
 
 def _client_work(user) -> None:
@@ -183,12 +190,18 @@ def area_counts(today: date | None = None) -> list[dict]:
 
 @dataclass
 class RuleReason:
+    """The number behind one flag, counted as the rule counts it: over its window, only the
+    kinds of service it names (``kinds``), with the events in each of the sectors it requires
+    to be used together (``together``, empty when it requires none)."""
+
     rule: IdentificationRule
     flag: Flag
     value: int
     window_from: date
     window_to: date
     breakdown: list[tuple[str, int]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    together: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -243,43 +256,63 @@ def _window(flag: Flag) -> tuple[date, date]:
     return shifted(flag.as_of, -timedelta(days=flag.rule.window_days - 1)), flag.as_of
 
 
-# (person id, window, event kind or "") → events per sector
-WindowCounts = dict[tuple[int, tuple[date, date], str], dict[str, int]]
+# The kinds of event a count takes: () for every kind.
+Kinds = tuple[str, ...]
+# (person id, window, kinds) → events per sector
+WindowCounts = dict[tuple[int, tuple[date, date], Kinds], dict[str, int]]
+
+
+def _counted_kinds(rule: IdentificationRule) -> Kinds:
+    """The kinds of event the rule counts for its sectors: its ``event_kinds``, or every kind."""
+    return tuple(sorted(set(rule.event_kinds or [])))
+
+
+def _measured_kinds(rule: IdentificationRule) -> Kinds | None:
+    """The kinds behind the measure of a rule counting events of one kind: that kind, if the
+    rule's ``event_kinds`` (when named) let it count; ``None`` when none can count."""
+    counted = _counted_kinds(rule)
+    if counted and rule.event_kind not in counted:
+        return None
+    return (rule.event_kind,)
+
+
+def _columns(flag: Flag) -> list[tuple[tuple[date, date], Kinds]]:
+    window = _window(flag)
+    columns = [(window, _counted_kinds(flag.rule))]
+    if flag.rule.measure == Measure.EVENTS_OF_KIND:
+        measured = _measured_kinds(flag.rule)
+        if measured is not None:
+            columns.append((window, measured))
+    return columns
 
 
 def _window_counts(flags: list[Flag]) -> WindowCounts:
     """The events behind ``flags``, counted in the database in one statement whatever the number
-    of events: per person and sector, one count for each distinct window of the flags' rules and
-    one for each (window, kind) that a rule counting events of one kind needs.
+    of events: per person and sector, one count for each distinct window and set of kinds that
+    the flags' rules count (``identification.matches`` filters the same way).
 
     The events are first counted by person, day and sector (the order of the path index, read
     from the index alone without sorting), then those day counts are summed per window."""
     if not flags:
         return {}
-    windows = sorted({_window(flag) for flag in flags})
-    kinds = sorted({(_window(flag), flag.rule.event_kind) for flag in flags
-                    if flag.rule.measure == Measure.EVENTS_OF_KIND})
+    columns = sorted({column for flag in flags for column in _columns(flag)})
+    windows = sorted({window for window, _kinds in columns})
+    kind_sets = sorted({kinds for _window_of, kinds in columns if kinds})
     days = (ServiceEvent.objects
             .filter(person_id__in={flag.person_id for flag in flags},
                     event_date__gte=windows[0][0],
                     event_date__lte=max(end for _start, end in windows))
             .values("person_id", "event_date", "sector")
             .annotate(events=Count("event_date"), **{
-                f"kind_{i}": Count("kind", filter=Q(kind=kind))
-                for i, (_window_of_kind, kind) in enumerate(kinds)})
+                f"kinds_{i}": Count("kind", filter=Q(kind__in=kinds))
+                for i, kinds in enumerate(kind_sets)})
             .order_by())
     inner, params = days.query.sql_with_params()
-    columns: list[tuple[tuple[date, date], str]] = []
     sums, sum_params = [], []
     adapt = connection.ops.adapt_datefield_value
-    for window in windows:
-        columns.append((window, ""))
-        sums.append("SUM(CASE WHEN days.event_date BETWEEN %s AND %s THEN days.events "
-                    "ELSE 0 END)")
-        sum_params += [adapt(window[0]), adapt(window[1])]
-    for i, (window, kind) in enumerate(kinds):
-        columns.append((window, kind))
-        sums.append(f"SUM(CASE WHEN days.event_date BETWEEN %s AND %s THEN days.kind_{i} "
+    for window, kinds in columns:
+        counted = f"days.kinds_{kind_sets.index(kinds)}" if kinds else "days.events"
+        sums.append(f"SUM(CASE WHEN days.event_date BETWEEN %s AND %s THEN {counted} "
                     "ELSE 0 END)")
         sum_params += [adapt(window[0]), adapt(window[1])]
     sql = (f"SELECT days.person_id, days.sector, {', '.join(sums)} "  # noqa: S608 (no input)
@@ -288,9 +321,9 @@ def _window_counts(flags: list[Flag]) -> WindowCounts:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sum_params, *params])
         for person_id, sector, *counts in cursor.fetchall():
-            for (window, kind), count in zip(columns, counts, strict=True):
+            for (window, kinds), count in zip(columns, counts, strict=True):
                 if count:
-                    out[(person_id, window, kind)][sector] = int(count)
+                    out[(person_id, window, kinds)][sector] = int(count)
     return out
 
 
@@ -298,20 +331,27 @@ def _reason(flag: Flag, counts: WindowCounts) -> RuleReason:
     """The number behind ``flag`` over its rule's window, from ``_window_counts``."""
     rule = flag.rule
     window = _window(flag)
-    by_sector = counts.get((flag.person_id, window, ""), {})
+    by_sector = counts.get((flag.person_id, window, _counted_kinds(rule)), {})
+    labels = dict(EventSector.choices)
     breakdown: list[tuple[str, int]] = []
     if rule.measure == Measure.DISTINCT_SECTORS:
-        labels = dict(EventSector.choices)
         breakdown = [(str(labels.get(s, s)), n) for s, n in sorted(by_sector.items())]
         value = len(by_sector)
     elif rule.measure == Measure.EVENTS_OF_KIND:
-        value = sum(counts.get((flag.person_id, window, rule.event_kind), {}).values())
+        measured = _measured_kinds(rule)
+        value = (sum(counts.get((flag.person_id, window, measured), {}).values())
+                 if measured is not None else 0)
     elif rule.measure == Measure.EVENTS_IN_SECTOR:
         value = by_sector.get(rule.sector, 0)
     else:
         value = sum(by_sector.values())
-    return RuleReason(rule=rule, flag=flag, value=value, window_from=window[0],
-                      window_to=window[1], breakdown=breakdown)
+    kind_labels = dict(EventKind.choices)
+    return RuleReason(
+        rule=rule, flag=flag, value=value, window_from=window[0], window_to=window[1],
+        breakdown=breakdown,
+        kinds=[str(kind_labels.get(kind, kind)) for kind in _counted_kinds(rule)],
+        together=[(str(labels.get(s, s)), by_sector.get(s, 0))
+                  for s in sorted(set(rule.sectors_together or []))])
 
 
 def reasons(flags: list[Flag]) -> list[RuleReason]:

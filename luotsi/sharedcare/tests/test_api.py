@@ -109,6 +109,23 @@ def test_candidates__visible_flagged_persons_with_the_rules_and_their_numbers(
     assert _logged(flagged, LogAction.LIST, alice).count() == 1
 
 
+
+def test_candidates__the_why_of_a_conditioned_rule_counts_as_the_rule_counts(
+        as_alice, case, client_person):
+    """A rule counting two kinds only, with two sectors used together and an age range: the
+    value is over those kinds (not every event), and the conditions come with it."""
+    factories.events(client_person)
+    the_rule = factories.rule(code="conditioned", measure="total_events", threshold=3,
+                              event_kinds=["emergency_visit", "decision"], min_age=0,
+                              max_age=120, sectors_together=["social", "health"])
+    factories.flag(client_person, the_rule=the_rule)
+    [rule] = as_alice("get", "/candidates").json()["items"][0]["rules"]
+    assert rule["value"] == 3  # the decision and two emergency visits of the five events
+    assert rule["event_kinds"] == ["decision", "emergency_visit"]
+    assert (rule["min_age"], rule["max_age"]) == (0, 120)
+    assert sorted(row["count"] for row in rule["sectors_together"]) == [1, 2]
+    assert rule["breakdown"] == []
+
 def test_candidates__rule_names_in_the_callers_language(as_alice, flagged):
     body = as_alice("get", "/candidates", headers={"Accept-Language": "sv"}).json()
     assert body["items"][0]["rules"][0]["name"] == factories.rule().name_sv

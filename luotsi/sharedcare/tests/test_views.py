@@ -12,6 +12,7 @@ from luotsi.plans.models import Step
 from luotsi.sharedcare import services
 from luotsi.sharedcare.models import Consultation, SharedClient
 from luotsi.sharedcare.tests import factories
+from luotsi.usage.models import EventKind, EventSector
 
 pytestmark = pytest.mark.django_db
 
@@ -455,3 +456,60 @@ def test_consultation_form__shl_41_without_consent_refused_naming_basis(
     assert list(response.context["form"].errors) == ["basis"]
     assert not Consultation.objects.exists()
     assert not AccessLogEntry.objects.filter(action=LogAction.DISCLOSE).exists()
+
+
+# --- The why counts as the rule counts -----------------------------------------------------------
+# ``factories.events``: social decision (20 days ago), two health emergency visits (40, 41), a
+# health doctor's visit (100), a mental-health visit (60) and an employment contact (500 days).
+
+CONDITIONED = [
+    # (rule's conditions, the value the why shows)
+    ({"measure": "total_events", "threshold": 3,
+      "event_kinds": ["emergency_visit", "doctor_visit"]}, 3),
+    ({"measure": "distinct_sectors", "threshold": 2, "event_kinds": ["decision", "visit"]}, 2),
+    ({"measure": "events_in_sector", "sector": "health", "threshold": 1,
+      "event_kinds": ["doctor_visit"]}, 1),
+    ({"measure": "events_of_kind", "event_kind": "emergency_visit", "threshold": 2,
+      "event_kinds": ["emergency_visit", "decision"]}, 2),
+    ({"measure": "total_events", "threshold": 5, "sectors_together": ["health", "social"]}, 5),
+    ({"measure": "total_events", "threshold": 5, "min_age": 0, "max_age": 120}, 5),
+]
+
+
+@pytest.mark.parametrize(("conditions", "value"), CONDITIONED)
+def test_person__why_counts_only_what_the_rule_counts_and_agrees_with_identification(
+        client, alice, case, client_person, conditions, value):
+    """The number on the person page is the one the identification counted: the kinds the
+    rule names, its sector or kind; a person the rule matches has a number at its threshold."""
+    from luotsi.usage.identification import matches
+
+    factories.events(client_person)
+    the_rule = factories.rule(code="conditioned", **conditions)
+    factories.flag(client_person, the_rule=the_rule)
+    client.force_login(alice)
+    [reason] = client.get(f"/shared-clients/persons/{client_person.pk}/").context["reasons"]
+    assert reason.value == value
+    assert client_person.pk in set(matches(the_rule, timezone.localdate()))
+    assert reason.value >= the_rule.threshold
+
+
+def test_person__why_names_the_kinds_the_sectors_together_and_the_ages(
+        client, alice, case, client_person):
+    factories.events(client_person)
+    the_rule = factories.rule(code="conditioned", measure="total_events", threshold=3,
+                              event_kinds=["emergency_visit", "decision"], min_age=0,
+                              max_age=120, sectors_together=["social", "health"])
+    factories.flag(client_person, the_rule=the_rule)
+    client.force_login(alice)
+    response = client.get(f"/shared-clients/persons/{client_person.pk}/")
+    [reason] = response.context["reasons"]
+    # social: the decision; health: the two emergency visits, not the doctor's visit
+    assert reason.value == 3
+    sectors = dict(EventSector.choices)
+    assert reason.together == [(str(sectors["health"]), 2), (str(sectors["social"]), 1)]
+    kinds = dict(EventKind.choices)
+    assert reason.kinds == [str(kinds["decision"]), str(kinds["emergency_visit"])]
+    body = response.content.decode()
+    for label in [*reason.kinds, *(label for label, _n in reason.together)]:
+        assert label in body
+    assert "0–120" in body
