@@ -1,8 +1,11 @@
-"""The request id of the request being served, for log records written deep in services."""
+"""The request id of the request being served and the signed-in professional's id, for log
+records written deep in services."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 
 _request_id: ContextVar[str] = ContextVar("luotsi_request_id", default="")
@@ -22,12 +25,9 @@ def request_id_or_empty() -> str:
     return _request_id.get()
 
 
-def set_request_id(value: str):
-    return _request_id.set(value)
-
-
-def reset_request_id(token) -> None:
-    _request_id.reset(token)
+def request_id_set(value: str) -> AbstractContextManager[None]:
+    """``value`` is the request id while the ``with`` block runs."""
+    return _set(_request_id, value)
 
 
 # The signed-in professional's id (never a name) for log records; empty when no one is signed in.
@@ -38,9 +38,15 @@ def current_user_id() -> str:
     return _user_id.get()
 
 
-def set_user_id(value: str):
-    return _user_id.set(value)
+def user_id_set(value: str) -> AbstractContextManager[None]:
+    """``value`` is the user id while the ``with`` block runs."""
+    return _set(_user_id, value)
 
 
-def reset_user_id(token) -> None:
-    _user_id.reset(token)
+@contextmanager
+def _set(variable: ContextVar[str], value: str) -> Iterator[None]:
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)

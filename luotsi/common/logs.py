@@ -11,12 +11,7 @@ import logging
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
-from luotsi.common.context import (
-    current_user_id,
-    request_id_or_empty,
-    reset_user_id,
-    set_user_id,
-)
+from luotsi.common.context import current_user_id, request_id_or_empty, user_id_set
 
 
 class RequestContextFilter(logging.Filter):
@@ -54,8 +49,5 @@ class UserIdMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         user_id = str(user.pk) if user is not None and user.is_authenticated else ""
-        token = set_user_id(user_id)
-        try:
+        with user_id_set(user_id):
             return self.get_response(request)
-        finally:
-            reset_user_id(token)

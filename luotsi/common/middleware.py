@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import urlencode
 
-from luotsi.common.context import reset_request_id, set_request_id
+from luotsi.common.context import request_id_set
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -30,11 +30,8 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = set_request_id(request_id)
-        try:
+        with request_id_set(request_id):
             response = self.get_response(request)
-        finally:
-            reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response
 
