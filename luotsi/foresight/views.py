@@ -33,8 +33,15 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
     return response
 
 
-def _form(request, teams):
-    return WhatIfForm(request.GET, teams=teams)
+def _county(request) -> tuple[WhatIfForm, page.CountyForecast | None]:
+    """The what-if form read from the query and, when it is valid, the county's forecast it
+    asks for (None when it is not)."""
+    teams = list(selectors.forecast_teams())
+    form = WhatIfForm(request.GET, teams=teams)
+    if not form.is_valid():
+        return form, None
+    return form, page.build(today=timezone.localdate(), horizon=form.cleaned_data["weeks"],
+                            what_if=form.what_if(), teams=teams)
 
 
 @login_required
@@ -42,13 +49,10 @@ def _form(request, teams):
 @action_required(Action.MANAGE_TEAM)
 def forecast(request):
     """The workload forecast of every team, the what-if panel and the team in detail."""
-    teams = list(selectors.forecast_teams())
-    form = _form(request, teams)
+    form, county = _county(request)
     context = {"form": form, "own_team_ids": request.user.team_ids()}
-    if not form.is_valid():
+    if county is None:
         return render(request, "foresight/forecast.html", context, status=400)
-    county = page.build(today=timezone.localdate(), horizon=form.cleaned_data["weeks"],
-                        what_if=form.what_if(), teams=teams)
     detail = form.detail_team()
     sections = []
     for team_forecast in county.teams:
@@ -77,12 +81,9 @@ def forecast(request):
 @require_GET
 @action_required(Action.MANAGE_TEAM)
 def forecast_csv(request):
-    teams = list(selectors.forecast_teams())
-    form = _form(request, teams)
-    if not form.is_valid():
+    form, county = _county(request)
+    if county is None:
         return render(request, "foresight/forecast.html", {"form": form}, status=400)
-    county = page.build(today=timezone.localdate(), horizon=form.cleaned_data["weeks"],
-                        what_if=form.what_if(), teams=teams)
     rows = page.csv_rows(county)
     content = write_csv(rows[0], rows[1:], notes=["# " + _(
         "Workload forecast from %(first)s, %(weeks)s weeks; hours of client work.") % {
