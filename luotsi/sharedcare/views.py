@@ -286,28 +286,21 @@ def _minutes_language(meeting: Meeting, person) -> str:
 @login_required
 @require_GET
 @never_cache
-def meeting_minutes(request, meeting_id: int):
-    """Printable minutes (A4) in the client's language; viewing is logged as printing."""
-    meeting, access = selectors.access_meeting_by_id(request.user, meeting_id,
-                                                     action=LogAction.PRINT,
-                                                     detail="network meeting minutes")
+def meeting_minutes(request, meeting_id: int, as_pdf: bool = False):
+    """Printable minutes (A4) in the client's language, as a page or (``as_pdf``, its own URL)
+    as a PDF; reading either is logged as printing."""
+    meeting, access = selectors.access_meeting_by_id(
+        request.user, meeting_id, action=LogAction.PRINT,
+        detail="network meeting minutes PDF" if as_pdf else "network meeting minutes")
     context = _minutes_context(access, meeting)
     language = _minutes_language(meeting, access.person)
+    if as_pdf:
+        return render_pdf("sharedcare/minutes_pdf.html", context,
+                          f"network-meeting-{meeting.pk}.pdf", language)
     with translation.override(language):
         context["body"] = render_to_string("sharedcare/minutes_body.html", context)
     context["language"] = language
     return render(request, "sharedcare/minutes.html", context)
-
-
-@login_required
-@require_GET
-@never_cache
-def meeting_pdf(request, meeting_id: int):
-    meeting, access = selectors.access_meeting_by_id(request.user, meeting_id,
-                                                     action=LogAction.PRINT,
-                                                     detail="network meeting minutes PDF")
-    return render_pdf("sharedcare/minutes_pdf.html", _minutes_context(access, meeting),
-                      f"network-meeting-{meeting.pk}.pdf", _minutes_language(meeting, access.person))
 
 
 @login_required

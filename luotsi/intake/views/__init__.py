@@ -16,8 +16,7 @@ from luotsi.intake.views.contacts import contact_create, contact_detail
 from luotsi.intake.views.my_work import my_work
 from luotsi.intake.views.queues import queue
 from luotsi.intake.views.responsible import responsible_worker
-from luotsi.intake.views.results import assessment_result, assessment_result_pdf
+from luotsi.intake.views.results import assessment_result
 
 __all__ = ["advice_create", "advice_detail", "advice_list", "assessment_detail", "assessment_result",
-           "assessment_result_pdf", "caseload", "contact_create", "contact_detail", "my_work",
-           "queue", "responsible_worker"]
+           "caseload", "contact_create", "contact_detail", "my_work", "queue", "responsible_worker"]

@@ -34,19 +34,15 @@ def _result_context(request, assessment_id: int, action: str, detail: str) -> di
 @login_required
 @require_GET
 @never_cache
-def assessment_result(request, assessment_id: int):
-    """The result as a page to read with the family or print."""
+def assessment_result(request, assessment_id: int, as_pdf: bool = False):
+    """The result as a page to read with the family or print, or (``as_pdf``, its own URL) as
+    a PDF."""
+    if as_pdf:
+        context = _result_context(request, assessment_id, LogAction.PRINT,
+                                  "service-need assessment result PDF")
+        return render_pdf("intake/assessment_result_pdf.html", context,
+                          f"service-need-assessment-{context['assessment'].pk}.pdf",
+                          context["language"])
     context = _result_context(request, assessment_id, LogAction.VIEW,
                               "service-need assessment result")
     return render(request, "intake/assessment_result.html", context)
-
-
-@login_required
-@require_GET
-@never_cache
-def assessment_result_pdf(request, assessment_id: int):
-    context = _result_context(request, assessment_id, LogAction.PRINT,
-                              "service-need assessment result PDF")
-    return render_pdf("intake/assessment_result_pdf.html", context,
-                      f"service-need-assessment-{context['assessment'].pk}.pdf",
-                      context["language"])
