@@ -247,6 +247,11 @@ CLIENT_OIDC_HETU_CLAIM = env_str("LUOTSI_CLIENT_OIDC_HETU_CLAIM", default="")
 # The scopes asked for besides the identity code's claim (asked as an essential claim of the ID
 # token); some brokers release the code only for a scope of their own.
 CLIENT_OIDC_SCOPE = env_str("LUOTSI_CLIENT_OIDC_SCOPE", default="openid")
+# The levels of assurance accepted (space-separated acr values, sent as acr_values; the ID
+# token's acr must be one of them): by default Suomi.fi's substantial and high.
+CLIENT_OIDC_ACR_VALUES = tuple(env_str(
+    "LUOTSI_CLIENT_OIDC_ACR_VALUES",
+    default="http://ftn.ficora.fi/2017/loa2 http://ftn.ficora.fi/2017/loa3").split())
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -335,7 +340,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-_OIDC_ORIGIN = ["{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER))] if OIDC_ISSUER else []
+_OIDC_ORIGIN = ["{0.scheme}://{0.netloc}".format(urlsplit(issuer))
+                for issuer in dict.fromkeys((OIDC_ISSUER, CLIENT_OIDC_ISSUER)) if issuer]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -344,8 +350,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        # The sign-out form's redirect to the identity provider's end_session_endpoint (its
-        # origin is the issuer's) is a form action too.
+        # The sign-out forms' redirect to the identity provider's end_session_endpoint (its
+        # origin is the issuer's; the staff's and the client's) is a form action too.
         "form-action": [SELF, *_OIDC_ORIGIN],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

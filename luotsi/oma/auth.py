@@ -7,20 +7,29 @@ Network):
   ``prompt=login``: the provider identifies the person every time; where the provider says it
   takes request objects (``request_parameter_supported``), the request also goes as one signed
   with Luotsi's key (the Finnish Trust Network's profile asks for signed requests); an ``iss``
-  in the answer (RFC 9207) must name the configured issuer;
+  in the answer (RFC 9207) must name the configured issuer; ``acr_values`` asks for the levels
+  of assurance of ``LUOTSI_CLIENT_OIDC_ACR_VALUES`` (by default Suomi.fi's substantial and
+  high);
 - client authentication ``private_key_jwt``: a client assertion signed with Luotsi's own key
   (``LUOTSI_CLIENT_OIDC_KEY``), ``iss`` and ``sub`` the client id, ``aud`` the token endpoint,
   a fresh ``jti``, one minute of life;
 - the ID token must come encrypted (JWE) to Luotsi's key; a signed-only token is refused. Inside
   it, the provider's signature is checked against its published keys (fetched again once when a
   token names a key not known yet), and the issuer, the audience (and ``azp``), the expiry, the
-  issue time, the subject and the nonce;
+  issue time, the subject and the nonce, and its ``acr`` must be one of the accepted levels (a
+  missing or another level is refused: a client's data is shown only after identification at
+  the level the county requires);
 - the personal identity code is taken from the claim named by
   ``LUOTSI_CLIENT_OIDC_HETU_CLAIM`` (asked for as an essential claim of the ID token), validated
   (``people.hetu``) and matched to a person through the keyed lookup hash
   (``people.lookup.find_by_hetu``); it is never stored, logged or shown back to the client;
 - every refusal has a ``reason`` for the security log and a message for the client, in the
-  client's language, that reveals nothing of the token.
+  client's language, that reveals nothing of the token;
+- signing out ends the session at the provider too (RP-initiated logout 1.0, where the
+  discovery document names an ``end_session_endpoint``): the ID token as received (encrypted to
+  Luotsi's key) is kept in the client's server-side session and decrypted at sign-out for the
+  ``id_token_hint``; the provider sends the browser back to the area's front page with the
+  ``state`` kept in the new session, which then says the client is signed out.
 
 The public keys are published for the provider at ``<site>/oma/auth/jwks.json``
 (``public_key_set``). The JOSE work is joserfc's (``luotsi.common.jose_keys`` reads the key).
@@ -52,6 +61,8 @@ from luotsi.people import hetu, lookup
 from luotsi.people.models import Person
 
 FLOWS_KEY = "oma_oidc_flows"  # session: state → nonce, PKCE verifier, start time
+ID_TOKEN_KEY = "oma_oidc_id_token"  # the signed-in client's session: the ID token (encrypted)
+LOGOUT_STATE_KEY = "oma_oidc_logout_state"  # after sign-out: the state sent to the provider
 FLOW_SECONDS = 10 * 60
 MAX_FLOWS = 3  # sign-ins under way in one session (other tabs); the oldest is dropped
 ASSERTION_SECONDS = 60
@@ -87,6 +98,9 @@ MESSAGES = {
                      "moment."),
     "unverified": _("The identification could not be verified, so you were not signed in. Try "
                     "again; if this happens again, tell your worker."),
+    "level": _("The identification was not made at the level of assurance this service requires, "
+               "so you were not signed in. Sign in again with your online banking codes, a mobile "
+               "certificate or an identity card."),
     "no_code": _("The identification service did not tell us your personal identity code, so "
                  "you could not be signed in. Tell your worker."),
 }
@@ -193,6 +207,7 @@ def begin(request, *, language: str) -> str:
         # signs the next person in.
         "prompt": "login",
         "claims": json.dumps({"id_token": {claim: {"essential": True}}}, separators=(",", ":")),
+        "acr_values": " ".join(settings.CLIENT_OIDC_ACR_VALUES),
     }
     if document.get("request_parameter_supported"):
         params["request"] = request_object(params, now)
@@ -299,7 +314,8 @@ def _unverified_header(token: str) -> dict:
 
 def verified_claims(id_token: str, nonce: str) -> dict:
     """The claims of the ID token: decrypted with Luotsi's key, its signature checked against
-    the provider's published key, and its issuer, audience, times, subject and nonce checked."""
+    the provider's published key, and its issuer, audience, times, subject, nonce and level of
+    assurance checked."""
     signed = _decrypt(id_token, own_key())
     if signed.count(".") != 2:
         raise Refused("malformed_token", detail="nested token not signed")
@@ -335,6 +351,10 @@ def verified_claims(id_token: str, nonce: str) -> dict:
         raise Refused("wrong_audience", detail="azp")
     if claims["iat"] > time.time() + CLOCK_LEEWAY_SECONDS:
         raise Refused("invalid_claims", detail="iat in the future")
+    acr = claims.get("acr")
+    if not isinstance(acr, str) or acr not in settings.CLIENT_OIDC_ACR_VALUES:
+        raise Refused("acr_not_accepted", "level",
+                      detail=str(acr)[:100] if acr is not None else "missing")
     return claims
 
 
@@ -355,6 +375,7 @@ def identity_code(claims: dict) -> str:
 @dataclass(frozen=True)
 class Outcome:
     person: Person | None  # None: Luotsi holds no data of the identified person
+    id_token: str = ""  # as received (encrypted): the hint when signing out at the provider
 
 
 def finish(request) -> Outcome:
@@ -381,4 +402,37 @@ def finish(request) -> Outcome:
         raise Refused("no_id_token")
     claims = verified_claims(id_token, flow["nonce"])
     code_value = identity_code(claims)
-    return Outcome(person=lookup.find_by_hetu(code_value))
+    return Outcome(person=lookup.find_by_hetu(code_value), id_token=id_token)
+
+
+def end_session_url(request, id_token: str, *, language: str) -> str | None:
+    """Where the browser goes after Luotsi's own sign-out to end the identification session at
+    the provider too (RP-initiated logout 1.0), or ``None`` when the provider has no
+    ``end_session_endpoint`` or cannot be reached. Call with the client's session already ended:
+    the ``state`` is kept in the new one for the page the provider sends the browser back to."""
+    try:
+        endpoint = provider.discovery().get("end_session_endpoint")
+    except Refused:
+        return None
+    if not isinstance(endpoint, str) or not endpoint:
+        return None
+    params = {"client_id": settings.CLIENT_OIDC_CLIENT_ID}
+    try:
+        # The hint is the signed token inside the encrypted one (RP-initiated logout 1.0, 2).
+        params["id_token_hint"] = _decrypt(id_token, own_key())
+    except Refused:
+        pass  # Luotsi's key changed meanwhile: the provider asks the person itself
+    state = secrets.token_urlsafe(32)
+    request.session[LOGOUT_STATE_KEY] = state
+    params.update({
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("oma:home")),
+        "state": state, "ui_locales": language})
+    return f"{endpoint}{'&' if urlsplit(endpoint).query else '?'}{urlencode(params)}"
+
+
+def returned_from_sign_out(request) -> bool:
+    """Whether this request is the provider sending the browser back after ending its session
+    (the ``state`` it was given, used once)."""
+    state = request.GET.get("state")
+    expected = request.session.pop(LOGOUT_STATE_KEY, None) if state else None
+    return bool(expected) and secrets.compare_digest(str(state), str(expected))

@@ -75,6 +75,9 @@ def callback(request):
         return render(request, "oma/auth_no_data.html", {
             "oma_idle_minutes": settings.CLIENT_IDLE_TIMEOUT_MINUTES})
     sign_in(request, outcome.person, method="strong_identification")
+    # For ending the identification session at the provider when the client signs out; kept
+    # only in the server-side session, as received (encrypted to Luotsi's key).
+    request.session[auth.ID_TOKEN_KEY] = outcome.id_token
     return redirect("oma:plan")
 
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luotsi.access.models import LogAction
 from luotsi.common.pdf import render_pdf
-from luotsi.oma import selectors, services
-from luotsi.oma.session import LANGUAGE_KEY, sign_in, sign_out
+from luotsi.oma import auth, selectors, services
+from luotsi.oma.session import LANGUAGE_KEY, client_language, sign_in, sign_out
 from luotsi.people.models import DOCUMENT_LANGUAGES
 from luotsi.plans.views.memo import memo_pdf_bytes
 
@@ -50,6 +50,7 @@ def home(request):
     return _page(request, "oma/signin.html", {
         "staff_signed_in": request.user.is_authenticated,
         "timed_out": getattr(request, "client_timed_out", False),
+        "signed_out": auth.returned_from_sign_out(request),
         "idle_minutes": settings.CLIENT_IDLE_TIMEOUT_MINUTES,
     })
 
@@ -90,7 +91,17 @@ def language(request):
 
 @require_POST
 def sign_out_view(request):
+    """Luotsi's own session ended (and logged); after a strong identification, the browser then
+    goes to the provider to end the identification session too, when the provider offers that
+    (``auth.end_session_url``)."""
+    language = client_language(request, getattr(request, "client", None))
+    id_token = request.session.get(auth.ID_TOKEN_KEY)
     sign_out(request)
+    if id_token and auth.configured():
+        url = auth.end_session_url(request, id_token, language=language)
+        if url:
+            request.session[LANGUAGE_KEY] = language  # the signed-out page in the same language
+            return HttpResponseRedirect(url)
     return redirect("oma:home")
 
 

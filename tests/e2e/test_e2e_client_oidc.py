@@ -1,11 +1,13 @@
 """The client's strong identification against a real OpenID Connect provider on loopback
 (``oidc_provider.py`` with a second client registered as Finland's identification services do
 it: ``private_key_jwt``, ID tokens encrypted to Luotsi's key, a pairwise subject, the identity
-code in a claim of its own), in Chromium and through plain HTTP: signing in, a person of whom
-Luotsi holds nothing, and each refusal; the identity code never reaches a log."""
+code in a claim of its own, Suomi.fi's levels of assurance), in Chromium and through plain HTTP:
+signing in, a person of whom Luotsi holds nothing, each refusal, and signing out at the provider
+too; the identity code never reaches a log."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import time
@@ -24,7 +26,7 @@ from oidc_provider import Provider
 
 from luotsi.access.models import AccessLogEntry
 from luotsi.oma import auth
-from luotsi.oma.session import CLIENT_KEY, SEEN_KEY
+from luotsi.oma.session import CLIENT_KEY, LANGUAGE_KEY, SEEN_KEY
 from luotsi.oma.tests.builders import client_with_plan
 from luotsi.organisation.tests.factories import UserFactory
 from luotsi.people import hetu
@@ -35,6 +37,7 @@ CLIENT_ID = "luotsi-oma-test"
 HETU_CLAIM = "personal_identity_code"
 UNKNOWN_HETU = "010190-998V"  # valid, and no one's in Luotsi
 INVALID_HETU = "131052-308X"  # the check character is wrong
+SUBSTANTIAL, HIGH = "http://ftn.ficora.fi/2017/loa2", "http://ftn.ficora.fi/2017/loa3"
 REFUSED = {
     "fi": "Kirjautuminen ei onnistunut",
     "sv": "Inloggningen lyckades inte",
@@ -62,7 +65,8 @@ def strong_provider(live_server):
                        strong={"client_id": CLIENT_ID,
                                "redirect_uri": f"{live_server.url}/oma/auth/callback/",
                                "jwks_uri": f"{site}/oma/auth/jwks.json",
-                               "hetu_claim": HETU_CLAIM})
+                               "hetu_claim": HETU_CLAIM,
+                               "post_logout_redirect_uri": f"{live_server.url}/oma/"})
     yield running
     running.stop()
 
@@ -76,6 +80,11 @@ def strong(strong_provider, settings, client_key_file):
     settings.CLIENT_OIDC_KEY = client_key_file
     settings.CLIENT_OIDC_HETU_CLAIM = HETU_CLAIM
     settings.DEMO_MODE = False
+    # As config/settings.py derives it from LUOTSI_CLIENT_OIDC_ISSUER: the sign-out form's
+    # redirect to the provider is a form action.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", strong_provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = policy
     yield strong_provider
     auth.provider.clear()
 
@@ -149,6 +158,7 @@ def test_the_authorization_request_carries_state_nonce_pkce_and_the_claim(strong
     assert len(query["state"][0]) >= 40 and len(query["nonce"][0]) >= 40
     assert HETU_CLAIM in query["claims"][0] and query["ui_locales"] == ["fi"]
     assert query["prompt"] == ["login"]
+    assert query["acr_values"] == [f"{SUBSTANTIAL} {HIGH}"]
     # The provider takes request objects: the request goes signed too (the provider of these
     # tests requires it of this client, so every sign-in below also shows it is accepted).
     signed = query["request"][0]
@@ -159,6 +169,9 @@ def test_the_authorization_request_carries_state_nonce_pkce_and_the_claim(strong
     assert claims["state"] == query["state"][0] and claims["nonce"] == query["nonce"][0]
     assert claims["code_challenge"] == query["code_challenge"][0]
     assert claims["claims"] == {"id_token": {HETU_CLAIM: {"essential": True}}}
+    assert claims["acr_values"] == f"{SUBSTANTIAL} {HIGH}"
+    discovery = requests.get(f"{strong.issuer}/.well-known/openid-configuration", timeout=10)
+    assert discovery.json()["acr_values_supported"] == [SUBSTANTIAL, HIGH]
 
 
 def test_an_answer_naming_another_issuer_is_refused(strong, elli, live_server, caplog):
@@ -229,6 +242,117 @@ def test_a_token_that_does_not_hold_is_refused(strong, elli, live_server, caplog
     assert CLIENT_KEY not in _session_of(browser).load()
     assert browser.get(f"{live_server.url}/oma/plan/").url.endswith("/oma/")
     _nothing_logged_of(elli.hetu, caplog)
+
+
+def _choose_language(live_server, browser: requests.Session, language: str) -> None:
+    page = browser.get(f"{live_server.url}/oma/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    browser.post(f"{live_server.url}/oma/language/", data={
+        "language": language, "next": "/oma/", "csrfmiddlewaretoken": token})
+
+
+def test_a_county_requiring_high_accepts_an_identification_at_high(strong, elli, live_server,
+                                                                    settings):
+    settings.CLIENT_OIDC_ACR_VALUES = (HIGH,)
+    browser, answer, _ = _http_sign_in(live_server, elli.hetu)
+    assert urlsplit(answer.url).path == "/oma/plan/" and answer.status_code == 200
+    assert _session_of(browser)[CLIENT_KEY] == elli.pk
+
+
+@pytest.mark.parametrize(("given", "language", "detail", "words"), [
+    (SUBSTANTIAL, "fi", SUBSTANTIAL, "varmuustasolla"),
+    ("", "sv", "missing", "tillitsnivå"),
+    ("http://eidas.europa.eu/LoA/low", "en", "http://eidas.europa.eu/LoA/low",
+     "level of assurance"),
+], ids=["substantial_when_high_required", "no_level", "another_level"])
+def test_an_identification_below_the_required_level_is_refused(
+        strong, elli, live_server, settings, caplog, given, language, detail, words):
+    """The real provider gives the level ``given`` (as when the person used a weaker means);
+    the county requires high."""
+    settings.CLIENT_OIDC_ACR_VALUES = (HIGH,)
+    strong.control("acr", value=given)
+    browser = requests.Session()
+    _choose_language(live_server, browser, language)
+    with caplog.at_level(logging.DEBUG):
+        _, answer, _ = _http_sign_in(live_server, elli.hetu, browser)
+    assert answer.status_code == 400 and urlsplit(answer.url).path == "/oma/auth/callback/"
+    assert answer.headers["Content-Language"] == language
+    assert REFUSED[language] in answer.text and words in answer.text
+    assert _reasons(caplog) == ["acr_not_accepted"]
+    assert [r.detail for r in _events(caplog, "client_oidc_refused")] == [detail]
+    assert CLIENT_KEY not in _session_of(browser).load()
+    assert not _events(caplog, "client_signed_in")
+    _nothing_logged_of(elli.hetu, caplog)
+
+
+def _csrf(page_text: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text).group(1)
+
+
+def test_signing_out_ends_the_identification_session_too(strong, elli, live_server, caplog):
+    with caplog.at_level(logging.DEBUG):
+        browser, answer, _ = _http_sign_in(live_server, elli.hetu)
+        end_session = requests.get(f"{strong.issuer}/.well-known/openid-configuration",
+                                   timeout=10).json()["end_session_endpoint"]
+        # The provider holds the person's session: it asks whether to end it.
+        assert "op.logoutForm" in browser.get(end_session).text
+        session_key = browser.cookies.get(django_settings.SESSION_COOKIE_NAME)
+        assert _session_of(browser)[auth.ID_TOKEN_KEY].count(".") == 4  # kept encrypted
+        out = browser.post(f"{live_server.url}/oma/sign-out/",
+                           data={"csrfmiddlewaretoken": _csrf(answer.text)},
+                           allow_redirects=False)
+        assert out.status_code == 302
+        target = out.headers["Location"]
+        assert target.startswith(end_session + "?")
+        query = {key: values[0] for key, values in parse_qs(urlsplit(target).query).items()}
+        assert set(query) == {"id_token_hint", "client_id", "post_logout_redirect_uri", "state",
+                              "ui_locales"}
+        assert query["client_id"] == CLIENT_ID and query["ui_locales"] == "fi"
+        assert query["post_logout_redirect_uri"] == f"{live_server.url}/oma/"
+        # The hint is the provider's own signed ID token for Luotsi.
+        keys = KeySet.import_key_set(requests.get(f"{strong.issuer}/jwks", timeout=10).json())
+        hint = jwt.decode(query["id_token_hint"], keys, algorithms=["RS256"]).claims
+        assert hint["aud"] == CLIENT_ID and hint["iss"] == strong.issuer
+        # Luotsi's own session ended first (and was logged as before): a new session holding
+        # only the state and the language, nothing of the client or the token.
+        assert browser.cookies.get(django_settings.SESSION_COOKIE_NAME) != session_key
+        left = _session_of(browser).load()
+        assert left[auth.LOGOUT_STATE_KEY] == query["state"] and left[LANGUAGE_KEY] == "fi"
+        assert CLIENT_KEY not in left and auth.ID_TOKEN_KEY not in left
+        assert [r.person_id for r in _events(caplog, "client_signed_out")] == [elli.pk]
+        assert browser.get(f"{live_server.url}/oma/plan/").url == f"{live_server.url}/oma/"
+        # The provider's confirmation, then back to Luotsi's page saying the client is out.
+        confirm = browser.get(target)
+        action = re.search(r'<form id="op.logoutForm" method="post" action="([^"]+)"',
+                           confirm.text).group(1)
+        xsrf = re.search(r'name="xsrf" value="([^"]+)"', confirm.text).group(1)
+        back = browser.post(urljoin(confirm.url, action), data={"xsrf": xsrf, "logout": "yes"})
+        assert back.history[-1].headers["Location"] == (
+            f"{live_server.url}/oma/?state={query['state']}")
+        assert urlsplit(back.url).path == "/oma/" and back.status_code == 200
+        assert "Olet kirjautunut ulos Luotsista ja tunnistuspalvelusta" in back.text
+        # The state is used once: the same address again says nothing of a sign-out.
+        assert "Olet kirjautunut ulos" not in browser.get(back.url).text
+        # The provider's session is gone: nothing left there to end.
+        assert "op.logoutForm" not in browser.get(end_session).text
+    _nothing_logged_of(elli.hetu, caplog)
+
+
+def test_a_forged_return_from_sign_out_says_nothing(strong, live_server):
+    answer = requests.get(f"{live_server.url}/oma/", params={"state": "made-up"}, timeout=10)
+    assert answer.status_code == 200 and "Olet kirjautunut ulos" not in answer.text
+
+
+def test_without_an_end_session_endpoint_sign_out_stays_at_luotsi(strong, elli, live_server,
+                                                                   monkeypatch):
+    browser, answer, _ = _http_sign_in(live_server, elli.hetu)
+    document = {key: value for key, value in auth.provider.discovery().items()
+                if key != "end_session_endpoint"}
+    monkeypatch.setattr(auth.provider, "discovery", lambda: document)
+    out = browser.post(f"{live_server.url}/oma/sign-out/",
+                       data={"csrfmiddlewaretoken": _csrf(answer.text)}, allow_redirects=False)
+    assert (out.status_code, out.headers["Location"]) == (302, "/oma/")
+    assert CLIENT_KEY not in _session_of(browser).load()
 
 
 def test_an_expired_id_token_is_refused(strong, elli, live_server, caplog, monkeypatch):
@@ -320,3 +444,27 @@ def test_client_strong_identification__sign_in_no_data_and_refusal_in_chromium(
     assert "Elli" in page.content()
     assert_accessible(page)
     assert hetu.clean(elli.hetu) not in page.url
+
+
+def test_client_sign_out_at_the_provider_in_chromium(strong, elli, new_page, live_server):
+    """Signing out of My Luotsi goes through the provider's own sign-out and back to the area's
+    front page, which says so (checked with axe)."""
+    elli.language = "sv"
+    elli.save(update_fields=["language"])
+    page = new_page()
+    page.goto("/oma/")
+    page.click("a[href='/oma/auth/start/']")
+    page.wait_for_selector("input[name=login]")
+    page.fill("input[name=login]", elli.hetu)
+    page.fill("input[name=password]", "anything")
+    with page.expect_navigation(url=re.compile(r"/oma/plan/")):
+        page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.oma-sign-out button[type=submit]")
+    assert page.url.startswith(strong.issuer + "/session/end")
+    with page.expect_navigation(url=re.compile(r"/oma/")):
+        page.click("button[value=yes]")  # the provider's "Yes, sign me out"
+    assert_path(page, "/oma/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert "Du har loggat ut" in page.locator(".oma-notice[role=status]").inner_text()
+    assert_accessible(page)

@@ -5,11 +5,15 @@
 //   node provider.mjs CLIENT_ID CLIENT_SECRET REDIRECT_URI POST_LOGOUT_REDIRECT_URI [STRONG]
 //
 // STRONG, optional, is a JSON object registering a second client as Finland's identification
-// services do: {"client_id", "redirect_uri", "jwks_uri", "hetu_claim"}. It authenticates with
-// private_key_jwt (its keys fetched from jwks_uri), must send signed request objects, receives ID
-// tokens signed by the provider and encrypted to its key (RSA-OAEP-256, A256GCM) with a pairwise
-// subject, and the login typed into the provider's form is released as the identity code in the
-// claim named by hetu_claim.
+// services do: {"client_id", "redirect_uri", "jwks_uri", "hetu_claim", "post_logout_redirect_uri"}.
+// It authenticates with private_key_jwt (its keys fetched from jwks_uri), must send signed request
+// objects, receives ID tokens signed by the provider and encrypted to its key (RSA-OAEP-256,
+// A256GCM) with a pairwise subject, and the login typed into the provider's form is released as
+// the identity code in the claim named by hetu_claim. The provider then names the levels of
+// assurance of Suomi.fi e-Identification (acr_values_supported: loa2 substantial, loa3 high);
+// an identification gets the first level the request's acr_values asks for that the provider
+// supports (loa2 when it asks for none: the client's default acr values are all of them), and
+// that level is the ID token's acr claim.
 //
 // It listens on a free loopback port and prints the line `LUOTSI_OP_READY {"issuer": "http://127.0.0.1:N"}`.
 // Sign-in uses the package's own development interactions (a login form taking any user name;
@@ -26,6 +30,8 @@
 //   /__test/plain-id-tokens   the strong client's ID tokens come signed but not encrypted
 //   /__test/audience?value=X  ID tokens name X as their audience instead of the client
 //   /__test/tamper-id-tokens  one character of the ID token in each token response is changed
+//   /__test/acr?value=X     identifications get level X whatever was asked (none when X is empty),
+//                           as when the person used a weaker means of identification
 //   /__test/reset           back to the start-up state (keys kept)
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -47,8 +53,9 @@ function newSigningKey() {
 
 const state = {
   key: newSigningKey(), issuerOverride: null, idTokenTtl: 3600, tokenDelayMs: 0, hideKeys: false,
-  plainIdTokens: false, idTokenAudience: null, tamperIdTokens: false,
+  plainIdTokens: false, idTokenAudience: null, tamperIdTokens: false, acr: null,
 };
+const LEVELS = ['http://ftn.ficora.fi/2017/loa2', 'http://ftn.ficora.fi/2017/loa3'];
 const START = { ...state };
 let origin = null; // http://127.0.0.1:PORT, known once listening
 let provider = null;
@@ -57,6 +64,7 @@ function strongClient() {
   return {
     client_id: strong.client_id,
     redirect_uris: [strong.redirect_uri],
+    post_logout_redirect_uris: strong.post_logout_redirect_uri ? [strong.post_logout_redirect_uri] : [],
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'private_key_jwt',
@@ -93,6 +101,7 @@ function build() {
       ...(hetuClaim ? { [hetuClaim]: null } : {}),
     },
     subjectTypes: ['public', 'pairwise'],
+    ...(strong ? { acrValues: LEVELS } : {}),
     // A pairwise subject: the identity code reaches the client only in its own claim.
     pairwiseIdentifier: async (ctx, accountId, client) => crypto.createHash('sha256')
       .update(`${client.sectorIdentifier}:${accountId}:luotsi-test-pairwise-salt`)
@@ -155,6 +164,17 @@ function build() {
     }
     return issue.call(this, options);
   };
+  // The level of assurance of each identification (the development login form asks for none).
+  const { interactionResult } = built;
+  built.interactionResult = async function withLevel(req, res, result, options) {
+    if (strong && result && result.login && result.login.acr === undefined) {
+      const { params } = await this.interactionDetails(req, res);
+      const asked = (params.acr_values || '').split(' ').filter((value) => LEVELS.includes(value));
+      const level = state.acr !== null ? state.acr : asked[0];
+      if (level) result.login.acr = level;
+    }
+    return interactionResult.call(this, req, res, result, options);
+  };
   // Paths stay at the origin whatever the provider calls itself.
   built.proxy = false;
   return built;
@@ -182,6 +202,9 @@ function control(req, res, url) {
       break;
     case '/__test/tamper-id-tokens':
       state.tamperIdTokens = true;
+      break;
+    case '/__test/acr':
+      state.acr = url.searchParams.get('value') || '';
       break;
     case '/__test/reset':
       Object.assign(state, { ...START, key: state.key });

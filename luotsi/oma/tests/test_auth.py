@@ -27,6 +27,7 @@ from luotsi.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 ISSUER = "https://tunnistus.example.fi"
+SUBSTANTIAL, HIGH = "http://ftn.ficora.fi/2017/loa2", "http://ftn.ficora.fi/2017/loa3"
 CLIENT_ID = "luotsi-asiakas"
 
 
@@ -216,7 +217,7 @@ def provider_key(monkeypatch):
 def _id_token(provider_key, key_file, *, header=None, encrypt_with=None, **claims) -> str:
     now = int(time.time())
     payload = {"iss": ISSUER, "aud": CLIENT_ID, "sub": "pairwise-1", "iat": now,
-               "exp": now + 300, "nonce": "the-nonce", **claims}
+               "exp": now + 300, "nonce": "the-nonce", "acr": HIGH, **claims}
     payload = {k: v for k, v in payload.items() if v is not None}
     signed = jwt.encode(header or {"alg": "RS256", "kid": "op-1"}, payload, provider_key)
     recipient = encrypt_with or load_own_key(key_file).key
@@ -246,6 +247,32 @@ def test_several_audiences_are_accepted_when_azp_names_luotsi(configured, provid
                                                               key_file):
     token = _id_token(provider_key, key_file, aud=[CLIENT_ID, "other"], azp=CLIENT_ID)
     assert auth.verified_claims(token, "the-nonce")["sub"] == "pairwise-1"
+
+
+@pytest.mark.parametrize(("accepted", "acr", "reason"), [
+    ((SUBSTANTIAL, HIGH), SUBSTANTIAL, None),
+    ((SUBSTANTIAL, HIGH), HIGH, None),
+    ((HIGH,), SUBSTANTIAL, "acr_not_accepted"),  # the county requires high
+    ((SUBSTANTIAL, HIGH), "http://eidas.europa.eu/LoA/low", "acr_not_accepted"),
+    ((SUBSTANTIAL, HIGH), None, "acr_not_accepted"),
+    ((SUBSTANTIAL, HIGH), [HIGH], "acr_not_accepted"),
+], ids=["substantial", "high", "substantial_when_high_required", "low", "missing", "not_a_string"])
+def test_the_level_of_assurance_must_be_one_accepted(configured, provider_key, key_file,
+                                                     accepted, acr, reason):
+    configured.CLIENT_OIDC_ACR_VALUES = accepted
+    token = _id_token(provider_key, key_file, acr=acr)
+    if reason is None:
+        assert auth.verified_claims(token, "the-nonce")["acr"] == acr
+        return
+    with pytest.raises(auth.Refused) as refused:
+        auth.verified_claims(token, "the-nonce")
+    assert refused.value.reason == reason
+    assert refused.value.message == auth.MESSAGES["level"]
+    assert refused.value.detail == ("missing" if acr is None else str(acr))
+
+
+def test_the_default_levels_are_suomi_fi_substantial_and_high(settings):
+    assert settings.CLIENT_OIDC_ACR_VALUES == (SUBSTANTIAL, HIGH)
 
 
 def test_an_id_token_encrypted_to_another_key_or_unsigned_inside_is_refused(
