@@ -61,7 +61,8 @@ from luotsi.people import hetu, lookup
 from luotsi.people.models import Person
 
 FLOWS_KEY = "oma_oidc_flows"  # session: state → nonce, PKCE verifier, start time
-ID_TOKEN_KEY = "oma_oidc_id_token"  # the signed-in client's session: the ID token (encrypted)
+# The signed-in client's session: the ID token as received (encrypted).
+ID_TOKEN_KEY = "oma_oidc_id_token"  # noqa: S105 - a session key, not a secret
 LOGOUT_STATE_KEY = "oma_oidc_logout_state"  # after sign-out: the state sent to the provider
 FLOW_SECONDS = 10 * 60
 MAX_FLOWS = 3  # sign-ins under way in one session (other tabs); the oldest is dropped

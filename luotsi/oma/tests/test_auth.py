@@ -334,3 +334,16 @@ def test_a_staff_member_and_a_client_never_share_the_session(client, configured)
     client.force_login(UserFactory())
     answer = client.get("/oma/auth/callback/", {"code": "x", "state": "y"})
     assert (answer.status_code, answer["Location"]) == (302, "/oma/")
+
+
+def test_signing_out_after_demo_identification_stays_at_luotsi(client, configured, monkeypatch):
+    """Only a session begun with strong identification is ended at the provider."""
+
+    def no_provider():
+        raise AssertionError("the provider is not asked")
+
+    monkeypatch.setattr(auth.provider, "discovery", no_provider)
+    sign_in_client(client, PersonFactory())
+    answer = client.post("/oma/sign-out/")
+    assert (answer.status_code, answer["Location"]) == (302, "/oma/")
+    assert CLIENT_KEY not in client.session and auth.LOGOUT_STATE_KEY not in client.session
