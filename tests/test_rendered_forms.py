@@ -159,7 +159,7 @@ ONCE_FORMS = {
     "plan_consent_add", "plan_consent_request", "plan_factor_add", "plan_goal_add",
     "plan_method_add", "plan_participant_add", "plan_rating_add", "plan_meter_record",
     "plan_review_record", "plan_review_schedule",
-    "plan_section_add", "plan_service_add", "plan_step_add",
+    "plan_section_add", "plan_service_add", "plan_step_add", "plan_support_need_add",
     "sharedcare:consultation_create", "sharedcare:meeting_create",
     "foresight:capacity#gap",
 }
@@ -175,7 +175,7 @@ EXEMPT_FORMS = {
     "sharedcare:meeting_edit", "foresight:capacity#capacity", "foresight:capacity#efforts",
     # Remove, withdraw or merge: the row is gone or already changed.
     "plan_consent_withdraw", "plan_goal_remove", "plan_method_remove", "plan_service_remove",
-    "plan_step_remove", "plan_section_merge", "intake:assessment_detail#support_remove",
+    "plan_step_remove", "plan_support_need_remove", "plan_section_merge", "intake:assessment_detail#support_remove",
     "intake:assessment_detail#referral_remove", "foresight:gap_remove",
     # Each break of the glass is an act of its own; its review is recorded once.
     "emergency_access", "emergency_review",

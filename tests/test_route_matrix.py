@@ -131,6 +131,8 @@ PAGES = {
     "plan_step_remove": Ids("plan+step"),
     "plan_service_remove": Ids("plan+service"),
     "plan_method_remove": Ids("plan+method"),
+    "plan_support_need_add": Ids("plan", "POST"),
+    "plan_support_need_remove": Ids("plan+need"),
     "plan_factor_add": Ids("plan", "POST"),
     "plan_service_add": Ids("plan", "POST"),
     "plan_method_add": Ids("plan", "POST"),
@@ -228,6 +230,9 @@ OPERATIONS = {
     "POST /api/v1/clients/{person_id}/plan/evaluations":
         Ids("plan-person", "POST", 422, {"subject": "service", "item_id": MISSING,
                                          "rater": "professional"}),
+    "POST /api/v1/clients/{person_id}/plan/support-needs": Ids("plan-person", "POST", 422),
+    "DELETE /api/v1/clients/{person_id}/plan/support-needs/{need_id}":
+        Ids("plan-person+need", "DELETE", 428),
     "GET /api/v1/clients/{person_id}/plan/fhir": Ids("plan-person"),
     "POST /api/v1/clients/{person_id}/plan/fhir": Ids("plan-person", "POST", 422),
     "POST /api/v1/contacts": NoClientData("registration; answers only what the caller may see"),
@@ -322,10 +327,13 @@ def _objects() -> dict[str, tuple[dict, User, User, dict]]:
     goal = plan.goals.filter(methods__isnull=False).first()
     subs = {"goal": goal, "step": plan.steps.first(), "service": plan.services.first(),
             "method": goal.methods.first(), "consent": plan.consents.first(),
-            "section": plan.sections.first()}
+            "section": plan.sections.first(), "need": plan.support_needs.first()}
     for name, row in subs.items():
         found[f"plan+{name}"] = ({"plan_id": plan.pk, f"{name}_id": row.pk}, right, unrelated,
                                  {"plan_id": MISSING, f"{name}_id": row.pk})
+    found["plan-person+need"] = ({"person_id": plan.person_id, "need_id": subs["need"].pk},
+                                 right, unrelated,
+                                 {"person_id": MISSING, "need_id": subs["need"].pk})
     # Merging takes an imported draft: the plan's own FHIR export, imported back.
     imported = plan_services.section_import(
         actor=right, plan=plan, body=fhir.plan_bundle_json(right, plan.pk).encode(),

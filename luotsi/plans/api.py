@@ -13,21 +13,23 @@ the opaque tag, with or without ``W/``, and may list several tags.
   ``precondition_required``; a tag of an older revision → 412 ``precondition_failed`` with the
   current ``ETag`` header and ``error.current_revision`` in the body; the current one → 200 with
   the new plan and the new ``ETag``.
-- ``POST`` of goals, steps, ratings and evaluations honours ``If-Match`` when one is sent (412 when stale).
+- ``POST`` of goals, steps, ratings, evaluations and support needs honours ``If-Match`` when one
+  is sent (412 when stale).
+- ``DELETE …/plan/support-needs/{need_id}`` needs ``If-Match``, as ``PATCH`` does.
 
 **Idempotency-Key.** ``POST …/plan``, ``…/plan/goals``, ``…/plan/steps``, ``…/plan/ratings``,
-``…/plan/evaluations`` and ``…/plan/fhir`` accept ``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the
+``…/plan/evaluations``, ``…/plan/support-needs`` and ``…/plan/fhir`` accept ``Idempotency-Key`` (``luotsi.api.idempotency``): a retry replays the
 stored answer (``Idempotent-Replayed: true``), the same key for a different request is 409.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -152,6 +154,15 @@ class MethodOut(Schema):
     note: str
 
 
+class SupportNeedOut(Schema):
+    id: int
+    need: CodeOut = Field(description="The support need (SHL 11 §), a code of the "
+                                      "support_need code list.")
+    note: str
+    recorded_by: ProfessionalOut | None
+    recorded_at: datetime
+
+
 class RatingOut(Schema):
     id: int
     value: int
@@ -226,6 +237,8 @@ class PlanOut(Schema):
     named_worker: CoordinatorOut | None = Field(
         description="The statutory named worker (omatyöntekijä, SHL 42 §).")
     needs_special_support: bool
+    support_needs: list[SupportNeedOut] = Field(
+        description="The client's support needs (SHL 11 §), the whole plan's.")
     sections: list[SectionOut]
     goals: list[GoalOut]
     services: list[ServiceOut]
@@ -289,6 +302,21 @@ class StepCreatedOut(Schema):
     owner_id: int | None
     due_on: date
     done_on: date | None
+
+
+class SupportNeedIn(StrictInput):
+    need: str = Field("", max_length=40,
+                      description="Code of the support need (code list support_need).")
+    note: str = Field("", max_length=300)
+
+
+class SupportNeedCreatedOut(Schema):
+    id: int
+    plan_id: int
+    plan_revision: int
+    need: CodeOut
+    note: str
+    recorded_at: datetime
 
 
 class RatingIn(StrictInput):
@@ -464,6 +492,9 @@ def plan_body(user, plan_id: int) -> dict:
         "coordinator": contact(plan.coordinator),
         "named_worker": contact(plan.named_worker),
         "needs_special_support": plan.needs_special_support,
+        "support_needs": [{"id": n.pk, "need": _code(n.need), "note": n.note,
+                           "recorded_by": _professional(n.recorded_by),
+                           "recorded_at": n.created_at} for n in plan.support_needs.all()],
         "sections": [{"id": s.pk, "sector": s.sector, "status": s.status,
                       "responsible": _professional(s.responsible), "summary": s.summary,
                       "source": s.source, "imported": s.imported} for s in parts.sections],
@@ -666,12 +697,7 @@ def add_goal(request: HttpRequest, person_id: Id, payload: GoalIn, response: Htt
              idempotency_key: str | None = idempotency.header()):
     def write(user, plan, expected):
         _visible_section(user, plan, payload.section_id)
-        # The code of the list's current version; a code only older versions have is found
-        # too, so that the refusal says it is retired.
-        area_id = (CodeListItem.objects
-                   .filter(code_list=CodeList.GOAL_AREA, code=payload.goal_area)
-                   .order_by("-version__current", "-version__pk")
-                   .values_list("pk", flat=True).first()) if payload.goal_area else None
+        area_id = _code_id(CodeList.GOAL_AREA, payload.goal_area)
         try:
             goal = services.goal_add(actor=user, plan=plan, expected_revision=expected,
                                      data=services.GoalInput(
@@ -739,6 +765,55 @@ def add_rating(request: HttpRequest, person_id: Id, payload: RatingIn, response:
                 "client_took_part": rating.client_took_part}
 
     return _post_to_plan(request, person_id, response, "api: rating add", write)
+
+
+def _code_id(code_list: str, code: str) -> int | None:
+    """The code of the list's current version; a code only older versions have is found too,
+    so that the refusal says it is retired."""
+    return (CodeListItem.objects.filter(code_list=code_list, code=code)
+            .order_by("-version__current", "-version__pk")
+            .values_list("pk", flat=True).first()) if code else None
+
+
+@router.post("/{person_id}/plan/support-needs",
+             response=responses({201: SupportNeedCreatedOut, 412: StaleOut}, 400, 403, 404, 409),
+             summary="Record a support need of the client (Idempotency-Key, optional If-Match)",
+             description="One need at most once per plan: a need already recorded is refused "
+                         "(422) naming the field need.")
+def add_support_need(request: HttpRequest, person_id: Id, payload: SupportNeedIn,
+                     response: HttpResponse,
+                     idempotency_key: str | None = idempotency.header()):
+    def write(user, plan, expected):
+        row = services.support_need_add(
+            actor=user, plan=plan, expected_revision=expected,
+            need_id=_code_id(CodeList.SUPPORT_NEED, payload.need), note=payload.note)
+        return {"id": row.pk, "plan_id": plan.pk, "plan_revision": _revision(plan.pk),
+                "need": _code(row.need), "note": row.note, "recorded_at": row.created_at}
+
+    return _post_to_plan(request, person_id, response, "api: support need add", write)
+
+
+@router.delete("/{person_id}/plan/support-needs/{need_id}",
+               response=responses({200: PlanOut, 412: StaleOut}, 403, 404, 428),
+               summary="Remove a support need from the plan (If-Match required)",
+               description=ETAG_DOC)
+def remove_support_need(request: HttpRequest, person_id: Id, need_id: Id,
+                        response: HttpResponse):
+    user = request.auth
+    plan = selectors.access_client_plan_by_id(user, person_id,
+                                              detail="api: support need remove").record
+    plan_id = plan.pk
+    try:
+        expected = _if_match(request, plan_id, required=True)
+        need = plan.support_needs.select_related("plan").filter(pk=need_id).first()
+        if need is None:
+            raise Http404
+        services.support_need_remove(actor=user, support_need=need, expected_revision=expected)
+    except (_Stale, services.PlanConflict):
+        return _stale_response(plan_id)
+    body = plan_body(user, plan_id)
+    _private(response, plan_id=plan_id, revision=body["revision"])
+    return body
 
 
 def _visible_item(user, plan: Plan, subject: str, item_id: int) -> None:

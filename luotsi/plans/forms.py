@@ -190,6 +190,22 @@ class MethodForm(OnceMixin, PlanForm):
             + goal_choices(goals)
 
 
+class SupportNeedForm(OnceMixin, PlanForm):
+    """A support need of the client (SHL 11 §) from the current version of the code list, with
+    an optional short note in clear language."""
+
+    CHECKED = ("note",)
+
+    need = forms.ChoiceField(label=_("Support need"),
+                             error_messages={"required": _("Choose a value from the list.")})
+    note = _text(2, label=_("Note"), required=False, max_length=300,
+                 help_text=_("Optional: a few words on what the need means for the client."))
+
+    def __init__(self, *args, found=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = item_choices(found, CodeList.SUPPORT_NEED)
+
+
 class StepForm(OnceMixin, PlanForm):
     CHECKED = ("what",)
 

@@ -383,6 +383,29 @@ class PlanMethod(models.Model):
         return str(self.method)
 
 
+class PlanSupportNeed(TimeStampedModel):
+    """A support need of the client (SHL 11 §) recorded in the plan (SHL 39 §): a code of the
+    support-needs code list, with an optional short note, by whom and when. One need at most
+    once per plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="support_needs")
+    need = models.ForeignKey(CodeListItem, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("support need"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        verbose_name = _("support need")
+        verbose_name_plural = _("support needs")
+        ordering = ["need__sort_order", "need__code", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "need"],
+                                               name="plan_support_need_once")]
+
+    def __str__(self) -> str:
+        return str(self.need)
+
+
 class Step(TimeStampedModel):
     """A concrete step: what, who (the client or a named professional), by when, done."""
 

@@ -47,6 +47,7 @@ PART_LABELS = {
     "needs_special_support": pgettext_lazy("plan part", "Needs special support"),
     "language": pgettext_lazy("plan part", "Language of the plan"),
     "sections": pgettext_lazy("plan part", "Section"),
+    "support_needs": pgettext_lazy("plan part", "Support need"),
     "goals": pgettext_lazy("plan part", "Goal"),
     "services": pgettext_lazy("plan part", "Service"),
     "steps": pgettext_lazy("plan part", "Step"),
@@ -309,6 +310,8 @@ def _annotate_rows(plan: Plan, goals: list[GoalView], steps: list[Step], methods
             if step.owner is not None else ""
     for method in methods:
         method.remove_url = urls("plan_method_remove", "method_id", method.pk)
+    for need in plan.support_needs.all():
+        need.remove_url = urls("plan_support_need_remove", "need_id", need.pk)
 
 
 # The plan page's rows: macros of the Jinja2 partial, called once per row (the Django
@@ -408,14 +411,15 @@ def _visible_change_texts(goals, steps, services, methods, allowed) -> dict[str,
 
 
 def _change_names(items: list[CodeListItem]) -> dict[str, dict[str, str]]:
-    """The names a version's changes stored (a service's, method's or situation factor's
-    Finnish name, a section's sector in the language of whoever accepted the version), each to
+    """The names a version's changes stored (a service's, method's, situation factor's or
+    support need's Finnish name, a section's sector in the language of whoever accepted the version), each to
     its name in the active language."""
     names: dict[str, dict[str, str]] = {"services": {}, "methods": {}, "factors": {},
-                                         "sections": {}}
+                                         "sections": {}, "support_needs": {}}
     for item in items:
         part = {CodeList.SERVICE: "services", CodeList.METHOD: "methods",
-                CodeList.SITUATION_FACTOR: "factors"}.get(item.code_list)
+                CodeList.SITUATION_FACTOR: "factors",
+                CodeList.SUPPORT_NEED: "support_needs"}.get(item.code_list)
         if part:
             names[part][item.name_fi] = item.name
     for row in sectors.all_sectors():
@@ -440,6 +444,7 @@ class PlanPage:
     hidden_sections: int
     hidden_section_rows: list  # the active sections hidden from this professional
     imported: list[ImportedDraft]
+    support_needs: list  # the client's support needs (SHL 11 §): the whole plan's
     goals: list[GoalView]
     loose_steps: list[Step]  # steps of no goal
     visible_steps: list[Step]
@@ -734,6 +739,7 @@ def build(plan: Plan, user, found: Lookups, *, all_versions_shown: bool = True,
         hidden_section_rows=[s for s in sections if s.status == PlanSection.Status.ACTIVE
                              and not shown(s.sector)],
         imported=imported,
+        support_needs=list(plan.support_needs.all()),
         goals=goals,
         loose_steps=attached.loose_steps,
         visible_steps=attached.visible_steps,
@@ -792,6 +798,8 @@ def export(shown: PlanPage) -> dict:
                                 "client_took_part": r.rating.client_took_part}
                                for r in g.ratings]}
                   for g in shown.goals],
+        "support_needs": [{"id": n.pk, "need": n.need.code, "need_label": n.need.name,
+                           "note": n.note} for n in shown.support_needs],
         "steps": [_step(s) for s in shown.loose_steps],
         "methods": [{"method": m.method.code, "note": m.note} for m in shown.plan_methods],
         "services": [{"id": s.pk, "item": s.item.code, "item_label": s.item.name,

@@ -31,6 +31,7 @@ from luotsi.plans.models import (
     PlanMethod,
     PlanSection,
     PlanService,
+    PlanSupportNeed,
     PlanVersion,
     Rating,
     Review,
@@ -156,6 +157,10 @@ def section_visible(section_sector: str, allowed: set[str] | None) -> bool:
     return allowed is None or section_sector in allowed
 
 
+# The plan's support needs with their codes and who recorded them (one query).
+SUPPORT_NEEDS = PlanSupportNeed.objects.select_related("need__version", "recorded_by")
+
+
 def plan_for_page(plan_id: int) -> Plan:
     """The plan with everything the page shows, in a fixed number of queries."""
     return (
@@ -173,6 +178,7 @@ def plan_for_page(plan_id: int) -> Plan:
             Prefetch("services", queryset=PlanService.objects.select_related(
                 "item__version", "responsible", "section")),
             Prefetch("steps", queryset=Step.objects.select_related("owner", "goal")),
+            Prefetch("support_needs", queryset=SUPPORT_NEEDS),
             Prefetch("participants", queryset=Participant.objects.select_related("user")),
             Prefetch("consents", queryset=Consent.objects.all()),
             Prefetch("reviews", queryset=Review.objects.all()),
@@ -243,6 +249,9 @@ def plan_snapshot(plan: Plan) -> dict:
         "methods": [{"id": m.pk, "method": m.method.code, "goal": m.goal_id, "note": m.note,
                      "label": m.method.name_fi}
                     for m in plan.methods.all()],
+        # The client's support needs (SHL 11 §): the whole plan's, bound to no sector.
+        "support_needs": [{"id": n.pk, "need": n.need.code, "note": n.note,
+                           "label": n.need.name_fi} for n in plan.support_needs.all()],
         "steps": [{"id": s.pk, "what": s.what, "owner_kind": s.owner_kind,
                    "owner": label(s.owner), "due_on": s.due_on.isoformat(),
                    "done_on": s.done_on.isoformat() if s.done_on else None, "goal": s.goal_id,
@@ -331,6 +340,7 @@ def plan_for_export(plan_id: int) -> Plan:
             Prefetch("services", queryset=PlanService.objects.select_related(
                 "item__version", "responsible")),
             Prefetch("steps", queryset=Step.objects.select_related("owner")),
+            Prefetch("support_needs", queryset=SUPPORT_NEEDS),
             Prefetch("participants", queryset=Participant.objects.select_related("user")),
             Prefetch("consents", queryset=Consent.objects.all()),
             Prefetch("evaluations", queryset=Evaluation.objects.select_related(

@@ -101,6 +101,8 @@ COVERED = {
     "plan_step_remove": _PLAN_ROWS,
     "plan_service_remove": _PLAN_ROWS,
     "plan_method_remove": _PLAN_ROWS,
+    "plan_support_need_add": _PLAN_FORMS,
+    "plan_support_need_remove": _PLAN_ROWS,
     "usage:indicators":
         "tests/e2e/test_usage.py::test_indicators__filters_table_charts_csv_accessible",
     "sharedcare:candidates": _SHARED,

@@ -183,6 +183,7 @@ TAKES_THE_KEY = {
     "POST /api/v1/clients/{person_id}/plan/steps",
     "POST /api/v1/clients/{person_id}/plan/ratings",
     "POST /api/v1/clients/{person_id}/plan/evaluations",
+    "POST /api/v1/clients/{person_id}/plan/support-needs",
     "POST /api/v1/clients/{person_id}/plan/fhir",
     "POST /api/v1/shared-clients/{person_id}/meetings",
     "POST /api/v1/shared-clients/{person_id}/consultations",
@@ -196,6 +197,9 @@ EXEMPT = {
     "PATCH /api/v1/clients/{person_id}/plan":
         "changes the plan's own fields under a required If-Match: a retry names a revision that "
         "the first request made old and is refused (412); it creates nothing",
+    "DELETE /api/v1/clients/{person_id}/plan/support-needs/{need_id}":
+        "removes a support need under a required If-Match: a retry names a revision that the "
+        "first request made old and is refused (412), or the need is gone (404)",
     "POST /api/v1/contacts/{contact_id}/urgency":
         "sets the contact's urgency: a retry sets the same value (with expected_version, a "
         "retry after a change made meanwhile is refused with 409); it creates no row",

@@ -40,6 +40,7 @@ from luotsi.plans.models import (
     PlanMethod,
     PlanSection,
     PlanService,
+    PlanSupportNeed,
     PlanVersion,
     Rating,
     RatingScale,
@@ -164,6 +165,7 @@ class _Spec:
     factors: list[GoalFactor] = field(default_factory=list)
     services: list[PlanService] = field(default_factory=list)
     methods: list[PlanMethod] = field(default_factory=list)
+    support_needs: list[PlanSupportNeed] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
 
@@ -196,6 +198,27 @@ def _evaluations(rng: random.Random, specs, held_reviews: dict, scale) -> list:
             if s.goals:
                 rows.append(Evaluation(subject="goal", goal=s.goals[0], rater="client",
                                        scale=scale, value=rng.choice([2, 3, 4, 4, 5]), **common))
+    return rows
+
+
+# Short notes on a support need, in Finnish and Swedish (a note is optional; most have none).
+NEED_NOTES = [("Asunto on vaarassa, vuokria maksamatta.", "Bostaden är hotad, hyror obetalda."),
+              ("Tarvitsee apua arjen rytmiin.", "Behöver hjälp med vardagens rytm."),
+              ("Toivoo tukea yhdessä läheisten kanssa.", "Önskar stöd tillsammans med sina närmaste.")]
+
+
+def _support_needs(rng: random.Random, specs, needs: list[CodeListItem]) -> list:
+    """One to three support needs (SHL 11 §) of each plan, recorded by its coordinator when it
+    was started, a few with a short note. Its own random stream, so the rest of the demo stays
+    as it was."""
+    rows = []
+    for s in specs:
+        sv = s.plan.language == "sv"
+        for need in rng.sample(needs, min(len(needs), rng.choice([1, 2, 2, 3]))):
+            note = rng.choice(NEED_NOTES)[sv] if rng.random() < 0.3 else ""
+            s.support_needs.append(PlanSupportNeed(plan=s.plan, need=need, note=note,
+                                                   recorded_by=s.plan.coordinator))
+        rows += s.support_needs
     return rows
 
 
@@ -371,6 +394,8 @@ def seed(seed: int, today: date, advance) -> int:
                     client_took_part=rng.random() < 0.9, recorded_by=s.plan.coordinator))
     _bulk(Rating, ratings)
     _bulk(Evaluation, _evaluations(phase_rng(seed, "plans-meter"), specs, held_reviews, scale))
+    _bulk(PlanSupportNeed, _support_needs(phase_rng(seed, "plans-support-needs"), specs,
+                                          items[CodeList.SUPPORT_NEED]))
     advance(len(specs) // 4)
 
     # Accepted versions: the first without the professionals' steps, then the whole plan ------
@@ -422,6 +447,8 @@ def _snapshot(s: _Spec) -> dict:
                       "ends_on": _iso(x.ends_on), "label": x.item.name_fi} for x in s.services],
         "methods": [{"id": m.pk, "method": m.method.code, "goal": m.goal.pk if m.goal else None,
                      "label": m.method.name_fi} for m in s.methods],
+        "support_needs": [{"id": n.pk, "need": n.need.code, "note": n.note,
+                           "label": n.need.name_fi} for n in s.support_needs],
         "steps": [{"id": x.pk, "what": x.what, "owner_kind": x.owner_kind,
                    "owner": str(x.owner) if x.owner else "", "due_on": x.due_on.isoformat(),
                    "done_on": _iso(x.done_on), "goal": x.goal.pk, "label": x.what[:80]}

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.careteam import CareTeam
+from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.observation import Observation
@@ -23,6 +24,8 @@ from luotsi.plans.fhir.codes import (
     BUNDLE_SYSTEM,
     CARE_TEAM_ROLE_SYSTEM,
     CODE_SYSTEMS,
+    CONDITION_CATEGORY_SYSTEM,
+    CONDITION_CLINICAL_SYSTEM,
     CONSENT_SYSTEM,
     DIRECTION_SYSTEM,
     EVALUATED_SYSTEM,
@@ -41,6 +44,7 @@ from luotsi.plans.fhir.codes import (
     SECTOR_SYSTEM,
     SERVICE_REQUEST_STATUS,
     SERVICE_SYSTEM,
+    SUPPORT_NEED_SYSTEM,
     TEMPORARY_ID_SYSTEM,
 )
 from luotsi.plans.models import (
@@ -51,6 +55,7 @@ from luotsi.plans.models import (
     Participant,
     Plan,
     PlanService,
+    PlanSupportNeed,
     Rating,
     Step,
 )
@@ -190,6 +195,25 @@ def _goal(goal: Goal, gid: str, patient_ref: dict) -> FhirGoal:
     if notes:
         data["note"] = [{"text": text} for text in notes]
     return FhirGoal(**data)
+
+
+def _support_need(need: PlanSupportNeed, nid: str, patient_ref: dict) -> Condition:
+    """A support need of the client (SHL 11 §) as a Condition the plan addresses: the code of
+    the support-needs list, who recorded it and when, its note."""
+    data = {
+        "id": nid,
+        "identifier": _identifier(SUPPORT_NEED_SYSTEM, need.pk),
+        "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL_SYSTEM, "code": "active"}]},
+        "category": [{"coding": [{"system": CONDITION_CATEGORY_SYSTEM,
+                                  "code": "problem-list-item"}]}],
+        "code": _code(need.need),
+        "subject": patient_ref,
+        "recordedDate": need.created_at.isoformat(),
+        "recorder": _professional(need.recorded_by),
+    }
+    if need.note:
+        data["note"] = [{"text": need.note}]
+    return Condition(**data)
 
 
 def _service_request(service: PlanService, sid: str, patient_ref: dict) -> ServiceRequest:
@@ -423,6 +447,13 @@ def build_bundle(user, plan: Plan) -> Bundle:
                 observation_entries.append(
                     _entry(oid, _observation(rating, oid, goal_ref, patient_ref)))
 
+        # The client's support needs: the whole plan's, bound to no sector.
+        need_entries, need_refs = [], []
+        for need in plan.support_needs.all():
+            nid = _uuid("support-need", need.pk)
+            need_entries.append(_entry(nid, _support_need(need, nid, patient_ref)))
+            need_refs.append(_ref(f"urn:uuid:{nid}", need.need.name))
+
         service_entries, service_urls = [], {}
         for service in parts.services:
             sid = _uuid("service", service.pk)
@@ -450,6 +481,7 @@ def build_bundle(user, plan: Plan) -> Bundle:
             "created": plan.created_at.isoformat(),
             "author": _professional(author),
             "careTeam": [_ref(f"urn:uuid:{team_id}")],
+            "addresses": need_refs,
             "goal": [_ref(url) for url in goal_urls.values()],
             "activity": [{"reference": _ref(entry.fullUrl)} for entry in service_entries]
             + [_step_activity(step, goal_urls, patient_ref) for step in parts.steps],
@@ -466,13 +498,14 @@ def build_bundle(user, plan: Plan) -> Bundle:
                           % {"text": plan.disagreement}})
         if notes:
             care_plan_data["note"] = notes
-        for key in ("goal", "activity"):
+        for key in ("addresses", "goal", "activity"):
             if not care_plan_data[key]:
                 del care_plan_data[key]
         plan_id = care_plan_data["id"]
         entries.append(_entry(plan_id, CarePlan(**care_plan_data)))
         entries.append(_entry(team_id, care_team))
-        entries += goal_entries + service_entries + observation_entries + consent_entries
+        entries += (need_entries + goal_entries + service_entries + observation_entries
+                    + consent_entries)
 
     return Bundle(
         identifier={"system": BUNDLE_SYSTEM, "value": str(uuid.uuid4())},

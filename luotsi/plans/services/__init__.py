@@ -1,6 +1,7 @@
 """Writes of the client plan, by aggregate: ``plan`` (opening the plan, its texts, coordinator
 and participants), ``sections`` (sector sections, imported drafts), ``goals`` (goals, their
-factors and steps), ``plan_services`` (services and methods), ``consents``, ``versions``
+factors and steps), ``plan_services`` (services and methods), ``support_needs`` (the client's
+support needs, SHL 11 §), ``consents``, ``versions``
 (accepted versions and reviews), ``ratings`` (the goals' AVAIN ratings) and ``evaluations`` (the
 rest of the AVAIN meter: services, methods and situation factors evaluated, and the client's own
 rating of every rated item).
@@ -62,6 +63,7 @@ from luotsi.plans.services.plan_services import (
 )
 from luotsi.plans.services.ratings import RatingInput, rating_add
 from luotsi.plans.services.sections import MergeResult, section_add, section_import, section_merge
+from luotsi.plans.services.support_needs import support_need_add, support_need_remove
 from luotsi.plans.services.versions import (
     CHANGE_PARTS,
     PLAN_FIELDS,
@@ -81,6 +83,6 @@ __all__ = [
     "named_worker_set", "participant_add", "plan_accept", "plan_open",
     "plan_update", "rating_add", "review_record", "review_schedule", "section_add",
     "section_import", "section_merge", "service_add", "service_remove", "start_access",
-    "starting_by_registration", "step_add", "step_mark_done", "step_remove", "step_update",
+    "starting_by_registration", "step_add", "support_need_add", "support_need_remove", "step_mark_done", "step_remove", "step_update",
     "version_changes",
 ]

@@ -17,8 +17,8 @@ from luotsi.plans.services.common import fail
 # The plan's own fields in a snapshot, each a change of its own when it differs.
 PLAN_FIELDS = ("client_situation", "client_view", "disagreement", "review_on", "coordinator",
                "named_worker", "needs_special_support", "language")
-CHANGE_PARTS = ("sections", "goals", "factors", "services", "methods", "steps", "ratings",
-                "evaluations", "reviews", "consents", "participants")
+CHANGE_PARTS = ("sections", "support_needs", "goals", "factors", "services", "methods", "steps",
+                "ratings", "evaluations", "reviews", "consents", "participants")
 # Keys left out of a row's comparison: older snapshots kept a goal's factors inside the goal;
 # they are compared as their own part now.
 _NOT_COMPARED = frozenset({"factors"})

@@ -14,6 +14,7 @@ from luotsi.plans.views.edit import (
     service_remove,
     step_edit,
     step_remove,
+    support_need_remove,
 )
 from luotsi.plans.views.memo import memo_pdf_bytes, plan_export, plan_memo, plan_memo_pdf
 from luotsi.plans.views.page_forms import (
@@ -38,6 +39,7 @@ from luotsi.plans.views.page_forms import (
     service_add,
     step_add,
     step_done,
+    support_need_add,
 )
 from luotsi.plans.views.pages import plan_detail, plan_list, plan_open
 
@@ -47,5 +49,5 @@ __all__ = [
     "plan_accept", "plan_detail", "plan_export", "plan_list", "plan_memo", "plan_memo_pdf",
     "plan_open", "plan_text", "rating_add", "review_record", "review_schedule", "section_add",
     "section_disclose", "section_merge", "service_add", "service_remove", "step_add", "step_done", "step_edit",
-    "step_remove",
+    "step_remove", "support_need_add", "support_need_remove",
 ]

@@ -1,4 +1,4 @@
-"""Editing and removing goals, steps, services and methods: the edit and confirmation pages, a
+"""Editing and removing goals, steps, services, methods and support needs: the edit and confirmation pages, a
 concurrent save refused with both texts kept."""
 
 from __future__ import annotations
@@ -158,7 +158,8 @@ def step_edit(request, plan_id: int, step_id: int):
 def _remove(request, state: PlanPageState, *, row, kind: str, remove: Callable, facts: dict):
     detail = f"{kind} {row.pk} removal"
     title = {"goal": _("Remove the goal"), "step": _("Remove the step"),
-             "service": _("Remove the service"), "method": _("Remove the method")}[kind]
+             "service": _("Remove the service"), "method": _("Remove the method"),
+             "support_need": _("Remove the support need")}[kind]
     form = plan_forms.RemoveForm(request.POST or None,
                                  initial={"revision": state.plan.revision})
     context = {"title": title, "kind": kind, "row": row, "facts": facts, "detail": detail}
@@ -166,7 +167,8 @@ def _remove(request, state: PlanPageState, *, row, kind: str, remove: Callable, 
         return render_row_page(request, state, "plans/remove.html", form=form, **context)
     message = {"goal": _("The goal was removed."), "step": _("The step was removed."),
                "service": _("The service was removed."),
-               "method": _("The method was removed.")}[kind]
+               "method": _("The method was removed."),
+               "support_need": _("The support need was removed.")}[kind]
     try:
         removed = save_through_service(request, form, lambda data: remove(data["revision"]),
                                        message)
@@ -177,7 +179,8 @@ def _remove(request, state: PlanPageState, *, row, kind: str, remove: Callable, 
                        conflict=conflict, **context)
     if not removed:
         return render_row_page(request, state, "plans/remove.html", status=400, form=form, **context)
-    return redirect(plan_url(state.plan.pk, "services" if kind == "service" else "goals"))
+    anchor = {"service": "services", "support_need": "support-needs"}.get(kind, "goals")
+    return redirect(plan_url(state.plan.pk, anchor))
 
 
 @row_page
@@ -223,3 +226,15 @@ def method_remove(request, plan_id: int, method_id: int):
     return _remove(request, state, row=method, kind="method", facts={"text": method.method.name},
                    remove=lambda revision: services.method_remove(
                        actor=request.user, method=method, expected_revision=revision))
+
+
+@row_page
+def support_need_remove(request, plan_id: int, need_id: int):
+    state = _state(request, plan_id)
+    need = next((n for n in state.ctx["support_needs"] if n.pk == need_id), None)
+    if need is None:
+        raise Http404
+    return _remove(request, state, row=need, kind="support_need",
+                   facts={"text": need.need.name + (f" – {need.note}" if need.note else "")},
+                   remove=lambda revision: services.support_need_remove(
+                       actor=request.user, support_need=need, expected_revision=revision))

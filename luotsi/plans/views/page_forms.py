@@ -29,7 +29,7 @@ METER_FIELD = re.compile(r"(?P<subject>goal|service|method|factor)-(?P<pk>[0-9]{
                          r"(?P<rater>professional|client)")
 
 CHECKABLE = {"text": plan_forms.PlanTextForm, "goal": plan_forms.GoalForm,
-             "step": plan_forms.StepForm}
+             "step": plan_forms.StepForm, "support_need": plan_forms.SupportNeedForm}
 
 
 def check_form(state: PlanPageState, key: str, posted) -> HttpResponse:
@@ -196,6 +196,13 @@ def method_add(request, state: PlanPageState, data: dict):
     return services.method_add(actor=request.user, plan=state.plan,
                                method_id=as_int(data["method"]), goal_id=as_int(data["goal"]),
                                note=data["note"])
+
+
+@plan_form("support_need", gettext_lazy("The support need was recorded."), "support-needs",
+           checked=lambda need: f"need-{need.pk}" if need.note else "")
+def support_need_add(request, state: PlanPageState, data: dict):
+    return services.support_need_add(actor=request.user, plan=state.plan,
+                                     need_id=as_int(data["need"]), note=data["note"])
 
 
 @plan_form("step", gettext_lazy("The step was added."),

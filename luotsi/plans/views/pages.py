@@ -30,7 +30,7 @@ PLAN_LIST_COUNT_LIMIT = 1000
 
 
 def _saved_findings(ctx: dict, checked: str) -> dict | None:
-    """The clear-language check of what was just saved (``?checked=text|goal-N|step-N``)."""
+    """The clear-language check of what was just saved (``?checked=text|goal-N|step-N|need-N``)."""
     plan, language = ctx["plan"], ctx["plan"].language
     kind, _sep, raw_id = checked.partition("-")
     if kind == "text":
@@ -46,6 +46,11 @@ def _saved_findings(ctx: dict, checked: str) -> dict | None:
         if step is None:
             return None
         form, values = plan_forms.StepForm, {"what": step.what}
+    elif kind == "need":
+        need = next((n for n in ctx["support_needs"] if str(n.pk) == raw_id), None)
+        if need is None:
+            return None
+        form, values = plan_forms.SupportNeedForm, {"note": need.note}
     else:
         return None
     return {"parts": findings(form, values, language)}
