@@ -29,6 +29,7 @@ from luotsi.plans.models import (
     PlanMethod,
     PlanSection,
     PlanService,
+    PlanSupportNeed,
     PlanVersion,
     Rating,
     RatingScale,
@@ -590,6 +591,7 @@ _ROW_FIELDS = {
                                "starts_on": "starts_on", "ends_on": "ends_on",
                                "status": "status"}),
     "methods": (PlanMethod, {"goal": "goal", "method": "method", "note": "note"}),
+    "support_needs": (PlanSupportNeed, {"need": "need", "note": "note"}),
     "steps": (Step, {"goal": "goal", "what": "what", "owner_kind": "owner_kind",
                      "owner": "owner", "due_on": "due_on", "done_on": "done_on",
                      "withheld_ground": "withheld"}),
@@ -628,8 +630,10 @@ def test_version_snapshot__every_field_of_every_row_the_client_agrees_to(alice, 
     s.method_add(actor=alice, plan=fresh(plan), method_id=code("method").pk, goal_id=goal.pk)
     s.participant_add(actor=alice, plan=fresh(plan), kind="close_person", name="Maija",
                       role_text="sisar")
+    s.support_need_add(actor=alice, plan=fresh(plan), need_id=code("support_need").pk,
+                       note="Arki")
     snapshot = plan_snapshot(fresh(plan))
-    for part in ("goals", "steps", "consents", "methods", "participants"):
+    for part in ("goals", "steps", "consents", "methods", "participants", "support_needs"):
         recorded = {key for key in _ROW_FIELDS[part][1].values() if key}
         assert recorded <= set(snapshot[part][0]), (part, recorded - set(snapshot[part][0]))
 
@@ -898,6 +902,9 @@ def fill(plan, actor, *, goals: int, steps: int, versions: int) -> None:
                       rater="client", scale=scale, value=4, recorded_by=actor) for g in rows])
     s.consent_add(actor=actor, plan=plan, sector="employment", scope="Tavoitteet",
                   valid_from=TODAY())
+    needs = CodeListItem.objects.filter(version__current=True, code_list="support_need")
+    for item in needs[:max(1, goals // 2)]:
+        s.support_need_add(actor=actor, plan=plan, need_id=item.pk, note="Tuen tarve")
     s.coordinator_set(actor=actor, plan=plan, coordinator_id=actor.pk)
     for _i in range(versions):
         s.plan_accept(actor=actor, plan=plan, client_took_part=True)
@@ -910,11 +917,11 @@ def page_queries(client, plan) -> int:
     return len(queries)
 
 
-# Session and user, the visibility check, the plan and its 15 prefetches (the meter's
-# evaluations among them), code lists, scales
+# Session and user, the visibility check, the plan and its 16 prefetches (the meter's
+# evaluations and the support needs among them), code lists, scales
 # and levels, professionals, the professional's teams, the gateway (person, relationships, team)
 # and its log record (the session is saved at most once a minute). PostgreSQL adds the access-log chain's advisory lock.
-PLAN_PAGE_QUERIES = {"sqlite": 28, "postgresql": 29}
+PLAN_PAGE_QUERIES = {"sqlite": 29, "postgresql": 30}
 
 
 def test_plan_page__query_count_is_pinned_and_independent_of_plan_size(client, alice, team):
