@@ -140,3 +140,18 @@ def test_registering_a_contact_from_an_advice_record_documents_its_404(spec):
     answers 404, so the operation documents it."""
     responses = spec["paths"]["/api/v1/contacts"]["post"]["responses"]
     assert "404" in responses
+
+
+def test_the_plans_support_needs_are_documented(spec):
+    """The client's support needs (SHL 11 §): read in the plan, added with a retry key and an
+    optional If-Match, removed under a required If-Match."""
+    plan = spec["components"]["schemas"]["PlanOut"]
+    assert "support_needs" in plan["required"]
+    assert set(spec["components"]["schemas"]["SupportNeedOut"]["properties"]) == {
+        "id", "need", "note", "recorded_by", "recorded_at"}
+    add = spec["paths"]["/api/v1/clients/{person_id}/plan/support-needs"]["post"]
+    assert {"201", "409", "412"} <= set(add["responses"])
+    assert "Idempotency-Key" in {p["name"] for p in add["parameters"] if p["in"] == "header"}
+    remove = spec["paths"]["/api/v1/clients/{person_id}/plan/support-needs/{need_id}"]["delete"]
+    assert {"200", "404", "412", "428"} <= set(remove["responses"])
+    assert "Idempotency-Key" not in {p["name"] for p in remove.get("parameters", [])}
