@@ -241,10 +241,10 @@ def test_my_plan_reads_a_fixed_number_of_queries(client, coordinator, plan,
     sign_in_client(client, plan.person)
     client.get("/oma/plan/")
     # session, person, plan id, plan (gateway), the log append (last record, insert, in a
-    # savepoint; the chain lock on PostgreSQL), the page's plan with its prefetches, the lists,
-    # whether the client has a shared-client record (for the network meetings), the goals'
-    # own ratings by the client
-    with django_assert_num_queries(26 + CHAIN_LOCK):
+    # savepoint; the chain lock on PostgreSQL), the page's plan with its prefetches (its
+    # support needs among them), the lists, whether the client has a shared-client record (for
+    # the network meetings), the goals' own ratings by the client
+    with django_assert_num_queries(27 + CHAIN_LOCK):
         assert client.get("/oma/plan/").status_code == 200
 
 

@@ -180,10 +180,10 @@ def test_my_plan_with_meetings_reads_a_fixed_number_of_queries(client, alice, pl
     sign_in_client(client, plan.person)
     client.get("/oma/plan/")
     chain_lock = 2 if connection.vendor == "postgresql" else 0
-    # my plan's own, the meetings' log append, the meetings with their participants and
+    # my plan's own (its support needs among its prefetches), the meetings' log append, the meetings with their participants and
     # decisions, the answers to "did the plan help?" (a meeting is past): the same however
     # many meetings there are
-    with django_assert_num_queries(34 + chain_lock):
+    with django_assert_num_queries(35 + chain_lock):
         assert client.get("/oma/plan/").status_code == 200
     for days in range(1, 4):
         extra = Meeting.objects.create(shared_client=held.shared_client, created_by=alice,
@@ -192,5 +192,5 @@ def test_my_plan_with_meetings_reads_a_fixed_number_of_queries(client, alice, pl
         MeetingDecision.objects.create(meeting=extra, what="Lisäpäätös",
                                        owner_kind=Step.Owner.CLIENT,
                                        due_on=timezone.localdate())
-    with django_assert_num_queries(34 + chain_lock):
+    with django_assert_num_queries(35 + chain_lock):
         assert client.get("/oma/plan/").status_code == 200
