@@ -34,7 +34,11 @@ def plan_rows(alice, case, client_person):
     plan.refresh_from_db()
     method = CodeListItem.objects.filter(version__current=True, code_list="method").order_by("sort_order").first()
     row = s.method_add(actor=alice, plan=plan, method_id=method.pk, goal_id=goal.pk)
-    return {"plan": plan, "step": step, "service": service, "method": row}
+    plan.refresh_from_db()
+    need = CodeListItem.objects.filter(version__current=True, code_list="support_need").order_by("sort_order").first()
+    support_need = s.support_need_add(actor=alice, plan=plan, need_id=need.pk, note="Arki")
+    return {"plan": plan, "step": step, "service": service, "method": row,
+            "support_need": support_need}
 
 
 def test_plan_step_service_and_method_pages(page, plan_rows):
@@ -43,7 +47,8 @@ def test_plan_step_service_and_method_pages(page, plan_rows):
     for url in (f"/plans/{plan.pk}/steps/{plan_rows['step'].pk}/edit/",
                 f"/plans/{plan.pk}/steps/{plan_rows['step'].pk}/remove/",
                 f"/plans/{plan.pk}/services/{plan_rows['service'].pk}/remove/",
-                f"/plans/{plan.pk}/methods/{plan_rows['method'].pk}/remove/"):
+                f"/plans/{plan.pk}/methods/{plan_rows['method'].pk}/remove/",
+                f"/plans/{plan.pk}/support-needs/{plan_rows['support_need'].pk}/remove/"):
         page.goto(url)
         assert_path(page, url)
         assert page.locator("main form").count() >= 1

@@ -137,6 +137,20 @@ def test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf(
     assert job.section.sector == "employment"
     assert page.locator("article.goal").count() == 2
 
+    # The client's support needs (SHL 11 §): recorded once, the page opens at its section with
+    # the focus on it; the same need again is refused naming the field.
+    form = _open(page, "support_need")
+    page.select_option("#id_support_need-need", _code("support_need", "housing"))
+    _submit(page, form)
+    assert page.url.endswith("#support-needs") and _focused(page) == "support-needs"
+    assert page.locator("#support-need-list tbody tr").count() == 1
+    form = _open(page, "support_need")
+    page.select_option("#id_support_need-need", _code("support_need", "housing"))
+    _submit(page, form)
+    assert page.locator("details#form-support_need .error-summary "
+                        "a[href='#id_support_need-need']").count() == 1
+    assert_accessible(page)
+
     # The "check the text" button, without saving: a passive and a long word are flagged.
     form = _open(page, "step")
     page.select_option("#id_step-goal", str(home.pk))
