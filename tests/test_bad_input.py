@@ -207,6 +207,10 @@ def operations(today) -> dict[str, Operation]:
     coordinator = shared.coordinator.username
     consultation = _open_consultation(shared)
     area = CodeListItem.objects.filter(version__current=True, code_list=CodeList.GOAL_AREA, active=True)[0].code
+    # a support need the plan does not record yet
+    need = CodeListItem.objects.filter(
+        version__current=True, code_list=CodeList.SUPPORT_NEED, active=True).exclude(
+        code__in=plan.support_needs.values("need__code")).order_by("sort_order")[0].code
     municipality = Municipality.objects.order_by("code")[0].code
     later = (today + timedelta(days=30)).isoformat()
     now = timezone.now() - timedelta(hours=1)
@@ -241,6 +245,9 @@ def operations(today) -> dict[str, Operation]:
                                                      f"/clients/{person}/plan/evaluations", {
             "subject": "goal", "item_id": goal.pk, "rater": "client", "value": 4,
             "note": "Parempi", "occasion": "review", "rated_on": today.isoformat()}),
+        "luotsi_plans_api_add_support_need": Operation(
+            "adult-sw", "post", f"/clients/{person}/plan/support-needs",
+            {"need": need, "note": "Vuokrat maksamatta"}),
         "luotsi_plans_api_import_fhir": Operation(
             "adult-sw", "post", f"/clients/{person}/plan/fhir?sector=employment", fhir_bundle,
             ["entry.1.resource.description.text", "entry.1.resource.target.0.dueDate",
