@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luotsi.api import idempotency
 from luotsi.common.forms import save_through_service
@@ -27,7 +28,7 @@ from luotsi.intake.forms import (
 )
 from luotsi.intake.models import Assessment
 from luotsi.intake.views._common import GET_POST, deadline_rows, orphan_errors
-from luotsi.intake.views.intents import Intent, Intents
+from luotsi.intake.views.intents import Intent, Intents, Save
 
 
 def _assessment_start(request, assessment, data):
@@ -55,22 +56,43 @@ def _once(request, assessment, form, call):
     return idempotency.form_saved_once(request, form, call, access=lambda: assessment)
 
 
-def _assessment_meeting(request, assessment, data):
-    form = MeetingForm(data)
-    done = save_through_service(request, form, _once(request, assessment, form, _while_open(
-        assessment, lambda cleaned: services.meeting_add(
-            actor=request.user, assessment=assessment, **cleaned))),
-        _("The meeting was recorded."))
-    return None if done else {"meeting_form": form}
+def _adder(form_class, key: str, service, success, *, while_open: bool = False,
+           arguments=None, field_map: dict | None = None) -> Save:
+    """The save of a form that adds a row to the assessment (a meeting, a consultation, a support
+    measure, a referral), once per the form's key (``_once``): ``service(actor=…,
+    assessment=…, **arguments)``, the arguments being the cleaned data or what
+    ``arguments(form, cleaned)`` makes of them; with ``while_open``, refused once the assessment
+    is completed. ``key`` is the form's name in the page's context."""
+    def save(request, assessment, data):
+        form = form_class(data)
+
+        def call(cleaned):
+            return service(actor=request.user, assessment=assessment,
+                           **(arguments(form, cleaned) if arguments else cleaned))
+
+        done = save_through_service(request, form, _once(
+            request, assessment, form, _while_open(assessment, call) if while_open else call),
+            success, field_map=field_map)
+        return None if done else {key: form}
+    return save
 
 
-def _assessment_consultation(request, assessment, data):
-    form = ConsultationForm(data)
-    done = save_through_service(request, form, _once(request, assessment, form, _while_open(
-        assessment, lambda cleaned: services.consultation_add(
-            actor=request.user, assessment=assessment, **cleaned))),
-        _("The consultation was recorded."))
-    return None if done else {"consultation_form": form}
+_assessment_meeting = _adder(MeetingForm, "meeting_form", services.meeting_add,
+                             gettext_lazy("The meeting was recorded."), while_open=True)
+_assessment_consultation = _adder(ConsultationForm, "consultation_form",
+                                  services.consultation_add,
+                                  gettext_lazy("The consultation was recorded."),
+                                  while_open=True)
+_assessment_support = _adder(SupportMeasureForm, "support_form",
+                             services.assessment_support_add,
+                             gettext_lazy("The support measure was recorded."))
+_assessment_referral = _adder(
+    ReferralForm, "referral_form", services.assessment_referral_add,
+    gettext_lazy("The referral was recorded."),
+    arguments=lambda form, cleaned: {"service": form.items.get(cleaned["service_code"]),
+                                     "referred_on": cleaned["referred_on"],
+                                     "note": cleaned["note"]},
+    field_map={"service": "service_code"})
 
 
 def _answer_form(data, assessment) -> ConsultationAnswerForm:
@@ -122,26 +144,6 @@ def _assessment_result(request, assessment, data):
         result=_result(cleaned), expected_version=cleaned["expected_version"]),
         _("The content of the assessment was saved. The assessment is not completed yet."))
     return None if done else {"complete_form": form}
-
-
-def _assessment_support(request, assessment, data):
-    form = SupportMeasureForm(data)
-    done = save_through_service(request, form, _once(
-        request, assessment, form, lambda cleaned: services.assessment_support_add(
-            actor=request.user, assessment=assessment, **cleaned)),
-        _("The support measure was recorded."))
-    return None if done else {"support_form": form}
-
-
-def _assessment_referral(request, assessment, data):
-    form = ReferralForm(data)
-    done = save_through_service(request, form, _once(
-        request, assessment, form, lambda cleaned: services.assessment_referral_add(
-            actor=request.user, assessment=assessment,
-            service=form.items.get(cleaned["service_code"]), referred_on=cleaned["referred_on"],
-            note=cleaned["note"])), _("The referral was recorded."),
-        field_map={"service": "service_code"})
-    return None if done else {"referral_form": form}
 
 
 def _row_remover(kind: str, key: str):
