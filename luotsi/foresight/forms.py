@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.forms import DateInput, Form, OnceForm, refuse_last_before_first
@@ -20,8 +21,47 @@ def _decimal(label, *, help_text="", required=True, places=2, digits=5):
                               widget=forms.NumberInput(attrs={"step": "0.01"}))
 
 
-class CapacityForm(Form):
+class _PerCodeForm(Form):
+    """One decimal field per code of ``codes`` (a code list's ``TextChoices``), in the list's
+    order after the declared fields: named ``<field_prefix>_<code>``, labelled ``label(the code's
+    label)`` and checked by ``problem`` (the service's own check)."""
+
+    codes: type[TextChoices]
+    field_prefix: str
+
+    @staticmethod
+    def label(name) -> str:
+        raise NotImplementedError
+
+    @staticmethod
+    def problem(value: Decimal) -> str | None:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in self.codes.choices:
+            self.fields[f"{self.field_prefix}_{code}"] = _decimal(self.label(name))
+
+    def clean(self):
+        data = super().clean()
+        for code in self.codes.values:
+            field = f"{self.field_prefix}_{code}"
+            problem = self.problem(data[field]) if field in data else None
+            if problem:
+                self.add_error(field, problem)
+        return data
+
+    def by_code(self) -> dict[str, Decimal]:
+        """Code → the figure entered for it."""
+        return {code: self.cleaned_data[f"{self.field_prefix}_{code}"] for code in self.codes.values}
+
+
+class CapacityForm(_PerCodeForm):
     """The team's working time and its staff by role (full-time equivalents)."""
+
+    codes = StaffRole
+    field_prefix = "fte"
+    problem = staticmethod(fte_problem)
 
     weekly_hours = _decimal(_("Hours of a full-time week"), digits=4, help_text=_(
         "KVTES: 38.25 hours a week."))
@@ -29,18 +69,12 @@ class CapacityForm(Form):
         label=_("Share of working time for client work (%)"), help_text=_(
             "The rest goes to team meetings, supervision, training and administration."))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for role, label in StaffRole.choices:
-            self.fields[f"fte_{role}"] = _decimal(
-                _("%(role)s: full-time equivalents") % {"role": label})
+    @staticmethod
+    def label(name) -> str:
+        return _("%(role)s: full-time equivalents") % {"role": name}
 
     def clean(self):
         data = super().clean()
-        for role in StaffRole.values:
-            problem = fte_problem(data.get(f"fte_{role}")) if f"fte_{role}" in data else None
-            if problem:
-                self.add_error(f"fte_{role}", problem)
         hours = data.get("weekly_hours")
         if hours is not None and (hours <= 0 or hours > defaults.MAX_WEEKLY_HOURS):
             self.add_error("weekly_hours", _(
@@ -52,30 +86,22 @@ class CapacityForm(Form):
         return data
 
     def fte(self) -> dict[str, Decimal]:
-        return {role: self.cleaned_data[f"fte_{role}"] for role in StaffRole.values}
+        return self.by_code()
 
 
-class EffortForm(Form):
+class EffortForm(_PerCodeForm):
     """The expected effort of one item of each kind of work, in hours."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for kind, label in WorkKind.choices:
-            self.fields[f"effort_{kind}"] = _decimal(
-                _("%(work)s: hours") % {"work": label})
+    codes = WorkKind
+    field_prefix = "effort"
+    problem = staticmethod(effort_problem)
 
-    def clean(self):
-        data = super().clean()
-        for kind in WorkKind.values:
-            name = f"effort_{kind}"
-            if name in data:
-                problem = effort_problem(data[name])
-                if problem:
-                    self.add_error(name, problem)
-        return data
+    @staticmethod
+    def label(name) -> str:
+        return _("%(work)s: hours") % {"work": name}
 
     def hours(self) -> dict[str, Decimal]:
-        return {kind: self.cleaned_data[f"effort_{kind}"] for kind in WorkKind.values}
+        return self.by_code()
 
 
 class GapForm(OnceForm):

@@ -5,11 +5,13 @@ one transaction. Capacity is no client data: nothing goes to the access log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from luotsi.common import validation
@@ -61,6 +63,23 @@ def effort_problem(value: Decimal | None) -> str | None:
     return None
 
 
+def _per_code_errors(values: dict[str, Decimal], codes: type[TextChoices], prefix: str,
+                     problem: Callable[[Decimal], str | None], *,
+                     unknown: tuple[str, str]) -> dict[str, list[str]]:
+    """The errors of figures by code (``values``: code → figure): an unknown code under
+    ``unknown``'s field with its message, a figure ``problem`` refuses under
+    ``<prefix>_<code>``."""
+    errors: dict[str, list[str]] = {}
+    for code, value in values.items():
+        if code not in codes.values:
+            errors[unknown[0]] = [unknown[1]]
+            continue
+        refused = problem(value)
+        if refused:
+            errors[f"{prefix}_{code}"] = [refused]
+    return errors
+
+
 @transaction.atomic
 def capacity_set(*, actor: User, team: Team, weekly_hours: Decimal, client_work_share: int,
                  fte: dict[str, Decimal]) -> TeamCapacity:
@@ -73,13 +92,8 @@ def capacity_set(*, actor: User, team: Team, weekly_hours: Decimal, client_work_
                                     "hours.") % {"max": defaults.MAX_WEEKLY_HOURS}]
     if client_work_share is None or not 1 <= client_work_share <= 100:
         errors["client_work_share"] = [_("The share is a percentage from 1 to 100.")]
-    for role, value in fte.items():
-        if role not in StaffRole.values:
-            errors["role"] = [_("Choose one of the roles.")]
-            continue
-        problem = fte_problem(value)
-        if problem:
-            errors[f"fte_{role}"] = [problem]
+    errors.update(_per_code_errors(fte, StaffRole, "fte", fte_problem, unknown=(
+        "role", _("Choose one of the roles."))))
     if errors:
         raise ValidationError(errors)
     capacity, _created = TeamCapacity.objects.select_for_update().get_or_create(team=team)
@@ -96,14 +110,8 @@ def capacity_set(*, actor: User, team: Team, weekly_hours: Decimal, client_work_
 def efforts_set(*, actor: User, team: Team, hours: dict[str, Decimal]) -> None:
     """Set the expected effort of each kind of work in ``hours`` (kind → hours, more than 0)."""
     _check_actor(actor, team)
-    errors: dict[str, list[str]] = {}
-    for kind, value in hours.items():
-        if kind not in WorkKind.values:
-            errors["kind"] = [_("Choose one of the kinds of work.")]
-            continue
-        problem = effort_problem(value)
-        if problem:
-            errors[f"effort_{kind}"] = [problem]
+    errors = _per_code_errors(hours, WorkKind, "effort", effort_problem, unknown=(
+        "kind", _("Choose one of the kinds of work.")))
     if errors:
         raise ValidationError(errors)
     for kind, value in hours.items():
