@@ -9,7 +9,11 @@ wholes and answer with a month's first or last day.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
+
+# A report covers the last twelve months unless asked otherwise.
+DEFAULT_MONTHS = 12
 
 
 def month_start_after(day: date, months: int) -> date:
@@ -44,3 +48,14 @@ class MonthPeriod:
     def month_starts(self) -> list[date]:
         """The first day of each month of the period, the earliest first."""
         return [month_start_after(self.start, i) for i in range(self.months)]
+
+
+@dataclass(frozen=True)
+class AreaPeriod(MonthPeriod):
+    """A report's filters: the whole months up to ``end``'s and the area, a region or one of its
+    municipalities (None: the whole county)."""
+
+    end: date
+    months: int = DEFAULT_MONTHS
+    region_id: int | None = None
+    municipality_id: int | None = None

@@ -36,7 +36,7 @@ the same cells, so two views cannot be subtracted from each other either.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import (
     Case,
@@ -57,7 +57,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from luotsi.common.charts import COLOURS, Series, bar_chart
-from luotsi.common.periods import MonthPeriod
+from luotsi.common.periods import AreaPeriod
 from luotsi.common.spreadsheet import figure, write_csv
 from luotsi.organisation.models import Municipality
 from luotsi.people.models import Person
@@ -81,12 +81,8 @@ _GROUP_COUNTS = {CLIENTS: "clients", COORDINATED: "coordinated", WITH_PLAN: "wit
 _ON_CLIENTS = {COORDINATED, WITH_PLAN}
 
 
-@dataclass(frozen=True)
-class Filters(MonthPeriod):
-    end: date  # the first day of the last month of the period
-    months: int = DEFAULT_MONTHS
-    region_id: int | None = None
-    municipality_id: int | None = None
+# The period and area the indicators cover (``end``: the first day of the period's last month).
+Filters = AreaPeriod
 
 
 @dataclass

@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from luotsi.common.periods import MonthPeriod, month_end, month_start_after
+from luotsi.common.periods import AreaPeriod, month_end, month_start_after
 from luotsi.intake import selectors as intake_selectors
 from luotsi.intake.models import (
     AdviceRecord,
@@ -49,14 +49,11 @@ DEFAULT_MONTHS = 12
 
 
 @dataclass(frozen=True)
-class KpiFilters(MonthPeriod):
-    """What the key figures cover. ``end`` is any day of the last month of the period."""
+class KpiFilters(AreaPeriod):
+    """What the key figures cover: the period and area (``end`` is any day of the last month of
+    the period), a team and the pilot measure's dates."""
 
-    end: date
-    months: int = DEFAULT_MONTHS
-    region_id: int | None = None
     team_id: int | None = None
-    municipality_id: int | None = None
     # The pilot measure's date range (any days); None: the period's first and last day.
     measure_from: date | None = None
     measure_to: date | None = None

@@ -24,7 +24,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luotsi.common.periods import MonthPeriod
+from luotsi.common.periods import AreaPeriod
 from luotsi.organisation.models import Municipality
 from luotsi.sharedcare.models import SharedClient
 from luotsi.signals import selectors
@@ -37,12 +37,8 @@ DEFAULT_MONTHS = 12
 LEAD_BUCKETS = ((0, 3), (3, 6), (6, 12), (12, 24), (24, None))
 
 
-@dataclass(frozen=True)
-class Filters(MonthPeriod):
-    end: date
-    months: int = DEFAULT_MONTHS
-    region_id: int | None = None
-    municipality_id: int | None = None
+# The period and area the intervention points cover.
+Filters = AreaPeriod
 
 
 @dataclass
