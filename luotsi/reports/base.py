@@ -3,7 +3,7 @@ and charts) and the same figures as CSV.
 
 A report says what is its own in a small ``Report`` subclass: its template, filter form, how
 the figures are built and shown, and its CSV. ``report_page`` and ``report_csv`` are the views'
-bodies: invalid filters answer 400 with the page and its errors named, a valid page renders, a
+bodies, under ``report_view`` (signed in, GET, ``Action.MANAGE_TEAM``): invalid filters answer 400 with the page and its errors named, a valid page renders, a
 CSV downloads as ``<csv_name>-<first month>-<last month>.csv``. Reports show aggregates only
 and write no access-log records; an export that names rows (the research file) is logged by
 its own service and only borrows ``invalid_filters`` and ``csv_response``.
@@ -18,14 +18,25 @@ The key figures of family intake (``views``), the AVAIN effectiveness report
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
 from luotsi.common.replica import replica_reads
+from luotsi.organisation.decorators import action_required
+from luotsi.organisation.permissions import Action
+
+
+def report_view(view: Callable) -> Callable:
+    """A report's view: for a signed-in user (else the sign-in page), GET only, and for a role
+    that may manage a team (``Action.MANAGE_TEAM``), checked in that order."""
+    return login_required(require_GET(action_required(Action.MANAGE_TEAM)(view)))
 
 
 def report_language() -> str:

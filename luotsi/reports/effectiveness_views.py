@@ -16,7 +16,14 @@ from django.views.decorators.http import require_GET
 from luotsi.organisation.decorators import action_required
 from luotsi.organisation.permissions import Action
 from luotsi.reports import effectiveness, research
-from luotsi.reports.base import Report, csv_response, invalid_filters, report_csv, report_page
+from luotsi.reports.base import (
+    Report,
+    csv_response,
+    invalid_filters,
+    report_csv,
+    report_page,
+    report_view,
+)
 from luotsi.reports.effectiveness_forms import EffectivenessFilterForm, ResearchExportForm
 
 
@@ -55,18 +62,14 @@ class EffectivenessReport(Report):
 EFFECTIVENESS = EffectivenessReport()
 
 
-@login_required
-@require_GET
-@action_required(Action.MANAGE_TEAM)
+@report_view
 def effectiveness_report(request):
     """Share of goals improved, mean change, goals and clients by team, sector, method and
     service over the chosen period."""
     return report_page(request, EFFECTIVENESS)
 
 
-@login_required
-@require_GET
-@action_required(Action.MANAGE_TEAM)
+@report_view
 def effectiveness_csv(request):
     return report_csv(request, EFFECTIVENESS)
 

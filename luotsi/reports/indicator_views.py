@@ -7,14 +7,10 @@ so, like the other key-figure reports, viewing them writes no access-log records
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
-from luotsi.organisation.decorators import action_required
-from luotsi.organisation.permissions import Action
 from luotsi.reports import indicators
-from luotsi.reports.base import Report, report_csv, report_page
+from luotsi.reports.base import Report, report_csv, report_page, report_view
 from luotsi.reports.indicator_forms import IndicatorFilterForm
 
 
@@ -43,15 +39,11 @@ class IndicatorReport(Report):
 INDICATORS = IndicatorReport()
 
 
-@login_required
-@require_GET
-@action_required(Action.MANAGE_TEAM)
+@report_view
 def indicator_report(request):
     return report_page(request, INDICATORS)
 
 
-@login_required
-@require_GET
-@action_required(Action.MANAGE_TEAM)
+@report_view
 def indicator_csv(request):
     return report_csv(request, INDICATORS)

@@ -8,15 +8,11 @@ page reads past the access gateway and **writes no access-log records** (see
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
-from luotsi.organisation.decorators import action_required
-from luotsi.organisation.permissions import Action
 from luotsi.reports import tables
-from luotsi.reports.base import Report, report_csv, report_page
+from luotsi.reports.base import Report, report_csv, report_page, report_view
 from luotsi.reports.forms import KpiFilterForm
 
 
@@ -47,17 +43,13 @@ class KpiReport(Report):
 KPIS = KpiReport()
 
 
-@login_required
-@require_GET
-@action_required(Action.MANAGE_TEAM)
+@report_view
 def kpis(request):
     """Key figures for the chosen period, region, team and municipality."""
     return report_page(request, KPIS)
 
 
-@login_required
-@require_GET
-@action_required(Action.MANAGE_TEAM)
+@report_view
 def kpi_csv(request, table: str):
     """One table of the key-figure page as CSV."""
     if table not in tables.TABLES:
