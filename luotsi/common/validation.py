@@ -18,9 +18,11 @@ importers (service-usage events, FHIR) call these; a page or service never repea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import Choices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,3 +151,10 @@ class TextValidator:
 
     def __eq__(self, other):
         return isinstance(other, TextValidator) and other.multiline == self.multiline
+
+
+def unknown_codes(data, checks: Iterable[tuple[str, type[Choices], str]]) -> dict[str, list[str]]:
+    """For each ``(field, code list, message)`` of ``checks`` whose value on ``data`` is not one
+    of the code list's codes, ``message`` under the field's name (in the order of ``checks``)."""
+    return {name: [message] for name, codes, message in checks
+            if getattr(data, name) not in codes.values}

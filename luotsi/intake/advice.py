@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from luotsi.access import gateway, log
 from luotsi.access.models import Basis, Category, LogAction, Outcome
+from luotsi.common.validation import unknown_codes
 from luotsi.intake import services
 from luotsi.intake.models import (
     AdviceKind,
@@ -96,15 +97,11 @@ def person_data_errors(values: dict[str, str]) -> dict[str, list[str]]:
 
 
 def _errors(data: AdviceInput) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if data.kind not in AdviceKind.values:
-        errors["kind"] = [_("Choose advice and guidance or a professional's consultation.")]
-    if data.topic not in AdviceTopic.values:
-        errors["topic"] = [_("Choose the topic.")]
-    if data.channel not in Channel.values:
-        errors["channel"] = [_("Choose the channel.")]
-    if data.asker_group not in AskerGroup.values:
-        errors["asker_group"] = [_("Choose who asked.")]
+    errors = unknown_codes(data, (
+        ("kind", AdviceKind, _("Choose advice and guidance or a professional's consultation.")),
+        ("topic", AdviceTopic, _("Choose the topic.")),
+        ("channel", Channel, _("Choose the channel.")),
+        ("asker_group", AskerGroup, _("Choose who asked."))))
     if data.outcome == AdviceOutcome.CONVERTED:
         errors["outcome"] = [_("A record becomes converted only when it is converted into a "
                                "named contact.")]

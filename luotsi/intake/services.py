@@ -19,6 +19,7 @@ from luotsi.access import gateway, log
 from luotsi.access import services as access_services
 from luotsi.access.models import Basis, Category, ClientRelationship, LogAction, Outcome
 from luotsi.common.formatting import format_date
+from luotsi.common.validation import unknown_codes
 from luotsi.deadlines.calendar import opening_day
 from luotsi.deadlines.rules import (
     KINDS,
@@ -183,13 +184,10 @@ def _role_age_error(role: str, person: Person, received_on: date) -> str | None:
 
 
 def _validate_contact(data: ContactInput) -> dict:
-    errors: dict[str, list[str]] = {}
-    if data.kind not in ContactKind.values:
-        errors["kind"] = [_("Choose the kind of contact.")]
-    if data.channel not in Channel.values:
-        errors["channel"] = [_("Choose the channel.")]
-    if data.reporter_kind not in ReporterKind.values:
-        errors["reporter_kind"] = [_("Choose who made the contact.")]
+    errors = unknown_codes(data, (
+        ("kind", ContactKind, _("Choose the kind of contact.")),
+        ("channel", Channel, _("Choose the channel.")),
+        ("reporter_kind", ReporterKind, _("Choose who made the contact."))))
     if data.clock and data.clock not in KINDS:
         errors["clock"] = [_("Unknown statutory clock.")]
     if data.received_at is None:
