@@ -417,9 +417,13 @@ def service_path(person_id: int, today: date) -> ServicePath:
     return ServicePath(start=start, end=today, months=months, lanes=lanes, max_count=max_count)
 
 
-def person_flags(person_id: int) -> list[Flag]:
-    return list(Flag.objects.filter(person_id=person_id, rule__active=True)
-                .select_related("rule").order_by("rule__code"))
+def person_flags(person_id: int, *, inactive_rules: bool = False) -> list[Flag]:
+    """The person's current flags of active rules (with ``inactive_rules``, of every rule), by
+    rule code."""
+    flags = Flag.objects.filter(person_id=person_id)
+    if not inactive_rules:
+        flags = flags.filter(rule__active=True)
+    return list(flags.select_related("rule").order_by("rule__code"))
 
 
 def consultations_of_person(person_id: int) -> QuerySet[Consultation]:

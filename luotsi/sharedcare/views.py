@@ -66,7 +66,10 @@ def person(request, person_id: int):
     access = selectors.access_shared_client_by_id(request.user, person_id,
                                                   detail="shared client: why and service path")
     today = timezone.localdate()
-    flags = selectors.person_flags(access.person.pk)
+    # Every current flag, read once: the why shows the active rules', the sections offered by
+    # the apps above (the intervention marks) look back from the first of them all.
+    every_flag = selectors.person_flags(access.person.pk, inactive_rules=True)
+    flags = [flag for flag in every_flag if flag.rule.active]
     shared = _shared(access.person.pk)
     path = selectors.service_path(access.person.pk, today)
     context = {
@@ -80,7 +83,8 @@ def person(request, person_id: int):
         "consultations": list(selectors.consultations_of_person(access.person.pk)),
         "today": today,
         "may_end": services.may_end_coordination(request.user, shared),
-        "sections": page_sections.sections(request.user, access, today),
+        "sections": page_sections.sections(request.user, access, today,
+                                           page_sections.Loaded(flags=every_flag, shared=shared)),
     }
     return render(request, "sharedcare/person.html", context)
 

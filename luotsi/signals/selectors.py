@@ -4,17 +4,19 @@ gateway has allowed the page, as the service path is read), the report across cl
 
 Every statement here is set-based: the events of all the persons asked about are counted in
 one grouped statement by person, day, sector and kind (the service-path index's own columns),
-their closed family-intake contacts and plans in one statement each; the marks are then found in
-Python (``detection``) over those few rows per person.
+their closed family-intake contacts and plans in one statement each (for one person on their
+page, the three in one statement); the marks are then found in Python (``detection``) over those
+few rows per person.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -46,18 +48,28 @@ def shared_client_start(shared: SharedClient) -> date | None:
     return shared.coordination_started_on or _local_date(shared.decided_at)
 
 
+def first_flag_date(first_flagged: Iterable[date], shared: SharedClient | None) -> date | None:
+    """A person's first flag: the earliest of the days their current flags were first raised
+    (``first_flagged``) and the start of their coordination as a shared client (``shared``)."""
+    days = list(first_flagged)
+    start = shared_client_start(shared) if shared is not None else None
+    if start is not None:
+        days.append(start)
+    return min(days, default=None)
+
+
 def flag_dates(person_ids: list[int]) -> dict[int, date]:
-    """Each person's first flag: the earliest first flagging of their current flags or the start
-    of their coordination as a shared client, whichever came first (two statements)."""
+    """Each person's first flag (``first_flag_date``) of ``person_ids`` (two statements)."""
+    firsts = dict(Flag.objects.filter(person_id__in=person_ids)
+                  .values("person_id").annotate(first=Min("first_flagged_on"))
+                  .values_list("person_id", "first").order_by())
+    shared = {s.person_id: s for s in SharedClient.objects.filter(person_id__in=person_ids)}
     out: dict[int, date] = {}
-    for person_id, first in (Flag.objects.filter(person_id__in=person_ids)
-                             .values("person_id").annotate(first=Min("first_flagged_on"))
-                             .values_list("person_id", "first").order_by()):
-        out[person_id] = first
-    for shared in SharedClient.objects.filter(person_id__in=person_ids):
-        start = shared_client_start(shared)
-        if start is not None and (shared.person_id not in out or start < out[shared.person_id]):
-            out[shared.person_id] = start
+    for person_id in firsts.keys() | shared.keys():
+        first = first_flag_date([firsts[person_id]] if person_id in firsts else [],
+                                shared.get(person_id))
+        if first is not None:
+            out[person_id] = first
     return out
 
 
@@ -71,53 +83,128 @@ def counted_kinds(signals: list[SignalDefinition]) -> list[str]:
                    if d.kind == SignalKind.REPEATED_EVENTS and d.parameters})
 
 
-def histories(flags: dict[int, date], kinds: list[str] = ()) -> dict[int, History]:
-    """The history of each person of ``flags`` (person id → flag day) before their flag: three
-    statements whatever the number of persons or events.
+def _kind_names(kinds: Sequence[str]) -> list[str]:
+    return [f"kind_{i}" for i in range(len(kinds))]
 
-    The events are counted by person, day and sector (the service-path index's order, read from
-    the index alone), with a count of each of ``kinds``: at most one row a day and sector
-    however many events a heavy user has. Each gives a row of kind ``""`` (all events) and one
-    for each counted kind present."""
-    if not flags:
-        return {}
-    out = {person_id: History(flag_date=day) for person_id, day in flags.items()}
-    ids = list(flags)
-    names = [f"kind_{i}" for i in range(len(kinds))]
-    rows = (ServiceEvent.objects
-            .filter(person_id__in=ids, event_date__gte=_start(min(flags.values())),
-                    event_date__lt=max(flags.values()))
+
+def _event_days(person_ids: list[int], start: date, until: date, kinds: Sequence[str]
+                ) -> QuerySet:
+    """The persons' events from ``start`` to the day before ``until`` counted by person, day and
+    sector (the service-path index's own columns, read from the index alone), with a count of
+    each of ``kinds`` (columns ``_kind_names(kinds)``): at most one row a day and sector however
+    many events a heavy user has."""
+    names = _kind_names(kinds)
+    return (ServiceEvent.objects
+            .filter(person_id__in=person_ids, event_date__gte=start, event_date__lt=until)
             .values("person_id", "event_date", "sector")
             .annotate(n=Count("event_date"), **{
                 name: Count("kind", filter=Q(kind=kind)) for name, kind in
                 zip(names, kinds, strict=True)})
-            .order_by("person_id", "event_date", "sector")
-            .values_list("person_id", "event_date", "sector", "n", *names))
-    # Read with the cursor: SQLite gives the days as ISO text, parsed here in C rather than by
-    # the ORM's converter for every row of a heavy user.
+            .values_list("person_id", "event_date", "sector", "n", *names).order_by())
+
+
+def _closed_intake(person_ids: list[int]) -> QuerySet:
+    """(person id, closed on, initial outcome) of the persons' closed family-intake contacts."""
+    closed = Contact.objects.filter(status=ContactStatus.CLOSED, closed_on__isnull=False)
+    return (ContactPerson.objects.filter(person_id__in=person_ids, contact__in=closed)
+            .values_list("person_id", "contact__closed_on", "contact__initial_outcome")
+            .distinct().order_by())
+
+
+def _plans_made(person_ids: list[int]) -> QuerySet:
+    """(person id, created at) of the persons' client plans."""
+    return Plan.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "created_at").order_by()
+
+
+def _as_date(value) -> date:
+    # The cursor's rows: SQLite gives the days as ISO text, parsed here in C rather than by the
+    # ORM's converter for every row of a heavy user.
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _as_local_date(value) -> date:
+    if isinstance(value, str):  # SQLite: UTC as ISO text
+        value = datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return _local_date(value)
+
+
+def _add_days(history: History, row: Sequence, kinds: Sequence[str]) -> None:
+    day, sector, count, *by_kind = row
+    day = _as_date(day)
+    if _start(history.flag_date) <= day < history.flag_date:
+        history.days.append((day, sector, "", count))
+        for kind, n in zip(kinds, by_kind, strict=True):
+            if n:
+                history.days.append((day, sector, kind, n))
+
+
+def histories(flags: dict[int, date], kinds: Sequence[str] = ()) -> dict[int, History]:
+    """The history of each person of ``flags`` (person id → flag day) before their flag: three
+    statements whatever the number of persons or events (``person_history`` reads one person's
+    in one).
+
+    The events are counted by person, day and sector (``_event_days``, in the index's order).
+    Each gives a row of kind ``""`` (all events) and one for each counted kind present."""
+    if not flags:
+        return {}
+    out = {person_id: History(flag_date=day) for person_id, day in flags.items()}
+    ids = list(flags)
+    rows = (_event_days(ids, _start(min(flags.values())), max(flags.values()), kinds)
+            .order_by("person_id", "event_date", "sector"))
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    for person_id, day, sector, count, *by_kind in fetched:
-        if isinstance(day, str):
-            day = date.fromisoformat(day[:10])
-        history = out[person_id]
-        if _start(history.flag_date) <= day < history.flag_date:
-            history.days.append((day, sector, "", count))
-            for kind, n in zip(kinds, by_kind, strict=True):
-                if n:
-                    history.days.append((day, sector, kind, n))
-    closed = Contact.objects.filter(status=ContactStatus.CLOSED, closed_on__isnull=False)
-    contacts = (ContactPerson.objects.filter(person_id__in=ids, contact__in=closed)
-                .values_list("person_id", "contact__closed_on", "contact__initial_outcome")
-                .distinct())
-    for person_id, closed_on, outcome in contacts:
+    for person_id, *row in fetched:
+        _add_days(out[person_id], row, kinds)
+    for person_id, closed_on, outcome in _closed_intake(ids):
         out[person_id].intake.append((closed_on, outcome))
-    for person_id, created_at in Plan.objects.filter(person_id__in=ids).values_list(
-            "person_id", "created_at"):
+    for person_id, created_at in _plans_made(ids):
         out[person_id].plan_from = _local_date(created_at)
     return out
+
+
+_DAYS, _INTAKE, _PLAN = 0, 1, 2  # the parts of ``person_history``'s statement
+
+
+def person_history(person_id: int, flag_date: date, kinds: Sequence[str] = ()) -> History:
+    """One person's history before ``flag_date`` (only the events of the ``LOOKBACK_YEARS``
+    before it), as ``histories`` reads it, in one statement: the event days, the closed intake
+    contacts and the plan, one after the other (UNION ALL), the days in order."""
+    history = History(flag_date=flag_date)
+    names = _kind_names(kinds)
+    parts = []
+    params: list = []
+    none_day, none_text, none_at = (
+        f"CAST(NULL AS {field.db_type(connection)})"
+        for field in (models.DateField(), models.TextField(), models.DateTimeField()))
+    zeros = "".join(", 0" for _ in names)
+    for part, queryset, columns in (
+            (_DAYS, _event_days([person_id], _start(flag_date), flag_date, kinds),
+             ["q.event_date", "q.sector", "q.n", *(f"q.{name}" for name in names), none_at]),
+            (_INTAKE, _closed_intake([person_id]),
+             ["q.contact__closed_on", "q.contact__initial_outcome", f"0{zeros}", none_at]),
+            (_PLAN, _plans_made([person_id]),
+             [none_day, none_text, f"0{zeros}", "q.created_at"])):
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT {part}, {', '.join(columns)} FROM ({sql}) q")  # noqa: S608
+        params.extend(part_params)
+    # The part, then the day and the sector: the days in order, as ``histories`` reads them.
+    statement = " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        fetched = cursor.fetchall()
+    for part, day, text, *counts, at in fetched:
+        if part == _DAYS:
+            _add_days(history, (day, text, *counts), kinds)
+        elif part == _INTAKE:
+            history.intake.append((_as_date(day), text))
+        else:
+            history.plan_from = _as_local_date(at)
+    return history
 
 
 @dataclass
@@ -126,15 +213,18 @@ class PersonMarks:
     marks: list[Mark]
 
 
-def person_marks(access: Access) -> PersonMarks:
+def person_marks(access: Access, flags: Iterable[Flag], shared: SharedClient | None
+                 ) -> PersonMarks:
     """The intervention marks of a person the gateway has already allowed (``access``): the
-    signals before their first flag, the earliest first."""
-    person_id = access.person.pk
-    flag = flag_dates([person_id]).get(person_id)
+    signals before their first flag, the earliest first. ``flags`` and ``shared`` are the
+    person's current flags (of every rule) and shared-client decision, as the page has read
+    them: the first flag is found from them (``first_flag_date``) without reading them again.
+    Two statements: the signals, and the person's history (``person_history``)."""
+    flag = first_flag_date((f.first_flagged_on for f in flags), shared)
     if flag is None:
         return PersonMarks(flag_date=None, marks=[])
     signals = definitions()
-    history = histories({person_id: flag}, counted_kinds(signals))[person_id]
+    history = person_history(access.person.pk, flag, counted_kinds(signals))
     return PersonMarks(flag_date=flag, marks=marks(history, signals))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +12,10 @@ from django.utils import translation
 
 from luotsi.access.models import AccessLogEntry, LogAction
 from luotsi.plans.models import Plan
+from luotsi.plans.services import plan_open
+from luotsi.sharedcare.models import SharedClient
 from luotsi.sharedcare.tests import factories as sc
+from luotsi.signals import selectors
 from luotsi.signals.detection import History, marks
 from luotsi.signals.models import SignalDefinition
 from luotsi.signals.tests.helpers import closed_advice_contact, events
@@ -127,3 +130,68 @@ def test_shared_client_page__the_marks_cost_the_same_whatever_the_history(
     Plan.objects.filter(person=client_person).delete()
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(f"/shared-clients/persons/{client_person.pk}/")
+
+
+def test_person_history__one_statement_the_same_as_the_histories_of_many(
+        alice, case, client_person, team, municipality, django_assert_num_queries):
+    events(client_person, [
+        (date(2020, 5, 31), "health", "emergency_visit"),      # before the five years
+        (date(2020, 6, 1), "social", "decision"),              # their first day
+        (date(2023, 3, 20), "health", "emergency_visit"),
+        (date(2023, 3, 20), "health", "emergency_visit"),      # two on one day
+        (date(2023, 3, 20), "employment", "contact"),
+        (date(2024, 12, 24), "health", "doctor_visit"),
+        (FLAG - timedelta(days=1), "social", "visit"),
+        (FLAG, "health", "emergency_visit"),                   # on the flag day: not read
+        (date(2025, 7, 1), "social", "visit"),
+    ])
+    closed_advice_contact(client_person, closed_on=date(2023, 11, 30), team=team,
+                          municipality=municipality, user=alice)
+    closed_advice_contact(client_person, closed_on=date(2021, 2, 1), team=team,
+                          municipality=municipality, user=alice)
+    plan_open(actor=alice, person_id=client_person.pk)
+    # made at 00:30 in Helsinki, still the day before in UTC: the plan is from the local day
+    Plan.objects.filter(person=client_person).update(
+        created_at=datetime(2024, 5, 31, 21, 30, tzinfo=UTC))
+    kinds = ["doctor_visit", "emergency_visit"]
+    with django_assert_num_queries(1):
+        one = selectors.person_history(client_person.pk, FLAG, kinds)
+    many = selectors.histories({client_person.pk: FLAG}, kinds)[client_person.pk]
+    assert one.days == many.days
+    assert (date(2023, 3, 20), "health", "emergency_visit", 2) in one.days
+    assert {row[0] for row in one.days} == {date(2020, 6, 1), date(2023, 3, 20),
+                                            date(2024, 12, 24), FLAG - timedelta(days=1)}
+    assert sorted(one.intake) == sorted(many.intake) == [(date(2021, 2, 1), "advice"),
+                                                         (date(2023, 11, 30), "advice")]
+    assert one.plan_from == many.plan_from == date(2024, 6, 1)
+    without_kinds = selectors.person_history(client_person.pk, FLAG)
+    assert without_kinds.days == selectors.histories({client_person.pk: FLAG})[
+        client_person.pk].days == [row for row in one.days if row[2] == ""]
+
+
+def test_shared_client_page__looks_back_from_the_first_flag_of_every_rule_and_coordination(
+        client, alice, case, client_person):
+    _flag(client_person)
+    inactive = sc.rule(code="retired", active=False)
+    Flag.objects.create(person=client_person, rule=inactive, as_of=FLAG,
+                        first_flagged_on=date(2025, 1, 10))
+    client.force_login(alice)
+    url = f"/shared-clients/persons/{client_person.pk}/"
+
+    def looked_back_from():
+        sections = client.get(url).context["sections"]
+        return next(s for s in sections if s.key == "intervention_points").context["flag_date"]
+
+    assert looked_back_from() == date(2025, 1, 10) == selectors.flag_dates(
+        [client_person.pk])[client_person.pk]
+    SharedClient.objects.create(
+        person=client_person, status=SharedClient.Status.CONFIRMED,
+        coordination_started_on=date(2024, 11, 1), coordinator=alice, decided_by=alice,
+        decided_at=datetime(2025, 3, 1, 10, tzinfo=UTC))
+    assert looked_back_from() == date(2024, 11, 1) == selectors.flag_dates(
+        [client_person.pk])[client_person.pk]
+    SharedClient.objects.filter(person=client_person).update(status=SharedClient.Status.DECLINED)
+    assert looked_back_from() == date(2025, 1, 10)
+    Flag.objects.filter(person=client_person).delete()
+    assert looked_back_from() is None
+    assert selectors.flag_dates([client_person.pk]) == {}
