@@ -3,13 +3,17 @@
 Service events and flags are client data and are never administered here. A rule's conditions
 change only through a draft (``RuleVersion``): the rule's own page names it and offers "Make a
 draft"; the draft's page shows how many persons it would flag on today's date beside the active
-version, and "Activate" makes it the rule's next version (``services.rule_version_activate``).
+version, as last computed when asked for ("Save and compute the preview":
+``services.rule_version_preview``, which keeps the figures on the draft; opening the page counts
+nothing), and "Activate" makes it the rule's next version (``services.rule_version_activate``).
 Model ``clean()`` refuses conditions that cannot match anyone with a message naming the field,
 before the draft is saved and again on activation. A new rule is created with its first draft,
 and counts only once that is activated.
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from luotsi.common.formatting import format_date
+from luotsi.common.formatting import format_date, format_datetime
 from luotsi.common.forms import GuardedInputMixin
 from luotsi.usage import identification, services
 from luotsi.usage.models import (
@@ -157,9 +161,21 @@ class RuleVersionAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_change(self, request, obj):
+        # Both buttons post the change form: the draft is saved (the change permission checked,
+        # as for every save of it) before it is previewed or activated.
+        here = reverse("admin:usage_ruleversion_change", args=[obj.pk])
+        if "_preview" in request.POST:
+            try:
+                services.rule_version_preview(actor=request.user, version=obj)
+            except ValidationError as error:
+                for problems in error.message_dict.values():
+                    for problem in problems:
+                        messages.error(request, problem)
+                return HttpResponseRedirect(here)
+            messages.success(request, _("The draft was saved and its preview computed."))
+            return HttpResponseRedirect(f"{here}#rule-preview-date")
         if "_activate" not in request.POST:
             return super().response_change(request, obj)
-        here = reverse("admin:usage_ruleversion_change", args=[obj.pk])
         try:
             version = services.rule_version_activate(actor=request.user, version=obj)
         except ValidationError as error:
@@ -176,24 +192,60 @@ class RuleVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("How many it would flag"))
     def preview(self, obj: RuleVersion) -> str:
-        result = identification.preview(obj, obj.rule, timezone.localdate())
-        rows = [(_("This draft would flag"), result.would_flag)]
-        if result.active_flags is None:
+        """The last computed preview (``services.rule_version_preview``), with when and what
+        over it was computed; nothing is counted here."""
+        figures = obj.preview_figures
+        if not figures or obj.preview_computed_at is None:
+            return format_html('<p id="rule-preview-date">{}</p>', _(
+                "Not computed yet: “Save and compute the preview” counts the persons on today's "
+                "date."))
+        rows = [(_("This draft would flag"), figures["would_flag"])]
+        if figures["active_flags"] is None:
             rows.append((_("Active version"), _("none yet")))
         else:
             rows += [
-                (_("The active version %(number)s flags") % {"number": obj.rule.version},
-                 result.active_flags),
-                (_("Difference"), f"{result.difference:+d}"),
-                (_("Flagged by this draft only"), result.added),
-                (_("No longer flagged"), result.removed),
+                (_("The active version %(number)s flags") % {
+                    "number": figures["active_version"]}, figures["active_flags"]),
+                (_("Difference"), f"{figures['would_flag'] - figures['active_flags']:+d}"),
+                (_("Flagged by this draft only"), figures["added"]),
+                (_("No longer flagged"), figures["removed"]),
             ]
+        imported = figures["import"]
+        if imported is None:
+            over = _("Computed %(computed)s; no import of events recorded then.") % {
+                "computed": format_datetime(obj.preview_computed_at)}
+        else:
+            over = _("Computed %(computed)s over the events up to the import of %(imported)s "
+                     "(%(source)s).") % {
+                "computed": format_datetime(obj.preview_computed_at),
+                "imported": format_datetime(datetime.fromisoformat(imported["started_at"])),
+                "source": imported["source"]}
         return format_html(
             '<p id="rule-preview-date">{}</p><table class="rule-preview"><tbody>{}</tbody>'
-            "</table>",
+            '</table><p id="rule-preview-computed">{}</p>{}',
             _("Persons with events, counted on %(date)s with today's events.") % {
-                "date": format_date(result.as_of)},
-            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows))
+                "date": format_date(date.fromisoformat(figures["as_of"]))},
+            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+            over,
+            format_html_join("", '<p class="rule-preview-stale">{}</p>',
+                             ((reason,) for reason in self._changed_since(obj, figures))))
+
+    @staticmethod
+    def _changed_since(obj: RuleVersion, figures: dict) -> list[str]:
+        """Why the stored preview may no longer hold (one statement: the latest import)."""
+        reasons = []
+        if figures["conditions"] != obj.conditions():
+            reasons.append(_("The draft's conditions have changed since."))
+        if figures["active_version"] != obj.rule.version:
+            reasons.append(_("The rule's active version has changed since."))
+        latest = services.latest_import()
+        if (latest or {}).get("id") != (figures["import"] or {}).get("id"):
+            reasons.append(_("Events have been imported since."))
+        if figures["as_of"] != timezone.localdate().isoformat():
+            reasons.append(_("It was counted on an earlier day."))
+        if reasons:
+            reasons.append(_("Compute it again to see the figures of now."))
+        return reasons
 
 
 class _ReadOnly(admin.ModelAdmin):

@@ -361,7 +361,11 @@ class IdentificationRule(ExplainedCode, RuleConditions):
 class RuleVersion(TimeStampedModel, RuleConditions):
     """One version of a rule's conditions: a draft being edited, the active one, or one
     superseded. A draft is previewed (how many it would flag, against the active version) and
-    activated (``luotsi.usage.services.rule_version_activate``); only then does it count."""
+    activated (``luotsi.usage.services.rule_version_activate``); only then does it count.
+
+    The preview is computed when asked for (``luotsi.usage.services.rule_version_preview``),
+    not on every opening of the draft's page, and kept here with what it was computed over:
+    the day counted on, the draft's conditions, the active version and the latest import."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("rule version", "Draft")
@@ -381,6 +385,13 @@ class RuleVersion(TimeStampedModel, RuleConditions):
     activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+",
                                      verbose_name=_("activated by"))
+    preview_computed_at = models.DateTimeField(_("preview computed"), null=True, blank=True,
+                                               editable=False)
+    preview_figures = models.JSONField(
+        _("preview"), null=True, blank=True, editable=False,
+        help_text=_("The last computed preview: its figures, the day counted on, the "
+                    "conditions, the active version and the latest import it was computed "
+                    "over."))
 
     class Meta:
         verbose_name = _("rule version")

@@ -1,12 +1,16 @@
-"""The writes of the identification rules: a draft of a rule's conditions, and its activation.
+"""The writes of the identification rules: a draft of a rule's conditions, its stored preview,
+and its activation.
 
 A rule's conditions change only here: a draft (``RuleVersion``, status draft) is edited and
-previewed, then activated, which numbers it, copies its conditions onto the rule (the next
+previewed (when asked for: ``rule_version_preview`` counts and keeps the figures), then
+activated, which numbers it, copies its conditions onto the rule (the next
 identification run, daily ones included, evaluates them: the rules' signature changes) and
 supersedes the version that was active. Each flag names the version that raised it.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luotsi.usage.models import IdentificationRule, RuleVersion
+from luotsi.usage import identification
+from luotsi.usage.models import IdentificationRule, ImportBatch, RuleVersion
 
 
 def rule_draft_start(*, actor, rule: IdentificationRule) -> RuleVersion:
@@ -27,6 +32,45 @@ def rule_draft_start(*, actor, rule: IdentificationRule) -> RuleVersion:
                                 **rule.conditions())
             draft.save()
         return draft
+
+
+def latest_import() -> dict | None:
+    """The latest import batch as a preview records it (what the events were then), or None."""
+    batch = ImportBatch.objects.order_by("-pk").values("pk", "source", "started_at").first()
+    if batch is None:
+        return None
+    return {"id": batch["pk"], "source": batch["source"],
+            "started_at": batch["started_at"].isoformat()}
+
+
+def rule_version_preview(*, actor, version: RuleVersion, as_of: date | None = None
+                         ) -> RuleVersion:
+    """Count how many persons the draft would flag on ``as_of`` (today) beside the rule's active
+    version (``identification.preview``: one statement over the events) and keep the figures on
+    the draft with when they were computed and what over: the day, the draft's conditions, the
+    active version and the latest import. Only a draft is previewed (``ValidationError``)."""
+    as_of = as_of or timezone.localdate()
+    if version.status != RuleVersion.Status.DRAFT:
+        raise ValidationError({"status": _("Only a draft is previewed; this version is "
+                                           "%(status)s.") % {
+            "status": version.get_status_display()}})
+    rule = IdentificationRule.objects.get(pk=version.rule_id)
+    imported = latest_import()  # read first: the events counted include at least this import
+    result = identification.preview(version, rule, as_of)
+    figures = {"as_of": as_of.isoformat(), "would_flag": result.would_flag,
+               "active_flags": result.active_flags, "added": result.added,
+               "removed": result.removed, "active_version": rule.version,
+               "conditions": version.conditions(), "import": imported}
+    with transaction.atomic():
+        version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != RuleVersion.Status.DRAFT:
+            raise ValidationError({"status": _("Only a draft is previewed; this version is "
+                                               "%(status)s.") % {
+                "status": version.get_status_display()}})
+        version.preview_figures = figures
+        version.preview_computed_at = timezone.now()
+        version.save(update_fields=["preview_figures", "preview_computed_at", "updated_at"])
+    return version
 
 
 def rule_version_activate(*, actor, version: RuleVersion) -> RuleVersion:

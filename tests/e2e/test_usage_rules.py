@@ -1,6 +1,6 @@
 """An identification rule for one of seed 003's target groups, in Chromium in Finnish and
-Swedish: created in the admin with its conditions as the first draft, previewed (how many it
-would flag), activated; its flags name its version. Every page axe-clean."""
+Swedish: created in the admin with its conditions as the first draft, previewed when asked (how
+many it would flag), activated; its flags name its version. Every page axe-clean."""
 
 import io
 
@@ -9,10 +9,12 @@ from e2e_helpers import assert_accessible, login
 
 pytestmark = pytest.mark.e2e
 
-# The activation button and the preview's first row in each language.
+# The preview and activation buttons and the preview's first row in each language.
 WORDS = {
-    "fi": {"activate": "Tallenna ja ota käyttöön", "would": "Tämä luonnos merkitsisi"},
-    "sv": {"activate": "Spara och aktivera", "would": "Detta utkast skulle markera"},
+    "fi": {"preview": "Tallenna ja laske esikatselu", "activate": "Tallenna ja ota käyttöön",
+           "would": "Tämä luonnos merkitsisi"},
+    "sv": {"preview": "Spara och beräkna förhandsvisningen", "activate": "Spara och aktivera",
+           "would": "Detta utkast skulle markera"},
 }
 
 
@@ -56,10 +58,16 @@ def test_working_age_rule__created_previewed_activated_flags_name_its_version(
     with page.expect_navigation():
         page.click("input[name=_save]")
 
-    # The draft's page: how many it would flag (the adult only), no active version yet.
+    # The draft's page counts nothing until asked; then how many it would flag (the adult
+    # only), no active version yet.
     rule = IdentificationRule.objects.get(code=f"working_age_{language}")
     draft = rule.versions.get()
     assert page.url.endswith(f"/admin/usage/ruleversion/{draft.pk}/change/")
+    assert page.locator("table.rule-preview").count() == 0
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.click(f"input[name=_preview][value='{WORDS[language]['preview']}']")
+    assert page.locator(".messagelist .success").count() == 1
     preview = page.locator("table.rule-preview")
     assert preview.locator("tr").first.inner_text().split("\t")[-1].strip() == "1"
     assert WORDS[language]["would"] in preview.inner_text()

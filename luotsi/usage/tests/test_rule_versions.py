@@ -4,19 +4,23 @@ every flag names the version that raised it; conditions that cannot match anyone
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from luotsi.organisation.models import Role
 from luotsi.organisation.tests.factories import UserFactory
 from luotsi.people.tests.factories import PersonFactory
+from luotsi.usage import identification, services
 from luotsi.usage.identification import born_by_age, matches
-from luotsi.usage.models import Flag, IdentificationRule, RuleVersion, ServiceEvent
+from luotsi.usage.models import Flag, IdentificationRule, ImportBatch, RuleVersion, ServiceEvent
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 2, 28)
@@ -60,6 +64,17 @@ def admin_client(client):
     client.force_login(admin)
     client.cookies["django_language"] = "en"
     return client
+
+
+def _compute_preview(admin_client, draft: RuleVersion, **changes) -> str:
+    """Press "Save and compute the preview" on the draft's page; the page it returns to."""
+    url = f"/admin/usage/ruleversion/{draft.pk}/change/"
+    response = admin_client.post(url, {
+        **{k: v for k, v in WORKING_AGE.items() if k in RuleVersion.CONDITION_FIELDS},
+        **changes, "_preview": "1"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response["Location"] == f"{url}#rule-preview-date"
+    return admin_client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(("as_of", "years", "expected"), [
@@ -136,9 +151,11 @@ def test_rule_created_previewed_activated_and_its_flags_name_the_version(
 
     page = admin_client.get(f"/admin/usage/ruleversion/{draft.pk}/change/")
     text = page.content.decode()
+    assert "Not computed yet" in text and "This draft would flag" not in text
+    assert 'name="_preview"' in text and 'name="_activate"' in text
+    text = _compute_preview(admin_client, draft)
     assert "This draft would flag</th><td>1<" in text
     assert "none yet" in text
-    assert 'name="_activate"' in text
 
     form = {**{k: v for k, v in WORKING_AGE.items() if k in RuleVersion.CONDITION_FIELDS},
             "_activate": "1"}
@@ -163,7 +180,7 @@ def test_rule_created_previewed_activated_and_its_flags_name_the_version(
         "rule": rule.pk, "min_age": "15"})
     assert response.status_code == 302
     second = rule.versions.get(status=RuleVersion.Status.DRAFT)
-    text = admin_client.get(f"/admin/usage/ruleversion/{second.pk}/change/").content.decode()
+    text = _compute_preview(admin_client, second, min_age="15")
     assert "This draft would flag</th><td>2<" in text
     assert "The active version 1 flags</th><td>1<" in text
     assert "Difference</th><td>+1<" in text
@@ -230,3 +247,97 @@ def test_activation_refuses_a_draft_made_impossible_and_a_version_not_a_draft(de
     with pytest.raises(ValidationError) as again:
         services.rule_version_activate(actor=None, version=version)
     assert list(again.value.message_dict) == ["status"]
+
+
+def _draft_of(rule, **changes) -> RuleVersion:
+    return RuleVersion.objects.create(rule=rule, status="draft", **{**rule.conditions(), **changes})
+
+
+def test_draft_page__opening_it_counts_nothing_in_a_fixed_number_of_statements(
+        admin_client, default_rules, django_assert_num_queries):
+    rule = default_rules["multi_sector"]
+    draft = _draft_of(rule, threshold=2)
+    url = f"/admin/usage/ruleversion/{draft.pk}/change/"
+    admin_client.get(url)
+    # session, user, the draft, its rule; with a preview stored, the latest import beside it
+    # (has it changed since?)
+    with CaptureQueriesContext(connection) as empty:
+        assert admin_client.get(url).status_code == 200
+    assert len(empty.captured_queries) == 4
+    services.rule_version_preview(actor=None, version=draft)
+    for _ in range(3):
+        uses(PersonFactory(), "health", "social", "employment", day=timezone.localdate())
+    ImportBatch.objects.create(source="events.csv")
+    with django_assert_num_queries(5) as stored:
+        text = admin_client.get(url).content.decode()
+    assert "This draft would flag</th><td>0<" in text
+    assert not [q for q in [*empty.captured_queries, *stored.captured_queries]
+                if "usage_serviceevent" in q["sql"]]
+
+
+def test_preview__the_figures_of_the_count_kept_with_when_and_what_over(
+        admin_client, default_rules):
+    rule = default_rules["multi_sector"]
+    today = timezone.localdate()
+    for _ in range(2):
+        uses(PersonFactory(), "health", "social", "employment", day=today)
+    uses(PersonFactory(), "health", "social", day=today)
+    ImportBatch.objects.create(source="events-2026-12.csv")
+    draft = _draft_of(rule, threshold=2)
+    counted = identification.preview(draft, rule, today)
+    services.rule_version_preview(actor=None, version=draft)
+    draft.refresh_from_db()
+    assert draft.preview_computed_at is not None
+    figures = draft.preview_figures
+    assert (figures["would_flag"], figures["active_flags"], figures["added"],
+            figures["removed"]) == (counted.would_flag, counted.active_flags, counted.added,
+                                    counted.removed) == (3, 2, 1, 0)
+    assert figures["as_of"] == today.isoformat() and figures["active_version"] == rule.version
+    assert figures["import"]["source"] == "events-2026-12.csv"
+    url = f"/admin/usage/ruleversion/{draft.pk}/change/"
+    text = admin_client.get(url).content.decode()
+    assert "This draft would flag</th><td>3<" in text
+    assert f"The active version {rule.version} flags</th><td>2<" in text
+    assert "Difference</th><td>+1<" in text
+    assert "over the events up to the import of" in text and "(events-2026-12.csv)" in text
+    assert "rule-preview-stale" not in text
+
+    # What it was computed over has moved on: the page says so, and still counts nothing.
+    yesterday = {**figures, "as_of": (today - timedelta(days=1)).isoformat()}
+    RuleVersion.objects.filter(pk=draft.pk).update(threshold=3, preview_figures=yesterday)
+    ImportBatch.objects.create(source="events-2027-01.csv")
+    IdentificationRule.objects.filter(pk=rule.pk).update(version=rule.version + 1)
+    text = html.unescape(admin_client.get(url).content.decode())
+    for reason in ("The draft's conditions have changed since.",
+                   "The rule's active version has changed since.",
+                   "Events have been imported since.", "It was counted on an earlier day.",
+                   "Compute it again"):
+        assert reason in text
+    assert "This draft would flag</th><td>3<" in text
+
+
+def test_preview__only_a_draft_and_only_with_the_right_to_change_it(client, default_rules):
+    from django.contrib.auth.models import Permission
+    from django.core.exceptions import ValidationError
+
+    rule = default_rules["multi_sector"]
+    draft = _draft_of(rule, threshold=2)
+    reader = UserFactory(username="reader", role=Role.ADMIN, is_staff=True)
+    reader.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_ruleversion", "view_identificationrule"]))
+    client.force_login(reader)
+    url = f"/admin/usage/ruleversion/{draft.pk}/change/"
+    assert client.get(url).status_code == 200
+    form = {**rule.conditions(), "threshold": "2", "_preview": "1"}
+    form = {k: v for k, v in form.items() if v is not None}
+    assert client.post(url, form).status_code == 403
+    draft.refresh_from_db()
+    assert draft.preview_figures is None
+    active = rule.versions.get(status=RuleVersion.Status.ACTIVE)
+    admin = UserFactory(username="root", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.post(f"/admin/usage/ruleversion/{active.pk}/change/",
+                       form).status_code == 403
+    with pytest.raises(ValidationError) as refused:
+        services.rule_version_preview(actor=admin, version=active)
+    assert list(refused.value.message_dict) == ["status"]
