@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luotsi.common.formatting import format_date, format_datetime
 from luotsi.common.forms import GuardedInputMixin
-from luotsi.usage import identification, services
+from luotsi.usage import services
 from luotsi.usage.models import (
     EventKind,
     EventSector,
