@@ -3,10 +3,12 @@
     .venv/bin/python tests/probe/run_schemathesis.py [--max-examples N] [--timeout SECONDS]
 
 1. seeds a fresh SQLite demo database in a temporary directory (``migrate``,
-   ``seed_demo --scale small``) and makes an API token of ``adult-sw``, a worker who has clients;
-   the ids of the clients and consultations that worker may see become schemathesis
-   dictionaries of the path parameters (used in most generated requests), so the operations
-   work on real data too;
+   ``seed_demo --scale small``) and makes API tokens of ``adult-sw``, a worker who has clients,
+   and of the workers who call the operations ``adult-sw`` has no records in (``WORKERS``); the
+   ids of the records each may see, read through the access gateway (persons, plan rows,
+   shared clients, consultations, contacts, assessments, advice, professionals, teams), become
+   schemathesis dictionaries of the path and body parameters that name them (used in most
+   generated requests, ``BINDINGS``), so the operations work on real records too;
 2. starts the server on a free loopback port (``runserver --noreload``; the API's rate limits
    raised so the probe measures the API, not the throttle);
 3. runs schemathesis against ``/api/v1/openapi.json`` with every phase, positive and negative
@@ -15,7 +17,10 @@
    and response schema;
 4. stops the server and prints one summary line::
 
-       probe: operations=29 requests=1834 failures=0 seconds=171
+       probe: operations=39 requests=3361 failures=0 not_found=698 seconds=367
+
+   (``not_found``: the requests answered 404, most of them the coverage phase's, whose
+   boundary ids schemathesis does not draw from the dictionaries)
 
 Exits non-zero on any failure, on a run that did not finish in time, or when the server did not
 start. ``.ci/run`` runs it after the suites; the JUnit report and the server's log are kept in
@@ -73,36 +78,117 @@ def _wait_for(url: str, seconds: float, server: subprocess.Popen) -> None:
     raise SystemExit(f"probe: the server did not answer {url} in {seconds:.0f} s")
 
 
-# The ids the probe's worker may see, printed by ``manage.py shell`` from the seeded database: a
-# generated path id is one of them with this probability (else any id the document allows), so
-# the operations work on real clients too, not only answer 404.
+# The records the probe's workers may see, printed by ``manage.py shell`` from the seeded database
+# as named dictionaries of ids (each read through the gateway's rule for that worker): a
+# generated id is one of them with this probability (else any id the document allows), so the
+# operations work on real records too, not only answer 404.
 REAL_ID_PROBABILITY = 0.6
-REAL_IDS = f"""
+# The persons whose plan rows (goals, sections, services, methods, factors, reviews) are offered
+# to the operations that name a plan row in the body: few, so that a generated row is often one
+# of the generated person's plan (schemathesis' dictionaries draw each value alone, never pairs).
+PAIRED_PERSONS = 3
+REAL_IDS = """
 import json
 from luotsi.access import gateway
-from luotsi.organisation.models import User
-from luotsi.sharedcare.models import Consultation
-user = User.objects.get(username={USERNAME!r})
-persons = list(gateway.visible_persons(user).filter(plan__isnull=False)
-               .order_by("pk").values_list("pk", flat=True)[:40])
-consultations = list(Consultation.objects.filter(expert=user).order_by("pk")
-                     .values_list("pk", flat=True)[:20])
-print(json.dumps({{"person_id": persons, "consultation_id": consultations}}))
+from luotsi.access.models import Category
+from luotsi.foresight.selectors import forecast_teams
+from luotsi.intake import selectors as intake
+from luotsi.intake.models import AdviceRecord
+from luotsi.organisation.models import Team, User
+from luotsi.plans.models import Goal, GoalFactor, PlanMethod, PlanSection, PlanService, Review
+from luotsi.sharedcare.selectors import consultations_for
+
+def ids(queryset, n=40):
+    return list(queryset.order_by("pk").values_list("pk", flat=True)[:n])
+
+def plan_rows(model, user, persons, field="plan__person"):
+    rows = gateway.filter_visible(model.objects.all(), user, person_field=field,
+                                  category=Category.PLAN)
+    return ids(rows.filter(**{field + "__in": persons}), 60)
+
+worker, intake_worker, expert = (User.objects.get(username=name) for name in %(users)r)
+persons = ids(gateway.visible_persons(worker).filter(plan__isnull=False))
+paired = ids(gateway.visible_persons(worker).filter(plan__goals__isnull=False).distinct(),
+             %(paired)d)
+goals = plan_rows(Goal, worker, paired)
+print(json.dumps({
+    "persons": persons,
+    "paired_persons": paired,
+    "goals": goals,
+    "sections": plan_rows(PlanSection, worker, paired),
+    "items": sorted(set(goals + plan_rows(PlanService, worker, paired)
+                        + plan_rows(PlanMethod, worker, paired)
+                        + plan_rows(GoalFactor, worker, paired, "goal__plan__person"))),
+    "reviews": plan_rows(Review, worker, paired),
+    "shared_persons": ids(gateway.visible_persons(worker, Category.SHARED_CARE)
+                          .filter(shared_client__isnull=False)),
+    "consultations": ids(gateway.filter_visible(consultations_for(expert), expert,
+                                                category=Category.SHARED_CARE), 20),
+    "professionals": ids(User.objects.filter(is_active=True, teams__isnull=False).distinct()),
+    "teams": ids(Team.objects.all()),
+    "contacts": ids(intake.visible_contacts(intake_worker)),
+    "assessments": ids(intake.visible_assessments(intake_worker)),
+    "advice": ids(AdviceRecord.objects.filter(team__in=intake_worker.team_ids())),
+    "children": ids(gateway.visible_persons(intake_worker, Category.INTAKE)),
+    "intake_professionals": ids(User.objects.filter(
+        is_active=True, teams__in=intake_worker.team_ids()).distinct()),
+    "team_codes": [team.code for team in forecast_teams()],
+}))
 """
 
 
-def _config(ids: dict[str, list[int]]) -> str:
-    """schemathesis.toml: real ids as dictionaries of the path parameters."""
+# Who calls which operations, and where each dictionary goes. The worker (``USERNAME``) calls
+# every operation but those of contacts, assessments and advice, which the intake worker calls
+# (the worker has no clients there), the expert's consultations, which a nurse asked in the
+# seeded data answers, and the forecasts, which the team lead reads (only a lead may). Keys are
+# schemathesis' parameters (``path.name``, ``body.field``, ``body.list[*]``).
+WORKERS = {"worker": USERNAME, "intake": "intake", "expert": "nurse", "lead": "lead"}
+PROFESSIONALS = ("coordinator_id", "named_worker_id", "owner_id", "expert_id",
+                 "professional_ids[*]", "decisions[*].owner_id")
+BINDINGS: list[tuple[str, str, dict[str, str]]] = [
+    # (operations' path regex, "" for every operation; who calls them; parameter → dictionary)
+    ("", "worker", {"path.person_id": "persons", "body.expert_team_id": "teams",
+                    **{f"body.{field}": "professionals" for field in PROFESSIONALS}}),
+    # A goal, step, rating or evaluation names a row of the person's plan in its body: only the
+    # few paired persons and their rows, so that about one generated pair in PAIRED_PERSONS
+    # belongs together when both are real.
+    (r"/clients/\{person_id\}/plan/(goals|steps|ratings|evaluations)$", "worker",
+     {"path.person_id": "paired_persons", "body.goal_id": "goals", "body.section_id": "sections",
+      "body.item_id": "items", "body.review_id": "reviews"}),
+    (r"/shared-clients/\{person_id\}", "worker", {"path.person_id": "shared_persons"}),
+    (r"/(contacts|assessments|advice)(/|$)", "intake",
+     {"path.contact_id": "contacts", "path.assessment_id": "assessments",
+      "path.advice_id": "advice", "body.advice_id": "advice",
+      "body.persons[*].person_id": "children",
+      **{f"body.{field}": "intake_professionals"
+         for field in ("assignee_id", "pair_worker_id", "responsible_worker_id")}}),
+    (r"/shared-clients/consultations", "expert", {"path.consultation_id": "consultations"}),
+    (r"/foresight/teams/", "lead", {"path.code": "team_codes"}),
+]
+
+
+def _config(ids: dict[str, list], tokens: dict[str, str]) -> str:
+    """schemathesis.toml: the real ids as dictionaries bound to the parameters, and the
+    operations of another worker called with that worker's token."""
+    used = {name for _regex, _who, binding in BINDINGS for name in binding.values() if ids[name]}
     lines = []
-    for name, values in ids.items():
-        if values:
-            lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
-    lines.append("[parameters]")
-    for name, values in ids.items():
-        if values:
-            lines.append(f'"path.{name}" = {{ dictionary = "{name}", '
-                         f"probability = {REAL_ID_PROBABILITY} }}")
-    return "\n".join(lines) + "\n"
+    for name in sorted(used):
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(ids[name])}", ""]
+
+    def parameters(binding: dict[str, str]) -> list[str]:
+        return [f"{json.dumps(key)} = {{ dictionary = {json.dumps(name)}, "
+                f"probability = {REAL_ID_PROBABILITY} }}"
+                for key, name in binding.items() if name in used]
+
+    (_all, _worker, everywhere), *scoped = BINDINGS
+    lines += ["[parameters]", *parameters(everywhere), ""]
+    for regex, who, binding in scoped:
+        lines += ["[[operations]]", f"include-path-regex = {json.dumps(regex)}"]
+        if who != "worker":
+            lines.append(f"headers = {{ Authorization = {json.dumps('Bearer ' + tokens[who])} }}")
+        lines += [f"parameters.{line}" for line in parameters(binding)]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _operations(url: str) -> int:
@@ -111,11 +197,11 @@ def _operations(url: str) -> int:
     return sum(len(item) for item in spec["paths"].values())
 
 
-def _summary(ndjson: Path) -> tuple[int, int]:
-    """(requests, failures) from schemathesis' event stream."""
-    requests = failures = 0
+def _summary(ndjson: Path) -> tuple[int, int, int]:
+    """(requests, failures, requests answered 404) from schemathesis' event stream."""
+    requests = failures = not_found = 0
     if not ndjson.exists():
-        return 0, 0
+        return 0, 0, 0
     for line in ndjson.read_text(encoding="utf-8").splitlines():
         try:
             event = json.loads(line)
@@ -126,9 +212,11 @@ def _summary(ndjson: Path) -> tuple[int, int]:
             continue
         interactions = (body.get("recorder") or {}).get("interactions") or {}
         requests += len(interactions)
+        not_found += sum(1 for interaction in interactions.values()
+                         if ((interaction or {}).get("response") or {}).get("status_code") == 404)
         for checks in ((body.get("recorder") or {}).get("checks") or {}).values():
             failures += sum(1 for check in checks if check.get("status") == "FAILURE")
-    return requests, failures
+    return requests, failures, not_found
 
 
 def main() -> int:
@@ -154,10 +242,13 @@ def main() -> int:
     try:
         _manage(env, "migrate", "--noinput")
         _manage(env, "seed_demo", "--scale", "small")
-        token = _manage(env, "create_api_token", USERNAME, "--name", "probe") \
-            .strip().splitlines()[-1]
-        ids = json.loads(_manage(env, "shell", "-c", REAL_IDS).strip().splitlines()[-1])
-        (work / "schemathesis.toml").write_text(_config(ids), encoding="utf-8")
+        tokens = {who: _manage(env, "create_api_token", username, "--name", "probe")
+                  .strip().splitlines()[-1] for who, username in WORKERS.items()}
+        token = tokens["worker"]
+        script = REAL_IDS % {"users": (USERNAME, WORKERS["intake"], WORKERS["expert"]),
+                             "paired": PAIRED_PERSONS}
+        ids = json.loads(_manage(env, "shell", "-c", script).strip().splitlines()[-1])
+        (work / "schemathesis.toml").write_text(_config(ids, tokens), encoding="utf-8")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         log = (keep / "server.log").open("w", encoding="utf-8")
@@ -184,11 +275,11 @@ def main() -> int:
             code, timed_out = run.returncode, False
         except subprocess.TimeoutExpired:
             code, timed_out = 1, True
-        requests, failures = _summary(ndjson)
+        requests, failures, not_found = _summary(ndjson)
         if code != 0 and failures == 0 and not timed_out:
             failures = 1  # schemathesis failed otherwise (errors, unreachable operations)
         print(f"probe: operations={operations} requests={requests} failures={failures} "
-              f"seconds={time.monotonic() - started:.0f}"
+              f"not_found={not_found} seconds={time.monotonic() - started:.0f}"
               + (" (timed out)" if timed_out else ""), flush=True)
         return 0 if code == 0 and not timed_out else 1
     finally:
