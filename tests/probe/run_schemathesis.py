@@ -8,7 +8,8 @@
    ids of the records each may see, read through the access gateway (persons, plan rows,
    shared clients, consultations, contacts, assessments, advice, professionals, teams), become
    schemathesis dictionaries of the path and body parameters that name them (used in most
-   generated requests, ``BINDINGS``), so the operations work on real records too;
+   generated requests, ``BINDINGS``), so the operations work on real records too; the hooks
+   of ``probe_hooks.py`` carry them into the coverage phase and pair a plan row with its person;
 2. starts the server on a free loopback port (``runserver --noreload``; the API's rate limits
    raised so the probe measures the API, not the throttle);
 3. runs schemathesis against ``/api/v1/openapi.json`` with every phase, positive and negative
@@ -19,8 +20,7 @@
 
        probe: operations=39 requests=3361 failures=0 not_found=698 seconds=367
 
-   (``not_found``: the requests answered 404, most of them the coverage phase's, whose
-   boundary ids schemathesis does not draw from the dictionaries)
+   (``not_found``: the requests answered 404)
 
 Exits non-zero on any failure, on a run that did not finish in time, or when the server did not
 start. ``.ci/run`` runs it after the suites; the JUnit report and the server's log are kept in
@@ -42,7 +42,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance")
@@ -84,9 +85,9 @@ def _wait_for(url: str, seconds: float, server: subprocess.Popen) -> None:
 # operations work on real records too, not only answer 404.
 REAL_ID_PROBABILITY = 0.6
 # The persons whose plan rows (goals, sections, services, methods, factors, reviews) are offered
-# to the operations that name a plan row in the body: few, so that a generated row is often one
-# of the generated person's plan (schemathesis' dictionaries draw each value alone, never pairs).
-PAIRED_PERSONS = 3
+# to the operations that name a plan row in the body; schemathesis' dictionaries draw each value
+# alone, and the probe's hook (probe_hooks.py) makes a real row one of the path person's own.
+PAIRED_PERSONS = 10
 REAL_IDS = """
 import json
 from luotsi.access import gateway
@@ -101,25 +102,36 @@ from luotsi.sharedcare.selectors import consultations_for
 def ids(queryset, n=40):
     return list(queryset.order_by("pk").values_list("pk", flat=True)[:n])
 
-def plan_rows(model, user, persons, field="plan__person"):
+def plan_rows(model, user, person, field="plan__person"):
     rows = gateway.filter_visible(model.objects.all(), user, person_field=field,
                                   category=Category.PLAN)
-    return ids(rows.filter(**{field + "__in": persons}), 60)
+    return ids(rows.filter(**{field: person}), 20)
 
 worker, intake_worker, expert = (User.objects.get(username=name) for name in %(users)r)
 persons = ids(gateway.visible_persons(worker).filter(plan__isnull=False))
 paired = ids(gateway.visible_persons(worker).filter(plan__goals__isnull=False).distinct(),
              %(paired)d)
-goals = plan_rows(Goal, worker, paired)
+rows = {person: {
+    "goal_id": plan_rows(Goal, worker, person), "section_id": plan_rows(PlanSection, worker, person),
+    "review_id": plan_rows(Review, worker, person),
+    "item_id": {"goal": plan_rows(Goal, worker, person),
+                "service": plan_rows(PlanService, worker, person),
+                "method": plan_rows(PlanMethod, worker, person),
+                "factor": plan_rows(GoalFactor, worker, person, "goal__plan__person")},
+} for person in paired}
+
+def every(field):
+    return sorted({pk for row in rows.values() for pk in (
+        sum(row[field].values(), []) if field == "item_id" else row[field])})
+
 print(json.dumps({
     "persons": persons,
     "paired_persons": paired,
-    "goals": goals,
-    "sections": plan_rows(PlanSection, worker, paired),
-    "items": sorted(set(goals + plan_rows(PlanService, worker, paired)
-                        + plan_rows(PlanMethod, worker, paired)
-                        + plan_rows(GoalFactor, worker, paired, "goal__plan__person"))),
-    "reviews": plan_rows(Review, worker, paired),
+    "plan_rows": rows,
+    "goals": every("goal_id"),
+    "sections": every("section_id"),
+    "items": every("item_id"),
+    "reviews": every("review_id"),
     "shared_persons": ids(gateway.visible_persons(worker, Category.SHARED_CARE)
                           .filter(shared_client__isnull=False)),
     "consultations": ids(gateway.filter_visible(consultations_for(expert), expert,
@@ -150,8 +162,7 @@ BINDINGS: list[tuple[str, str, dict[str, str]]] = [
     ("", "worker", {"path.person_id": "persons", "body.expert_team_id": "teams",
                     **{f"body.{field}": "professionals" for field in PROFESSIONALS}}),
     # A goal, step, rating or evaluation names a row of the person's plan in its body: only the
-    # few paired persons and their rows, so that about one generated pair in PAIRED_PERSONS
-    # belongs together when both are real.
+    # paired persons and their rows (probe_hooks.py pairs a real row with its person).
     (r"/clients/\{person_id\}/plan/(goals|steps|ratings|evaluations)$", "worker",
      {"path.person_id": "paired_persons", "body.goal_id": "goals", "body.section_id": "sections",
       "body.item_id": "items", "body.review_id": "reviews"}),
@@ -248,6 +259,7 @@ def main() -> int:
         script = REAL_IDS % {"users": (USERNAME, WORKERS["intake"], WORKERS["expert"]),
                              "paired": PAIRED_PERSONS}
         ids = json.loads(_manage(env, "shell", "-c", script).strip().splitlines()[-1])
+        (work / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
         (work / "schemathesis.toml").write_text(_config(ids, tokens), encoding="utf-8")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
@@ -271,7 +283,10 @@ def main() -> int:
         if options.seed is not None:
             command += ["--seed", str(options.seed)]
         try:
-            run = subprocess.run(command, cwd=work, timeout=options.timeout, check=False)
+            hooks = {"SCHEMATHESIS_HOOKS": str(HERE / "probe_hooks.py"),
+                     "LUOTSI_PROBE_IDS": str(work / "ids.json"), "PYTHONPATH": str(HERE)}
+            run = subprocess.run(command, cwd=work, env={**os.environ, **hooks},
+                                 timeout=options.timeout, check=False)
             code, timed_out = run.returncode, False
         except subprocess.TimeoutExpired:
             code, timed_out = 1, True
