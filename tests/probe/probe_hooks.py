@@ -59,8 +59,9 @@ def _paired_rows(case) -> None:
     if rows is None or not isinstance(body, dict):
         return
     for field, own in rows.items():
-        if field == "item_id":
-            own = own.get(body.get("subject"), [])
+        if field == "item_id":  # the rows of the evaluated subject (negative data: any type)
+            subject = body.get("subject")
+            own = own.get(subject, []) if isinstance(subject, str) else []
         value = body.get(field)
         every = IDS[{"goal_id": "goals", "section_id": "sections", "review_id": "reviews",
                      "item_id": "items"}[field]]
