@@ -151,8 +151,8 @@ print(json.dumps({
 
 # Who calls which operations, and where each dictionary goes. The worker (``USERNAME``) calls
 # every operation but those of contacts, assessments and advice, which the intake worker calls
-# (the worker has no clients there), the expert's consultations, which a nurse asked in the
-# seeded data answers, and the forecasts, which the team lead reads (only a lead may). Keys are
+# (the worker has no clients there), the experts' consultations, answered by the nurse whom the
+# seeded data asks, and the forecasts, which the team lead reads (only a lead may). Keys are
 # schemathesis' parameters (``path.name``, ``body.field``, ``body.list[*]``).
 WORKERS = {"worker": USERNAME, "intake": "intake", "expert": "nurse", "lead": "lead"}
 PROFESSIONALS = ("coordinator_id", "named_worker_id", "owner_id", "expert_id",
@@ -178,7 +178,7 @@ BINDINGS: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
-def _config(ids: dict[str, list], tokens: dict[str, str]) -> str:
+def _config(ids: dict, tokens: dict[str, str]) -> str:
     """schemathesis.toml: the real ids as dictionaries bound to the parameters, and the
     operations of another worker called with that worker's token."""
     used = {name for _regex, _who, binding in BINDINGS for name in binding.values() if ids[name]}
