@@ -292,12 +292,18 @@ def seed(seed: int, today: date, advance) -> int:
         else:
             continue
         if received_day == today:
-            hour = rng.randint(7, max(7, min(timezone.localtime().hour, 16)))
+            # Drawn as on any other day and then held at the hour it is now, so that the
+            # county seeded on a day is the same whatever the hour (the random stream does not
+            # depend on the clock).
+            hour = min(rng.randint(7, 16), max(7, min(timezone.localtime().hour, 16)))
         else:
             hour = rng.randint(7, 16) if rng.random() < 0.9 else rng.choice((19, 22, 2))
-        received_at = _aware(received_day, hour, rng.randrange(60))
+        minute = rng.randrange(60)
+        received_at = _aware(received_day, hour, minute)
         if received_at > timezone.now():
-            received_at = timezone.now() - timedelta(minutes=rng.randint(5, 60))
+            # Held a little before now, by the minute drawn (no draw of its own, for the same
+            # reason as the hour above).
+            received_at = timezone.now() - timedelta(minutes=5 + minute % 56)
         opened_on = opening_day(received_at)
         guardians = guardians_of.get(child_pk, [])
         persons = [(child_pk, "child")] + [(g, "guardian") for g in guardians[:2]]
