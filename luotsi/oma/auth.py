@@ -28,8 +28,10 @@ Network):
 - signing out ends the session at the provider too (RP-initiated logout 1.0, where the
   discovery document names an ``end_session_endpoint``): the ID token as received (encrypted to
   Luotsi's key) is kept in the client's server-side session and decrypted at sign-out for the
-  ``id_token_hint``; the provider sends the browser back to the area's front page with the
-  ``state`` kept in the new session, which then says the client is signed out.
+  ``id_token_hint``; the browser posts the request from a page of Luotsi's (the hint holds the
+  identity code, so it never goes in a URL); the provider sends the browser back to the area's
+  front page with the ``state`` kept in the new session, which then says the client is signed
+  out.
 
 The public keys are published for the provider at ``<site>/oma/auth/jwks.json``
 (``public_key_set``). The JOSE work is joserfc's (``luotsi.common.jose_keys`` reads the key).
@@ -406,11 +408,21 @@ def finish(request) -> Outcome:
     return Outcome(person=lookup.find_by_hetu(code_value), id_token=id_token)
 
 
-def end_session_url(request, id_token: str, *, language: str) -> str | None:
-    """Where the browser goes after Luotsi's own sign-out to end the identification session at
-    the provider too (RP-initiated logout 1.0), or ``None`` when the provider has no
-    ``end_session_endpoint`` or cannot be reached. Call with the client's session already ended:
-    the ``state`` is kept in the new one for the page the provider sends the browser back to."""
+@dataclass(frozen=True)
+class EndSession:
+    """The end-session request the browser posts to the provider (RP-initiated logout 1.0, 2:
+    the provider takes it as GET or POST). Posted, never sent as an address: the hint carries
+    the person's identity code, which must never be in a URL (history, proxy and server logs)."""
+
+    endpoint: str
+    params: dict[str, str]
+
+
+def end_session_request(request, id_token: str, *, language: str) -> EndSession | None:
+    """The request that ends the identification session at the provider too after Luotsi's own
+    sign-out, or ``None`` when the provider has no ``end_session_endpoint`` or cannot be
+    reached. Call with the client's session already ended: the ``state`` is kept in the new one
+    for the page the provider sends the browser back to."""
     try:
         endpoint = provider.discovery().get("end_session_endpoint")
     except Refused:
@@ -428,7 +440,7 @@ def end_session_url(request, id_token: str, *, language: str) -> str | None:
     params.update({
         "post_logout_redirect_uri": request.build_absolute_uri(reverse("oma:home")),
         "state": state, "ui_locales": language})
-    return f"{endpoint}{'&' if urlsplit(endpoint).query else '?'}{urlencode(params)}"
+    return EndSession(endpoint=endpoint, params=params)
 
 
 def returned_from_sign_out(request) -> bool:

@@ -91,17 +91,21 @@ def language(request):
 
 @require_POST
 def sign_out_view(request):
-    """Luotsi's own session ended (and logged); after a strong identification, the browser then
-    goes to the provider to end the identification session too, when the provider offers that
-    (``auth.end_session_url``)."""
+    """Luotsi's own session ended (and logged); after a strong identification, the identification
+    session is then ended at the provider too, when the provider offers that: a page saying the
+    client is signed out of Luotsi posts the end-session request to the provider by itself (a
+    button where scripts do not run). Posted, because the ID token given as the hint holds the
+    identity code, which never goes in a URL (``auth.end_session_request``)."""
     language = client_language(request, getattr(request, "client", None))
     id_token = request.session.get(auth.ID_TOKEN_KEY)
     sign_out(request)
     if id_token and auth.configured():
-        url = auth.end_session_url(request, id_token, language=language)
-        if url:
+        end_session = auth.end_session_request(request, id_token, language=language)
+        if end_session is not None:
             request.session[LANGUAGE_KEY] = language  # the signed-out page in the same language
-            return HttpResponseRedirect(url)
+            response = _page(request, "oma/sign_out.html", {"end_session": end_session})
+            response["Cache-Control"] = "no-store"  # it carries the token
+            return response
     return redirect("oma:home")
 
 

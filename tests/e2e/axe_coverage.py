@@ -127,6 +127,7 @@ COVERED = {
     "oma:plan": _OMA,
     "oma:access_log": _OMA,
     "oma:auth_callback": _CLIENT_OIDC,
+    "oma:sign_out": "tests/e2e/test_e2e_client_oidc.py::test_client_sign_out_at_the_provider_in_chromium",
     "foresight:forecast": _FORESIGHT,
     "foresight:capacity": _FORESIGHT,
     "oma:consents": _OMA_CONSENTS,
@@ -171,7 +172,6 @@ NOT_PAGES = {
     "oma:feedback": _REDIRECT,
     "plan_consent_request": _REDIRECT,
     "oma:language": "the language of the client area's sign-in pages: POST, a redirect back",
-    "oma:sign_out": "the client's sign-out: POST, then a redirect to the area's sign-in page",
     "oma:auth_start": "a redirect to the client's identification service (its refusal page is "
                       "the callback's, checked there)",
     "oma:auth_jwks": "Luotsi's public keys for the identification service (JSON)",

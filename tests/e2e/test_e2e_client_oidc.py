@@ -113,8 +113,23 @@ def _nothing_logged_of(code: str, caplog) -> None:
         assert not any(form in str(entry.__dict__) for form in forms)
 
 
+class _LoopbackJar(requests.cookies.RequestsCookieJar):
+    """As Chromium does on loopback, the provider's Secure session cookie is sent over plain
+    HTTP too."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
+
+
+def _browser() -> requests.Session:
+    browser = requests.Session()
+    browser.cookies = _LoopbackJar()
+    return browser
+
+
 def _http_start(live_server, browser: requests.Session | None = None):
-    browser = browser or requests.Session()
+    browser = browser or _browser()
     answer = browser.get(f"{live_server.url}/oma/auth/start/", allow_redirects=False)
     assert answer.status_code == 302, answer.text[:500]
     return browser, answer.headers["Location"]
@@ -271,7 +286,7 @@ def test_an_identification_below_the_required_level_is_refused(
     the county requires high."""
     settings.CLIENT_OIDC_ACR_VALUES = (HIGH,)
     strong.control("acr", value=given)
-    browser = requests.Session()
+    browser = _browser()
     _choose_language(live_server, browser, language)
     with caplog.at_level(logging.DEBUG):
         _, answer, _ = _http_sign_in(live_server, elli.hetu, browser)
@@ -301,14 +316,21 @@ def test_signing_out_ends_the_identification_session_too(strong, elli, live_serv
         out = browser.post(f"{live_server.url}/oma/sign-out/",
                            data={"csrfmiddlewaretoken": _csrf(answer.text)},
                            allow_redirects=False)
-        assert out.status_code == 302
-        target = out.headers["Location"]
-        assert target.startswith(end_session + "?")
-        query = {key: values[0] for key, values in parse_qs(urlsplit(target).query).items()}
+        # A page of Luotsi's posts the request to the provider: the hint holds the identity
+        # code, so it is in no address (no redirect, no query) and the page is not stored.
+        assert out.status_code == 200 and "Location" not in out.headers
+        assert out.headers["Cache-Control"] == "no-store"
+        form = re.search(r'<form action="([^"]+)" method="post" data-auto-submit>(.*?)</form>',
+                         out.text, re.DOTALL)
+        assert form.group(1) == end_session
+        query = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
+                                form.group(2)))
         assert set(query) == {"id_token_hint", "client_id", "post_logout_redirect_uri", "state",
                               "ui_locales"}
         assert query["client_id"] == CLIENT_ID and query["ui_locales"] == "fi"
         assert query["post_logout_redirect_uri"] == f"{live_server.url}/oma/"
+        for url in re.findall(r'(?:href|src|action)="([^"]*)"', out.text):
+            assert query["id_token_hint"] not in url and elli.hetu not in url
         # The hint is the provider's own signed ID token for Luotsi.
         keys = KeySet.import_key_set(requests.get(f"{strong.issuer}/jwks", timeout=10).json())
         hint = jwt.decode(query["id_token_hint"], keys, algorithms=["RS256"]).claims
@@ -322,13 +344,15 @@ def test_signing_out_ends_the_identification_session_too(strong, elli, live_serv
         assert [r.person_id for r in _events(caplog, "client_signed_out")] == [elli.pk]
         assert browser.get(f"{live_server.url}/oma/plan/").url == f"{live_server.url}/oma/"
         # The provider's confirmation, then back to Luotsi's page saying the client is out.
-        confirm = browser.get(target)
+        confirm = browser.post(end_session, data=query)
+        assert confirm.history == [] and elli.hetu not in confirm.url
         action = re.search(r'<form id="op.logoutForm" method="post" action="([^"]+)"',
                            confirm.text).group(1)
         xsrf = re.search(r'name="xsrf" value="([^"]+)"', confirm.text).group(1)
         back = browser.post(urljoin(confirm.url, action), data={"xsrf": xsrf, "logout": "yes"})
         assert back.history[-1].headers["Location"] == (
             f"{live_server.url}/oma/?state={query['state']}")
+        assert all(elli.hetu not in r.headers.get("Location", "") for r in back.history)
         assert urlsplit(back.url).path == "/oma/" and back.status_code == 200
         assert "Olet kirjautunut ulos Luotsista ja tunnistuspalvelusta" in back.text
         # The state is used once: the same address again says nothing of a sign-out.
@@ -367,7 +391,7 @@ def test_an_expired_id_token_is_refused(strong, elli, live_server, caplog, monke
     ("fi", "ei ole kelvollinen"), ("sv", "inte giltig"), ("en", "not valid")])
 def test_an_invalid_identity_code_is_refused_in_the_clients_language(strong, live_server,
                                                                      caplog, language, words):
-    browser = requests.Session()
+    browser = _browser()
     page = browser.get(f"{live_server.url}/oma/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     browser.post(f"{live_server.url}/oma/language/", data={
@@ -447,24 +471,54 @@ def test_client_strong_identification__sign_in_no_data_and_refusal_in_chromium(
 
 
 def test_client_sign_out_at_the_provider_in_chromium(strong, elli, new_page, live_server):
-    """Signing out of My Luotsi goes through the provider's own sign-out and back to the area's
-    front page, which says so (checked with axe)."""
+    """Signing out of My Luotsi shows a page saying so, which posts the end-session request to
+    the provider (by its script, or by its button where scripts do not run); the provider's own
+    sign-out sends the browser back to the area's front page, which says so. Neither the token
+    nor the identity code is ever in an address. Every Luotsi page is checked with axe."""
     elli.language = "sv"
     elli.save(update_fields=["language"])
     page = new_page()
-    page.goto("/oma/")
-    page.click("a[href='/oma/auth/start/']")
-    page.wait_for_selector("input[name=login]")
-    page.fill("input[name=login]", elli.hetu)
-    page.fill("input[name=password]", "anything")
-    with page.expect_navigation(url=re.compile(r"/oma/plan/")):
-        page.click("button[type=submit]")
-    with page.expect_navigation():
+    addresses: list[str] = []
+    page.on("request", lambda request: addresses.append(request.url))
+
+    def sign_in() -> None:
+        page.goto("/oma/")
+        page.click("a[href='/oma/auth/start/']")
+        page.wait_for_selector("input[name=login]")
+        page.fill("input[name=login]", elli.hetu)
+        page.fill("input[name=password]", "anything")
+        with page.expect_navigation(url=re.compile(r"/oma/plan/")):
+            page.click("button[type=submit]")
+
+    def back_from_the_provider() -> None:
+        assert page.url == strong.issuer + "/session/end"  # posted: no query
+        with page.expect_navigation(url=re.compile(r"/oma/")):
+            page.click("button[value=yes]")  # the provider's "Yes, sign me out"
+        assert_path(page, "/oma/")
+        assert page.locator("html").get_attribute("lang") == "sv"
+        assert "Du har loggat ut" in page.locator(".oma-notice[role=status]").inner_text()
+        assert_accessible(page)
+
+    # Without the script (blocked here): the page stays, says so, and its button goes on.
+    sign_in()
+    page.route("**/js/oma-sign-out.js", lambda route: route.abort())
+    with page.expect_navigation(url=re.compile(r"/oma/sign-out/")):
         page.click("form.oma-sign-out button[type=submit]")
-    assert page.url.startswith(strong.issuer + "/session/end")
-    with page.expect_navigation(url=re.compile(r"/oma/")):
-        page.click("button[value=yes]")  # the provider's "Yes, sign me out"
-    assert_path(page, "/oma/")
     assert page.locator("html").get_attribute("lang") == "sv"
-    assert "Du har loggat ut" in page.locator(".oma-notice[role=status]").inner_text()
+    assert "Du har loggat ut från Mitt Luotsi" in page.locator(
+        ".oma-notice[role=status]").inner_text()
+    assert page.locator("form[data-auto-submit] input[type=hidden]").count() == 5
     assert_accessible(page)
+    with page.expect_navigation(url=re.compile(re.escape(strong.issuer))):
+        page.click("form[data-auto-submit] button[type=submit]")
+    back_from_the_provider()
+    page.unroute("**/js/oma-sign-out.js")
+
+    # With the script: the page posts the request by itself.
+    sign_in()
+    with page.expect_navigation(url=re.compile(re.escape(strong.issuer))):
+        page.click("form.oma-sign-out button[type=submit]")
+    back_from_the_provider()
+    code = hetu.clean(elli.hetu)
+    assert not [url for url in addresses if code in url or code.replace("-", "") in url]
+    assert not [url for url in addresses if "id_token_hint" in url]

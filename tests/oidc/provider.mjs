@@ -139,7 +139,16 @@ function build() {
       idTokenEncryptionAlgValues: ['RSA-OAEP-256', 'RSA-OAEP', 'ECDH-ES', 'ECDH-ES+A256KW'],
       idTokenEncryptionEncValues: ['A256GCM', 'A128GCM', 'A128CBC-HS256'],
     },
-    cookies: { keys: ['luotsi-test-provider-cookie-key'] },
+    // The end-session request may be posted (RP-initiated logout 1.0, 2: GET and POST), as
+    // Luotsi's client sign-out does. A cross-site POST carries only SameSite=None cookies (the
+    // package asks for them): the session cookie is SameSite=None and so Secure, which
+    // Chromium accepts from loopback over plain HTTP (the other cookies stay as they were).
+    enableHttpPostMethods: true,
+    cookies: {
+      keys: ['luotsi-test-provider-cookie-key'],
+      long: { httpOnly: true, sameSite: 'none', secure: true },
+      short: { httpOnly: true, sameSite: 'lax', secure: false },
+    },
     // The strong client's keys are fetched from Luotsi's live server on loopback, an address
     // the package refuses by default (its guard against server-side request forgery); this
     // provider only ever runs on loopback for tests.
@@ -177,6 +186,13 @@ function build() {
   };
   // Paths stay at the origin whatever the provider calls itself.
   built.proxy = false;
+  // The Secure session cookie over plain HTTP on loopback (above).
+  const { createContext } = built;
+  built.createContext = function withSecureCookies(req, res) {
+    const ctx = createContext.call(this, req, res);
+    ctx.cookies.secure = true;
+    return ctx;
+  };
   return built;
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 
 import pytest
@@ -347,3 +348,65 @@ def test_signing_out_after_demo_identification_stays_at_luotsi(client, configure
     answer = client.post("/oma/sign-out/")
     assert (answer.status_code, answer["Location"]) == (302, "/oma/")
     assert CLIENT_KEY not in client.session and auth.LOGOUT_STATE_KEY not in client.session
+
+
+END_SESSION = f"{ISSUER}/session/end"
+CODE = "131052-308T"
+
+
+def _signed_in_strongly(client, provider_key, key_file) -> str:
+    """A client signed in with strong identification (the ID token as received kept in the
+    session); answers the signed token inside it, which holds the identity code."""
+    sign_in_client(client, PersonFactory(language="sv"))
+    session = client.session
+    session[auth.ID_TOKEN_KEY] = _id_token(provider_key, key_file, hetu=CODE)
+    session.save()
+    return auth._decrypt(session[auth.ID_TOKEN_KEY], load_own_key(key_file))
+
+
+def _urls_of(answer) -> list[str]:
+    """Every address in an answer: its Location and the page's href, src and action."""
+    text = answer.content.decode()
+    return [answer.get("Location", ""), *re.findall(r'(?:href|src|action)="([^"]*)"', text)]
+
+
+def test_signing_out_posts_the_end_session_request_from_a_page(client, configured, provider_key,
+                                                               key_file, monkeypatch, caplog):
+    """The ID token holds the identity code, so the end-session request is posted from a page
+    of Luotsi's (submitted by a static script, a button without one), never sent as an address:
+    neither the token nor the code is in any URL, and the page is not stored."""
+    monkeypatch.setattr(auth.provider, "discovery", lambda: {"end_session_endpoint": END_SESSION})
+    signed = _signed_in_strongly(client, provider_key, key_file)
+    assert CODE in json.dumps(jwt.decode(signed, provider_key).claims)
+    with caplog.at_level(logging.DEBUG):
+        answer = client.post("/oma/sign-out/")
+    assert answer.status_code == 200 and "Location" not in answer
+    assert answer["Cache-Control"] == "no-store"
+    assert answer["Content-Language"] == "sv"
+    text = answer.content.decode()
+    form = re.search(r'<form action="([^"]+)" method="post" data-auto-submit>(.*?)</form>', text,
+                     re.DOTALL)
+    assert form and form.group(1) == END_SESSION
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    state = client.session[auth.LOGOUT_STATE_KEY]
+    assert fields == {"client_id": CLIENT_ID, "id_token_hint": signed,
+                      "post_logout_redirect_uri": "http://testserver/oma/", "state": state,
+                      "ui_locales": "sv"}
+    assert "csrfmiddlewaretoken" not in form.group(2)  # Luotsi's CSRF token stays at Luotsi
+    assert re.search(r'<button type="submit"[^>]*>Fortsätt logga ut</button>', form.group(2))
+    assert "Du har loggat ut från Mitt Luotsi" in text
+    assert '<script src="/static/js/oma-sign-out.js" defer></script>' in text
+    assert "<script>" not in text  # no inline script: the policy allows scripts from self only
+    for url in _urls_of(answer):
+        assert signed not in url and CODE not in url and CODE.replace("-", "") not in url
+    assert CLIENT_KEY not in client.session and auth.ID_TOKEN_KEY not in client.session
+    for record in caplog.records:
+        logged = f"{record.getMessage()} {record.__dict__}"
+        assert signed.split(".")[1] not in logged and CODE not in logged
+
+
+def test_the_content_security_policy_lets_the_page_post_to_the_provider(settings):
+    """The page's form posts to the provider and its script is Luotsi's own."""
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert directives["script-src"] == ["'self'"]
+    assert "'self'" in directives["form-action"]
