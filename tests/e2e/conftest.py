@@ -143,6 +143,9 @@ def new_page(browser, live_server, transactional_db) -> Iterator[Callable]:
             context.add_cookies(
                 [{"name": "django_language", "value": language, "url": live_server.url}]
             )
+        from e2e_helpers import record_visit
+
+        context.on("response", record_visit)
         contexts.append(context)
         return context.new_page()
 
@@ -187,7 +190,6 @@ def _axe_routes_recorded() -> Iterator[None]:
                                             for test, routes in sorted(CHECKED.items())},
                                            indent=1))
 
-
 # Each test's outcome, by test function (all its parameters), for the coverage check below.
 _PASSED: dict[str, list[bool]] = {}
 
@@ -198,6 +200,23 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when == "call":
         _PASSED.setdefault(item.nodeid.split("[")[0], []).append(report.passed)
+        item.luotsi_passed = report.passed
+
+
+@pytest.fixture(autouse=True)
+def _every_page_passed_through_checked(request) -> Iterator[None]:
+    """A browser test checks with axe every page its browser loaded, not only the one it is
+    about: a page passed through on the way (a list before the record, a form before its
+    answer, the page after a refusal) is a state a user meets too. Sign-in steps aside
+    (``e2e_helpers.SIGN_IN_ROUTES``); a test that failed is not judged again here."""
+    yield
+    from e2e_helpers import current_test, unchecked_visits
+
+    if getattr(request.node, "luotsi_passed", False):
+        unchecked = unchecked_visits(current_test() or request.node.nodeid)
+        if unchecked:
+            pytest.fail("Pages this test loaded without checking them with axe "
+                        f"(assert_accessible): {', '.join(unchecked)}", pytrace=False)
 
 
 def _unchecked_routes() -> list[str]:

@@ -85,6 +85,36 @@ def route_of(url: str) -> str | None:
         return None
 
 
+# The page routes whose HTML each browser test's pages loaded (main frame, 2xx to 4xx: a refusal
+# is a page too), by test: a
+# test checks with axe every page it passes through (``unchecked_visits``).
+VISITED: dict[str, set[str]] = {}
+# The sign-in steps every test passes through: the sign-in page and the home page it leads to are
+# checked in each of their states by tests/e2e/test_e2e_login.py and test_e2e_home.py.
+SIGN_IN_ROUTES = frozenset({"login", "home"})
+
+
+def current_test() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+
+
+def record_visit(response) -> None:
+    """A page's response: recorded under the running test when it is an HTML document."""
+    request = response.request
+    if (not request.is_navigation_request() or request.frame.parent_frame is not None
+            or not 200 <= response.status < 500
+            or "text/html" not in (response.headers.get("content-type") or "")):
+        return
+    test, route = current_test(), route_of(response.url)
+    if test and route:
+        VISITED.setdefault(test, set()).add(route)
+
+
+def unchecked_visits(test: str) -> list[str]:
+    """The page routes ``test`` loaded but did not check with axe (sign-in steps aside)."""
+    return sorted(VISITED.get(test, set()) - CHECKED.get(test, set()) - SIGN_IN_ROUTES)
+
+
 def _record_checked(url: str) -> None:
     test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
     route = route_of(url)

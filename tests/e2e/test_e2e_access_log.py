@@ -75,6 +75,7 @@ def test_report_as_csv_download(page_en, charlie, viewed_client):
     login(page, "charlie")
     page.goto("/access-log/report/")
     _fill_report_form(page, viewed_client.hetu)
+    assert_accessible(page)
     with page.expect_download() as download_info:
         page.click("main form button[name=format][value=csv]")
     download = download_info.value

@@ -22,6 +22,7 @@ def test_emergency_form_errors(page_en, bob):
     page = page_en
     login(page, "bob")
     page.goto("/persons/")
+    assert_accessible(page)
     page.click("main a[href='/persons/emergency/']")
     assert_path(page, "/persons/emergency/")
     assert page.locator(".error-summary").count() == 0
@@ -56,6 +57,7 @@ def test_emergency_access_opens_person_page_with_address_hidden(page_en, bob, pr
     page = page_en
     login(page, "bob")
     page.goto("/persons/emergency/")
+    assert_accessible(page)
     page.fill("#id_hetu", protected_person.hetu)
     page.fill("#id_reason", REASON)
     with page.expect_navigation():
@@ -76,12 +78,14 @@ def test_emergency_access_opens_person_page_with_address_hidden(page_en, bob, pr
 def test_emergency_access_to_unprotected_person_shows_address(page, bob, client_person):
     login(page, "bob")
     page.goto("/persons/emergency/")
+    assert_accessible(page)
     page.fill("#id_hetu", client_person.hetu)
     page.fill("#id_reason", REASON)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert_path(page, f"/persons/{client_person.pk}/")
     assert "Kotikatu 1" in page.locator("dl.facts").inner_text()
+    assert_accessible(page)
 
 
 def test_team_lead_reviews_emergency_access(page_en, lead, alice, protected_person):
@@ -204,6 +208,7 @@ def test_plan_change_refused_under_emergency_access(page_en, alice, bob, case, c
     page = page_en
     login(page, "bob")
     page.goto(f"/plans/{plan.pk}/")
+    assert_accessible(page)
     page.locator("summary", has_text="Edit the situation").click()
     page.locator("#id_text-client_view").fill("Bob yritti kirjoittaa.")
     with page.expect_navigation():

@@ -70,6 +70,7 @@ def test_language_switch_to_swedish_and_back_to_english(page, alice):
     assert_path(page, "/persons/")  # stays on the same page
     assert page.get_attribute("html", "lang") == "sv"
     assert page.locator("#language-select").input_value() == "sv"
+    assert_accessible(page)
 
     page.goto("/")  # the choice is remembered across pages
     assert page.get_attribute("html", "lang") == "sv"

@@ -166,6 +166,7 @@ def test_client_area__my_plan_my_consents_and_who_read_my_data(new_page, setting
     page = new_page()
     page.set_viewport_size(PHONE)
     page.goto("/oma/demo/")
+    assert_accessible(page)
     _tab_to(page, f"button[name=person][value='{plan.person_id}']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -234,3 +235,4 @@ def test_client_area__my_plan_my_consents_and_who_read_my_data(new_page, setting
     worker.goto(f"/plans/{plan.pk}/")
     assert "Asunto melkein löytynyt" in worker.inner_text("main")
     assert worker.locator("li.client-own").count() >= 1
+    assert_accessible(worker)

@@ -40,6 +40,7 @@ def test_search_with_results(page, alice, case, client_person):
     with page.expect_navigation():
         link.click()
     assert_path(page, f"/persons/{client_person.pk}/")
+    assert_accessible(page)
 
 
 def test_search_from_the_home_page(page, alice, case, client_person):
@@ -49,6 +50,7 @@ def test_search_from_the_home_page(page, alice, case, client_person):
         page.click("main form[role=search] button[type=submit]")
     assert_path(page, "/persons/")
     assert page.locator(f"{RESULTS} a[href='/persons/{client_person.pk}/']").count() == 1
+    assert_accessible(page)
 
 
 def test_search_shows_only_own_clients(page, bob, case, client_person):
@@ -199,6 +201,7 @@ def test_register_valid_person_leads_to_person_page(page, alice):
     code = hetu.build(dt.date(1990, 5, 17), 913)
     login(page, "alice")
     page.goto("/persons/new/")
+    assert_accessible(page)
     page.fill("#id_hetu", code)
     page.fill("#id_first_name", "Eero")
     page.fill("#id_last_name", "Esimerkki")
@@ -239,6 +242,7 @@ def test_other_teams_client_looks_like_a_missing_person(page_en, bob, case, clie
 
 def _register(page, code: str) -> None:
     page.goto("/persons/new/")
+    assert_accessible(page)
     page.fill("#id_hetu", code)
     page.fill("#id_first_name", "Eero")
     page.fill("#id_last_name", "Esimerkki")
@@ -253,6 +257,7 @@ def test_registrant_of_a_new_client_starts_their_plan(page, alice):
     login(page, "alice")
     _register(page, hetu.build(dt.date(1990, 5, 17), 914))
     person = Person.objects.get()
+    assert_accessible(page)
     page.goto(f"/plans/person/{person.pk}/")
     assert page.locator("#start-plan").is_visible()
     assert_accessible(page)
@@ -271,6 +276,7 @@ def test_registering_a_clients_code_opens_not_their_plan(page_en, bob, case, cli
     login(page, "bob")
     _register(page, client_person.hetu)
     assert_path(page, f"/persons/{client_person.pk}/")
+    assert_accessible(page)
     response = page.goto(f"/plans/person/{client_person.pk}/")
     assert response.status == 404
     assert page.locator("#start-plan").count() == 0

@@ -87,6 +87,7 @@ def test_an_anonymous_consultation_is_recorded_and_converted(new_page, county, l
     contact = Contact.objects.get()
     record.refresh_from_db()
     assert_path(page, f"/intake/contacts/{contact.pk}/")
+    assert_accessible(page)
     assert contact.received_at == record.received_at
     assert record.converted_to_id == contact.pk and record.outcome == "converted"
     page.goto(f"/intake/advice/{record.pk}/")

@@ -55,6 +55,7 @@ def test_advice_list__filtered_and_paged(new_page, county, language, heading, co
     page = new_page(language=language)
     login(page, "iida")
     page.goto("/intake/queue/")
+    assert_accessible(page)
     with page.expect_navigation():
         page.click("main a[href='/intake/advice/']")
     assert_path(page, "/intake/advice/")
@@ -92,6 +93,8 @@ def test_advice_list__not_for_a_regional_worker(new_page, county):
     page = new_page(language="fi")
     login(page, "reija")
     page.goto("/intake/queue/")
+    assert_accessible(page)
     assert page.locator("main a[href='/intake/advice/new/']").count() == 0
     response = page.goto("/intake/advice/")
     assert response.status == 403
+    assert_accessible(page)

@@ -74,6 +74,7 @@ def test_the_lead_changes_the_responsible_social_worker(new_page, client_child, 
     page = new_page(language=language)
     login(page, "leena")
     page.goto(f"/intake/assessments/{client_child.pk}/")
+    assert_accessible(page)
     with page.expect_navigation():
         page.click("#responsible-worker-link")
     url = f"/intake/assessments/{client_child.pk}/responsible-worker/"

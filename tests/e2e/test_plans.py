@@ -103,6 +103,7 @@ def test_plan__two_sectors_goals_steps_ratings_version_memo_and_pdf(
 
     # One plan per person: "Client plan" on the person page starts it.
     page.goto(f"/persons/{client_person.pk}/")
+    assert_accessible(page)
     with page.expect_navigation():
         page.click("#client-plan-link")
     assert_path(page, f"/plans/person/{client_person.pk}/")
@@ -244,6 +245,7 @@ def test_plan__second_concurrent_edit_refused_without_losing_its_text(
     first.fill("#id_text-client_situation", "Asun kaverilla. Tarvitsen oman kodin.")
     _submit(first, "details#form-text form")
     assert first.locator(".messages .message-success").is_visible()
+    assert_accessible(first)
 
     mine = "Asun siskoni luona. Haluan asua lähellä työpaikkaa."
     second.fill("#id_text-client_situation", mine)

@@ -112,3 +112,4 @@ def test_goal_edit_and_remove(new_page, alice, case, client_person, language):
     assert_path(page, f"/plans/{plan.pk}/")
     assert not Goal.objects.filter(pk=goal.pk).exists()
     assert page.locator("#no-goals").is_visible()
+    assert_accessible(page)

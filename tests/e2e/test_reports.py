@@ -146,6 +146,7 @@ def test_csv_download(page_en, kpi_world):
     page = page_en
     login(page, "lead")
     page.goto(URL + "?months=3")
+    assert_accessible(page)
     with page.expect_download() as download_info:
         page.click("a[href^='/reports/kpis/routing.csv']")
     download = download_info.value

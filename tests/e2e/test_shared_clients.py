@@ -117,6 +117,7 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     assert "/minutes/" in page.url
     assert page.locator("text=Lääkityksen tarkistus").count() >= 1
     assert_accessible(page)
+    assert_accessible(page)
     # The meeting's edit page, styled like the other forms
     minutes = page.url
     with page.expect_navigation():
@@ -197,6 +198,7 @@ def test_shared_client__decline_and_end_of_coordination(new_page, people, langua
     _submit(page)
     assert page.url.endswith("/shared-clients/candidates/")
     assert page.locator(f"text={person.full_name}").count() == 0
+    assert_accessible(page)
     assert SharedClient.objects.get(person=person).status == "declined"
 
     _go(page, f"/shared-clients/persons/{other.pk}/end/")
