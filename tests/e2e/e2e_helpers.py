@@ -85,8 +85,8 @@ def route_of(url: str) -> str | None:
         return None
 
 
-# The page routes whose HTML each browser test's pages loaded (main frame, 2xx to 4xx: a refusal
-# is a page too), by test: a
+# The page routes whose HTML each browser test's pages loaded (main frame, 2xx or 4xx: a refusal
+# is a page too; a redirect is not), by test: a
 # test checks with axe every page it passes through (``unchecked_visits``).
 VISITED: dict[str, set[str]] = {}
 # The sign-in steps every test passes through: the sign-in page and the home page it leads to are
@@ -102,7 +102,7 @@ def record_visit(response) -> None:
     """A page's response: recorded under the running test when it is an HTML document."""
     request = response.request
     if (not request.is_navigation_request() or request.frame.parent_frame is not None
-            or not 200 <= response.status < 500
+            or not (200 <= response.status < 300 or 400 <= response.status < 500)
             or "text/html" not in (response.headers.get("content-type") or "")):
         return
     test, route = current_test(), route_of(response.url)

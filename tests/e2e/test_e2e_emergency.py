@@ -161,6 +161,7 @@ def test_emergency_offer_looks_the_same_for_a_missing_person(page_en, bob, clien
     response = page.goto(f"/persons/{client_person.pk + 999}/")
     assert response.status == 404
     assert page.locator("main").inner_text() == existing
+    assert_accessible(page)
 
 
 def test_dpo_sees_what_was_read_and_changed_under_emergency_access(

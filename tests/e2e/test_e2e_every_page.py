@@ -72,6 +72,7 @@ def test_plan_page_as_each_form_answers_an_invalid_post(page, plan_rows):
     plan = plan_rows["plan"]
     login(page, "alice")
     page.goto(f"/plans/{plan.pk}/")
+    assert_accessible(page)
     actions = page.eval_on_selector_all(
         "main form[method=post]", "forms => [...new Set(forms.map(f => f.getAttribute('action')))]")
     answered = []
@@ -186,6 +187,7 @@ def _request(user):
 def test_emergency_access_from_a_person_page__a_missing_reason_named(page, bob, client_person):
     login(page, "bob")
     page.goto(f"/persons/{client_person.pk}/")
+    assert_accessible(page)
     offer = page.locator("main section[aria-labelledby=emergency-heading]")
     offer.locator("form").evaluate("f => { f.noValidate = true; }")
     offer.locator("#id_reason").fill("")

@@ -163,3 +163,4 @@ def test_not_for_the_data_protection_officer(page, kpi_world):
     login(page, "charlie")
     response = page.goto(URL)
     assert response.status == 403
+    assert_accessible(page)

@@ -117,7 +117,6 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
     assert "/minutes/" in page.url
     assert page.locator("text=Lääkityksen tarkistus").count() >= 1
     assert_accessible(page)
-    assert_accessible(page)
     # The meeting's edit page, styled like the other forms
     minutes = page.url
     with page.expect_navigation():
@@ -130,6 +129,7 @@ def test_shared_client__why_path_confirm_meeting_and_consultation(new_page, peop
         "Asiakas varaa ajan terveysasemalle", "Lääkityksen tarkistus"]
     _go(page, f"/plans/{shared.plan_id}/")
     assert page.locator("text=Lääkityksen tarkistus").count() >= 1
+    assert_accessible(page)
 
     # A consultation to the nurse: contact with another authority (SHL 41 §) on the consent
     # recorded at the confirmation

@@ -100,3 +100,4 @@ def test_indicators__professional_refused(page, usage_world):
     login(page, "anna")
     response = page.goto(URL)
     assert response.status == 403
+    assert_accessible(page)
