@@ -489,6 +489,7 @@ def test_client_sign_out_at_the_provider_in_chromium(strong, elli, new_page, liv
         page.fill("input[name=password]", "anything")
         with page.expect_navigation(url=re.compile(r"/oma/plan/")):
             page.click("button[type=submit]")
+        assert_accessible(page)
 
     def back_from_the_provider() -> None:
         assert page.url == strong.issuer + "/session/end"  # posted: no query
