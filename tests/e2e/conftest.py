@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -65,24 +66,38 @@ _APPEND_ONLY = importlib.import_module("luotsi.access.migrations.0002_access_log
 _triggers_dropped = False
 
 
+def _change_schema(*steps: str) -> None:
+    """Run the migration's ``reverse``/``forward`` steps in one schema change. On SQLite the live
+    server's thread shares the test's in-memory database: a request the browser made just before
+    the test ended (a page's image, a closing context's last load) may still be reading when
+    the test's teardown changes the schema, which SQLite refuses as "database table is locked".
+    That read ends within moments, so the change is tried again for up to ten seconds."""
+    from django.db import OperationalError, connection
+
+    for attempt in range(100):
+        try:
+            with connection.schema_editor() as editor:
+                for step in steps:
+                    getattr(_APPEND_ONLY, step)(None, editor)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.1)
+
+
 def _drop_append_only_triggers() -> None:
     global _triggers_dropped
-    from django.db import connection
-
-    with connection.schema_editor() as editor:
-        _APPEND_ONLY.reverse(None, editor)
+    _change_schema("reverse")
     _triggers_dropped = True
 
 
 def _restore_append_only_triggers() -> None:
     global _triggers_dropped
-    from django.db import connection
-
     if not _triggers_dropped:
         return
-    with connection.schema_editor() as editor:
-        _APPEND_ONLY.reverse(None, editor)  # idempotent: PostgreSQL's CREATE TRIGGER is not
-        _APPEND_ONLY.forward(None, editor)
+    # reverse first: PostgreSQL's CREATE TRIGGER is not idempotent
+    _change_schema("reverse", "forward")
     _triggers_dropped = False
 
 

@@ -66,5 +66,6 @@ def test_navigation__menus_open_without_javascript(browser, live_server, lead):
         with page.expect_navigation():
             page.click(f"{REPORTS} a[href='/plans/effectiveness/']")
         assert_path(page, "/plans/effectiveness/")
+        page.wait_for_load_state("load")  # the page's own requests done before it closes
     finally:
         context.close()
