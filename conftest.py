@@ -14,6 +14,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
+from django.db.models.signals import post_migrate
 from django.test import override_settings
 
 from luotsi.access.tests.factories import RelationshipFactory
@@ -167,6 +168,61 @@ def _avain_code_lists(request):
         request.getfixturevalue("db")
         restore_reference_data()
     yield
+
+
+def set_append_only_triggers(*, on: bool) -> None:
+    """Drop the access log's append-only triggers (migration access/0002) and, with ``on``, put
+    them back, in one schema change. On SQLite the live server's thread shares the test's
+    in-memory database: a request the browser made just before the test ended may still be
+    reading when the teardown changes the schema, which SQLite refuses as "database table is
+    locked". That read ends within moments, so the change is tried again for up to ten seconds."""
+    import time
+    from importlib import import_module
+
+    from django.db import OperationalError, connection
+
+    append_only = import_module("luotsi.access.migrations.0002_access_log_append_only")
+    for attempt in range(100):
+        try:
+            with connection.schema_editor() as editor:
+                append_only.reverse(None, editor)  # first: CREATE TRIGGER is not idempotent
+                if on:
+                    append_only.forward(None, editor)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.1)
+
+
+_append_only_dropped = False
+
+
+def _append_only_back_after_flush(sender, **kwargs) -> None:
+    """The flush that ends a transactional test sends ``post_migrate`` (once per app) when it
+    is done: the triggers ``flushable_db`` dropped for it are put back at the first of these,
+    before any other test runs, whatever order its fixtures were set up in."""
+    global _append_only_dropped
+    if _append_only_dropped:
+        set_append_only_triggers(on=True)
+        _append_only_dropped = False
+
+
+post_migrate.connect(_append_only_back_after_flush, weak=False,
+                     dispatch_uid="luotsi-tests-append-only-back")
+
+
+@pytest.fixture
+def flushable_db(transactional_db) -> Iterator[None]:
+    """A committed database (for threads, second connections, the live server), emptied after
+    the test by ``transactional_db``'s flush. The append-only access log refuses that flush
+    (PostgreSQL's TRUNCATE trigger, SQLite's DELETE trigger), so the triggers are dropped just
+    before it (this teardown runs first: the fixture depends on ``transactional_db``) and put
+    back as soon as it is done; every other test meets them."""
+    global _append_only_dropped
+    yield
+    set_append_only_triggers(on=False)
+    _append_only_dropped = True
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,7 @@ CI (``CI=true``), where a missing browser fails the run so that the tests cannot
 
 from __future__ import annotations
 
-import importlib
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -57,66 +55,15 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(skip)
 
 
-# The access log is append-only in the database itself (triggers from this migration). Browser
-# tests need ``transactional_db``, which empties every table after each test; the triggers refuse
-# that. So after each test the triggers are dropped just before the flush, put back before the
-# next test, and put back for good after the module, so that other tests on the same database
-# (pytest-xdist runs whole files per worker) always meet them.
-_APPEND_ONLY = importlib.import_module("luotsi.access.migrations.0002_access_log_append_only")
-_triggers_dropped = False
-
-
-def _change_schema(*steps: str) -> None:
-    """Run the migration's ``reverse``/``forward`` steps in one schema change. On SQLite the live
-    server's thread shares the test's in-memory database: a request the browser made just before
-    the test ended (a page's image, a closing context's last load) may still be reading when
-    the test's teardown changes the schema, which SQLite refuses as "database table is locked".
-    That read ends within moments, so the change is tried again for up to ten seconds."""
-    from django.db import OperationalError, connection
-
-    for attempt in range(100):
-        try:
-            with connection.schema_editor() as editor:
-                for step in steps:
-                    getattr(_APPEND_ONLY, step)(None, editor)
-            return
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == 99:
-                raise
-            time.sleep(0.1)
-
-
-def _drop_append_only_triggers() -> None:
-    global _triggers_dropped
-    _change_schema("reverse")
-    _triggers_dropped = True
-
-
-def _restore_append_only_triggers() -> None:
-    global _triggers_dropped
-    if not _triggers_dropped:
-        return
-    # reverse first: PostgreSQL's CREATE TRIGGER is not idempotent
-    _change_schema("reverse", "forward")
-    _triggers_dropped = False
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _append_only_access_log_after_module(django_db_setup, django_db_blocker) -> Iterator[None]:
-    yield  # torn down after the last test's flush
-    with django_db_blocker.unblock():
-        _restore_append_only_triggers()
-
-
 @pytest.fixture(autouse=True)
-def _flushable_access_log(transactional_db, request) -> Iterator[None]:
-    _restore_append_only_triggers()  # the previous test's flush is done
-    # The flush emptied the data migrations' reference data too (code lists, sectors, rating
-    # scale, checklist, bases, grounds, rules, signals): put it back before every browser test,
-    # whatever ran before it on this worker.
+def _flushable_access_log(flushable_db, request) -> Iterator[None]:
+    """Browser tests need a committed database, emptied after each test (``flushable_db``
+    lets the append-only access log be emptied then, and puts its triggers back). The flush
+    empties the data migrations' reference data too (code lists, sectors, rating scale,
+    checklist, bases, grounds, rules, signals): it is put back before every browser test,
+    whatever ran before it on this worker."""
     request.getfixturevalue("reference_data_restored")
     yield
-    _drop_append_only_triggers()  # runs before transactional_db's flush
 
 
 @pytest.fixture(scope="session")

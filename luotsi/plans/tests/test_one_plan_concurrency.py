@@ -84,29 +84,6 @@ def _professionals(person, count):
     return users
 
 
-def _set_access_log_triggers(enabled: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE access_accesslogentry %s TRIGGER USER"
-                       % ("ENABLE" if enabled else "DISABLE"))
-
-
-@pytest.fixture
-def _append_only_restored(django_db_setup, django_db_blocker):
-    """Torn down last: puts the access log's append-only triggers back after the flush."""
-    yield
-    with django_db_blocker.unblock():
-        _set_access_log_triggers(True)
-
-
-@pytest.fixture
-def racing_db(_append_only_restored, transactional_db):
-    """A committed database for threads. Its flush at the end truncates every table, which
-    the append-only access log refuses, so the triggers are off for that flush only (and
-    ``_append_only_restored`` puts them back)."""
-    yield
-    _set_access_log_triggers(False)
-
-
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serialises every writer (BEGIN IMMEDIATE), so threads cannot race there; "
@@ -116,7 +93,7 @@ postgres_only = pytest.mark.skipif(
 @pytest.mark.postgres
 @postgres_only
 @pytest.mark.parametrize("existence_check", [True, False], ids=["as-is", "check-missed"])
-def test_concurrent_plan_open_creates_one_plan(racing_db, monkeypatch, existence_check):
+def test_concurrent_plan_open_creates_one_plan(flushable_db, monkeypatch, existence_check):
     person = PersonFactory()
     users = _professionals(person, WORKERS)
     if not existence_check:
@@ -134,7 +111,7 @@ def test_concurrent_plan_open_creates_one_plan(racing_db, monkeypatch, existence
 
 @pytest.mark.postgres
 @postgres_only
-def test_concurrent_api_posts_create_one_plan(racing_db):
+def test_concurrent_api_posts_create_one_plan(flushable_db):
     from django.test import Client
 
     person = PersonFactory()
