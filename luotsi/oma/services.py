@@ -66,42 +66,61 @@ def own_consent_accept(*, client: Person, consent_id) -> Consent:
     return plan_services.consent_accept_by_client(client=client, consent=consent)
 
 
-# How long the client's own view of a goal may be (the evaluation's note).
+# How long the client's own view of a goal or service may be (the evaluation's note).
 VIEW_LENGTH = NOTE_LENGTH
 
+# The form's field prefix of each rated part.
+_FIELDS = {Evaluation.Subject.GOAL: "", Evaluation.Subject.SERVICE: "service_"}
 
-def _goal_entry(posted, goal, scale) -> tuple[dict[str, str], tuple | None]:
-    """One goal's rating and view from the posted form: the refusals (field → message) or the
-    entry to save (``None`` when the goal was left unrated)."""
-    raw = str(posted.get(f"value_{goal.pk}", "")).strip()
-    view = str(posted.get(f"view_{goal.pk}", ""))
+
+def rated_services(services: list) -> list:
+    """The plan's services the client can say whether they helped: those that have begun
+    (ongoing or ended), not those still planned."""
+    from luotsi.plans.models import PlanService
+
+    return [s for s in services if s.status != PlanService.Status.PLANNED]
+
+
+def _entry(posted, subject: str, pk: int, scale) -> tuple[dict[str, str], tuple | None]:
+    """One goal's or service's rating and view from the posted form: the refusals (field →
+    message) or the entry to save (``None`` when it was left unrated)."""
+    prefix = _FIELDS[subject]
+    value_field, view_field = f"{prefix}value_{pk}", f"{prefix}view_{pk}"
+    raw = str(posted.get(value_field, "")).strip()
+    view = str(posted.get(view_field, ""))
     if not raw and not view.strip():
         return {}, None
     errors: dict[str, str] = {}
     value = int(raw) if raw.isdigit() and len(raw) < 4 else None
     if value is None or not scale.minimum <= value <= scale.maximum:
-        errors[f"value_{goal.pk}"] = _(
-            "Choose a number from %(low)s to %(high)s: how things are now with this goal.") % {
-            "low": scale.minimum, "high": scale.maximum}
+        message = (
+            _("Choose a number from %(low)s to %(high)s: how things are now with this goal.")
+            if subject == Evaluation.Subject.GOAL else
+            _("Choose a number from %(low)s to %(high)s: how much this service has helped you."))
+        errors[value_field] = message % {"low": scale.minimum, "high": scale.maximum}
     problem = text_problem(view, multiline=True, max_length=VIEW_LENGTH)
     if problem:
-        errors[f"view_{goal.pk}"] = problem
-    return errors, (goal, value, view.strip())
+        errors[view_field] = problem
+    return errors, (subject, pk, value, view.strip())
 
 
-def own_ratings_save(*, client: Person, plan: Plan, goals: list, posted) -> dict[str, str]:
-    """The client's own rating of their goals (on the plan's AVAIN scale) and their view of
-    each, entered before a review: kept beside the professional's ratings as the client's own
-    (``record_client_rating``, logged with the client as the actor, basis ``own_data``). Every
-    entry is checked first; on any refusal nothing is saved and the refusals (field → message,
-    in the client's language) are returned."""
+def own_ratings_save(*, client: Person, plan: Plan, goals: list, services: list,
+                     posted) -> dict[str, str]:
+    """The client's own rating of their goals (how things are now) and of their services that
+    have begun (how much each has helped), on the plan's AVAIN scale, with their view of each,
+    entered before a review: kept beside the professional's ratings and evaluations as the
+    client's own (``record_client_rating``, logged with the client as the actor, basis
+    ``own_data``). Every entry is checked first; on any refusal nothing is saved and the
+    refusals (field → message, in the client's language) are returned."""
     scale = plan_services.plan_scale()
     if scale is None:
         return {"ratings": _("Rating is not possible right now. Ask your contact person.")}
     errors: dict[str, str] = {}
     entries = []
-    for view in goals:
-        refused, entry = _goal_entry(posted, view.goal, scale)
+    rated = [(Evaluation.Subject.GOAL, view.goal.pk) for view in goals]
+    rated += [(Evaluation.Subject.SERVICE, service.pk) for service in rated_services(services)]
+    for subject, pk in rated:
+        refused, entry = _entry(posted, subject, pk, scale)
         errors.update(refused)
         if entry is not None:
             entries.append(entry)
@@ -109,19 +128,18 @@ def own_ratings_save(*, client: Person, plan: Plan, goals: list, posted) -> dict
     if not revision.isdigit() or len(revision) > 9:
         errors["revision"] = _("Open the page again and rate once more.")
     if not entries and not errors:
-        errors["ratings"] = _("Choose a rating for at least one goal.")
+        errors["ratings"] = _("Choose a rating for at least one goal or service.")
     if errors:
         return errors
     review = next((r for r in plan.reviews.all() if r.held_on is None), None)
     occasion = Rating.Occasion.REVIEW if review is not None else Rating.Occasion.START
     try:
         with transaction.atomic():
-            for index, (goal, value, view) in enumerate(entries):
+            for index, (subject, pk, value, view) in enumerate(entries):
                 plan_services.record_client_rating(
                     actor=client, plan=plan, expected_revision=int(revision) + index,
                     data=plan_services.EvaluationInput(
-                        subject=Evaluation.Subject.GOAL, item_id=goal.pk, value=value,
-                        note=view, occasion=occasion,
+                        subject=subject, item_id=pk, value=value, note=view, occasion=occasion,
                         review_id=review.pk if review is not None else None))
     except plan_services.PlanConflict:
         return {"revision": _("Your plan changed while you were rating. Look at it and rate "

@@ -21,6 +21,7 @@ from luotsi.common.pdf import render_pdf
 from luotsi.oma import auth, selectors, services
 from luotsi.oma.session import LANGUAGE_KEY, client_language, sign_in, sign_out
 from luotsi.people.models import DOCUMENT_LANGUAGES
+from luotsi.plans.models import Evaluation
 from luotsi.plans.views.memo import memo_pdf_bytes
 
 
@@ -210,8 +211,9 @@ def consent_accept(request, consent_id: int):
 @require_http_methods(["GET", "POST"])
 @client_required
 def ratings(request):
-    """My ratings and my view: before a review I rate my own goals on the plan's AVAIN scale
-    and write my view of each; kept as my own rating beside the professional's."""
+    """My ratings and my view: before a review I rate my own goals (how things are now) and my
+    services that have begun (how much each has helped) on the plan's AVAIN scale, and write my
+    view of each; kept as my own rating beside the professional's."""
     client = request.client
     plan_id = selectors.own_plan_id(client)
     if plan_id is None:
@@ -219,25 +221,36 @@ def ratings(request):
         return _page(request, "oma/ratings.html", {"client": client, "plan": None})
     action = LogAction.UPDATE if request.method == "POST" else LogAction.VIEW
     shown = selectors.own_plan_page(client, plan_id, action=action, detail="own ratings")
+    services_rated = services.rated_services(shown.services)
     errors: dict[str, str] = {}
     if request.method == "POST":
         errors = services.own_ratings_save(client=client, plan=shown.plan, goals=shown.goals,
-                                           posted=request.POST)
+                                           services=services_rated, posted=request.POST)
         if not errors:
             messages.success(request, _("Thank you. Your ratings were saved, and your worker "
                                         "will see them at the review."))
             return redirect("oma:ratings")
     review = next((r for r in shown.reviews if r.held_on is None), None)
-    rows = [{"view": g, "value": request.POST.get(f"value_{g.goal.pk}", ""),
-             "text": request.POST.get(f"view_{g.goal.pk}", ""),
-             "value_error": errors.get(f"value_{g.goal.pk}", ""),
-             "view_error": errors.get(f"view_{g.goal.pk}", "")}
+
+    def row(prefix: str, pk: int, **more) -> dict:
+        return {"pk": pk, "value": request.POST.get(f"{prefix}value_{pk}", ""),
+                "text": request.POST.get(f"{prefix}view_{pk}", ""),
+                "value_error": errors.get(f"{prefix}value_{pk}", ""),
+                "view_error": errors.get(f"{prefix}view_{pk}", ""), **more}
+
+    rows = [row("", g.goal.pk, view=g, last=(g.client_rows or [None])[-1])
             for g in shown.goals if g.goal.achieved_on is None]
+    own_of_service = {item.pk: [r for r in item.rows if r.rater == Evaluation.Rater.CLIENT]
+                      for item in shown.meter if item.subject == Evaluation.Subject.SERVICE}
+    service_rows = [row("service_", s.pk, service=s, last=(own_of_service.get(s.pk) or [None])[-1])
+                    for s in services_rated]
     levels = list(shown.scale.levels.all()) if shown.scale is not None else []
     return _page(request, "oma/ratings.html", {
-        "client": client, "plan": shown.plan, "rows": rows, "levels": levels,
-        "review": review, "errors": errors, "view_length": services.VIEW_LENGTH,
-        "form_errors": [m for k, m in errors.items() if not k.startswith(("value_", "view_"))],
+        "client": client, "plan": shown.plan, "rows": rows, "service_rows": service_rows,
+        "levels": levels, "review": review, "errors": errors,
+        "view_length": services.VIEW_LENGTH,
+        "form_errors": [m for k, m in errors.items()
+                        if not k.startswith(("value_", "view_", "service_"))],
     }, status=400 if errors else 200)
 
 

@@ -161,6 +161,9 @@ def test_client_area__my_plan_my_consents_and_who_read_my_data(new_page, setting
     Review.objects.create(plan=plan, scheduled_on=timezone.localdate() + dt.timedelta(days=5))
     Relationship(person=plan.person, user=coordinator)
     goal = plan.goals.get()
+    service = plan.services.get()
+    service.status = "ongoing"  # begun: the client says how much it has helped
+    service.save(update_fields=["status"])
     heading, withdrawn, ratings_heading, thanks = CONSENT_WORDS[language]
 
     page = new_page()
@@ -189,6 +192,11 @@ def test_client_area__my_plan_my_consents_and_who_read_my_data(new_page, setting
     assert page.is_checked(f"input[name=value_{goal.pk}][value='4']")
     _tab_to(page, f"#view-{goal.pk}")
     page.keyboard.type("Asunto melkein löytynyt")
+    _tab_to(page, f"input[name=service_value_{service.pk}]")
+    page.keyboard.press("Space")
+    for _ in range(2):
+        page.keyboard.press("ArrowDown")
+    assert page.is_checked(f"input[name=service_value_{service.pk}][value='3']")
     _tab_to(page, ".oma-ratings button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -198,6 +206,8 @@ def test_client_area__my_plan_my_consents_and_who_read_my_data(new_page, setting
         assert_accessible(page)
     [own] = Evaluation.objects.filter(goal=goal)
     assert (own.value, own.note, own.rater) == (4, "Asunto melkein löytynyt", "client")
+    [helped] = Evaluation.objects.filter(service=service)
+    assert (helped.value, helped.rater) == (3, "client")
 
     _tab_to(page, "a[href='/oma/consents/']")
     with page.expect_navigation():

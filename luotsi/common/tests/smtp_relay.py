@@ -7,6 +7,7 @@ time. Accepted messages are in ``relay.received`` as (recipients, message bytes)
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,7 +45,10 @@ class Relay:
 
 @pytest.fixture
 def smtp_relay(settings) -> Iterator[Relay]:
-    """The SMTP server, and Luotsi's mail settings pointed at it."""
+    """The SMTP server, and Luotsi's mail settings pointed at it. The server's own INFO lines
+    (a connection opened or lost) are left out: its thread may write one after the test's
+    output capture has closed, which logging reports as an error of its own."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     relay = Relay(port=free_port())
     controller = Controller(relay, hostname="127.0.0.1", port=relay.port)
     controller.start()

@@ -127,3 +127,113 @@ def test_an_empty_form_asks_for_a_rating(client, plan):
     answer = client.post("/oma/ratings/", {"revision": _revision(plan)})
     assert answer.status_code == 400
     assert not Evaluation.objects.exists()
+
+
+# --- the services: how much each has helped ---------------------------------------------------
+
+
+def _service(plan, status="ongoing"):
+    service = plan.services.get()
+    service.status = status
+    service.save(update_fields=["status"])
+    return service
+
+
+def test_the_client_rates_how_much_a_service_has_helped(client, alice, plan):
+    service = _service(plan)
+    scale = RatingScale.objects.get(is_default=True)
+    sign_in_client(client, plan.person)
+    html = client.get("/oma/ratings/").content.decode()
+    assert "Omat palveluni" in html and "Kuinka paljon tämä palvelu on auttanut sinua?" in html
+    assert html.count(f'name="service_value_{service.pk}"') == scale.maximum - scale.minimum + 1
+    assert f'id="service_view-{service.pk}"' in html
+    answer = client.post("/oma/ratings/", {"revision": _revision(plan),
+                                           f"service_value_{service.pk}": "5",
+                                           f"service_view_{service.pk}": "Ohjaaja auttoi paljon"})
+    assert (answer.status_code, answer["Location"]) == (302, "/oma/ratings/")
+    [own] = Evaluation.objects.filter(plan=plan)
+    assert (own.subject, own.service_id, own.goal_id, own.value, own.note, own.rater,
+            own.entered_by, own.occasion) == (
+        "service", service.pk, None, 5, "Ohjaaja auttoi paljon", "client", "client", "review")
+    record = AccessLogEntry.objects.order_by("-seq").first()
+    assert (record.action, record.basis, record.person_id) == (
+        LogAction.UPDATE, Basis.OWN_DATA, plan.person_id)
+    assert f"service {service.pk} evaluated 5 by the client" in record.detail
+
+    client.cookies.clear()
+    client.force_login(alice)
+    meter = client.get(f"/plans/{plan.pk}/").content.decode()
+    item = meter[meter.index(f'id="meter-service-{service.pk}"'):]
+    item = item[:item.index("</article>")]
+    assert 'class="client-own"' in item and "Ohjaaja auttoi paljon" in item
+
+
+def test_a_goal_and_a_service_in_one_post_and_the_last_own_rating_shown(client, plan):
+    goal, service = _goal(plan), _service(plan, status="ended")
+    sign_in_client(client, plan.person)
+    answer = client.post("/oma/ratings/", {"revision": _revision(plan), f"value_{goal.pk}": "2",
+                                           f"service_value_{service.pk}": "4"})
+    assert answer.status_code == 302
+    assert sorted(Evaluation.objects.values_list("subject", "value")) == [
+        ("goal", 2), ("service", 4)]
+    html = client.get("/oma/ratings/").content.decode()
+    today = timezone.localdate()
+    on = f"{today.day}.{today.month}.{today.year}"
+    assert f"Viimeisin arviosi {on}: 2" in html and f"Viimeisin arviosi {on}: 4" in html
+
+
+def test_a_planned_service_is_not_offered_and_not_saved(client, plan):
+    service = plan.services.get()  # planned: it has not begun
+    sign_in_client(client, plan.person)
+    html = client.get("/oma/ratings/").content.decode()
+    assert f"service_value_{service.pk}" not in html and "Omat palveluni" not in html
+    answer = client.post("/oma/ratings/", {"revision": _revision(plan),
+                                           f"service_value_{service.pk}": "4"})
+    assert answer.status_code == 400
+    assert "Valitse arvio vähintään yhdelle tavoitteelle tai palvelulle." in \
+        answer.content.decode()
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fi", "kuinka paljon tämä palvelu on auttanut sinua"),
+    ("sv", "hur mycket den här tjänsten har hjälpt dig"),
+    ("en", "how much this service has helped you"),
+])
+def test_a_service_rating_outside_the_scale_refuses_the_whole_form(client, alice, language,
+                                                                   words):
+    plan = client_with_plan(alice, language=language)
+    goal, service = _goal(plan), _service(plan)
+    sign_in_client(client, plan.person)
+    answer = client.post("/oma/ratings/", {"revision": _revision(plan), f"value_{goal.pk}": "3",
+                                           f"service_value_{service.pk}": "9",
+                                           f"service_view_{service.pk}": "Hyvä"})
+    html = answer.content.decode()
+    assert answer.status_code == 400 and words in html
+    assert f'id="service_value-error-{service.pk}"' in html
+    assert "Hyvä</textarea>" in html  # what the client wrote is kept
+    assert not Evaluation.objects.exists()
+
+
+def test_my_ratings_reads_a_fixed_number_of_queries(client, alice, plan,
+                                                    django_assert_num_queries):
+    from django.db import connection
+
+    from luotsi.oma.tests.builders import _item
+    from luotsi.plans.models import CodeList, Goal, PlanService
+
+    service = _service(plan)
+    for _ in range(3):  # more plans, and more goals and services in this one: same queries
+        client_with_plan(alice)
+        Goal.objects.create(plan=plan, goal_area=_item(CodeList.GOAL_AREA), client_wording="Työ")
+        PlanService.objects.create(plan=plan, item=_item(CodeList.SERVICE), status="ongoing",
+                                   sector="working_age_social")
+    sign_in_client(client, plan.person)
+    client.post("/oma/ratings/", {"revision": _revision(plan),
+                                  f"service_value_{service.pk}": "3"})
+    client.get("/oma/ratings/")
+    # session, person, plan id, plan (gateway), the log append (last record, insert, in a
+    # savepoint; the chain lock on PostgreSQL), the page's plan with its prefetches, the lists,
+    # the scale's levels
+    with django_assert_num_queries(26 + (connection.vendor == "postgresql")):
+        assert client.get("/oma/ratings/").status_code == 200
