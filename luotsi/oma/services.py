@@ -19,7 +19,7 @@ from luotsi.intake.models import Notification
 from luotsi.oma import selectors
 from luotsi.people.models import Person
 from luotsi.plans import services as plan_services
-from luotsi.plans.models import Consent, Evaluation, Plan, Rating
+from luotsi.plans.models import Consent, Evaluation, Plan, PlanService, Rating
 from luotsi.plans.services.evaluations import NOTE_LENGTH
 
 
@@ -76,8 +76,6 @@ _FIELDS = {Evaluation.Subject.GOAL: "", Evaluation.Subject.SERVICE: "service_"}
 def rated_services(services: list) -> list:
     """The plan's services the client can say whether they helped: those that have begun
     (ongoing or ended), not those still planned."""
-    from luotsi.plans.models import PlanService
-
     return [s for s in services if s.status != PlanService.Status.PLANNED]
 
 
