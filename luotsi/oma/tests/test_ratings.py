@@ -237,3 +237,18 @@ def test_my_ratings_reads_a_fixed_number_of_queries(client, alice, plan,
     # the scale's levels
     with django_assert_num_queries(26 + (connection.vendor == "postgresql")):
         assert client.get("/oma/ratings/").status_code == 200
+
+
+def test_my_plan_links_a_begun_service_to_its_rating(client, alice, plan):
+    from luotsi.oma.tests.builders import _item
+    from luotsi.plans.models import CodeList, PlanService
+
+    begun = _service(plan)
+    planned = PlanService.objects.create(plan=plan, item=_item(CodeList.SERVICE),
+                                         sector="working_age_social")
+    sign_in_client(client, plan.person)
+    html = client.get("/oma/plan/").content.decode()
+    assert f'href="/oma/ratings/#oma-rate-service-{begun.pk}"' in html
+    assert f"#oma-rate-service-{planned.pk}" not in html
+    assert "Kerro, miten tämä palvelu on auttanut sinua" in html
+    assert f'id="oma-rate-service-{begun.pk}"' in client.get("/oma/ratings/").content.decode()
