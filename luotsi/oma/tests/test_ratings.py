@@ -147,6 +147,13 @@ def test_the_client_rates_how_much_a_service_has_helped(client, alice, plan):
     assert "Omat palveluni" in html and "Kuinka paljon tämä palvelu on auttanut sinua?" in html
     assert html.count(f'name="service_value_{service.pk}"') == scale.maximum - scale.minimum + 1
     assert f'id="service_view-{service.pk}"' in html
+    # how much it helped: the ends of the scale named so, not by how a situation is
+    fieldset = html[html.index(f'id="oma-rate-service-{service.pk}"'):]
+    fieldset = fieldset[:fieldset.index("</fieldset>")]
+    lowest, highest = scale.levels.order_by("value")[0], scale.levels.order_by("-value")[0]
+    assert "Ei lainkaan" in fieldset and "Erittäin paljon" in fieldset
+    assert lowest.name_fi not in fieldset and highest.name_fi not in fieldset
+    assert lowest.name_fi in html  # the goals keep the scale's own names
     answer = client.post("/oma/ratings/", {"revision": _revision(plan),
                                            f"service_value_{service.pk}": "5",
                                            f"service_view_{service.pk}": "Ohjaaja auttoi paljon"})
